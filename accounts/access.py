@@ -1,0 +1,131 @@
+"""The one place that decides what a user may see and do.
+
+Every view, form choice list, report and export gets its clubs and units from here:
+- `clubs_for(user, cap)`: the clubs on which the user holds a capability;
+- `units_for(user, cap)`: the administrative units the user works with;
+- `get_club(user, pk, cap)`: one club, or 404 when the user cannot see it at all and 403
+  when they can see it but lack the capability (no information leaks across scopes);
+- `has_cap(user, cap)`: whether any of the user's roles grants a capability at all.
+
+Roles grant capabilities through one table, CAPABILITIES; call sites never compare roles.
+"""
+
+import enum
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from accounts.models import Role, RoleAssignment
+from areas.models import AdminUnit
+from clubs.models import Club
+
+
+class Cap(enum.StrEnum):
+    CLUB_VIEW = "club.view"
+    CLUB_MANAGE = "club.manage"  # register, edit, change status
+    AREA_VIEW = "area.view"  # browse the administrative tree with club counts
+
+
+CAPABILITIES: dict[str, frozenset[Cap]] = {
+    Role.PROVINCE_STAFF: frozenset({Cap.CLUB_VIEW, Cap.CLUB_MANAGE, Cap.AREA_VIEW}),
+    Role.AREA_STAFF: frozenset({Cap.CLUB_VIEW, Cap.CLUB_MANAGE, Cap.AREA_VIEW}),
+    Role.CLUB_BOARD: frozenset({Cap.CLUB_VIEW}),
+}
+
+
+def assignments(user) -> list[RoleAssignment]:
+    """The user's role assignments in force today, read once per request (cached on the user)."""
+    if not user.is_authenticated:
+        return []
+    cached = user.__dict__.get("_assignments_in_force")
+    if cached is None:
+        cached = list(
+            RoleAssignment.objects.in_force(timezone.localdate()).filter(user=user).select_related("area", "club")
+        )
+        user.__dict__["_assignments_in_force"] = cached
+    return cached
+
+
+def _granting(user, cap: Cap) -> list[RoleAssignment]:
+    return [assignment for assignment in assignments(user) if cap in CAPABILITIES[assignment.role]]
+
+
+def has_cap(user, cap: Cap) -> bool:
+    """Whether the user holds the capability somewhere (superusers everywhere)."""
+    if not user.is_authenticated:
+        return False
+    if user.is_superuser:
+        return True
+    return bool(_granting(user, cap))
+
+
+def _club_scope(user, cap: Cap) -> Q | None:
+    """A filter on Club for the clubs where the user holds `cap`; None means no club at all."""
+    if user.is_superuser:
+        return Q()
+    scope = None
+    for assignment in _granting(user, cap):
+        if assignment.role == Role.CLUB_BOARD:
+            condition = Q(pk=assignment.club_id)
+        else:
+            condition = Q(unit__path__startswith=assignment.area.path)
+        scope = condition if scope is None else scope | condition
+    return scope
+
+
+def clubs_for(user, cap: Cap) -> QuerySet[Club]:
+    """Every club on which the user holds `cap`: the only way to obtain a set of clubs."""
+    if not user.is_authenticated:
+        return Club.objects.none()
+    scope = _club_scope(user, cap)
+    if scope is None:
+        return Club.objects.none()
+    return Club.objects.filter(scope)
+
+
+def units_for(user, cap: Cap) -> QuerySet[AdminUnit]:
+    """The administrative units under the user's staff assignments that grant `cap`.
+
+    Club-board roles cover a club, not a territory, so they add no units.
+    """
+    if not user.is_authenticated:
+        return AdminUnit.objects.none()
+    if user.is_superuser:
+        return AdminUnit.objects.all()
+    scope = None
+    for assignment in _granting(user, cap):
+        if assignment.role == Role.CLUB_BOARD:
+            continue
+        condition = Q(path__startswith=assignment.area.path)
+        scope = condition if scope is None else scope | condition
+    if scope is None:
+        return AdminUnit.objects.none()
+    return AdminUnit.objects.filter(scope)
+
+
+def get_club(user, pk, cap: Cap, queryset: QuerySet[Club] | None = None) -> Club:
+    """The club `pk`: 404 if the user cannot see it, 403 if they can see it but lack `cap`.
+
+    `queryset` lets a view ask for select_related/annotations; it is narrowed here, never widened.
+    """
+    base = queryset if queryset is not None else Club.objects.all()
+    try:
+        club = base.filter(pk__in=clubs_for(user, Cap.CLUB_VIEW).values("pk")).get(pk=pk)
+    except (Club.DoesNotExist, ValueError, TypeError):
+        raise Http404("No club found.") from None
+    if cap != Cap.CLUB_VIEW and not clubs_for(user, cap).filter(pk=club.pk).exists():
+        raise PermissionDenied
+    return club
+
+
+def can_on_club(user, club: Club, cap: Cap) -> bool:
+    """For templates and menus: may the user do `cap` on this club it already sees?"""
+    return clubs_for(user, cap).filter(pk=club.pk).exists()
+
+
+def require_cap(user, cap: Cap) -> None:
+    """403 unless some role of the user grants `cap` (pages not tied to one club)."""
+    if not has_cap(user, cap):
+        raise PermissionDenied

@@ -1,0 +1,126 @@
+"""Administrative units of Vietnam, dated and grouped in schemes.
+
+The map of communes and districts changed in 2020, on 1 Jan 2025 and again on 1 Jul 2025,
+when districts were abolished (DOMAIN.md §6). A unit therefore belongs to a scheme (one
+version of the map) and has validity dates. Nothing in the code treats "district" as a fixed
+layer: levels are data, and "is under" is a prefix test on the materialized `path`.
+"""
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class AdminScheme(models.Model):
+    """One version of the administrative map, e.g. `vn-2020` (1 Feb 2020 – 31 Dec 2024)."""
+
+    code = models.SlugField(_("code"), max_length=32, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True, help_text=_("Empty while still in force."))
+
+    class Meta:
+        verbose_name = _("administrative scheme")
+        verbose_name_plural = _("administrative schemes")
+        ordering = ["valid_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="scheme_valid_to_after_valid_from",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    def is_in_force(self, on: datetime.date) -> bool:
+        return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
+
+
+class Level(models.TextChoices):
+    PROVINCE = "province", _("province level")
+    DISTRICT = "district", _("district level")
+    COMMUNE = "commune", _("commune level")
+
+
+class Kind(models.TextChoices):
+    PROVINCE = "tinh", _("province")
+    CITY = "thanh_pho", _("city")
+    TOWN = "thi_xa", _("town")
+    DISTRICT = "huyen", _("district")
+    COMMUNE = "xa", _("commune")
+    WARD = "phuong", _("ward")
+    TOWNSHIP = "thi_tran", _("township")
+    SPECIAL_ZONE = "dac_khu", _("special zone")
+
+
+class AreaType(models.TextChoices):
+    PLAIN = "plain", _("plain")
+    MOUNTAIN = "mountain", _("mountain")
+    ISLAND = "island", _("island")
+
+
+class AdminUnitQuerySet(models.QuerySet):
+    def in_force(self, on: datetime.date):
+        return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on), valid_from__lte=on)
+
+    def under(self, unit: "AdminUnit"):
+        """The unit itself and every unit below it."""
+        return self.filter(path__startswith=unit.path)
+
+    def club_hosts(self):
+        """Units a club can sit in: commune level, or a district-level unit without communes.
+
+        Lý Sơn has had no communes since 2020; project rule (DOMAIN.md §6): such a unit hosts
+        its clubs itself and counts as one coverage unit.
+        """
+        has_children = models.Exists(AdminUnit.objects.filter(parent=models.OuterRef("pk")))
+        return self.filter(Q(level=Level.COMMUNE) | (Q(level=Level.DISTRICT) & ~has_children))
+
+
+class AdminUnit(models.Model):
+    scheme = models.ForeignKey(AdminScheme, on_delete=models.PROTECT, related_name="units", verbose_name=_("scheme"))
+    code = models.CharField(_("official code"), max_length=16)
+    name = models.CharField(_("name"), max_length=200)
+    level = models.CharField(_("level"), max_length=16, choices=Level.choices)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    # Empty only for a province, whose districts differ.
+    area_type = models.CharField(_("area type"), max_length=16, choices=AreaType.choices, blank=True)
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
+    )
+    # "/51/522/21010/": the codes from the top of the scheme down, so that "is under" is one
+    # indexed prefix test on both databases.
+    path = models.CharField(_("path"), max_length=255, db_index=True, editable=False)
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True)
+
+    objects = AdminUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("administrative unit")
+        verbose_name_plural = _("administrative units")
+        ordering = ["scheme", "path"]
+        constraints = [
+            models.UniqueConstraint(fields=["scheme", "code"], name="unit_code_unique_in_scheme"),
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="unit_valid_to_after_valid_from",
+            ),
+            models.CheckConstraint(
+                condition=Q(level=Level.PROVINCE, parent__isnull=True) | Q(parent__isnull=False),
+                name="unit_only_province_without_parent",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_club_host(self) -> bool:
+        return self.level == Level.COMMUNE or (self.level == Level.DISTRICT and not self.children.exists())
+
+    def is_in_force(self, on: datetime.date) -> bool:
+        return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)

@@ -1,0 +1,95 @@
+import dataclasses
+
+from django.db import transaction
+
+from areas.models import AdminScheme, AdminUnit, Kind, Level
+from areas.unit_files import UnitFile, UnitRecord
+from audit.services import audit_record
+
+
+@dataclasses.dataclass
+class LoadResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    by_level: dict[str, int] = dataclasses.field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.updated)
+
+
+@transaction.atomic(durable=True)
+def admin_units_load(
+    *, scheme: AdminScheme, province_code: str, province_name: str, unit_file: UnitFile, actor=None
+) -> LoadResult:
+    """Create or update the units of one province in a scheme from a checked file.
+
+    Idempotent: loading the same file again changes nothing. A unit whose name, kind, area
+    type or parent changed in the file is updated in place, so clubs attached to it stay.
+    """
+    existing = {unit.code: unit for unit in AdminUnit.objects.filter(scheme=scheme)}
+    result = LoadResult()
+
+    province = _upsert(
+        existing,
+        result,
+        scheme=scheme,
+        record=UnitRecord(
+            code=province_code, name=province_name, kind=Kind.PROVINCE, area_type="", parent_code=None, line=0
+        ),
+        level=Level.PROVINCE,
+        parent=None,
+    )
+    districts = {
+        record.code: _upsert(existing, result, scheme=scheme, record=record, level=Level.DISTRICT, parent=province)
+        for record in unit_file.districts
+    }
+    for record in unit_file.communes:
+        _upsert(
+            existing, result, scheme=scheme, record=record, level=Level.COMMUNE, parent=districts[record.parent_code]
+        )
+
+    result.by_level = {
+        Level.PROVINCE: 1,
+        Level.DISTRICT: len(unit_file.districts),
+        Level.COMMUNE: len(unit_file.communes),
+    }
+    if result.changed:
+        audit_record(
+            actor=actor,
+            action="areas.units.loaded",
+            target=scheme,
+            data={"province": province_code, "created": result.created, "updated": result.updated},
+        )
+    return result
+
+
+def _upsert(existing, result, *, scheme, record: UnitRecord, level, parent) -> AdminUnit:
+    values = {
+        "name": record.name,
+        "level": level,
+        "kind": record.kind,
+        "area_type": record.area_type,
+        "parent_id": parent.pk if parent else None,
+        "path": f"{parent.path if parent else '/'}{record.code}/",
+    }
+    unit = existing.get(record.code)
+    if unit is None:
+        unit = AdminUnit(
+            scheme=scheme, code=record.code, valid_from=scheme.valid_from, valid_to=scheme.valid_to, **values
+        )
+        unit.full_clean()
+        unit.save()
+        result.created += 1
+        return unit
+    changed = [field for field, value in values.items() if getattr(unit, field) != value]
+    if not changed:
+        result.unchanged += 1
+        return unit
+    for field in changed:
+        setattr(unit, field, values[field])
+    unit.full_clean()
+    unit.save(update_fields=changed)
+    result.updated += 1
+    return unit

@@ -1,0 +1,73 @@
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from areas.models import AdminUnit
+from clubs.models import ClubStatus, StatusChangeKind
+from core.forms import DateField, LinesField
+
+
+class UnitChoiceField(forms.ModelChoiceField):
+    """Communes shown with their district, since several districts have a commune of the same name."""
+
+    def label_from_instance(self, unit):
+        if unit.parent and unit.parent.parent_id:
+            return f"{unit.name} — {unit.parent.name}"
+        return unit.name
+
+
+class ClubForm(forms.Form):
+    name = forms.CharField(label=_("Club name"), max_length=200)
+    unit = UnitChoiceField(
+        label=_("Commune"),
+        queryset=AdminUnit.objects.none(),
+        help_text=_("The commune, ward or township; or a district without communes, such as Lý Sơn."),
+    )
+    hamlets = LinesField(
+        label=_("Hamlets / residential groups"),
+        required=False,
+        help_text=_("One per line, e.g. Thôn Liên Trì Tây."),
+    )
+    decision_number = forms.CharField(label=_("Decision number"), max_length=64, required=False)
+    decision_date = DateField(label=_("Decision date"), required=False)
+    decision_issuer = forms.CharField(
+        label=_("Issued by"),
+        max_length=200,
+        required=False,
+        help_text=_("Usually the People's Committee of the commune."),
+    )
+    launch_date = DateField(
+        label=_("Launch date"), required=False, help_text=_("Leave empty until the club is launched.")
+    )
+    meeting_day = forms.IntegerField(
+        label=_("Meeting day of the month"),
+        min_value=1,
+        max_value=31,
+        required=False,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+    )
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, units, **kwargs):
+        """`units`: the units the user may register clubs in, from accounts.access."""
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units.club_hosts().select_related("parent").order_by("path")
+
+
+class ClubFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    district = forms.ModelChoiceField(label=_("District"), queryset=AdminUnit.objects.none(), required=False)
+    commune = UnitChoiceField(label=_("Commune"), queryset=AdminUnit.objects.none(), required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=[("", _("All"))] + ClubStatus.choices, required=False)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["district"].queryset = units.filter(parent__parent__isnull=True, parent__isnull=False).order_by(
+            "path"
+        )
+        self.fields["commune"].queryset = units.club_hosts().select_related("parent").order_by("path")
+
+
+class ClubStatusChangeForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Change"), choices=StatusChangeKind.choices)
+    effective_on = DateField(label=_("Effective on"))
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))

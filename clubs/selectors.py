@@ -1,0 +1,35 @@
+import datetime
+
+from django.db.models import Count, QuerySet
+
+from areas.models import AdminUnit
+from clubs.models import Club
+from core.text import fold
+
+
+def club_list(
+    *, clubs: QuerySet[Club], on: datetime.date, q: str = "", unit: AdminUnit | None = None, status: str = ""
+):
+    """The clubs of a scope for the list page: status as of `on`, searched and filtered in SQL."""
+    rows = clubs.with_status(on).select_related("unit", "unit__parent")
+    if q:
+        for word in fold(q).split():
+            rows = rows.filter(name_folded__contains=word)
+    if unit is not None:
+        rows = rows.filter(unit__path__startswith=unit.path)
+    if status:
+        rows = rows.filter(status=status)
+    return rows.order_by("name_folded", "pk")
+
+
+def club_counts_by_unit(*, clubs: QuerySet[Club], on: datetime.date) -> dict[int, dict[str, int]]:
+    """{unit_id: {status: count}} in one grouped query."""
+    counts: dict[int, dict[str, int]] = {}
+    for row in clubs.with_status(on).order_by().values("unit_id", "status").annotate(n=Count("pk")):
+        counts.setdefault(row["unit_id"], {})[row["status"]] = row["n"]
+    return counts
+
+
+def club_counts_by_status(*, clubs: QuerySet[Club], on: datetime.date) -> dict[str, int]:
+    rows = clubs.with_status(on).order_by().values("status").annotate(n=Count("pk"))
+    return {row["status"]: row["n"] for row in rows}

@@ -1,0 +1,204 @@
+"""Writes to the club register. Each service is atomic, takes the acting user and is audited."""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models.functions import Length
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from areas.models import AdminUnit
+from audit.services import audit_record, changed_fields
+from clubs.models import Club, ClubStatus, ClubStatusChange, StatusChangeKind
+from core.text import fold
+
+ERROR_UNIT_HAS_COMMUNES = _("%(unit)s has communes: choose the commune, ward or township the club is in.")
+ERROR_UNIT_NOT_IN_FORCE = _("%(unit)s did not exist on the decision date %(date)s.")
+ERROR_DATE_IN_FUTURE = _("The date cannot be in the future.")
+ERROR_LAUNCH_BEFORE_DECISION = _("The launch date cannot be before the decision date.")
+ERROR_DUPLICATE_NAME = _("There is already a club with this name in %(unit)s.")
+ERROR_CHANGE_IN_FUTURE = _("A status change cannot be dated in the future.")
+ERROR_CHANGE_BEFORE_LAST = _("The club's last status change is dated %(date)s: a new one cannot be earlier.")
+ERROR_CHANGE_NOT_ALLOWED = _("A club that is %(status)s on %(date)s cannot be %(change)s.")
+ERROR_REASON_REQUIRED = _("Give the reason for the change.")
+ERROR_LAUNCH_AFTER_CHANGE = _("The club's status changed on %(date)s: it must have been launched by then.")
+
+# Which status a club must have on the effective date for each change.
+ALLOWED_FROM = {
+    StatusChangeKind.SUSPENDED: {ClubStatus.ACTIVE},
+    StatusChangeKind.RESUMED: {ClubStatus.SUSPENDED},
+    StatusChangeKind.DISSOLVED: {ClubStatus.DECIDED, ClubStatus.ACTIVE, ClubStatus.SUSPENDED},
+}
+
+CLUB_FIELDS = (
+    "name",
+    "unit",
+    "hamlets",
+    "decision_number",
+    "decision_date",
+    "decision_issuer",
+    "launch_date",
+    "meeting_day",
+    "notes",
+)
+
+
+def club_validate(*, club: Club, unit: AdminUnit) -> None:
+    """The rules that span the club and its unit, reported field by field."""
+    errors: dict[str, list] = {}
+    today = timezone.localdate()
+    if not unit.is_club_host:
+        errors.setdefault("unit", []).append(ValidationError(ERROR_UNIT_HAS_COMMUNES, params={"unit": unit.name}))
+    if club.decision_date and not unit.is_in_force(club.decision_date):
+        errors.setdefault("unit", []).append(
+            ValidationError(
+                ERROR_UNIT_NOT_IN_FORCE, params={"unit": unit.name, "date": date_format(club.decision_date, "d/m/Y")}
+            )
+        )
+    for field in ("decision_date", "launch_date"):
+        value = getattr(club, field)
+        if value and value > today:
+            errors.setdefault(field, []).append(ValidationError(ERROR_DATE_IN_FUTURE))
+    if club.launch_date and club.decision_date and club.launch_date < club.decision_date:
+        errors.setdefault("launch_date", []).append(ValidationError(ERROR_LAUNCH_BEFORE_DECISION))
+    first_change = club.status_changes.order_by("effective_on", "pk").first() if club.pk else None
+    if (
+        first_change
+        and first_change.kind != StatusChangeKind.DISSOLVED
+        and (club.launch_date is None or club.launch_date > first_change.effective_on)
+    ):
+        errors.setdefault("launch_date", []).append(
+            ValidationError(ERROR_LAUNCH_AFTER_CHANGE, params={"date": date_format(first_change.effective_on, "d/m/Y")})
+        )
+    duplicates = Club.objects.filter(unit=unit, name_folded=club.name_folded).exclude(pk=club.pk)
+    if duplicates.exists():
+        errors.setdefault("name", []).append(ValidationError(ERROR_DUPLICATE_NAME, params={"unit": unit.name}))
+    if errors:
+        raise ValidationError(errors)
+
+
+def _next_code() -> str:
+    prefix = f"{settings.CLUB_CODE_PREFIX}-"
+    last = (
+        Club.objects.filter(code__startswith=prefix)
+        .order_by(Length("code").desc(), "-code")
+        .values_list("code", flat=True)
+        .first()
+    )
+    number = int(last.removeprefix(prefix)) + 1 if last else 1
+    return f"{prefix}{number:04d}"
+
+
+@transaction.atomic
+def club_create(
+    *,
+    actor,
+    name: str,
+    unit: AdminUnit,
+    hamlets: list[str] | None = None,
+    decision_number: str = "",
+    decision_date: datetime.date | None = None,
+    decision_issuer: str = "",
+    launch_date: datetime.date | None = None,
+    meeting_day: int | None = None,
+    notes: str = "",
+) -> Club:
+    club = Club(
+        name=name.strip(),
+        name_folded=fold(name),
+        unit=unit,
+        hamlets=hamlets or [],
+        decision_number=decision_number,
+        decision_date=decision_date,
+        decision_issuer=decision_issuer,
+        launch_date=launch_date,
+        meeting_day=meeting_day,
+        notes=notes,
+    )
+    club_validate(club=club, unit=unit)
+    # Two people registering at once may compute the same next code; the unique constraint
+    # refuses the second, which then takes the following number.
+    for _attempt in range(5):
+        club.code = _next_code()
+        club.full_clean(exclude=["code"])
+        try:
+            with transaction.atomic():
+                club.save()
+            break
+        except IntegrityError:
+            if not Club.objects.filter(code=club.code).exists():
+                raise
+    else:
+        raise IntegrityError("Could not allocate a club code.")
+    audit_record(actor=actor, action="clubs.club.created", target=club, data={"code": club.code, "unit": unit.code})
+    return club
+
+
+@transaction.atomic
+def club_update(*, club: Club, actor, **values) -> Club:
+    unknown = set(values) - set(CLUB_FIELDS)
+    if unknown:
+        raise TypeError(f"club_update() got unexpected fields: {', '.join(sorted(unknown))}")
+    if "name" in values:
+        values["name"] = values["name"].strip()
+        values["name_folded"] = fold(values["name"])
+    changes = changed_fields(club, values)
+    if not changes:
+        return club
+    for field, value in values.items():
+        setattr(club, field, value)
+    club_validate(club=club, unit=club.unit)
+    club.full_clean()
+    club.save(update_fields=[*changes, "updated_at"])
+    changes.pop("name_folded", None)
+    audit_record(actor=actor, action="clubs.club.updated", target=club, data=changes)
+    return club
+
+
+def club_status_on(club: Club, on: datetime.date) -> str:
+    return Club.objects.with_status(on).values_list("status", flat=True).get(pk=club.pk)
+
+
+@transaction.atomic
+def club_status_change(
+    *, club: Club, actor, kind: StatusChangeKind, effective_on: datetime.date, reason: str
+) -> ClubStatusChange:
+    """Suspend, resume or dissolve a club from a date, with the reason."""
+    # Lock the club so two people changing its status at once are serialised.
+    club = Club.objects.select_for_update().get(pk=club.pk)
+    if not reason.strip():
+        raise ValidationError({"reason": ERROR_REASON_REQUIRED})
+    if effective_on > timezone.localdate():
+        raise ValidationError({"effective_on": ERROR_CHANGE_IN_FUTURE})
+    last = club.status_changes.order_by("-effective_on", "-pk").first()
+    if last and effective_on < last.effective_on:
+        raise ValidationError(
+            {
+                "effective_on": ValidationError(
+                    ERROR_CHANGE_BEFORE_LAST, params={"date": date_format(last.effective_on, "d/m/Y")}
+                )
+            }
+        )
+    status = club_status_on(club, effective_on)
+    if status not in ALLOWED_FROM[kind]:
+        raise ValidationError(
+            ERROR_CHANGE_NOT_ALLOWED,
+            params={
+                "status": ClubStatus(status).label,
+                "date": date_format(effective_on, "d/m/Y"),
+                "change": StatusChangeKind(kind).label,
+            },
+        )
+    change = ClubStatusChange(club=club, kind=kind, effective_on=effective_on, reason=reason.strip(), created_by=actor)
+    change.full_clean()
+    change.save()
+    audit_record(
+        actor=actor,
+        action=f"clubs.club.{kind}",
+        target=club,
+        data={"effective_on": effective_on.isoformat(), "reason": change.reason},
+    )
+    return change

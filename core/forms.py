@@ -1,0 +1,63 @@
+"""Form fields shared by every app: money in đồng and dates typed dd/mm/yyyy."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from core.money import parse_vnd
+from core.text import split_lines
+
+DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+
+class VNDField(forms.IntegerField):
+    """Accepts 238.500.000, 238500000 or 238,500,000; rejects fractions and negatives."""
+
+    def __init__(self, *, min_value=0, **kwargs):
+        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+        super().__init__(min_value=min_value, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        if isinstance(value, int):
+            return value
+        return parse_vnd(value)
+
+    def prepare_value(self, value):
+        if isinstance(value, int) and not isinstance(value, bool):
+            return f"{value:,}".replace(",", ".")
+        return value
+
+
+class DateInput(forms.DateInput):
+    """A text box for dd/mm/yyyy: a browser's date picker would show the US order in English."""
+
+    def __init__(self, attrs=None):
+        defaults = {"placeholder": _("dd/mm/yyyy"), "inputmode": "numeric", "autocomplete": "off"}
+        super().__init__(attrs={**defaults, **(attrs or {})}, format="%d/%m/%Y")
+
+
+class DateField(forms.DateField):
+    """03/04/2025 is 3 April 2025, whatever the interface language."""
+
+    widget = DateInput
+    default_error_messages = {"invalid": _("Enter a date as dd/mm/yyyy, for example 24/11/2022.")}
+
+    def __init__(self, **kwargs):
+        super().__init__(input_formats=DATE_INPUT_FORMATS, **kwargs)
+
+
+class LinesField(forms.CharField):
+    """A textarea with one entry per line, cleaned to a list of non-empty strings."""
+
+    widget = forms.Textarea(attrs={"rows": 3})
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(value)
+        return value
+
+    def to_python(self, value):
+        if isinstance(value, list):
+            return value
+        return split_lines(super().to_python(value) or "")

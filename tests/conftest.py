@@ -1,0 +1,115 @@
+"""Personas on a small map, as healthchecks' BaseTestCase has them.
+
+Province P ─┬─ district A (plain) ─┬─ commune A1 ── club_a1 (active)
+            │                      └─ commune A2 ── club_a2 (decided, not launched)
+            ├─ district B (mountain) ── commune B1 ── club_b1 (active)
+            └─ district L (island, no communes) ── club_l (active)
+"""
+
+import dataclasses
+import datetime
+
+import pytest
+import time_machine
+
+from accounts.models import Role
+from areas.models import AreaType, Kind
+from tests import factories
+
+# A fixed "today" in Vietnam time, close to midnight to catch UTC/local slips.
+TODAY = datetime.date(2025, 3, 15)
+
+
+@pytest.fixture(autouse=True)
+def frozen_today():
+    with time_machine.travel(
+        datetime.datetime(2025, 3, 15, 23, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=7))), tick=False
+    ):
+        yield
+
+
+@dataclasses.dataclass
+class World:
+    province: object
+    district_a: object
+    commune_a1: object
+    commune_a2: object
+    district_b: object
+    commune_b1: object
+    district_l: object
+    club_a1: object
+    club_a2: object
+    club_b1: object
+    club_l: object
+
+
+@pytest.fixture
+def world(db) -> World:
+    scheme = factories.AdminSchemeFactory()
+    province = factories.province(scheme=scheme, code="51", name="Tỉnh Quảng Ngãi")
+    district_a = factories.district(
+        province, scheme=scheme, code="901", name="Huyện Đồng Bằng", area_type=AreaType.PLAIN
+    )
+    commune_a1 = factories.commune(district_a, scheme=scheme, code="90101", name="Xã Bình Hiệp")
+    commune_a2 = factories.commune(district_a, scheme=scheme, code="90102", name="Xã Tịnh Ấn Tây", kind=Kind.COMMUNE)
+    district_b = factories.district(
+        province, scheme=scheme, code="902", name="Huyện Miền Núi", area_type=AreaType.MOUNTAIN
+    )
+    commune_b1 = factories.commune(district_b, scheme=scheme, code="90201", name="Xã Ba Vì")
+    district_l = factories.district(province, scheme=scheme, code="903", name="Huyện Lý Sơn", area_type=AreaType.ISLAND)
+    return World(
+        province=province,
+        district_a=district_a,
+        commune_a1=commune_a1,
+        commune_a2=commune_a2,
+        district_b=district_b,
+        commune_b1=commune_b1,
+        district_l=district_l,
+        club_a1=factories.ClubFactory(unit=commune_a1, name="CLB Liên thế hệ thôn Liên Trì Tây"),
+        club_a2=factories.ClubFactory(unit=commune_a2, name="CLB Liên thôn Cộng Hòa", launch_date=None),
+        club_b1=factories.ClubFactory(unit=commune_b1, name="CLB Liên thế hệ Ba Vì"),
+        club_l=factories.ClubFactory(unit=district_l, name="CLB Liên thế hệ An Hải"),
+    )
+
+
+@pytest.fixture
+def province_staff(world):
+    user = factories.UserFactory(username="tinh")
+    factories.RoleAssignmentFactory(user=user, role=Role.PROVINCE_STAFF, area=world.province)
+    return user
+
+
+@pytest.fixture
+def area_staff(world):
+    """Staff of district A: sees A1 and A2, not B1 or L."""
+    user = factories.UserFactory(username="huyen_a")
+    factories.RoleAssignmentFactory(user=user, role=Role.AREA_STAFF, area=world.district_a)
+    return user
+
+
+@pytest.fixture
+def other_area_staff(world):
+    """Staff of district B: out of scope for club A1."""
+    user = factories.UserFactory(username="huyen_b")
+    factories.RoleAssignmentFactory(user=user, role=Role.AREA_STAFF, area=world.district_b)
+    return user
+
+
+@pytest.fixture
+def club_chair(world):
+    return factories.board_member(world.club_a1, username="chunhiem_a1")
+
+
+@pytest.fixture
+def other_chair(world):
+    return factories.board_member(world.club_b1, username="chunhiem_b1")
+
+
+@pytest.fixture
+def admin_user(world):
+    return factories.UserFactory(username="quantri", is_staff=True, is_superuser=True)
+
+
+def login(client, user):
+    client.force_login(user)
+    return client

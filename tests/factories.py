@@ -1,0 +1,131 @@
+"""factory-boy factories for every model. They write rows directly and call no service:
+tests of a domain flow call the service themselves."""
+
+import datetime
+
+import factory
+from factory.django import DjangoModelFactory
+
+from accounts.models import BoardTitle, Role, RoleAssignment, User
+from areas.models import AdminScheme, AdminUnit, AreaType, Kind, Level
+from audit.models import AuditEntry
+from clubs.models import Club, ClubStatusChange, StatusChangeKind
+from core.text import fold
+
+
+class AdminSchemeFactory(DjangoModelFactory):
+    class Meta:
+        model = AdminScheme
+        django_get_or_create = ("code",)
+
+    code = "vn-2020"
+    name = "Bản đồ hành chính 2020"
+    valid_from = datetime.date(2020, 2, 1)
+    valid_to = datetime.date(2024, 12, 31)
+
+
+class AdminUnitFactory(DjangoModelFactory):
+    """A commune by default; pass level/kind/parent for other levels."""
+
+    class Meta:
+        model = AdminUnit
+
+    scheme = factory.SubFactory(AdminSchemeFactory)
+    code = factory.Sequence(lambda n: str(90000 + n))
+    name = factory.Sequence(lambda n: f"Xã Thử Nghiệm {n}")
+    level = Level.COMMUNE
+    kind = Kind.COMMUNE
+    area_type = AreaType.PLAIN
+    parent = None
+    path = factory.LazyAttribute(lambda unit: f"{unit.parent.path if unit.parent else '/'}{unit.code}/")
+    valid_from = factory.LazyAttribute(lambda unit: unit.scheme.valid_from)
+    valid_to = factory.LazyAttribute(lambda unit: unit.scheme.valid_to)
+
+
+def province(**kwargs) -> AdminUnit:
+    return AdminUnitFactory(level=Level.PROVINCE, kind=Kind.PROVINCE, area_type="", parent=None, **kwargs)
+
+
+def district(parent: AdminUnit, **kwargs) -> AdminUnit:
+    kwargs.setdefault("kind", Kind.DISTRICT)
+    return AdminUnitFactory(level=Level.DISTRICT, parent=parent, **kwargs)
+
+
+def commune(parent: AdminUnit, **kwargs) -> AdminUnit:
+    kwargs.setdefault("area_type", parent.area_type)
+    return AdminUnitFactory(level=Level.COMMUNE, parent=parent, **kwargs)
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Sequence(lambda n: f"Người dùng {n}")
+    language = "vi"
+    password = factory.PostGenerationMethodCall("set_password", "secret-pass-123")
+
+    @factory.post_generation
+    def saved(obj, create, extracted, **kwargs):
+        if create:
+            obj.save()
+
+
+class RoleAssignmentFactory(DjangoModelFactory):
+    class Meta:
+        model = RoleAssignment
+
+    user = factory.SubFactory(UserFactory)
+    role = Role.AREA_STAFF
+    area = None
+    club = None
+    title = ""
+    valid_from = datetime.date(2020, 1, 1)
+    valid_to = None
+
+
+class ClubFactory(DjangoModelFactory):
+    class Meta:
+        model = Club
+
+    code = factory.Sequence(lambda n: f"TST-{n + 1:04d}")
+    name = factory.Sequence(lambda n: f"CLB Liên thế hệ thôn {n}")
+    name_folded = factory.LazyAttribute(lambda club: fold(club.name))
+    unit = factory.SubFactory(AdminUnitFactory)
+    hamlets = factory.LazyAttribute(lambda club: [club.name.removeprefix("CLB Liên thế hệ ")])
+    decision_number = factory.Sequence(lambda n: f"{n + 1}/QĐ-UBND")
+    decision_date = datetime.date(2022, 3, 1)
+    decision_issuer = "UBND xã"
+    launch_date = datetime.date(2022, 4, 15)
+    meeting_day = 15
+
+
+class ClubStatusChangeFactory(DjangoModelFactory):
+    class Meta:
+        model = ClubStatusChange
+
+    club = factory.SubFactory(ClubFactory)
+    kind = StatusChangeKind.SUSPENDED
+    effective_on = datetime.date(2023, 1, 1)
+    reason = "Tạm ngừng sinh hoạt"
+    created_by = None
+
+
+class AuditEntryFactory(DjangoModelFactory):
+    class Meta:
+        model = AuditEntry
+
+    actor = factory.SubFactory(UserFactory)
+    action = "clubs.club.updated"
+    target_type = "clubs.club"
+    target_id = "1"
+    target_repr = "CLB"
+    data = factory.LazyFunction(dict)
+
+
+def board_member(club: Club, *, title=BoardTitle.CHAIR, **user_kwargs) -> User:
+    user = UserFactory(**user_kwargs)
+    RoleAssignmentFactory(user=user, role=Role.CLUB_BOARD, club=club, title=title)
+    return user
