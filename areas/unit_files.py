@@ -8,6 +8,7 @@ anything is written, and every problem is reported with its line number.
 import csv
 import dataclasses
 import io
+import re
 
 from django.utils.translation import gettext as _
 
@@ -25,6 +26,8 @@ REQUIRED_COLUMNS = [
 DISTRICT_KINDS = {"city": Kind.CITY, "town": Kind.TOWN, "district": Kind.DISTRICT}
 COMMUNE_KINDS = {"xa": Kind.COMMUNE, "phuong": Kind.WARD, "thi_tran": Kind.TOWNSHIP, "dac_khu": Kind.SPECIAL_ZONE}
 AREA_TYPES = {choice.value for choice in AreaType}
+# Official codes are ASCII digits; str.isdigit() would also take full-width or superscript digits.
+CODE = re.compile(r"[0-9]+")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -61,7 +64,9 @@ def read_unit_file(stream: io.TextIOBase) -> UnitFile:
     districts: dict[str, UnitRecord] = {}
     communes: dict[str, UnitRecord] = {}
     first_seen: dict[str, int] = {}
-    for line, row in enumerate(reader, start=2):
+    for row in reader:
+        # The reader skips blank lines: its own counter gives the line as an editor shows it.
+        line = reader.line_num
         values = {column: (row.get(column) or "").strip() for column in REQUIRED_COLUMNS}
         line_problems = _check_row(line, values)
         if line_problems:
@@ -130,7 +135,7 @@ def _check_row(line: int, values: dict[str, str]) -> list[str]:
         else:
             problem(_("Line %(line)s: the district code is empty."))
         return problems
-    if not values["district_code"].isdigit():
+    if not CODE.fullmatch(values["district_code"]):
         problem(_("Line %(line)s: the district code %(code)s is not a number."), code=values["district_code"])
     if not values["district_name"]:
         problem(_("Line %(line)s: the district name is empty."))
@@ -148,7 +153,7 @@ def _check_row(line: int, values: dict[str, str]) -> list[str]:
         )
     ward_given = any(values[column] for column in ("ward_code", "ward_name", "ward_type"))
     if ward_given:
-        if not values["ward_code"].isdigit():
+        if not CODE.fullmatch(values["ward_code"]):
             problem(_("Line %(line)s: the commune code %(code)s is not a number."), code=repr(values["ward_code"]))
         if not values["ward_name"]:
             problem(_("Line %(line)s: the commune name is empty."))

@@ -10,6 +10,7 @@ import datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Case, OuterRef, Q, Subquery, Value, When
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import AdminUnit
@@ -97,6 +98,9 @@ class Club(models.Model):
 
     def __str__(self):
         return self.name
+
+    def get_absolute_url(self):
+        return reverse("clubs:club-detail", args=[self.pk])
 
     @property
     def area_type(self) -> str:

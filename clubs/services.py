@@ -25,6 +25,8 @@ ERROR_CHANGE_BEFORE_LAST = _("The club's last status change is dated %(date)s: a
 ERROR_CHANGE_NOT_ALLOWED = _("A club that is %(status)s on %(date)s cannot be %(change)s.")
 ERROR_REASON_REQUIRED = _("Give the reason for the change.")
 ERROR_LAUNCH_AFTER_CHANGE = _("The club's status changed on %(date)s: it must have been launched by then.")
+ERROR_DATE_AFTER_DISSOLUTION = _("The club was dissolved on %(date)s: this date cannot be later.")
+ERROR_CHANGE_BEFORE_START = _("The club was decided or launched on %(date)s: a status change cannot be earlier.")
 
 # Which status a club must have on the effective date for each change.
 ALLOWED_FROM = {
@@ -65,11 +67,14 @@ def club_validate(*, club: Club, unit: AdminUnit) -> None:
     if club.launch_date and club.decision_date and club.launch_date < club.decision_date:
         errors.setdefault("launch_date", []).append(ValidationError(ERROR_LAUNCH_BEFORE_DECISION))
     first_change = club.status_changes.order_by("effective_on", "pk").first() if club.pk else None
-    if (
-        first_change
-        and first_change.kind != StatusChangeKind.DISSOLVED
-        and (club.launch_date is None or club.launch_date > first_change.effective_on)
-    ):
+    if first_change and first_change.kind == StatusChangeKind.DISSOLVED:
+        # Dissolving a club that was never launched is legitimate; dates after it are not.
+        params = {"date": date_format(first_change.effective_on, "d/m/Y")}
+        for field in ("decision_date", "launch_date"):
+            value = getattr(club, field)
+            if value and value > first_change.effective_on:
+                errors.setdefault(field, []).append(ValidationError(ERROR_DATE_AFTER_DISSOLUTION, params=params))
+    elif first_change and (club.launch_date is None or club.launch_date > first_change.effective_on):
         errors.setdefault("launch_date", []).append(
             ValidationError(ERROR_LAUNCH_AFTER_CHANGE, params={"date": date_format(first_change.effective_on, "d/m/Y")})
         )
@@ -150,8 +155,12 @@ def club_update(*, club: Club, actor, **values) -> Club:
         return club
     for field, value in values.items():
         setattr(club, field, value)
-    club_validate(club=club, unit=club.unit)
-    club.full_clean()
+    try:
+        club_validate(club=club, unit=club.unit)
+        club.full_clean()
+    except ValidationError:
+        club.refresh_from_db()  # the caller's object keeps the stored values, as the database does
+        raise
     club.save(update_fields=[*changes, "updated_at"])
     changes.pop("name_folded", None)
     audit_record(actor=actor, action="clubs.club.updated", target=club, data=changes)
@@ -173,6 +182,11 @@ def club_status_change(
         raise ValidationError({"reason": ERROR_REASON_REQUIRED})
     if effective_on > timezone.localdate():
         raise ValidationError({"effective_on": ERROR_CHANGE_IN_FUTURE})
+    start = max((day for day in (club.decision_date, club.launch_date) if day), default=None)
+    if start and effective_on < start:
+        raise ValidationError(
+            {"effective_on": ValidationError(ERROR_CHANGE_BEFORE_START, params={"date": date_format(start, "d/m/Y")})}
+        )
     last = club.status_changes.order_by("-effective_on", "-pk").first()
     if last and effective_on < last.effective_on:
         raise ValidationError(

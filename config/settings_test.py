@@ -17,3 +17,6 @@ STORAGES = {
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+# Nothing is collected in tests; WhiteNoise serves from the finders instead of STATIC_ROOT.
+STATIC_ROOT = None
+WHITENOISE_USE_FINDERS = True

@@ -12,6 +12,8 @@ ERROR_NEGATIVE = _("The amount cannot be negative.")
 # 238.500.000 or 238,500,000 (one separator used consistently, groups of three) or 238500000.
 _GROUPED = re.compile(r"^\d{1,3}(?:(?P<sep>[.,])\d{3})(?:(?P=sep)\d{3})*$")
 _PLAIN = re.compile(r"^\d+$")
+# A whole number (plain or grouped) followed by a decimal part: 1.5, 1.234,56, 238.500.000,50.
+_FRACTION = re.compile(r"^(?:\d+|\d{1,3}(?:(?P<sep>[.,])\d{3})(?:(?P=sep)\d{3})*)[.,]\d+$")
 _CURRENCY_SUFFIX = re.compile(r"\s*(đồng|đ|₫|vnd|vnđ)$", re.IGNORECASE)
 
 
@@ -24,8 +26,7 @@ def parse_vnd(text: str) -> int:
         return int(value)
     if _GROUPED.match(value):
         return int(re.sub(r"[.,]", "", value))
-    if re.match(r"^[\d.,]+$", value) and re.search(r"\d", value):
-        # Digits with separators that are not thousands groups, such as 1.5 or 1.234,56.
+    if _FRACTION.match(value):
         raise ValidationError(ERROR_FRACTION, code="fraction")
     raise ValidationError(ERROR_NOT_A_NUMBER, code="invalid")
 

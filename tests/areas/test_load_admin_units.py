@@ -49,63 +49,56 @@ def loaded(db):
     return output
 
 
-def test_real_file_counts_by_level(loaded):
+def test_real_file_loads_every_level_once(loaded):
     units = AdminUnit.objects.filter(scheme__code="vn-2020")
     assert units.filter(level=Level.PROVINCE).count() == 1
     assert units.filter(level=Level.DISTRICT).count() == 13
     assert units.filter(level=Level.COMMUNE).count() == 173
     assert units.count() == 187
-
-
-def test_real_file_output_reports_counts(loaded):
     assert "vn-2020: 1 province, 13 district-level units, 173 commune-level units." in loaded
     assert "187 created, 0 updated, 0 unchanged." in loaded
-
-
-def test_real_file_province_comes_from_settings(loaded):
-    province = AdminUnit.objects.get(level=Level.PROVINCE)
-    assert province.code == "51"
-    assert province.name == "Tỉnh Quảng Ngãi"
-    assert province.kind == Kind.PROVINCE
-    assert province.area_type == ""
+    # The province comes from settings (PROVINCE_CODE, PROVINCE_NAME), not from the file.
+    province = units.get(level=Level.PROVINCE)
+    assert (province.code, province.name, province.kind, province.area_type) == (
+        "51",
+        "Tỉnh Quảng Ngãi",
+        Kind.PROVINCE,
+        "",
+    )
     assert province.parent is None
     assert province.path == "/51/"
+    # One audit entry for the load, with no actor (a command, not a user).
+    entry = AuditEntry.objects.get()
+    assert entry.action == "areas.units.loaded"
+    assert entry.actor is None
+    assert entry.target_type == "areas.adminscheme"
+    assert entry.target_id == str(AdminScheme.objects.get(code="vn-2020").pk)
+    assert entry.data == {"province": "51", "created": 187, "updated": 0}
 
 
-def test_real_file_area_types_of_communes(loaded):
+def test_real_file_area_types_and_ly_son(loaded):
     communes = AdminUnit.objects.filter(level=Level.COMMUNE)
     assert communes.filter(area_type=AreaType.PLAIN).count() == 110
     assert communes.filter(area_type=AreaType.MOUNTAIN).count() == 63
     assert not communes.filter(area_type=AreaType.ISLAND).exists()
-
-
-def test_real_file_communes_inherit_district_area_type(loaded):
-    for commune in AdminUnit.objects.filter(level=Level.COMMUNE).select_related("parent"):
+    # Communes inherit their district's area type.
+    for commune in communes.select_related("parent"):
         assert commune.area_type == commune.parent.area_type, commune.code
     assert AdminUnit.objects.get(code="525").area_type == AreaType.MOUNTAIN  # Trà Bồng
     assert AdminUnit.objects.get(code="524").area_type == AreaType.PLAIN  # Bình Sơn
-
-
-def test_real_file_ly_son_is_an_island_district_without_children(loaded):
+    # Lý Sơn: an island district without communes, which hosts clubs itself.
     ly_son = AdminUnit.objects.get(code="536")
     assert ly_son.name == "Huyện Lý Sơn"
-    assert ly_son.level == Level.DISTRICT
-    assert ly_son.kind == Kind.DISTRICT
-    assert ly_son.area_type == AreaType.ISLAND
+    assert (ly_son.level, ly_son.kind, ly_son.area_type) == (Level.DISTRICT, Kind.DISTRICT, AreaType.ISLAND)
     assert ly_son.path == "/51/536/"
     assert not ly_son.children.exists()
     assert ly_son.is_club_host
-
-
-def test_real_file_club_hosts_are_communes_plus_ly_son(loaded):
     hosts = AdminUnit.objects.club_hosts()
     assert hosts.count() == 174
-    assert hosts.filter(code="536").exists()
-    assert not hosts.filter(level=Level.PROVINCE).exists()
-    assert set(hosts.filter(level=Level.DISTRICT).values_list("code", flat=True)) == {"536"}
+    assert set(hosts.exclude(level=Level.COMMUNE).values_list("code", flat=True)) == {"536"}
 
 
-def test_real_file_paths_and_parents(loaded):
+def test_real_file_paths_kinds_and_validity(loaded):
     ward = AdminUnit.objects.get(code="21010")
     assert ward.name == "Phường Lê Hồng Phong"
     assert ward.kind == Kind.WARD
@@ -116,22 +109,9 @@ def test_real_file_paths_and_parents(loaded):
     assert AdminUnit.objects.get(code="534").kind == Kind.TOWN  # Thị xã Đức Phổ
     for unit in AdminUnit.objects.exclude(level=Level.PROVINCE).select_related("parent"):
         assert unit.path == f"{unit.parent.path}{unit.code}/"
-    province = AdminUnit.objects.get(code="51")
-    assert AdminUnit.objects.under(province).count() == 187
-
-
-def test_real_file_units_get_scheme_validity(loaded):
+    assert AdminUnit.objects.under(AdminUnit.objects.get(code="51")).count() == 187
     scheme = AdminScheme.objects.get(code="vn-2020")
     assert set(AdminUnit.objects.values_list("valid_from", "valid_to")) == {(scheme.valid_from, scheme.valid_to)}
-
-
-def test_real_file_load_is_audited_once(loaded):
-    entry = AuditEntry.objects.get()
-    assert entry.action == "areas.units.loaded"
-    assert entry.actor is None
-    assert entry.target_type == "areas.adminscheme"
-    assert entry.target_id == str(AdminScheme.objects.get(code="vn-2020").pk)
-    assert entry.data == {"province": "51", "created": 187, "updated": 0}
 
 
 def test_second_run_changes_nothing(loaded):
@@ -370,11 +350,6 @@ def test_bad_file_after_a_good_load_changes_nothing(loaded, tmp_path):
     assert AuditEntry.objects.count() == 1
 
 
-@pytest.mark.xfail(
-    reason="bug: areas/unit_files.py counts csv.DictReader rows, which skip blank lines, so line numbers "
-    "after a blank line are one too small; use reader.line_num",
-    strict=True,
-)
 def test_line_number_counts_blank_lines(db, tmp_path):
     path = write_csv(tmp_path, GOOD_ROW, "", "524,Huyện Bình Sơn,huyen,plain,20950,Thị trấn Châu Ổ,thi_tran")
 
@@ -409,4 +384,14 @@ def test_non_utf8_file_is_a_command_error(db, tmp_path):
     message = load_error(path)
 
     assert "not a UTF-8 text file" in message
+    assert AdminUnit.objects.count() == 0
+
+
+def test_full_width_digits_are_not_a_code(db, tmp_path):
+    path = write_csv(tmp_path, GOOD_ROW, "５２４,Huyện Bình Sơn,district,plain,20950,Thị trấn Châu Ổ,thi_tran")
+
+    with translation.override("en"), pytest.raises(CommandError) as excinfo:
+        load(path)
+
+    assert "Line 3: the district code ５２４ is not a number" in str(excinfo.value)
     assert AdminUnit.objects.count() == 0
