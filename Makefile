@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv setup lint format messages clean
+.PHONY: run test venv setup lint format messages bench clean
 
 venv: $(VENV)/.installed
 
@@ -44,6 +44,10 @@ format: venv
 messages: venv .env
 	$(PY) manage.py makemessages --locale vi --no-location --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
 	$(PY) manage.py compilemessages --locale vi --ignore '.venv/*'
+
+# Speed goals as ratios and query counts (see the docstring of each bench/ script).
+bench: venv
+	$(PY) bench/club_pages.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

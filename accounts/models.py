@@ -4,8 +4,6 @@ A role is held over an administrative unit (province or area staff) or over one 
 club board), for a period. What each role may do is decided in `accounts.access`, nowhere else.
 """
 
-import datetime
-
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -14,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import Level
+from core.models import ValidityPeriod, ValidityQuerySet
 
 
 class User(AbstractUser):
@@ -45,12 +44,7 @@ class BoardTitle(models.TextChoices):
     MEMBER = "member", _("board member")
 
 
-class RoleAssignmentQuerySet(models.QuerySet):
-    def in_force(self, on: datetime.date):
-        return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on), valid_from__lte=on)
-
-
-class RoleAssignment(models.Model):
+class RoleAssignment(ValidityPeriod):
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("user"))
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     area = models.ForeignKey(
@@ -72,16 +66,14 @@ class RoleAssignment(models.Model):
         help_text=_("For the club board: their club."),
     )
     title = models.CharField(_("board title"), max_length=16, choices=BoardTitle.choices, blank=True)
-    valid_from = models.DateField(_("valid from"))
-    valid_to = models.DateField(_("valid to"), null=True, blank=True, help_text=_("Empty while still in force."))
+    objects = ValidityQuerySet.as_manager()
 
-    objects = RoleAssignmentQuerySet.as_manager()
-
-    class Meta:
+    class Meta(ValidityPeriod.Meta):
         verbose_name = _("role assignment")
         verbose_name_plural = _("role assignments")
         ordering = ["user", "valid_from", "pk"]
         constraints = [
+            *ValidityPeriod.Meta.constraints,
             # Staff roles are held over a unit, the board role over a club: never both, never neither.
             models.CheckConstraint(
                 condition=(
@@ -93,10 +85,6 @@ class RoleAssignment(models.Model):
             models.CheckConstraint(
                 condition=~Q(role="club_board") | ~Q(title=""),
                 name="role_assignment_board_has_title",
-            ),
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                name="role_assignment_valid_to_after_valid_from",
             ),
         ]
 

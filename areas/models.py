@@ -6,37 +6,26 @@ version of the map) and has validity dates. Nothing in the code treats "district
 layer: levels are data, and "is under" is a prefix test on the materialized `path`.
 """
 
-import datetime
-
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core.models import ValidityPeriod, ValidityQuerySet
 
-class AdminScheme(models.Model):
+
+class AdminScheme(ValidityPeriod):
     """One version of the administrative map, e.g. `vn-2020` (1 Feb 2020 – 31 Dec 2024)."""
 
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=200)
-    valid_from = models.DateField(_("valid from"))
-    valid_to = models.DateField(_("valid to"), null=True, blank=True, help_text=_("Empty while still in force."))
 
-    class Meta:
+    class Meta(ValidityPeriod.Meta):
         verbose_name = _("administrative scheme")
         verbose_name_plural = _("administrative schemes")
         ordering = ["valid_from"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                name="scheme_valid_to_after_valid_from",
-            ),
-        ]
 
     def __str__(self):
         return self.name
-
-    def is_in_force(self, on: datetime.date) -> bool:
-        return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
 
 
 class Level(models.TextChoices):
@@ -62,10 +51,7 @@ class AreaType(models.TextChoices):
     ISLAND = "island", _("island")
 
 
-class AdminUnitQuerySet(models.QuerySet):
-    def in_force(self, on: datetime.date):
-        return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on), valid_from__lte=on)
-
+class AdminUnitQuerySet(ValidityQuerySet):
     def under(self, unit: "AdminUnit"):
         """The unit itself and every unit below it."""
         return self.filter(path__startswith=unit.path)
@@ -80,7 +66,7 @@ class AdminUnitQuerySet(models.QuerySet):
         return self.filter(Q(level=Level.COMMUNE) | (Q(level=Level.DISTRICT) & ~has_children))
 
 
-class AdminUnit(models.Model):
+class AdminUnit(ValidityPeriod):
     scheme = models.ForeignKey(AdminScheme, on_delete=models.PROTECT, related_name="units", verbose_name=_("scheme"))
     code = models.CharField(_("official code"), max_length=16)
     name = models.CharField(_("name"), max_length=200)
@@ -94,21 +80,15 @@ class AdminUnit(models.Model):
     # "/51/522/21010/": the codes from the top of the scheme down, so that "is under" is one
     # indexed prefix test on both databases.
     path = models.CharField(_("path"), max_length=255, db_index=True, editable=False)
-    valid_from = models.DateField(_("valid from"))
-    valid_to = models.DateField(_("valid to"), null=True, blank=True)
-
     objects = AdminUnitQuerySet.as_manager()
 
-    class Meta:
+    class Meta(ValidityPeriod.Meta):
         verbose_name = _("administrative unit")
         verbose_name_plural = _("administrative units")
         ordering = ["scheme", "path"]
         constraints = [
+            *ValidityPeriod.Meta.constraints,
             models.UniqueConstraint(fields=["scheme", "code"], name="unit_code_unique_in_scheme"),
-            models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                name="unit_valid_to_after_valid_from",
-            ),
             models.CheckConstraint(
                 condition=Q(level=Level.PROVINCE, parent__isnull=True) | Q(parent__isnull=False),
                 name="unit_only_province_without_parent",
@@ -121,6 +101,3 @@ class AdminUnit(models.Model):
     @property
     def is_club_host(self) -> bool:
         return self.level == Level.COMMUNE or (self.level == Level.DISTRICT and not self.children.exists())
-
-    def is_in_force(self, on: datetime.date) -> bool:
-        return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)

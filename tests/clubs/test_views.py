@@ -7,6 +7,7 @@ pages show and what they write.
 import datetime
 
 import pytest
+from django import forms
 from django.core.validators import MaxValueValidator
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -22,12 +23,13 @@ from tests.conftest import login
 
 LIST_URL = reverse("clubs:club-list")
 CREATE_URL = reverse("clubs:club-create")
+INVALID_CHOICE = forms.ModelChoiceField.default_error_messages["invalid_choice"]
 
 
 def vi(message, **params):
     """A message as the (default) Vietnamese interface renders it in a page."""
     with translation.override("vi"):
-        text = str(message)
+        text = translation.gettext(message) if isinstance(message, str) else str(message)
         if params:
             text = text % {key: str(value) for key, value in params.items()}
     return escape(text)
@@ -75,8 +77,7 @@ def test_list_search_needs_every_word(client, world, province_staff):
 def test_list_search_without_match_says_so(client, world, province_staff):
     response = login(client, province_staff).get(LIST_URL, {"q": "không có"})
     assert names_listed(response) == set()
-    with translation.override("vi"):
-        assert vi("No club matches.") in response.content.decode()
+    assert vi("No club matches.") in response.content.decode()
 
 
 def test_list_filters_by_district(client, world, province_staff):
@@ -412,13 +413,16 @@ def test_create_form_offers_only_club_hosts_in_scope(client, world, area_staff):
         ({"decision_date": "16/03/2025", "launch_date": ""}, "decision_date", services.ERROR_DATE_IN_FUTURE, {}),
         ({"launch_date": "16/03/2025"}, "launch_date", services.ERROR_DATE_IN_FUTURE, {}),
         ({"launch_date": "02/04/2024"}, "launch_date", services.ERROR_LAUNCH_BEFORE_DECISION, {}),
-        (
-            {"unit": "district_a"},
-            "unit",
-            services.ERROR_UNIT_HAS_COMMUNES,
-            {"unit": "Huyện Đồng Bằng"},
-        ),
+        # A district with communes is not among the form's choices, so the form refuses it
+        # before services.ERROR_UNIT_HAS_COMMUNES could.
+        ({"unit": "district_a"}, "unit", INVALID_CHOICE, {}),
         ({"meeting_day": "32"}, "meeting_day", MaxValueValidator.message, {"limit_value": 31}),
+        (
+            {"decision_date": "15/01/2020", "launch_date": ""},
+            "unit",
+            services.ERROR_UNIT_NOT_IN_FORCE,
+            {"unit": "Xã Bình Hiệp", "date": "15/01/2020"},
+        ),
         (
             {"name": "clb lien the he thon lien tri tay"},
             "name",
@@ -426,7 +430,15 @@ def test_create_form_offers_only_club_hosts_in_scope(client, world, area_staff):
             {"unit": "Xã Bình Hiệp"},
         ),
     ],
-    ids=["decision-in-future", "launch-in-future", "launch-before-decision", "district-with-communes", "day-32", "dup"],
+    ids=[
+        "decision-in-future",
+        "launch-in-future",
+        "launch-before-decision",
+        "district-with-communes",
+        "day-32",
+        "unit-not-in-force",
+        "duplicate-name",
+    ],
 )
 def test_create_refuses_invalid_input(client, world, province_staff, overrides, field, message, params):
     overrides = {key: getattr(world, value).pk if value == "district_a" else value for key, value in overrides.items()}
@@ -440,13 +452,14 @@ def test_create_refuses_invalid_input(client, world, province_staff, overrides, 
 
 
 def test_create_reads_dates_day_first(client, world, province_staff):
-    """03/04/2024 is 3 April, not 4 March: launch on 20/04 is after it either way, so use 02/04."""
+    """Day first, 03/04/2024 and 10/03/2024 are 3 April and 10 March: the launch precedes the
+    decision. Read month first (4 March, 3 October) they would be accepted."""
     response = login(client, province_staff).post(
-        CREATE_URL, valid_create(world, decision_date="03/04/2024", launch_date="02/04/2024")
+        CREATE_URL, valid_create(world, decision_date="03/04/2024", launch_date="10/03/2024")
     )
-    # Read as 4 March / 4 February this would be accepted; day-first, launch precedes decision.
     assert response.status_code == 200
     assert "launch_date" in response.context["form"].errors
+    assert not Club.objects.filter(name="CLB Liên thế hệ thôn Mới").exists()
 
 
 def test_create_refuses_a_badly_typed_date(client, world, province_staff):
@@ -462,6 +475,7 @@ def test_create_unit_outside_scope_is_refused(client, world, area_staff):
     response = login(client, area_staff).post(CREATE_URL, valid_create(world, unit=world.commune_b1.pk))
     assert response.status_code == 200
     assert "unit" in response.context["form"].errors
+    assert vi(INVALID_CHOICE) in response.content.decode()
     assert Club.objects.count() == clubs_before
 
 
@@ -531,6 +545,17 @@ def test_update_refuses_a_duplicate_name(client, world, area_staff):
     assert vi(services.ERROR_DUPLICATE_NAME, unit="Xã Bình Hiệp") in response.content.decode()
     world.club_a1.refresh_from_db()
     assert world.club_a1.name == "CLB Liên thế hệ thôn Liên Trì Tây"
+
+
+def test_update_refuses_a_launch_after_the_first_status_change(client, world, area_staff):
+    factories.ClubStatusChangeFactory(club=world.club_a1, effective_on=datetime.date(2024, 6, 1))
+    response = login(client, area_staff).post(
+        update_url(world.club_a1), form_data(world.club_a1, launch_date="01/07/2024")
+    )
+    assert response.status_code == 200
+    assert vi(services.ERROR_LAUNCH_AFTER_CHANGE, date="01/06/2024") in response.content.decode()
+    world.club_a1.refresh_from_db()
+    assert world.club_a1.launch_date == datetime.date(2022, 4, 15)
 
 
 def test_update_cannot_move_a_club_out_of_scope(client, world, area_staff):
@@ -617,7 +642,7 @@ def test_status_change_in_the_future_is_refused(client, world, area_staff):
 
 
 def test_status_change_today_is_accepted(client, world, area_staff):
-    """15/03/2025 23:30 in Vietnam is still the 15th, though it is the 15th 16:30 in UTC too."""
+    """Today in Vietnam time (15/03/2025, 23:30) is not "in the future"."""
     response = login(client, area_staff).post(status_url(world.club_a1), {**SUSPEND, "effective_on": "15/03/2025"})
     assert response.status_code == 302
     assert ClubStatusChange.objects.get().effective_on == datetime.date(2025, 3, 15)
@@ -651,6 +676,27 @@ def test_status_change_resume_after_suspension(client, world, area_staff):
     assert response.status_code == 302
     response = client.get(detail_url(world.club_a1))
     assert response.context["club"].status == ClubStatus.ACTIVE
+
+
+def test_status_change_earlier_than_the_last_is_refused(client, world, area_staff):
+    client = login(client, area_staff)
+    client.post(status_url(world.club_a1), SUSPEND)
+    response = client.post(
+        status_url(world.club_a1), {"kind": "resumed", "effective_on": "28/02/2025", "reason": "Sinh hoạt lại"}
+    )
+    assert response.status_code == 200
+    assert vi(services.ERROR_CHANGE_BEFORE_LAST, date="01/03/2025") in response.content.decode()
+    assert ClubStatusChange.objects.filter(club=world.club_a1).count() == 1
+
+
+def test_status_change_dissolves_a_club_not_launched(client, world, area_staff):
+    response = login(client, area_staff).post(
+        status_url(world.club_a2), {"kind": "dissolved", "effective_on": "01/03/2025", "reason": "Không triển khai"}
+    )
+    assert response.status_code == 302
+    response = client.get(detail_url(world.club_a2))
+    assert response.context["club"].status == ClubStatus.DISSOLVED
+    assert vi(ClubStatus.DISSOLVED.label) in response.content.decode()
 
 
 @pytest.mark.parametrize("method", ["get", "post"])

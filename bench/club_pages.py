@@ -1,0 +1,105 @@
+"""Benchmark: the club list, the area tree and the home page as the register grows.
+
+Speed goals are ratios, not seconds (machines differ): rendering a page with 20× the clubs
+must cost well under 20× the time, and the number of queries must not change at all.
+
+    .venv/bin/python bench/club_pages.py            # SQLite, or DATABASE_URL when set
+    .venv/bin/python bench/club_pages.py --sizes 100 5000
+
+Runs in a throw-away test database; prints one line per page and size, and exits non-zero
+when a goal is missed.
+"""
+
+import argparse
+import io
+import os
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.core.signals import request_finished, request_started  # noqa: E402
+from django.db import close_old_connections, connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+
+PAGES = ["/", "/clubs/", "/clubs/?q=lien the he", "/areas/"]
+# Time may grow with the data (one page of rows, grouped counts), but far less than the data.
+MAX_TIME_RATIO = 0.5
+
+
+def build(size: int):
+    from accounts.models import Role
+    from areas.models import AdminUnit, Level
+    from clubs.models import Club
+    from tests import factories
+
+    communes = list(AdminUnit.objects.filter(level=Level.COMMUNE))
+    missing = size - Club.objects.count()
+    if missing > 0:
+        factories.ClubFactory.create_batch(missing, unit=factories.factory.Iterator(communes))
+    user = factories.UserFactory(username="bench-province")
+    if not user.role_assignments.exists():
+        province = AdminUnit.objects.get(level=Level.PROVINCE)
+        factories.RoleAssignmentFactory(user=user, role=Role.PROVINCE_STAFF, area=province)
+    return user
+
+
+def measure(client, url, repeat=5):
+    client.get(url)  # warm caches
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    # Count now: the captured list is read from the connection's log, which later requests reset.
+    query_count = len(queries)
+    started = time.perf_counter()
+    for _ in range(repeat):
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+    return (time.perf_counter() - started) / repeat, query_count
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", type=int, nargs=2, default=[100, 2000], metavar=("SMALL", "LARGE"))
+    args = parser.parse_args()
+    small, large = sorted(args.sizes)
+
+    from django.core.management import call_command
+
+    setup_test_environment()
+    # As in Django's TestCase: keep one connection across requests so queries can be counted.
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    old_name = connection.creation.create_test_db(verbosity=0)
+    failed = False
+    try:
+        call_command("load_admin_units", "data/quang_ngai_2020_2024_units.csv", scheme="vn-2020", stdout=io.StringIO())
+        results = {}
+        for size in (small, large):
+            user = build(size)
+            client = Client()
+            client.force_login(user)
+            results[size] = {url: measure(client, url) for url in PAGES}
+        for url in PAGES:
+            (t_small, q_small), (t_large, q_large) = results[small][url], results[large][url]
+            time_ratio = t_large / t_small
+            data_ratio = large / small
+            ok = q_small == q_large and time_ratio <= MAX_TIME_RATIO * data_ratio
+            failed |= not ok
+            print(
+                f"{'ok ' if ok else 'MISS'} {url:<24} queries {q_small}→{q_large}  "
+                f"time {t_small * 1000:.1f}→{t_large * 1000:.1f} ms (×{time_ratio:.2f} for ×{data_ratio:.0f} clubs)"
+            )
+    finally:
+        connection.creation.destroy_test_db(old_name, verbosity=0)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

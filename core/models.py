@@ -1,0 +1,32 @@
+"""Abstract building blocks shared by the apps' models (core itself has no tables)."""
+
+import datetime
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class ValidityQuerySet(models.QuerySet):
+    def in_force(self, on: datetime.date):
+        """Rows valid on a day: from `valid_from` to `valid_to`, both included; open-ended if empty."""
+        return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on), valid_from__lte=on)
+
+
+class ValidityPeriod(models.Model):
+    """A row that holds for a period: administrative units and schemes, role assignments."""
+
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"), null=True, blank=True, help_text=_("Empty while still in force."))
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
+                name="%(app_label)s_%(class)s_valid_to_after_valid_from",
+            ),
+        ]
+
+    def is_in_force(self, on: datetime.date) -> bool:
+        return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
