@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import redirect
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
@@ -21,11 +23,15 @@ class LoginView(auth_views.LoginView):
 @require_POST
 def language_set(request):
     """Django's set_language (cookie and redirect), plus the choice remembered on the account."""
-    response = set_language(request)
     language = request.POST.get("language", "")
-    if request.user.is_authenticated and check_for_language(language) and language in dict(settings.LANGUAGES):
+    if language not in dict(settings.LANGUAGES) or not check_for_language(language):
+        # Only the product's languages: Django alone would also accept any it ships, e.g. French.
+        next_url = request.POST.get("next", "")
+        safe = url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure())
+        return redirect(next_url if safe else "core:home")
+    if request.user.is_authenticated:
         user_language_set(user=request.user, language=language)
-    return response
+    return set_language(request)
 
 
 def _set_language_cookie(response, language):
