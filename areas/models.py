@@ -71,7 +71,7 @@ class AdminUnit(ValidityPeriod):
     code = models.CharField(_("official code"), max_length=16)
     name = models.CharField(_("name"), max_length=200)
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
-    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    kind = models.CharField(_("unit type"), max_length=16, choices=Kind.choices)
     # Empty only for a province, whose districts differ.
     area_type = models.CharField(_("area type"), max_length=16, choices=AreaType.choices, blank=True)
     parent = models.ForeignKey(

@@ -116,9 +116,9 @@ class Club(models.Model):
 
 
 class StatusChangeKind(models.TextChoices):
-    SUSPENDED = "suspended", _("suspended")
-    RESUMED = "resumed", _("resumed")
-    DISSOLVED = "dissolved", _("dissolved")
+    SUSPENDED = "suspended", _("suspension")
+    RESUMED = "resumed", _("resumption")
+    DISSOLVED = "dissolved", _("dissolution")
 
 
 class ClubStatusChange(models.Model):

@@ -22,11 +22,13 @@ ERROR_LAUNCH_BEFORE_DECISION = _("The launch date cannot be before the decision 
 ERROR_DUPLICATE_NAME = _("There is already a club with this name in %(unit)s.")
 ERROR_CHANGE_IN_FUTURE = _("A status change cannot be dated in the future.")
 ERROR_CHANGE_BEFORE_LAST = _("The club's last status change is dated %(date)s: a new one cannot be earlier.")
-ERROR_CHANGE_NOT_ALLOWED = _("A club that is %(status)s on %(date)s cannot be %(change)s.")
+ERROR_CHANGE_NOT_ALLOWED = _("On %(date)s the club is “%(status)s”: a %(change)s is not possible.")
 ERROR_REASON_REQUIRED = _("Give the reason for the change.")
 ERROR_LAUNCH_AFTER_CHANGE = _("The club's status changed on %(date)s: it must have been launched by then.")
-ERROR_DATE_AFTER_DISSOLUTION = _("The club was dissolved on %(date)s: this date cannot be later.")
-ERROR_CHANGE_BEFORE_START = _("The club was decided or launched on %(date)s: a status change cannot be earlier.")
+ERROR_DATE_AFTER_DISSOLUTION = _("The club was dissolved on %(date)s: this date cannot be after the dissolution.")
+ERROR_CHANGE_BEFORE_START = _(
+    "The club's decision of establishment or launch is dated %(date)s: a status change cannot be earlier."
+)
 
 # Which status a club must have on the effective date for each change.
 ALLOWED_FROM = {
