@@ -710,3 +710,14 @@ def test_status_change_by_staff_out_of_scope_is_not_found(client, world, other_a
     response = login(client, other_area_staff).post(status_url(world.club_a1), SUSPEND)
     assert response.status_code == 404
     assert not ClubStatusChange.objects.exists()
+
+
+def test_large_ids_in_links_are_not_grouped_like_numbers(client, world, province_staff):
+    """Vietnamese number formatting must never reach URLs: /clubs/2147/, not /clubs/2.147/."""
+    commune = factories.commune(world.district_a, pk=3148, scheme=world.district_a.scheme, name="Xã Số Lớn")
+    club = factories.ClubFactory(pk=2147, unit=commune, name="CLB Số Lớn")
+    html = login(client, province_staff).get(reverse("clubs:club-list")).content.decode()
+    assert f'href="/clubs/{club.pk}/"' in html
+    tree = client.get(reverse("areas:unit-tree")).content.decode()
+    assert "?commune=3148" in tree
+    assert "2.147" not in html and "3.148" not in tree
