@@ -6,6 +6,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
+# What people read for each action code written by the services; a code missing here is shown as is.
+ACTION_LABELS = {
+    "areas.units.loaded": _("administrative units loaded"),
+    "clubs.club.created": _("club registered"),
+    "clubs.club.updated": _("club details changed"),
+    "clubs.club.suspended": _("club suspended"),
+    "clubs.club.resumed": _("club resumed"),
+    "clubs.club.dissolved": _("club dissolved"),
+}
+
+
 class AuditEntry(models.Model):
     # Null for writes made by a management command with no user behind them.
     actor = models.ForeignKey(
@@ -28,6 +39,9 @@ class AuditEntry(models.Model):
         verbose_name_plural = _("audit entries")
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx")]
+
+    def get_action_display(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
 
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"

@@ -51,3 +51,23 @@ class ClubAdmin(admin.ModelAdmin):
         services.club_update(
             club=stored, actor=request.user, **{field: getattr(obj, field) for field in services.CLUB_FIELDS}
         )
+
+
+@admin.register(ClubStatusChange)
+class ClubStatusChangeAdmin(admin.ModelAdmin):
+    """Read-only: changes are recorded on the club page, which checks their order and audits them."""
+
+    list_display = ["club", "kind", "effective_on", "created_by", "created_at"]
+    list_filter = ["kind", "club__unit__area_type"]
+    search_fields = ["club__name", "club__code", "reason"]
+    list_select_related = ["club", "created_by"]
+    date_hierarchy = "effective_on"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -153,6 +153,8 @@ ADMIN_REFUSED = {
     "admin:clubs_club_add",
     "admin:audit_auditentry_add",
     "admin:audit_auditentry_delete",
+    "admin:clubs_clubstatuschange_add",
+    "admin:clubs_clubstatuschange_delete",
     # Only answers the admin's own select widgets, which send the field to complete.
     "admin:autocomplete",
 }

@@ -213,3 +213,23 @@ def test_admin_is_in_vietnamese_by_default(client, world, admin_user):
     response = login(client, admin_user).get("/admin/")
     assert response.status_code == 200
     assert 'lang="vi"' in html_lang(response)
+
+
+def test_vietnamese_by_default_even_for_an_english_browser(client, world):
+    response = client.get(LOGIN_URL, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert 'lang="vi"' in html_lang(response)
+    assert response["Content-Language"] == "vi"
+
+
+def test_the_account_language_applies_on_a_new_device(client, world, province_staff):
+    province_staff.language = "en"
+    province_staff.save()
+    # force_login sets no language cookie: like opening the site on another phone.
+    response = login(client, province_staff).get("/clubs/")
+    assert 'lang="en"' in html_lang(response)
+
+
+def test_the_switch_cookie_wins_over_the_account_language(client, world, province_staff):
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = login(client, province_staff).get("/clubs/")
+    assert 'lang="en"' in html_lang(response)

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
-from audit.models import AuditEntry
+from audit.models import ACTION_LABELS, AuditEntry
 from clubs import services
 from clubs.models import Club, ClubStatus, ClubStatusChange, StatusChangeKind
 from tests import factories
@@ -332,10 +332,12 @@ def test_detail_hides_edit_and_status_change_from_the_club_board(client, world, 
 
 def test_detail_hides_the_change_history_from_the_club_board(client, world, club_chair, area_staff):
     login(client, area_staff).post(update_url(world.club_a1), form_data(world.club_a1, notes="Ghi chú"))
+    with translation.override("vi"):
+        label = str(ACTION_LABELS["clubs.club.updated"])
     response = login(client, club_chair).get(detail_url(world.club_a1))
-    assert "clubs.club.updated" not in response.content.decode()
+    assert label not in response.content.decode()
     response = login(client, area_staff).get(detail_url(world.club_a1))
-    assert "clubs.club.updated" in response.content.decode()
+    assert label in response.content.decode()
 
 
 # --- create --------------------------------------------------------------------------------
@@ -721,3 +723,11 @@ def test_large_ids_in_links_are_not_grouped_like_numbers(client, world, province
     tree = client.get(reverse("areas:unit-tree")).content.decode()
     assert "?commune=3148" in tree
     assert "2.147" not in html and "3.148" not in tree
+
+
+def test_detail_history_reads_as_words_not_codes(client, world, province_staff):
+    services.club_update(club=world.club_a1, actor=province_staff, meeting_day=9)
+    html = login(client, province_staff).get(reverse("clubs:club-detail", args=[world.club_a1.pk])).content.decode()
+    with translation.override("vi"):
+        assert str(ACTION_LABELS["clubs.club.updated"]) in html
+    assert "clubs.club.updated" not in html
