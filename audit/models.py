@@ -5,7 +5,6 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-
 # What people read for each action code written by the services; a code missing here is shown as is.
 ACTION_LABELS = {
     "areas.units.loaded": _("administrative units loaded"),
@@ -40,8 +39,8 @@ class AuditEntry(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx")]
 
-    def get_action_display(self) -> str:
-        return str(ACTION_LABELS.get(self.action, self.action))
-
     def __str__(self):
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
+
+    def get_action_display(self) -> str:
+        return str(ACTION_LABELS.get(self.action, self.action))
