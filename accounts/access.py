@@ -113,7 +113,7 @@ def get_club(user, pk, cap: Cap, queryset: QuerySet[Club] | None = None) -> Club
     base = queryset if queryset is not None else Club.objects.all()
     try:
         club = base.filter(pk__in=clubs_for(user, Cap.CLUB_VIEW).values("pk")).get(pk=pk)
-    except (Club.DoesNotExist, ValueError, TypeError):
+    except (Club.DoesNotExist, ValueError, TypeError):  # an id that is not a number is no club either
         raise Http404("No club found.") from None
     if cap != Cap.CLUB_VIEW and not clubs_for(user, cap).filter(pk=club.pk).exists():
         raise PermissionDenied

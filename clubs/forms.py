@@ -61,6 +61,8 @@ class ClubFilterForm(forms.Form):
 
     def __init__(self, *args, units, **kwargs):
         super().__init__(*args, **kwargs)
+        # The level right under the province, whatever it is called in the scheme (districts until
+        # mid-2025): no layer is hard-coded by name.
         self.fields["district"].queryset = units.filter(parent__parent__isnull=True, parent__isnull=False).order_by(
             "path"
         )

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -111,7 +112,7 @@ def club_status_change(request, pk):
                 % {
                     "name": club.name,
                     "change": change.get_kind_display(),
-                    "date": change.effective_on.strftime("%d/%m/%Y"),
+                    "date": date_format(change.effective_on, "SHORT_DATE_FORMAT"),
                 },
             )
             return redirect("clubs:club-detail", club.pk)
