@@ -24,14 +24,35 @@ from clubs.models import Club
 
 class Cap(enum.StrEnum):
     CLUB_VIEW = "club.view"
-    CLUB_MANAGE = "club.manage"  # register, edit, change status
+    CLUB_MANAGE = "club.manage"  # register, edit, change status, import clubs
     AREA_VIEW = "area.view"  # browse the administrative tree with club counts
+    MEMBER_VIEW = "member.view"
+    MEMBER_MANAGE = "member.manage"  # add, edit, leave, move, import members
+    CITIZEN_ID_VIEW = "member.citizen_id"  # see citizen ID numbers unmasked
+    BOARD_MANAGE = "club.board"  # appoint and end board positions (gives the chair's account its role)
+    TEAM_MANAGE = "club.teams"  # teams and their members
+    REPORT_VIEW = "report.view"  # roll-ups over many clubs: scorecard, targets
 
 
+STAFF_CAPABILITIES = frozenset(
+    {
+        Cap.CLUB_VIEW,
+        Cap.CLUB_MANAGE,
+        Cap.AREA_VIEW,
+        Cap.MEMBER_VIEW,
+        Cap.MEMBER_MANAGE,
+        Cap.BOARD_MANAGE,
+        Cap.TEAM_MANAGE,
+        Cap.REPORT_VIEW,
+    }
+)
 CAPABILITIES: dict[str, frozenset[Cap]] = {
-    Role.PROVINCE_STAFF: frozenset({Cap.CLUB_VIEW, Cap.CLUB_MANAGE, Cap.AREA_VIEW}),
-    Role.AREA_STAFF: frozenset({Cap.CLUB_VIEW, Cap.CLUB_MANAGE, Cap.AREA_VIEW}),
-    Role.CLUB_BOARD: frozenset({Cap.CLUB_VIEW}),
+    # Citizen ID numbers are shown in full to the province only (issue 3: masked for everyone else).
+    Role.PROVINCE_STAFF: STAFF_CAPABILITIES | {Cap.CITIZEN_ID_VIEW},
+    Role.AREA_STAFF: STAFF_CAPABILITIES,
+    # The board keeps its own club's member register and teams; the register entry and the
+    # board itself are changed by association staff.
+    Role.CLUB_BOARD: frozenset({Cap.CLUB_VIEW, Cap.MEMBER_VIEW, Cap.MEMBER_MANAGE, Cap.TEAM_MANAGE}),
 }
 
 

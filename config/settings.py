@@ -114,6 +114,9 @@ INSTALLED_APPS = [
     "accounts",
     "audit",
     "clubs",
+    "members",
+    "imports",
+    "reports",
 ]
 
 MIDDLEWARE = [

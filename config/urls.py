@@ -11,5 +11,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("areas/", include("areas.urls")),
     path("clubs/", include("clubs.urls")),
+    path("members/", include("members.urls")),
+    path("imports/", include("imports.urls")),
+    path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,9 +1,12 @@
 """Every URL of the product, for every persona: the status code each one gets.
 
-A URL pattern that is in neither PUBLIC nor PROTECTED (nor the Django admin, which has its own
-rule below) makes test_every_url_has_an_access_decision fail: no page ships without a
+The tables are in tests/url_access/<app>.py. A URL pattern that none of them decides (the Django
+admin has its own rule below) makes test_every_url_has_an_access_decision fail: no page ships without a
 decision on who may open it.
 """
+
+import importlib
+import pkgutil
 
 import pytest
 from django.apps import apps
@@ -11,53 +14,23 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests import factories
-
-PERSONAS = ["anonymous", "province_staff", "area_staff", "other_area_staff", "club_chair", "other_chair", "admin_user"]
-
-ALL_SIGNED_IN_200 = dict.fromkeys(PERSONAS[1:], 200)
-STAFF_ONLY = {
-    "province_staff": 200,
-    "area_staff": 200,
-    "other_area_staff": 200,
-    "club_chair": 403,
-    "other_chair": 403,
-    "admin_user": 200,
-}
-# Club A1 sits in district A: other_area_staff and other_chair must not even learn it exists.
-VIEW_CLUB_A1 = {
-    "province_staff": 200,
-    "area_staff": 200,
-    "other_area_staff": 404,
-    "club_chair": 200,
-    "other_chair": 404,
-    "admin_user": 200,
-}
-MANAGE_CLUB_A1 = {**VIEW_CLUB_A1, "club_chair": 403}
+from tests import factories, url_access
+from tests.url_access import PERSONAS
 
 
-def club_a1(world):
-    return {"pk": world.club_a1.pk}
+def collect_tables():
+    """PUBLIC and PROTECTED of every module in tests/url_access, checked for double entries."""
+    public, protected = {}, {}
+    for module_info in pkgutil.iter_modules(url_access.__path__):
+        module = importlib.import_module(f"{url_access.__name__}.{module_info.name}")
+        for table, target in ((getattr(module, "PUBLIC", {}), public), (getattr(module, "PROTECTED", {}), protected)):
+            for name, entry in table.items():
+                assert name not in public and name not in protected, f"{name} is decided twice"
+                target[name] = entry
+    return public, protected
 
 
-# url name: (method, kwargs factory or None, {persona: status}); anonymous is added below.
-PUBLIC = {
-    "login": ("get", None, dict.fromkeys(PERSONAS, 200)),
-    # The language switch is POST-only and open to everyone, signed in or not.
-    "set_language": ("get", None, dict.fromkeys(PERSONAS, 405)),
-}
-PROTECTED = {
-    "core:home": ("get", None, ALL_SIGNED_IN_200),
-    "logout": ("get", None, dict.fromkeys(PERSONAS[1:], 405)),
-    "password_change": ("get", None, ALL_SIGNED_IN_200),
-    "password_change_done": ("get", None, ALL_SIGNED_IN_200),
-    "areas:unit-tree": ("get", None, STAFF_ONLY),
-    "clubs:club-list": ("get", None, ALL_SIGNED_IN_200),
-    "clubs:club-create": ("get", None, STAFF_ONLY),
-    "clubs:club-detail": ("get", club_a1, VIEW_CLUB_A1),
-    "clubs:club-update": ("get", club_a1, MANAGE_CLUB_A1),
-    "clubs:club-status-change": ("get", club_a1, MANAGE_CLUB_A1),
-}
+PUBLIC, PROTECTED = collect_tables()
 
 
 def url_names(resolver=None, namespace=""):
