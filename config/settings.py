@@ -115,7 +115,7 @@ INSTALLED_APPS = [
     "audit",
     "clubs",
     "members",
-    "imports",
+    "spreadsheets",
     "reports",
 ]
 

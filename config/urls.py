@@ -12,7 +12,7 @@ urlpatterns = [
     path("areas/", include("areas.urls")),
     path("clubs/", include("clubs.urls")),
     path("members/", include("members.urls")),
-    path("imports/", include("imports.urls")),
+    path("spreadsheets/", include("spreadsheets.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]
