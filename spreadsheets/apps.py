@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 
 
-class ImportsConfig(AppConfig):
+class SpreadsheetsConfig(AppConfig):
     default_auto_field = 'django.db.models.BigAutoField'
     name = 'spreadsheets'
