@@ -217,6 +217,10 @@ if not CLUB_CODE_PREFIX.isalnum():
     raise ImproperlyConfigured(f"CLUB_CODE_PREFIX must be letters and digits only, not {CLUB_CODE_PREFIX!r}.")
 
 CLUBS_PER_PAGE = env_int("CLUBS_PER_PAGE", 25, minimum=5, maximum=500)
+MEMBERS_PER_PAGE = env_int("MEMBERS_PER_PAGE", 30, minimum=5, maximum=500)
+# Age from which a member counts as an older person (Law on Older Persons 2009: 60; some
+# localities use 55). Age groups are computed with it, never stored.
+OLDER_PERSON_AGE = env_int("OLDER_PERSON_AGE", 60, minimum=50, maximum=80)
 
 # Production hardening; `manage.py check --deploy` is clean with DEBUG off and HTTPS in front.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_HTTPS_PROXY", False) else None

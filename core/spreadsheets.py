@@ -97,7 +97,5 @@ def csv_response(filename: str, columns: Sequence[Column], rows: Iterable[Sequen
     writer = csv.writer(response)
     writer.writerow([column.header for column in columns])
     for row in rows:
-        writer.writerow(
-            [value.strftime("%d/%m/%Y") if isinstance(value, datetime.date) else value for value in row]
-        )
+        writer.writerow([value.strftime("%d/%m/%Y") if isinstance(value, datetime.date) else value for value in row])
     return response

@@ -1,0 +1,240 @@
+"""People and their membership of clubs.
+
+A person has one record for life: joining, leaving, re-joining or moving to another club adds
+memberships, never another person. What changes over time is kept with dates: memberships and
+the household's economic status (poverty lists are reviewed every year). The age group is never
+stored: it is computed at any date from the birth date, or only the birth year, against the
+OLDER_PERSON_AGE setting (60 by the Law on Older Persons, 2009; some localities use 55).
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Case, OuterRef, Q, Subquery, Value, When
+from django.utils.translation import gettext_lazy as _
+
+from clubs.models import Club
+
+
+class Sex(models.TextChoices):
+    MALE = "male", _("male")
+    FEMALE = "female", _("female")
+
+
+class AgeGroup(models.TextChoices):
+    OLDER = "older", _("older person")
+    YOUNGER = "younger", _("younger member")
+
+
+class EconomicStatus(models.TextChoices):
+    POOR = "poor", _("poor household")
+    NEAR_POOR = "near_poor", _("near-poor household")
+    OTHER = "other", _("other (better-off)")
+
+
+class LeaveReason(models.TextChoices):
+    MOVED = "moved", _("moved")
+    DIED = "died", _("died")
+    WITHDREW = "withdrew", _("withdrew")
+    OTHER = "other", _("other")
+
+
+class Ethnicity(models.Model):
+    """The list of ethnic groups offered in forms; admins add to it."""
+
+    name = models.CharField(_("name"), max_length=64, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("order in lists"), default=100)
+
+    class Meta:
+        verbose_name = _("ethnicity")
+        verbose_name_plural = _("ethnicities")
+        ordering = ["sort_order", "name"]
+
+    def __str__(self):
+        return self.name
+
+
+def older_cutoff(on: datetime.date) -> datetime.date:
+    """The latest birth date of someone who is an older person on `on`."""
+    years = settings.OLDER_PERSON_AGE
+    try:
+        return on.replace(year=on.year - years)
+    except ValueError:  # 29 February in a year that has none
+        return on.replace(year=on.year - years, day=28)
+
+
+def older_condition(on: datetime.date, prefix: str = "") -> Q:
+    """Q for "older person on `on`": by birth date when known, else by birth year.
+
+    With only the year known, a person counts as reaching the age on 1 January of that year:
+    the way commune lists count ages when the day is unknown.
+    """
+    return Q(**{f"{prefix}birth_date__isnull": False, f"{prefix}birth_date__lte": older_cutoff(on)}) | Q(
+        **{f"{prefix}birth_date__isnull": True, f"{prefix}birth_year__lte": on.year - settings.OLDER_PERSON_AGE}
+    )
+
+
+class PersonQuerySet(models.QuerySet):
+    def with_age_group(self, on: datetime.date):
+        return self.annotate(
+            age_group=Case(
+                When(older_condition(on), then=Value(AgeGroup.OLDER)),
+                default=Value(AgeGroup.YOUNGER),
+                output_field=models.CharField(),
+            )
+        )
+
+    def with_economic_status(self, on: datetime.date):
+        latest = (
+            HouseholdStatus.objects.filter(person=OuterRef("pk"), valid_from__lte=on)
+            .order_by("-valid_from", "-pk")
+            .values("status")[:1]
+        )
+        return self.annotate(economic_status=Subquery(latest))
+
+
+class Person(models.Model):
+    full_name = models.CharField(_("full name"), max_length=200)
+    # Accent-folded full name and given name (core.text.fold), written by the services:
+    # the search key and the Vietnamese sort key (lists sort by the given name, the last word).
+    name_folded = models.CharField(max_length=200, db_index=True, editable=False)
+    given_name_folded = models.CharField(max_length=64, db_index=True, editable=False)
+    sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices)
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)
+    birth_year = models.PositiveSmallIntegerField(
+        _("year of birth"), help_text=_("Enough when the exact date is not known.")
+    )
+    ethnicity = models.ForeignKey(
+        Ethnicity, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("ethnicity")
+    )
+    hamlet = models.CharField(_("hamlet / residential group"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=32, blank=True)
+    citizen_id = models.CharField(
+        _("citizen ID number"), max_length=12, blank=True, help_text=_("12 digits (CCCD), if the person agrees.")
+    )
+    has_disability = models.BooleanField(_("person with disability"), default=False)
+    lives_alone = models.BooleanField(_("lives alone"), default=False)
+    receives_home_care = models.BooleanField(_("receives home care"), default=False)
+    is_home_care_volunteer = models.BooleanField(_("home-care volunteer"), default=False)
+    notes = models.TextField(_("notes"), blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="person",
+        verbose_name=_("user account"),
+        help_text=_("The account of a board member: a chair's position gives it the club-board role."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["given_name_folded", "name_folded", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["citizen_id"], condition=~Q(citizen_id=""), name="person_citizen_id_unique_when_present"
+            ),
+            models.CheckConstraint(
+                condition=Q(birth_year__gte=1880, birth_year__lte=2200), name="person_birth_year_plausible"
+            ),
+        ]
+
+    def __str__(self):
+        return self.full_name
+
+    def clean(self):
+        if self.birth_date is not None and self.birth_year != self.birth_date.year:
+            raise ValidationError({"birth_year": _("The year of birth does not match the date of birth.")})
+
+    def age_on(self, on: datetime.date) -> int:
+        """Age in whole years; with only the year known, the age reached during that year."""
+        if self.birth_date is None:
+            return on.year - self.birth_year
+        return on.year - self.birth_date.year - ((on.month, on.day) < (self.birth_date.month, self.birth_date.day))
+
+    def age_group_on(self, on: datetime.date) -> str:
+        born_by = older_cutoff(on)
+        if self.birth_date is not None:
+            return AgeGroup.OLDER if self.birth_date <= born_by else AgeGroup.YOUNGER
+        return AgeGroup.OLDER if self.birth_year <= on.year - settings.OLDER_PERSON_AGE else AgeGroup.YOUNGER
+
+    @property
+    def masked_citizen_id(self) -> str:
+        """Only the last three digits, for everyone but province staff."""
+        if not self.citizen_id:
+            return ""
+        return "•" * (len(self.citizen_id) - 3) + self.citizen_id[-3:]
+
+
+class HouseholdStatus(models.Model):
+    """The household's economic status from a date (usually 1 January of the review year)."""
+
+    person = models.ForeignKey(
+        Person, on_delete=models.CASCADE, related_name="household_statuses", verbose_name=_("person")
+    )
+    status = models.CharField(_("economic status"), max_length=16, choices=EconomicStatus.choices)
+    valid_from = models.DateField(_("valid from"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("household economic status")
+        verbose_name_plural = _("household economic statuses")
+        ordering = ["person", "valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "valid_from"], name="household_status_one_per_date"),
+        ]
+
+    def __str__(self):
+        return f"{self.person} — {self.get_status_display()} ({self.valid_from:%d/%m/%Y})"
+
+
+class MembershipQuerySet(models.QuerySet):
+    def active_on(self, on: datetime.date):
+        """Members on a day: joined by then and not yet left (the day of leaving is not counted)."""
+        return self.filter(Q(left_on__isnull=True) | Q(left_on__gt=on), joined_on__lte=on)
+
+
+class Membership(models.Model):
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("person"))
+    club = models.ForeignKey(Club, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("club"))
+    joined_on = models.DateField(_("joined on"))
+    left_on = models.DateField(_("left on"), null=True, blank=True)
+    leave_reason = models.CharField(_("reason for leaving"), max_length=16, choices=LeaveReason.choices, blank=True)
+    leave_note = models.CharField(_("note on leaving"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        ordering = ["person", "joined_on", "pk"]
+        constraints = [
+            # A person belongs to one club at a time.
+            models.UniqueConstraint(
+                fields=["person"], condition=Q(left_on__isnull=True), name="membership_one_open_per_person"
+            ),
+            models.CheckConstraint(
+                condition=Q(left_on__isnull=True) | Q(left_on__gte=models.F("joined_on")),
+                name="membership_left_not_before_joined",
+            ),
+            models.CheckConstraint(
+                condition=(Q(left_on__isnull=True, leave_reason="") | (Q(left_on__isnull=False) & ~Q(leave_reason=""))),
+                name="membership_leave_reason_with_left_on",
+            ),
+        ]
+        indexes = [models.Index(fields=["club", "joined_on", "left_on"], name="membership_club_dates_idx")]
+
+    def __str__(self):
+        return f"{self.person} — {self.club}"
+
+    def is_active_on(self, on: datetime.date) -> bool:
+        return self.joined_on <= on and (self.left_on is None or self.left_on > on)

@@ -2,5 +2,5 @@ from django.apps import AppConfig
 
 
 class SpreadsheetsConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'spreadsheets'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "spreadsheets"

@@ -11,6 +11,7 @@ from areas.models import AdminScheme, AdminUnit, AreaType, Kind, Level
 from audit.models import AuditEntry
 from clubs.models import Club, ClubStatusChange, StatusChangeKind
 from core.text import fold
+from members.models import EconomicStatus, Ethnicity, HouseholdStatus, Membership, Person, Sex
 
 
 class AdminSchemeFactory(DjangoModelFactory):
@@ -129,3 +130,46 @@ def board_member(club: Club, *, title=BoardTitle.CHAIR, **user_kwargs) -> User:
     user = UserFactory(**user_kwargs)
     RoleAssignmentFactory(user=user, role=Role.CLUB_BOARD, club=club, title=title)
     return user
+
+
+class EthnicityFactory(DjangoModelFactory):
+    class Meta:
+        model = Ethnicity
+        django_get_or_create = ("name",)
+
+    name = "Kinh"
+    sort_order = 1
+
+
+class PersonFactory(DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    full_name = factory.Sequence(lambda n: f"Nguyễn Thị Thử {n}")
+    name_folded = factory.LazyAttribute(lambda person: fold(person.full_name))
+    given_name_folded = factory.LazyAttribute(lambda person: fold(person.full_name).rsplit(" ", 1)[-1])
+    sex = Sex.FEMALE
+    birth_date = None
+    birth_year = 1955
+    ethnicity = factory.SubFactory(EthnicityFactory)
+    hamlet = "Thôn Liên Trì Tây"
+
+
+class MembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = Membership
+
+    person = factory.SubFactory(PersonFactory)
+    club = factory.SubFactory(ClubFactory)
+    joined_on = datetime.date(2022, 5, 1)
+    left_on = None
+    leave_reason = ""
+
+
+class HouseholdStatusFactory(DjangoModelFactory):
+    class Meta:
+        model = HouseholdStatus
+
+    person = factory.SubFactory(PersonFactory)
+    status = EconomicStatus.POOR
+    valid_from = datetime.date(2022, 1, 1)

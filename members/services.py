@@ -1,0 +1,276 @@
+"""Writes to the member register: people, their memberships and household status.
+
+Every service is atomic, takes the acting user and writes an audit entry. Rules that span rows
+(one club at a time, no joining before being born or after the club was dissolved) are checked
+here; rules on one row are in the models and the database.
+"""
+
+import datetime
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from audit.services import audit_record, changed_fields
+from clubs.models import Club, ClubStatus
+from core.text import fold
+from members.models import HouseholdStatus, LeaveReason, Membership, Person
+
+MAX_AGE = 120
+
+ERROR_IN_FUTURE = _("The date cannot be in the future.")
+ERROR_BIRTH_YEAR_RANGE = _("The year of birth must be between %(first)s and %(last)s.")
+ERROR_BIRTH_YEAR_MISMATCH = _("The year of birth does not match the date of birth.")
+ERROR_BIRTH_MISSING = _("Give the date of birth or at least the year of birth.")
+ERROR_CITIZEN_ID_FORMAT = _("A citizen ID number has 12 digits (or 9 for an old identity card).")
+ERROR_CITIZEN_ID_TAKEN = _("This citizen ID number is already recorded for %(name)s.")
+ERROR_PHONE_FORMAT = _("A phone number has digits only, for example 0912 345 678.")
+ERROR_ALREADY_MEMBER = _("%(name)s is already a member of %(club)s: record a move instead.")
+ERROR_JOIN_BEFORE_BIRTH = _("The joining date is before the person was born.")
+ERROR_JOIN_BEFORE_LAST_LEAVE = _("%(name)s left a club on %(date)s: a new membership cannot start earlier.")
+ERROR_JOIN_BEFORE_DECISION = _("The club was established on %(date)s: members cannot join earlier.")
+ERROR_CLUB_DISSOLVED = _("The club is dissolved on that date: it cannot take members.")
+ERROR_LEAVE_BEFORE_JOIN = _("The leaving date cannot be before the joining date (%(date)s).")
+ERROR_ALREADY_LEFT = _("This membership has already ended.")
+ERROR_SAME_CLUB = _("Choose another club: the member is already in this one.")
+ERROR_STATUS_BEFORE_BIRTH = _("The status cannot start before the person was born.")
+
+PERSON_FIELDS = (
+    "full_name",
+    "sex",
+    "birth_date",
+    "birth_year",
+    "ethnicity",
+    "hamlet",
+    "phone",
+    "citizen_id",
+    "has_disability",
+    "lives_alone",
+    "receives_home_care",
+    "is_home_care_volunteer",
+    "notes",
+)
+_PHONE = re.compile(r"^\+?[0-9 .]{8,16}$")
+_CITIZEN_ID = re.compile(r"^(\d{9}|\d{12})$")
+
+
+def _fmt(day: datetime.date) -> str:
+    return date_format(day, "d/m/Y")
+
+
+def _check_person(person: Person) -> None:
+    """Field rules of a person, collected so a form shows them all at once."""
+    errors: dict[str, list] = {}
+    today = timezone.localdate()
+
+    def add(field, message, **params):
+        errors.setdefault(field, []).append(ValidationError(message, params=params or None))
+
+    if person.birth_date is not None:
+        if person.birth_date > today:
+            add("birth_date", ERROR_IN_FUTURE)
+        if person.birth_year is None:
+            person.birth_year = person.birth_date.year
+        elif person.birth_year != person.birth_date.year:
+            add("birth_year", ERROR_BIRTH_YEAR_MISMATCH)
+    if person.birth_year is None:
+        add("birth_year", ERROR_BIRTH_MISSING)
+    elif not today.year - MAX_AGE <= person.birth_year <= today.year:
+        add("birth_year", ERROR_BIRTH_YEAR_RANGE, first=today.year - MAX_AGE, last=today.year)
+    if person.citizen_id:
+        if not _CITIZEN_ID.match(person.citizen_id):
+            add("citizen_id", ERROR_CITIZEN_ID_FORMAT)
+        else:
+            holder = Person.objects.filter(citizen_id=person.citizen_id).exclude(pk=person.pk).first()
+            if holder is not None:
+                add("citizen_id", ERROR_CITIZEN_ID_TAKEN, name=holder.full_name)
+    if person.phone and not _PHONE.match(person.phone):
+        add("phone", ERROR_PHONE_FORMAT)
+    if errors:
+        raise ValidationError(errors)
+
+
+def _normalise(values: dict) -> dict:
+    values = dict(values)
+    for field in ("full_name", "hamlet", "phone", "citizen_id", "notes"):
+        if field in values and values[field] is not None:
+            values[field] = " ".join(str(values[field]).split()) if field != "notes" else values[field].strip()
+    if "citizen_id" in values:
+        values["citizen_id"] = values["citizen_id"].replace(" ", "")
+    if "full_name" in values:
+        folded = fold(values["full_name"])
+        values["name_folded"] = folded
+        values["given_name_folded"] = folded.rsplit(" ", 1)[-1]
+    return values
+
+
+@transaction.atomic
+def person_create(*, actor, full_name: str, sex: str, birth_year: int | None = None, **fields) -> Person:
+    unknown = set(fields) - set(PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"person_create() got unexpected fields: {', '.join(sorted(unknown))}")
+    person = Person(**_normalise({"full_name": full_name, "sex": sex, "birth_year": birth_year, **fields}))
+    _check_person(person)
+    person.full_clean()
+    person.save()
+    audit_record(actor=actor, action="members.person.created", target=person)
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor, person: Person, **fields) -> Person:
+    unknown = set(fields) - set(PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"person_update() got unexpected fields: {', '.join(sorted(unknown))}")
+    values = _normalise(fields)
+    changes = changed_fields(person, values)
+    if not changes:
+        return person
+    for field, value in values.items():
+        setattr(person, field, value)
+    try:
+        _check_person(person)
+        person.full_clean()
+    except ValidationError:
+        person.refresh_from_db()
+        raise
+    person.save(update_fields=[*changes, "updated_at"])
+    for private in ("name_folded", "given_name_folded"):
+        changes.pop(private, None)
+    if "citizen_id" in changes:
+        # The audit log is read by more people than may see the number.
+        changes["citizen_id"] = ["…", "…"]
+    audit_record(actor=actor, action="members.person.updated", target=person, data=changes)
+    return person
+
+
+@transaction.atomic
+def household_status_set(
+    *, actor, person: Person, status: str, valid_from: datetime.date, note: str = ""
+) -> HouseholdStatus:
+    """Record the household's status from a date; the same date again replaces that entry."""
+    if valid_from > timezone.localdate():
+        raise ValidationError({"valid_from": ERROR_IN_FUTURE})
+    born = person.birth_date or datetime.date(person.birth_year, 1, 1)
+    if valid_from < born:
+        raise ValidationError({"valid_from": ERROR_STATUS_BEFORE_BIRTH})
+    entry, created = HouseholdStatus.objects.get_or_create(
+        person=person, valid_from=valid_from, defaults={"status": status, "note": note}
+    )
+    if not created and (entry.status, entry.note) == (status, note):
+        return entry
+    old_status = None if created else entry.status
+    entry.status, entry.note = status, note
+    entry.full_clean()
+    entry.save()
+    audit_record(
+        actor=actor,
+        action="members.household_status.set",
+        target=person,
+        data={"status": [old_status, status], "valid_from": valid_from.isoformat()},
+    )
+    return entry
+
+
+def _club_status_on(club: Club, on: datetime.date) -> str:
+    return Club.objects.with_status(on).values_list("status", flat=True).get(pk=club.pk)
+
+
+@transaction.atomic
+def membership_start(*, actor, person: Person, club: Club, joined_on: datetime.date) -> Membership:
+    """Make a person a member of a club from a date (a new member, or one re-joining)."""
+    # Lock the person so two simultaneous joins cannot both pass the "one club at a time" check.
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    if joined_on > timezone.localdate():
+        raise ValidationError({"joined_on": ERROR_IN_FUTURE})
+    born = person.birth_date or datetime.date(person.birth_year, 1, 1)
+    if joined_on < born:
+        raise ValidationError({"joined_on": ERROR_JOIN_BEFORE_BIRTH})
+    current = person.memberships.filter(left_on__isnull=True).select_related("club").first()
+    if current is not None:
+        raise ValidationError(ERROR_ALREADY_MEMBER, params={"name": person.full_name, "club": current.club.name})
+    last = person.memberships.order_by("-left_on").first()
+    if last is not None and joined_on < last.left_on:
+        raise ValidationError(
+            {
+                "joined_on": ValidationError(
+                    ERROR_JOIN_BEFORE_LAST_LEAVE, params={"name": person.full_name, "date": _fmt(last.left_on)}
+                )
+            }
+        )
+    if club.decision_date and joined_on < club.decision_date:
+        raise ValidationError(
+            {"joined_on": ValidationError(ERROR_JOIN_BEFORE_DECISION, params={"date": _fmt(club.decision_date)})}
+        )
+    if _club_status_on(club, joined_on) == ClubStatus.DISSOLVED:
+        raise ValidationError({"joined_on": ERROR_CLUB_DISSOLVED})
+    membership = Membership(person=person, club=club, joined_on=joined_on)
+    membership.full_clean()
+    membership.save()
+    audit_record(
+        actor=actor,
+        action="members.membership.started",
+        target=person,
+        data={"club": club.code, "joined_on": joined_on.isoformat()},
+    )
+    return membership
+
+
+@transaction.atomic
+def member_join(
+    *,
+    actor,
+    club: Club,
+    joined_on: datetime.date,
+    economic_status: str,
+    status_from: datetime.date | None = None,
+    **person_fields,
+) -> Membership:
+    """A new person joins: the person, their household status and the membership, all or nothing.
+
+    `status_from`: from when the economic status holds (default: the joining date).
+    """
+    person = person_create(actor=actor, **person_fields)
+    membership = membership_start(actor=actor, person=person, club=club, joined_on=joined_on)
+    try:
+        household_status_set(actor=actor, person=person, status=economic_status, valid_from=status_from or joined_on)
+    except ValidationError as exc:
+        # Reported on the field the person filled in, not on the stored entry's.
+        messages = exc.message_dict.get("valid_from", exc.messages)
+        raise ValidationError({"status_from" if status_from else "joined_on": messages}) from None
+    return membership
+
+
+@transaction.atomic
+def member_leave(*, actor, membership: Membership, left_on: datetime.date, reason: str, note: str = "") -> Membership:
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    if membership.left_on is not None:
+        raise ValidationError(ERROR_ALREADY_LEFT)
+    if left_on > timezone.localdate():
+        raise ValidationError({"left_on": ERROR_IN_FUTURE})
+    if left_on < membership.joined_on:
+        raise ValidationError(
+            {"left_on": ValidationError(ERROR_LEAVE_BEFORE_JOIN, params={"date": _fmt(membership.joined_on)})}
+        )
+    membership.left_on, membership.leave_reason, membership.leave_note = left_on, reason, note.strip()
+    membership.full_clean()
+    membership.save(update_fields=["left_on", "leave_reason", "leave_note"])
+    audit_record(
+        actor=actor,
+        action="members.membership.ended",
+        target=membership.person,
+        data={"club": membership.club.code, "left_on": left_on.isoformat(), "reason": reason},
+    )
+    return membership
+
+
+@transaction.atomic
+def member_move(*, actor, membership: Membership, to_club: Club, moved_on: datetime.date) -> Membership:
+    """Leave one club and join another on the same day: one person, two memberships, no gap."""
+    if to_club.pk == membership.club_id:
+        raise ValidationError({"to_club": ERROR_SAME_CLUB})
+    member_leave(actor=actor, membership=membership, left_on=moved_on, reason=LeaveReason.MOVED)
+    return membership_start(actor=actor, person=membership.person, club=to_club, joined_on=moved_on)
