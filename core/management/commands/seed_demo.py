@@ -18,68 +18,14 @@ from areas.services import admin_units_load
 from areas.unit_files import read_unit_file
 from clubs.models import Club
 from clubs.services import club_create
+from core.demo import CLUBS, demo_members
 from core.text import fold
+from members.models import Membership
+from members.services import member_join
 
 UNITS_FILE = Path(settings.BASE_DIR) / "data" / "quang_ngai_2020_2024_units.csv"
 SCHEME = "vn-2020"
 D = datetime.date
-
-# The seven active clubs of DOMAIN.md §7, and three decided but not launched (names invented
-# for the demo). (unit code, name, hamlets, decision date, launch date, meeting day)
-CLUBS = [
-    (
-        "21103",
-        "CLB Liên thế hệ tự giúp nhau thôn Liên Trì Tây",
-        ["Thôn Liên Trì Tây"],
-        D(2022, 3, 10),
-        D(2022, 4, 5),
-        5,
-    ),
-    (
-        "21223",
-        "CLB Liên thế hệ tự giúp nhau liên thôn Cộng Hòa – Thống Nhất – Độc Lập",
-        ["Thôn Cộng Hòa 1", "Thôn Cộng Hòa 2", "Thôn Thống Nhất", "Thôn Độc Lập"],
-        D(2022, 3, 18),
-        D(2022, 4, 20),
-        20,
-    ),
-    (
-        "21262",
-        "CLB Liên thế hệ tự giúp nhau liên khu dân cư Tân An – Tân Mỹ",
-        ["Khu dân cư số 8 thôn Tân An", "Khu dân cư số 9 thôn Tân Mỹ"],
-        D(2022, 4, 1),
-        D(2022, 5, 10),
-        10,
-    ),
-    (
-        "21238",
-        "CLB Liên thế hệ tự giúp nhau thị trấn Sông Vệ",
-        ["Tổ dân phố 2", "Tổ dân phố 3"],
-        D(2022, 4, 12),
-        D(2022, 5, 18),
-        18,
-    ),
-    ("21400", "CLB Liên thế hệ tự giúp nhau tổ dân phố 1", ["Tổ dân phố 1"], D(2022, 5, 6), D(2022, 6, 8), 8),
-    (
-        "21460",
-        "CLB Liên thế hệ tự giúp nhau liên thôn Vĩnh Bình",
-        ["Thôn Vĩnh Bình"],
-        D(2022, 5, 20),
-        D(2022, 6, 25),
-        25,
-    ),
-    (
-        "21439",
-        "CLB Liên thế hệ tự giúp nhau tổ dân phố 4 và 5",
-        ["Tổ dân phố 4", "Tổ dân phố 5"],
-        D(2022, 6, 2),
-        D(2022, 7, 12),
-        12,
-    ),
-    ("21367", "CLB Liên thế hệ tự giúp nhau thôn Phú Lâm Đông", ["Thôn Phú Lâm Đông"], D(2022, 10, 14), None, None),
-    ("21211", "CLB Liên thế hệ tự giúp nhau thôn Khê Thọ", ["Thôn Khê Thọ"], D(2022, 10, 28), None, None),
-    ("21082", "CLB Liên thế hệ tự giúp nhau thôn Phú Long", ["Thôn Phú Long"], D(2022, 11, 7), None, None),
-]
 
 # username, full name, role, unit code or club name, board title
 USERS = [
@@ -108,8 +54,10 @@ class Command(BaseCommand):
         self.stdout.write(f"Administrative units: {result.created} created, {result.unchanged} already there.")
         with transaction.atomic():
             created_clubs = self._clubs()
+            created_members = self._members()
             logins = self._users(reset_passwords=reset_passwords)
         self.stdout.write(f"Demo clubs: {created_clubs} created, {len(CLUBS) - created_clubs} already there.")
+        self.stdout.write(f"Demo members: {created_members} created.")
         if logins:
             self.stdout.write(self.style.SUCCESS("Demo logins (shown once, keep them):"))
             for username, password, role in logins:
@@ -139,6 +87,28 @@ class Command(BaseCommand):
                 meeting_day=meeting_day,
             )
             created += 1
+        return created
+
+    def _members(self) -> int:
+        """The members of the launched clubs, for clubs that have none yet."""
+        created = 0
+        for index, (unit_code, name, *_rest) in enumerate(CLUBS):
+            club = Club.objects.get(unit__scheme__code=SCHEME, unit__code=unit_code, name_folded=fold(name))
+            if club.launch_date is None or Membership.objects.filter(club=club).exists():
+                continue
+            for member in demo_members(index):
+                member_join(
+                    actor=None,
+                    club=club,
+                    joined_on=member.joined_on,
+                    economic_status=member.economic_status,
+                    status_from=member.joined_on.replace(month=1, day=1),
+                    full_name=member.full_name,
+                    sex=member.sex,
+                    birth_year=member.birth_year,
+                    hamlet=member.hamlet,
+                )
+                created += 1
         return created
 
     def _users(self, *, reset_passwords: bool) -> list[tuple[str, str, str]]:
