@@ -13,13 +13,14 @@ Roles grant capabilities through one table, CAPABILITIES; call sites never compa
 import enum
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Role, RoleAssignment
 from areas.models import AdminUnit
 from clubs.models import Club
+from members.models import Membership, Person
 
 
 class Cap(enum.StrEnum):
@@ -27,7 +28,8 @@ class Cap(enum.StrEnum):
     CLUB_MANAGE = "club.manage"  # register, edit, change status, import clubs
     AREA_VIEW = "area.view"  # browse the administrative tree with club counts
     MEMBER_VIEW = "member.view"
-    MEMBER_MANAGE = "member.manage"  # add, edit, leave, move, import members
+    MEMBER_MANAGE = "member.manage"  # add, edit, leave, import members
+    MEMBER_MOVE = "member.move"  # a move touches two clubs' registers: staff record it
     CITIZEN_ID_VIEW = "member.citizen_id"  # see citizen ID numbers unmasked
     BOARD_MANAGE = "club.board"  # appoint and end board positions (gives the chair's account its role)
     TEAM_MANAGE = "club.teams"  # teams and their members
@@ -41,6 +43,7 @@ STAFF_CAPABILITIES = frozenset(
         Cap.AREA_VIEW,
         Cap.MEMBER_VIEW,
         Cap.MEMBER_MANAGE,
+        Cap.MEMBER_MOVE,
         Cap.BOARD_MANAGE,
         Cap.TEAM_MANAGE,
         Cap.REPORT_VIEW,
@@ -139,6 +142,27 @@ def get_club(user, pk, cap: Cap, queryset: QuerySet[Club] | None = None) -> Club
     if cap != Cap.CLUB_VIEW and not clubs_for(user, cap).filter(pk=club.pk).exists():
         raise PermissionDenied
     return club
+
+
+def get_person(user, pk, cap: Cap = Cap.MEMBER_VIEW, queryset: QuerySet[Person] | None = None) -> Person:
+    """The person `pk`, seen through their memberships.
+
+    404 unless the person is, or ever was, a member of a club where the user holds MEMBER_VIEW (a
+    club board sees its own members and former members, nobody else). For MEMBER_MANAGE, 403 unless
+    the user manages the person's current club, or the last club they were in when they are in none.
+    """
+    visible = clubs_for(user, Cap.MEMBER_VIEW)
+    base = queryset if queryset is not None else Person.objects.all()
+    try:
+        person = base.filter(Exists(Membership.objects.filter(person=OuterRef("pk"), club__in=visible))).get(pk=pk)
+    except (Person.DoesNotExist, ValueError, TypeError):
+        raise Http404("No person found.") from None
+    if cap == Cap.MEMBER_VIEW:
+        return person
+    home = person.home_membership()
+    if home is None or not clubs_for(user, cap).filter(pk=home.club_id).exists():
+        raise PermissionDenied
+    return person
 
 
 def can_on_club(user, club: Club, cap: Cap) -> bool:

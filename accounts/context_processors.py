@@ -10,6 +10,7 @@ def navigation(request):
     return {
         "nav": {
             "clubs": access.has_cap(user, Cap.CLUB_VIEW),
+            "members": access.has_cap(user, Cap.MEMBER_VIEW),
             "areas": access.has_cap(user, Cap.AREA_VIEW),
             "admin": user.is_staff,
         }

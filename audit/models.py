@@ -13,6 +13,11 @@ ACTION_LABELS = {
     "clubs.club.suspended": _("club suspended"),
     "clubs.club.resumed": _("club resumed"),
     "clubs.club.dissolved": _("club dissolved"),
+    "members.person.created": _("person recorded"),
+    "members.person.updated": _("person's details changed"),
+    "members.household_status.set": _("household economic status recorded"),
+    "members.membership.started": _("joined the club"),
+    "members.membership.ended": _("left the club"),
 }
 
 

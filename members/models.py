@@ -165,6 +165,10 @@ class Person(models.Model):
             return AgeGroup.OLDER if self.birth_date <= born_by else AgeGroup.YOUNGER
         return AgeGroup.OLDER if self.birth_year <= on.year - settings.OLDER_PERSON_AGE else AgeGroup.YOUNGER
 
+    def home_membership(self) -> "Membership | None":
+        """The membership that decides who manages the person: the open one, else the latest."""
+        return self.memberships.order_by(models.F("left_on").desc(nulls_first=True), "-joined_on", "-pk").first()
+
     @property
     def masked_citizen_id(self) -> str:
         """Only the last three digits, for everyone but province staff."""

@@ -1,7 +1,27 @@
-from django.db.models import QuerySet
+"""Reads of the member register: the member list, one person's page, people alike.
 
+Every read takes its clubs from accounts.access (already scoped by the caller) or asks it here:
+nobody sees a person except through a membership of a club in their scope.
+"""
+
+import dataclasses
+import datetime
+
+from django.db.models import Exists, OuterRef, QuerySet, Subquery
+
+from accounts import access
+from accounts.access import Cap
+from clubs.models import Club
 from core.text import fold
-from members.models import Person
+from members.models import AgeGroup, EconomicStatus, Membership, Person
+
+
+class MembershipState:
+    """The membership-status filter of the member list (not a model field: derived from dates)."""
+
+    CURRENT = "current"
+    FORMER = "former"
+    ALL = "all"
 
 
 def people_alike(*, full_name: str, birth_year: int, exclude: Person | None = None) -> QuerySet[Person]:
@@ -14,3 +34,121 @@ def people_alike(*, full_name: str, birth_year: int, exclude: Person | None = No
     if exclude is not None:
         people = people.exclude(pk=exclude.pk)
     return people.prefetch_related("memberships__club")
+
+
+# --- the member list ------------------------------------------------------------------------
+
+
+def member_list(
+    *,
+    clubs: QuerySet[Club],
+    on: datetime.date,
+    q: str = "",
+    club: Club | int | None = None,
+    sex: str = "",
+    age_group: str = "",
+    economic_status: str = "",
+    state: str = MembershipState.CURRENT,
+) -> QuerySet[Membership]:
+    """Memberships of the clubs `clubs` (already scoped) as of `on`, with the person's age group and
+    economic status on that day computed in SQL, searched on the folded name and sorted by the
+    Vietnamese given name."""
+    rows = Membership.objects.filter(club__in=clubs)
+    if state == MembershipState.CURRENT:
+        rows = rows.active_on(on)
+    elif state == MembershipState.FORMER:
+        rows = rows.filter(left_on__lte=on)
+    if club is not None:
+        rows = rows.filter(club=club)
+    for word in fold(q).split():
+        rows = rows.filter(person__name_folded__contains=word)
+    if sex:
+        rows = rows.filter(person__sex=sex)
+    person = Person.objects.with_age_group(on).with_economic_status(on).filter(pk=OuterRef("person_id"))
+    rows = rows.annotate(
+        age_group=Subquery(person.values("age_group")[:1]),
+        economic_status=Subquery(person.values("economic_status")[:1]),
+    )
+    if age_group:
+        rows = rows.filter(age_group=age_group)
+    if economic_status:
+        rows = rows.filter(economic_status=economic_status)
+    return rows.select_related("person", "club").order_by(
+        "person__given_name_folded", "person__name_folded", "person_id", "-joined_on", "pk"
+    )
+
+
+def with_ages(memberships, on: datetime.date):
+    """Add `age`, the age group label and the economic status label to rows of member_list() (the page, in Python)."""
+    for row in memberships:
+        row.age = row.person.age_on(on)
+        row.age_group_label = AgeGroup(row.age_group).label
+        row.economic_status_label = EconomicStatus(row.economic_status).label if row.economic_status else ""
+    return memberships
+
+
+# --- one person's page ----------------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class PersonPage:
+    memberships: list[Membership]  # those in clubs the user sees, oldest first
+    current: Membership | None  # the open membership, when the user sees its club
+    elsewhere_now: bool  # a current member of a club outside the user's scope
+    can_manage: bool  # edit, record a status, leave (MEMBER_MANAGE on the home club)
+
+
+def person_page(*, user, person: Person) -> PersonPage:
+    """The memberships shown on a person's page and what the user may do, in one query."""
+    memberships = list(
+        person.memberships.select_related("club")
+        .annotate(
+            visible=Exists(access.clubs_for(user, Cap.MEMBER_VIEW).filter(pk=OuterRef("club_id"))),
+            manageable=Exists(access.clubs_for(user, Cap.MEMBER_MANAGE).filter(pk=OuterRef("club_id"))),
+        )
+        .order_by("joined_on", "pk")
+    )
+    open_membership = next((m for m in memberships if m.left_on is None), None)
+    home = open_membership or max(memberships, key=lambda m: (m.left_on, m.joined_on, m.pk), default=None)
+    return PersonPage(
+        memberships=[m for m in memberships if m.visible],
+        current=open_membership if open_membership is not None and open_membership.visible else None,
+        elsewhere_now=open_membership is not None and not open_membership.visible,
+        can_manage=home is not None and home.manageable,
+    )
+
+
+class JoinAction:
+    """What adding a member can do with a person alike already recorded."""
+
+    REJOIN = "rejoin"  # in no club now: re-join them here
+    MOVE = "move"  # in another club the user manages: move them here
+    HERE = "here"  # already a member of this club
+    ELSEWHERE = "elsewhere"  # in a club the user cannot manage: its staff or the province records the move
+
+
+def people_alike_for_join(*, user, club: Club, full_name: str, birth_year: int) -> list[Person]:
+    """people_alike() for the add-member page, each with `current` and `last` membership and the
+    `join_action` the user may take (`available` when they may take it), in two queries at most."""
+    people = list(people_alike(full_name=full_name, birth_year=birth_year))
+    for person in people:
+        memberships = sorted(person.memberships.all(), key=lambda m: (m.joined_on, m.pk))
+        person.current = next((m for m in memberships if m.left_on is None), None)
+        person.last = memberships[-1] if memberships else None
+    elsewhere = {p.current.club_id for p in people if p.current is not None and p.current.club_id != club.pk}
+    manageable = set()
+    if elsewhere and access.has_cap(user, Cap.MEMBER_MOVE):
+        manageable = set(
+            access.clubs_for(user, Cap.MEMBER_MANAGE).filter(pk__in=elsewhere).values_list("pk", flat=True)
+        )
+    for person in people:
+        if person.current is None:
+            person.join_action = JoinAction.REJOIN
+        elif person.current.club_id == club.pk:
+            person.join_action = JoinAction.HERE
+        elif person.current.club_id in manageable:
+            person.join_action = JoinAction.MOVE
+        else:
+            person.join_action = JoinAction.ELSEWHERE
+        person.available = person.join_action in (JoinAction.REJOIN, JoinAction.MOVE)
+    return people

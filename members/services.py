@@ -258,6 +258,10 @@ def member_leave(*, actor, membership: Membership, left_on: datetime.date, reaso
     membership.left_on, membership.leave_reason, membership.leave_note = left_on, reason, note.strip()
     membership.full_clean()
     membership.save(update_fields=["left_on", "leave_reason", "leave_note"])
+    from clubs.services import club_roles_end_for_leaver
+
+    # Board positions and team memberships in the club end the day the member leaves.
+    club_roles_end_for_leaver(actor=actor, person=membership.person, club=membership.club, left_on=left_on)
     audit_record(
         actor=actor,
         action="members.membership.ended",
@@ -274,3 +278,44 @@ def member_move(*, actor, membership: Membership, to_club: Club, moved_on: datet
         raise ValidationError({"to_club": ERROR_SAME_CLUB})
     member_leave(actor=actor, membership=membership, left_on=moved_on, reason=LeaveReason.MOVED)
     return membership_start(actor=actor, person=membership.person, club=to_club, joined_on=moved_on)
+
+
+@transaction.atomic
+def member_rejoin(
+    *,
+    actor,
+    person: Person,
+    club: Club,
+    joined_on: datetime.date,
+    economic_status: str = "",
+    status_from: datetime.date | None = None,
+) -> Membership:
+    """A person already recorded joins `club`: one person record for life, never a second one.
+
+    A former member re-joins; a current member of another club moves here (leaves it that day).
+    Whether the actor may take the person from that club is decided by the caller's access check.
+    The household status is recorded from `status_from` (default: the joining date) when it is not
+    already the one in force then. Errors are reported on this function's own arguments.
+    """
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    current = person.memberships.filter(left_on__isnull=True).first()
+    try:
+        if current is not None and current.club_id != club.pk:
+            membership = member_move(actor=actor, membership=current, to_club=club, moved_on=joined_on)
+        else:
+            membership = membership_start(actor=actor, person=person, club=club, joined_on=joined_on)
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict") and "left_on" in exc.error_dict:
+            # Moving earlier than the person joined their current club: it is the joining date that is wrong.
+            raise ValidationError({"joined_on": exc.error_dict["left_on"]}) from None
+        raise
+    if economic_status:
+        valid_from = status_from or joined_on
+        in_force = Person.objects.with_economic_status(valid_from).values_list("economic_status", flat=True)
+        if in_force.get(pk=person.pk) != economic_status:
+            try:
+                household_status_set(actor=actor, person=person, status=economic_status, valid_from=valid_from)
+            except ValidationError as exc:
+                messages = exc.message_dict.get("valid_from", exc.messages)
+                raise ValidationError({"status_from" if status_from else "joined_on": messages}) from None
+    return membership

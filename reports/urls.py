@@ -1,7 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-from reports import views  # noqa: F401
+from reports import views
 
 app_name = "reports"
 
-urlpatterns = []
+urlpatterns = [
+    path("scorecard/", views.scorecard, name="scorecard"),
+    path("scorecard/export.xlsx", views.scorecard_export, name="scorecard-export"),
+]

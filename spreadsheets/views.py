@@ -1,0 +1,109 @@
+from django.contrib import messages
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts import access
+from accounts.access import Cap
+from clubs import selectors as club_selectors
+from clubs.forms import ClubFilterForm
+from core.spreadsheets import XLSX_CONTENT_TYPE
+from spreadsheets import exports, importing, selectors, services
+from spreadsheets.forms import SpreadsheetUploadForm
+from spreadsheets.registry import IMPORTS
+
+# The import views are shared by every import: the URL passes `kind` (see spreadsheets/urls.py).
+
+
+@require_http_methods(["GET", "POST"])
+def import_upload(request, kind):
+    spec = IMPORTS[kind]
+    access.require_cap(request.user, spec.capability)
+    if request.method == "POST":
+        form = SpreadsheetUploadForm(request.POST, request.FILES, spec=spec)
+    else:
+        form = SpreadsheetUploadForm(spec=spec)
+    if form.is_valid():
+        file = form.cleaned_data["file"]
+        upload = services.spreadsheet_upload_keep(spec=spec, actor=request.user, name=file.name, content=file.content)
+        return redirect(f"spreadsheets:{spec.url_prefix}-import-preview", upload.pk)
+    context = {"spec": spec, "form": form, "max_megabytes": importing.MAX_FILE_BYTES // (1024 * 1024), **_urls(spec)}
+    return render(request, "spreadsheets/import_upload.html", context)
+
+
+@require_http_methods(["GET"])
+def import_template(request, kind):
+    spec = IMPORTS[kind]
+    access.require_cap(request.user, spec.capability)
+    response = HttpResponse(importing.template_xlsx(spec), content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{spec.kind}-template.xlsx"'
+    return response
+
+
+@require_http_methods(["GET"])
+def import_preview(request, kind, pk):
+    spec = IMPORTS[kind]
+    access.require_cap(request.user, spec.capability)
+    upload = selectors.pending_upload_get(user=request.user, kind=kind, pk=pk)
+    try:
+        preview, refused = importing.preview(spec, bytes(upload.content), actor=request.user), []
+    except importing.ImportRefused as exc:  # the file passed at upload; a new version of the checks may differ
+        preview, refused = None, exc.messages
+    return render(
+        request,
+        "spreadsheets/import_preview.html",
+        {"spec": spec, "upload": upload, "preview": preview, "refused": refused, **_urls(spec, upload.pk)},
+    )
+
+
+@require_http_methods(["POST"])
+def import_confirm(request, kind, pk):
+    spec = IMPORTS[kind]
+    access.require_cap(request.user, spec.capability)
+    upload = selectors.pending_upload_get(user=request.user, kind=kind, pk=pk)
+    try:
+        upload = services.spreadsheet_import_confirm(spec=spec, upload=upload, actor=request.user)
+    except importing.ImportRefused as exc:
+        messages.error(request, _("The file no longer passes the checks, so nothing was saved."))
+        context = {"spec": spec, "upload": upload, "preview": None, "refused": exc.messages, **_urls(spec, pk)}
+        return render(request, "spreadsheets/import_preview.html", context)
+    messages.success(
+        request,
+        _("%(file)s imported: %(new)s new, %(update)s updated, %(unchanged)s unchanged.")
+        % {"file": upload.original_name, **upload.result},
+    )
+    return redirect(spec.list_url_name)
+
+
+def _urls(spec, pk=None) -> dict[str, str]:
+    prefix = f"spreadsheets:{spec.url_prefix}"
+    urls = {
+        "upload_url": reverse(f"{prefix}-import"),
+        "template_url": reverse(f"{prefix}-import-template"),
+        "list_url": reverse(spec.list_url_name),
+    }
+    if pk is not None:
+        urls["confirm_url"] = reverse(f"{prefix}-import-confirm", args=[pk])
+    return urls
+
+
+@require_http_methods(["GET"])
+def club_export(request):
+    """The clubs the list page shows for the same query string, as .xlsx or CSV (?format=)."""
+    export_format = request.GET.get("format", "xlsx")
+    if export_format not in exports.EXPORT_FORMATS:
+        raise Http404("Unknown export format.")
+    today = timezone.localdate()
+    filters = ClubFilterForm(request.GET, units=access.units_for(request.user, Cap.CLUB_VIEW))
+    criteria = filters.cleaned_data if filters.is_valid() else {}
+    clubs = club_selectors.club_list(
+        clubs=access.clubs_for(request.user, Cap.CLUB_VIEW),
+        on=today,
+        q=criteria.get("q", ""),
+        unit=criteria.get("commune") or criteria.get("district"),
+        status=criteria.get("status", ""),
+    )
+    return exports.club_list_export(clubs, export_format=export_format, today=today)

@@ -9,7 +9,16 @@ from factory.django import DjangoModelFactory
 from accounts.models import BoardTitle, Role, RoleAssignment, User
 from areas.models import AdminScheme, AdminUnit, AreaType, Kind, Level
 from audit.models import AuditEntry
-from clubs.models import Club, ClubStatusChange, StatusChangeKind
+from clubs.models import (
+    ActivityArea,
+    BoardPosition,
+    Club,
+    ClubStatusChange,
+    StatusChangeKind,
+    Team,
+    TeamMemberRole,
+    TeamMembership,
+)
 from core.text import fold
 from members.models import EconomicStatus, Ethnicity, HouseholdStatus, Membership, Person, Sex
 
@@ -173,3 +182,42 @@ class HouseholdStatusFactory(DjangoModelFactory):
     person = factory.SubFactory(PersonFactory)
     status = EconomicStatus.POOR
     valid_from = datetime.date(2022, 1, 1)
+
+
+# --- board and teams (clubs) ----------------------------------------------------------------
+
+
+class BoardPositionFactory(DjangoModelFactory):
+    """A board position without a role assignment; tests of the account's role call the service."""
+
+    class Meta:
+        model = BoardPosition
+
+    club = factory.SubFactory(ClubFactory)
+    holder = factory.LazyAttribute(lambda position: MembershipFactory(club=position.club).person)
+    title = BoardTitle.MEMBER
+    started_on = datetime.date(2023, 1, 1)
+    ended_on = None
+
+
+class TeamFactory(DjangoModelFactory):
+    class Meta:
+        model = Team
+
+    club = factory.SubFactory(ClubFactory)
+    name = factory.Sequence(lambda n: f"Tổ thử nghiệm {n}")
+    activity_area = ActivityArea.HEALTH
+    leader = None
+    started_on = datetime.date(2023, 1, 1)
+    ended_on = None
+
+
+class TeamMembershipFactory(DjangoModelFactory):
+    class Meta:
+        model = TeamMembership
+
+    team = factory.SubFactory(TeamFactory)
+    person = factory.LazyAttribute(lambda membership: MembershipFactory(club=membership.team.club).person)
+    role = TeamMemberRole.MEMBER
+    started_on = datetime.date(2023, 2, 1)
+    ended_on = None

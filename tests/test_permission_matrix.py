@@ -128,6 +128,11 @@ ADMIN_REFUSED = {
     "admin:audit_auditentry_delete",
     "admin:clubs_clubstatuschange_add",
     "admin:clubs_clubstatuschange_delete",
+    # People and memberships change on the member pages, which check dates and audit.
+    "admin:members_person_add",
+    "admin:members_person_delete",
+    "admin:members_membership_add",
+    "admin:members_membership_delete",
     # Only answers the admin's own select widgets, which send the field to complete.
     "admin:autocomplete",
 }
@@ -138,4 +143,5 @@ def audit_entry(world):
     """Rows for every model, so each admin change page has an object to open."""
     Group.objects.create(name="Nhóm thử")
     factories.ClubStatusChangeFactory(club=world.club_b1, effective_on=world.club_b1.launch_date)
+    factories.HouseholdStatusFactory(person=factories.MembershipFactory(club=world.club_a1).person)
     return factories.AuditEntryFactory(actor=None, target_id=str(world.club_a1.pk))

@@ -1,0 +1,423 @@
+"""The club scorecard against the Decision 1336 standards, per club and rolled up by area.
+
+Every figure is counted in the database, in grouped queries (a fixed number per table: clubs,
+communes, districts, the whole scope) whatever the number of clubs or members. Shares are
+computed there too, as whole tenths of a percent rounded half up in integer arithmetic, so SQLite
+and PostgreSQL both give 64,9 % and a share never exceeds 100 %. Python only turns the grouped
+rows into dataclasses and compares the figures shown with the standards (reports/standards.py).
+
+What is counted on a date `on`:
+- clubs: those active on `on` (Club.objects.with_status); a club decided but not launched,
+  suspended or dissolved is left out of every roll-up;
+- members: Membership.objects.active_on(on), joined by then and not yet left;
+- older / younger: the age group on `on` (members.models.older_condition);
+- poor or near-poor: the household status valid on `on` (the latest entry from before it);
+- board: people holding a board position on `on` (BoardPosition.objects.held_on);
+- teams: teams working on `on`, and which of the eight activity areas they cover.
+"""
+
+import dataclasses
+import datetime
+from decimal import Decimal
+
+from django.db.models import (
+    Count,
+    Expression,
+    F,
+    FilteredRelation,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
+from django.db.models.functions import Length, NullIf, Replace
+from django.db.models.lookups import StartsWith
+
+from areas.models import AdminUnit
+from clubs.models import ActivityArea, BoardPosition, Club, ClubStatus, Team
+from clubs.selectors import club_counts_by_status
+from members.models import EconomicStatus, HouseholdStatus, Sex, older_condition
+from reports.standards import DECISION_1336, ClubStandards, Mark, Standard
+
+# Depth of a unit in its scheme's tree, counted on the materialized path: "/51/" is 1 (the
+# province), "/51/522/" is 2 (the level right under it: districts until 30/06/2025), and so on.
+PROVINCE_DEPTH = 1
+UNDER_PROVINCE_DEPTH = 2
+POOR_OR_NEAR_POOR = (EconomicStatus.POOR, EconomicStatus.NEAR_POOR)
+ALL_AREAS = len(ActivityArea)
+_TENTHS = 1000  # shares in tenths of a percent: 649 is 64,9 %
+
+
+@dataclasses.dataclass(frozen=True)
+class Figure:
+    """A number of people, its share of the members (in %, one decimal) and the standard it meets."""
+
+    count: int
+    share: Decimal | None = None
+    standard: Standard | None = None
+
+    @property
+    def mark(self) -> Mark | None:
+        # The figure shown is the one measured, so a mark never contradicts the number beside it.
+        if self.standard is None:
+            return None
+        return self.standard.mark(self.share if self.standard.percent else self.count)
+
+
+@dataclasses.dataclass(frozen=True)
+class Figures:
+    """The member figures of a club, or of a group of clubs, on a date."""
+
+    members: Figure
+    older: Figure
+    younger: Figure
+    women: Figure
+    poor: Figure
+
+
+@dataclasses.dataclass(frozen=True)
+class ClubScore:
+    club: Club
+    on: datetime.date
+    status: str
+    figures: Figures
+    board_size: int
+    teams: int
+    areas: frozenset[str]  # ActivityArea codes with a team working on `on`
+    standards: ClubStandards = DECISION_1336
+    all_areas: int = ALL_AREAS
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == ClubStatus.ACTIVE
+
+    @property
+    def area_coverage(self) -> list[tuple[ActivityArea, bool]]:
+        """The eight areas in their official order, each with whether the club has a team in it."""
+        return [(area, area.value in self.areas) for area in ActivityArea]
+
+
+@dataclasses.dataclass(frozen=True)
+class Rollup:
+    """The active clubs of an area (of the whole scope when `unit` is None) on a date."""
+
+    unit: AdminUnit | None
+    on: datetime.date
+    clubs: int
+    figures: Figures
+    members_per_club: int | None  # rounded to whole people; None without clubs
+    older_per_club: int | None
+    board_members: int
+    teams: int
+    areas: int  # how many of the eight areas have a team in at least one of the clubs
+    clubs_all_areas: int  # clubs with a team in each of the eight areas
+    standards: ClubStandards = DECISION_1336
+
+    @property
+    def members_per_club_mark(self) -> Mark | None:
+        """The average club against the members standard (50–70)."""
+        return None if self.members_per_club is None else self.standards.members.mark(self.members_per_club)
+
+
+@dataclasses.dataclass(frozen=True)
+class ScorecardReport:
+    """What the scorecard page and its export show, for clubs already scoped by the caller."""
+
+    on: datetime.date
+    total: Rollup
+    # Areas right under the province (districts until 30/06/2025). Empty when that level is the
+    # one clubs sit in (after the two-tier reform): the `hosts` table shows it already.
+    middle: list[Rollup]
+    # The units clubs sit in: communes, and districts without communes such as Lý Sơn.
+    hosts: list[Rollup]
+    clubs: list[ClubScore]
+    status_counts: dict[str, int]
+    standards: ClubStandards = DECISION_1336
+
+    all_areas: int = ALL_AREAS
+
+    @property
+    def status_list(self) -> list[tuple[ClubStatus, int]]:
+        """The clubs of the scope by status on the date, only the statuses that occur."""
+        return [(status, self.status_counts[status]) for status in ClubStatus if self.status_counts.get(status)]
+
+
+# --- expressions ----------------------------------------------------------------------------
+
+
+def _rounded_ratio(part, whole, scale: int):
+    """round_half_up(part × scale / whole) in integer arithmetic, the same on every database;
+    NULL when `whole` is 0."""
+    return (Value(2 * scale) * part + whole) / NullIf(Value(2) * whole, Value(0))
+
+
+def _unit_depth() -> Expression:
+    return Length("path") - Length(Replace("path", Value("/"), Value(""))) - Value(1)
+
+
+def _ancestor_at(depth: int, club: str = "") -> Subquery:
+    """The id of the ancestor, `depth` levels from the top, of the unit the club sits in (the unit
+    itself at its own depth; NULL above it). Levels are data (DOMAIN.md §6): found on the path,
+    never by level name. `club`: the lookup from the outer query to the club, e.g. "club__"."""
+    return Subquery(
+        AdminUnit.objects.filter(scheme=OuterRef(f"{club}unit__scheme"))
+        .alias(depth=_unit_depth())
+        .filter(StartsWith(OuterRef(f"{club}unit__path"), F("path")), depth=depth)
+        .order_by()
+        .values("pk")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def _group_key(depth: int | None, club: str = "") -> Expression:
+    """Per unit a club sits in (depth None), or per ancestor at `depth`."""
+    return F(f"{club}unit_id") if depth is None else _ancestor_at(depth, club)
+
+
+def _areas_with_team(on: datetime.date) -> Subquery:
+    """How many of the eight areas the club (outer row) has a team working in on `on`."""
+    return Subquery(
+        _teams_on(on)
+        .filter(club=OuterRef("pk"))
+        .order_by()
+        .values("club")
+        .annotate(n=Count("activity_area", distinct=True))
+        .values("n"),
+        output_field=IntegerField(),
+    )
+
+
+def _member_aggregates(on: datetime.date, *, groups: bool) -> dict:
+    """Counts over the club's active memberships ("active"), then shares and averages from them.
+
+    With `groups`, rows are several clubs: add the number of clubs, the averages per club and
+    the clubs with teams in all eight areas.
+    """
+    person = "active__person__"
+    members = Count("active")
+    older = Count("active", filter=older_condition(on, person))
+    women = Count("active", filter=Q(**{f"{person}sex": Sex.FEMALE}))
+    poor = Count("active", filter=Q(economic_status__in=POOR_OR_NEAR_POOR))
+    result = {
+        "members": members,
+        "older": older,
+        "women": women,
+        "poor": poor,
+        "older_share": _rounded_ratio(older, members, _TENTHS),
+        "younger_share": _rounded_ratio(members - older, members, _TENTHS),
+        "women_share": _rounded_ratio(women, members, _TENTHS),
+        "poor_share": _rounded_ratio(poor, members, _TENTHS),
+    }
+    if groups:
+        # Rows are club × member, hence DISTINCT when counting clubs.
+        clubs = Count("pk", distinct=True)
+        result["clubs"] = clubs
+        result["members_per_club"] = _rounded_ratio(members, clubs, 1)
+        result["older_per_club"] = _rounded_ratio(older, clubs, 1)
+        result["clubs_all_areas"] = Count("pk", distinct=True, filter=Q(areas_with_team=ALL_AREAS))
+    return result
+
+
+def _with_members(clubs: QuerySet[Club], on: datetime.date) -> QuerySet[Club]:
+    """Clubs joined to their memberships active on `on` (the condition of
+    Membership.objects.active_on, in the join so that a club without members still counts) and
+    each member's household status valid on `on`."""
+    household_status = (
+        HouseholdStatus.objects.filter(person=OuterRef("active__person"), valid_from__lte=on)
+        .order_by("-valid_from", "-pk")
+        .values("status")[:1]
+    )
+    return clubs.alias(
+        active=FilteredRelation(
+            "memberships",
+            condition=Q(memberships__joined_on__lte=on)
+            & (Q(memberships__left_on__isnull=True) | Q(memberships__left_on__gt=on)),
+        ),
+    ).alias(economic_status=Subquery(household_status), areas_with_team=_areas_with_team(on))
+
+
+def _teams_on(on: datetime.date) -> QuerySet[Team]:
+    """Teams working on `on`: started by then and not yet ended (the end day is not counted, as
+    for board positions)."""
+    return Team.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on), started_on__lte=on)
+
+
+def active_clubs(clubs: QuerySet[Club], on: datetime.date) -> QuerySet[Club]:
+    """The clubs of `clubs` active on `on`, as a plain queryset (no annotation to group by)."""
+    return Club.objects.filter(pk__in=clubs.with_status(on).filter(status=ClubStatus.ACTIVE).values("pk"))
+
+
+def _grouped(rows: QuerySet, key: Expression | None, aggregates: dict) -> dict:
+    """{group: {name: value}}: one row per group, or a single row under None without a key."""
+    if key is None:
+        return {None: rows.aggregate(**aggregates)}
+    grouped = rows.annotate(group=key).values("group").annotate(**aggregates).order_by()
+    return {row["group"]: row for row in grouped}
+
+
+def _board_and_teams(clubs: QuerySet[Club], on: datetime.date, key) -> tuple[dict, dict]:
+    """People on the boards and teams (with the areas they cover) per group: two queries.
+
+    `key(club_prefix)` gives the group expression as seen from a board position or a team.
+    """
+    board = _grouped(
+        BoardPosition.objects.held_on(on).filter(club__in=clubs),
+        key("club__"),
+        {"board_members": Count("holder", distinct=True)},
+    )
+    teams = _grouped(
+        _teams_on(on).filter(club__in=clubs),
+        key("club__"),
+        {"teams": Count("pk"), "areas": Count("activity_area", distinct=True)},
+    )
+    return board, teams
+
+
+def _share(tenths: int | None) -> Decimal | None:
+    return None if tenths is None else Decimal(tenths) / 10
+
+
+def _figures(row: dict, standards: ClubStandards) -> Figures:
+    members = row["members"]
+    return Figures(
+        members=Figure(members, standard=standards.members),
+        older=Figure(row["older"], _share(row["older_share"]), standards.older),
+        younger=Figure(members - row["older"], _share(row["younger_share"]), standards.younger),
+        women=Figure(row["women"], _share(row["women_share"]), standards.women),
+        poor=Figure(row["poor"], _share(row["poor_share"])),
+    )
+
+
+# --- selectors ------------------------------------------------------------------------------
+
+
+def club_scorecards(
+    *, clubs: QuerySet[Club], on: datetime.date, standards: ClubStandards = DECISION_1336
+) -> list[ClubScore]:
+    """The score of each club of `clubs` active on `on`, by name: four queries."""
+    active = active_clubs(clubs, on)
+    parts = _club_parts(active, on)
+    clubs_by_name = active.select_related("unit__parent").order_by("name", "pk")
+    return [_club_score(club, on, ClubStatus.ACTIVE, parts, standards) for club in clubs_by_name]
+
+
+def club_scorecard(*, club: Club, on: datetime.date, standards: ClubStandards = DECISION_1336) -> ClubScore:
+    """The score of one club on a date, whatever its status that day (for the club's page): four
+    queries."""
+    one = Club.objects.filter(pk=club.pk)
+    status = one.with_status(on).values_list("status", flat=True).get()
+    return _club_score(club, on, status, _club_parts(one, on), standards)
+
+
+def _club_parts(clubs: QuerySet[Club], on: datetime.date) -> tuple[dict, dict, dict]:
+    """Per club id: member figures, board, and {activity area: teams}: three queries."""
+    figures = _grouped(_with_members(clubs, on), F("pk"), _member_aggregates(on, groups=False))
+    board = _grouped(
+        BoardPosition.objects.held_on(on).filter(club__in=clubs),
+        F("club_id"),
+        {"board_members": Count("holder", distinct=True)},
+    )
+    teams: dict[int, dict[str, int]] = {}
+    for row in (
+        _teams_on(on).filter(club__in=clubs).values("club_id", "activity_area").annotate(n=Count("pk")).order_by()
+    ):
+        teams.setdefault(row["club_id"], {})[row["activity_area"]] = row["n"]
+    return figures, board, teams
+
+
+def _club_score(club: Club, on: datetime.date, status: str, parts: tuple, standards: ClubStandards) -> ClubScore:
+    figures, board, teams = parts
+    by_area = teams.get(club.pk, {})
+    return ClubScore(
+        club=club,
+        on=on,
+        status=status,
+        figures=_figures(figures[club.pk], standards),
+        board_size=board.get(club.pk, {}).get("board_members", 0),
+        teams=sum(by_area.values()),
+        areas=frozenset(by_area),
+        standards=standards,
+    )
+
+
+def scorecard_total(*, clubs: QuerySet[Club], on: datetime.date, standards: ClubStandards = DECISION_1336) -> Rollup:
+    """All clubs of `clubs` active on `on`, together: three queries."""
+    active = active_clubs(clubs, on)
+    figures = _grouped(_with_members(active, on), None, _member_aggregates(on, groups=True))
+    board, teams = _board_and_teams(active, on, lambda club: None)
+    return _rollup(None, on, figures[None], board.get(None, {}), teams.get(None, {}), standards)
+
+
+def scorecard_rollup(
+    *,
+    clubs: QuerySet[Club],
+    on: datetime.date,
+    depth: int | None = None,
+    standards: ClubStandards = DECISION_1336,
+) -> list[Rollup]:
+    """The clubs of `clubs` active on `on`, grouped by area, in the order of the map: four queries.
+
+    depth=None groups by the unit each club sits in (a commune, or a district without communes
+    such as Lý Sơn, which counts as one: DOMAIN.md §6); depth=n by the unit's ancestor n levels
+    from the top of the map (PROVINCE_DEPTH, UNDER_PROVINCE_DEPTH). Clubs sitting above that
+    depth are in no group.
+    """
+    active = active_clubs(clubs, on)
+    figures = _grouped(_with_members(active, on), _group_key(depth), _member_aggregates(on, groups=True))
+    board, teams = _board_and_teams(active, on, lambda club: _group_key(depth, club))
+    units = AdminUnit.objects.select_related("parent").in_bulk([group for group in figures if group is not None])
+    rollups = [
+        _rollup(units[group], on, row, board.get(group, {}), teams.get(group, {}), standards)
+        for group, row in figures.items()
+        if group in units
+    ]
+    return sorted(rollups, key=lambda rollup: rollup.unit.path)
+
+
+def _rollup(unit, on, row, board, teams, standards) -> Rollup:
+    return Rollup(
+        unit=unit,
+        on=on,
+        clubs=row["clubs"],
+        figures=_figures(row, standards),
+        members_per_club=row["members_per_club"],
+        older_per_club=row["older_per_club"],
+        board_members=board.get("board_members") or 0,
+        teams=teams.get("teams") or 0,
+        areas=teams.get("areas") or 0,
+        clubs_all_areas=row["clubs_all_areas"],
+        standards=standards,
+    )
+
+
+def scorecard_report(
+    *, clubs: QuerySet[Club], on: datetime.date, standards: ClubStandards = DECISION_1336
+) -> ScorecardReport:
+    """The page and the export, for clubs already scoped by accounts.access: a fixed number of
+    queries (listed in tests/reports/test_views.py), whatever the number of clubs and members."""
+    hosts = scorecard_rollup(clubs=clubs, on=on, standards=standards)
+    middle = scorecard_rollup(clubs=clubs, on=on, depth=UNDER_PROVINCE_DEPTH, standards=standards)
+    if [rollup.unit.pk for rollup in middle] == [rollup.unit.pk for rollup in hosts]:
+        middle = []
+    return ScorecardReport(
+        on=on,
+        total=scorecard_total(clubs=clubs, on=on, standards=standards),
+        middle=middle,
+        hosts=hosts,
+        clubs=club_scorecards(clubs=clubs, on=on, standards=standards),
+        status_counts=club_counts_by_status(clubs=clubs, on=on),
+        standards=standards,
+    )
+
+
+def scope_units(*, units: QuerySet[AdminUnit], clubs: QuerySet[Club]) -> QuerySet[AdminUnit]:
+    """The top units of a user's scope (`units` from accounts.access) on the maps its clubs are
+    on: the province for province staff, their district or commune for area staff. One query."""
+    return (
+        units.exclude(parent__in=units)
+        .filter(scheme__in=clubs.values("unit__scheme"))
+        .select_related("scheme")
+        .order_by("path")
+    )

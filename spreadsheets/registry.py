@@ -1,0 +1,6 @@
+"""Every import the product offers, by kind: the web views and the commands find them here."""
+
+from spreadsheets.club_import import CLUB_IMPORT
+from spreadsheets.importing import ImportSpec
+
+IMPORTS: dict[str, ImportSpec] = {spec.kind: spec for spec in (CLUB_IMPORT,)}

@@ -1,0 +1,156 @@
+"""Every URL of the product, for every persona: the status code each one gets.
+
+The tables are in tests/url_access/<app>.py. A URL pattern that none of them decides (the Django
+admin has its own rule below) makes test_every_url_has_an_access_decision fail: no page ships without a
+decision on who may open it.
+"""
+
+import importlib
+import pkgutil
+
+import pytest
+from django.apps import apps
+from django.contrib.auth.models import Group
+from django.contrib.contenttypes.models import ContentType
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests import factories, url_access
+from tests.url_access import PERSONAS
+
+
+def collect_tables():
+    """PUBLIC and PROTECTED of every module in tests/url_access, checked for double entries."""
+    public, protected = {}, {}
+    for module_info in pkgutil.iter_modules(url_access.__path__):
+        module = importlib.import_module(f"{url_access.__name__}.{module_info.name}")
+        for table, target in ((getattr(module, "PUBLIC", {}), public), (getattr(module, "PROTECTED", {}), protected)):
+            for name, entry in table.items():
+                assert name not in public and name not in protected, f"{name} is decided twice"
+                target[name] = entry
+    return public, protected
+
+
+PUBLIC, PROTECTED = collect_tables()
+
+
+def url_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from url_names(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}"
+
+
+def is_admin(name):
+    return name.startswith("admin:")
+
+
+def test_every_url_has_an_access_decision():
+    undecided = sorted(
+        name for name in set(url_names()) if not is_admin(name) and name not in PUBLIC and name not in PROTECTED
+    )
+    assert undecided == [], f"add these URL names to PUBLIC or PROTECTED: {undecided}"
+    stale = sorted((set(PUBLIC) | set(PROTECTED)) - set(url_names()))
+    assert stale == [], f"these URL names no longer exist: {stale}"
+
+
+def cases():
+    for name, (method, kwargs, expected) in {**PUBLIC, **PROTECTED}.items():
+        for persona in PERSONAS:
+            status = expected.get("anonymous", 302) if persona == "anonymous" else expected[persona]
+            yield pytest.param(name, method, kwargs, persona, status, id=f"{name}-{persona}")
+
+
+@pytest.mark.parametrize(("name", "method", "kwargs", "persona", "status"), list(cases()))
+def test_status_for_persona(request, client, world, name, method, kwargs, persona, status):
+    url = reverse(name, kwargs=kwargs(world) if kwargs else None)
+    if persona != "anonymous":
+        client.force_login(request.getfixturevalue(persona))
+    response = getattr(client, method)(url)
+    assert response.status_code == status
+    if persona == "anonymous" and name in PROTECTED:
+        assert response["Location"].startswith(reverse("login"))
+
+
+def admin_kwargs(name, world):
+    """Arguments for an admin URL: an existing object of the model it is about."""
+    if name == "admin:app_list":
+        return {"app_label": "clubs"}
+    if name == "admin:view_on_site":
+        content_type = ContentType.objects.get_for_model(world.club_a1)
+        return {"content_type_id": content_type.pk, "object_id": world.club_a1.pk}
+    if name == "admin:auth_user_password_change":
+        # Django's UserAdmin names this URL after the auth app, whatever the user model.
+        return {"id": factories.UserFactory().pk}
+    _admin, _sep, rest = name.partition(":")
+    for model in apps.get_models():
+        prefix = f"{model._meta.app_label}_{model._meta.model_name}_"
+        if rest.startswith(prefix):
+            action = rest.removeprefix(prefix)
+            instance = model._default_manager.first()
+            if action in {"change", "delete", "history"}:
+                return {"object_id": instance.pk}
+    return {}
+
+
+def admin_url_names():
+    return sorted(name for name in set(url_names()) if is_admin(name))
+
+
+@pytest.mark.parametrize("name", admin_url_names())
+def test_admin_is_for_admins_only(client, world, club_chair, province_staff, admin_user, audit_entry, name):
+    url = reverse(name, kwargs=admin_kwargs(name, world) or None)
+    if name == "admin:logout":
+        client.force_login(admin_user)
+        assert client.get(url).status_code == 405  # POST-only
+        return
+    if name == "admin:login":
+        assert client.get(url).status_code == 200
+        return
+    for outsider in (None, club_chair, province_staff):
+        client.logout()
+        if outsider is not None:
+            client.force_login(outsider)
+        response = client.get(url)
+        assert response.status_code == 302, (name, outsider)
+        assert response["Location"].startswith((reverse("login"), reverse("admin:login")))
+    client.force_login(admin_user)
+    response = client.get(url)
+    # Adding clubs, audit entries and status changes is refused in the admin on purpose.
+    assert response.status_code in ({403} if name in ADMIN_REFUSED else {200, 302}), name
+
+
+ADMIN_REFUSED = {
+    "admin:clubs_club_add",
+    "admin:audit_auditentry_add",
+    "admin:audit_auditentry_delete",
+    "admin:clubs_clubstatuschange_add",
+    "admin:clubs_clubstatuschange_delete",
+    # People and memberships change on the member pages, which check dates and audit.
+    "admin:members_person_add",
+    "admin:members_person_delete",
+    "admin:members_membership_add",
+    "admin:members_membership_delete",
+    # Board positions and teams change on the club pages, which check the register and audit.
+    "admin:clubs_boardposition_add",
+    "admin:clubs_boardposition_delete",
+    "admin:clubs_team_add",
+    "admin:clubs_team_delete",
+    "admin:clubs_teammembership_add",
+    "admin:clubs_teammembership_delete",
+    # Only answers the admin's own select widgets, which send the field to complete.
+    "admin:autocomplete",
+}
+
+
+@pytest.fixture
+def audit_entry(world):
+    """Rows for every model, so each admin change page has an object to open."""
+    Group.objects.create(name="Nhóm thử")
+    factories.ClubStatusChangeFactory(club=world.club_b1, effective_on=world.club_b1.launch_date)
+    factories.HouseholdStatusFactory(person=factories.MembershipFactory(club=world.club_a1).person)
+    factories.BoardPositionFactory(club=world.club_a1)
+    factories.TeamMembershipFactory(team__club=world.club_a1)
+    return factories.AuditEntryFactory(actor=None, target_id=str(world.club_a1.pk))

@@ -1,0 +1,790 @@
+"""members/views.py: the member list, a member's page, add, edit, economic status, leave and move.
+
+Status codes per persona for plain GETs are in tests/url_access/members.py; these tests cover
+what the pages show and write, and that crafted URLs and POSTs never reach another club's members.
+"""
+
+import datetime
+from urllib.parse import urlencode
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
+
+from audit.models import AuditEntry
+from members import forms as member_forms
+from members import services
+from members.models import EconomicStatus, HouseholdStatus, LeaveReason, Membership, Person, Sex
+from tests import factories
+from tests.conftest import TODAY, login
+
+D = datetime.date
+LIST_URL = reverse("members:member-list")
+
+
+def vi(message, **params):
+    """A message as the (default) Vietnamese interface renders it in a page."""
+    with translation.override("vi"):
+        text = translation.gettext(message) if isinstance(message, str) else str(message)
+        if params:
+            text = text % {key: str(value) for key, value in params.items()}
+    return escape(text)
+
+
+JOINED = D(2022, 5, 1)
+
+
+def member(club, full_name="Nguyễn Thị Thử", *, joined_on=JOINED, **person):
+    return factories.MembershipFactory(
+        club=club, joined_on=joined_on, person=factories.PersonFactory(full_name=full_name, **person)
+    )
+
+
+def names_listed(response):
+    return [row.person.full_name for row in response.context["page"].object_list]
+
+
+def detail_url(person):
+    return reverse("members:member-detail", args=[person.pk])
+
+
+def create_url(club):
+    return reverse("members:member-create", args=[club.pk])
+
+
+def url(name, person):
+    return reverse(f"members:member-{name}", args=[person.pk])
+
+
+def join_data(**overrides):
+    data = {
+        "full_name": "Nguyễn Thị Đào",
+        "sex": Sex.FEMALE,
+        "birth_date": "",
+        "birth_year": "1950",
+        "hamlet": "Thôn Liên Trì Tây",
+        "phone": "",
+        "citizen_id": "",
+        "economic_status": EconomicStatus.POOR,
+        "status_from": "",
+        "joined_on": "10/01/2023",
+        "notes": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def count_queries(client, url):
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url)
+    assert response.status_code == 200
+    return len(queries)
+
+
+# --- list: scope ------------------------------------------------------------------------------
+
+
+def test_list_shows_current_members_of_the_users_clubs(client, world, area_staff):
+    member(world.club_a1, "Nguyễn Văn Một")
+    member(world.club_a2, "Trần Thị Hai")
+    member(world.club_b1, "Lê Văn Ba")
+    former = member(world.club_a1, "Phạm Thị Bốn")
+    former.left_on, former.leave_reason = D(2024, 1, 1), LeaveReason.WITHDREW
+    former.save()
+    response = login(client, area_staff).get(LIST_URL)
+    assert response.status_code == 200
+    assert set(names_listed(response)) == {"Nguyễn Văn Một", "Trần Thị Hai"}
+    html = response.content.decode()
+    assert "Lê Văn Ba" not in html
+    assert "Phạm Thị Bốn" not in html
+
+
+def test_list_club_chair_sees_only_their_club(client, world, club_chair):
+    member(world.club_a1, "Nguyễn Văn Một")
+    member(world.club_a2, "Trần Thị Hai")
+    response = login(client, club_chair).get(LIST_URL)
+    assert names_listed(response) == ["Nguyễn Văn Một"]
+    assert [pk for pk, _name in response.context["filters"].fields["club"].choices[1:]] == [world.club_a1.pk]
+    # One club: no club column, and the button adds to that club.
+    assert response.context["show_club"] is False
+    assert f'href="{create_url(world.club_a1)}"' in response.content.decode()
+
+
+def test_list_crafted_club_outside_scope_lists_nobody(client, world, club_chair):
+    member(world.club_a1, "Nguyễn Văn Một")
+    member(world.club_b1, "Lê Văn Ba")
+    response = login(client, club_chair).get(LIST_URL, {"club": world.club_b1.pk})
+    assert response.status_code == 200
+    assert names_listed(response) == []
+    assert "club" in response.context["filters"].errors
+    html = response.content.decode()
+    assert "Lê Văn Ba" not in html
+    assert "Nguyễn Văn Một" not in html
+
+
+def test_list_filter_by_club(client, world, province_staff):
+    member(world.club_a1, "Nguyễn Văn Một")
+    member(world.club_b1, "Lê Văn Ba")
+    client = login(client, province_staff)
+    response = client.get(LIST_URL)
+    assert set(names_listed(response)) == {"Nguyễn Văn Một", "Lê Văn Ba"}
+    assert response.context["show_club"] is True
+    response = client.get(LIST_URL, {"club": world.club_b1.pk})
+    assert names_listed(response) == ["Lê Văn Ba"]
+    assert response.context["show_club"] is False
+    assert response.context["add_to_club"] == world.club_b1.pk
+
+
+# --- list: search, sort, filters, pages ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("q", ["nguyen thi", "NGUYỄN THỊ", "Nguyễn thị", "  nguyen   THI "])
+def test_list_search_is_accent_and_case_insensitive(client, world, province_staff, q):
+    member(world.club_a1, "Nguyễn Thị Đào")
+    member(world.club_a1, "Nguyễn Văn Nam")
+    member(world.club_b1, "Trần Thị Hoa")
+    response = login(client, province_staff).get(LIST_URL, {"q": q})
+    assert names_listed(response) == ["Nguyễn Thị Đào"]
+
+
+@pytest.mark.parametrize("q", ["dao", "Đào", "đao", "DAO"])
+def test_list_search_matches_d_and_dj(client, world, province_staff, q):
+    member(world.club_a1, "Nguyễn Thị Đào")
+    member(world.club_a1, "Nguyễn Thị Hoa")
+    response = login(client, province_staff).get(LIST_URL, {"q": q})
+    assert names_listed(response) == ["Nguyễn Thị Đào"]
+
+
+def test_list_sorted_by_given_name(client, world, province_staff):
+    member(world.club_a1, "Nguyễn Thị Bình")
+    member(world.club_b1, "Trần Văn An")
+    member(world.club_a1, "Lê Thị Đào")
+    member(world.club_a1, "Anh Văn Cường")
+    member(world.club_a1, "Bùi Văn An")
+    response = login(client, province_staff).get(LIST_URL)
+    # Given name first (An, Bình, Cường, Đào = dao), then the full name.
+    assert names_listed(response) == ["Bùi Văn An", "Trần Văn An", "Nguyễn Thị Bình", "Anh Văn Cường", "Lê Thị Đào"]
+
+
+def test_list_filter_by_sex(client, world, province_staff):
+    member(world.club_a1, "Nguyễn Thị Hoa", sex=Sex.FEMALE)
+    member(world.club_a1, "Nguyễn Văn Nam", sex=Sex.MALE)
+    response = login(client, province_staff).get(LIST_URL, {"sex": Sex.MALE})
+    assert names_listed(response) == ["Nguyễn Văn Nam"]
+
+
+def test_list_filter_by_age_group_computed_today(client, world, province_staff, settings):
+    settings.OLDER_PERSON_AGE = 60
+    member(world.club_a1, "Người Sáu Mươi", birth_date=D(1965, 3, 15), birth_year=1965)  # 60 today
+    member(world.club_a1, "Người Năm Chín", birth_date=D(1965, 3, 16), birth_year=1965)  # 60 tomorrow
+    member(world.club_a1, "Người Năm Sinh", birth_year=1965)  # only the year: counts from 1 January
+    member(world.club_a1, "Người Trẻ", birth_year=1990)
+    client = login(client, province_staff)
+    older = client.get(LIST_URL, {"age_group": "older"})
+    assert set(names_listed(older)) == {"Người Sáu Mươi", "Người Năm Sinh"}
+    younger = client.get(LIST_URL, {"age_group": "younger"})
+    assert set(names_listed(younger)) == {"Người Năm Chín", "Người Trẻ"}
+    ages = {row.person.full_name: (row.age, row.age_group) for row in older.context["page"].object_list}
+    assert ages == {"Người Sáu Mươi": (60, "older"), "Người Năm Sinh": (60, "older")}
+
+
+def test_list_filter_by_economic_status_valid_today(client, world, province_staff):
+    poor_then_near = member(world.club_a1, "Nguyễn Văn Một").person
+    factories.HouseholdStatusFactory(person=poor_then_near, status=EconomicStatus.POOR, valid_from=D(2023, 1, 1))
+    factories.HouseholdStatusFactory(person=poor_then_near, status=EconomicStatus.NEAR_POOR, valid_from=D(2025, 1, 1))
+    poor = member(world.club_a1, "Trần Thị Hai").person
+    factories.HouseholdStatusFactory(person=poor, status=EconomicStatus.POOR, valid_from=D(2024, 1, 1))
+    client = login(client, province_staff)
+    assert names_listed(client.get(LIST_URL, {"economic_status": "poor"})) == ["Trần Thị Hai"]
+    response = client.get(LIST_URL, {"economic_status": "near_poor"})
+    assert names_listed(response) == ["Nguyễn Văn Một"]
+    assert vi("near-poor household") in response.content.decode()
+
+
+def test_list_membership_state_filter(client, world, area_staff):
+    member(world.club_a1, "Nguyễn Văn Hiện")
+    former = member(world.club_a1, "Trần Thị Cũ")
+    services.member_leave(actor=area_staff, membership=former, left_on=D(2024, 6, 1), reason=LeaveReason.DIED)
+    client = login(client, area_staff)
+    assert names_listed(client.get(LIST_URL, {"state": "current"})) == ["Nguyễn Văn Hiện"]
+    response = client.get(LIST_URL, {"state": "former"})
+    assert names_listed(response) == ["Trần Thị Cũ"]
+    html = response.content.decode()
+    assert "01/06/2024" in html
+    assert vi("died") in html
+    assert set(names_listed(client.get(LIST_URL, {"state": "all"}))) == {"Nguyễn Văn Hiện", "Trần Thị Cũ"}
+
+
+def test_list_is_paginated(client, world, province_staff, settings):
+    settings.MEMBERS_PER_PAGE = 5
+    for number in range(7):
+        member(world.club_a1, f"Nguyễn Văn Số{number}")
+    client = login(client, province_staff)
+    first = client.get(LIST_URL, {"q": "nguyen"})
+    assert len(first.context["page"].object_list) == 5
+    assert first.context["page"].paginator.count == 7
+    second = client.get(LIST_URL, {"q": "nguyen", "page": 2})
+    assert len(second.context["page"].object_list) == 2
+    assert "q=nguyen&amp;page=2" in first.content.decode()
+
+
+def test_list_without_match_says_so(client, world, province_staff):
+    response = login(client, province_staff).get(LIST_URL, {"q": "không có"})
+    assert vi("No member matches.") in response.content.decode()
+
+
+# --- list: query count ----------------------------------------------------------------------------
+
+
+def some_members(world, count):
+    clubs = [world.club_a1, world.club_a2, world.club_b1, world.club_l]
+    for number in range(count):
+        person = factories.PersonFactory(full_name=f"Nguyễn Thị Thành Viên {number}")
+        factories.MembershipFactory(person=person, club=clubs[number % 4])
+        factories.HouseholdStatusFactory(person=person, valid_from=D(2023, 1, 1))
+        factories.HouseholdStatusFactory(person=person, valid_from=D(2024, 1, 1), status=EconomicStatus.OTHER)
+
+
+def test_list_query_count_does_not_grow(client, world, province_staff, django_assert_num_queries):
+    client = login(client, province_staff)
+    some_members(world, 2)
+    before = count_queries(client, LIST_URL)
+    some_members(world, 18)
+    assert count_queries(client, LIST_URL) == before
+    # 1 session, 2 user, 3 role assignments in force, 4 clubs in scope (the club filter),
+    # 5 count for the paginator, 6 the page of members with person, club, age group and status.
+    with django_assert_num_queries(6):
+        response = client.get(LIST_URL)
+    assert len(response.context["page"].object_list) == 20
+
+
+def test_list_query_count_with_filters_does_not_grow(client, world, club_chair, django_assert_num_queries):
+    client = login(client, club_chair)
+    params = {"q": "nguyen", "club": world.club_a1.pk, "sex": "female", "age_group": "older", "state": "all"}
+    filtered = f"{LIST_URL}?{urlencode(params)}"
+    some_members(world, 2)
+    before = count_queries(client, filtered)
+    some_members(world, 38)
+    assert count_queries(client, filtered) == before
+    # 1 session, 2 user, 3 role assignments, 4 clubs in scope, 5 count, 6 page, 7 may add to the club.
+    with django_assert_num_queries(7):
+        response = client.get(filtered)
+    assert len(response.context["page"].object_list) == 11
+
+
+# --- detail -----------------------------------------------------------------------------------
+
+
+def test_detail_shows_person_age_group_flags_and_histories(client, world, province_staff, settings):
+    settings.OLDER_PERSON_AGE = 60
+    kinh = factories.EthnicityFactory(name="Hrê", sort_order=2)
+    membership = member(
+        world.club_a1,
+        "Nguyễn Thị Đào",
+        birth_date=D(1950, 7, 2),
+        birth_year=1950,
+        ethnicity=kinh,
+        phone="0912 345 678",
+        lives_alone=True,
+        receives_home_care=True,
+        joined_on=D(2022, 5, 1),
+    )
+    person = membership.person
+    factories.HouseholdStatusFactory(person=person, status=EconomicStatus.POOR, valid_from=D(2022, 1, 1))
+    factories.HouseholdStatusFactory(person=person, status=EconomicStatus.NEAR_POOR, valid_from=D(2025, 1, 1))
+    response = login(client, province_staff).get(detail_url(person))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "02/07/1950" in html
+    assert f"74 · {vi('older person')}" in html
+    assert "Hrê" in html
+    assert vi("Lives alone") in html and vi("Receives home care") in html
+    assert vi("Person with disability") not in html
+    assert [entry.status for entry in response.context["statuses"]] == [EconomicStatus.NEAR_POOR, EconomicStatus.POOR]
+    assert response.context["economic_status"] == EconomicStatus.NEAR_POOR.label
+    assert "01/01/2022" in html and "01/01/2025" in html
+    assert world.club_a1.name in html and "01/05/2022" in html
+
+
+def test_detail_citizen_id_masked_except_for_province_staff(client, world, province_staff, area_staff, club_chair):
+    person = member(world.club_a1, citizen_id="051123456789").person
+    for user, shown in (
+        (province_staff, "051123456789"),
+        (area_staff, "•••••••••789"),
+        (club_chair, "•••••••••789"),
+    ):
+        client.force_login(user)
+        html = client.get(detail_url(person)).content.decode()
+        assert shown in html, user
+        if shown != "051123456789":
+            assert "051123456789" not in html
+
+
+def test_detail_buttons_by_capability(client, world, province_staff, club_chair):
+    person = member(world.club_a1).person
+    chair_html = login(client, club_chair).get(detail_url(person)).content.decode()
+    assert url("update", person) in chair_html
+    assert url("leave", person) in chair_html
+    assert url("move", person) not in chair_html
+    client.force_login(province_staff)
+    assert url("move", person) in client.get(detail_url(person)).content.decode()
+
+
+def test_club_chair_sees_former_member_but_not_their_new_club(client, world, province_staff, club_chair):
+    membership = member(world.club_a1, "Nguyễn Thị Chuyển")
+    services.member_move(actor=province_staff, membership=membership, to_club=world.club_b1, moved_on=D(2024, 1, 1))
+    response = login(client, club_chair).get(detail_url(membership.person))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert world.club_a1.name in html
+    assert world.club_b1.name not in html
+    assert vi("Now a member of a club outside your area.") in html
+    # The person is managed by their current club now.
+    assert url("update", membership.person) not in html
+    assert client.get(url("update", membership.person)).status_code == 403
+    assert client.post(url("update", membership.person), {"full_name": "X"}).status_code == 403
+
+
+def test_club_chair_cannot_reach_another_clubs_member(client, world, other_chair):
+    person = member(world.club_a1, "Nguyễn Thị Khác").person
+    client = login(client, other_chair)
+    for name in ("detail", "update", "status", "leave", "move"):
+        assert client.get(url(name, person)).status_code == 404, name
+    for name, data in (
+        ("update", {"full_name": "Đã sửa", "sex": Sex.MALE, "birth_year": "1950"}),
+        ("status", {"status": "poor", "valid_from": "2025"}),
+        ("leave", {"left_on": "01/03/2025", "reason": "withdrew"}),
+        ("move", {"to_club": world.club_b1.pk, "moved_on": "01/03/2025"}),
+    ):
+        assert client.post(url(name, person), data).status_code == 404, name
+    assert client.post(create_url(world.club_a1), join_data()).status_code == 404
+    person.refresh_from_db()
+    assert person.full_name == "Nguyễn Thị Khác"
+    assert Membership.objects.get().left_on is None
+    assert Person.objects.count() == 1
+    assert AuditEntry.objects.count() == 0
+
+
+def test_detail_of_unknown_person_is_404(client, world, province_staff):
+    assert login(client, province_staff).get(reverse("members:member-detail", args=[99999])).status_code == 404
+
+
+def test_detail_query_count_does_not_grow(client, world, province_staff, django_assert_num_queries):
+    person = member(world.club_a1).person
+    factories.HouseholdStatusFactory(person=person, valid_from=D(2022, 1, 1))
+    client = login(client, province_staff)
+    before = count_queries(client, detail_url(person))
+    # 20 more entries of history: memberships in several clubs and yearly statuses.
+    membership = Membership.objects.get()
+    membership.left_on, membership.leave_reason = D(2022, 6, 1), LeaveReason.MOVED
+    membership.save()
+    clubs = [world.club_a1, world.club_a2, world.club_b1, world.club_l]
+    for number in range(20):
+        day = D(2022, 6, 1) + datetime.timedelta(days=10 * number)
+        last = number == 19
+        factories.MembershipFactory(
+            person=person,
+            club=clubs[number % 4],
+            joined_on=day,
+            left_on=None if last else day + datetime.timedelta(days=10),
+            leave_reason="" if last else LeaveReason.MOVED,
+        )
+        factories.HouseholdStatusFactory(person=person, valid_from=D(2000 + number, 2, 1))
+    assert count_queries(client, detail_url(person)) == before
+    # 1 session, 2 user, 3 role assignments, 4 the person with age group and status today,
+    # 5 memberships with their clubs (visible / manageable), 6 economic status history.
+    with django_assert_num_queries(6):
+        response = client.get(detail_url(person))
+    assert len(response.context["page"].memberships) == 21
+
+
+# --- add ---------------------------------------------------------------------------------------
+
+
+def test_add_with_date_of_birth(client, world, club_chair):
+    response = login(client, club_chair).post(
+        create_url(world.club_a1), join_data(birth_date="02/07/1950", birth_year="")
+    )
+    person = Person.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == detail_url(person)
+    assert (person.birth_date, person.birth_year) == (D(1950, 7, 2), 1950)
+    assert person.memberships.get().club == world.club_a1
+    assert person.household_statuses.get().valid_from == D(2023, 1, 10)
+    assert AuditEntry.objects.filter(actor=club_chair, action="members.membership.started").exists()
+
+
+def test_add_with_year_of_birth_only_and_status_year(client, world, club_chair):
+    response = login(client, club_chair).post(
+        create_url(world.club_a1), join_data(birth_year="1948", status_from="2022", ethnicity="")
+    )
+    assert response.status_code == 302
+    person = Person.objects.get()
+    assert (person.birth_date, person.birth_year) == (None, 1948)
+    entry = person.household_statuses.get()
+    assert (entry.status, entry.valid_from) == (EconomicStatus.POOR, D(2022, 1, 1))
+
+
+def test_add_needs_date_or_year_of_birth(client, world, club_chair):
+    response = login(client, club_chair).post(create_url(world.club_a1), join_data(birth_year=""))
+    assert response.status_code == 200
+    assert response.context["form"].errors["birth_year"] == [str(services.ERROR_BIRTH_MISSING)]
+    assert Person.objects.count() == 0
+
+
+def test_add_refuses_mismatched_year_and_date(client, world, club_chair):
+    response = login(client, club_chair).post(
+        create_url(world.club_a1), join_data(birth_date="02/07/1950", birth_year="1951")
+    )
+    assert response.context["form"].errors["birth_year"] == [str(services.ERROR_BIRTH_YEAR_MISMATCH)]
+    assert Person.objects.count() == 0
+
+
+def test_add_shows_service_errors_on_the_fields(client, world, club_chair):
+    response = login(client, club_chair).post(
+        create_url(world.club_a1), join_data(joined_on="01/01/2020", phone="abc", citizen_id="123")
+    )
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert errors["phone"] == [str(services.ERROR_PHONE_FORMAT)]
+    assert errors["citizen_id"] == [str(services.ERROR_CITIZEN_ID_FORMAT)]
+    assert Person.objects.count() == 0
+    response = client.post(create_url(world.club_a1), join_data(joined_on="01/01/2020"))
+    assert response.context["form"].errors["joined_on"] == [
+        str(services.ERROR_JOIN_BEFORE_DECISION) % {"date": "01/03/2022"}
+    ]
+    assert Person.objects.count() == 0
+
+
+def test_add_page_suggests_the_clubs_hamlets_and_defaults_to_today(client, world, club_chair):
+    world.club_a1.hamlets = ["Thôn Liên Trì Tây", "Thôn Liên Trì Đông"]
+    world.club_a1.save()
+    response = login(client, club_chair).get(create_url(world.club_a1))
+    html = response.content.decode()
+    assert '<option value="Thôn Liên Trì Đông">' in html
+    assert 'list="hamlet-options"' in html
+    assert 'value="15/03/2025"' in html
+
+
+def test_add_warns_about_people_alike_then_creates_a_different_person(client, world, club_chair):
+    other = member(world.club_b1, "Nguyễn Thị Đào", birth_year=1950, hamlet="Thôn Ba Vì").person
+    client = login(client, club_chair)
+    response = client.post(create_url(world.club_a1), join_data(full_name="nguyen thi dao"))
+    assert response.status_code == 200
+    assert Person.objects.count() == 1
+    assert [person.pk for person in response.context["form"].alike] == [other.pk]
+    html = response.content.decode()
+    assert 'data-testid="alike"' in html
+    assert world.club_b1.name in html and "1950" in html
+    response = client.post(create_url(world.club_a1), join_data(full_name="nguyen thi dao", same_person="new"))
+    assert response.status_code == 302
+    assert Person.objects.count() == 2
+    assert Person.objects.exclude(pk=other.pk).get().memberships.get().club == world.club_a1
+
+
+def test_add_same_name_other_year_is_no_warning(client, world, club_chair):
+    member(world.club_b1, "Nguyễn Thị Đào", birth_year=1951)
+    response = login(client, club_chair).post(create_url(world.club_a1), join_data())
+    assert response.status_code == 302
+    assert Person.objects.count() == 2
+
+
+def test_add_rejoins_the_existing_former_member(client, world, club_chair, area_staff):
+    old = member(world.club_a1, "Nguyễn Thị Đào", birth_year=1950, joined_on=D(2022, 5, 1))
+    services.member_leave(actor=area_staff, membership=old, left_on=D(2023, 6, 1), reason=LeaveReason.WITHDREW)
+    factories.HouseholdStatusFactory(person=old.person, status=EconomicStatus.POOR, valid_from=D(2022, 1, 1))
+    client = login(client, club_chair)
+    first = client.post(create_url(world.club_a1), join_data(joined_on="01/02/2025"))
+    assert (
+        vi(
+            "Former member of %(club)s (left %(date)s): re-join them to this club.",
+            club=world.club_a1.name,
+            date="01/06/2023",
+        )
+        in first.content.decode()
+    )
+    response = client.post(
+        create_url(world.club_a1),
+        join_data(joined_on="01/02/2025", same_person=str(old.person.pk), economic_status=EconomicStatus.NEAR_POOR),
+    )
+    assert response.status_code == 302
+    assert response["Location"] == detail_url(old.person)
+    assert Person.objects.count() == 1
+    memberships = list(old.person.memberships.order_by("joined_on"))
+    assert [(m.joined_on, m.left_on) for m in memberships] == [(D(2022, 5, 1), D(2023, 6, 1)), (D(2025, 2, 1), None)]
+    # The new assessment is kept in the history, from the joining date.
+    assert list(old.person.household_statuses.values_list("status", "valid_from")) == [
+        (EconomicStatus.POOR, D(2022, 1, 1)),
+        (EconomicStatus.NEAR_POOR, D(2025, 2, 1)),
+    ]
+
+
+def test_add_rejoin_error_keeps_the_choice_and_saves_nothing(client, world, club_chair, area_staff):
+    old = member(world.club_a1, "Nguyễn Thị Đào", birth_year=1950, joined_on=D(2022, 5, 1))
+    services.member_leave(actor=area_staff, membership=old, left_on=D(2023, 6, 1), reason=LeaveReason.WITHDREW)
+    audit_before = AuditEntry.objects.count()
+    response = login(client, club_chair).post(
+        create_url(world.club_a1),
+        join_data(joined_on="01/02/2025", status_from="1940", same_person=str(old.person.pk)),
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["status_from"] == [str(services.ERROR_STATUS_BEFORE_BIRTH)]
+    assert f'value="{old.person.pk}" checked' in response.content.decode()
+    assert old.person.memberships.count() == 1
+    assert AuditEntry.objects.count() == audit_before
+
+
+def test_add_cannot_take_a_member_of_a_club_the_user_does_not_manage(client, world, club_chair):
+    elsewhere = member(world.club_b1, "Nguyễn Thị Đào", birth_year=1950)
+    client = login(client, club_chair)
+    response = client.post(create_url(world.club_a1), join_data())
+    alike = response.context["form"].alike
+    assert [(person.pk, person.available) for person in alike] == [(elsewhere.person.pk, False)]
+    html = response.content.decode()
+    assert f'value="{elsewhere.person.pk}" disabled' in html
+    assert (
+        vi(
+            "Member of %(club)s. A move to this club must be recorded by the staff of that club or of the province: "
+            "ask them.",
+            club=world.club_b1.name,
+        )
+        in html
+    )
+    response = client.post(create_url(world.club_a1), join_data(same_person=str(elsewhere.person.pk)))
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [str(member_forms.ERROR_ALIKE_NOT_AVAILABLE)]
+    assert Membership.objects.get() == elsewhere
+    assert Membership.objects.get().left_on is None
+
+
+def test_add_by_staff_moves_a_member_of_another_club_they_manage(client, world, area_staff):
+    elsewhere = member(world.club_a2, "Nguyễn Thị Đào", birth_year=1950, joined_on=D(2022, 5, 1))
+    client = login(client, area_staff)
+    response = client.post(create_url(world.club_a1), join_data())
+    assert [person.available for person in response.context["form"].alike] == [True]
+    response = client.post(
+        create_url(world.club_a1), join_data(joined_on="01/03/2025", same_person=str(elsewhere.person.pk))
+    )
+    assert response.status_code == 302
+    elsewhere.refresh_from_db()
+    assert (elsewhere.left_on, elsewhere.leave_reason) == (D(2025, 3, 1), LeaveReason.MOVED)
+    assert Membership.objects.active_on(TODAY).get().club == world.club_a1
+    assert Person.objects.count() == 1
+
+
+def test_add_already_a_member_of_this_club_cannot_be_chosen(client, world, club_chair):
+    here = member(world.club_a1, "Nguyễn Thị Đào", birth_year=1950)
+    response = login(client, club_chair).post(create_url(world.club_a1), join_data(same_person=str(here.person.pk)))
+    assert response.status_code == 200
+    assert response.context["form"].alike[0].join_action == "here"
+    assert Membership.objects.count() == 1
+
+
+def test_add_choice_of_a_person_not_alike_is_refused(client, world, club_chair):
+    member(world.club_a1, "Nguyễn Thị Đào", birth_year=1950)
+    stranger = member(world.club_b1, "Lê Văn Khác", birth_year=1940)
+    response = login(client, club_chair).post(create_url(world.club_a1), join_data(same_person=str(stranger.person.pk)))
+    assert response.context["form"].non_field_errors() == [str(member_forms.ERROR_CHOOSE_ALIKE)]
+    assert Membership.objects.count() == 2
+
+
+# --- edit ---------------------------------------------------------------------------------------
+
+
+def edit_data(person, **overrides):
+    data = {
+        "full_name": person.full_name,
+        "sex": person.sex,
+        "birth_date": "",
+        "birth_year": str(person.birth_year),
+        "ethnicity": person.ethnicity_id or "",
+        "hamlet": person.hamlet,
+        "phone": person.phone,
+        "citizen_id": "",
+        "notes": "",
+    }
+    data.update(overrides)
+    return data
+
+
+def test_edit_saves_and_audits(client, world, club_chair):
+    person = member(world.club_a1, "Nguyễn Thị Đào").person
+    client = login(client, club_chair)
+    assert client.get(url("update", person)).status_code == 200
+    response = client.post(
+        url("update", person),
+        edit_data(person, full_name="Nguyễn Thị Hồng Đào", phone="0912345678", has_disability="on"),
+    )
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert (person.full_name, person.name_folded, person.phone, person.has_disability) == (
+        "Nguyễn Thị Hồng Đào",
+        "nguyen thi hong dao",
+        "0912345678",
+        True,
+    )
+    entry = AuditEntry.objects.get(action="members.person.updated")
+    assert entry.actor == club_chair
+    assert entry.data["full_name"] == ["Nguyễn Thị Đào", "Nguyễn Thị Hồng Đào"]
+
+
+def test_edit_error_saves_nothing(client, world, club_chair):
+    person = member(world.club_a1, "Nguyễn Thị Đào").person
+    response = login(client, club_chair).post(
+        url("update", person), edit_data(person, full_name="Tên Mới", phone="gọi tôi")
+    )
+    assert response.context["form"].errors["phone"] == [str(services.ERROR_PHONE_FORMAT)]
+    person.refresh_from_db()
+    assert person.full_name == "Nguyễn Thị Đào"
+
+
+def test_edit_never_sends_the_citizen_id_to_those_who_may_not_read_it(client, world, area_staff, province_staff):
+    person = member(world.club_a1, citizen_id="051123456789").person
+    client = login(client, area_staff)
+    html = client.get(url("update", person)).content.decode()
+    assert "051123456789" not in html
+    assert "•••••••••789" in html
+    # Empty keeps the number.
+    assert client.post(url("update", person), edit_data(person, hamlet="Thôn Mới")).status_code == 302
+    person.refresh_from_db()
+    assert (person.hamlet, person.citizen_id) == ("Thôn Mới", "051123456789")
+    # Remove it on purpose.
+    client.post(url("update", person), edit_data(person, remove_citizen_id="on"))
+    person.refresh_from_db()
+    assert person.citizen_id == ""
+    # The province sees and edits the number itself.
+    person.citizen_id = "051123456789"
+    person.save()
+    client.force_login(province_staff)
+    assert 'value="051123456789"' in client.get(url("update", person)).content.decode()
+
+
+# --- economic status ----------------------------------------------------------------------------
+
+
+def test_record_economic_status_keeps_history(client, world, club_chair):
+    person = member(world.club_a1).person
+    factories.HouseholdStatusFactory(person=person, status=EconomicStatus.POOR, valid_from=D(2022, 1, 1))
+    client = login(client, club_chair)
+    response = client.post(url("status", person), {"status": "near_poor", "valid_from": "2025", "note": "QĐ 12/2025"})
+    assert response.status_code == 302
+    assert list(person.household_statuses.order_by("valid_from").values_list("status", "valid_from", "note")) == [
+        ("poor", D(2022, 1, 1), ""),
+        ("near_poor", D(2025, 1, 1), "QĐ 12/2025"),
+    ]
+    assert names_listed(client.get(LIST_URL, {"economic_status": "near_poor"})) == [person.full_name]
+    assert names_listed(client.get(LIST_URL, {"economic_status": "near_poor", "q": "x"})) == []
+    assert AuditEntry.objects.get(action="members.household_status.set").actor == club_chair
+
+
+def test_record_economic_status_refuses_future_and_bad_dates(client, world, club_chair):
+    person = member(world.club_a1).person
+    client = login(client, club_chair)
+    response = client.post(url("status", person), {"status": "poor", "valid_from": "01/01/2026"})
+    assert response.context["form"].errors["valid_from"] == [str(services.ERROR_IN_FUTURE)]
+    response = client.post(url("status", person), {"status": "poor", "valid_from": "31/02/2024"})
+    assert response.context["form"].errors["valid_from"] == [str(member_forms.ERROR_DATE_OR_YEAR)]
+    assert not HouseholdStatus.objects.exists()
+
+
+# --- leave ----------------------------------------------------------------------------------------
+
+
+def test_leave_the_club(client, world, club_chair):
+    membership = member(world.club_a1, "Nguyễn Thị Đào")
+    client = login(client, club_chair)
+    page = client.get(url("leave", membership.person))
+    assert 'value="15/03/2025"' in page.content.decode()
+    response = client.post(
+        url("leave", membership.person), {"left_on": "01/03/2025", "reason": "died", "note": "Mất ngày 28/02"}
+    )
+    assert response.status_code == 302
+    membership.refresh_from_db()
+    assert (membership.left_on, membership.leave_reason, membership.leave_note) == (
+        D(2025, 3, 1),
+        LeaveReason.DIED,
+        "Mất ngày 28/02",
+    )
+    assert names_listed(client.get(LIST_URL)) == []
+    assert names_listed(client.get(LIST_URL, {"state": "former"})) == ["Nguyễn Thị Đào"]
+    # Nothing left to end: back to the page, with a message.
+    again = client.get(url("leave", membership.person))
+    assert again.status_code == 302
+    assert again["Location"] == detail_url(membership.person)
+
+
+def test_leave_before_joining_is_refused(client, world, club_chair):
+    membership = member(world.club_a1, joined_on=D(2023, 5, 1))
+    response = login(client, club_chair).post(
+        url("leave", membership.person), {"left_on": "01/01/2023", "reason": "withdrew"}
+    )
+    assert response.context["form"].errors["left_on"] == [
+        str(services.ERROR_LEAVE_BEFORE_JOIN) % {"date": "01/05/2023"}
+    ]
+    membership.refresh_from_db()
+    assert membership.left_on is None
+
+
+def test_leave_needs_a_reason(client, world, club_chair):
+    membership = member(world.club_a1)
+    response = login(client, club_chair).post(url("leave", membership.person), {"left_on": "01/03/2025"})
+    assert "reason" in response.context["form"].errors
+
+
+# --- move ------------------------------------------------------------------------------------------
+
+
+def test_move_by_province_staff_keeps_one_person(client, world, province_staff):
+    membership = member(world.club_a1, "Nguyễn Thị Đào")
+    client = login(client, province_staff)
+    page = client.get(url("move", membership.person))
+    targets = set(page.context["form"].fields["to_club"].queryset)
+    assert targets == {world.club_a2, world.club_b1, world.club_l}
+    response = client.post(url("move", membership.person), {"to_club": world.club_b1.pk, "moved_on": "01/03/2025"})
+    assert response.status_code == 302
+    assert Person.objects.count() == 1
+    assert Membership.objects.active_on(TODAY).get().club == world.club_b1
+    membership.refresh_from_db()
+    assert (membership.left_on, membership.leave_reason) == (D(2025, 3, 1), LeaveReason.MOVED)
+
+
+def test_move_targets_are_the_clubs_the_user_manages(client, world, area_staff):
+    membership = member(world.club_a1)
+    client = login(client, area_staff)
+    page = client.get(url("move", membership.person))
+    assert list(page.context["form"].fields["to_club"].queryset) == [world.club_a2]
+    response = client.post(url("move", membership.person), {"to_club": world.club_b1.pk, "moved_on": "01/03/2025"})
+    assert response.status_code == 200
+    assert "to_club" in response.context["form"].errors
+    membership.refresh_from_db()
+    assert membership.left_on is None
+
+
+def test_move_leaves_out_dissolved_clubs(client, world, province_staff):
+    membership = member(world.club_a1)
+    factories.ClubStatusChangeFactory(club=world.club_b1, kind="dissolved", effective_on=D(2024, 1, 1))
+    page = login(client, province_staff).get(url("move", membership.person))
+    assert world.club_b1 not in set(page.context["form"].fields["to_club"].queryset)
+
+
+def test_move_date_errors_are_shown_on_the_move_date(client, world, province_staff):
+    membership = member(world.club_a1, joined_on=D(2023, 5, 1))
+    response = login(client, province_staff).post(
+        url("move", membership.person), {"to_club": world.club_b1.pk, "moved_on": "01/01/2023"}
+    )
+    assert response.context["form"].errors["moved_on"] == [
+        str(services.ERROR_LEAVE_BEFORE_JOIN) % {"date": "01/05/2023"}
+    ]
+    assert Membership.objects.count() == 1
+
+
+def test_club_chair_cannot_move_members(client, world, club_chair):
+    membership = member(world.club_a1)
+    client = login(client, club_chair)
+    assert client.get(url("move", membership.person)).status_code == 403
+    response = client.post(url("move", membership.person), {"to_club": world.club_a2.pk, "moved_on": "01/03/2025"})
+    assert response.status_code == 403
+    assert Membership.objects.count() == 1

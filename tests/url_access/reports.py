@@ -1,0 +1,8 @@
+from tests.url_access import STAFF_ONLY
+
+# Roll-ups over many clubs are for association staff (Cap.REPORT_VIEW), each within their area;
+# a club's board sees its own club's scorecard on the club page instead.
+PROTECTED = {
+    "reports:scorecard": ("get", None, STAFF_ONLY),
+    "reports:scorecard-export": ("get", None, STAFF_ONLY),
+}

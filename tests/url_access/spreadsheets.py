@@ -1,0 +1,38 @@
+from spreadsheets.models import SpreadsheetImport
+from tests import factories
+from tests.spreadsheets.files import club_row, xlsx
+from tests.url_access import ALL_SIGNED_IN_200, PERSONAS, STAFF_ONLY
+
+
+def pending_club_import(world):
+    """An upload of province_staff ("tinh": the fixture finds this user by name and adds the role).
+
+    Only its uploader may preview it: everyone else who may import gets 404, as for a club out of scope.
+    """
+    upload = SpreadsheetImport.objects.create(
+        kind="clubs",
+        created_by=factories.UserFactory(username="tinh"),
+        original_name="clubs.xlsx",
+        content=xlsx([club_row()]),
+    )
+    return {"pk": upload.pk}
+
+
+OWN_UPLOAD = {
+    "province_staff": 200,
+    "area_staff": 404,
+    "other_area_staff": 404,
+    "club_chair": 403,
+    "other_chair": 403,
+    "admin_user": 404,
+}
+
+PROTECTED = {
+    "spreadsheets:club-import": ("get", None, STAFF_ONLY),
+    "spreadsheets:club-import-template": ("get", None, STAFF_ONLY),
+    "spreadsheets:club-import-preview": ("get", pending_club_import, OWN_UPLOAD),
+    # POST-only: a GET is refused before anything else.
+    "spreadsheets:club-import-confirm": ("get", pending_club_import, dict.fromkeys(PERSONAS[1:], 405)),
+    # The club board exports its own club, as the list page shows it.
+    "spreadsheets:club-export": ("get", None, ALL_SIGNED_IN_200),
+}
