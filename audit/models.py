@@ -18,6 +18,16 @@ ACTION_LABELS = {
     "members.household_status.set": _("household economic status recorded"),
     "members.membership.started": _("joined the club"),
     "members.membership.ended": _("left the club"),
+    "members.person.account_linked": _("user account linked"),
+    "accounts.user.created": _("user account created"),
+    "clubs.board_position.started": _("board position started"),
+    "clubs.board_position.ended": _("board position ended"),
+    "clubs.board_position.replaced": _("board position handed over"),
+    "clubs.team.created": _("team created"),
+    "clubs.team.updated": _("team changed"),
+    "clubs.team.ended": _("team ended"),
+    "clubs.team_membership.started": _("joined a team"),
+    "clubs.team_membership.ended": _("left a team"),
 }
 
 

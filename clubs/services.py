@@ -278,12 +278,12 @@ ERROR_ACCOUNT_NOT_ALLOWED = _(
 ERROR_ACCOUNT_INACTIVE = _("The user account %(username)s is disabled.")
 ERROR_USERNAME_TAKEN = _("The user name %(username)s is already taken.")
 ERROR_LEAVER_HOLDS_POSITION = _(
-    "%(name)s holds the board position “%(title)s” until %(date)s: the leaving date cannot be earlier. "
-    "Correct the board position first."
+    "The board position “%(title)s” of %(name)s, from %(start)s, runs past this leaving date: "
+    "correct the board position first."
 )
 ERROR_LEAVER_IN_TEAM = _(
-    "%(name)s is in the team %(team)s until %(date)s: the leaving date cannot be earlier. "
-    "Correct the team membership first."
+    "The time of %(name)s in the team %(team)s, from %(start)s, runs past this leaving date: "
+    "correct it on the team's page first."
 )
 
 # Characters of generated passwords: no 0/O, 1/l/I, so they can be read out over the phone.
@@ -505,6 +505,7 @@ ERROR_TEAM_BEFORE_CLUB = _("The club was established on %(date)s: a team cannot 
 ERROR_TEAM_ENDED = _("This team has ended: it can no longer be changed.")
 ERROR_TEAM_START_AFTER_MEMBERS = _("A member joined the team on %(date)s: the team cannot start later than that.")
 ERROR_TEAM_END_BEFORE_MEMBER = _("%(name)s joined the team on %(date)s: the team must end after that day.")
+ERROR_TEAM_END_BEFORE_LEFT = _("%(name)s was in the team until %(date)s: the team cannot end earlier.")
 ERROR_AREA_HAS_CARED_FOR = _(
     "The team has people cared for: only a volunteer home care team can have them. End their team membership first."
 )
@@ -625,10 +626,17 @@ def team_end(*, actor, team: Team, ended_on: datetime.date) -> Team:
         raise _error(None, ERROR_TEAM_ENDED)
     _require_past_or_today(ended_on, "ended_on")
     _require_after_start(ended_on=ended_on, started_on=team.started_on)
-    open_memberships = list(
-        team.memberships.select_for_update(of=("self",)).filter(ended_on__isnull=True).select_related("person")
+    # Everyone still in the team leaves with it; nobody's time in it may run past its end.
+    running = list(
+        team.memberships.select_for_update(of=("self",))
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=ended_on))
+        .select_related("person")
     )
-    for membership in open_memberships:
+    for membership in running:
+        if membership.ended_on is not None:
+            raise _error(
+                "ended_on", ERROR_TEAM_END_BEFORE_LEFT, name=membership.person.full_name, date=_fmt(membership.ended_on)
+            )
         if ended_on <= membership.started_on:
             raise _error(
                 "ended_on",
@@ -636,7 +644,7 @@ def team_end(*, actor, team: Team, ended_on: datetime.date) -> Team:
                 name=membership.person.full_name,
                 date=_fmt(membership.started_on),
             )
-    for membership in open_memberships:
+    for membership in running:  # all open: a closed one running past the end was refused
         membership.ended_on = ended_on
         membership.full_clean()
         membership.save(update_fields=["ended_on"])
@@ -647,7 +655,7 @@ def team_end(*, actor, team: Team, ended_on: datetime.date) -> Team:
         actor=actor,
         action="clubs.team.ended",
         target=team,
-        data={"ended_on": ended_on.isoformat(), "memberships_ended": len(open_memberships)},
+        data={"ended_on": ended_on.isoformat(), "memberships_ended": len(running)},
     )
     return team
 
@@ -770,7 +778,7 @@ def club_roles_end_for_leaver(*, actor, person: Person, club: Club, left_on: dat
                 ERROR_LEAVER_HOLDS_POSITION,
                 name=person.full_name,
                 title=position.get_title_display(),
-                date=_fmt(position.ended_on or position.started_on),
+                start=_fmt(position.started_on),
             )
     team_memberships = list(
         TeamMembership.objects.select_for_update(of=("self",))
@@ -785,7 +793,7 @@ def club_roles_end_for_leaver(*, actor, person: Person, club: Club, left_on: dat
                 ERROR_LEAVER_IN_TEAM,
                 name=person.full_name,
                 team=membership.team.name,
-                date=_fmt(membership.ended_on or membership.started_on),
+                start=_fmt(membership.started_on),
             )
     for position in positions:
         _position_close(actor=actor, position=position, ended_on=left_on, action="clubs.board_position.ended")

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from clubs.models import ActivityArea
 from core.spreadsheets import Column, Sheet
-from reports.selectors import ClubScore, Figures, Rollup, ScorecardReport
+from reports.selectors import ALL_AREAS, ClubScore, Figures, Rollup, ScorecardReport
 from reports.templatetags.scorecard import standard_range
 
 
@@ -26,38 +26,38 @@ def _preamble(report: ScorecardReport, scope: Sequence[str]) -> list[str]:
     return [
         _("Club scorecard against the standards of %(source)s") % {"source": report.standards.source},
         _("As of: %(date)s") % {"date": date_format(report.on, "d/m/Y")},
-        _("Scope: %(scope)s") % {"scope": ", ".join(scope) or _("all clubs")},
+        _("Scope: %(scope)s") % {"scope": ", ".join(scope) or _("your area")},
         _("Standards: %(standards)s. Only clubs active on the date are counted.") % {"standards": standards},
     ]
 
 
 def _figure_columns() -> list[Column]:
-    """Count, share and, where a standard applies, mark of each group, in the order of the page."""
-    columns = []
-    for header, share_header, measured in (
-        (_("Older people"), _("Older people (%)"), True),
-        (_("Younger members"), _("Younger members (%)"), True),
-        (_("Women"), _("Women (%)"), True),
-        (_("Poor or near-poor"), _("Poor or near-poor (%)"), False),
-    ):
-        columns += [Column(header, "int", 12), Column(share_header, "int", 12)]
-        if measured:
-            columns.append(Column(_("Against the standard"), "text", 12))
-    return columns
+    """Count, share and, where a standard applies, mark of each group, in the order of the page.
+
+    Shares are plain numbers of percent (64.9): "int" here only means a number cell, unformatted.
+    """
+    return [
+        Column(_("Older people"), "int", 12),
+        Column(_("Older people (%)"), "int", 12),
+        Column(_("Older people against the standard"), "text", 14),
+        Column(_("Younger members"), "int", 12),
+        Column(_("Younger members (%)"), "int", 12),
+        Column(_("Younger members against the standard"), "text", 14),
+        Column(_("Women"), "int", 12),
+        Column(_("Women (%)"), "int", 12),
+        Column(_("Women against the standard"), "text", 14),
+        Column(_("Poor or near-poor"), "int", 12),
+        Column(_("Poor or near-poor (%)"), "int", 12),
+    ]
 
 
 def _figure_values(figures: Figures) -> list:
-    values = []
-    for figure, measured in (
-        (figures.older, True),
-        (figures.younger, True),
-        (figures.women, True),
-        (figures.poor, False),
-    ):
-        values += [figure.count, figure.share]
-        if measured:
-            values.append(_mark(figure))
-    return values
+    return [
+        *(figures.older.count, figures.older.share, _mark(figures.older)),
+        *(figures.younger.count, figures.younger.share, _mark(figures.younger)),
+        *(figures.women.count, figures.women.share, _mark(figures.women)),
+        *(figures.poor.count, figures.poor.share),
+    ]
 
 
 def club_sheet(report: ScorecardReport, scope: Sequence[str]) -> Sheet:
@@ -67,11 +67,11 @@ def club_sheet(report: ScorecardReport, scope: Sequence[str]) -> Sheet:
         Column(_("Commune"), "text", 22),
         Column(_("District"), "text", 22),
         Column(_("Members"), "int", 10),
-        Column(_("Against the standard"), "text", 12),
+        Column(_("Members against the standard"), "text", 14),
         *_figure_columns(),
         Column(_("Board members"), "int", 10),
         Column(_("Teams"), "int", 10),
-        Column(_("Activity areas with a team (of 8)"), "int", 12),
+        Column(_("Activity areas with a team (of %(total)s)") % {"total": ALL_AREAS}, "int", 12),
         *(Column(f"{area.number}. {area.label}", "int", 12) for area in ActivityArea),
     ]
     return Sheet(
@@ -109,13 +109,13 @@ def rollup_sheet(report: ScorecardReport, scope: Sequence[str]) -> Sheet:
         Column(_("Active clubs"), "int", 10),
         Column(_("Members"), "int", 10),
         Column(_("Members per club"), "int", 10),
-        Column(_("Against the standard"), "text", 12),
+        Column(_("Members per club against the standard"), "text", 14),
         Column(_("Older people per club"), "int", 10),
         *_figure_columns(),
         Column(_("Board members"), "int", 10),
         Column(_("Teams"), "int", 10),
-        Column(_("Activity areas with a team (of 8)"), "int", 12),
-        Column(_("Clubs with a team in all 8 areas"), "int", 12),
+        Column(_("Activity areas with a team (of %(total)s)") % {"total": ALL_AREAS}, "int", 12),
+        Column(_("Clubs with a team in all %(total)s areas") % {"total": ALL_AREAS}, "int", 12),
     ]
     rows = [_rollup_row(report.total, _("All clubs in scope"), scope)]
     rows += [_rollup_row(rollup) for rollup in (*report.middle, *report.hosts)]

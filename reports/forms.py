@@ -11,7 +11,7 @@ ERROR_FUTURE = _("The date cannot be in the future.")
 
 
 class AsOfForm(forms.Form):
-    on = DateField(label=_("As of"), required=False, help_text=_("Empty: today."))
+    on = DateField(label=_("As of"), required=False)
 
     def clean_on(self) -> datetime.date:
         on = self.cleaned_data["on"] or timezone.localdate()

@@ -18,6 +18,7 @@ What is counted on a date `on`:
 
 import dataclasses
 import datetime
+from collections.abc import Callable
 from decimal import Decimal
 
 from django.db.models import (
@@ -257,7 +258,9 @@ def _grouped(rows: QuerySet, key: Expression | None, aggregates: dict) -> dict:
     return {row["group"]: row for row in grouped}
 
 
-def _board_and_teams(clubs: QuerySet[Club], on: datetime.date, key) -> tuple[dict, dict]:
+def _board_and_teams(
+    clubs: QuerySet[Club], on: datetime.date, key: Callable[[str], Expression | None]
+) -> tuple[dict, dict]:
     """People on the boards and teams (with the areas they cover) per group: two queries.
 
     `key(club_prefix)` gives the group expression as seen from a board position or a team.
@@ -303,11 +306,15 @@ def club_scorecards(
     return [_club_score(club, on, ClubStatus.ACTIVE, parts, standards) for club in clubs_by_name]
 
 
-def club_scorecard(*, club: Club, on: datetime.date, standards: ClubStandards = DECISION_1336) -> ClubScore:
+def club_scorecard(
+    *, club: Club, on: datetime.date, status: str | None = None, standards: ClubStandards = DECISION_1336
+) -> ClubScore:
     """The score of one club on a date, whatever its status that day (for the club's page): four
-    queries."""
+    queries, three when the caller passes the club's `status` on `on` (club_detail has it from
+    Club.objects.with_status)."""
     one = Club.objects.filter(pk=club.pk)
-    status = one.with_status(on).values_list("status", flat=True).get()
+    if status is None:
+        status = one.with_status(on).values_list("status", flat=True).get()
     return _club_score(club, on, status, _club_parts(one, on), standards)
 
 

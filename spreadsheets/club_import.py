@@ -160,7 +160,10 @@ class ClubImport(ImportSpec):
             else:
                 row.label = name or ""
             if row.errors:
+                # Judge what still can be, so that one upload shows every problem of the row.
                 self._check_dates(row, club, lookup, today)
+                if unit is not None:
+                    self._check_unit(row, unit, _value(row, club, "decision_date"))
                 continue
             if club is None:
                 self._decide_new(row, unit, lookup, today)
@@ -205,12 +208,11 @@ class ClubImport(ImportSpec):
     def _decide_new(self, row: Row, unit: AdminUnit, lookup: "_Lookup", today: datetime.date) -> None:
         values = {key: row.values[key] for key in VALUE_KEYS if key in row.values}
         existing = lookup.clubs_by_name.get((unit.pk, fold(values["name"])))
-        if existing is not None:
-            if not _differences(existing, values, unit):
-                row.status, row.target = RowStatus.UNCHANGED, existing
-            else:
-                row.add_error("name", ERROR_NAME_EXISTS % {"unit": unit.name, "code": existing.code})
+        if existing is not None and not _differences(existing, values, unit):
+            row.status, row.target = RowStatus.UNCHANGED, existing
             return
+        if existing is not None:
+            row.add_error("name", ERROR_NAME_EXISTS % {"unit": unit.name, "code": existing.code})
         self._check_dates(row, None, lookup, today)
         self._check_unit(row, unit, _value(row, None, "decision_date"))
         if not row.errors:

@@ -4,9 +4,9 @@ A file goes through these steps; nothing is written before the last one:
 
 1. `read_table(content)` refuses a file that is too large, is not a real .xlsx workbook, carries
    macros or holds a formula on its first sheet (FileRefused, with messages for people);
-2. `match_headers(spec, table)` finds each column by its Vietnamese or English header, ignoring
-   case and accents; a missing required column refuses the file, an unknown one is reported and
-   ignored;
+2. `match_headers(spec, table)` finds the header row (a title may sit above it) and each column
+   by its Vietnamese or English header, ignoring case and accents; a missing required column
+   refuses the file, an unknown one is reported and ignored;
 3. `parse_rows(spec, table, layout)` parses every row that is not empty with the columns' parsers
    (`check_file` runs steps 1–3: the upload form uses it before keeping a file);
 4. `preview(spec, content, actor=…)` then lets the import check the rows against the database in
@@ -20,12 +20,15 @@ How to add an import (the member import, for example):
 - Describe the columns: `Column(key, header_vi, header_en, parser, required=…, help=…)` with the
   parsers below — Text, Lines, Date, Integer, Codes. A Codes column (sex, economic status) and an
   Integer column with `drop_down=True` get a drop-down list in the downloadable template.
-- Subclass ImportSpec: set `kind`, `title`, `capability` (who may use it on the web, checked
-  through accounts.access), `columns`, `sheet_title`, `list_url_name`, and write two methods:
+- Subclass ImportSpec (spreadsheets/club_import.py is the example): set `kind`, `url_prefix`,
+  `title`, `capability` (who may use it on the web, checked through accounts.access), `columns`,
+  `sheet_title`, `list_url_name`, `list_title`, `field_columns` where a service's field names
+  differ from the column keys, and write two methods:
     - `check(rows, actor=…)`: look up in bulk what the rows refer to (the query count must not
       grow with the rows), then for each row set `row.status` (and `row.target` / `row.changes`)
-      or call `row.add_error(key, message)`. `actor` is None for a system import from the
-      command line; otherwise scope every lookup with accounts.access.
+      or call `row.add_error(key, message)`. `row.values` holds the parsed cells of the columns
+      present in the file; `row.invalid` the keys whose cell did not parse. `actor` is None for
+      a system import from the command line; otherwise scope every lookup with accounts.access.
     - `save_row(row, actor=…)`: write one checked row through the app's service (member_create…).
       A ValidationError it raises becomes row errors and the whole import is rolled back.
 - Register it in spreadsheets.registry.IMPORTS, add `*import_urls(spec)` to spreadsheets/urls.py
@@ -90,6 +93,8 @@ ERROR_UNKNOWN_CODE = gettext_lazy("Unknown value “%(value)s”: use one of %(c
 ROW_ERROR = gettext_lazy("Row %(row)s, column %(column)s: %(message)s")
 ROW_ERROR_WITHOUT_COLUMN = gettext_lazy("Row %(row)s: %(message)s")
 
+# How far down a title may push the header row.
+HEADER_SEARCH_ROWS = 10
 # How many formula cells a refusal names: enough to find them, short enough to read.
 FORMULA_CELLS_SHOWN = 10
 
@@ -365,14 +370,14 @@ class ImportSpec:
 
 @dataclasses.dataclass
 class Table:
-    """The first sheet: its header row and its non-empty rows, as {column number: value}."""
+    """The non-empty rows of the first sheet: (row number, {column number: value})."""
 
-    headers: dict[int, str]
     rows: list[tuple[int, dict[int, Any]]]
 
 
 @dataclasses.dataclass
 class Layout:
+    header_index: int  # the header row's position in Table.rows: the data rows follow it
     columns: dict[str, int]  # column key → column number in the file
     headers: dict[str, str]  # column key → header as written in the file, else the Vietnamese one
     unknown: list[str]  # headers no column matches: ignored, and shown to the user
@@ -417,7 +422,6 @@ def read_table(content: bytes, progress: Progress | None = None) -> Table:
 def _read_first_sheet(sheet, progress: Progress | None) -> Table:
     # The dimension some programs write is wrong; read the rows that are really there.
     sheet.reset_dimensions()
-    headers: dict[int, str] | None = None
     rows: list[tuple[int, dict[int, Any]]] = []
     formulas: list[str] = []
     for cells in sheet.iter_rows():
@@ -433,28 +437,36 @@ def _read_first_sheet(sheet, progress: Progress | None) -> Table:
             number = cell.row
         if not values:
             continue
-        if headers is None:
-            headers = {column: str(value).strip() for column, value in values.items()}
-            continue
         rows.append((number, values))
-        if len(rows) > MAX_ROWS:
+        if len(rows) > MAX_ROWS + 1:  # the data rows and their header row
             raise FileRefused([ERROR_TOO_MANY_ROWS % {"limit": MAX_ROWS}])
         if progress and len(rows) % PROGRESS_EVERY == 0:
             progress("read", len(rows), None)
     if formulas:
         shown = ", ".join(formulas[:FORMULA_CELLS_SHOWN]) + ("…" if len(formulas) > FORMULA_CELLS_SHOWN else "")
         raise FileRefused([ERROR_FORMULAS % {"cells": shown}])
-    if headers is None:
+    if not rows:
         raise FileRefused([ERROR_NO_ROWS])
-    return Table(headers=headers, rows=rows)
+    return Table(rows=rows)
 
 
 def match_headers(spec: ImportSpec, table: Table) -> Layout:
+    # Lists kept in Excel often have a title above the headers ("DANH SÁCH CÂU LẠC BỘ…"): the
+    # header row is the first of the top rows that names a known column, else the first row.
+    header_index = next(
+        (
+            index
+            for index, (_number, values) in enumerate(table.rows[:HEADER_SEARCH_ROWS])
+            if any(spec.column_for(str(value)) for value in values.values())
+        ),
+        0,
+    )
     columns: dict[str, int] = {}
     headers = {column.key: column.header_vi for column in spec.columns}
     unknown: list[str] = []
     problems: list[str] = []
-    for number, header in sorted(table.headers.items()):
+    for number, value in sorted(table.rows[header_index][1].items()):
+        header = str(value).strip()
         column = spec.column_for(header)
         if column is None:
             unknown.append(header)
@@ -476,13 +488,13 @@ def match_headers(spec: ImportSpec, table: Table) -> Layout:
         problems.append(ERROR_MISSING_COLUMNS % {"columns": names})
     if problems:
         raise FileRefused(problems)
-    return Layout(columns=columns, headers=headers, unknown=unknown)
+    return Layout(header_index=header_index, columns=columns, headers=headers, unknown=unknown)
 
 
 def parse_rows(spec: ImportSpec, table: Table, layout: Layout) -> list[Row]:
     by_key = {column.key: column for column in spec.columns}
     rows = []
-    for number, cells in table.rows:
+    for number, cells in table.rows[layout.header_index + 1 :]:
         # A row is judged on the known columns only: a filled-down "STT" column makes no row.
         if all(is_blank(cells.get(index)) for index in layout.columns.values()):
             continue

@@ -133,6 +133,13 @@ ADMIN_REFUSED = {
     "admin:members_person_delete",
     "admin:members_membership_add",
     "admin:members_membership_delete",
+    # Board positions and teams change on the club pages (services check members and dates).
+    "admin:clubs_boardposition_add",
+    "admin:clubs_boardposition_delete",
+    "admin:clubs_team_add",
+    "admin:clubs_team_delete",
+    "admin:clubs_teammembership_add",
+    "admin:clubs_teammembership_delete",
     # Only answers the admin's own select widgets, which send the field to complete.
     "admin:autocomplete",
 }
@@ -144,4 +151,6 @@ def audit_entry(world):
     Group.objects.create(name="Nhóm thử")
     factories.ClubStatusChangeFactory(club=world.club_b1, effective_on=world.club_b1.launch_date)
     factories.HouseholdStatusFactory(person=factories.MembershipFactory(club=world.club_a1).person)
+    factories.BoardPositionFactory(club=world.club_a1)
+    factories.TeamMembershipFactory(team__club=world.club_a1)
     return factories.AuditEntryFactory(actor=None, target_id=str(world.club_a1.pk))

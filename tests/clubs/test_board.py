@@ -476,7 +476,7 @@ def test_member_leave_before_a_position_started_is_refused_and_nothing_changes(w
         )
     assert exc.value.messages == [
         str(services.ERROR_LEAVER_HOLDS_POSITION)
-        % {"name": holder.full_name, "title": BoardTitle.CHAIR.label, "date": "10/01/2024"}
+        % {"name": holder.full_name, "title": BoardTitle.CHAIR.label, "start": "10/01/2024"}
     ]
     membership.refresh_from_db()
     chair.refresh_from_db()
@@ -654,3 +654,36 @@ def test_a_position_of_another_club_is_not_found_through_this_club(client, world
 @pytest.mark.parametrize("method", ["put", "delete"])
 def test_board_pages_refuse_other_methods(client, world, area_staff, method):
     assert getattr(login(client, area_staff), method)(appoint_url(world.club_a1)).status_code == 405
+
+
+def test_appoint_page_query_count_does_not_grow(client, world, area_staff, django_assert_num_queries):
+    def fill(count):
+        for _number in range(count):
+            member_of(world.club_a1)
+            factories.UserFactory()
+
+    client = login(client, area_staff)
+    fill(2)
+    # 1 session, 2 user, 3 role assignments in force, 4 the club (in scope), 5 may manage its
+    # board, 6 the club's current members, 7 the accounts that may be linked.
+    with django_assert_num_queries(7):
+        client.get(appoint_url(world.club_a1))
+    fill(18)
+    with django_assert_num_queries(7):
+        response = client.get(appoint_url(world.club_a1))
+    assert len(response.context["form"].fields["holder"].choices) == 21  # and the empty choice
+    assert len(response.context["form"].fields["user"].choices) == 21
+
+
+def test_member_leave_inside_an_ended_position_is_refused(world, actor, holder):
+    position = appoint(actor, world.club_a1, holder, title=BoardTitle.MEMBER, started_on=D(2023, 1, 1))
+    services.board_position_end(actor=actor, position=position, ended_on=D(2025, 1, 1))
+    with pytest.raises(ValidationError) as exc:
+        member_services.member_leave(
+            actor=actor, membership=holder.memberships.get(), left_on=D(2024, 6, 1), reason=LeaveReason.WITHDREW
+        )
+    assert exc.value.messages == [
+        str(services.ERROR_LEAVER_HOLDS_POSITION)
+        % {"name": holder.full_name, "title": BoardTitle.MEMBER.label, "start": "01/01/2023"}
+    ]
+    assert holder.memberships.get().left_on is None

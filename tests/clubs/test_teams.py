@@ -420,7 +420,7 @@ def test_member_leave_before_a_team_membership_started_is_refused(world, actor, 
             actor=actor, membership=membership, left_on=D(2024, 6, 1), reason=LeaveReason.MOVED
         )
     assert exc.value.messages == [
-        str(services.ERROR_LEAVER_IN_TEAM) % {"name": person.full_name, "team": team.name, "date": "01/06/2024"}
+        str(services.ERROR_LEAVER_IN_TEAM) % {"name": person.full_name, "team": team.name, "start": "01/06/2024"}
     ]
     membership.refresh_from_db()
     assert membership.left_on is None
@@ -611,3 +611,36 @@ def test_team_page_query_count_does_not_grow(client, world, club_chair, team, dj
         response = client.get(url)
     assert len(response.context["roster"]["volunteer"]) == 20
     assert len(small.captured_queries) == 7
+
+
+def test_add_page_query_count_does_not_grow(client, world, club_chair, team, django_assert_num_queries):
+    def fill(count):
+        for _number in range(count):
+            member_of(world.club_a1)
+            factories.TeamMembershipFactory(
+                team=team, role="cared_for", person=factories.PersonFactory(), ended_on=TODAY
+            )
+
+    client = login(client, club_chair)
+    url = team_url("team-member-add", team)
+    fill(2)
+    # 1 session, 2 user, 3 role assignments in force, 4 the club (in scope), 5 may keep its teams,
+    # 6 the team, 7 the people it may take (members and people of the community it cared for).
+    with django_assert_num_queries(7):
+        client.get(url)
+    fill(18)
+    with django_assert_num_queries(7):
+        response = client.get(url)
+    assert len(response.context["form"].fields["person"].choices) == 41  # and the empty choice
+
+
+def test_end_before_someone_left_the_team_is_refused(world, actor, team):
+    person = member_of(world.club_a1, name="Vũ Thị Rời")
+    membership = add(actor, team, person, started_on=D(2023, 2, 1))
+    services.team_member_end(actor=actor, membership=membership, ended_on=D(2024, 6, 1))
+    with pytest.raises(ValidationError) as exc:
+        services.team_end(actor=actor, team=team, ended_on=D(2024, 5, 1))
+    assert exc.value.message_dict["ended_on"] == [
+        str(services.ERROR_TEAM_END_BEFORE_LEFT % {"name": person.full_name, "date": "01/06/2024"})
+    ]
+    services.team_end(actor=actor, team=team, ended_on=D(2024, 6, 1))

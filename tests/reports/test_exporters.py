@@ -27,6 +27,7 @@ def table(sheet):
     rows = list(sheet.iter_rows(values_only=True))
     start = next(index for index, row in enumerate(rows) if row[1] is not None)
     header = rows[start]
+    assert len(set(header)) == len(header), "every column has its own header"
     return [line[0] for line in rows[:start]], [dict(zip(header, row, strict=True)) for row in rows[start + 1 :]]
 
 
@@ -54,6 +55,9 @@ def test_export_of_the_seed_figures(client, seed_staff):
     assert first[vi("Older people (%)")] == pytest.approx(71.2)
     assert isinstance(first[vi("Older people (%)")], float)
     assert first[vi("Commune")] == "Xã Bình Hiệp" and first[vi("District")] == "Huyện Bình Sơn"
+    with translation.override("vi"):
+        assert first[vi("Older people against the standard")] == translation.pgettext("against a standard", "above")
+        assert first[vi("Members against the standard")] == translation.pgettext("against a standard", "meets")
 
     total = areas[0]
     assert total[vi("Active clubs")] == 7

@@ -314,6 +314,15 @@ def test_cell_errors_and_rule_errors_of_a_row_are_all_reported(world, province_s
     ]
 
 
+def test_rule_errors_are_reported_beside_cell_errors(world, province_staff):
+    content = xlsx([club_row(unit="901", meeting_day=40, decision_date="01/03/2024", launch_date="01/02/2024")])
+    assert refused_errors(content, province_staff) == [
+        RowError(2, "Ngày sinh hoạt", str(importing.ERROR_NUMBER_RANGE) % {"min": 1, "max": 31}),
+        RowError(2, "Ngày ra mắt", str(club_services.ERROR_LAUNCH_BEFORE_DECISION)),
+        RowError(2, "Mã đơn vị hành chính", str(club_services.ERROR_UNIT_HAS_COMMUNES) % {"unit": "Huyện Đồng Bằng"}),
+    ]
+
+
 def test_file_mixing_good_and_bad_rows_saves_nothing(world, province_staff):
     content = xlsx(
         [

@@ -180,15 +180,26 @@ def test_rows_filled_only_in_unknown_columns_are_empty():
     assert [row.number for row in rows_of(content)] == [2]
 
 
-def test_header_row_may_be_below_blank_rows():
+def test_header_row_may_be_below_blank_rows_and_a_title():
     workbook = openpyxl.Workbook()
     sheet = workbook.active
     sheet.append([])
+    sheet.append(["DANH SÁCH CÂU LẠC BỘ LIÊN THẾ HỆ TỰ GIÚP NHAU"])
+    sheet.append(["Tính đến ngày 15/03/2025"])
     sheet.append(CLUB_HEADERS)
     sheet.append(club_row())
     buffer = io.BytesIO()
     workbook.save(buffer)
-    assert [row.number for row in rows_of(buffer.getvalue())] == [3]
+    rows, layout = importing.check_file(CLUB_IMPORT, buffer.getvalue())
+    assert [row.number for row in rows] == [5]
+    assert layout.unknown == []
+
+
+def test_without_a_known_header_the_first_row_is_the_header():
+    content = xlsx([["CLB Một", "90101"]], headers=["Tên câu lạc bộ", "Mã xã"])
+    assert refusal(content) == [
+        str(importing.ERROR_MISSING_COLUMNS) % {"columns": "Tên CLB (name), Mã đơn vị hành chính (unit_code)"}
+    ]
 
 
 def test_every_error_of_a_row_is_collected():
