@@ -165,9 +165,30 @@ def get_person(user, pk, cap: Cap = Cap.MEMBER_VIEW, queryset: QuerySet[Person] 
     return person
 
 
+def caps_on_club(user, club: Club) -> frozenset[Cap]:
+    """Every capability the user holds on one club, decided from the cached assignments.
+
+    The same rule as clubs_for (a board role covers its club, a staff role the clubs under its
+    unit's path), without a query: pages ask it for each button they may show.
+    """
+    if not user.is_authenticated:
+        return frozenset()
+    if user.is_superuser:
+        return frozenset(Cap)
+    caps = set()
+    for assignment in assignments(user):
+        if assignment.role == Role.CLUB_BOARD:
+            covers = assignment.club_id == club.pk
+        else:
+            covers = club.unit.path.startswith(assignment.area.path)
+        if covers:
+            caps |= CAPABILITIES[assignment.role]
+    return frozenset(caps)
+
+
 def can_on_club(user, club: Club, cap: Cap) -> bool:
     """For templates and menus: may the user do `cap` on this club it already sees?"""
-    return clubs_for(user, cap).filter(pk=club.pk).exists()
+    return cap in caps_on_club(user, club)
 
 
 def require_cap(user, cap: Cap) -> None:

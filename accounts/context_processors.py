@@ -12,6 +12,7 @@ def navigation(request):
             "clubs": access.has_cap(user, Cap.CLUB_VIEW),
             "members": access.has_cap(user, Cap.MEMBER_VIEW),
             "areas": access.has_cap(user, Cap.AREA_VIEW),
+            "reports": access.has_cap(user, Cap.REPORT_VIEW),
             "admin": user.is_staff,
         }
     }

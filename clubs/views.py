@@ -24,6 +24,7 @@ from clubs.forms import (
     TeamMemberForm,
 )
 from clubs.models import Club
+from reports.selectors import club_scorecard
 
 
 @require_http_methods(["GET"])
@@ -70,6 +71,9 @@ def club_detail(request, pk):
             "can_manage_teams": access.can_on_club(request.user, club, Cap.TEAM_MANAGE),
             "board": selectors.club_board(club=club),
             "teams": selectors.club_teams(club=club),
+            "scorecard": club_scorecard(club=club, on=today, status=club.status),
+            "can_see_members": access.can_on_club(request.user, club, Cap.MEMBER_VIEW),
+            "can_add_members": access.can_on_club(request.user, club, Cap.MEMBER_MANAGE),
             "history": AuditEntry.objects.filter(target_type="clubs.club", target_id=str(club.pk)).select_related(
                 "actor"
             )[:20],

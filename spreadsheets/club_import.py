@@ -276,10 +276,8 @@ class _Lookup:
         names = {fold(row.values["name"]) for row in rows if row.values.get("name")}
 
         # The children are prefetched so that AdminUnit.is_club_host needs no query, here and
-        # when club_create / club_update validate the unit again.
-        units = AdminUnit.objects.filter(code__in=unit_codes).prefetch_related(
-            Prefetch("children", queryset=AdminUnit.objects.only("pk", "parent_id"))
-        )
+        # when club_create / club_update validate the unit again (only whether there are any).
+        units = AdminUnit.objects.filter(code__in=unit_codes).prefetch_related(children("children"))
         self.units_by_code: dict[str, list[AdminUnit]] = {}
         for unit in units:
             self.units_by_code.setdefault(unit.code, []).append(unit)
@@ -292,7 +290,9 @@ class _Lookup:
                 access.units_for(actor, Cap.CLUB_MANAGE).filter(pk__in=unit_ids).values_list("pk", flat=True)
             )
             clubs = access.clubs_for(actor, Cap.CLUB_MANAGE)
-        self.clubs_by_code = {club.code: club for club in clubs.filter(code__in=club_codes)}
+        # Their units come with them, children prefetched: club_update validates club.unit again.
+        clubs = clubs.filter(code__in=club_codes).select_related("unit").prefetch_related(children("unit__children"))
+        self.clubs_by_code = {club.code: club for club in clubs}
         self.clubs_by_name = {
             (club.unit_id, club.name_folded): club
             for club in Club.objects.filter(unit__in=unit_ids, name_folded__in=names)
@@ -304,6 +304,10 @@ class _Lookup:
 
     def in_scope(self, unit: AdminUnit) -> bool:
         return self.scope is None or unit.pk in self.scope
+
+
+def children(lookup: str) -> Prefetch:
+    return Prefetch(lookup, queryset=AdminUnit.objects.only("pk", "parent_id"))
 
 
 def _unit_on(candidates: list[AdminUnit], on: datetime.date | None) -> AdminUnit:

@@ -577,3 +577,12 @@ def test_valid_assignments_pass_full_clean(world, someone, role, scope):
     assignment.full_clean()
     assignment.save()
     assert RoleAssignment.objects.filter(user=someone).count() == 1
+
+
+@pytest.mark.parametrize("cap", list(Cap))
+def test_caps_on_club_agrees_with_clubs_for(world, province_staff, area_staff, other_area_staff, club_chair, cap):
+    """The query-free check and the queryset must never disagree about any club."""
+    for user in (province_staff, area_staff, other_area_staff, club_chair, AnonymousUser()):
+        in_scope = set(access.clubs_for(user, cap))
+        for club in (world.club_a1, world.club_a2, world.club_b1, world.club_l):
+            assert access.can_on_club(user, club, cap) == (club in in_scope), (user, club, cap)

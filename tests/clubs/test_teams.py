@@ -602,15 +602,15 @@ def test_team_page_query_count_does_not_grow(client, world, club_chair, team, dj
     client = login(client, club_chair)
     url = team_url("team-detail", team)
     fill(2)
-    with django_assert_num_queries(7) as small:
+    with django_assert_num_queries(6) as small:
         client.get(url)
     fill(18)
     # 1 session, 2 user, 3 role assignments in force, 4 the club (in scope), 5 the team with its
-    # leader, 6 the roster with the people, 7 may the user manage teams on this club.
-    with django_assert_num_queries(7):
+    # leader, 6 the roster with the people (may the user manage teams: from the assignments).
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert len(response.context["roster"]["volunteer"]) == 20
-    assert len(small.captured_queries) == 7
+    assert len(small.captured_queries) == 6
 
 
 def test_add_page_query_count_does_not_grow(client, world, club_chair, team, django_assert_num_queries):
