@@ -28,6 +28,8 @@ ACTION_LABELS = {
     "clubs.team.ended": _("team ended"),
     "clubs.team_membership.started": _("joined a team"),
     "clubs.team_membership.ended": _("left a team"),
+    "spreadsheets.clubs.imported": _("clubs imported from a spreadsheet"),
+    "spreadsheets.members.imported": _("members imported from a spreadsheet"),
 }
 
 

@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from spreadsheets.models import SpreadsheetImport
 from tests import factories, url_access
 from tests.url_access import PERSONAS
 
@@ -140,6 +141,7 @@ ADMIN_REFUSED = {
     "admin:clubs_team_delete",
     "admin:clubs_teammembership_add",
     "admin:clubs_teammembership_delete",
+    "admin:spreadsheets_spreadsheetimport_add",
     # Only answers the admin's own select widgets, which send the field to complete.
     "admin:autocomplete",
 }
@@ -153,4 +155,5 @@ def audit_entry(world):
     factories.HouseholdStatusFactory(person=factories.MembershipFactory(club=world.club_a1).person)
     factories.BoardPositionFactory(club=world.club_a1)
     factories.TeamMembershipFactory(team__club=world.club_a1)
+    SpreadsheetImport.objects.create(kind="clubs", original_name="clb.xlsx", content=b"")
     return factories.AuditEntryFactory(actor=None, target_id=str(world.club_a1.pk))
