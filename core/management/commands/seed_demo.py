@@ -16,8 +16,8 @@ from accounts.models import BoardTitle, Role, RoleAssignment, User
 from areas.models import AdminScheme, AdminUnit
 from areas.services import admin_units_load
 from areas.unit_files import read_unit_file
-from clubs.models import Club
-from clubs.services import club_create
+from clubs.models import ActivityArea, BoardPosition, Club, TeamMemberRole
+from clubs.services import board_position_start, club_create, team_create, team_member_add
 from core.demo import CLUBS, demo_members
 from core.text import fold
 from members.models import Membership
@@ -27,12 +27,27 @@ UNITS_FILE = Path(settings.BASE_DIR) / "data" / "quang_ngai_2020_2024_units.csv"
 SCHEME = "vn-2020"
 D = datetime.date
 
+CHAIR_USERNAME = "chunhiem_lientritay"
+BOARD_TITLES = [BoardTitle.CHAIR, BoardTitle.VICE_CHAIR, BoardTitle.ACCOUNTANT, BoardTitle.TREASURER, BoardTitle.MEMBER]
+TEAM_NAMES = {
+    ActivityArea.INCOME: "Tổ tăng thu nhập",
+    ActivityArea.HEALTH: "Tổ chăm sóc sức khỏe",
+    ActivityArea.HOME_CARE: "Tổ tình nguyện viên chăm sóc tại nhà",
+    ActivityArea.SELF_HELP: "Tổ tự giúp nhau",
+    ActivityArea.RIGHTS: "Tổ bảo vệ quyền lợi",
+    ActivityArea.LEARNING: "Nhóm học tập",
+    ActivityArea.CULTURE: "Đội văn nghệ",
+    ActivityArea.RESOURCES: "Tổ vận động nguồn lực",
+}
+LOGIN_ROLES = {CHAIR_USERNAME: "club board (chair, from her board position)", "quantri": "admin (superuser)"}
+
 # username, full name, role, unit code or club name, board title
 USERS = [
     ("tinh", "Cán bộ Hội NCT tỉnh", Role.PROVINCE_STAFF, settings.PROVINCE_CODE, ""),
     ("tp_quangngai", "Cán bộ Hội NCT TP Quảng Ngãi", Role.AREA_STAFF, "522", ""),
     ("xa_binhhiep", "Cán bộ Hội NCT xã Bình Hiệp", Role.AREA_STAFF, "21103", ""),
-    ("chunhiem_lientritay", "Chủ nhiệm CLB thôn Liên Trì Tây", Role.CLUB_BOARD, CLUBS[0][1], BoardTitle.CHAIR),
+    # The chair's role comes from her board position (see _boards_and_teams), not from here.
+    (CHAIR_USERNAME, "Chủ nhiệm CLB thôn Liên Trì Tây", None, None, ""),
 ]
 
 
@@ -56,8 +71,10 @@ class Command(BaseCommand):
             created_clubs = self._clubs()
             created_members = self._members()
             logins = self._users(reset_passwords=reset_passwords)
+            boards = self._boards_and_teams()
         self.stdout.write(f"Demo clubs: {created_clubs} created, {len(CLUBS) - created_clubs} already there.")
         self.stdout.write(f"Demo members: {created_members} created.")
+        self.stdout.write(f"Demo boards and teams: {boards} clubs given a board and teams.")
         if logins:
             self.stdout.write(self.style.SUCCESS("Demo logins (shown once, keep them):"))
             for username, password, role in logins:
@@ -111,17 +128,52 @@ class Command(BaseCommand):
                 created += 1
         return created
 
+    def _boards_and_teams(self) -> int:
+        """DOMAIN.md §7: seven boards of five (35 people) and 36 teams covering the eight areas."""
+        done = 0
+        areas = list(ActivityArea)
+        for index, (unit_code, name, *_rest) in enumerate(CLUBS):
+            club = Club.objects.get(unit__scheme__code=SCHEME, unit__code=unit_code, name_folded=fold(name))
+            if club.launch_date is None or BoardPosition.objects.filter(club=club).exists():
+                continue
+            people = [m.person for m in Membership.objects.filter(club=club).select_related("person").order_by("pk")]
+            for title, holder in zip(BOARD_TITLES, people, strict=False):
+                chair_account = index == 0 and title == BoardTitle.CHAIR
+                board_position_start(
+                    actor=None,
+                    club=club,
+                    holder=holder,
+                    title=title,
+                    started_on=club.launch_date,
+                    user=User.objects.get(username=CHAIR_USERNAME) if chair_account else None,
+                )
+            for number in range(6 if index == 0 else 5):
+                area = areas[(index * 5 + number) % len(areas)]
+                team = team_create(
+                    actor=None,
+                    club=club,
+                    name=TEAM_NAMES[area],
+                    activity_area=area,
+                    started_on=club.launch_date,
+                    leader=people[5 + number],
+                )
+                role = TeamMemberRole.VOLUNTEER if area == ActivityArea.HOME_CARE else TeamMemberRole.MEMBER
+                for person in people[11 + number * 3 : 14 + number * 3]:
+                    team_member_add(actor=None, team=team, person=person, role=role, started_on=club.launch_date)
+            done += 1
+        return done
+
     def _users(self, *, reset_passwords: bool) -> list[tuple[str, str, str]]:
         logins = []
         for username, full_name, role, scope, title in [*USERS, ("quantri", "Quản trị hệ thống", None, None, "")]:
             user, created = User.objects.get_or_create(username=username, defaults={"full_name": full_name})
-            if role is None and created:
+            if username == "quantri" and created:
                 user.is_staff = user.is_superuser = True
             if created or reset_passwords:
                 password = secrets.token_urlsafe(9)
                 user.set_password(password)
                 user.save()
-                logins.append((username, password, Role(role).label if role else "admin (superuser)"))
+                logins.append((username, password, LOGIN_ROLES.get(username) or Role(role).label))
             if role is not None and not user.role_assignments.exists():
                 assignment = RoleAssignment(user=user, role=role, title=title, valid_from=D(2020, 2, 1))
                 if role == Role.CLUB_BOARD:
