@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import BoardTitle, User
 from areas.models import AdminUnit
 from clubs.models import ActivityArea, ClubStatus, StatusChangeKind, TeamMemberRole
+from clubs.selectors import club_list
 from core.forms import DateField, LinesField
 from members.models import Person, Sex
 
@@ -70,6 +71,20 @@ class ClubFilterForm(forms.Form):
             "path"
         )
         self.fields["commune"].queryset = units.club_hosts().select_related("parent").order_by("path")
+
+    def clubs(self, *, clubs, on):
+        """The clubs the filters select, status as of `on`: the list page and its exports agree.
+
+        A filter that does not validate is ignored (the whole scope is listed, as with no filter).
+        """
+        criteria = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        return club_list(
+            clubs=clubs,
+            on=on,
+            q=criteria.get("q", ""),
+            unit=criteria.get("commune") or criteria.get("district"),
+            status=criteria.get("status", ""),
+        )
 
 
 class ClubStatusChangeForm(forms.Form):

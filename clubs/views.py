@@ -31,14 +31,7 @@ from reports.selectors import club_scorecard
 def club_list(request):
     today = timezone.localdate()
     filters = ClubFilterForm(request.GET or None, units=access.units_for(request.user, Cap.CLUB_VIEW))
-    criteria = filters.cleaned_data if filters.is_valid() else {}
-    clubs = selectors.club_list(
-        clubs=access.clubs_for(request.user, Cap.CLUB_VIEW),
-        on=today,
-        q=criteria.get("q", ""),
-        unit=criteria.get("commune") or criteria.get("district"),
-        status=criteria.get("status", ""),
-    )
+    clubs = filters.clubs(clubs=access.clubs_for(request.user, Cap.CLUB_VIEW), on=today)
     page = Paginator(clubs, settings.CLUBS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)

@@ -7,8 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateField, DateInput
 from members import services
-from members.models import AgeGroup, EconomicStatus, Ethnicity, LeaveReason, Sex
-from members.selectors import MembershipState
+from members.models import AgeGroup, EconomicStatus, Ethnicity, LeaveReason, Membership, Sex
+from members.selectors import MembershipState, member_list
 
 ERROR_DATE_OR_YEAR = _("Enter a year (for example 2024) or a date as dd/mm/yyyy.")
 ERROR_CHOOSE_ALIKE = _(
@@ -76,6 +76,15 @@ class MemberFilterForm(forms.Form):
 
     def clean_state(self):
         return self.cleaned_data["state"] or MembershipState.CURRENT
+
+    def rows(self, *, clubs, on):
+        """The memberships the filters select: the list page and its exports show the same rows.
+
+        A filter that does not validate (a crafted club outside the scope, say) selects nobody.
+        """
+        if self.is_bound and not self.is_valid():
+            return Membership.objects.none()
+        return member_list(clubs=clubs, on=on, **(self.cleaned_data if self.is_bound else {}))
 
 
 # --- a person's data: add and edit ------------------------------------------------------------

@@ -43,13 +43,8 @@ def member_list(request):
     clubs = access.clubs_for(request.user, Cap.MEMBER_VIEW)
     choices = list(clubs.order_by("name", "pk").values_list("pk", "name"))
     filters = MemberFilterForm(request.GET or None, clubs=choices)
-    if filters.is_bound and not filters.is_valid():
-        # A filter that does not validate (a crafted club outside the scope, say) lists nobody.
-        rows, criteria = Membership.objects.none(), {}
-    else:
-        criteria = filters.cleaned_data if filters.is_bound else {}
-        rows = selectors.member_list(clubs=clubs, on=today, **criteria)
-    page = Paginator(rows, settings.MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    criteria = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
+    page = Paginator(filters.rows(clubs=clubs, on=today), settings.MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
     selectors.with_ages(page.object_list, today)
     # The club new members are added to: the one chosen, or the user's only club.
     club_pk = criteria.get("club") or (choices[0][0] if len(choices) == 1 else None)
@@ -65,6 +60,7 @@ def member_list(request):
             "show_club": len(choices) > 1 and not criteria.get("club"),
             "show_left": criteria.get("state") in (MembershipState.FORMER, MembershipState.ALL),
             "add_to_club": club_pk if club_pk and _manages(request.user, club_pk) else None,
+            "can_import": access.has_cap(request.user, Cap.MEMBER_MANAGE),
         },
     )
 

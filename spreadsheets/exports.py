@@ -3,13 +3,16 @@
 import datetime
 from collections.abc import Iterator
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.http import HttpResponse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from areas.models import Level
 from clubs.models import Club, ClubStatus
 from core.spreadsheets import Column, Sheet, csv_response, xlsx_response
+from members.models import AgeGroup, EconomicStatus, HouseholdStatus, Membership, Person
+from spreadsheets.member_import import MEMBER_IMPORT
 
 EXPORT_FORMATS = ("xlsx", "csv")
 
@@ -64,3 +67,87 @@ def club_list_export(clubs: QuerySet[Club], *, export_format: str, today: dateti
     if export_format == "csv":
         return csv_response(filename, club_columns(), club_rows(clubs))
     return xlsx_response(filename, [Sheet(title=_("Clubs"), columns=club_columns(), rows=club_rows(clubs))])
+
+
+# --- the member list ------------------------------------------------------------------------------
+
+# The person's flags, in the order of the member form.
+MEMBER_FLAGS = ("has_disability", "lives_alone", "receives_home_care", "is_home_care_volunteer")
+
+
+def _import_header(key: str, english: str) -> str:
+    """The header of a column the member import also reads, so that an exported list can be imported again.
+
+    In Vietnamese it is the import's own header (the template's: part of the file format, like
+    spreadsheets.importing.Column.header_vi, so a translation cannot break the round trip); in
+    another language the translated `english`, which is the import's English header written
+    for people ("Full name" for full_name: headers are compared ignoring case and "_").
+    """
+    if (translation.get_language() or "").split("-")[0] == "vi":
+        return next(column.header_vi for column in MEMBER_IMPORT.columns if column.key == key)
+    return english
+
+
+def member_columns() -> list[Column]:
+    """Built at export time, so the headers are in the requesting user's language."""
+    return [
+        Column(_import_header("club_code", _("Club code")), width=12),
+        Column(_import_header("club_name", _("Club name")), width=36),
+        Column(_import_header("full_name", _("Full name")), width=28),
+        Column(_import_header("sex", _("Sex")), width=8),
+        Column(_import_header("birth_date", _("Birth date")), kind="date", width=12),
+        Column(_import_header("birth_year", _("Birth year")), kind="int", width=10),
+        Column(_("Age group"), width=18),
+        Column(_import_header("ethnicity", _("Ethnicity")), width=12),
+        Column(_import_header("hamlet", _("Hamlet")), width=24),
+        Column(_import_header("economic_status", _("Economic status")), width=20),
+        Column(_import_header("status_year", _("Status year")), kind="int", width=10),
+        Column(_import_header("joined_on", _("Joined on")), kind="date", width=12),
+        Column(_("Left on"), kind="date", width=12),
+        Column(_import_header("phone", _("Phone")), width=14),
+        Column(_import_header("citizen_id", _("Citizen ID")), width=14),
+        Column(_("Flags"), width=36),
+    ]
+
+
+def member_rows(memberships: QuerySet[Membership], *, on: datetime.date, show_citizen_id: bool) -> Iterator[tuple]:
+    """One row per membership of `memberships`, which must come from members.selectors.member_list(on=on)
+    (age group and economic status on `on` annotated, person and club joined): one query in all."""
+    status_since = (
+        HouseholdStatus.objects.filter(person=OuterRef("person_id"), valid_from__lte=on)
+        .order_by("-valid_from", "-pk")
+        .values("valid_from")[:1]
+    )
+    memberships = memberships.select_related("person__ethnicity").annotate(status_since=Subquery(status_since))
+    flags = {field: Person._meta.get_field(field).verbose_name for field in MEMBER_FLAGS}
+    for membership in memberships.iterator(chunk_size=1000):
+        person = membership.person
+        yield (
+            membership.club.code,
+            membership.club.name,
+            person.full_name,
+            person.get_sex_display(),
+            person.birth_date,
+            person.birth_year,
+            str(AgeGroup(membership.age_group).label),
+            person.ethnicity.name if person.ethnicity else "",
+            person.hamlet,
+            str(EconomicStatus(membership.economic_status).label) if membership.economic_status else "",
+            # The year of the status in force: the member import reads the status as holding for it.
+            membership.status_since.year if membership.status_since else None,
+            membership.joined_on,
+            membership.left_on,
+            person.phone,
+            person.citizen_id if show_citizen_id else person.masked_citizen_id,
+            "; ".join(str(label) for field, label in flags.items() if getattr(person, field)),
+        )
+
+
+def member_list_export(
+    memberships: QuerySet[Membership], *, export_format: str, today: datetime.date, show_citizen_id: bool
+) -> HttpResponse:
+    filename = f"members-{today:%Y-%m-%d}.{export_format}"
+    rows = member_rows(memberships, on=today, show_citizen_id=show_citizen_id)
+    if export_format == "csv":
+        return csv_response(filename, member_columns(), rows)
+    return xlsx_response(filename, [Sheet(title=_("Members"), columns=member_columns(), rows=rows)])

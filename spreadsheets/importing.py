@@ -36,6 +36,7 @@ How to add an import (the member import, for example):
   `class Command(ImportCommand): kind = "members"` (see spreadsheets/management/commands/).
 """
 
+import abc
 import dataclasses
 import datetime
 import io
@@ -327,7 +328,7 @@ class Row:
         self.errors.append(RowError(self.number, column, str(message)))
 
 
-class ImportSpec:
+class ImportSpec(abc.ABC):
     kind: str  # in URL names, the command name and the audit action: "clubs"
     url_prefix: str  # URL names are spreadsheets:<url_prefix>-import…: "club"
     title: str
@@ -340,11 +341,17 @@ class ImportSpec:
     # A service's ValidationError is keyed by model field: the column each field comes from.
     field_columns: Mapping[str, str] = {}
 
+    @abc.abstractmethod
     def check(self, rows: list[Row], *, actor) -> None:
-        raise NotImplementedError
+        """Validate every row, in bulk, adding RowErrors; nothing is written."""
 
+    @abc.abstractmethod
     def save_row(self, row: Row, *, actor) -> None:
-        raise NotImplementedError
+        """Write one clean row through the app's services (inside the import's transaction)."""
+
+    def offered_clubs(self, user):
+        """The clubs an import into clubs names on its upload page, or None for other imports."""
+        return None
 
     def column_for(self, header: str) -> Column | None:
         key = header_key(header)

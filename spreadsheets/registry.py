@@ -2,5 +2,6 @@
 
 from spreadsheets.club_import import CLUB_IMPORT
 from spreadsheets.importing import ImportSpec
+from spreadsheets.member_import import MEMBER_IMPORT
 
-IMPORTS: dict[str, ImportSpec] = {spec.kind: spec for spec in (CLUB_IMPORT,)}
+IMPORTS: dict[str, ImportSpec] = {spec.kind: spec for spec in (CLUB_IMPORT, MEMBER_IMPORT)}

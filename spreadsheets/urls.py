@@ -3,6 +3,7 @@ from django.urls import path
 from spreadsheets import views
 from spreadsheets.club_import import CLUB_IMPORT
 from spreadsheets.importing import ImportSpec
+from spreadsheets.member_import import MEMBER_IMPORT
 
 app_name = "spreadsheets"
 
@@ -25,4 +26,6 @@ def import_urls(spec: ImportSpec) -> list:
 urlpatterns = [
     *import_urls(CLUB_IMPORT),
     path("clubs/export/", views.club_export, name="club-export"),
+    *import_urls(MEMBER_IMPORT),
+    path("members/export/", views.member_export, name="member-export"),
 ]

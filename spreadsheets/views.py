@@ -8,9 +8,9 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import access
 from accounts.access import Cap
-from clubs import selectors as club_selectors
 from clubs.forms import ClubFilterForm
 from core.spreadsheets import XLSX_CONTENT_TYPE
+from members.forms import MemberFilterForm
 from spreadsheets import exports, importing, selectors, services
 from spreadsheets.forms import SpreadsheetUploadForm
 from spreadsheets.registry import IMPORTS
@@ -30,8 +30,32 @@ def import_upload(request, kind):
         file = form.cleaned_data["file"]
         upload = services.spreadsheet_upload_keep(spec=spec, actor=request.user, name=file.name, content=file.content)
         return redirect(f"spreadsheets:{spec.url_prefix}-import-preview", upload.pk)
-    context = {"spec": spec, "form": form, "max_megabytes": importing.MAX_FILE_BYTES // (1024 * 1024), **_urls(spec)}
+    context = {
+        "spec": spec,
+        "form": form,
+        "max_megabytes": importing.MAX_FILE_BYTES // (1024 * 1024),
+        **_urls(spec),
+        **_offered_clubs(spec, request.user),
+    }
     return render(request, "spreadsheets/import_upload.html", context)
+
+
+# The upload page names this many clubs; staff of a large area find the other codes on the club list.
+OFFERED_CLUBS_SHOWN = 20
+
+
+def _offered_clubs(spec, user) -> dict:
+    """An import into clubs (the member import: `offered_clubs(user)`) names on its upload page the
+    clubs the user may import into, with their codes."""
+    offered = spec.offered_clubs(user)
+    if offered is None:
+        return {}
+    clubs = list(offered[: OFFERED_CLUBS_SHOWN + 1])
+    return {
+        "offers_clubs": True,
+        "offered_clubs": clubs[:OFFERED_CLUBS_SHOWN],
+        "more_clubs": len(clubs) > OFFERED_CLUBS_SHOWN,
+    }
 
 
 @require_http_methods(["GET"])
@@ -98,12 +122,24 @@ def club_export(request):
         raise Http404("Unknown export format.")
     today = timezone.localdate()
     filters = ClubFilterForm(request.GET, units=access.units_for(request.user, Cap.CLUB_VIEW))
-    criteria = filters.cleaned_data if filters.is_valid() else {}
-    clubs = club_selectors.club_list(
-        clubs=access.clubs_for(request.user, Cap.CLUB_VIEW),
-        on=today,
-        q=criteria.get("q", ""),
-        unit=criteria.get("commune") or criteria.get("district"),
-        status=criteria.get("status", ""),
-    )
+    clubs = filters.clubs(clubs=access.clubs_for(request.user, Cap.CLUB_VIEW), on=today)
     return exports.club_list_export(clubs, export_format=export_format, today=today)
+
+
+@require_http_methods(["GET"])
+def member_export(request):
+    """The members the list page shows for the same query string (every page of it), as .xlsx or CSV."""
+    access.require_cap(request.user, Cap.MEMBER_VIEW)
+    export_format = request.GET.get("format", "xlsx")
+    if export_format not in exports.EXPORT_FORMATS:
+        raise Http404("Unknown export format.")
+    today = timezone.localdate()
+    # As members.views.member_list: the same clubs and the same filters give the same rows.
+    clubs = access.clubs_for(request.user, Cap.MEMBER_VIEW)
+    filters = MemberFilterForm(request.GET or None, clubs=list(clubs.order_by("name", "pk").values_list("pk", "name")))
+    return exports.member_list_export(
+        filters.rows(clubs=clubs, on=today),
+        export_format=export_format,
+        today=today,
+        show_citizen_id=access.has_cap(request.user, Cap.CITIZEN_ID_VIEW),
+    )

@@ -9,6 +9,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
+from django.utils.translation import gettext_lazy
 
 from audit.models import AuditEntry
 from clubs import services
@@ -76,7 +77,10 @@ def test_the_eight_activity_areas_in_the_order_of_the_domain():
         "resources",
     ]
     assert [area.number for area in ActivityArea] == list(range(1, 9))
-    assert str(ActivityArea.HOME_CARE.label) == "Volunteer home care"
+    with translation.override("en"):
+        assert str(ActivityArea.HOME_CARE.label) == "Volunteer home care"
+    with translation.override("vi"):
+        assert str(ActivityArea.HOME_CARE.label) == "Chăm sóc tại nhà dựa vào tình nguyện viên"
 
 
 # --- team_create / team_update / team_end -----------------------------------------------------
@@ -535,7 +539,13 @@ def test_the_person_list_of_a_home_care_team(client, world, club_chair, team):
     assert offered == {member, former, cared}
     assert other_club not in offered and stranger not in offered
     html = response.content.decode()
-    assert vi("%(person)s — not a member", person=f"{former.full_name} ({former.birth_year}) — {former.hamlet}") in html
+    assert (
+        vi(
+            gettext_lazy("%(person)s — not a member"),
+            person=f"{former.full_name} ({former.birth_year}) — {former.hamlet}",
+        )
+        in html
+    )
 
 
 def test_a_non_member_cannot_be_added_as_a_volunteer_on_the_page(client, world, club_chair, team):

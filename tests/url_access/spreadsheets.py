@@ -18,6 +18,23 @@ def pending_club_import(world):
     return {"pk": upload.pk}
 
 
+def pending_member_import(world):
+    """An upload of club A1's chair ("chunhiem_a1", found by name by the club_chair fixture).
+
+    Every persona may import members (into their own clubs), so everyone but the uploader gets 404.
+    """
+    upload = SpreadsheetImport.objects.create(
+        kind="members",
+        created_by=factories.UserFactory(username="chunhiem_a1"),
+        original_name="thanh-vien.xlsx",
+        content=xlsx(
+            [[world.club_a1.code, "Nguyễn Thị Đào", "Nữ", 1950, "Nghèo", "10/01/2023"]],
+            headers=["Mã CLB", "Họ và tên", "Giới tính", "Năm sinh", "Hoàn cảnh kinh tế", "Ngày vào CLB"],
+        ),
+    )
+    return {"pk": upload.pk}
+
+
 OWN_UPLOAD = {
     "province_staff": 200,
     "area_staff": 404,
@@ -35,4 +52,15 @@ PROTECTED = {
     "spreadsheets:club-import-confirm": ("get", pending_club_import, dict.fromkeys(PERSONAS[1:], 405)),
     # The club board exports its own club, as the list page shows it.
     "spreadsheets:club-export": ("get", None, ALL_SIGNED_IN_200),
+    # Club boards import members into their own club: every persona keeps some register.
+    "spreadsheets:member-import": ("get", None, ALL_SIGNED_IN_200),
+    "spreadsheets:member-import-template": ("get", None, ALL_SIGNED_IN_200),
+    "spreadsheets:member-import-preview": (
+        "get",
+        pending_member_import,
+        {**dict.fromkeys(PERSONAS[1:], 404), "club_chair": 200},
+    ),
+    "spreadsheets:member-import-confirm": ("get", pending_member_import, dict.fromkeys(PERSONAS[1:], 405)),
+    # Each persona exports the members of their own clubs, as the member list shows them.
+    "spreadsheets:member-export": ("get", None, ALL_SIGNED_IN_200),
 }
