@@ -263,7 +263,7 @@ ERROR_HAS_LEFT = _("%(name)s left the club on %(date)s: only current members can
 ERROR_CLUB_DISSOLVED_ON = _("The club is dissolved on %(date)s.")
 ERROR_SAME_TITLE = _("%(name)s already holds the position “%(title)s” from %(date)s.")
 ERROR_CHAIR_CURRENT = _(
-    "%(name)s is the club's chair since %(date)s. End that position first, or tick “Replace the current chair”."
+    "%(name)s has been the club's chair since %(date)s. End that position first, or tick “Replace the current chair”."
 )
 ERROR_REPLACE_NOT_AFTER = _("The current chair started on %(date)s: the new chair must start after that day.")
 ERROR_CHAIR_OVERLAP = _("The previous chair's position ended on %(date)s: the new chair cannot start before that day.")
@@ -501,7 +501,7 @@ def board_position_end(*, actor, position: BoardPosition, ended_on: datetime.dat
 # --- teams ----------------------------------------------------------------------------------
 
 ERROR_TEAM_NAME_TAKEN = _("The club already has a current team called %(name)s.")
-ERROR_TEAM_BEFORE_CLUB = _("The club was established on %(date)s: a team cannot start earlier.")
+ERROR_TEAM_BEFORE_CLUB = _("The club's decision of establishment is dated %(date)s: a team cannot start earlier.")
 ERROR_TEAM_ENDED = _("This team has ended: it can no longer be changed.")
 ERROR_TEAM_START_AFTER_MEMBERS = _("A member joined the team on %(date)s: the team cannot start later than that.")
 ERROR_TEAM_END_BEFORE_MEMBER = _("%(name)s joined the team on %(date)s: the team must end after that day.")

@@ -65,7 +65,7 @@ class ClubImport(ImportSpec):
             "Mã CLB",
             "club_code",
             Text(32, code=True),
-            help=_("Empty for a new club. To change a registered club, its code, e.g. QNG-0001."),
+            help=_("Empty for a new club. To change a registered club, give its code, e.g. QNG-0001."),
             width=14,
         ),
         Column(

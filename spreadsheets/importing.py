@@ -138,15 +138,16 @@ class RowError:
 # --- parsers: one non-empty cell → a Python value, or ValidationError -----------------------
 
 
-class Parser:
+class Parser(abc.ABC):
     number_format = "General"  # how the template formats the column
 
     def empty(self) -> Any:
         """The value of an empty cell."""
         return None
 
+    @abc.abstractmethod
     def parse(self, value: Any) -> Any:
-        raise NotImplementedError
+        """The cell's value as the import wants it; raise ValidationError with a plain message."""
 
     def choices(self) -> list:
         """Values offered in the template's drop-down list; none by default."""
