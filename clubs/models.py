@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import BoardTitle
 from areas.models import AdminUnit
+from core.models import Tenure
 
 
 class ClubStatus(models.TextChoices):
@@ -178,20 +179,14 @@ class BoardPositionQuerySet(models.QuerySet):
         return self.filter(ended_on__isnull=True)
 
 
-class BoardPosition(models.Model):
-    """A seat on a club's management board (Ban chủ nhiệm), held by a member for a period.
-
-    `ended_on` is the day the position ended, not counted as held (like a membership's `left_on`):
-    a chair replaced on 01/06 holds the seat until 31/05, the new chair from 01/06.
-    """
+class BoardPosition(Tenure):
+    """A seat on a club's management board (Ban chủ nhiệm), held by a member for a period."""
 
     club = models.ForeignKey(Club, on_delete=models.PROTECT, related_name="board_positions", verbose_name=_("club"))
     holder = models.ForeignKey(
         "members.Person", on_delete=models.PROTECT, related_name="board_positions", verbose_name=_("holder")
     )
     title = models.CharField(_("title"), max_length=16, choices=BoardTitle.choices)
-    started_on = models.DateField(_("since"))
-    ended_on = models.DateField(_("ended on"), null=True, blank=True, help_text=_("Empty while still held."))
     note = models.CharField(_("note"), max_length=200, blank=True)
     # The club-board role this position gives the holder's user account, if they have one.
     role_assignment = models.OneToOneField(
@@ -206,11 +201,12 @@ class BoardPosition(models.Model):
 
     objects = BoardPositionQuerySet.as_manager()
 
-    class Meta:
+    class Meta(Tenure.Meta):
         verbose_name = _("board position")
         verbose_name_plural = _("board positions")
         ordering = ["club", "-started_on", "pk"]
         constraints = [
+            *Tenure.Meta.constraints,
             # Decision 1336 boards have one chair: never two current chairs, whatever the code path.
             models.UniqueConstraint(
                 fields=["club"],
@@ -218,20 +214,11 @@ class BoardPosition(models.Model):
                 name="board_position_one_current_chair",
                 violation_error_message=_("The club already has a current chair."),
             ),
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
-                name="board_position_ended_not_before_started",
-                violation_error_message=_("The end date cannot be before the start date."),
-            ),
         ]
         indexes = [models.Index(fields=["club", "ended_on"], name="board_position_club_ended_idx")]
 
     def __str__(self):
         return f"{self.holder} — {self.get_title_display()} — {self.club}"
-
-    @property
-    def is_current(self) -> bool:
-        return self.ended_on is None
 
 
 class TeamMemberRole(models.TextChoices):
@@ -240,7 +227,7 @@ class TeamMemberRole(models.TextChoices):
     CARED_FOR = "cared_for", _("person cared for")
 
 
-class Team(models.Model):
+class Team(Tenure):
     """A team (tổ / nhóm) of a club working in one activity area, e.g. the home-care volunteers."""
 
     club = models.ForeignKey(Club, on_delete=models.PROTECT, related_name="teams", verbose_name=_("club"))
@@ -254,27 +241,21 @@ class Team(models.Model):
         related_name="teams_led",
         verbose_name=_("leader"),
     )
-    started_on = models.DateField(_("started on"))
-    ended_on = models.DateField(_("ended on"), null=True, blank=True, help_text=_("Empty while the team works."))
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    class Meta:
+    class Meta(Tenure.Meta):
         verbose_name = _("team")
         verbose_name_plural = _("teams")
         ordering = ["club", "name", "pk"]
         constraints = [
+            *Tenure.Meta.constraints,
             models.UniqueConstraint(
                 fields=["club", "name"],
                 condition=Q(ended_on__isnull=True),
                 name="team_name_unique_among_current",
                 violation_error_message=_("The club already has a current team with this name."),
-            ),
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
-                name="team_ended_not_before_started",
-                violation_error_message=_("The end date cannot be before the start date."),
             ),
         ]
 
@@ -285,48 +266,34 @@ class Team(models.Model):
         return reverse("clubs:team-detail", args=[self.club_id, self.pk])
 
     @property
-    def is_current(self) -> bool:
-        return self.ended_on is None
-
-    @property
     def is_home_care(self) -> bool:
         return self.activity_area == ActivityArea.HOME_CARE
 
 
-class TeamMembership(models.Model):
-    """A person in a team for a period; `ended_on` is not counted, as for board positions."""
+class TeamMembership(Tenure):
+    """A person in a team for a period."""
 
     team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("team"))
     person = models.ForeignKey(
         "members.Person", on_delete=models.PROTECT, related_name="team_memberships", verbose_name=_("person")
     )
     role = models.CharField(_("role in the team"), max_length=16, choices=TeamMemberRole.choices)
-    started_on = models.DateField(_("since"))
-    ended_on = models.DateField(_("ended on"), null=True, blank=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
-    class Meta:
+    class Meta(Tenure.Meta):
         verbose_name = _("team membership")
         verbose_name_plural = _("team memberships")
         ordering = ["team", "started_on", "pk"]
         constraints = [
+            *Tenure.Meta.constraints,
             models.UniqueConstraint(
                 fields=["team", "person"],
                 condition=Q(ended_on__isnull=True),
                 name="team_membership_one_open_per_person",
                 violation_error_message=_("This person is already in the team."),
             ),
-            models.CheckConstraint(
-                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
-                name="team_membership_ended_not_before_started",
-                violation_error_message=_("The end date cannot be before the start date."),
-            ),
         ]
 
     def __str__(self):
         return f"{self.person} — {self.get_role_display()} — {self.team.name}"
-
-    @property
-    def is_current(self) -> bool:
-        return self.ended_on is None

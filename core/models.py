@@ -30,3 +30,28 @@ class ValidityPeriod(models.Model):
 
     def is_in_force(self, on: datetime.date) -> bool:
         return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
+
+
+class Tenure(models.Model):
+    """Something held for a period: a board seat, a team, a place in a team.
+
+    `ended_on` is the first day it no longer holds, as a membership's `left_on`: a chair replaced on
+    01/06 holds the seat until 31/05, the new chair from 01/06.
+    """
+
+    started_on = models.DateField(_("since"))
+    ended_on = models.DateField(_("ended on"), null=True, blank=True, help_text=_("Empty while it still holds."))
+
+    class Meta:
+        abstract = True
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=models.F("started_on")),
+                name="%(app_label)s_%(class)s_ended_not_before_started",
+                violation_error_message=_("The end date cannot be before the start date."),
+            ),
+        ]
+
+    @property
+    def is_current(self) -> bool:
+        return self.ended_on is None
