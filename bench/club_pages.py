@@ -69,7 +69,7 @@ def add_members(clubs):
     """MEMBERS_PER_CLUB members in each club, written in bulk (the pages read them, not the services)."""
     import datetime
 
-    from core.text import fold
+    from core.text import fold, vietnamese_sort_key
     from members.models import EconomicStatus, HouseholdStatus, Membership, Person, Sex
 
     people = []
@@ -80,7 +80,7 @@ def add_members(clubs):
                 Person(
                     full_name=name,
                     name_folded=fold(name),
-                    given_name_folded=fold(name).rsplit(" ", 1)[-1],
+                    sort_key=vietnamese_sort_key(name),
                     sex=Sex.FEMALE if number % 3 else Sex.MALE,
                     birth_year=1940 + number * 7,
                 )

@@ -96,9 +96,7 @@ def team_roster(*, team: Team) -> dict[str, list[TeamMembership]]:
     "past" for those who have left the team, latest first."""
     roster: dict[str, list[TeamMembership]] = {role: [] for role in TeamMemberRole.values}
     roster["past"] = []
-    memberships = team.memberships.select_related("person").order_by(
-        "person__given_name_folded", "person__name_folded", "started_on", "pk"
-    )
+    memberships = team.memberships.select_related("person").order_by("person__sort_key", "started_on", "pk")
     for membership in memberships:
         roster[membership.role if membership.ended_on is None else "past"].append(membership)
     roster["past"].sort(key=lambda membership: membership.ended_on, reverse=True)
@@ -110,7 +108,7 @@ def club_current_members(*, club: Club, on: datetime.date) -> QuerySet[Person]:
     teams recruit from. (One open membership per person, so no duplicates.)"""
     return Person.objects.filter(
         memberships__club=club, memberships__left_on__isnull=True, memberships__joined_on__lte=on
-    ).order_by("given_name_folded", "name_folded", "pk")
+    ).order_by("sort_key", "pk")
 
 
 def club_care_candidates(*, club: Club, on: datetime.date) -> QuerySet[Person]:
@@ -129,7 +127,7 @@ def club_care_candidates(*, club: Club, on: datetime.date) -> QuerySet[Person]:
     return (
         Person.objects.annotate(is_member=Exists(member_here))
         .filter(Q(is_member=True) | (~Q(Exists(member_anywhere)) & known_here))
-        .order_by("given_name_folded", "name_folded", "pk")
+        .order_by("sort_key", "pk")
     )
 
 

@@ -45,7 +45,7 @@ class PersonAdmin(admin.ModelAdmin):
     inlines = [MembershipInline, HouseholdStatusInline]
     readonly_fields = PERSON_FIELDS
     autocomplete_fields = ["user"]
-    exclude = ["name_folded", "given_name_folded"]
+    exclude = ["name_folded", "sort_key"]
 
     def has_add_permission(self, request):
         return False

@@ -97,10 +97,10 @@ class PersonQuerySet(models.QuerySet):
 
 class Person(models.Model):
     full_name = models.CharField(_("full name"), max_length=200)
-    # Accent-folded full name and given name (core.text.fold), written by the services:
-    # the search key and the Vietnamese sort key (lists sort by the given name, the last word).
+    # Written by the services: the accent-folded name to search on (core.text.fold) and the
+    # Vietnamese sort key (core.text.vietnamese_sort_key: by given name, in Vietnamese letter order).
     name_folded = models.CharField(max_length=200, db_index=True, editable=False)
-    given_name_folded = models.CharField(max_length=64, db_index=True, editable=False)
+    sort_key = models.CharField(max_length=255, db_index=True, editable=False)
     sex = models.CharField(_("sex"), max_length=8, choices=Sex.choices)
     birth_date = models.DateField(_("date of birth"), null=True, blank=True)
     birth_year = models.PositiveSmallIntegerField(
@@ -136,7 +136,7 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
-        ordering = ["given_name_folded", "name_folded", "pk"]
+        ordering = ["sort_key", "pk"]
         constraints = [
             models.UniqueConstraint(
                 fields=["citizen_id"], condition=~Q(citizen_id=""), name="person_citizen_id_unique_when_present"

@@ -73,9 +73,7 @@ def member_list(
         rows = rows.filter(age_group=age_group)
     if economic_status:
         rows = rows.filter(economic_status=economic_status)
-    return rows.select_related("person", "club").order_by(
-        "person__given_name_folded", "person__name_folded", "person_id", "-joined_on", "pk"
-    )
+    return rows.select_related("person", "club").order_by("person__sort_key", "person_id", "-joined_on", "pk")
 
 
 def with_ages(memberships, on: datetime.date):

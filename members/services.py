@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record, changed_fields
 from clubs.models import Club, ClubStatus
-from core.text import fold
+from core.text import fold, vietnamese_sort_key
 from members.models import HouseholdStatus, LeaveReason, Membership, Person
 
 MAX_AGE = 120
@@ -103,7 +103,7 @@ def _normalise(values: dict) -> dict:
     if "full_name" in values:
         folded = fold(values["full_name"])
         values["name_folded"] = folded
-        values["given_name_folded"] = folded.rsplit(" ", 1)[-1]
+        values["sort_key"] = vietnamese_sort_key(values["full_name"])
     return values
 
 
@@ -138,7 +138,7 @@ def person_update(*, actor, person: Person, **fields) -> Person:
         person.refresh_from_db()
         raise
     person.save(update_fields=[*changes, "updated_at"])
-    for private in ("name_folded", "given_name_folded"):
+    for private in ("name_folded", "sort_key"):
         changes.pop(private, None)
     if "citizen_id" in changes:
         # The audit log is read by more people than may see the number.

@@ -19,7 +19,7 @@ from clubs.models import (
     TeamMemberRole,
     TeamMembership,
 )
-from core.text import fold
+from core.text import fold, vietnamese_sort_key
 from members.models import EconomicStatus, Ethnicity, HouseholdStatus, Membership, Person, Sex
 
 
@@ -156,7 +156,7 @@ class PersonFactory(DjangoModelFactory):
 
     full_name = factory.Sequence(lambda n: f"Nguyễn Thị Thử {n}")
     name_folded = factory.LazyAttribute(lambda person: fold(person.full_name))
-    given_name_folded = factory.LazyAttribute(lambda person: fold(person.full_name).rsplit(" ", 1)[-1])
+    sort_key = factory.LazyAttribute(lambda person: vietnamese_sort_key(person.full_name))
     sex = Sex.FEMALE
     birth_date = None
     birth_year = 1955

@@ -151,3 +151,28 @@ def test_fold(text, expected):
 
 def test_fold_is_idempotent():
     assert fold(fold("Nguyễn Thị Đào")) == "nguyen thi dao"
+
+
+def test_vietnamese_sort_key_orders_by_given_name_in_vietnamese_letter_order():
+    from core.text import vietnamese_sort_key
+
+    names = [
+        "Nguyễn Thị Đào",
+        "Trần Văn Dũng",
+        "Phạm Thị Ánh",
+        "Lê Văn An",
+        "Võ Thị Ân",
+        "Hồ Thị Ăn",
+        "Lê Thị Bà",
+        "Lê Thị Ba",
+    ]
+    assert sorted(names, key=vietnamese_sort_key) == [
+        "Lê Văn An",  # a, then the longer "Ánh" (tones decide only between equal letters)
+        "Phạm Thị Ánh",
+        "Hồ Thị Ăn",  # ă after a
+        "Võ Thị Ân",  # â after ă
+        "Lê Thị Ba",  # no tone before a grave accent
+        "Lê Thị Bà",
+        "Trần Văn Dũng",  # d before đ
+        "Nguyễn Thị Đào",
+    ]

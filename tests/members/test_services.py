@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from audit.models import AuditEntry
+from core.text import vietnamese_sort_key
 from members import services
 from members.models import AgeGroup, EconomicStatus, LeaveReason, Membership, Person, Sex
 from tests import factories
@@ -27,7 +28,7 @@ def test_join_creates_person_status_and_membership_audited(world, province_staff
     membership = join(world.club_a1, province_staff)
     person = membership.person
     assert person.name_folded == "nguyen thi dao"
-    assert person.given_name_folded == "dao"
+    assert person.sort_key == vietnamese_sort_key("Nguyễn Thị Đào")
     assert person.household_statuses.get().status == EconomicStatus.POOR
     assert person.household_statuses.get().valid_from == D(2023, 1, 10)
     actions = set(AuditEntry.objects.values_list("action", flat=True))
