@@ -34,6 +34,10 @@ class Cap(enum.StrEnum):
     BOARD_MANAGE = "club.board"  # appoint and end board positions (gives the chair's account its role)
     TEAM_MANAGE = "club.teams"  # teams and their members
     REPORT_VIEW = "report.view"  # roll-ups over many clubs: scorecard, targets
+    FUNDS_VIEW = "funds.view"  # a club's cash books, loan rules, loan book and portfolio
+    FUNDS_MANAGE = "funds.manage"  # the club's own books: entries, loans, repayments, closing a month
+    FUNDS_CORRECT_CLOSED = "funds.correct_closed"  # correct entries of a month the club has closed
+    FUNDS_GO_LIVE = "funds.go_live"  # import the cut-off sheet of a running club (opening balances, open loans)
 
 
 STAFF_CAPABILITIES = frozenset(
@@ -47,15 +51,28 @@ STAFF_CAPABILITIES = frozenset(
         Cap.BOARD_MANAGE,
         Cap.TEAM_MANAGE,
         Cap.REPORT_VIEW,
+        Cap.FUNDS_VIEW,
     }
 )
 CAPABILITIES: dict[str, frozenset[Cap]] = {
     # Citizen ID numbers are shown in full to the province only (issue 3: masked for everyone else).
-    Role.PROVINCE_STAFF: STAFF_CAPABILITIES | {Cap.CITIZEN_ID_VIEW},
+    # The province also puts right a closed month's books and takes running clubs' books over.
+    Role.PROVINCE_STAFF: STAFF_CAPABILITIES | {Cap.CITIZEN_ID_VIEW, Cap.FUNDS_CORRECT_CLOSED, Cap.FUNDS_GO_LIVE},
+    # Area staff read the funds and loans of their area's clubs; the clubs keep their own books.
     Role.AREA_STAFF: STAFF_CAPABILITIES,
-    # The board keeps its own club's member register and teams; the register entry and the
-    # board itself are changed by association staff.
-    Role.CLUB_BOARD: frozenset({Cap.CLUB_VIEW, Cap.MEMBER_VIEW, Cap.MEMBER_MANAGE, Cap.TEAM_MANAGE}),
+    # The board keeps its own club's member register, teams and books; the register entry and
+    # the board itself are changed by association staff.
+    Role.CLUB_BOARD: frozenset(
+        {
+            Cap.CLUB_VIEW,
+            Cap.MEMBER_VIEW,
+            Cap.MEMBER_MANAGE,
+            Cap.TEAM_MANAGE,
+            Cap.FUNDS_VIEW,
+            Cap.FUNDS_MANAGE,
+            Cap.FUNDS_GO_LIVE,
+        }
+    ),
 }
 
 

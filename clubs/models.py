@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import BoardTitle
 from areas.models import AdminUnit
+from core.dates import day_in_month
 from core.models import Tenure
 
 
@@ -118,6 +119,11 @@ class Club(models.Model):
     def get_status_display(self) -> str:
         """The label of the `status` annotation added by Club.objects.with_status()."""
         return ClubStatus(self.status).label
+
+    def meeting_in(self, month: datetime.date) -> datetime.date:
+        """The club's meeting in `month`'s month: its meeting day (the month's last day when the
+        month is shorter, or when the club has not set a meeting day)."""
+        return day_in_month(month, self.meeting_day or 31)
 
 
 class StatusChangeKind(models.TextChoices):

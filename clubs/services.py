@@ -48,6 +48,7 @@ from clubs.models import (
     TeamMembership,
 )
 from core.text import fold
+from funds.services import funds_open
 from members.models import Membership, Person
 
 ERROR_UNIT_HAS_COMMUNES = _("%(unit)s has communes: choose the commune, ward or township the club is in.")
@@ -175,6 +176,7 @@ def club_create(
                 raise
     else:
         raise IntegrityError("Could not allocate a club code.")
+    funds_open(club=club)
     audit_record(actor=actor, action="clubs.club.created", target=club, data={"code": club.code, "unit": unit.code})
     return club
 

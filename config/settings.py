@@ -115,6 +115,8 @@ INSTALLED_APPS = [
     "audit",
     "clubs",
     "members",
+    "funds",
+    "loans",
     "spreadsheets",
     "reports",
 ]
@@ -225,6 +227,11 @@ MEMBERS_PER_PAGE = env_int("MEMBERS_PER_PAGE", 30, minimum=5, maximum=500)
 # Age from which a member counts as an older person (Law on Older Persons 2009: 60; some
 # localities use 55). Age groups are computed with it, never stored.
 OLDER_PERSON_AGE = env_int("OLDER_PERSON_AGE", 60, minimum=50, maximum=80)
+# The largest single amount of money a club may record (a cash-book entry, a loan, a repayment):
+# anything above is a typing slip (an extra zero), refused with a message. 1 billion đồng by default.
+FUNDS_MAX_AMOUNT = env_int("FUNDS_MAX_AMOUNT", 1_000_000_000, minimum=1_000_000, maximum=10**15)
+# Cash-book entries and loans per page.
+ENTRIES_PER_PAGE = env_int("ENTRIES_PER_PAGE", 50, minimum=10, maximum=500)
 
 # Production hardening; `manage.py check --deploy` is clean with DEBUG off and HTTPS in front.
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_HTTPS_PROXY", False) else None

@@ -20,6 +20,7 @@ from clubs.models import (
     TeamMembership,
 )
 from core.text import fold, vietnamese_sort_key
+from funds.models import Fund, FundKind
 from members.models import EconomicStatus, Ethnicity, HouseholdStatus, Membership, Person, Sex
 
 
@@ -99,6 +100,7 @@ class RoleAssignmentFactory(DjangoModelFactory):
 class ClubFactory(DjangoModelFactory):
     class Meta:
         model = Club
+        skip_postgeneration_save = True
 
     code = factory.Sequence(lambda n: f"TST-{n + 1:04d}")
     name = factory.Sequence(lambda n: f"CLB Liên thế hệ thôn {n}")
@@ -110,6 +112,12 @@ class ClubFactory(DjangoModelFactory):
     decision_issuer = "UBND xã"
     launch_date = datetime.date(2022, 4, 15)
     meeting_day = 15
+
+    @factory.post_generation
+    def funds(club, create, extracted, **kwargs):
+        """Every club has its two funds, as clubs.services.club_create opens them."""
+        if create:
+            Fund.objects.bulk_create([Fund(club=club, kind=kind) for kind in FundKind])
 
 
 class ClubStatusChangeFactory(DjangoModelFactory):

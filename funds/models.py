@@ -1,0 +1,181 @@
+"""A club's two funds and their cash books (DOMAIN.md §4).
+
+Every club has exactly two funds, opened with the club: the income-generation fund (Quỹ tăng
+thu nhập, the revolving loan fund) and the activity fund (Quỹ hoạt động). Money moves only
+through entries: an entry is never edited or deleted, a mistake is put right by a correction
+entry that reverses it. Amounts are whole đồng, always positive; the entry type gives the
+direction (`direction` is +1 for money in, -1 for money out) and the database checks that the
+two agree. A fund's balance on a day is the sum of its signed entries up to that day.
+
+A club closes a month after its meeting: from then on nothing may be dated in that month, and
+only province staff and admins may correct its entries.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q, Sum
+from django.db.models.functions import Coalesce
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from clubs.models import Club
+
+
+class FundKind(models.TextChoices):
+    INCOME = "income", _("income-generation fund")  # Quỹ tăng thu nhập
+    ACTIVITY = "activity", _("activity fund")  # Quỹ hoạt động
+
+
+class EntryType(models.TextChoices):
+    OPENING = "opening", _("opening balance")
+    CONTRIBUTION = "contribution", _("contribution")
+    DISBURSEMENT = "disbursement", _("loan disbursement")
+    PRINCIPAL = "principal", _("principal repayment")
+    INTEREST = "interest", _("interest / fee")
+    SPENDING = "spending", _("activity spending")
+    TRANSFER_OUT = "transfer_out", _("transfer to the other fund")
+    TRANSFER_IN = "transfer_in", _("transfer from the other fund")
+    CORRECTION = "correction", _("correction")
+
+
+MONEY_IN = frozenset(
+    {EntryType.OPENING, EntryType.CONTRIBUTION, EntryType.PRINCIPAL, EntryType.INTEREST, EntryType.TRANSFER_IN}
+)
+MONEY_OUT = frozenset({EntryType.DISBURSEMENT, EntryType.SPENDING, EntryType.TRANSFER_OUT})
+# Entries that belong to a loan: they are written and reversed by the loan services only, so
+# that the loan book and the cash book never disagree.
+LOAN_ENTRY_TYPES = frozenset({EntryType.DISBURSEMENT, EntryType.PRINCIPAL, EntryType.INTEREST})
+
+
+class CapitalSource(models.TextChoices):
+    """Where contributed capital comes from (DOMAIN.md §4)."""
+
+    MEMBERS = "members", _("members")
+    CARE_FUND = "care_fund", _("Care Fund of the commune association")  # Quỹ chăm sóc và phát huy vai trò NCT
+    LOCAL_BUDGET = "local_budget", _("local budget")
+    DONOR = "donor", _("donor or project")
+    FUNDRAISING = "fundraising", _("fundraising / Golden Heart book")  # sổ vàng Tấm lòng vàng
+    COLLECTIVE_INCOME = "collective_income", _("collective income activity")
+    OTHER = "other", _("other")
+
+
+class Fund(models.Model):
+    club = models.ForeignKey(Club, on_delete=models.PROTECT, related_name="funds", verbose_name=_("club"))
+    kind = models.CharField(_("fund"), max_length=16, choices=FundKind.choices)
+    created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("fund")
+        verbose_name_plural = _("funds")
+        ordering = ["club", "kind"]
+        constraints = [models.UniqueConstraint(fields=["club", "kind"], name="fund_one_of_each_kind_per_club")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} — {self.club}"
+
+    def get_absolute_url(self):
+        return reverse("funds:cash-book", args=[self.club_id, self.kind])
+
+    def balance(self, on: datetime.date | None = None) -> int:
+        """The sum of the signed entries dated up to `on` (all of them when None)."""
+        entries = self.entries.all() if on is None else self.entries.filter(entry_date__lte=on)
+        return entries.aggregate(total=Coalesce(Sum(F("amount") * F("direction")), 0))["total"]
+
+
+class FundEntry(models.Model):
+    fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="entries", verbose_name=_("fund"))
+    entry_type = models.CharField(_("type"), max_length=16, choices=EntryType.choices)
+    direction = models.SmallIntegerField(_("direction"), editable=False)
+    amount = models.BigIntegerField(_("amount (đồng)"))
+    entry_date = models.DateField(_("date"))
+    document_number = models.CharField(
+        _("receipt / voucher number"),
+        max_length=32,
+        blank=True,
+        help_text=_("The number of the paper receipt or voucher, if there is one."),
+    )
+    source = models.CharField(_("source"), max_length=24, choices=CapitalSource.choices, blank=True)
+    contributor = models.CharField(_("contributor"), max_length=200, blank=True)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    loan = models.ForeignKey(
+        "loans.Loan", on_delete=models.PROTECT, null=True, blank=True, related_name="entries", verbose_name=_("loan")
+    )
+    repayment = models.ForeignKey(
+        "loans.Repayment",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="entries",
+        verbose_name=_("repayment"),
+    )
+    # The other half of a transfer between the club's two funds.
+    counterpart = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("other half")
+    )
+    # A correction reverses exactly one entry, and an entry is corrected at most once.
+    corrects = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="correction", verbose_name=_("corrects")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("recorded by")
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("cash-book entry")
+        verbose_name_plural = _("cash-book entries")
+        ordering = ["fund", "entry_date", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(amount__gt=0), name="fund_entry_amount_positive"),
+            models.CheckConstraint(
+                condition=Q(entry_type__in=MONEY_IN, direction=1)
+                | Q(entry_type__in=MONEY_OUT, direction=-1)
+                | Q(entry_type=EntryType.CORRECTION, direction__in=[1, -1], corrects__isnull=False),
+                name="fund_entry_direction_follows_type",
+            ),
+            models.CheckConstraint(
+                condition=~Q(entry_type=EntryType.CONTRIBUTION) | ~Q(source=""),
+                name="fund_entry_contribution_has_source",
+            ),
+            models.CheckConstraint(
+                condition=~Q(entry_type__in=[EntryType.TRANSFER_IN, EntryType.TRANSFER_OUT])
+                | Q(counterpart__isnull=False),
+                name="fund_entry_transfer_has_counterpart",
+            ),
+            models.CheckConstraint(
+                condition=~Q(entry_type__in=LOAN_ENTRY_TYPES) | Q(loan__isnull=False),
+                name="fund_entry_loan_money_names_loan",
+            ),
+        ]
+        indexes = [models.Index(fields=["fund", "entry_date"], name="fund_entry_fund_date_idx")]
+
+    def __str__(self):
+        return f"{self.get_entry_type_display()} {self.amount} — {self.entry_date:%d/%m/%Y}"
+
+    @property
+    def signed_amount(self) -> int:
+        return self.amount * self.direction
+
+
+class ClosedMonth(models.Model):
+    """A month of a club's books closed after its meeting: nothing more may be dated in it."""
+
+    club = models.ForeignKey(Club, on_delete=models.PROTECT, related_name="closed_months", verbose_name=_("club"))
+    month = models.DateField(_("month"), help_text=_("The first day of the month."))
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("closed by")
+    )
+    closed_at = models.DateTimeField(_("closed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("closed month")
+        verbose_name_plural = _("closed months")
+        ordering = ["club", "-month"]
+        constraints = [
+            models.UniqueConstraint(fields=["club", "month"], name="closed_month_once_per_club"),
+        ]
+
+    def __str__(self):
+        return f"{self.club} — {self.month:%m/%Y}"

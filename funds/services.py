@@ -1,0 +1,422 @@
+"""Writes to the funds: cash-book entries, corrections and closed months.
+
+Every service is atomic, takes the acting user and writes an audit entry with the fund's balance
+before and after. The rules, checked here with a message for each:
+- amounts are whole đồng, more than 0 and at most settings.FUNDS_MAX_AMOUNT;
+- dates are not in the future, not before the club existed (its decision, or its launch when
+  the decision date is unknown), not before the fund's opening balance, and not in a month the
+  club has closed (corrections dated in a closed month are for province staff and admins,
+  which the caller decides through accounts.access and passes as `in_closed_month_allowed`);
+- a fund never goes below zero on any day: money out is checked against the lowest balance
+  from its date on, with the fund rows locked (SELECT … FOR UPDATE on PostgreSQL; SQLite
+  serialises writers) so that two people saving at once cannot both spend the same money.
+Entries of a loan (disbursement, principal, interest) are written by loans.services only.
+"""
+
+import datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Sum
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from audit.services import audit_record
+from clubs.models import Club
+from core.dates import month_start
+from core.money import format_vnd
+from funds.models import LOAN_ENTRY_TYPES, MONEY_IN, ClosedMonth, EntryType, Fund, FundEntry, FundKind
+
+ERROR_AMOUNT_NOT_WHOLE = _("Amounts are whole đồng.")
+ERROR_AMOUNT_NOT_POSITIVE = _("The amount must be more than 0 đồng.")
+ERROR_AMOUNT_TOO_LARGE = _(
+    "%(amount)s is more than the largest amount the product accepts (%(ceiling)s): check the number of zeros."
+)
+ERROR_DATE_IN_FUTURE = _("The date cannot be in the future.")
+ERROR_DATE_BEFORE_CLUB = _("The club was established on %(date)s: money cannot move before that.")
+ERROR_DATE_BEFORE_OPENING = _("The fund's opening balance is dated %(date)s: entries cannot be earlier.")
+ERROR_MONTH_CLOSED = _("The club has closed its books for %(month)s: nothing more can be dated in that month.")
+ERROR_MONTH_CLOSED_CORRECTION = _(
+    "The club has closed its books for %(month)s: only province staff can correct an entry of a closed month."
+)
+ERROR_NOT_ENOUGH = _("The %(fund)s holds %(balance)s on %(date)s: it cannot pay out %(amount)s.")
+ERROR_SOURCE_REQUIRED = _("Say where the money comes from.")
+ERROR_PURPOSE_REQUIRED = _("Say what the money was spent on.")
+ERROR_OPENING_EXISTS = _("The fund already has an opening balance (%(amount)s on %(date)s): correct it instead.")
+ERROR_OPENING_AFTER_ENTRIES = _("The fund has entries from %(date)s: the opening balance must be dated no later.")
+ERROR_SAME_FUND = _("Money can only be transferred to the club's other fund.")
+ERROR_REASON_REQUIRED = _("Give the reason for the correction.")
+ERROR_ALREADY_CORRECTED = _("This entry has already been corrected.")
+ERROR_CORRECTING_CORRECTION = _("A correction cannot itself be corrected: record the right entry again instead.")
+ERROR_LOAN_ENTRY = _("This entry belongs to a loan: reverse the repayment or the loan on the loan's page instead.")
+ERROR_CORRECTION_BEFORE_ENTRY = _("A correction cannot be dated before the entry it corrects (%(date)s).")
+ERROR_MONTH_NOT_OVER = _("The books of %(month)s can be closed after the club's meeting of that month (%(date)s).")
+ERROR_MONTH_ALREADY_CLOSED = _("The books of %(month)s are already closed.")
+
+
+def _fmt(day: datetime.date) -> str:
+    return date_format(day, "d/m/Y")
+
+
+def _fmt_month(day: datetime.date) -> str:
+    return f"{day.month:02d}/{day.year}"
+
+
+def club_start_date(club: Club) -> datetime.date | None:
+    """The first day money may move in a club: its decision of establishment (or launch)."""
+    known = [day for day in (club.decision_date, club.launch_date) if day]
+    return min(known) if known else None
+
+
+def funds_open(*, club: Club) -> list[Fund]:
+    """The club's two funds, opened with the club (part of the club's creation, audited with it)."""
+    return [Fund.objects.get_or_create(club=club, kind=kind)[0] for kind in FundKind]
+
+
+def check_amount(amount, field: str = "amount") -> int:
+    """A whole, positive amount of đồng under the ceiling; a ValidationError on `field` otherwise."""
+    if isinstance(amount, bool) or not isinstance(amount, int):
+        raise ValidationError({field: ERROR_AMOUNT_NOT_WHOLE})
+    if amount <= 0:
+        raise ValidationError({field: ERROR_AMOUNT_NOT_POSITIVE})
+    if amount > settings.FUNDS_MAX_AMOUNT:
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    ERROR_AMOUNT_TOO_LARGE,
+                    params={"amount": format_vnd(amount), "ceiling": format_vnd(settings.FUNDS_MAX_AMOUNT)},
+                )
+            }
+        )
+    return amount
+
+
+def check_club_date(*, club: Club, day: datetime.date, field: str, in_closed_month_allowed: bool = False) -> None:
+    """A date money may move on in a club: not in the future, not before the club, not in a closed month."""
+    if day > timezone.localdate():
+        raise ValidationError({field: ERROR_DATE_IN_FUTURE})
+    start = club_start_date(club)
+    if start and day < start:
+        raise ValidationError({field: ValidationError(ERROR_DATE_BEFORE_CLUB, params={"date": _fmt(start)})})
+    if not in_closed_month_allowed and ClosedMonth.objects.filter(club=club, month=month_start(day)).exists():
+        raise ValidationError({field: ValidationError(ERROR_MONTH_CLOSED, params={"month": _fmt_month(day)})})
+
+
+def lock_funds(*funds: Fund) -> list[Fund]:
+    """Lock fund rows (in id order, so two transfers cannot deadlock) for the rest of the transaction."""
+    locked = {
+        fund.pk: fund for fund in Fund.objects.select_for_update().filter(pk__in=[f.pk for f in funds]).order_by("pk")
+    }
+    return [locked[fund.pk] for fund in funds]
+
+
+def _signed_sum():
+    return Coalesce(Sum(F("amount") * F("direction")), 0)
+
+
+def lowest_balance_from(fund: Fund, day: datetime.date) -> tuple[int, datetime.date]:
+    """The lowest end-of-day balance of the fund from `day` on, and the day it happens."""
+    running = fund.entries.filter(entry_date__lt=day).aggregate(total=_signed_sum())["total"]
+    lowest, lowest_on = None, day
+    daily = (
+        fund.entries.filter(entry_date__gte=day)
+        .values("entry_date")
+        .order_by("entry_date")
+        .annotate(total=_signed_sum())
+    )
+    for row in daily:
+        running += row["total"]
+        if lowest is None or running < lowest:
+            lowest, lowest_on = running, row["entry_date"]
+    if lowest is None:
+        return running, day
+    return lowest, lowest_on
+
+
+def _check_can_pay(*, fund: Fund, amount: int, day: datetime.date, field: str) -> None:
+    lowest, lowest_on = lowest_balance_from(fund, day)
+    if lowest < amount:
+        raise ValidationError(
+            {
+                field: ValidationError(
+                    ERROR_NOT_ENOUGH,
+                    params={
+                        "fund": fund.get_kind_display(),
+                        "balance": format_vnd(lowest),
+                        "date": _fmt(lowest_on),
+                        "amount": format_vnd(amount),
+                    },
+                )
+            }
+        )
+
+
+def _check_after_opening(fund: Fund, day: datetime.date, field: str) -> None:
+    opening = fund.entries.filter(entry_type=EntryType.OPENING, correction__isnull=True).first()
+    if opening and day < opening.entry_date:
+        raise ValidationError(
+            {field: ValidationError(ERROR_DATE_BEFORE_OPENING, params={"date": _fmt(opening.entry_date)})}
+        )
+
+
+def write_entry(
+    *,
+    actor,
+    fund: Fund,
+    entry_type: str,
+    amount: int,
+    entry_date: datetime.date,
+    in_closed_month_allowed: bool = False,
+    **fields,
+) -> FundEntry:
+    """Check and write one entry; the fund must already be locked by the caller (lock_funds).
+
+    The one place entries are created: the services below and loans.services call it.
+    """
+    check_amount(amount)
+    check_club_date(club=fund.club, day=entry_date, field="entry_date", in_closed_month_allowed=in_closed_month_allowed)
+    if entry_type != EntryType.OPENING:
+        _check_after_opening(fund, entry_date, "entry_date")
+    if entry_type == EntryType.CORRECTION:
+        direction = -fields["corrects"].direction
+    else:
+        direction = 1 if entry_type in MONEY_IN else -1
+    if direction < 0:
+        field = "amount" if entry_type != EntryType.CORRECTION else "entry_date"
+        _check_can_pay(fund=fund, amount=amount, day=entry_date, field=field)
+    balance_before = fund.balance()
+    entry = FundEntry(
+        fund=fund,
+        entry_type=entry_type,
+        direction=direction,
+        amount=amount,
+        entry_date=entry_date,
+        created_by=actor if actor is not None and actor.is_authenticated else None,
+        **fields,
+    )
+    entry.full_clean(exclude=["counterpart", "corrects", "loan", "repayment", "created_by"])
+    entry.save()
+    audit_record(
+        actor=actor,
+        action="funds.entry.recorded",
+        target=entry,
+        data={
+            "club": fund.club.code,
+            "fund": fund.kind,
+            "type": entry_type,
+            "amount": amount,
+            "date": entry_date.isoformat(),
+            "balance": [balance_before, balance_before + entry.signed_amount],
+        },
+    )
+    return entry
+
+
+@transaction.atomic
+def opening_balance_record(
+    *, actor, fund: Fund, amount: int, entry_date: datetime.date, description: str = ""
+) -> FundEntry:
+    """What the fund held when the club started keeping its books in the product."""
+    (fund,) = lock_funds(fund)
+    opening = fund.entries.filter(entry_type=EntryType.OPENING, correction__isnull=True).first()
+    if opening is not None:
+        raise ValidationError(
+            ERROR_OPENING_EXISTS, params={"amount": format_vnd(opening.amount), "date": _fmt(opening.entry_date)}
+        )
+    first = fund.entries.exclude(entry_type=EntryType.OPENING).order_by("entry_date").first()
+    if first is not None and first.entry_date < entry_date:
+        raise ValidationError(
+            {"entry_date": ValidationError(ERROR_OPENING_AFTER_ENTRIES, params={"date": _fmt(first.entry_date)})}
+        )
+    return write_entry(
+        actor=actor,
+        fund=fund,
+        entry_type=EntryType.OPENING,
+        amount=amount,
+        entry_date=entry_date,
+        description=description.strip(),
+    )
+
+
+@transaction.atomic
+def contribution_record(
+    *,
+    actor,
+    fund: Fund,
+    amount: int,
+    entry_date: datetime.date,
+    source: str,
+    contributor: str = "",
+    description: str = "",
+    document_number: str = "",
+) -> FundEntry:
+    if not source:
+        raise ValidationError({"source": ERROR_SOURCE_REQUIRED})
+    (fund,) = lock_funds(fund)
+    return write_entry(
+        actor=actor,
+        fund=fund,
+        entry_type=EntryType.CONTRIBUTION,
+        amount=amount,
+        entry_date=entry_date,
+        source=source,
+        contributor=contributor.strip(),
+        description=description.strip(),
+        document_number=document_number.strip(),
+    )
+
+
+@transaction.atomic
+def spending_record(
+    *, actor, fund: Fund, amount: int, entry_date: datetime.date, purpose: str, document_number: str = ""
+) -> FundEntry:
+    """Money paid out of a fund for an activity (a visit, a health talk, a gift to a sick member…)."""
+    if not purpose.strip():
+        raise ValidationError({"purpose": ERROR_PURPOSE_REQUIRED})
+    (fund,) = lock_funds(fund)
+    return write_entry(
+        actor=actor,
+        fund=fund,
+        entry_type=EntryType.SPENDING,
+        amount=amount,
+        entry_date=entry_date,
+        description=purpose.strip(),
+        document_number=document_number.strip(),
+    )
+
+
+@transaction.atomic
+def transfer_record(
+    *, actor, from_fund: Fund, to_fund: Fund, amount: int, entry_date: datetime.date, description: str = ""
+) -> tuple[FundEntry, FundEntry]:
+    """Move money between a club's two funds: an entry out of one, an entry into the other."""
+    if from_fund.club_id != to_fund.club_id or from_fund.pk == to_fund.pk:
+        raise ValidationError(ERROR_SAME_FUND)
+    from_fund, to_fund = lock_funds(from_fund, to_fund)
+    description = description.strip()
+    out = write_entry(
+        actor=actor,
+        fund=from_fund,
+        entry_type=EntryType.TRANSFER_OUT,
+        amount=amount,
+        entry_date=entry_date,
+        description=description,
+    )
+    into = write_entry(
+        actor=actor,
+        fund=to_fund,
+        entry_type=EntryType.TRANSFER_IN,
+        amount=amount,
+        entry_date=entry_date,
+        description=description,
+        counterpart=out,
+    )
+    out.counterpart = into
+    out.save(update_fields=["counterpart"])
+    return out, into
+
+
+def _reverse(
+    *, actor, entry: FundEntry, entry_date: datetime.date, reason: str, in_closed_month_allowed: bool
+) -> FundEntry:
+    """The correction entry of one entry (its fund already locked)."""
+    if entry_date < entry.entry_date:
+        raise ValidationError(
+            {"entry_date": ValidationError(ERROR_CORRECTION_BEFORE_ENTRY, params={"date": _fmt(entry.entry_date)})}
+        )
+    closed = ClosedMonth.objects.filter(club=entry.fund.club, month=month_start(entry.entry_date)).exists()
+    if closed and not in_closed_month_allowed:
+        raise ValidationError(ERROR_MONTH_CLOSED_CORRECTION, params={"month": _fmt_month(entry.entry_date)})
+    return write_entry(
+        actor=actor,
+        fund=entry.fund,
+        entry_type=EntryType.CORRECTION,
+        amount=entry.amount,
+        entry_date=entry_date,
+        in_closed_month_allowed=in_closed_month_allowed,
+        corrects=entry,
+        description=reason,
+        loan=entry.loan,
+        repayment=entry.repayment,
+    )
+
+
+def reverse_entries(
+    *, actor, entries: list[FundEntry], entry_date: datetime.date, reason: str, in_closed_month_allowed: bool = False
+) -> list[FundEntry]:
+    """Correction entries for several entries at once (a repayment's principal and interest).
+
+    For loans.services, inside its transaction; the entries' funds are locked here.
+    """
+    lock_funds(*{entry.fund_id: entry.fund for entry in entries}.values())
+    # Money that came in is taken back out last, so a fund is checked against what it really holds.
+    ordered = sorted(entries, key=lambda entry: entry.direction)
+    return [
+        _reverse(
+            actor=actor,
+            entry=entry,
+            entry_date=entry_date,
+            reason=reason,
+            in_closed_month_allowed=in_closed_month_allowed,
+        )
+        for entry in ordered
+    ]
+
+
+@transaction.atomic
+def entry_correct(
+    *, actor, entry: FundEntry, entry_date: datetime.date, reason: str, in_closed_month_allowed: bool = False
+) -> list[FundEntry]:
+    """Reverse an entry recorded by mistake (both halves of a transfer); the right one is then recorded anew."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": ERROR_REASON_REQUIRED})
+    entry = FundEntry.objects.select_related("fund__club", "counterpart").get(pk=entry.pk)
+    if entry.entry_type == EntryType.CORRECTION:
+        raise ValidationError(ERROR_CORRECTING_CORRECTION)
+    if entry.entry_type in LOAN_ENTRY_TYPES:
+        raise ValidationError(ERROR_LOAN_ENTRY)
+    if FundEntry.objects.filter(corrects=entry).exists():
+        raise ValidationError(ERROR_ALREADY_CORRECTED)
+    entries = [entry]
+    if entry.counterpart_id:
+        entries.append(FundEntry.objects.select_related("fund__club").get(pk=entry.counterpart_id))
+    return reverse_entries(
+        actor=actor,
+        entries=entries,
+        entry_date=entry_date,
+        reason=reason,
+        in_closed_month_allowed=in_closed_month_allowed,
+    )
+
+
+@transaction.atomic
+def month_close(*, actor, club: Club, month: datetime.date) -> ClosedMonth:
+    """Close a month's books after the club's meeting: nothing more may be dated in it."""
+    month = month_start(month)
+    meeting = club.meeting_in(month)
+    if timezone.localdate() < meeting:
+        raise ValidationError(ERROR_MONTH_NOT_OVER, params={"month": _fmt_month(month), "date": _fmt(meeting)})
+    if ClosedMonth.objects.filter(club=club, month=month).exists():
+        raise ValidationError(ERROR_MONTH_ALREADY_CLOSED, params={"month": _fmt_month(month)})
+    closed = ClosedMonth.objects.create(
+        club=club, month=month, closed_by=actor if actor is not None and actor.is_authenticated else None
+    )
+    audit_record(actor=actor, action="funds.month.closed", target=club, data={"month": month.isoformat()})
+    return closed
+
+
+@transaction.atomic
+def month_reopen(*, actor, closed_month: ClosedMonth, reason: str) -> None:
+    """Open a closed month again (province staff, for a correction that cannot wait)."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": ERROR_REASON_REQUIRED})
+    club, month = closed_month.club, closed_month.month
+    closed_month.delete()
+    audit_record(
+        actor=actor, action="funds.month.reopened", target=club, data={"month": month.isoformat(), "reason": reason}
+    )
