@@ -12,6 +12,8 @@ urlpatterns = [
     path("areas/", include("areas.urls")),
     path("clubs/", include("clubs.urls")),
     path("members/", include("members.urls")),
+    path("funds/", include("funds.urls")),
+    path("loans/", include("loans.urls")),
     path("spreadsheets/", include("spreadsheets.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),

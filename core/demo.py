@@ -83,6 +83,40 @@ MEMBER_MIX = [
 ]
 AS_OF = D(2022, 11, 24)
 
+# DOMAIN.md §7: four of the seven clubs had raised initial capital by 24/11/2022, 238.500.000 đ:
+# 218.500.000 from members (into the income-generation fund, the revolving loan fund) and
+# 20.000.000 from the commune associations' Care Fund (into the activity fund). Per launched
+# club (CLUBS order): (members' contributions, Care Fund), paid in at the launch meeting.
+INITIAL_CAPITAL = [
+    (55_000_000, 5_000_000),
+    (55_000_000, 5_000_000),
+    (54_500_000, 5_000_000),
+    (54_000_000, 5_000_000),
+]
+# The loan rules every launched club adopted with its regulations (an assumption for the demo:
+# DOMAIN.md §4 leaves rate, term and grace to each club): up to 10.000.000 đ over 12 months,
+# 0,5 % a month on the original amount, repaid monthly, 5 days' grace.
+DEMO_LOAN_RULES = {
+    "max_amount": 10_000_000,
+    "max_term_months": 12,
+    "monthly_rate": "0.5",
+    "method": "flat",
+    "frequency": "monthly",
+    "grace_days": 5,
+    "regulation_reference": "Quy chế hoạt động, Điều 12",
+}
+# Loans of the first club, so that its chair's login shows a loan book, a collection sheet and
+# some arrears: (amount, term in months, months before today it was disbursed, meetings missed
+# at the end — the borrower stopped paying that many meetings ago).
+DEMO_LOANS = [
+    (10_000_000, 12, 6, 0),
+    (8_000_000, 10, 5, 0),
+    (6_000_000, 6, 4, 2),
+    (5_000_000, 6, 3, 0),
+    (7_000_000, 12, 2, 1),
+    (5_000_000, 6, 1, 0),
+]
+
 FAMILY_NAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Võ", "Phan", "Trương", "Bùi", "Đặng", "Đỗ", "Ngô", "Hồ"]
 WOMEN_NAMES = ["Lan", "Hoa", "Mai", "Đào", "Cúc", "Hồng", "Liên", "Thu", "Hạnh", "Xuân", "Nga", "Bình", "Tâm"]
 MEN_NAMES = ["An", "Bình", "Dũng", "Hùng", "Sơn", "Tâm", "Minh", "Phúc", "Quang", "Thành", "Đức", "Long"]

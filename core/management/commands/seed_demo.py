@@ -6,11 +6,13 @@ created (or with --reset-passwords).
 
 import datetime
 import secrets
+from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.utils import timezone
 
 from accounts.models import BoardTitle, Role, RoleAssignment, User
 from areas.models import AdminScheme, AdminUnit
@@ -18,8 +20,13 @@ from areas.services import admin_units_load
 from areas.unit_files import read_unit_file
 from clubs.models import ActivityArea, BoardPosition, Club, TeamMemberRole
 from clubs.services import board_position_start, club_create, team_create, team_member_add
-from core.demo import CLUBS, demo_members
+from core.dates import add_months
+from core.demo import CLUBS, DEMO_LOAN_RULES, DEMO_LOANS, INITIAL_CAPITAL, demo_members
 from core.text import fold
+from funds.models import CapitalSource, FundKind
+from funds.services import contribution_record
+from loans import services as loan_services
+from loans.models import DecisionBody, LoanPurpose, LoanRules
 from members.models import Membership
 from members.services import member_join
 
@@ -72,9 +79,11 @@ class Command(BaseCommand):
             created_members = self._members()
             logins = self._users(reset_passwords=reset_passwords)
             boards = self._boards_and_teams()
+            funded = self._capital_and_loans()
         self.stdout.write(f"Demo clubs: {created_clubs} created, {len(CLUBS) - created_clubs} already there.")
         self.stdout.write(f"Demo members: {created_members} created.")
         self.stdout.write(f"Demo boards and teams: {boards} clubs given a board and teams.")
+        self.stdout.write(f"Demo funds and loans: {funded} clubs given their capital, loan rules and loans.")
         if logins:
             self.stdout.write(self.style.SUCCESS("Demo logins (shown once, keep them):"))
             for username, password, role in logins:
@@ -162,6 +171,76 @@ class Command(BaseCommand):
                     team_member_add(actor=None, team=team, person=person, role=role, started_on=club.launch_date)
             done += 1
         return done
+
+    def _capital_and_loans(self) -> int:
+        """The initial capital of DOMAIN.md §7, every launched club's loan rules and a few loans."""
+        done = 0
+        for index, (unit_code, name, *_rest) in enumerate(CLUBS):
+            club = Club.objects.get(unit__scheme__code=SCHEME, unit__code=unit_code, name_folded=fold(name))
+            if club.launch_date is None or LoanRules.objects.filter(club=club).exists():
+                continue
+            funds = {fund.kind: fund for fund in club.funds.all()}
+            if index < len(INITIAL_CAPITAL):
+                from_members, from_care_fund = INITIAL_CAPITAL[index]
+                contribution_record(
+                    actor=None,
+                    fund=funds[FundKind.INCOME],
+                    amount=from_members,
+                    entry_date=club.launch_date,
+                    source=CapitalSource.MEMBERS,
+                    description="Thành viên góp vốn ban đầu",
+                )
+                contribution_record(
+                    actor=None,
+                    fund=funds[FundKind.ACTIVITY],
+                    amount=from_care_fund,
+                    entry_date=club.launch_date,
+                    source=CapitalSource.CARE_FUND,
+                    contributor=f"Hội NCT {club.unit.name}",
+                    description="Hỗ trợ từ Quỹ chăm sóc và phát huy vai trò NCT",
+                )
+            loan_services.rules_record(
+                actor=None,
+                club=club,
+                effective_from=club.launch_date,
+                **{**DEMO_LOAN_RULES, "monthly_rate": Decimal(DEMO_LOAN_RULES["monthly_rate"])},
+            )
+            if index == 0:
+                self._demo_loans(club)
+            done += 1
+        return done
+
+    def _demo_loans(self, club: Club) -> None:
+        """Loans disbursed at the last few meetings, repaid at each meeting since, two in arrears."""
+        today = timezone.localdate()
+        borrowers = [m.person for m in Membership.objects.filter(club=club).select_related("person").order_by("pk")]
+        this_meeting = club.meeting_in(today)
+        last_meeting = this_meeting if this_meeting <= today else club.meeting_in(add_months(today, -1))
+        for number, (amount, term, months_ago, missed) in enumerate(DEMO_LOANS):
+            disbursed_on = club.meeting_in(add_months(last_meeting, -months_ago))
+            borrower = borrowers[20 + number]
+            loan = loan_services.loan_apply(
+                actor=None,
+                club=club,
+                borrower=borrower,
+                amount=amount,
+                term_months=term,
+                purpose=LoanPurpose.LIVESTOCK if number % 2 else LoanPurpose.TRADE,
+                applied_on=disbursed_on - datetime.timedelta(days=7),
+            )
+            loan_services.loan_approve(
+                actor=None,
+                loan=loan,
+                decided_on=disbursed_on - datetime.timedelta(days=3),
+                decision_body=DecisionBody.BOARD,
+                decision_reference=f"Biên bản họp Ban chủ nhiệm {disbursed_on:%m/%Y}",
+            )
+            loan_services.loan_disburse(actor=None, loan=loan, disbursed_on=disbursed_on)
+            paid = loan.instalments.filter(due_on__lte=last_meeting).order_by("number")[: months_ago - missed]
+            for instalment in paid:
+                loan_services.repayment_record(
+                    actor=None, loan=loan, amount=instalment.amount_due, paid_on=instalment.due_on
+                )
 
     def _users(self, *, reset_passwords: bool) -> list[tuple[str, str, str]]:
         logins = []
