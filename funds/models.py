@@ -62,7 +62,8 @@ class CapitalSource(models.TextChoices):
 
 
 class Fund(models.Model):
-    club = models.ForeignKey(Club, on_delete=models.PROTECT, related_name="funds", verbose_name=_("club"))
+    # A club whose funds never held money may be deleted with them; entries protect a fund.
+    club = models.ForeignKey(Club, on_delete=models.CASCADE, related_name="funds", verbose_name=_("club"))
     kind = models.CharField(_("fund"), max_length=16, choices=FundKind.choices)
     created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
 
@@ -139,10 +140,11 @@ class FundEntry(models.Model):
                 condition=~Q(entry_type=EntryType.CONTRIBUTION) | ~Q(source=""),
                 name="fund_entry_contribution_has_source",
             ),
+            # The half coming in is written second, naming the half going out (which is then
+            # pointed back at it in the same transaction).
             models.CheckConstraint(
-                condition=~Q(entry_type__in=[EntryType.TRANSFER_IN, EntryType.TRANSFER_OUT])
-                | Q(counterpart__isnull=False),
-                name="fund_entry_transfer_has_counterpart",
+                condition=~Q(entry_type=EntryType.TRANSFER_IN) | Q(counterpart__isnull=False),
+                name="fund_entry_transfer_in_names_transfer_out",
             ),
             models.CheckConstraint(
                 condition=~Q(entry_type__in=LOAN_ENTRY_TYPES) | Q(loan__isnull=False),

@@ -72,8 +72,8 @@ def club_start_date(club: Club) -> datetime.date | None:
 
 
 def funds_open(*, club: Club) -> list[Fund]:
-    """The club's two funds, opened with the club (part of the club's creation, audited with it)."""
-    return [Fund.objects.get_or_create(club=club, kind=kind)[0] for kind in FundKind]
+    """The club's two funds, opened with the new club (part of its creation, audited with it)."""
+    return Fund.objects.bulk_create([Fund(club=club, kind=kind) for kind in FundKind])
 
 
 def check_amount(amount, field: str = "amount") -> int:
@@ -120,19 +120,19 @@ def _signed_sum():
 def lowest_balance_from(fund: Fund, day: datetime.date) -> tuple[int, datetime.date]:
     """The lowest end-of-day balance of the fund from `day` on, and the day it happens."""
     running = fund.entries.filter(entry_date__lt=day).aggregate(total=_signed_sum())["total"]
-    lowest, lowest_on = None, day
     daily = (
         fund.entries.filter(entry_date__gte=day)
         .values("entry_date")
         .order_by("entry_date")
         .annotate(total=_signed_sum())
     )
+    # `day` itself ends on the balance before it when nothing else is dated on it: money that
+    # only comes in later cannot pay for it.
+    lowest, lowest_on = running, day
     for row in daily:
         running += row["total"]
-        if lowest is None or running < lowest:
+        if row["entry_date"] == day or running < lowest:
             lowest, lowest_on = running, row["entry_date"]
-    if lowest is None:
-        return running, day
     return lowest, lowest_on
 
 

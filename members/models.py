@@ -8,6 +8,7 @@ OLDER_PERSON_AGE setting (60 by the Law on Older Persons, 2009; some localities 
 """
 
 import datetime
+import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -95,6 +96,14 @@ class PersonQuerySet(models.QuerySet):
         return self.annotate(economic_status=Subquery(latest))
 
 
+# A person's member code: TV (thành viên) and the record's number, six digits at least, e.g.
+# TV000123. Derived from the primary key, so it never changes and needs no column; lists kept on
+# paper (the cut-off sheet of a club going live) name borrowers by it.
+MEMBER_CODE_PREFIX = "TV"
+# At most nine digits of number: more is a typing slip, and would not fit the database's integer.
+MEMBER_CODE = re.compile(rf"{MEMBER_CODE_PREFIX}0*(?P<number>[1-9][0-9]{{0,8}})")
+
+
 class Person(models.Model):
     full_name = models.CharField(_("full name"), max_length=200)
     # Written by the services: the accent-folded name to search on (core.text.fold) and the
@@ -148,6 +157,17 @@ class Person(models.Model):
 
     def __str__(self):
         return self.full_name
+
+    @property
+    def code(self) -> str:
+        """The member code: TV000123."""
+        return f"{MEMBER_CODE_PREFIX}{self.pk:06d}"
+
+    @classmethod
+    def pk_from_code(cls, text: str) -> int | None:
+        """The record number a member code names ("tv 000 123" → 123), or None if it is no member code."""
+        match = MEMBER_CODE.fullmatch("".join(str(text).split()).upper())
+        return int(match["number"]) if match else None
 
     def clean(self):
         if self.birth_date is not None and self.birth_year != self.birth_date.year:

@@ -172,8 +172,9 @@ def _ancestor_at(depth: int, club: str = "") -> Subquery:
     )
 
 
-def _group_key(depth: int | None, club: str = "") -> Expression:
-    """Per unit a club sits in (depth None), or per ancestor at `depth`."""
+def unit_group_key(depth: int | None, club: str = "") -> Expression:
+    """Per unit a club sits in (depth None), or per ancestor at `depth`: the group key of every
+    roll-up by area (the scorecard here, capital in funds.selectors)."""
     return F(f"{club}unit_id") if depth is None else _ancestor_at(depth, club)
 
 
@@ -250,12 +251,12 @@ def active_clubs(clubs: QuerySet[Club], on: datetime.date) -> QuerySet[Club]:
     return Club.objects.filter(pk__in=clubs.with_status(on).filter(status=ClubStatus.ACTIVE).values("pk"))
 
 
-def _grouped(rows: QuerySet, key: Expression | None, aggregates: dict) -> dict:
+def grouped(rows: QuerySet, key: Expression | None, aggregates: dict) -> dict:
     """{group: {name: value}}: one row per group, or a single row under None without a key."""
     if key is None:
         return {None: rows.aggregate(**aggregates)}
-    grouped = rows.annotate(group=key).values("group").annotate(**aggregates).order_by()
-    return {row["group"]: row for row in grouped}
+    per_group = rows.annotate(group=key).values("group").annotate(**aggregates).order_by()
+    return {row["group"]: row for row in per_group}
 
 
 def _board_and_teams(
@@ -265,12 +266,12 @@ def _board_and_teams(
 
     `key(club_prefix)` gives the group expression as seen from a board position or a team.
     """
-    board = _grouped(
+    board = grouped(
         BoardPosition.objects.held_on(on).filter(club__in=clubs),
         key("club__"),
         {"board_members": Count("holder", distinct=True)},
     )
-    teams = _grouped(
+    teams = grouped(
         _teams_on(on).filter(club__in=clubs),
         key("club__"),
         {"teams": Count("pk"), "areas": Count("activity_area", distinct=True)},
@@ -320,8 +321,8 @@ def club_scorecard(
 
 def _club_parts(clubs: QuerySet[Club], on: datetime.date) -> tuple[dict, dict, dict]:
     """Per club id: member figures, board, and {activity area: teams}: three queries."""
-    figures = _grouped(_with_members(clubs, on), F("pk"), _member_aggregates(on, groups=False))
-    board = _grouped(
+    figures = grouped(_with_members(clubs, on), F("pk"), _member_aggregates(on, groups=False))
+    board = grouped(
         BoardPosition.objects.held_on(on).filter(club__in=clubs),
         F("club_id"),
         {"board_members": Count("holder", distinct=True)},
@@ -352,7 +353,7 @@ def _club_score(club: Club, on: datetime.date, status: str, parts: tuple, standa
 def scorecard_total(*, clubs: QuerySet[Club], on: datetime.date, standards: ClubStandards = DECISION_1336) -> Rollup:
     """All clubs of `clubs` active on `on`, together: three queries."""
     active = active_clubs(clubs, on)
-    figures = _grouped(_with_members(active, on), None, _member_aggregates(on, groups=True))
+    figures = grouped(_with_members(active, on), None, _member_aggregates(on, groups=True))
     board, teams = _board_and_teams(active, on, lambda club: None)
     return _rollup(None, on, figures[None], board.get(None, {}), teams.get(None, {}), standards)
 
@@ -372,8 +373,8 @@ def scorecard_rollup(
     depth are in no group.
     """
     active = active_clubs(clubs, on)
-    figures = _grouped(_with_members(active, on), _group_key(depth), _member_aggregates(on, groups=True))
-    board, teams = _board_and_teams(active, on, lambda club: _group_key(depth, club))
+    figures = grouped(_with_members(active, on), unit_group_key(depth), _member_aggregates(on, groups=True))
+    board, teams = _board_and_teams(active, on, lambda club: unit_group_key(depth, club))
     units = AdminUnit.objects.select_related("parent").in_bulk([group for group in figures if group is not None])
     rollups = [
         _rollup(units[group], on, row, board.get(group, {}), teams.get(group, {}), standards)

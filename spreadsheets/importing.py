@@ -18,8 +18,10 @@ A file goes through these steps; nothing is written before the last one:
 How to add an import (the member import, for example):
 
 - Describe the columns: `Column(key, header_vi, header_en, parser, required=…, help=…)` with the
-  parsers below — Text, Lines, Date, Integer, Codes. A Codes column (sex, economic status) and an
-  Integer column with `drop_down=True` get a drop-down list in the downloadable template.
+  parsers below — Text, Lines, Date, Integer, Amount, DecimalNumber, Codes. A Codes column (sex,
+  economic status) and an Integer column with `drop_down=True` get a drop-down list in the
+  downloadable template. Rows of several kinds (the cut-off sheet's balances and loans) share one
+  sheet with a Codes column saying the kind: `field_columns_for(row)` then maps each kind's fields.
 - Subclass ImportSpec (spreadsheets/club_import.py is the example): set `kind`, `url_prefix`,
   `title`, `capability` (who may use it on the web, checked through accounts.access), `columns`,
   `sheet_title`, `list_url_name`, `list_title`, `field_columns` where a service's field names
@@ -44,6 +46,7 @@ import re
 import warnings
 import zipfile
 from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import openpyxl
@@ -55,6 +58,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from core.money import ERROR_FRACTION, parse_vnd
 from core.text import fold
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
@@ -90,6 +94,9 @@ ERROR_DATE_NOT_TEXT = gettext_lazy("Enter text here, not a date.")
 ERROR_DATE = gettext_lazy("Enter a date as dd/mm/yyyy, for example 24/11/2022.")
 ERROR_WHOLE_NUMBER = gettext_lazy("Enter a whole number.")
 ERROR_NUMBER_RANGE = gettext_lazy("Enter a whole number from %(min)s to %(max)s.")
+ERROR_DECIMAL = gettext_lazy("Enter a number, for example 0,5.")
+ERROR_DECIMAL_PLACES = gettext_lazy("At most %(places)s digits after the decimal comma.")
+ERROR_DECIMAL_RANGE = gettext_lazy("Enter a number from %(min)s to %(max)s.")
 ERROR_UNKNOWN_CODE = gettext_lazy("Unknown value “%(value)s”: use one of %(choices)s.")
 ROW_ERROR = gettext_lazy("Row %(row)s, column %(column)s: %(message)s")
 ROW_ERROR_WITHOUT_COLUMN = gettext_lazy("Row %(row)s: %(message)s")
@@ -259,6 +266,62 @@ class Integer(Parser):
         return _("A whole number from %(min)s to %(max)s.") % {"min": self.min_value, "max": self.max_value}
 
 
+@dataclasses.dataclass(frozen=True)
+class Amount(Parser):
+    """Whole đồng: a number cell, or text typed 12.500.000, 12,500,000 or 12500000 (core.money.parse_vnd).
+
+    Whether 0 or a large amount is allowed is the import's rule (funds.services.check_amount).
+    """
+
+    number_format = "#,##0"
+
+    def parse(self, value):
+        if isinstance(value, (bool, datetime.date)):
+            raise ValidationError(ERROR_WHOLE_NUMBER)
+        if isinstance(value, float):
+            if not value.is_integer():
+                raise ValidationError(ERROR_FRACTION)
+            value = int(value)
+        # A number cell is read as its digits: parse_vnd refuses a negative one with its message.
+        return parse_vnd(str(value))
+
+    def describe(self):
+        return _("A whole number of đồng, e.g. 12.500.000.")
+
+
+@dataclasses.dataclass(frozen=True)
+class DecimalNumber(Parser):
+    """A number with a few decimals (a rate per month: 0,5): a number cell, or text with a decimal
+    comma or point; a trailing % is allowed. Read through its text, so 0.7 stays exactly 0.7."""
+
+    min_value: Decimal
+    max_value: Decimal
+    places: int
+
+    def parse(self, value):
+        if isinstance(value, (bool, datetime.date)):
+            raise ValidationError(ERROR_DECIMAL)
+        text = str(value).strip().removesuffix("%").strip().replace(",", ".")
+        try:
+            number = Decimal(text)
+        except InvalidOperation:
+            raise ValidationError(ERROR_DECIMAL) from None
+        if not number.is_finite():
+            raise ValidationError(ERROR_DECIMAL)
+        if number.normalize().as_tuple().exponent < -self.places:
+            raise ValidationError(ERROR_DECIMAL_PLACES, params={"places": self.places})
+        if not self.min_value <= number <= self.max_value:
+            raise ValidationError(ERROR_DECIMAL_RANGE, params={"min": self.min_value, "max": self.max_value})
+        return number.quantize(Decimal(1).scaleb(-self.places))
+
+    def describe(self):
+        return _("A number from %(min)s to %(max)s, at most %(places)s decimals, e.g. 0,5.") % {
+            "min": self.min_value,
+            "max": self.max_value,
+            "places": self.places,
+        }
+
+
 @dataclasses.dataclass(frozen=True, eq=False)
 class Codes(Parser):
     """A coded column: {code: words accepted for it}; the first word fills the template's drop-down.
@@ -361,14 +424,19 @@ class ImportSpec(abc.ABC):
                 return column
         return None
 
+    def field_columns_for(self, row: Row) -> Mapping[str, str]:
+        """The column each service field comes from, for this row (rows of several kinds differ)."""
+        return self.field_columns
+
     def add_service_errors(self, row: Row, exc: ValidationError) -> None:
         """Turn a service's ValidationError into row errors, each under the column it is about."""
         if not hasattr(exc, "error_dict"):
             for message in exc.messages:
                 row.add_error(None, message)
             return
+        field_columns = self.field_columns_for(row)
         for field, messages in exc.message_dict.items():
-            key = None if field == NON_FIELD_ERRORS else self.field_columns.get(field, field)
+            key = None if field == NON_FIELD_ERRORS else field_columns.get(field, field)
             for message in messages:
                 row.add_error(key, message)
 
@@ -492,11 +560,17 @@ def match_headers(spec: ImportSpec, table: Table) -> Layout:
             headers[column.key] = header
     missing = [column for column in spec.columns if column.required and column.key not in columns]
     if missing:
-        names = ", ".join(f"{column.header_vi} ({column.header_en})" for column in missing)
-        problems.append(ERROR_MISSING_COLUMNS % {"columns": names})
+        problems.append(missing_columns_message(missing))
     if problems:
         raise FileRefused(problems)
     return Layout(header_index=header_index, columns=columns, headers=headers, unknown=unknown)
+
+
+def missing_columns_message(columns: Sequence[Column]) -> str:
+    """Missing column(s): Mã CLB (club_code), …: both headers, so that either language finds them."""
+    return ERROR_MISSING_COLUMNS % {
+        "columns": ", ".join(f"{column.header_vi} ({column.header_en})" for column in columns)
+    }
 
 
 def parse_rows(spec: ImportSpec, table: Table, layout: Layout) -> list[Row]:

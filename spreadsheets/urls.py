@@ -2,6 +2,7 @@ from django.urls import path
 
 from spreadsheets import views
 from spreadsheets.club_import import CLUB_IMPORT
+from spreadsheets.cutoff_import import CUTOFF_IMPORT
 from spreadsheets.importing import ImportSpec
 from spreadsheets.member_import import MEMBER_IMPORT
 
@@ -28,4 +29,5 @@ urlpatterns = [
     path("clubs/export/", views.club_export, name="club-export"),
     *import_urls(MEMBER_IMPORT),
     path("members/export/", views.member_export, name="member-export"),
+    *import_urls(CUTOFF_IMPORT),
 ]

@@ -1,6 +1,6 @@
 from spreadsheets.models import SpreadsheetImport
 from tests import factories
-from tests.spreadsheets.files import club_row, xlsx
+from tests.spreadsheets.files import club_row, cutoff_balance, cutoff_xlsx, xlsx
 from tests.url_access import ALL_SIGNED_IN_200, PERSONAS, STAFF_ONLY
 
 
@@ -35,6 +35,27 @@ def pending_member_import(world):
     return {"pk": upload.pk}
 
 
+def pending_cutoff_import(world):
+    """An upload of club A1's chair ("chunhiem_a1"): only they may preview it."""
+    upload = SpreadsheetImport.objects.create(
+        kind="cutoff",
+        created_by=factories.UserFactory(username="chunhiem_a1"),
+        original_name="chot-so-lieu.xlsx",
+        content=cutoff_xlsx([cutoff_balance(world.club_a1)]),
+    )
+    return {"pk": upload.pk}
+
+
+# Province staff and club boards take running clubs live (Cap.FUNDS_GO_LIVE); area staff only read the books.
+GO_LIVE = {
+    "province_staff": 200,
+    "area_staff": 403,
+    "other_area_staff": 403,
+    "club_chair": 200,
+    "other_chair": 200,
+    "admin_user": 200,
+}
+
 OWN_UPLOAD = {
     "province_staff": 200,
     "area_staff": 404,
@@ -63,4 +84,12 @@ PROTECTED = {
     "spreadsheets:member-import-confirm": ("get", pending_member_import, dict.fromkeys(PERSONAS[1:], 405)),
     # Each persona exports the members of their own clubs, as the member list shows them.
     "spreadsheets:member-export": ("get", None, ALL_SIGNED_IN_200),
+    "spreadsheets:cutoff-import": ("get", None, GO_LIVE),
+    "spreadsheets:cutoff-import-template": ("get", None, GO_LIVE),
+    "spreadsheets:cutoff-import-preview": (
+        "get",
+        pending_cutoff_import,
+        {**dict.fromkeys(PERSONAS[1:], 404), "area_staff": 403, "other_area_staff": 403, "club_chair": 200},
+    ),
+    "spreadsheets:cutoff-import-confirm": ("get", pending_cutoff_import, dict.fromkeys(PERSONAS[1:], 405)),
 }

@@ -1,0 +1,287 @@
+"""Reads of the funds: balances, the cash book (sổ thu chi) and capital by source.
+
+Every figure is summed in the database in grouped queries, a fixed number whatever the number of
+clubs or entries. A balance on a day is the sum of the signed entries dated up to that day
+(corrections included: they reverse what they correct). Capital counts what a club has raised
+and still stands on the day: contributions, opening balances taken over from the paper books and
+loan interest, each left out once a correction dated by then has reversed it.
+"""
+
+import dataclasses
+import datetime
+from collections.abc import Sequence
+
+from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models.functions import Coalesce
+
+from areas.models import AdminUnit
+from clubs.models import Club
+from core.dates import add_months, month_start
+from funds.models import LOAN_ENTRY_TYPES, CapitalSource, ClosedMonth, EntryType, Fund, FundEntry, FundKind
+from reports.selectors import UNDER_PROVINCE_DEPTH, grouped, unit_group_key
+
+CAPITAL_TYPES = (EntryType.CONTRIBUTION, EntryType.OPENING, EntryType.INTEREST)
+
+
+def _total(expression, condition: Q | None = None) -> Coalesce:
+    """SUM(expression) over the rows meeting `condition`, 0 when there are none."""
+    return Coalesce(Sum(expression, filter=condition), 0)
+
+
+def _signed(relation: str = ""):
+    return F(f"{relation}amount") * F(f"{relation}direction")
+
+
+# --- balances ---------------------------------------------------------------------------------
+
+
+def funds_with_balance(funds: QuerySet[Fund], on: datetime.date) -> QuerySet[Fund]:
+    """The funds, each with `balance_on`: its balance at the end of `on` (in the same query)."""
+    return funds.annotate(balance_on=_total(_signed("entries__"), Q(entries__entry_date__lte=on)))
+
+
+def fund_balances(*, clubs: QuerySet[Club], on: datetime.date) -> dict[int, dict[str, int]]:
+    """{club id: {fund kind: balance at the end of `on`}} for the clubs' funds: one query."""
+    balances: dict[int, dict[str, int]] = {}
+    rows = funds_with_balance(Fund.objects.filter(club__in=clubs), on).values_list("club_id", "kind", "balance_on")
+    for club_id, kind, balance in rows:
+        balances.setdefault(club_id, {})[kind] = balance
+    return balances
+
+
+def club_funds(*, club: Club, on: datetime.date) -> list[Fund]:
+    """The club's two funds (income-generation first), with `balance_on` and `has_opening`
+    (an opening balance not corrected): one query."""
+    opening = FundEntry.objects.filter(fund=OuterRef("pk"), entry_type=EntryType.OPENING, correction__isnull=True)
+    funds = funds_with_balance(club.funds.all(), on).annotate(has_opening=Exists(opening))
+    order = list(FundKind)
+    return sorted(funds, key=lambda fund: order.index(fund.kind))
+
+
+# How far back the month-close form goes: older months left open stay open until staff close them.
+CLOSABLE_MONTHS = 12
+
+
+def closable_months(*, club: Club, closed: set[datetime.date], today: datetime.date) -> list[datetime.date]:
+    """The months the club may close now, newest first: those of the last CLOSABLE_MONTHS whose
+    meeting is over (funds.services.month_close) and that are not closed yet. No query."""
+    latest = month_start(today) if club.meeting_in(today) <= today else add_months(today, -1)
+    candidates = (add_months(latest, -back) for back in range(CLOSABLE_MONTHS))
+    return [month for month in candidates if month not in closed]
+
+
+# --- the cash book ----------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class CashBook:
+    """One fund's receipts and payments over a period, optionally of one entry type only."""
+
+    fund: Fund
+    start: datetime.date
+    end: datetime.date
+    entry_type: str  # "" for every type
+    opening: int  # the fund's balance at the end of the day before `start`
+    closing: int  # the fund's balance at the end of `end`
+    money_in: int  # of the entries shown
+    money_out: int
+    entries: QuerySet[FundEntry]  # the entries shown, by date
+
+    @property
+    def running(self) -> bool:
+        """Whether each row can show the fund's balance after it: only when no entry is left out,
+        so that the balance column always adds up from the opening to the closing balance."""
+        return not self.entry_type
+
+    @property
+    def entry_type_label(self) -> str:
+        return EntryType(self.entry_type).label if self.entry_type else ""
+
+
+def cash_book(*, fund: Fund, start: datetime.date, end: datetime.date, entry_type: str = "") -> CashBook:
+    """The book of `fund` from `start` to `end` (both included): one query for its four totals;
+    the entries are a queryset, to paginate."""
+    shown = Q(entry_date__gte=start, entry_date__lte=end)
+    if entry_type:
+        shown &= Q(entry_type=entry_type)
+    totals = fund.entries.aggregate(
+        opening=_total(_signed(), Q(entry_date__lt=start)),
+        closing=_total(_signed(), Q(entry_date__lte=end)),
+        money_in=_total(F("amount"), shown & Q(direction=1)),
+        money_out=_total(F("amount"), shown & Q(direction=-1)),
+    )
+    entries = (
+        fund.entries.filter(shown)
+        .select_related("loan__borrower", "corrects", "correction")
+        .order_by("entry_date", "pk")
+    )
+    return CashBook(fund=fund, start=start, end=end, entry_type=entry_type, entries=entries, **totals)
+
+
+@dataclasses.dataclass(frozen=True)
+class BookRow:
+    entry: FundEntry
+    balance: int | None  # the fund's balance after the entry; None when the book leaves entries out
+    in_closed_month: bool
+
+    @property
+    def money_in(self) -> int | None:
+        return self.entry.amount if self.entry.direction > 0 else None
+
+    @property
+    def money_out(self) -> int | None:
+        return self.entry.amount if self.entry.direction < 0 else None
+
+    @property
+    def corrected_by(self) -> FundEntry | None:
+        try:
+            return self.entry.correction
+        except FundEntry.DoesNotExist:
+            return None
+
+    @property
+    def correctable(self) -> bool:
+        """Whether the cash book may correct the entry: a loan's entries are reversed on the loan's
+        page, a correction is never corrected, and an entry is corrected once."""
+        entry = self.entry
+        return (
+            entry.entry_type != EntryType.CORRECTION
+            and entry.entry_type not in LOAN_ENTRY_TYPES
+            and self.corrected_by is None
+        )
+
+
+def cash_book_rows(book: CashBook, entries: Sequence[FundEntry]) -> list[BookRow]:
+    """`entries` (a page of book.entries, or all of them) with the balance after each: the balance
+    before the first one is summed in the database, so every page adds up (two queries at most)."""
+    entries = list(entries)
+    if not entries:
+        return []
+    first, last = entries[0], entries[-1]
+    closed = set(
+        ClosedMonth.objects.filter(
+            club_id=book.fund.club_id, month__gte=month_start(first.entry_date), month__lte=last.entry_date
+        )
+        .order_by()
+        .values_list("month", flat=True)
+    )
+    balance = None
+    if book.running:
+        before = Q(entry_date__lt=first.entry_date) | Q(entry_date=first.entry_date, pk__lt=first.pk)
+        balance = book.fund.entries.filter(before).aggregate(total=_total(_signed()))["total"]
+    rows = []
+    for entry in entries:
+        if balance is not None:
+            balance += entry.signed_amount
+        rows.append(BookRow(entry=entry, balance=balance, in_closed_month=month_start(entry.entry_date) in closed))
+    return rows
+
+
+# --- capital by source ------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Capital:
+    """What a club (or a group of clubs) has raised by a day, in both funds."""
+
+    by_source: dict[str, int]  # contributions, by CapitalSource value
+    opening: int  # opening balances taken over from the paper books
+    interest: int  # interest earned on loans
+    clubs_with_capital: int
+
+    @property
+    def contributions(self) -> int:
+        return sum(self.by_source.values())
+
+    @property
+    def total(self) -> int:
+        return self.contributions + self.opening + self.interest
+
+    @property
+    def sources(self) -> list[tuple[CapitalSource, int]]:
+        """Each capital source in its order, with the amount contributed from it."""
+        return [(source, self.by_source[source.value]) for source in CapitalSource]
+
+
+NO_CAPITAL = Capital(by_source=dict.fromkeys(CapitalSource.values, 0), opening=0, interest=0, clubs_with_capital=0)
+
+
+@dataclasses.dataclass(frozen=True)
+class ClubCapital:
+    club: Club
+    capital: Capital
+
+
+@dataclasses.dataclass(frozen=True)
+class CapitalRollup:
+    unit: AdminUnit
+    capital: Capital
+
+
+@dataclasses.dataclass(frozen=True)
+class CapitalReport:
+    on: datetime.date
+    total: Capital  # every club of the scope
+    districts: list[CapitalRollup]  # by area right under the province, in the order of the map
+    clubs: list[ClubCapital]  # every club of the scope, with or without capital
+
+
+def _capital_entries(clubs: QuerySet[Club], on: datetime.date) -> QuerySet[FundEntry]:
+    """The capital entries of the clubs' funds standing at the end of `on`: dated by then and
+    not reversed by a correction dated by then."""
+    return FundEntry.objects.filter(
+        Q(correction__isnull=True) | Q(correction__entry_date__gt=on),
+        fund__club__in=clubs,
+        entry_type__in=CAPITAL_TYPES,
+        entry_date__lte=on,
+    )
+
+
+def _capital_aggregates() -> dict:
+    contribution = Q(entry_type=EntryType.CONTRIBUTION)
+    return {
+        **{f"source_{source}": _total(F("amount"), contribution & Q(source=source)) for source in CapitalSource},
+        "opening": _total(F("amount"), Q(entry_type=EntryType.OPENING)),
+        "interest": _total(F("amount"), Q(entry_type=EntryType.INTEREST)),
+        "clubs_with_capital": Count("fund__club", distinct=True),
+    }
+
+
+def _capital(row: dict) -> Capital:
+    return Capital(
+        by_source={source: row[f"source_{source}"] for source in CapitalSource.values},
+        opening=row["opening"],
+        interest=row["interest"],
+        clubs_with_capital=row["clubs_with_capital"],
+    )
+
+
+def club_capital(*, clubs: QuerySet[Club], on: datetime.date) -> dict[int, Capital]:
+    """{club id: its capital at the end of `on`} for the clubs with any: one query."""
+    rows = grouped(_capital_entries(clubs, on), F("fund__club_id"), _capital_aggregates())
+    return {club_id: _capital(row) for club_id, row in rows.items()}
+
+
+def capital_rollup(*, clubs: QuerySet[Club], on: datetime.date, depth: int | None) -> list[CapitalRollup]:
+    """The capital of the clubs by area, grouped as the scorecard groups them
+    (reports.selectors.unit_group_key), in the order of the map: two queries."""
+    rows = grouped(_capital_entries(clubs, on), unit_group_key(depth, "fund__club__"), _capital_aggregates())
+    units = AdminUnit.objects.select_related("parent").in_bulk([group for group in rows if group is not None])
+    rollups = [CapitalRollup(unit=units[group], capital=_capital(row)) for group, row in rows.items() if group in units]
+    return sorted(rollups, key=lambda rollup: rollup.unit.path)
+
+
+def capital_by_source(*, clubs: QuerySet[Club], on: datetime.date) -> CapitalReport:
+    """The capital page and its export, for clubs already scoped by accounts.access: five queries
+    (per club, the clubs, per district and its units, the whole scope), whatever the number of
+    clubs and entries."""
+    per_club = club_capital(clubs=clubs, on=on)
+    return CapitalReport(
+        on=on,
+        total=_capital(grouped(_capital_entries(clubs, on), None, _capital_aggregates())[None]),
+        districts=capital_rollup(clubs=clubs, on=on, depth=UNDER_PROVINCE_DEPTH),
+        clubs=[
+            ClubCapital(club=club, capital=per_club.get(club.pk, NO_CAPITAL))
+            for club in clubs.select_related("unit__parent").order_by("unit__path", "name", "pk")
+        ],
+    )

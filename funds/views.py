@@ -1,0 +1,360 @@
+"""The funds pages: a club's two funds, their cash books, the forms that move money, closed
+months, and capital by source over the clubs of a user's area.
+
+Reading is for everyone with Cap.FUNDS_VIEW on the club; money moves by the club's own board
+(Cap.FUNDS_MANAGE), and a closed month is put right or reopened by province staff
+(Cap.FUNDS_CORRECT_CLOSED).
+"""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from accounts import access
+from accounts.access import Cap
+from clubs.models import Club
+from core.dates import month_start
+from core.money import format_vnd
+from core.spreadsheets import xlsx_response
+from funds import exporters, selectors, services
+from funds.forms import (
+    CashBookFilterForm,
+    ContributionForm,
+    EntryCorrectForm,
+    MonthCloseForm,
+    MonthReopenForm,
+    OpeningBalanceForm,
+    SpendingForm,
+    TransferForm,
+)
+from funds.models import ClosedMonth, FundEntry, FundKind
+from members.forms import add_service_error
+from reports.forms import AsOfForm
+from reports.selectors import scope_units
+
+
+def _club_fund(club, kind):
+    """One of the club's funds by kind (404 for anything else)."""
+    return get_object_or_404(club.funds.select_related("club"), kind=kind)
+
+
+def _funds_by_kind(club) -> dict:
+    return {fund.kind: fund for fund in club.funds.select_related("club")}
+
+
+def _short(day) -> str:
+    return date_format(day, "SHORT_DATE_FORMAT")
+
+
+# --- a club's funds ---------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def club_funds(request, club_pk):
+    club = access.get_club(request.user, club_pk, Cap.FUNDS_VIEW)
+    today = timezone.localdate()
+    closed_months = list(club.closed_months.select_related("closed_by"))
+    can_manage = access.can_on_club(request.user, club, Cap.FUNDS_MANAGE)
+    closable = selectors.closable_months(club=club, closed={closed.month for closed in closed_months}, today=today)
+    return render(
+        request,
+        "funds/club_funds.html",
+        {
+            "club": club,
+            "today": today,
+            "funds": selectors.club_funds(club=club, on=today),
+            "capital": selectors.club_capital(clubs=Club.objects.filter(pk=club.pk), on=today).get(
+                club.pk, selectors.NO_CAPITAL
+            ),
+            "closed_months": closed_months,
+            "close_form": MonthCloseForm(months=closable) if can_manage and closable else None,
+            "can_manage": can_manage,
+            "can_reopen": access.can_on_club(request.user, club, Cap.FUNDS_CORRECT_CLOSED),
+            "can_see_capital_report": access.has_cap(request.user, Cap.REPORT_VIEW),
+        },
+    )
+
+
+# --- the cash book ----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def cash_book(request, club_pk, kind):
+    club = access.get_club(request.user, club_pk, Cap.FUNDS_VIEW, queryset=Club.objects.select_related("unit"))
+    fund = _club_fund(club, kind)
+    printing = "print" in request.GET
+    filters = CashBookFilterForm(request.GET or None)
+    book = filters.book(fund)
+    if printing:
+        # A paper book holds the whole period: the printable page is not cut into pages.
+        rows = selectors.cash_book_rows(book, book.entries)
+        page = None
+    else:
+        page = Paginator(book.entries, settings.ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+        rows = selectors.cash_book_rows(book, page.object_list)
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("print", None)
+    return render(
+        request,
+        "funds/cash_book.html",
+        {
+            "club": club,
+            "fund": fund,
+            "filters": filters,
+            "book": book,
+            "rows": rows,
+            "page": page,
+            "first_page": page is None or page.number == 1,
+            "query": query.urlencode(),
+            "can_manage": access.can_on_club(request.user, club, Cap.FUNDS_MANAGE),
+            "can_correct_closed": access.can_on_club(request.user, club, Cap.FUNDS_CORRECT_CLOSED),
+        },
+    )
+
+
+@require_http_methods(["GET"])
+def cash_book_export(request, club_pk, kind):
+    club = access.get_club(request.user, club_pk, Cap.FUNDS_VIEW)
+    fund = _club_fund(club, kind)
+    filters = CashBookFilterForm(request.GET or None)
+    if filters.is_bound and not filters.is_valid():
+        # The page says what is wrong with the filters.
+        return redirect(f"{reverse('funds:cash-book', args=[club.pk, fund.kind])}?{request.GET.urlencode()}")
+    book = filters.book(fund)
+    rows = selectors.cash_book_rows(book, book.entries)
+    # In the user's language, whatever happens to be active (STYLE §6.6).
+    with translation.override(request.LANGUAGE_CODE):
+        sheet = exporters.cash_book_sheet(book, rows)
+        return xlsx_response(f"cash-book-{club.code}-{fund.kind}-{book.start:%Y%m%d}-{book.end:%Y%m%d}.xlsx", [sheet])
+
+
+# --- entries ----------------------------------------------------------------------------------
+
+
+def _entry_page(request, club, *, funds, form_class, record, title, intro, success, initial):
+    """The page of one entry form for `funds` ({kind: Fund}): the service `record(form.cleaned_data)`
+    writes the entry, and `success(entry)` is the message shown on the cash book the user is sent
+    back to."""
+    form = form_class(request.POST or None, funds=funds, initial={"entry_date": timezone.localdate(), **initial})
+    if request.method == "POST" and form.is_valid():
+        try:
+            entry = record(form.cleaned_data)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, success(entry))
+            return redirect(entry.fund)
+    return render(request, "funds/entry_form.html", {"club": club, "form": form, "title": title, "intro": intro})
+
+
+def _saved(entry) -> str:
+    return _("%(type)s of %(amount)s on %(date)s saved in the %(fund)s.") % {
+        "type": entry.get_entry_type_display(),
+        "amount": format_vnd(entry.amount),
+        "date": _short(entry.entry_date),
+        "fund": entry.fund.get_kind_display(),
+    }
+
+
+@require_http_methods(["GET", "POST"])
+def contribution_create(request, club_pk):
+    club = access.get_club(request.user, club_pk, Cap.FUNDS_MANAGE)
+    return _entry_page(
+        request,
+        club,
+        funds=_funds_by_kind(club),
+        form_class=ContributionForm,
+        record=lambda data: services.contribution_record(actor=request.user, **data),
+        title=_("Record a contribution"),
+        intro=_("Money given to the club: by members, the commune association's Care Fund, a donor…"),
+        success=_saved,
+        initial={"fund": request.GET.get("fund", FundKind.INCOME)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def spending_create(request, club_pk):
+    club = access.get_club(request.user, club_pk, Cap.FUNDS_MANAGE)
+    return _entry_page(
+        request,
+        club,
+        funds=_funds_by_kind(club),
+        form_class=SpendingForm,
+        record=lambda data: services.spending_record(actor=request.user, **data),
+        title=_("Record a spending"),
+        intro=_("Money paid out for an activity: a visit, a health talk, a gift to a sick member…"),
+        success=_saved,
+        initial={"fund": request.GET.get("fund", FundKind.ACTIVITY)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def transfer_create(request, club_pk):
+    club = access.get_club(request.user, club_pk, Cap.FUNDS_MANAGE)
+    return _entry_page(
+        request,
+        club,
+        funds=_funds_by_kind(club),
+        form_class=TransferForm,
+        record=lambda data: services.transfer_record(actor=request.user, **data)[0],
+        title=_("Transfer between the funds"),
+        intro=_("The money leaves one fund and enters the other on the same day."),
+        success=lambda out: (
+            _("%(amount)s transferred from the %(from)s to the %(to)s on %(date)s.")
+            % {
+                "amount": format_vnd(out.amount),
+                "from": out.fund.get_kind_display(),
+                "to": out.counterpart.fund.get_kind_display(),
+                "date": _short(out.entry_date),
+            }
+        ),
+        initial={"from_fund": request.GET.get("fund", FundKind.INCOME)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def opening_balance_create(request, club_pk):
+    club = access.get_club(request.user, club_pk, Cap.FUNDS_MANAGE)
+    # Offered only for a fund without one: a second opening balance would count the money twice.
+    funds = {
+        fund.kind: fund for fund in selectors.club_funds(club=club, on=timezone.localdate()) if not fund.has_opening
+    }
+    if not funds:
+        messages.info(request, _("Both funds have their opening balance. Correct it in the cash book if it is wrong."))
+        return redirect("funds:club-funds", club.pk)
+    return _entry_page(
+        request,
+        club,
+        funds=funds,
+        form_class=OpeningBalanceForm,
+        record=lambda data: services.opening_balance_record(actor=request.user, **data),
+        title=_("Record an opening balance"),
+        intro=_(
+            "For a club that kept its books on paper: what each fund held on the day the product took over. "
+            "A fund has one opening balance, dated no later than its first entry."
+        ),
+        success=_saved,
+        initial={"fund": request.GET.get("fund", FundKind.INCOME)},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def entry_correct(request, club_pk, entry_pk):
+    club = access.get_club(request.user, club_pk, Cap.FUNDS_VIEW)
+    entry = get_object_or_404(
+        FundEntry.objects.select_related("fund__club", "loan__borrower").filter(fund__club=club), pk=entry_pk
+    )
+    in_closed_month = club.closed_months.filter(month=month_start(entry.entry_date)).exists()
+    may_correct_closed = access.can_on_club(request.user, club, Cap.FUNDS_CORRECT_CLOSED)
+    # The board keeps its own books; province staff put right only what a closed month holds.
+    if not access.can_on_club(request.user, club, Cap.FUNDS_MANAGE) and not (in_closed_month and may_correct_closed):
+        raise PermissionDenied
+    form = EntryCorrectForm(request.POST or None, initial={"entry_date": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.entry_correct(
+                actor=request.user, entry=entry, in_closed_month_allowed=may_correct_closed, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(
+                request,
+                _("The %(type)s of %(amount)s on %(date)s is reversed. Record the right entry if there is one.")
+                % {
+                    "type": entry.get_entry_type_display(),
+                    "amount": format_vnd(entry.amount),
+                    "date": _short(entry.entry_date),
+                },
+            )
+            return redirect(entry.fund)
+    return render(
+        request,
+        "funds/entry_correct.html",
+        {"club": club, "entry": entry, "form": form, "in_closed_month": in_closed_month},
+    )
+
+
+# --- closed months ----------------------------------------------------------------------------
+
+
+@require_POST
+def month_close(request, club_pk):
+    club = access.get_club(request.user, club_pk, Cap.FUNDS_MANAGE)
+    closed = set(club.closed_months.values_list("month", flat=True))
+    months = selectors.closable_months(club=club, closed=closed, today=timezone.localdate())
+    form = MonthCloseForm(request.POST, months=months)
+    errors = list(form.errors.get("month", []))
+    if form.is_valid():
+        try:
+            services.month_close(actor=request.user, club=club, month=form.cleaned_data["month"])
+        except ValidationError as exc:
+            errors = exc.messages
+    for message in errors:
+        messages.error(request, message)
+    if not errors:
+        messages.success(
+            request,
+            _("The books of %(month)s are closed: nothing more can be dated in that month.")
+            % {"month": f"{form.cleaned_data['month']:%m/%Y}"},
+        )
+    return redirect("funds:club-funds", club.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def month_reopen(request, club_pk, closed_pk):
+    club = access.get_club(request.user, club_pk, Cap.FUNDS_CORRECT_CLOSED)
+    closed_month = get_object_or_404(ClosedMonth.objects.select_related("club"), club=club, pk=closed_pk)
+    form = MonthReopenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.month_reopen(actor=request.user, closed_month=closed_month, **form.cleaned_data)
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(
+                request, _("The books of %(month)s are open again.") % {"month": f"{closed_month.month:%m/%Y}"}
+            )
+            return redirect("funds:club-funds", club.pk)
+    return render(request, "funds/month_reopen.html", {"club": club, "closed_month": closed_month, "form": form})
+
+
+# --- capital by source ------------------------------------------------------------------------
+
+
+def _capital_report(request, form):
+    clubs = access.clubs_for(request.user, Cap.FUNDS_VIEW)
+    scope = scope_units(units=access.units_for(request.user, Cap.FUNDS_VIEW), clubs=clubs)
+    return selectors.capital_by_source(clubs=clubs, on=form.as_of()), scope
+
+
+@require_http_methods(["GET"])
+def capital(request):
+    access.require_cap(request.user, Cap.REPORT_VIEW)
+    form = AsOfForm(request.GET or None)
+    report, scope = _capital_report(request, form)
+    return render(
+        request,
+        "funds/capital.html",
+        {"form": form, "report": report, "scope": scope},
+    )
+
+
+@require_http_methods(["GET"])
+def capital_export(request):
+    access.require_cap(request.user, Cap.REPORT_VIEW)
+    form = AsOfForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return redirect(f"{reverse('funds:capital')}?{request.GET.urlencode()}")
+    report, scope = _capital_report(request, form)
+    with translation.override(request.LANGUAGE_CODE):
+        sheets = exporters.capital_sheets(report, [unit.name for unit in scope])
+        return xlsx_response(f"capital-{report.on:%Y-%m-%d}.xlsx", sheets)

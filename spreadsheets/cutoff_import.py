@@ -1,0 +1,854 @@
+"""The cut-off sheet: a club that already runs goes live with its funds and its open loans (issue 4).
+
+One sheet, one row per fund balance or open loan, a "Loại dòng" (row kind) column saying which.
+Not two files: the mechanism reads one sheet, and a club goes live once, all or nothing — its
+balances and loans are checked and saved together, so a club is never left live with its cash
+books but without its loans. It is also how a club accountant keeps the figures on paper: one
+summary at the cut-off date. The file is per club or province-wide (every club's rows in one
+list); each club has one cut-off date, given on every one of its rows.
+
+- A balance row: the fund (income-generation or activity) and what it held at the end of the
+  cut-off date; saved by funds.services.opening_balance_record, dated the cut-off date. A fund
+  that held nothing is left out (amounts are more than 0 đồng).
+- A loan row: the borrower by member code (Person.code, TV000123), or by full name and year of
+  birth matched among the club's active members on the cut-off date (accents and case ignored;
+  none or several is an error saying how many); the loan's original terms, the principal still
+  owed at the cut-off, the next instalment date and what is overdue. Saved by
+  loans.services.loan_take_over, which rebuilds the remaining schedule on the club's meeting
+  day. The preview computes that schedule too (take_over_schedule, pure arithmetic) and refuses
+  figures that would not give a loan in arrears on the overdue meetings before the cut-off.
+
+Only clubs on which the user holds Cap.FUNDS_GO_LIVE are found (accounts.access.clubs_for); any
+other reads as unknown, as the club pages answer 404. A club whose funds already have entries
+other than this file's opening balances keeps its books in the product already (it is live):
+its rows are refused. Importing the same file again adds nothing: an opening balance or a loan
+already taken over with the same figures is recognised and shown as unchanged.
+
+The preview reads what it needs in a fixed number of queries (clubs, funds, their entries, closed
+months, the members alike, their loans), whatever the number of rows; the services check
+everything again at save, and anything they refuse refuses the whole file.
+"""
+
+import datetime
+from collections.abc import Mapping
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext_lazy as _
+
+from accounts import access
+from accounts.access import Cap
+from clubs.models import Club
+from core.dates import month_start
+from core.money import format_vnd
+from core.text import fold
+from funds.models import ClosedMonth, EntryType, Fund, FundEntry, FundKind
+from funds.services import (
+    ERROR_DATE_BEFORE_CLUB,
+    ERROR_DATE_IN_FUTURE,
+    ERROR_MONTH_CLOSED,
+    check_amount,
+    club_start_date,
+    opening_balance_record,
+)
+from loans.models import (
+    MAX_GRACE_DAYS,
+    MAX_MONTHLY_RATE_PERCENT,
+    MAX_TERM_MONTHS,
+    InterestMethod,
+    Loan,
+    LoanPurpose,
+    LoanStatus,
+    RepaymentFrequency,
+)
+from loans.services import (
+    ERROR_LOAN_IN_PROGRESS,
+    ERROR_TAKE_OVER_DISBURSED,
+    ERROR_TAKE_OVER_NEXT_DUE,
+    ERROR_TAKE_OVER_OUTSTANDING,
+    ERROR_TAKE_OVER_OVERDUE,
+    loan_take_over,
+    take_over_schedule,
+)
+from members.models import MEMBER_CODE_PREFIX, Membership, Person
+from spreadsheets.club_import import ERROR_UNKNOWN_CLUB
+from spreadsheets.importing import (
+    ERROR_REQUIRED,
+    Amount,
+    Codes,
+    Column,
+    Date,
+    DecimalNumber,
+    FileRefused,
+    ImportSpec,
+    Integer,
+    Row,
+    RowStatus,
+    Text,
+    missing_columns_message,
+)
+
+ERROR_CUTOFF_DIFFERS = _("Row %(row)s gives this club the cut-off date %(date)s: a club has one cut-off date.")
+ERROR_ALREADY_LIVE = _(
+    "%(club)s already keeps its cash book in the product (entries from %(date)s): the cut-off sheet is only for "
+    "going live. Record what changed on the fund and loan pages."
+)
+ERROR_OTHER_GO_LIVE = _(
+    "%(club)s went live on %(date)s (loans taken over then): its cut-off sheet cannot have another date."
+)
+ERROR_FUND_TWICE = _("Row %(row)s already gives the balance of this fund.")
+ERROR_OTHER_KIND_CELL = _("Leave this cell empty on a row of the kind “%(kind)s”.")
+ERROR_MEMBER_CODE = _("“%(value)s” is not a member code: member codes look like %(example)s.")
+ERROR_NO_BORROWER = _("Give the borrower's member code, or their full name and year of birth.")
+ERROR_NO_MEMBER_WITH_CODE = _("No active member of %(club)s on %(date)s has the member code %(code)s.")
+ERROR_CODE_NAME_DIFFERS = _("The member code %(code)s is %(name)s, born %(year)s: check the code or the name.")
+ERROR_NO_MEMBER_NAMED = _("No active member of %(club)s on %(date)s is named %(name)s and born in %(year)s.")
+ERROR_MEMBERS_NAMED = _(
+    "%(count)s active members of %(club)s are named %(name)s and born in %(year)s: give the member code instead."
+)
+ERROR_BORROWER_TWICE = _("Row %(row)s already has a loan of this member: a member has one loan in progress at a time.")
+ERROR_TAKEN_OVER_DIFFERS = _(
+    "A loan of %(name)s was already taken over at this cut-off date, with other figures: %(columns)s."
+)
+ERROR_OVERDUE_AFTER_CUTOFF = _(
+    "The overdue instalments fall on the meetings before the next instalment; the last of them, %(date)s, is after "
+    "the cut-off date. Check the next instalment date and the number of instalments overdue."
+)
+ERROR_OVERDUE_BEFORE_DISBURSEMENT = _(
+    "%(count)s instalments overdue would start on %(date)s, not after the disbursement: check the number of "
+    "instalments overdue."
+)
+
+BALANCE_LABEL = _("%(fund)s of %(club)s on %(date)s: %(amount)s")
+LOAN_LABEL = _("%(name)s (%(code)s), %(club)s: %(outstanding)s of %(amount)s still owed")
+
+
+class RowKind(models.TextChoices):
+    BALANCE = "balance", _("fund balance")
+    LOAN = "loan", _("loan")
+
+
+# The cells each kind of row fills; the other kind's are left empty.
+BALANCE_KEYS = ("fund", "balance")
+BORROWER_KEYS = ("member_code", "full_name", "birth_year")
+LOAN_REQUIRED_KEYS = (
+    "loan_amount",
+    "disbursed_on",
+    "term_months",
+    "monthly_rate",
+    "method",
+    "repayment",
+    "outstanding",
+    "next_due_on",
+)
+LOAN_KEYS = (*BORROWER_KEYS, *LOAN_REQUIRED_KEYS, "overdue_instalments", "overdue_amount", "purpose", "grace_days")
+# Compared with a loan already taken over: (the loan's field, the column it comes from).
+LOAN_COMPARED = (
+    ("amount", "loan_amount"),
+    ("disbursed_on", "disbursed_on"),
+    ("term_months", "term_months"),
+    ("monthly_rate", "monthly_rate"),
+    ("method", "method"),
+    ("frequency", "repayment"),
+    ("grace_days", "grace_days"),
+    ("purpose", "purpose"),
+)
+# A loan in progress, as loans.services.loan_apply counts them: one per member at a time.
+IN_PROGRESS = (LoanStatus.APPLIED, LoanStatus.APPROVED, LoanStatus.DISBURSED)
+
+
+class MemberCode(Text):
+    """A member code (TV000123, any case, spaces allowed), read as the person's record number."""
+
+    def empty(self):
+        return None
+
+    def parse(self, value):
+        text = super().parse(value)
+        pk = Person.pk_from_code(text)
+        if pk is None:
+            raise ValidationError(ERROR_MEMBER_CODE, params={"value": text, "example": f"{MEMBER_CODE_PREFIX}000123"})
+        return pk
+
+    def describe(self):
+        return str(
+            _("A member code, as on the member's page: %(example)s.") % {"example": f"{MEMBER_CODE_PREFIX}000123"}
+        )
+
+
+ROW_KIND_WORDS = Codes(
+    {
+        # The first word fills the template's drop-down; the label is accepted in the active language.
+        RowKind.BALANCE: ("Số dư quỹ", "số dư", "balance", "fund balance", "opening balance", RowKind.BALANCE.label),
+        RowKind.LOAN: ("Khoản vay", "vay", "loan", "open loan", RowKind.LOAN.label),
+    }
+)
+FUND_WORDS = Codes(
+    {
+        FundKind.INCOME: (
+            "Quỹ tăng thu nhập",
+            "tăng thu nhập",
+            "income-generation fund",
+            "income-generation",
+            FundKind.INCOME.label,
+        ),
+        FundKind.ACTIVITY: ("Quỹ hoạt động", "hoạt động", "activity fund", FundKind.ACTIVITY.label),
+    }
+)
+METHOD_WORDS = Codes(
+    {
+        InterestMethod.FLAT: ("Dư nợ ban đầu", "cố định", "flat", InterestMethod.FLAT.label),
+        InterestMethod.DECLINING: ("Dư nợ giảm dần", "giảm dần", "declining", InterestMethod.DECLINING.label),
+    }
+)
+REPAYMENT_WORDS = Codes(
+    {
+        RepaymentFrequency.MONTHLY: (
+            "Gốc và lãi hằng tháng",
+            "hằng tháng",
+            "hàng tháng",
+            "monthly",
+            RepaymentFrequency.MONTHLY.label,
+        ),
+        RepaymentFrequency.AT_END: (
+            "Gốc cuối kỳ",
+            "trả gốc cuối kỳ",
+            "cuối kỳ",
+            "at end",
+            "principal at end",
+            RepaymentFrequency.AT_END.label,
+        ),
+    }
+)
+PURPOSE_WORDS = Codes(
+    {
+        LoanPurpose.LIVESTOCK: ("Chăn nuôi", "livestock", LoanPurpose.LIVESTOCK.label),
+        LoanPurpose.CROPS: ("Trồng trọt", "crops", LoanPurpose.CROPS.label),
+        LoanPurpose.TRADE: ("Buôn bán nhỏ", "buôn bán", "trade", "small trade", LoanPurpose.TRADE.label),
+        LoanPurpose.SERVICES: ("Dịch vụ", "services", LoanPurpose.SERVICES.label),
+        LoanPurpose.OTHER: ("Khác", "other", LoanPurpose.OTHER.label),
+    }
+)
+
+
+class CutoffImport(ImportSpec):
+    kind = "cutoff"
+    url_prefix = "cutoff"
+    title = _("Import the cut-off sheet")
+    capability = Cap.FUNDS_GO_LIVE
+    sheet_title = _("Cut-off")
+    # No page lists funds of every club yet: after the import, the clubs (their pages lead to the funds).
+    list_url_name = "clubs:club-list"
+    list_title = _("Clubs")
+    columns = (
+        Column(
+            "club_code",
+            "Mã CLB",
+            "club_code",
+            Text(32, code=True),
+            required=True,
+            help=_("The code of the club, e.g. QNG-0001, on every row."),
+            width=14,
+        ),
+        Column(
+            "row_kind",
+            "Loại dòng",
+            "row_kind",
+            ROW_KIND_WORDS,
+            required=True,
+            help=_("“Số dư quỹ” for a fund's balance, “Khoản vay” for a loan not yet repaid."),
+            width=14,
+        ),
+        Column(
+            "cutoff_date",
+            "Ngày chốt số liệu",
+            "cutoff_date",
+            Date(),
+            required=True,
+            help=_(
+                "The day the figures are taken at, the same on every row of a club; not in the future. The "
+                "opening balances are dated that day."
+            ),
+            width=16,
+        ),
+        Column("fund", "Quỹ", "fund", FUND_WORDS, help=_("Balance rows: the fund."), width=20),
+        Column(
+            "balance",
+            "Số dư",
+            "balance",
+            Amount(),
+            help=_("Balance rows: what the fund held at the end of the cut-off date, in đồng."),
+            width=16,
+        ),
+        Column(
+            "member_code",
+            "Mã thành viên",
+            "member_code",
+            MemberCode(16, code=True),
+            help=_(
+                "Loan rows: the borrower's member code, on their member page. Or leave it empty and give the "
+                "two columns below."
+            ),
+            width=14,
+        ),
+        Column(
+            "full_name",
+            "Họ và tên",
+            "full_name",
+            Text(200),
+            help=_(
+                "Loan rows, instead of the member code: the borrower's full name (accents and case are not compared)."
+            ),
+            width=26,
+        ),
+        Column(
+            "birth_year",
+            "Năm sinh",
+            "birth_year",
+            Integer(1880, 2200),
+            help=_("Loan rows, with the full name: the borrower's year of birth."),
+            width=10,
+        ),
+        Column(
+            "loan_amount",
+            "Số tiền vay",
+            "loan_amount",
+            Amount(),
+            help=_("Loan rows: the amount lent, in đồng."),
+            width=16,
+        ),
+        Column(
+            "disbursed_on",
+            "Ngày giải ngân",
+            "disbursed_on",
+            Date(),
+            help=_("Loan rows: the day the money was lent; before the cut-off date."),
+            width=14,
+        ),
+        Column(
+            "term_months",
+            "Thời hạn (tháng)",
+            "term_months",
+            Integer(1, MAX_TERM_MONTHS),
+            help=_("Loan rows: the loan's term in months."),
+            width=12,
+        ),
+        Column(
+            "monthly_rate",
+            "Lãi suất (%/tháng)",
+            "monthly_rate",
+            DecimalNumber(min_value=Decimal(0), max_value=Decimal(MAX_MONTHLY_RATE_PERCENT), places=3),
+            help=_("Loan rows: the interest rate in percent per month, e.g. 0,5; 0 for a loan without interest."),
+            width=14,
+        ),
+        Column(
+            "method",
+            "Cách tính lãi",
+            "method",
+            METHOD_WORDS,
+            help=_("Loan rows: interest on the original amount, or on the declining balance."),
+            width=18,
+        ),
+        Column(
+            "repayment",
+            "Cách trả nợ",
+            "repayment",
+            REPAYMENT_WORDS,
+            help=_("Loan rows: principal and interest every month, or interest every month and principal at the end."),
+            width=22,
+        ),
+        Column(
+            "outstanding",
+            "Dư nợ gốc ngày chốt",
+            "outstanding",
+            Amount(),
+            help=_("Loan rows: the principal still owed at the end of the cut-off date, overdue principal included."),
+            width=16,
+        ),
+        Column(
+            "next_due_on",
+            "Ngày trả kỳ tới",
+            "next_due_on",
+            Date(),
+            help=_("Loan rows: the date of the next instalment, the first meeting after the cut-off date."),
+            width=14,
+        ),
+        Column(
+            "overdue_instalments",
+            "Số kỳ quá hạn",
+            "overdue_instalments",
+            Integer(0, MAX_TERM_MONTHS),
+            help=_("Loan rows: how many instalments were due and not paid at the cut-off date; empty or 0 if none."),
+            width=12,
+        ),
+        Column(
+            "overdue_amount",
+            "Số tiền quá hạn",
+            "overdue_amount",
+            Amount(),
+            help=_("Loan rows: what those instalments still owe, principal and interest, in đồng; empty or 0 if none."),
+            width=16,
+        ),
+        Column(
+            "purpose",
+            "Mục đích vay",
+            "purpose",
+            PURPOSE_WORDS,
+            help=_("Loan rows, if known: what the money is for. Empty: other."),
+            width=16,
+        ),
+        Column(
+            "grace_days",
+            "Số ngày ân hạn",
+            "grace_days",
+            Integer(0, MAX_GRACE_DAYS),
+            help=_("Loan rows, if the regulations give one: days after the due date before an instalment is late."),
+            width=12,
+        ),
+    )
+    instructions = (
+        _(
+            "One sheet holds the whole cut-off: in the column Loại dòng, “Số dư quỹ” for the balance of a fund and "
+            "“Khoản vay” for a loan not yet repaid. Fill in the columns of that kind of row; leave the others empty."
+        ),
+        _(
+            "The file may hold one club or several (a list for a whole province). Each club has one cut-off date, "
+            "given on every one of its rows."
+        ),
+        _(
+            "Fund balances: one row per fund, with what it held at the end of the cut-off date. Leave out a fund "
+            "that held nothing."
+        ),
+        _(
+            "Loans: one row per loan not fully repaid at the cut-off date. Give the borrower's member code (on the "
+            "member's page, e.g. TV000123), or their full name and year of birth; the borrower must be an active "
+            "member of the club on the cut-off date."
+        ),
+        _(
+            "The product rebuilds each loan's remaining instalments on the club's meeting day: the overdue ones on "
+            "the meetings before the next instalment, the principal still owed after them spread over the rest of "
+            "the term."
+        ),
+        _(
+            "The cut-off sheet is for going live: a club whose cash book already has entries in the product is "
+            "refused. Importing the same file again adds nothing."
+        ),
+    )
+
+    def field_columns_for(self, row: Row) -> Mapping[str, str]:
+        if row.values.get("row_kind") == RowKind.BALANCE:
+            return {"amount": "balance", "entry_date": "cutoff_date"}
+        borrower = "member_code" if row.values.get("member_code") else "full_name"
+        return {"amount": "loan_amount", "frequency": "repayment", "go_live_on": "cutoff_date", "borrower": borrower}
+
+    def check(self, rows: list[Row], *, actor) -> None:
+        _require_columns(rows)
+        today = timezone.localdate()
+        lookup = _Lookup(rows, actor)
+        cutoffs: dict[int, tuple[datetime.date, int]] = {}  # club → (its cut-off date, the row giving it)
+        rows_of_club: dict[int, list[Row]] = {}
+        seen_funds: dict[tuple[int, str], int] = {}
+        seen_borrowers: dict[int, int] = {}
+        for row in rows:
+            club = self._club(row, lookup)
+            cutoff = self._cutoff(row, club, cutoffs, lookup, today)
+            kind = row.values.get("row_kind")
+            _check_other_kind_empty(row, kind)
+            if club is not None:
+                rows_of_club.setdefault(club.pk, []).append(row)
+            if kind == RowKind.BALANCE:
+                self._balance(row, club, cutoff, lookup, seen_funds)
+            elif kind == RowKind.LOAN:
+                self._loan(row, club, cutoff, lookup, seen_borrowers, today)
+        for club_pk, club_rows in rows_of_club.items():
+            cutoff = cutoffs[club_pk][0] if club_pk in cutoffs else None
+            self._check_not_live(club_rows, lookup.clubs_by_pk[club_pk], cutoff, lookup)
+
+    def save_row(self, row: Row, *, actor) -> None:
+        if row.values["row_kind"] == RowKind.BALANCE:
+            opening_balance_record(actor=actor, **row.changes)
+        else:
+            loan_take_over(actor=actor, **row.changes)
+
+    # --- every row -----------------------------------------------------------------------------
+
+    def _club(self, row: Row, lookup: "_Lookup") -> Club | None:
+        code = (row.values.get("club_code") or "").upper()
+        if not code:
+            return None
+        club = lookup.clubs_by_code.get(code)
+        if club is None:
+            row.add_error("club_code", ERROR_UNKNOWN_CLUB % {"code": code})
+        return club
+
+    def _cutoff(
+        self,
+        row: Row,
+        club: Club | None,
+        cutoffs: dict[int, tuple[datetime.date, int]],
+        lookup: "_Lookup",
+        today: datetime.date,
+    ) -> datetime.date | None:
+        cutoff = row.values.get("cutoff_date")
+        if cutoff is None:
+            return None
+        if cutoff > today:
+            row.add_error("cutoff_date", ERROR_DATE_IN_FUTURE)
+        if club is None:
+            return cutoff
+        start = club_start_date(club)
+        if start and cutoff < start:
+            row.add_error("cutoff_date", ERROR_DATE_BEFORE_CLUB % {"date": _fmt(start)})
+        if (club.pk, month_start(cutoff)) in lookup.closed_months:
+            row.add_error("cutoff_date", ERROR_MONTH_CLOSED % {"month": f"{cutoff.month:02d}/{cutoff.year}"})
+        first = cutoffs.setdefault(club.pk, (cutoff, row.number))
+        if first[0] != cutoff:
+            row.add_error("cutoff_date", ERROR_CUTOFF_DIFFERS % {"row": first[1], "date": _fmt(first[0])})
+        return cutoff
+
+    def _check_not_live(self, rows: list[Row], club: Club, cutoff: datetime.date | None, lookup: "_Lookup") -> None:
+        """Refuse every row of a club that already keeps its books in the product."""
+        in_file = {
+            (row.values.get("fund"), row.values.get("balance"), row.values.get("cutoff_date"))
+            for row in rows
+            if row.values.get("row_kind") == RowKind.BALANCE
+        }
+        others = [
+            entry
+            for entry in lookup.entries.get(club.pk, [])
+            if entry.entry_type != EntryType.OPENING or (entry.fund.kind, entry.amount, entry.entry_date) not in in_file
+        ]
+        if others:
+            first = min(entry.entry_date for entry in others)
+            for row in rows:
+                row.add_error("club_code", ERROR_ALREADY_LIVE % {"club": club.name, "date": _fmt(first)})
+            return
+        other_dates = lookup.go_live_dates.get(club.pk, set()) - {cutoff}
+        if other_dates:
+            for row in rows:
+                row.add_error("club_code", ERROR_OTHER_GO_LIVE % {"club": club.name, "date": _fmt(min(other_dates))})
+
+    # --- a fund's balance ----------------------------------------------------------------------
+
+    def _balance(
+        self,
+        row: Row,
+        club: Club | None,
+        cutoff: datetime.date | None,
+        lookup: "_Lookup",
+        seen: dict[tuple[int, str], int],
+    ) -> None:
+        _require_cells(row, BALANCE_KEYS)
+        kind, amount = row.values.get("fund"), row.values.get("balance")
+        if amount is not None:
+            _check_amount(row, "balance")
+        if club is None or kind is None:
+            return
+        if amount is not None and cutoff is not None:
+            params = {
+                "fund": FundKind(kind).label,
+                "club": club.name,
+                "date": _fmt(cutoff),
+                "amount": format_vnd(amount),
+            }
+            row.label = BALANCE_LABEL % params
+        if (club.pk, kind) in seen:
+            row.add_error("fund", ERROR_FUND_TWICE % {"row": seen[club.pk, kind]})
+        else:
+            seen[club.pk, kind] = row.number
+        if row.errors:
+            return
+        fund = lookup.funds[club.pk, kind]
+        existing = next(
+            (
+                entry
+                for entry in lookup.entries.get(club.pk, [])
+                if entry.entry_type == EntryType.OPENING
+                and entry.fund_id == fund.pk
+                and (entry.amount, entry.entry_date) == (amount, cutoff)
+            ),
+            None,
+        )
+        if existing is not None:
+            row.status, row.target = RowStatus.UNCHANGED, existing
+            return
+        row.status, row.changes = RowStatus.NEW, {"fund": fund, "amount": amount, "entry_date": cutoff}
+
+    # --- an open loan --------------------------------------------------------------------------
+
+    def _loan(
+        self,
+        row: Row,
+        club: Club | None,
+        cutoff: datetime.date | None,
+        lookup: "_Lookup",
+        seen: dict[int, int],
+        today: datetime.date,
+    ) -> None:
+        _require_cells(row, LOAN_REQUIRED_KEYS)
+        borrower = self._borrower(row, club, cutoff, lookup)
+        values = _loan_values(row)
+        for key in ("loan_amount", "outstanding"):
+            if values[key] is not None:
+                _check_amount(row, key)
+        if values["overdue_amount"]:
+            _check_amount(row, "overdue_amount")
+        self._check_loan_dates(row, values, cutoff, today)
+        if values["loan_amount"] and values["outstanding"] and values["outstanding"] > values["loan_amount"]:
+            row.add_error("outstanding", ERROR_TAKE_OVER_OUTSTANDING)
+        if {"overdue_instalments", "overdue_amount"}.isdisjoint(row.invalid) and (
+            bool(values["overdue_instalments"]) != bool(values["overdue_amount"])
+        ):
+            row.add_error(
+                "overdue_amount" if values["overdue_instalments"] else "overdue_instalments", ERROR_TAKE_OVER_OVERDUE
+            )
+        if borrower is not None:
+            row.label = LOAN_LABEL % {
+                "name": borrower.full_name,
+                "code": borrower.code,
+                "club": club.name,
+                "outstanding": format_vnd(values["outstanding"] or 0),
+                "amount": format_vnd(values["loan_amount"] or 0),
+            }
+            if borrower.pk in seen:
+                row.add_error(None, ERROR_BORROWER_TWICE % {"row": seen[borrower.pk]})
+            else:
+                seen[borrower.pk] = row.number
+        if row.errors or borrower is None:
+            return
+        self._check_schedule(row, club, cutoff, values)
+        if not row.errors:
+            self._decide_loan(row, club, borrower, cutoff, values, lookup)
+
+    def _borrower(self, row: Row, club: Club | None, cutoff: datetime.date | None, lookup: "_Lookup") -> Person | None:
+        """The borrower among the club's active members on the cut-off date: by code, else by name and year."""
+        pk, name, year = (row.values.get(key) for key in BORROWER_KEYS)
+        if row.invalid.intersection(BORROWER_KEYS):
+            return None
+        if not pk and not (name and year):
+            row.add_error("member_code" if not name else "birth_year", ERROR_NO_BORROWER)
+            return None
+        if club is None or cutoff is None:
+            return None
+        members = lookup.members_on(club, cutoff)
+        params = {"club": club.name, "date": _fmt(cutoff)}
+        if pk:
+            person = next((person for person in members if person.pk == pk), None)
+            code = Person(pk=pk).code
+            if person is None:
+                row.add_error("member_code", ERROR_NO_MEMBER_WITH_CODE % {**params, "code": code})
+                return None
+            if (name and fold(name) != person.name_folded) or (year and year != person.birth_year):
+                params = {"code": code, "name": person.full_name, "year": person.birth_year}
+                row.add_error("member_code", ERROR_CODE_NAME_DIFFERS % params)
+                return None
+            return person
+        alike = [person for person in members if (person.name_folded, person.birth_year) == (fold(name), year)]
+        params = {**params, "name": name, "year": year}
+        if not alike:
+            row.add_error("full_name", ERROR_NO_MEMBER_NAMED % params)
+            return None
+        if len(alike) > 1:
+            row.add_error("full_name", ERROR_MEMBERS_NAMED % {**params, "count": len(alike)})
+            return None
+        return alike[0]
+
+    def _check_loan_dates(self, row: Row, values: dict, cutoff: datetime.date | None, today: datetime.date) -> None:
+        disbursed_on, next_due_on = values["disbursed_on"], values["next_due_on"]
+        if disbursed_on is not None and disbursed_on > today:
+            row.add_error("disbursed_on", ERROR_DATE_IN_FUTURE)
+        if cutoff is None:
+            return
+        if disbursed_on is not None and disbursed_on >= cutoff:
+            row.add_error("disbursed_on", ERROR_TAKE_OVER_DISBURSED)
+        if next_due_on is not None and next_due_on <= cutoff:
+            row.add_error("next_due_on", ERROR_TAKE_OVER_NEXT_DUE)
+
+    def _check_schedule(self, row: Row, club: Club, cutoff: datetime.date, values: dict) -> None:
+        """The remaining schedule loan_take_over will write: its overdue instalments must be due by
+        the cut-off (so the loan shows its arrears) and after the disbursement."""
+        # As loan_take_over: a club without a meeting day meets on the next instalment's day.
+        meeting_day = club.meeting_day or values["next_due_on"].day
+        try:
+            schedule = take_over_schedule(
+                amount=values["loan_amount"],
+                outstanding=values["outstanding"],
+                disbursed_on=values["disbursed_on"],
+                term_months=values["term_months"],
+                monthly_rate=values["monthly_rate"],
+                method=values["method"],
+                frequency=values["repayment"],
+                next_due_on=values["next_due_on"],
+                overdue_instalments=values["overdue_instalments"],
+                overdue_amount=values["overdue_amount"],
+                meeting_day=meeting_day,
+            )
+        except ValueError as exc:
+            row.add_error("overdue_amount", exc.args[0])
+            return
+        count = values["overdue_instalments"]
+        overdue = schedule[:count]
+        if overdue and overdue[-1][0] > cutoff:
+            row.add_error("overdue_instalments", ERROR_OVERDUE_AFTER_CUTOFF % {"date": _fmt(overdue[-1][0])})
+        if overdue and overdue[0][0] <= values["disbursed_on"]:
+            row.add_error(
+                "overdue_instalments", ERROR_OVERDUE_BEFORE_DISBURSEMENT % {"count": count, "date": _fmt(overdue[0][0])}
+            )
+
+    def _decide_loan(
+        self, row: Row, club: Club, borrower: Person, cutoff: datetime.date, values: dict, lookup: "_Lookup"
+    ) -> None:
+        wanted = {
+            "amount": values["loan_amount"],
+            "disbursed_on": values["disbursed_on"],
+            "term_months": values["term_months"],
+            "monthly_rate": values["monthly_rate"],
+            "method": values["method"],
+            "frequency": values["repayment"],
+            "grace_days": values["grace_days"],
+            "purpose": values["purpose"],
+        }
+        for loan in lookup.loans_in_progress.get(borrower.pk, []):
+            if loan.club_id == club.pk and loan.go_live_on == cutoff:
+                differences = [
+                    row.headers[key] for field, key in LOAN_COMPARED if getattr(loan, field) != wanted[field]
+                ]
+                if loan.amount - loan.repaid_before_go_live != values["outstanding"]:
+                    differences.append(row.headers["outstanding"])
+                if not differences:
+                    row.status, row.target = RowStatus.UNCHANGED, loan
+                    return
+                params = {"name": borrower.full_name, "columns": ", ".join(differences)}
+                row.add_error(None, ERROR_TAKEN_OVER_DIFFERS % params)
+                return
+            params = {"name": borrower.full_name, "status": loan.get_status_display()}
+            row.add_error(None, ERROR_LOAN_IN_PROGRESS % params)
+            return
+        row.status = RowStatus.NEW
+        row.changes = {
+            **wanted,
+            "club": club,
+            "borrower": borrower,
+            "go_live_on": cutoff,
+            "outstanding": values["outstanding"],
+            "next_due_on": values["next_due_on"],
+            "overdue_instalments": values["overdue_instalments"],
+            "overdue_amount": values["overdue_amount"],
+        }
+
+
+def _fmt(day: datetime.date) -> str:
+    return date_format(day, "d/m/Y")
+
+
+def _require_columns(rows: list[Row]) -> None:
+    """Refuse a file that lacks a column its kinds of rows need (rather than an error on every row)."""
+    present = set(rows[0].values) | rows[0].invalid
+    kinds = {row.values.get("row_kind") for row in rows}
+    needed = []
+    if RowKind.BALANCE in kinds:
+        needed += BALANCE_KEYS
+    if RowKind.LOAN in kinds:
+        needed += LOAN_REQUIRED_KEYS
+        if "member_code" not in present and not {"full_name", "birth_year"} <= present:
+            needed += ("member_code",)
+    missing = [column for column in CUTOFF_IMPORT.columns if column.key in needed and column.key not in present]
+    if missing:
+        raise FileRefused([missing_columns_message(missing)])
+
+
+def _check_other_kind_empty(row: Row, kind: str | None) -> None:
+    if kind is None:
+        return
+    others = LOAN_KEYS if kind == RowKind.BALANCE else BALANCE_KEYS
+    for key in others:
+        if key not in row.invalid and row.values.get(key) not in (None, "", 0):
+            row.add_error(key, ERROR_OTHER_KIND_CELL % {"kind": RowKind(kind).label})
+
+
+def _require_cells(row: Row, keys) -> None:
+    for key in keys:
+        if key not in row.invalid and row.values.get(key) is None:
+            row.add_error(key, ERROR_REQUIRED)
+
+
+def _check_amount(row: Row, key: str) -> None:
+    """funds.services.check_amount: more than 0 đồng, at most settings.FUNDS_MAX_AMOUNT."""
+    try:
+        check_amount(row.values[key], key)
+    except ValidationError as exc:
+        for message in exc.message_dict[key]:
+            row.add_error(key, message)
+
+
+def _loan_values(row: Row) -> dict:
+    """The loan's cells, the optional ones with their defaults (no overdue, no grace days, purpose other)."""
+    values = {key: row.values.get(key) for key in LOAN_KEYS}
+    values["overdue_instalments"] = values["overdue_instalments"] or 0
+    values["overdue_amount"] = values["overdue_amount"] or 0
+    values["grace_days"] = values["grace_days"] or 0
+    values["purpose"] = values["purpose"] or LoanPurpose.OTHER
+    return values
+
+
+class _Lookup:
+    """What the rows refer to, read in a fixed number of queries whatever the number of rows."""
+
+    def __init__(self, rows: list[Row], actor):
+        codes = {row.values["club_code"].upper() for row in rows if row.values.get("club_code")}
+        person_pks = {row.values["member_code"] for row in rows if row.values.get("member_code")}
+        names = {fold(row.values["full_name"]) for row in rows if row.values.get("full_name")}
+        years = {row.values["birth_year"] for row in rows if row.values.get("birth_year")}
+
+        # None: a system import (command line without --user) works on every club.
+        clubs: QuerySet[Club] = Club.objects.all() if actor is None else access.clubs_for(actor, Cap.FUNDS_GO_LIVE)
+        # 1 query
+        self.clubs_by_code = {club.code: club for club in clubs.filter(code__in=codes)}
+        self.clubs_by_pk = {club.pk: club for club in self.clubs_by_code.values()}
+        club_pks = list(self.clubs_by_pk)
+
+        # 1 query: the clubs' funds (every club has both, opened with it)
+        self.funds = {(fund.club_id, fund.kind): fund for fund in Fund.objects.filter(club__in=club_pks)}
+        # 1 query: their entries, to tell a club already live and the opening balances of this file
+        self.entries: dict[int, list[FundEntry]] = {}
+        for entry in FundEntry.objects.filter(fund__club__in=club_pks).select_related("fund"):
+            self.entries.setdefault(entry.fund.club_id, []).append(entry)
+        # 1 query
+        self.closed_months = set(ClosedMonth.objects.filter(club__in=club_pks).values_list("club", "month"))
+
+        # 1 query: the members the loan rows may name, with their memberships of these clubs
+        memberships = Membership.objects.filter(club__in=club_pks).filter(
+            Q(person__in=person_pks) | Q(person__name_folded__in=names, person__birth_year__in=years)
+        )
+        self.memberships: dict[int, list[Membership]] = {}
+        for membership in memberships.select_related("person"):
+            self.memberships.setdefault(membership.club_id, []).append(membership)
+        people = {membership.person_id for members in self.memberships.values() for membership in members}
+
+        # 1 query: their loans in progress, and the loans already taken over in these clubs
+        self.loans_in_progress: dict[int, list[Loan]] = {}
+        self.go_live_dates: dict[int, set[datetime.date]] = {}
+        loans = Loan.objects.filter(
+            Q(borrower__in=people, status__in=IN_PROGRESS) | Q(club__in=club_pks, go_live_on__isnull=False)
+        ).order_by("pk")
+        for loan in loans:
+            if loan.borrower_id in people and loan.status in IN_PROGRESS:
+                self.loans_in_progress.setdefault(loan.borrower_id, []).append(loan)
+            if loan.go_live_on is not None and loan.club_id in self.clubs_by_pk:
+                self.go_live_dates.setdefault(loan.club_id, set()).add(loan.go_live_on)
+
+    def members_on(self, club: Club, day: datetime.date) -> list[Person]:
+        """The people the file may name who are active members of the club on `day` (as Membership.active_on)."""
+        people = {
+            membership.person.pk: membership.person
+            for membership in self.memberships.get(club.pk, [])
+            if membership.joined_on <= day and (membership.left_on is None or membership.left_on > day)
+        }
+        return list(people.values())
+
+
+CUTOFF_IMPORT = CutoffImport()
