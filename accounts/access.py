@@ -208,6 +208,12 @@ def can_on_club(user, club: Club, cap: Cap) -> bool:
     return cap in caps_on_club(user, club)
 
 
+def board_club_ids(user, cap: Cap) -> list[int]:
+    """The clubs whose board the user sits on with `cap`, from the cached assignments (no query):
+    the menu takes a club board straight to its own club's books."""
+    return sorted({assignment.club_id for assignment in _granting(user, cap) if assignment.role == Role.CLUB_BOARD})
+
+
 def require_cap(user, cap: Cap) -> None:
     """403 unless some role of the user grants `cap` (pages not tied to one club)."""
     if not has_cap(user, cap):

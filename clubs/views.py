@@ -68,6 +68,7 @@ def club_detail(request, pk):
             "can_see_members": access.can_on_club(request.user, club, Cap.MEMBER_VIEW),
             "can_add_members": access.can_on_club(request.user, club, Cap.MEMBER_MANAGE),
             "can_see_funds": access.can_on_club(request.user, club, Cap.FUNDS_VIEW),
+            "today": today,
             "history": AuditEntry.objects.filter(target_type="clubs.club", target_id=str(club.pk)).select_related(
                 "actor"
             )[:20],

@@ -78,6 +78,9 @@ def club_funds(request, club_pk):
             "can_manage": can_manage,
             "can_reopen": access.can_on_club(request.user, club, Cap.FUNDS_CORRECT_CLOSED),
             "can_see_capital_report": access.has_cap(request.user, Cap.REPORT_VIEW),
+            # Going live from paper is offered while the books are still empty.
+            "can_go_live": access.can_on_club(request.user, club, Cap.FUNDS_GO_LIVE)
+            and not FundEntry.objects.filter(fund__club=club).exists(),
         },
     )
 

@@ -45,7 +45,8 @@ def _round_down(value: Decimal) -> int:
 
 
 def due_dates(*, first_due_on: datetime.date, count: int, meeting_day: int) -> list[datetime.date]:
-    return [day_in_month(add_months(first_due_on, offset), meeting_day) for offset in range(count)]
+    """`first_due_on` as chosen (it may be off the meeting day), then the meeting of each following month."""
+    return [first_due_on] + [day_in_month(add_months(first_due_on, offset), meeting_day) for offset in range(1, count)]
 
 
 def first_due_date(*, disbursed_on: datetime.date, meeting_day: int | None) -> datetime.date:

@@ -22,7 +22,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import Max, Q, Sum
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
@@ -64,6 +64,9 @@ ERROR_OVERPAYMENT = _("Only %(owed)s is still owed on this loan: %(amount)s is t
 ERROR_BEFORE_LAST_REPAYMENT = _("The loan's last repayment is dated %(date)s: a new one cannot be earlier.")
 ERROR_NOT_LATEST_REPAYMENT = _("Reverse the loan's later repayments first: only the latest can be reversed.")
 ERROR_ALREADY_REVERSED = _("This repayment has already been reversed.")
+ERROR_REVERSAL_AFTER_RESCHEDULING = _(
+    "A rescheduling has replaced the instalments this repayment paid: it can no longer be reversed."
+)
 ERROR_NOTHING_OWED = _("Nothing is owed on this loan any more.")
 ERROR_FIRST_DUE_TOO_EARLY = _("The first due date must be after %(date)s.")
 ERROR_TAKE_OVER_OUTSTANDING = _("The principal still owed must be more than 0 and at most the original amount.")
@@ -85,6 +88,25 @@ def _require_member(*, club: Club, person: Person, on: datetime.date, field: str
     if not Membership.objects.active_on(on).filter(club=club, person=person).exists():
         raise ValidationError(
             {field: ValidationError(ERROR_NOT_A_MEMBER, params={"name": person.full_name, "date": _fmt(on)})}
+        )
+
+
+def _require_no_loan_in_progress(borrower: Person) -> None:
+    in_progress = (
+        Loan.objects.filter(
+            borrower=borrower, status__in=[LoanStatus.APPLIED, LoanStatus.APPROVED, LoanStatus.DISBURSED]
+        )
+        .order_by("pk")
+        .first()
+    )
+    if in_progress is not None:
+        raise ValidationError(
+            {
+                "borrower": ValidationError(
+                    ERROR_LOAN_IN_PROGRESS,
+                    params={"name": borrower.full_name, "status": in_progress.get_status_display()},
+                )
+            }
         )
 
 
@@ -149,7 +171,7 @@ def rules_record(
         regulation_reference=regulation_reference.strip(),
         created_by=_user(actor),
     )
-    rules.full_clean()
+    rules.full_clean(exclude=["created_by"])  # None when a command writes
     rules.save()
     audit_record(
         actor=actor,
@@ -226,22 +248,7 @@ def loan_apply(
     # Lock the borrower so that two applications at once cannot both pass the one-loan check.
     borrower = Person.objects.select_for_update().get(pk=borrower.pk)
     _require_member(club=club, person=borrower, on=applied_on, field="borrower")
-    in_progress = (
-        Loan.objects.filter(
-            borrower=borrower, status__in=[LoanStatus.APPLIED, LoanStatus.APPROVED, LoanStatus.DISBURSED]
-        )
-        .order_by("pk")
-        .first()
-    )
-    if in_progress is not None:
-        raise ValidationError(
-            {
-                "borrower": ValidationError(
-                    ERROR_LOAN_IN_PROGRESS,
-                    params={"name": borrower.full_name, "status": in_progress.get_status_display()},
-                )
-            }
-        )
+    _require_no_loan_in_progress(borrower)
     rules = _rules_on(club, applied_on, "applied_on")
     closed = Loan.objects.filter(
         club=club, borrower=borrower, status__in=[LoanStatus.REPAID, LoanStatus.WRITTEN_OFF]
@@ -260,7 +267,7 @@ def loan_apply(
         created_by=_user(actor),
     )
     _copy_terms(loan, rules)
-    loan.full_clean()
+    loan.full_clean(exclude=["created_by"])
     loan.save()
     audit_record(
         actor=actor,
@@ -304,7 +311,7 @@ def loan_approve(
     _check_override(loan, rules)
     loan.status = LoanStatus.APPROVED
     loan.decided_on, loan.decision_body, loan.decision_reference = decided_on, decision_body, decision_reference.strip()
-    loan.full_clean()
+    loan.full_clean(exclude=["created_by"])
     loan.save()
     audit_record(
         actor=actor,
@@ -366,7 +373,10 @@ def loan_disburse(*, actor, loan: Loan, disbursed_on: datetime.date, first_due_o
     _require_status(loan, LoanStatus.APPROVED)
     _require_not_before(disbursed_on, loan.decided_on, _("the approval"), "disbursed_on")
     _require_member(club=loan.club, person=loan.borrower, on=disbursed_on, field="disbursed_on")
-    first_due_on = first_due_on or first_due_date(disbursed_on=disbursed_on, meeting_day=loan.club.meeting_day)
+    # Without a meeting day, instalments fall on the day of the month of the chosen first due date,
+    # or of the disbursement (31/01 → 28/02, 31/03…), not on the day a short month cut it to.
+    meeting_day = loan.club.meeting_day or (first_due_on or disbursed_on).day
+    first_due_on = first_due_on or first_due_date(disbursed_on=disbursed_on, meeting_day=meeting_day)
     if first_due_on <= disbursed_on:
         raise ValidationError(
             {"first_due_on": ValidationError(ERROR_FIRST_DUE_TOO_EARLY, params={"date": _fmt(disbursed_on)})}
@@ -392,7 +402,7 @@ def loan_disburse(*, actor, loan: Loan, disbursed_on: datetime.date, first_due_o
         method=loan.method,
         frequency=loan.frequency,
         first_due_on=first_due_on,
-        meeting_day=loan.club.meeting_day or first_due_on.day,
+        meeting_day=meeting_day,
     )
     _create_instalments(loan, schedule)
     loan.status, loan.disbursed_on = LoanStatus.DISBURSED, disbursed_on
@@ -573,6 +583,22 @@ def repayment_record(
     return repayment
 
 
+def _closed_early_by(loan: Loan, repayment: Repayment):
+    """The instalments a repayment that paid the loan off early cancelled (none for any other repayment).
+
+    A rescheduling of the same day cancels instalments on that date too; those it replaced are
+    numbered before its new schedule, which is the last `term_months` instalments of the loan.
+    """
+    if not repayment.closed_loan_early:
+        return Instalment.objects.none()
+    cancelled = loan.instalments.filter(cancelled_on=repayment.paid_on, due_on__gt=repayment.paid_on)
+    rescheduling = loan.reschedulings.filter(rescheduled_on=repayment.paid_on).order_by("-pk").first()
+    if rescheduling is not None:
+        last_number = loan.instalments.aggregate(last=Max("number"))["last"]
+        cancelled = cancelled.filter(number__gt=last_number - rescheduling.term_months)
+    return cancelled
+
+
 @transaction.atomic
 def repayment_reverse(
     *,
@@ -590,9 +616,19 @@ def repayment_reverse(
     repayment = Repayment.objects.select_for_update().get(pk=repayment.pk)
     if repayment.reversed_on is not None:
         raise ValidationError(ERROR_ALREADY_REVERSED)
+    # A written-off loan's loss was fixed on the day of the write-off: no repayment comes back into it.
+    _require_status(loan, LoanStatus.DISBURSED, LoanStatus.REPAID)
     later = loan.repayments.filter(reversed_on__isnull=True).exclude(pk=repayment.pk)
     if later.filter(Q(paid_on__gt=repayment.paid_on) | Q(paid_on=repayment.paid_on, pk__gt=repayment.pk)).exists():
         raise ValidationError(ERROR_NOT_LATEST_REPAYMENT)
+    closed_early = _closed_early_by(loan, repayment)
+    # What a rescheduling replaced was rescheduled net of this repayment: undoing it would lose that principal.
+    if (
+        repayment.allocations.filter(instalment__cancelled_on__isnull=False)
+        .exclude(instalment__in=closed_early)
+        .exists()
+    ):
+        raise ValidationError(ERROR_REVERSAL_AFTER_RESCHEDULING)
     reversed_on = reversed_on or timezone.localdate()
     reverse_entries(
         actor=actor,
@@ -605,8 +641,7 @@ def repayment_reverse(
     )
     repayment.reversed_on, repayment.reversal_reason = reversed_on, reason
     repayment.save(update_fields=["reversed_on", "reversal_reason"])
-    if repayment.closed_loan_early:
-        loan.instalments.filter(cancelled_on=repayment.paid_on, due_on__gt=repayment.paid_on).update(cancelled_on=None)
+    closed_early.update(cancelled_on=None)
     if loan.status == LoanStatus.REPAID:
         loan.status, loan.closed_on = LoanStatus.DISBURSED, None
         loan.save(update_fields=["status", "closed_on"])
@@ -626,6 +661,12 @@ def _outstanding_principal(states: list[InstalmentState]) -> int:
 def _check_board_decision(*, on: datetime.date, reason: str, decision_reference: str, loan: Loan) -> None:
     _require_not_future(on, "on")
     _require_not_before(on, loan.disbursed_on, _("the disbursement"), "on")
+    # What is owed is known from the repayments up to that day: a decision cannot go before them.
+    last = (
+        loan.repayments.filter(reversed_on__isnull=True).order_by("-paid_on").values_list("paid_on", flat=True).first()
+    )
+    if last:
+        _require_not_before(on, last, _("the last repayment"), "on")
     if not reason.strip():
         raise ValidationError({"reason": ERROR_REASON_REQUIRED})
     if not decision_reference.strip():
@@ -831,7 +872,11 @@ def loan_take_over(
     """
     check_amount(amount)
     check_amount(outstanding, "outstanding")
+    check_club_date(club=club, day=go_live_on, field="go_live_on")
+    check_club_date(club=club, day=disbursed_on, field="disbursed_on", in_closed_month_allowed=True)
+    borrower = Person.objects.select_for_update().get(pk=borrower.pk)
     _require_member(club=club, person=borrower, on=go_live_on, field="borrower")
+    _require_no_loan_in_progress(borrower)
     if disbursed_on >= go_live_on:
         raise ValidationError({"disbursed_on": ERROR_TAKE_OVER_DISBURSED})
     if next_due_on <= go_live_on:
@@ -875,7 +920,7 @@ def loan_take_over(
         repaid_before_go_live=amount - outstanding,
         created_by=_user(actor),
     )
-    loan.full_clean()
+    loan.full_clean(exclude=["created_by"])
     loan.save()
     grace = datetime.timedelta(days=grace_days)
     Instalment.objects.bulk_create(
@@ -903,3 +948,48 @@ def loan_take_over(
         },
     )
     return loan
+
+
+# --- the meeting collection sheet ------------------------------------------------------------
+
+ERROR_SHEET_EMPTY = _("No amount was entered: there is nothing to save.")
+ERROR_SHEET_UNKNOWN_LOAN = _("This loan does not exist.")
+
+
+@transaction.atomic
+def collection_sheet_record(*, actor, club: Club, paid_on: datetime.date, amounts: dict[int, int]) -> list[Repayment]:
+    """Record the repayments taken at a club meeting: all of them, or none.
+
+    `amounts` maps loan ids to what each borrower paid (0: nothing). Each amount goes through
+    repayment_record with `club`, so a loan of another club is refused like any other bad row.
+    Every row is tried, so that the treasurer sees all the problems at once; when any is refused,
+    nothing is saved and the ValidationError maps each refused loan's id to its messages.
+    """
+    check_club_date(club=club, day=paid_on, field="paid_on")
+    paying = {pk: amount for pk, amount in amounts.items() if amount}
+    if not paying:
+        raise ValidationError(ERROR_SHEET_EMPTY)
+    loans = Loan.objects.in_bulk(list(paying))
+    repayments, errors = [], {}
+    for pk, amount in sorted(paying.items()):
+        if pk not in loans:
+            errors[pk] = [ERROR_SHEET_UNKNOWN_LOAN]
+            continue
+        try:
+            # A refused row rolls back to its own savepoint, so the other rows can still be tried.
+            repayments.append(repayment_record(actor=actor, loan=loans[pk], amount=amount, paid_on=paid_on, club=club))
+        except ValidationError as exc:
+            errors[pk] = exc.messages
+    if errors:
+        raise ValidationError(errors)
+    audit_record(
+        actor=actor,
+        action="loans.collection_sheet.recorded",
+        target=club,
+        data={
+            "paid_on": paid_on.isoformat(),
+            "repayments": [repayment.pk for repayment in repayments],
+            "total": sum(repayment.amount for repayment in repayments),
+        },
+    )
+    return repayments

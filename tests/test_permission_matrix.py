@@ -5,6 +5,7 @@ admin has its own rule below) makes test_every_url_has_an_access_decision fail: 
 decision on who may open it.
 """
 
+import datetime
 import importlib
 import pkgutil
 
@@ -14,8 +15,12 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from funds.models import CapitalSource, FundKind
+from funds.services import contribution_record, month_close
+from loans.services import loan_reschedule, repayment_record
 from spreadsheets.models import SpreadsheetImport
 from tests import factories, url_access
+from tests.loans import books as loan_books
 from tests.url_access import PERSONAS
 
 
@@ -142,6 +147,22 @@ ADMIN_REFUSED = {
     "admin:clubs_teammembership_add",
     "admin:clubs_teammembership_delete",
     "admin:spreadsheets_spreadsheetimport_add",
+    # Money moves on the funds pages, whose services check balances and dates and audit each entry.
+    "admin:funds_fund_add",
+    "admin:funds_fund_delete",
+    "admin:funds_fundentry_add",
+    "admin:funds_fundentry_delete",
+    "admin:funds_closedmonth_add",
+    "admin:funds_closedmonth_delete",
+    # The loan book is read-only in the admin: loans.services keeps it and the cash book in step.
+    "admin:loans_loanrules_add",
+    "admin:loans_loanrules_delete",
+    "admin:loans_loan_add",
+    "admin:loans_loan_delete",
+    "admin:loans_repayment_add",
+    "admin:loans_repayment_delete",
+    "admin:loans_rescheduling_add",
+    "admin:loans_rescheduling_delete",
     # Only answers the admin's own select widgets, which send the field to complete.
     "admin:autocomplete",
 }
@@ -156,4 +177,24 @@ def audit_entry(world):
     factories.BoardPositionFactory(club=world.club_a1)
     factories.TeamMembershipFactory(team__club=world.club_a1)
     SpreadsheetImport.objects.create(kind="clubs", original_name="clb.xlsx", content=b"")
+    contribution_record(
+        actor=None,
+        fund=world.club_a1.funds.get(kind=FundKind.INCOME),
+        amount=1_000_000,
+        entry_date=datetime.date(2025, 2, 1),
+        source=CapitalSource.MEMBERS,
+    )
+    month_close(actor=None, club=world.club_a1, month=datetime.date(2025, 2, 1))
+    loan_books.open_lending(world.club_b1)
+    loan = loan_books.disbursed_loan(world.club_b1)
+    repayment_record(actor=None, loan=loan, amount=1_030_000, paid_on=datetime.date(2025, 1, 15))
+    loan_reschedule(
+        actor=None,
+        loan=loan,
+        on=datetime.date(2025, 3, 1),
+        term_months=6,
+        first_due_on=datetime.date(2025, 3, 15),
+        reason="mất mùa",
+        decision_reference="QĐ 1",
+    )
     return factories.AuditEntryFactory(actor=None, target_id=str(world.club_a1.pk))

@@ -62,10 +62,32 @@ def test_every_role_has_capabilities():
     assert set(CAPABILITIES) == set(Role)
 
 
-def test_club_board_sees_its_club_and_keeps_its_members_and_teams():
+def test_club_board_sees_its_club_and_keeps_its_members_teams_and_books():
     assert CAPABILITIES[Role.CLUB_BOARD] == frozenset(
-        {Cap.CLUB_VIEW, Cap.MEMBER_VIEW, Cap.MEMBER_MANAGE, Cap.TEAM_MANAGE}
+        {
+            Cap.CLUB_VIEW,
+            Cap.MEMBER_VIEW,
+            Cap.MEMBER_MANAGE,
+            Cap.TEAM_MANAGE,
+            Cap.FUNDS_VIEW,
+            Cap.FUNDS_MANAGE,
+            Cap.FUNDS_GO_LIVE,
+        }
     )
+
+
+def test_staff_read_the_books_and_only_the_province_corrects_closed_months_and_takes_books_over():
+    for cap in (Cap.FUNDS_CORRECT_CLOSED, Cap.FUNDS_GO_LIVE):
+        assert cap in CAPABILITIES[Role.PROVINCE_STAFF]
+        assert cap not in CAPABILITIES[Role.AREA_STAFF]
+    assert Cap.FUNDS_VIEW in CAPABILITIES[Role.AREA_STAFF]
+    assert Cap.FUNDS_MANAGE not in CAPABILITIES[Role.AREA_STAFF] | CAPABILITIES[Role.PROVINCE_STAFF]
+
+
+def test_board_club_ids_names_the_clubs_a_board_keeps_the_books_of(world, club_chair, area_staff, admin_user):
+    assert access.board_club_ids(club_chair, Cap.FUNDS_MANAGE) == [world.club_a1.pk]
+    assert access.board_club_ids(area_staff, Cap.FUNDS_MANAGE) == []
+    assert access.board_club_ids(admin_user, Cap.FUNDS_MANAGE) == []
 
 
 # --- anonymous ------------------------------------------------------------------------

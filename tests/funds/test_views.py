@@ -595,3 +595,17 @@ def test_capital_page_queries_do_not_grow_with_clubs(client, world, province_sta
     with django_assert_num_queries(9):
         response = client.get(reverse("funds:capital"))
     assert len(response.context["report"].clubs) == 14
+
+
+def test_the_cut_off_sheet_is_offered_while_the_books_are_empty(client, world, club_chair, area_staff):
+    url = reverse("funds:club-funds", args=[world.club_a1.pk])
+    login(client, club_chair)
+    assert 'data-testid="go-live"' in client.get(url).content.decode()
+    login(client, area_staff)  # reads the books, does not take them over
+    assert 'data-testid="go-live"' not in client.get(url).content.decode()
+    fund = world.club_a1.funds.get(kind=FundKind.ACTIVITY)
+    services.contribution_record(
+        actor=club_chair, fund=fund, amount=100_000, entry_date=datetime.date(2025, 3, 1), source=CapitalSource.MEMBERS
+    )
+    login(client, club_chair)
+    assert 'data-testid="go-live"' not in client.get(url).content.decode()

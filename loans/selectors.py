@@ -1,0 +1,248 @@
+"""Reads of a club's loan book: the list, one loan's page and the meeting collection sheet.
+
+The club comes from accounts.access (already checked by the caller); a loan is only ever looked
+up within it. The list and the collection sheet cost the same number of queries however many
+loans the club has: every sum is a correlated subquery, never a query per loan.
+"""
+
+import dataclasses
+import datetime
+
+from django.db.models import BigIntegerField, Case, F, OuterRef, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce
+from django.http import Http404
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+
+from clubs.models import Club
+from core.dates import month_end, month_start
+from core.text import fold
+from loans.models import Allocation, Instalment, Loan, LoanStatus, Repayment
+from loans.services import InstalmentState, payoff
+
+
+def loan_of_club(*, club: Club, pk) -> Loan:
+    """The loan `pk` of `club` (which accounts.access has checked): 404 when it is another club's."""
+    try:
+        return Loan.objects.select_related("club__unit", "borrower", "rules").get(club=club, pk=pk)
+    except (Loan.DoesNotExist, ValueError, TypeError):
+        raise Http404("No loan found.") from None
+
+
+def _sum(queryset: QuerySet, expression):
+    """SUM(expression) over `queryset` (filtered on an OuterRef) as a subquery; 0 when there are no rows."""
+    total = queryset.order_by().values(_one=Value(1)).annotate(total=Sum(expression)).values("total")
+    return Coalesce(Subquery(total, output_field=BigIntegerField()), 0)
+
+
+def _allocations(**lookups) -> QuerySet[Allocation]:
+    return Allocation.objects.filter(repayment__reversed_on__isnull=True, **lookups)
+
+
+def _live_instalments(**lookups) -> QuerySet[Instalment]:
+    return Instalment.objects.filter(loan=OuterRef("pk"), cancelled_on__isnull=True, **lookups)
+
+
+def _principal_repaid():
+    return _sum(Repayment.objects.filter(loan=OuterRef("pk"), reversed_on__isnull=True), F("principal"))
+
+
+def _outstanding_when_open():
+    """The principal still owed: what was lent (less what was repaid before a take-over) less the
+    principal of the repayments not reversed; 0 for a loan that is not out."""
+    return Case(
+        When(
+            status=LoanStatus.DISBURSED,
+            then=F("amount") - F("repaid_before_go_live") - _principal_repaid(),
+        ),
+        default=Value(0),
+        output_field=BigIntegerField(),
+    )
+
+
+# --- the loan book --------------------------------------------------------------------------
+
+
+def loan_book(*, club: Club, status: str = "", q: str = "") -> QuerySet[Loan]:
+    """The club's loans, newest application first, each with `principal_outstanding` and
+    `next_due_on` (its earliest live instalment not fully paid), searched on the folded name."""
+    loans = Loan.objects.filter(club=club)
+    if status:
+        loans = loans.filter(status=status)
+    for word in fold(q).split():
+        loans = loans.filter(borrower__name_folded__contains=word)
+    not_fully_paid = (
+        _live_instalments()
+        .annotate(paid=_sum(_allocations(instalment=OuterRef("pk")), F("principal") + F("interest")))
+        .filter(paid__lt=F("principal_due") + F("interest_due"))
+        .order_by("due_on")
+        .values("due_on")[:1]
+    )
+    return (
+        loans.select_related("borrower")
+        .annotate(principal_outstanding=_outstanding_when_open(), next_due_on=Subquery(not_fully_paid))
+        .order_by("-applied_on", "-pk")
+    )
+
+
+@dataclasses.dataclass(frozen=True)
+class BookTotals:
+    loans_outstanding: int
+    principal_outstanding: int
+
+
+def loan_book_totals(*, club: Club) -> BookTotals:
+    """How many loans are out and the principal they still owe (one query)."""
+    totals = (
+        Loan.objects.filter(club=club, status=LoanStatus.DISBURSED)
+        .annotate(outstanding=_outstanding_when_open())
+        .aggregate(loans=Coalesce(Sum(Value(1)), 0), principal=Coalesce(Sum("outstanding"), 0))
+    )
+    return BookTotals(loans_outstanding=totals["loans"], principal_outstanding=totals["principal"])
+
+
+# --- one loan ---------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class ScheduleRow:
+    instalment: Instalment
+    paid: int
+    left: int
+    late: bool
+    cancelled_because: str
+
+
+@dataclasses.dataclass(frozen=True)
+class LoanPage:
+    schedule: list[ScheduleRow]
+    repayments: list[Repayment]
+    reversible: Repayment | None  # the latest repayment not reversed: the only one that can be
+    reschedulings: list
+    entries: list
+    principal_outstanding: int
+    due_today: int  # unpaid on the live instalments due by today
+    late_amount: int  # of which past their grace period
+    payoff_today: int  # what closes the loan today
+
+
+def _cancel_reason(instalment: Instalment, loan: Loan, rescheduled_on: set, paid_off_on: set) -> str:
+    day = instalment.cancelled_on
+    params = {"date": date_format(day, "SHORT_DATE_FORMAT")}
+    if day in rescheduled_on:
+        return _("replaced by the rescheduling of %(date)s") % params
+    if loan.status == LoanStatus.WRITTEN_OFF and day == loan.closed_on:
+        return _("written off on %(date)s") % params
+    if day in paid_off_on:
+        return _("not owed: the loan was paid off early on %(date)s") % params
+    return _("cancelled on %(date)s") % params
+
+
+def loan_page(*, loan: Loan, on: datetime.date) -> LoanPage:
+    """Everything the loan's page shows, as of `on` (today): the schedule with what each
+    instalment has been paid, the repayments, reschedulings and cash-book entries."""
+    instalments = loan.instalments.annotate(
+        principal_paid=_sum(_allocations(instalment=OuterRef("pk")), F("principal")),
+        interest_paid=_sum(_allocations(instalment=OuterRef("pk")), F("interest")),
+    ).order_by("number")
+    repayments = list(loan.repayments.select_related("created_by").order_by("paid_on", "pk"))
+    reschedulings = list(loan.reschedulings.select_related("created_by").order_by("rescheduled_on", "pk"))
+    rescheduled_on = {rescheduling.rescheduled_on for rescheduling in reschedulings}
+    paid_off_on = {
+        repayment.paid_on for repayment in repayments if repayment.closed_loan_early and repayment.reversed_on is None
+    }
+    schedule, live = [], []
+    for instalment in instalments:
+        paid = instalment.principal_paid + instalment.interest_paid
+        left = instalment.amount_due - paid
+        cancelled = instalment.cancelled_on is not None
+        if not cancelled:
+            live.append(InstalmentState(instalment, instalment.principal_paid, instalment.interest_paid))
+        schedule.append(
+            ScheduleRow(
+                instalment=instalment,
+                paid=paid,
+                left=0 if cancelled else left,
+                late=not cancelled and left > 0 and instalment.late_after < on,
+                cancelled_because=_cancel_reason(instalment, loan, rescheduled_on, paid_off_on) if cancelled else "",
+            )
+        )
+    not_reversed = [repayment for repayment in repayments if repayment.reversed_on is None]
+    is_open = loan.status == LoanStatus.DISBURSED
+    return LoanPage(
+        schedule=schedule,
+        repayments=repayments,
+        reversible=not_reversed[-1] if not_reversed else None,
+        reschedulings=reschedulings,
+        entries=list(loan.entries.select_related("fund", "created_by").order_by("entry_date", "pk")),
+        principal_outstanding=sum(state.principal_left for state in live) if is_open else 0,
+        due_today=sum(row.left for row in schedule if row.instalment.due_on <= on),
+        late_amount=sum(row.left for row in schedule if row.late),
+        payoff_today=payoff(live, on) if is_open else 0,
+    )
+
+
+# --- the meeting collection sheet -------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class SheetRow:
+    loan: Loan
+    due: int  # unpaid on its live instalments due on or before the meeting, arrears included
+    arrears: int  # of which instalments due at earlier meetings
+    paid_this_month: int  # repayments (not reversed) already recorded in the meeting's month
+    principal_outstanding: int
+
+    @property
+    def prefill(self) -> int:
+        """The amount offered at the meeting: what is due, unless something was already recorded
+        this month (so that saving the sheet twice does not take the money twice)."""
+        return 0 if self.paid_this_month else self.due
+
+
+def collection_sheet(*, club: Club, meeting_on: datetime.date) -> list[SheetRow]:
+    """Every loan of the club that is out (disbursed by the meeting), with what is due at the
+    meeting of `meeting_on`. One query, whatever the number of loans."""
+
+    def unpaid(**due_lookups):
+        owed = _sum(_live_instalments(**due_lookups), F("principal_due") + F("interest_due"))
+        paid = _sum(
+            _allocations(
+                instalment__loan=OuterRef("pk"),
+                instalment__cancelled_on__isnull=True,
+                **{f"instalment__{key}": value for key, value in due_lookups.items()},
+            ),
+            F("principal") + F("interest"),
+        )
+        return owed - paid
+
+    paid_this_month = _sum(
+        Repayment.objects.filter(
+            loan=OuterRef("pk"),
+            reversed_on__isnull=True,
+            paid_on__gte=month_start(meeting_on),
+            paid_on__lte=month_end(meeting_on),
+        ),
+        F("amount"),
+    )
+    loans = (
+        Loan.objects.filter(club=club, status=LoanStatus.DISBURSED, disbursed_on__lte=meeting_on)
+        .select_related("borrower")
+        .annotate(
+            due=unpaid(due_on__lte=meeting_on),
+            arrears=unpaid(due_on__lt=meeting_on),
+            paid_this_month=paid_this_month,
+            outstanding=_outstanding_when_open(),
+        )
+        .order_by("borrower__sort_key", "pk")
+    )
+    return [
+        SheetRow(
+            loan=loan,
+            due=loan.due,
+            arrears=loan.arrears,
+            paid_this_month=loan.paid_this_month,
+            principal_outstanding=loan.outstanding,
+        )
+        for loan in loans
+    ]
