@@ -110,6 +110,12 @@ def _require_no_loan_in_progress(borrower: Person) -> None:
         )
 
 
+def _next_cycle(club: Club, borrower: Person) -> int:
+    """Loans run in cycles: the member's next loan in the club is 1 + the loans they have closed."""
+    closed = Loan.objects.filter(club=club, borrower=borrower, status__in=[LoanStatus.REPAID, LoanStatus.WRITTEN_OFF])
+    return closed.count() + 1
+
+
 def _require_not_future(day: datetime.date, field: str) -> None:
     if day > timezone.localdate():
         raise ValidationError({field: _("The date cannot be in the future.")})
@@ -250,13 +256,10 @@ def loan_apply(
     _require_member(club=club, person=borrower, on=applied_on, field="borrower")
     _require_no_loan_in_progress(borrower)
     rules = _rules_on(club, applied_on, "applied_on")
-    closed = Loan.objects.filter(
-        club=club, borrower=borrower, status__in=[LoanStatus.REPAID, LoanStatus.WRITTEN_OFF]
-    ).count()
     loan = Loan(
         club=club,
         borrower=borrower,
-        cycle=closed + 1,
+        cycle=_next_cycle(club, borrower),
         amount=amount,
         term_months=term_months,
         purpose=purpose,
@@ -898,13 +901,10 @@ def loan_take_over(
         )
     except ValueError as exc:
         raise ValidationError({"outstanding": exc.args[0]}) from None
-    closed = Loan.objects.filter(
-        club=club, borrower=borrower, status__in=[LoanStatus.REPAID, LoanStatus.WRITTEN_OFF]
-    ).count()
     loan = Loan(
         club=club,
         borrower=borrower,
-        cycle=closed + 1,
+        cycle=_next_cycle(club, borrower),
         purpose=purpose,
         amount=amount,
         term_months=term_months,

@@ -11,8 +11,9 @@ import datetime
 
 import pytest
 import time_machine
+from django.utils import translation
 
-from accounts.models import Role
+from accounts.models import BoardTitle, Role
 from areas.models import AreaType, Kind
 from tests import factories
 
@@ -103,6 +104,25 @@ def club_chair(world):
 @pytest.fixture
 def other_chair(world):
     return factories.board_member(world.club_b1, username="chunhiem_b1")
+
+
+@pytest.fixture
+def club(world):
+    """Club A1, the club the money tests keep the books of."""
+    return world.club_a1
+
+
+@pytest.fixture
+def treasurer(world):
+    """A member of club A1's board who keeps its books (club-board role)."""
+    return factories.board_member(world.club_a1, username="thuquy", title=BoardTitle.TREASURER)
+
+
+@pytest.fixture
+def in_english():
+    """Messages compared in their English source, whatever the Vietnamese catalogue holds."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

@@ -69,16 +69,6 @@ def assert_books_hold(fund):
 
 
 @pytest.fixture
-def club(world):
-    return world.club_a1
-
-
-@pytest.fixture
-def treasurer(club):
-    return factories.board_member(club, username="thuquy")
-
-
-@pytest.fixture
 def rules(club, treasurer):
     return loans.rules_record(
         actor=treasurer,

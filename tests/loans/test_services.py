@@ -12,7 +12,6 @@ from decimal import Decimal
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.utils import translation
 
 from audit.models import AuditEntry
 from core.money import format_vnd
@@ -32,23 +31,7 @@ from tests import factories
 from tests.conftest import TODAY
 
 D = datetime.date
-
-
-@pytest.fixture(autouse=True)
-def in_english():
-    """Messages are compared in their English source, whatever the catalogue holds."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def club(world):
-    return world.club_a1
-
-
-@pytest.fixture
-def treasurer(club):
-    return factories.board_member(club, username="thuquy")
+pytestmark = pytest.mark.usefixtures("in_english")
 
 
 @pytest.fixture

@@ -49,11 +49,6 @@ def income_fund(club):
 
 
 @pytest.fixture
-def club(world):
-    return world.club_a1
-
-
-@pytest.fixture
 def lending(club):
     return books.open_lending(club)
 
