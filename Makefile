@@ -48,6 +48,7 @@ messages: venv .env
 # Speed goals as ratios and query counts (see the docstring of each bench/ script).
 bench: venv
 	$(PY) bench/club_pages.py
+	$(PY) bench/loans.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

@@ -162,6 +162,11 @@ if _database_url:
         DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=60, conn_health_checks=True)}
     except ValueError as exc:
         raise ImproperlyConfigured(f"DATABASE_URL is not a database address: {exc}") from None
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+        # The report queries (sums over loans and instalments in correlated subqueries) run in a
+        # few hundred milliseconds, but their estimated cost makes PostgreSQL compile them to
+        # machine code first, which takes seconds each time (bench/loans.py showed 2,5 s of 2,9 s).
+        DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 else:
     DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": BASE_DIR / "db.sqlite3"}}
 

@@ -1,4 +1,5 @@
-"""The scorecard as an .xlsx workbook: one sheet for the clubs, one for the roll-ups.
+"""The scorecard as an .xlsx workbook: one sheet for the clubs, one for the roll-ups; the loan
+portfolio likewise, with the loans written off and rescheduled on sheets of their own.
 
 Numbers are typed cells (counts as integers, shares as numbers of percent with one decimal, e.g.
 64.9), so they can be added up and filtered; every sheet starts with the date and the scope.
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from clubs.models import ActivityArea
 from core.spreadsheets import Column, Sheet
+from loans.portfolio import Bucket, PortfolioFigures, PortfolioReport
 from reports.selectors import ALL_AREAS, ClubScore, Figures, Rollup, ScorecardReport
 from reports.templatetags.scorecard import standard_range
 
@@ -147,3 +149,154 @@ def _rollup_row(rollup: Rollup, level: str = "", scope: Sequence[str] = ()) -> l
 
 def scorecard_sheets(report: ScorecardReport, scope: Sequence[str]) -> list[Sheet]:
     return [club_sheet(report, scope), rollup_sheet(report, scope)]
+
+
+# --- the loan portfolio ---------------------------------------------------------------------
+
+
+def _portfolio_preamble(report: PortfolioReport, scope: Sequence[str]) -> list[str]:
+    return [
+        _("Loan portfolio quality"),
+        _("As of: %(date)s") % {"date": date_format(report.on, "d/m/Y")},
+        _("Repayments and new loans from %(start)s to %(end)s")
+        % {"start": date_format(report.period.start, "d/m/Y"), "end": date_format(report.period.end, "d/m/Y")},
+        _("Scope: %(scope)s") % {"scope": ", ".join(scope) or _("your area")},
+        _(
+            "PAR30 = outstanding principal of the loans more than 30 days overdue ÷ all outstanding principal. "
+            "Repayment rate = paid by the end of the grace period ÷ due, on the instalments due in the period."
+        ),
+    ]
+
+
+def _portfolio_columns() -> list[Column]:
+    """The figures of a club or a group of clubs; shares are plain numbers of percent (12.5)."""
+    bucket_columns = []
+    for bucket in Bucket:
+        bucket_columns += [
+            Column(_("Loans %(bucket)s overdue") % {"bucket": bucket.label}, "int", 12),
+            Column(_("Outstanding, %(bucket)s overdue (đồng)") % {"bucket": bucket.label}, "money", 16),
+        ]
+    return [
+        Column(_("Loans outstanding"), "int", 10),
+        Column(_("Outstanding principal (đồng)"), "money", 16),
+        Column(_("Amount overdue (đồng)"), "money", 16),
+        Column(_("PAR30 numerator (đồng)"), "money", 16),
+        Column(_("PAR30 (%)"), "int", 10),
+        *bucket_columns,
+        Column(_("Due in the period (đồng)"), "money", 16),
+        Column(_("Paid on time (đồng)"), "money", 16),
+        Column(_("Repayment rate (%)"), "int", 10),
+        Column(_("Active members"), "int", 10),
+        Column(_("Members with a loan outstanding"), "int", 12),
+        Column(_("Members with a loan outstanding (%)"), "int", 12),
+        Column(_("Members with a loan disbursed in the period"), "int", 12),
+        Column(_("Members with a loan disbursed in the period (%)"), "int", 12),
+    ]
+
+
+def _portfolio_values(figures: PortfolioFigures) -> list:
+    buckets = []
+    for bucket in figures.buckets:
+        buckets += [bucket.loans, bucket.outstanding]
+    return [
+        figures.loans,
+        figures.outstanding,
+        figures.overdue,
+        figures.par30,
+        figures.par30_share,
+        *buckets,
+        figures.due,
+        figures.on_time,
+        figures.repayment_rate,
+        figures.members,
+        figures.borrowing,
+        figures.borrowing_share,
+        figures.borrowed_in_period,
+        figures.borrowed_in_period_share,
+    ]
+
+
+def portfolio_sheets(report: PortfolioReport, scope: Sequence[str]) -> list[Sheet]:
+    """Clubs (highest PAR30 first), roll-ups, loans written off and loans rescheduled in the period."""
+    preamble = _portfolio_preamble(report, scope)
+    club_columns = [
+        Column(_("Club code"), "text", 12),
+        Column(_("Club"), "text", 40),
+        Column(_("Commune"), "text", 22),
+        Column(_("District"), "text", 22),
+        *_portfolio_columns(),
+    ]
+    club_rows = [
+        [
+            row.club.code,
+            row.club.name,
+            row.club.unit.name,
+            row.club.unit.parent.name if row.club.unit.parent and row.club.unit.parent.parent_id else "",
+            *_portfolio_values(row.figures),
+        ]
+        for row in report.clubs
+    ]
+    rollup_columns = [
+        Column(_("Unit code"), "text", 10),
+        Column(_("Unit"), "text", 28),
+        Column(_("Clubs"), "int", 8),
+        *_portfolio_columns(),
+    ]
+    rollup_rows = [["", ", ".join(scope) or _("All clubs in scope"), report.total.clubs]]
+    rollup_rows[0] += _portfolio_values(report.total.figures)
+    rollup_rows += [
+        [rollup.unit.code, rollup.unit.name, rollup.clubs, *_portfolio_values(rollup.figures)]
+        for rollup in report.districts
+    ]
+    written_off_columns = [
+        Column(_("Club"), "text", 40),
+        Column(_("Borrower"), "text", 28),
+        Column(_("Amount lent (đồng)"), "money", 16),
+        Column(_("Principal written off (đồng)"), "money", 16),
+        Column(_("Written off on"), "date", 12),
+        Column(_("Reason"), "text", 40),
+        Column(_("Decision"), "text", 28),
+    ]
+    written_off_rows = [
+        [
+            loan.club.name,
+            loan.borrower.full_name,
+            loan.amount,
+            loan.written_off_amount,
+            loan.closed_on,
+            loan.write_off_reason,
+            loan.write_off_reference,
+        ]
+        for loan in report.written_off
+    ]
+    rescheduled_columns = [
+        Column(_("Club"), "text", 40),
+        Column(_("Borrower"), "text", 28),
+        Column(_("Rescheduled on"), "date", 12),
+        Column(_("Principal rescheduled (đồng)"), "money", 16),
+        Column(_("Unpaid interest carried over (đồng)"), "money", 16),
+        Column(_("New term (months)"), "int", 10),
+        Column(_("First new due date"), "date", 12),
+        Column(_("Reason"), "text", 40),
+        Column(_("Decision"), "text", 28),
+    ]
+    rescheduled_rows = [
+        [
+            rescheduling.loan.club.name,
+            rescheduling.loan.borrower.full_name,
+            rescheduling.rescheduled_on,
+            rescheduling.principal,
+            rescheduling.interest_carried,
+            rescheduling.term_months,
+            rescheduling.first_due_on,
+            rescheduling.reason,
+            rescheduling.decision_reference,
+        ]
+        for rescheduling in report.rescheduled
+    ]
+    return [
+        Sheet(title=_("Clubs"), columns=club_columns, rows=club_rows, preamble=preamble),
+        Sheet(title=_("Roll-ups"), columns=rollup_columns, rows=rollup_rows, preamble=preamble),
+        Sheet(title=_("Written off"), columns=written_off_columns, rows=written_off_rows, preamble=preamble),
+        Sheet(title=_("Rescheduled"), columns=rescheduled_columns, rows=rescheduled_rows, preamble=preamble),
+    ]

@@ -1,3 +1,4 @@
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -6,8 +7,11 @@ from django.views.decorators.http import require_http_methods
 from accounts import access
 from accounts.access import Cap
 from core.spreadsheets import xlsx_response
+from loans import portfolio as loan_portfolio
 from reports import exporters, selectors
-from reports.forms import AsOfForm
+from reports.forms import AsOfForm, OverdueFilterForm, PortfolioForm
+
+OVERDUE_PER_PAGE = 50
 
 
 @require_http_methods(["GET"])
@@ -34,3 +38,58 @@ def scorecard_export(request):
     with translation.override(request.LANGUAGE_CODE):
         sheets = exporters.scorecard_sheets(report, [unit.name for unit in scope])
         return xlsx_response(f"scorecard-{report.on:%Y-%m-%d}.xlsx", sheets)
+
+
+# --- the loan portfolio: staff only; a club's board sees its own figures on its loan pages -------
+
+
+def _portfolio_scope(user):
+    """The clubs whose loan books the user reads, and the top units of that scope."""
+    clubs = access.clubs_for(user, Cap.FUNDS_VIEW)
+    return clubs, selectors.scope_units(units=access.units_for(user, Cap.FUNDS_VIEW), clubs=clubs)
+
+
+@require_http_methods(["GET"])
+def portfolio(request):
+    access.require_cap(request.user, Cap.REPORT_VIEW)
+    form = PortfolioForm(request.GET or None)
+    clubs, scope = _portfolio_scope(request.user)
+    report = loan_portfolio.portfolio_report(clubs=clubs, on=form.as_of(), period=form.period())
+    return render(request, "reports/portfolio.html", {"form": form, "report": report, "scope": scope})
+
+
+@require_http_methods(["GET"])
+def portfolio_overdue(request):
+    access.require_cap(request.user, Cap.REPORT_VIEW)
+    clubs, scope = _portfolio_scope(request.user)
+    filters = OverdueFilterForm(request.GET or None, districts=loan_portfolio.district_choices(clubs))
+    on = filters.as_of()
+    page = Paginator(filters.rows(clubs=clubs), OVERDUE_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "reports/portfolio_overdue.html",
+        {
+            "filters": filters,
+            "on": on,
+            "page": page,
+            "rows": loan_portfolio.overdue_rows(page.object_list, on),
+            "query": query.urlencode(),
+            "scope": scope,
+        },
+    )
+
+
+@require_http_methods(["GET"])
+def portfolio_export(request):
+    access.require_cap(request.user, Cap.REPORT_VIEW)
+    form = PortfolioForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        # The page says what is wrong with the dates.
+        return redirect(f"{reverse('reports:portfolio')}?{request.GET.urlencode()}")
+    clubs, scope = _portfolio_scope(request.user)
+    report = loan_portfolio.portfolio_report(clubs=clubs, on=form.as_of(), period=form.period())
+    with translation.override(request.LANGUAGE_CODE):
+        sheets = exporters.portfolio_sheets(report, [unit.name for unit in scope])
+        return xlsx_response(f"portfolio-{report.on:%Y-%m-%d}.xlsx", sheets)

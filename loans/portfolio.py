@@ -1,0 +1,527 @@
+"""Portfolio quality: how much is lent out, how much of it is at risk and how well it is repaid.
+
+Everything is as of a date `on` (and, for the repayment rate and new borrowers, a period whose
+two end days are included), over clubs already scoped by accounts.access:
+
+- A loan is in the portfolio on `on` when it was disbursed by then (a loan taken over from paper:
+  and taken over by then) and was not closed (repaid or written off) on or before `on`.
+  Its outstanding principal is the amount, less the principal repaid before a take-over, less the
+  principal of the repayments paid by `on` that were not reversed.
+- An instalment still part of the schedule on `on` (Instalment.objects.live_on) is unpaid by
+  what is due on it less what repayments paid by `on` put on it; it is late when something is
+  unpaid and its grace period ended before `on` (late_after < on). A loan is as many days
+  overdue as its oldest late instalment; its amount overdue is what is unpaid on its late ones.
+- PAR30: the outstanding principal of the loans more than 30 days overdue, over all the
+  outstanding principal. A rescheduled loan is judged on its new schedule (the instalments the
+  rescheduling replaced are cancelled); a written-off loan leaves the portfolio on the day of the
+  write-off. Both are listed apart.
+- Repayment rate: of what fell due on the instalments due in the period (less those cancelled
+  before their due date), the share paid by the end of their grace period.
+- Members borrowing: active members with a loan in the portfolio, and active members who had a
+  loan disbursed in the period, over the club's active members.
+
+Sums are made in the database: per loan and per instalment by correlated subqueries, per club
+by grouped queries (reports.selectors.grouped); districts and the total add the clubs' sums up.
+The number of queries is fixed whatever the number of clubs and loans. Day arithmetic (on − 30,
+on − 90) is done in Python and only dates are compared in SQL, the same on SQLite and PostgreSQL.
+"""
+
+import dataclasses
+import datetime
+from collections import Counter
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import (
+    BigIntegerField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    Expression,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
+from django.utils.translation import gettext_lazy as _
+
+from areas.models import AdminUnit
+from clubs.models import Club
+from core.dates import add_months, day_in_month
+from loans.models import Allocation, Instalment, Loan, LoanStatus, Rescheduling
+from members.models import Membership
+from reports.selectors import UNDER_PROVINCE_DEPTH, active_clubs, grouped, unit_group_key
+
+PAR_DAYS = 30
+
+
+class Bucket(models.TextChoices):
+    """How long a loan has been overdue."""
+
+    DAYS_1_30 = "1-30", _("1–30 days")
+    DAYS_31_90 = "31-90", _("31–90 days")
+    OVER_90 = "over-90", _("over 90 days")
+
+    @classmethod
+    def of(cls, days: int) -> "Bucket":
+        if days > 90:
+            return cls.OVER_90
+        if days > 30:
+            return cls.DAYS_31_90
+        return cls.DAYS_1_30
+
+    def condition(self, on: datetime.date, field: str = "oldest_late_due") -> Q:
+        """The loans (annotated with the due date of their oldest late instalment) in this bucket
+        on `on`: days overdue = on − that date, compared as dates."""
+        day_30, day_90 = days_before(on, 30), days_before(on, 90)
+        if self == Bucket.DAYS_1_30:
+            return Q(**{f"{field}__gte": day_30})
+        if self == Bucket.DAYS_31_90:
+            return Q(**{f"{field}__lt": day_30, f"{field}__gte": day_90})
+        return Q(**{f"{field}__lt": day_90})
+
+
+def days_before(on: datetime.date, days: int) -> datetime.date:
+    return on - datetime.timedelta(days=days)
+
+
+@dataclasses.dataclass(frozen=True)
+class Period:
+    """From `start` to `end`, both days included."""
+
+    start: datetime.date
+    end: datetime.date
+
+    @classmethod
+    def last_12_months(cls, end: datetime.date) -> "Period":
+        """The twelve months up to `end`: 16/03/2024–15/03/2025 for 15/03/2025."""
+        year_before = day_in_month(add_months(end, -12), end.day)
+        return cls(start=year_before + datetime.timedelta(days=1), end=end)
+
+
+def share(part: int, whole: int) -> Decimal | None:
+    """part / whole in percent with one decimal, rounded half up in integer arithmetic; None for 0/0."""
+    if not whole:
+        return None
+    return Decimal((2000 * part + whole) // (2 * whole)) / 10
+
+
+# --- figures --------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class BucketFigure:
+    bucket: Bucket
+    loans: int
+    outstanding: int
+    overdue: int
+
+    @property
+    def label(self) -> str:
+        return self.bucket.label
+
+
+@dataclasses.dataclass(frozen=True)
+class PortfolioFigures:
+    """The portfolio of one club or of a group of clubs on a date, and the repayments of a period."""
+
+    loans: int
+    outstanding: int  # principal
+    overdue: int  # principal and interest unpaid on late instalments
+    par30: int  # outstanding principal of the loans more than 30 days overdue
+    buckets: tuple[BucketFigure, ...]
+    due: int  # principal and interest due on the instalments due in the period
+    on_time: int  # of it, paid by the end of the grace period
+    members: int  # active on the date
+    borrowing: int  # of them, with a loan in the portfolio
+    borrowed_in_period: int  # of them, with a loan disbursed in the period
+
+    @property
+    def par30_share(self) -> Decimal | None:
+        return share(self.par30, self.outstanding)
+
+    @property
+    def repayment_rate(self) -> Decimal | None:
+        return share(self.on_time, self.due)
+
+    @property
+    def borrowing_share(self) -> Decimal | None:
+        return share(self.borrowing, self.members)
+
+    @property
+    def borrowed_in_period_share(self) -> Decimal | None:
+        return share(self.borrowed_in_period, self.members)
+
+    @property
+    def late_loans(self) -> int:
+        return sum(bucket.loans for bucket in self.buckets)
+
+
+@dataclasses.dataclass(frozen=True)
+class ClubPortfolio:
+    club: Club
+    on: datetime.date
+    period: Period
+    figures: PortfolioFigures
+
+
+@dataclasses.dataclass(frozen=True)
+class PortfolioRollup:
+    """The clubs of an area (of the whole scope when `unit` is None)."""
+
+    unit: AdminUnit | None
+    clubs: int
+    figures: PortfolioFigures
+
+
+@dataclasses.dataclass(frozen=True)
+class PortfolioReport:
+    on: datetime.date
+    period: Period
+    total: PortfolioRollup
+    districts: list[PortfolioRollup]  # areas right under the province, in the order of the map
+    clubs: list[ClubPortfolio]  # highest PAR30 first
+    written_off: list[Loan]  # written off in the period
+    rescheduled: list[Rescheduling]  # rescheduled in the period
+
+
+@dataclasses.dataclass(frozen=True)
+class OverdueLoan:
+    loan: Loan
+    on: datetime.date
+
+    @property
+    def days_overdue(self) -> int:
+        return (self.on - self.loan.oldest_late_due).days
+
+    @property
+    def bucket(self) -> "Bucket":
+        return Bucket.of(self.days_overdue)
+
+
+# --- expressions ----------------------------------------------------------------------------
+
+
+def _subquery_sum(rows: QuerySet, expression) -> Coalesce:
+    """SUM(expression) over `rows` (filtered on an OuterRef) as a correlated subquery; 0 without rows."""
+    total = rows.order_by().values(_one=Value(1)).annotate(total=Sum(expression)).values("total")
+    return Coalesce(Subquery(total, output_field=BigIntegerField()), 0)
+
+
+def _counted_allocations(**lookups) -> QuerySet[Allocation]:
+    """Allocations of repayments that were not reversed (a reversal means it never happened)."""
+    return Allocation.objects.filter(repayment__reversed_on__isnull=True, **lookups)
+
+
+def in_portfolio(on: datetime.date, loan: str = "") -> Q:
+    """Loans out on `on`: disbursed (and taken over) by then, not closed on or before it."""
+    return (
+        Q(**{f"{loan}disbursed_on__lte": on})
+        & (Q(**{f"{loan}go_live_on__isnull": True}) | Q(**{f"{loan}go_live_on__lte": on}))
+        & (Q(**{f"{loan}closed_on__isnull": True}) | Q(**{f"{loan}closed_on__gt": on}))
+    )
+
+
+def _outstanding(on: datetime.date):
+    """The loan's (outer row) principal still owed on `on`."""
+    repaid = _subquery_sum(
+        _counted_allocations(instalment__loan=OuterRef("pk"), repayment__paid_on__lte=on), F("principal")
+    )
+    return F("amount") - F("repaid_before_go_live") - repaid
+
+
+def _late_instalments(on: datetime.date) -> QuerySet[Instalment]:
+    """The loan's (outer row) instalments late on `on`, each with `unpaid`."""
+    paid = _subquery_sum(
+        _counted_allocations(instalment=OuterRef("pk"), repayment__paid_on__lte=on), F("principal") + F("interest")
+    )
+    return (
+        Instalment.objects.live_on(on)
+        .filter(loan=OuterRef("pk"), late_after__lt=on)
+        .alias(unpaid=F("principal_due") + F("interest_due") - paid)
+        .filter(unpaid__gt=0)
+    )
+
+
+def portfolio_loans(*, clubs: QuerySet[Club], on: datetime.date) -> QuerySet[Loan]:
+    """The loans of `clubs` in the portfolio on `on`, each with `principal_outstanding`,
+    `oldest_late_due` (the due date of its oldest late instalment, None when nothing is late) and
+    `amount_overdue`."""
+    late = _late_instalments(on)
+    return (
+        Loan.objects.filter(in_portfolio(on), club__in=clubs)
+        .annotate(
+            principal_outstanding=_outstanding(on),
+            oldest_late_due=Subquery(late.order_by("due_on").values("due_on")[:1]),
+            amount_overdue=_subquery_sum(late, F("unpaid")),
+        )
+        .order_by()
+    )
+
+
+NOT_LATE = ""
+
+
+def _bucket(on: datetime.date) -> Coalesce:
+    """The loan's bucket on `on`, NOT_LATE when nothing is late.
+
+    Taken from its oldest late instalment in one subquery of its own: a CASE over the
+    oldest_late_due annotation would repeat that subquery in the SQL for each branch.
+    """
+    day_30, day_90 = days_before(on, 30), days_before(on, 90)
+    bucket_of_instalment = Case(
+        When(due_on__lt=day_90, then=Value(Bucket.OVER_90.value)),
+        When(due_on__lt=day_30, then=Value(Bucket.DAYS_31_90.value)),
+        default=Value(Bucket.DAYS_1_30.value),
+        output_field=CharField(),
+    )
+    oldest = _late_instalments(on).order_by("due_on").annotate(bucket=bucket_of_instalment).values("bucket")[:1]
+    return Coalesce(Subquery(oldest, output_field=CharField()), Value(NOT_LATE))
+
+
+LOAN_AGGREGATES = {
+    "loans": Count("pk"),
+    "outstanding": Coalesce(Sum("principal_outstanding"), 0),
+    "overdue": Coalesce(Sum("amount_overdue"), 0),
+}
+
+
+def _loans_by_bucket(clubs: QuerySet[Club], on: datetime.date, key: Expression | None) -> dict:
+    """{group: {bucket: row}}: the loans grouped by `key` and bucket in one query.
+
+    Grouping by bucket too (rather than one FILTER per bucket and figure) keeps each per-loan
+    subquery once in the SQL; the few rows of a group are then added up by _figures.
+    """
+    loans = portfolio_loans(clubs=clubs, on=on).annotate(bucket=_bucket(on))
+    keys = ["bucket"] if key is None else ["group", "bucket"]
+    if key is not None:
+        loans = loans.annotate(group=key)
+    result: dict = {}
+    for row in loans.values(*keys).annotate(**LOAN_AGGREGATES).order_by():
+        result.setdefault(row.get("group"), {})[row["bucket"]] = row
+    return result
+
+
+def _members(clubs: QuerySet[Club], on: datetime.date) -> QuerySet[Membership]:
+    return Membership.objects.active_on(on).filter(club__in=clubs)
+
+
+def _member_aggregates(on: datetime.date, period: Period) -> dict:
+    """Active members, those with a loan in the portfolio on `on`, those who had a loan disbursed
+    in the period (in their club). The conditions sit in the aggregates, not in annotations:
+    aggregate() would drop annotations that only a FILTER refers to."""
+    own_loans = Loan.objects.filter(club=OuterRef("club"), borrower=OuterRef("person"))
+    in_period = Q(disbursed_on__gte=period.start, disbursed_on__lte=period.end)
+    return {
+        "members": Count("pk"),
+        "borrowing": Count("pk", filter=Q(Exists(own_loans.filter(in_portfolio(on))))),
+        "borrowed_in_period": Count("pk", filter=Q(Exists(own_loans.filter(in_period)))),
+    }
+
+
+def _instalments_due(clubs: QuerySet[Club], period: Period) -> QuerySet[Instalment]:
+    """Instalments due in the period and not cancelled before their due date (a loan closed early
+    or rescheduled did not owe them), each with what was paid on it by the end of its grace period."""
+    return (
+        Instalment.objects.filter(loan__club__in=clubs, due_on__gte=period.start, due_on__lte=period.end)
+        .filter(Q(cancelled_on__isnull=True) | Q(cancelled_on__gte=F("due_on")))
+        .annotate(
+            paid_on_time=_subquery_sum(
+                _counted_allocations(instalment=OuterRef("pk"), repayment__paid_on__lte=OuterRef("late_after")),
+                F("principal") + F("interest"),
+            )
+        )
+    )
+
+
+REPAYMENT_AGGREGATES = {
+    "due": Coalesce(Sum(F("principal_due") + F("interest_due")), 0),
+    "on_time": Coalesce(Sum("paid_on_time"), 0),
+}
+
+
+def _figures(loans: dict, members: dict, repayments: dict) -> PortfolioFigures:
+    """`loans`: {bucket: row} of one group (see _loans_by_bucket)."""
+    empty = dict.fromkeys(LOAN_AGGREGATES, 0)
+    buckets = tuple(
+        BucketFigure(bucket=bucket, **{name: loans.get(bucket, empty)[name] for name in LOAN_AGGREGATES})
+        for bucket in Bucket
+    )
+    return PortfolioFigures(
+        loans=sum(row["loans"] for row in loans.values()),
+        outstanding=sum(row["outstanding"] for row in loans.values()),
+        overdue=sum(row["overdue"] for row in loans.values()),
+        # More than 30 days overdue: the loans of the buckets from 31 days on.
+        par30=sum(figure.outstanding for figure in buckets if figure.bucket != Bucket.DAYS_1_30),
+        buckets=buckets,
+        due=repayments.get("due", 0),
+        on_time=repayments.get("on_time", 0),
+        members=members.get("members", 0),
+        borrowing=members.get("borrowing", 0),
+        borrowed_in_period=members.get("borrowed_in_period", 0),
+    )
+
+
+def _grouped_figures(clubs: QuerySet[Club], on: datetime.date, period: Period, key) -> dict:
+    """{group: PortfolioFigures} in three grouped queries (loans by bucket, members, instalments).
+
+    `key(club_prefix)` gives the group expression as seen from a row ("club__" from a loan), or None
+    for one group of everything.
+    """
+    loans = _loans_by_bucket(clubs, on, key("club__"))
+    members = grouped(_members(clubs, on), key("club__"), _member_aggregates(on, period))
+    repayments = grouped(_instalments_due(clubs, period), key("loan__club__"), REPAYMENT_AGGREGATES)
+    return {
+        group: _figures(loans.get(group, {}), members.get(group, {}), repayments.get(group, {}))
+        for group in {*loans, *members, *repayments}
+    }
+
+
+def _empty_figures() -> PortfolioFigures:
+    return _figures({}, {}, {})
+
+
+SUMMED_FIGURES = (
+    "loans",
+    "outstanding",
+    "overdue",
+    "par30",
+    "due",
+    "on_time",
+    "members",
+    "borrowing",
+    "borrowed_in_period",
+)
+
+
+def added_up(figures: list[PortfolioFigures]) -> PortfolioFigures:
+    """The figures of a group of clubs from theirs (each club's members and loans are its own)."""
+    buckets = tuple(
+        BucketFigure(
+            bucket=bucket,
+            loans=sum(figure.buckets[index].loans for figure in figures),
+            outstanding=sum(figure.buckets[index].outstanding for figure in figures),
+            overdue=sum(figure.buckets[index].overdue for figure in figures),
+        )
+        for index, bucket in enumerate(Bucket)
+    )
+    return PortfolioFigures(
+        buckets=buckets, **{name: sum(getattr(figure, name) for figure in figures) for name in SUMMED_FIGURES}
+    )
+
+
+# --- selectors ------------------------------------------------------------------------------
+
+
+def report_clubs(clubs: QuerySet[Club], on: datetime.date) -> QuerySet[Club]:
+    """The clubs of `clubs` the report covers: those active on `on`, and any other (suspended,
+    dissolved) that still has loans out then: its members still owe the fund."""
+    with_loans = Loan.objects.filter(in_portfolio(on), club__in=clubs).values("club")
+    return Club.objects.filter(Q(pk__in=active_clubs(clubs, on).values("pk")) | Q(pk__in=with_loans))
+
+
+def club_portfolio(club: Club, on: datetime.date, period: Period | None = None) -> ClubPortfolio:
+    """One club's figures, whatever its status (for the club's loan pages): three queries.
+
+    The period defaults to the twelve months up to `on`."""
+    period = period or Period.last_12_months(on)
+    figures = _grouped_figures(Club.objects.filter(pk=club.pk), on, period, lambda prefix: None)
+    return ClubPortfolio(club=club, on=on, period=period, figures=figures[None])
+
+
+def portfolio_report(*, clubs: QuerySet[Club], on: datetime.date, period: Period) -> PortfolioReport:
+    """The portfolio page and its export, for clubs already scoped by accounts.access: 7 queries
+    (listed in tests/reports/test_portfolio.py) whatever the number of clubs and loans."""
+    covered = report_clubs(clubs, on)
+    by_club = _grouped_figures(covered, on, period, lambda prefix: F(f"{prefix}id"))
+    club_list = list(
+        covered.select_related("unit__parent").annotate(district=unit_group_key(UNDER_PROVINCE_DEPTH)).order_by("pk")
+    )
+    # The districts and the total are the clubs' figures added up: every figure is a sum, so the
+    # per-loan subqueries run once, for the clubs, rather than once per level.
+    by_district: dict = {}
+    for club in club_list:
+        by_district.setdefault(club.district, []).append(by_club.get(club.pk) or _empty_figures())
+    by_district = {group: added_up(figures) for group, figures in by_district.items()}
+    total = added_up(list(by_district.values()))
+    clubs_per_district = Counter(club.district for club in club_list)
+    units = AdminUnit.objects.select_related("parent").in_bulk([group for group in by_district if group is not None])
+    districts = sorted(
+        (
+            PortfolioRollup(unit=units[group], clubs=clubs_per_district[group], figures=figures)
+            for group, figures in by_district.items()
+            if group in units
+        ),
+        key=lambda rollup: rollup.unit.path,
+    )
+    club_rows = [
+        ClubPortfolio(club=club, on=on, period=period, figures=by_club.get(club.pk) or _empty_figures())
+        for club in club_list
+    ]
+    club_rows.sort(key=_riskiest_first)
+    return PortfolioReport(
+        on=on,
+        period=period,
+        total=PortfolioRollup(unit=None, clubs=len(club_list), figures=total),
+        districts=districts,
+        clubs=club_rows,
+        written_off=written_off_loans(clubs=covered, period=period),
+        rescheduled=rescheduled_loans(clubs=covered, period=period),
+    )
+
+
+def _riskiest_first(row: ClubPortfolio):
+    par = row.figures.par30_share
+    return (par is None, -(par or 0), -row.figures.outstanding, row.club.name, row.club.pk)
+
+
+def written_off_loans(*, clubs: QuerySet[Club], period: Period) -> list[Loan]:
+    """Loans written off in the period, latest first: one query."""
+    return list(
+        Loan.objects.filter(
+            club__in=clubs, status=LoanStatus.WRITTEN_OFF, closed_on__gte=period.start, closed_on__lte=period.end
+        )
+        .select_related("club", "borrower")
+        .order_by("-closed_on", "-pk")
+    )
+
+
+def rescheduled_loans(*, clubs: QuerySet[Club], period: Period) -> list[Rescheduling]:
+    """Reschedulings decided in the period, latest first: one query."""
+    return list(
+        Rescheduling.objects.filter(
+            loan__club__in=clubs, rescheduled_on__gte=period.start, rescheduled_on__lte=period.end
+        )
+        .select_related("loan__club", "loan__borrower")
+        .order_by("-rescheduled_on", "-pk")
+    )
+
+
+def overdue_loans(
+    *, clubs: QuerySet[Club], on: datetime.date, bucket: str = "", district: int | None = None
+) -> QuerySet[Loan]:
+    """The loans of `clubs` overdue on `on`, most days overdue first, optionally of one bucket and
+    of one area right under the province (`district`: its id)."""
+    loans = portfolio_loans(clubs=clubs, on=on).filter(oldest_late_due__isnull=False)
+    if bucket:
+        loans = loans.filter(Bucket(bucket).condition(on))
+    if district is not None:
+        loans = loans.alias(district=unit_group_key(UNDER_PROVINCE_DEPTH, "club__")).filter(district=district)
+    return loans.select_related("club__unit", "borrower").order_by("oldest_late_due", "club__name", "pk")
+
+
+def overdue_rows(loans, on: datetime.date) -> list[OverdueLoan]:
+    """The loans of one page of overdue_loans, with their days overdue and bucket."""
+    return [OverdueLoan(loan=loan, on=on) for loan in loans]
+
+
+def district_choices(clubs: QuerySet[Club]) -> list[tuple[int, str]]:
+    """(id, name) of the areas right under the province that `clubs` sit in, in map order: one query."""
+    district_ids = clubs.annotate(district=unit_group_key(UNDER_PROVINCE_DEPTH)).values("district")
+    return list(AdminUnit.objects.filter(pk__in=district_ids).order_by("path").values_list("pk", "name"))
