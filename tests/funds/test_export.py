@@ -3,6 +3,8 @@
 import datetime
 import io
 
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
@@ -146,3 +148,19 @@ def test_capital_export_queries_do_not_grow_with_clubs(client, world, province_s
         contribute(factories.ClubFactory(unit=world.commune_b1), 1_000_000 + number, D(2024, 2, 1))
     with django_assert_num_queries(9):
         client.get(url)
+
+
+def test_cash_book_export_queries_do_not_grow_with_entries(client, world, club_chair, django_assert_num_queries):
+    club = world.club_a1
+    client = login(client, club_chair)
+    contribute(club, 1_000_000, D(2025, 1, 2))
+    with CaptureQueriesContext(connection) as few:
+        client.get(export_url(club))
+    for number in range(40):
+        entry = contribute(club, 10_000 + number, D(2025, 2, 1 + number % 20))
+        if number % 10 == 0:
+            entry_correct(actor=None, entry=entry, entry_date=D(2025, 3, 1), reason="sai")
+    with django_assert_num_queries(len(few)):
+        response = client.get(export_url(club))
+    [rows] = sheet_rows(response).values()
+    assert len(rows) > 40
