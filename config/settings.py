@@ -117,6 +117,7 @@ INSTALLED_APPS = [
     "members",
     "funds",
     "loans",
+    "activities",
     "spreadsheets",
     "reports",
 ]
@@ -235,6 +236,9 @@ OLDER_PERSON_AGE = env_int("OLDER_PERSON_AGE", 60, minimum=50, maximum=80)
 # The largest single amount of money a club may record (a cash-book entry, a loan, a repayment):
 # anything above is a typing slip (an extra zero), refused with a message. 1 billion đồng by default.
 FUNDS_MAX_AMOUNT = env_int("FUNDS_MAX_AMOUNT", 1_000_000_000, minimum=1_000_000, maximum=10**15)
+# Monthly activity reports are due by this day of the following month (on time up to and
+# including it, Vietnam time).
+REPORT_DEADLINE_DAY = env_int("REPORT_DEADLINE_DAY", 10, minimum=1, maximum=28)
 # Cash-book entries and loans per page.
 ENTRIES_PER_PAGE = env_int("ENTRIES_PER_PAGE", 50, minimum=10, maximum=500)
 

@@ -1,0 +1,94 @@
+"""What a club reports each month in each of the eight activity areas: the one place that says it.
+
+Each area (clubs.models.ActivityArea) has a list of fields, each with a code (stable: stored in
+the reports), an English label (translated in locale/vi) and a kind:
+- PEOPLE: a number of people; it cannot be more than the club's active members that month;
+- COUNT: a number of sessions, visits, cases…;
+- MONEY: whole đồng;
+- DAYS: days of labour.
+A field may name a `doubtful` check: a value past it is not refused but asks the chair to
+confirm (e.g. more home-care visits than 31 a volunteer).
+
+Income generation is not typed: its figures come from the loan book (loans.selectors), so only
+its note and "no activity" are entered. A province extends a list here; a report keeps the
+field list it was submitted with (MonthlyReport.field_codes), so old reports stay readable.
+"""
+
+import dataclasses
+import enum
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from clubs.models import ActivityArea
+
+
+class Kind(enum.StrEnum):
+    PEOPLE = "people"
+    COUNT = "count"
+    MONEY = "money"
+    DAYS = "days"
+
+
+@dataclasses.dataclass(frozen=True)
+class Field:
+    code: str
+    label: Promise
+    kind: Kind
+    # (other field's code, factor): a value above factor × the other field's value is doubtful.
+    doubtful_above: tuple[str, int] | None = None
+
+    @property
+    def is_people(self) -> bool:
+        return self.kind == Kind.PEOPLE
+
+
+AREA_FIELDS: dict[str, tuple[Field, ...]] = {
+    ActivityArea.INCOME: (Field("advice_sessions", _("technical advice sessions"), Kind.COUNT),),
+    ActivityArea.HEALTH: (
+        Field("checked", _("members whose blood pressure or weight was checked"), Kind.PEOPLE),
+        Field("health_talks", _("health talks"), Kind.COUNT),
+        Field("screened", _("people screened"), Kind.PEOPLE),
+        Field("referrals", _("referrals to a health facility"), Kind.COUNT),
+        Field("exercise_sessions", _("exercise sessions (dưỡng sinh)"), Kind.COUNT),
+    ),
+    ActivityArea.HOME_CARE: (
+        Field("volunteers_active", _("volunteers active"), Kind.PEOPLE),
+        Field("people_cared_for", _("people cared for"), Kind.COUNT),
+        Field("visits", _("home visits made"), Kind.COUNT, doubtful_above=("volunteers_active", 31)),
+    ),
+    ActivityArea.SELF_HELP: (
+        Field("cases_helped", _("cases helped"), Kind.COUNT),
+        Field("value_helped", _("value of the help (đồng)"), Kind.MONEY),
+        Field("labour_days", _("labour days given"), Kind.DAYS),
+    ),
+    ActivityArea.RIGHTS: (
+        Field("social_pension", _("members helped to obtain a social pension"), Kind.PEOPLE),
+        Field("health_insurance", _("members helped to obtain health insurance"), Kind.PEOPLE),
+        Field("other_entitlements", _("members helped to obtain another entitlement"), Kind.PEOPLE),
+    ),
+    ActivityArea.LEARNING: (
+        Field("sessions", _("learning sessions"), Kind.COUNT),
+        Field("attendance", _("attendance (people, all sessions)"), Kind.COUNT),
+    ),
+    ActivityArea.CULTURE: (
+        Field("performances", _("performances"), Kind.COUNT),
+        Field("exchanges", _("exchanges with other clubs"), Kind.COUNT),
+        Field("visits_sick_bereaved", _("visits to sick or bereaved members"), Kind.COUNT),
+    ),
+    ActivityArea.RESOURCES: (
+        Field("member_fees", _("member fees collected (đồng)"), Kind.MONEY),
+        Field("golden_heart", _("Golden Heart book donations (đồng)"), Kind.MONEY),
+        Field("collective_income", _("collective income activities (đồng)"), Kind.MONEY),
+        Field("other_sources", _("other money raised (đồng)"), Kind.MONEY),
+    ),
+}
+
+
+def fields_of(area: str) -> tuple[Field, ...]:
+    return AREA_FIELDS[ActivityArea(area)]
+
+
+def field_codes() -> dict[str, list[str]]:
+    """{area: [field codes]}: what a report stores to remember the fields it was made with."""
+    return {area.value: [field.code for field in fields_of(area)] for area in ActivityArea}

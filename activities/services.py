@@ -1,0 +1,246 @@
+"""Writes to the monthly reports: start, save a draft, submit, return, accept, reopen.
+
+Every service is atomic, takes the acting user, records a ReportEvent and an audit entry. Who may
+call which (the club's board submits its own club's report, staff review) is decided by
+accounts.access in the views; the services check the rules of the report itself:
+- one report per club and month, only for a month in which the club was active (on its first
+  or its last day: a club launched or dissolved during the month reports that month);
+- figures are whole numbers ≥ 0; a number of people cannot be more than the club's active
+  members on the month's last day; a doubtful value (activities/fields.py) is saved only once
+  the chair confirms it;
+- only a draft can be changed or submitted; a submitted report is returned or accepted; an
+  accepted one is reopened (with a reason) before it can change again.
+"""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from activities.fields import field_codes, fields_of
+from activities.models import AreaSection, MonthlyReport, ReportAction, ReportEvent, ReportStatus
+from audit.services import audit_record
+from clubs.models import ActivityArea, Club, ClubStatus
+from core.dates import month_end, month_start
+from members.models import Membership
+
+ERROR_MONTH_IN_FUTURE = _("A month that has not started yet cannot be reported.")
+ERROR_CLUB_NOT_ACTIVE = _("The club was not active in %(month)s: there is nothing to report.")
+ERROR_ALREADY_REPORTED = _("The club already has a report for %(month)s.")
+ERROR_NOT_A_DRAFT = _("The report is “%(status)s”: it cannot be changed now.")
+ERROR_NOT_SUBMITTED = _("Only a submitted report can be returned or accepted.")
+ERROR_NOT_ACCEPTED = _("Only an accepted report can be reopened.")
+ERROR_COMMENT_REQUIRED = _("Say what the club should fix.")
+ERROR_REASON_REQUIRED = _("Give the reason for reopening the report.")
+ERROR_NOT_WHOLE = _("%(field)s: enter a whole number, 0 or more.")
+ERROR_TOO_MANY_PEOPLE = _("%(field)s: %(value)s is more than the club's %(members)s active members.")
+ERROR_DOUBTFUL = _("%(field)s: %(value)s looks high (more than %(limit)s). Check it, then confirm to save it.")
+ERROR_UNFILLED = _("Fill in each area, or tick “no activity this month”: %(areas)s.")
+ERROR_ACTIVITY_AND_FIGURES = _("%(area)s: “no activity this month” is ticked, but figures are filled in.")
+
+
+def _fmt_month(month: datetime.date) -> str:
+    return f"{month.month:02d}/{month.year}"
+
+
+def _user(actor):
+    return actor if actor is not None and actor.is_authenticated else None
+
+
+def club_active_in(club: Club, month: datetime.date) -> bool:
+    """Active on the month's first or last day (launched or dissolved during it: it reports it)."""
+    statuses = {
+        Club.objects.with_status(day).values_list("status", flat=True).get(pk=club.pk)
+        for day in (month_start(month), month_end(month))
+    }
+    return ClubStatus.ACTIVE in statuses
+
+
+def _event(report: MonthlyReport, action: str, actor, comment: str = "") -> None:
+    ReportEvent.objects.create(report=report, action=action, actor=_user(actor), comment=comment)
+    audit_record(
+        actor=actor,
+        action=f"activities.report.{action}",
+        target=report,
+        data={"club": report.club.code, "month": report.month.isoformat(), "status": report.status, "comment": comment},
+    )
+
+
+@transaction.atomic
+def report_start(*, actor, club: Club, month: datetime.date) -> MonthlyReport:
+    """The draft report of a club for a month, with an empty section for each area."""
+    month = month_start(month)
+    if month > timezone.localdate():
+        raise ValidationError(ERROR_MONTH_IN_FUTURE)
+    if not club_active_in(club, month):
+        raise ValidationError(ERROR_CLUB_NOT_ACTIVE, params={"month": _fmt_month(month)})
+    if MonthlyReport.objects.filter(club=club, month=month).exists():
+        raise ValidationError(ERROR_ALREADY_REPORTED, params={"month": _fmt_month(month)})
+    try:
+        with transaction.atomic():
+            report = MonthlyReport.objects.create(club=club, month=month, field_codes=field_codes())
+    except IntegrityError:  # started at the same moment by someone else
+        raise ValidationError(ERROR_ALREADY_REPORTED, params={"month": _fmt_month(month)}) from None
+    AreaSection.objects.bulk_create(AreaSection(report=report, area=area) for area in ActivityArea)
+    _event(report, ReportAction.STARTED, actor)
+    return report
+
+
+def _require_draft(report: MonthlyReport) -> None:
+    if report.status != ReportStatus.DRAFT:
+        raise ValidationError(ERROR_NOT_A_DRAFT, params={"status": report.get_status_display()})
+
+
+def _clean_section(*, area: str, values: dict, members: int, confirmed: bool) -> dict:
+    """The figures of one area as whole numbers (None for blank), checked field by field."""
+    fields = {field.code: field for field in fields_of(area)}
+    cleaned: dict[str, int | None] = {}
+    errors = []
+    for code, field in fields.items():
+        value = values.get(code)
+        if value in (None, ""):
+            cleaned[code] = None
+            continue
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            errors.append(ValidationError(ERROR_NOT_WHOLE, params={"field": field.label}))
+            continue
+        if field.is_people and value > members:
+            errors.append(
+                ValidationError(
+                    ERROR_TOO_MANY_PEOPLE, params={"field": field.label, "value": value, "members": members}
+                )
+            )
+        cleaned[code] = value
+    for code, field in fields.items():
+        if field.doubtful_above and cleaned.get(code) is not None and not confirmed:
+            other, factor = field.doubtful_above
+            limit = factor * (cleaned.get(other) or 0)
+            if cleaned[code] > limit:
+                errors.append(
+                    ValidationError(
+                        ERROR_DOUBTFUL,
+                        code="doubtful",
+                        params={"field": field.label, "value": cleaned[code], "limit": limit},
+                    )
+                )
+    if errors:
+        raise ValidationError({area: errors})
+    return cleaned
+
+
+@transaction.atomic
+def report_save(
+    *,
+    actor,
+    report: MonthlyReport,
+    sections: dict[str, dict],
+    meeting_date: datetime.date | None = None,
+    members_present: int | None = None,
+    meeting_topics: str = "",
+    confirmed: bool = False,
+) -> MonthlyReport:
+    """Save a draft as the chair types: `sections` is {area: {"no_activity", "values", "note"}}.
+
+    Areas left out of `sections` keep what they had. Errors come back keyed by area.
+    """
+    report = MonthlyReport.objects.select_for_update().select_related("club").get(pk=report.pk)
+    _require_draft(report)
+    members = Membership.objects.active_on(month_end(report.month)).filter(club=report.club).count()
+    if members_present is not None and members_present > members:
+        raise ValidationError(
+            {
+                "members_present": ValidationError(
+                    ERROR_TOO_MANY_PEOPLE,
+                    params={"field": _("members present"), "value": members_present, "members": members},
+                )
+            }
+        )
+    errors: dict[str, list] = {}
+    stored = {section.area: section for section in report.sections.all()}
+    changed = []
+    for area, entry in sections.items():
+        section = stored[ActivityArea(area)]
+        try:
+            values = _clean_section(area=area, values=entry.get("values", {}), members=members, confirmed=confirmed)
+        except ValidationError as exc:
+            errors.update(exc.message_dict)
+            continue
+        no_activity = bool(entry.get("no_activity"))
+        if no_activity and any(value is not None for value in values.values()):
+            errors[area] = [ERROR_ACTIVITY_AND_FIGURES % {"area": ActivityArea(area).label}]
+            continue
+        section.no_activity, section.values, section.note = no_activity, values, entry.get("note", "").strip()
+        changed.append(section)
+    if errors:
+        raise ValidationError(errors)
+    AreaSection.objects.bulk_update(changed, ["no_activity", "values", "note"])
+    report.meeting_date, report.members_present, report.meeting_topics = (
+        meeting_date,
+        members_present,
+        meeting_topics.strip(),
+    )
+    report.save(update_fields=["meeting_date", "members_present", "meeting_topics", "updated_at"])
+    ReportEvent.objects.create(report=report, action=ReportAction.SAVED, actor=_user(actor))
+    return report
+
+
+@transaction.atomic
+def report_submit(*, actor, report: MonthlyReport) -> MonthlyReport:
+    """The board sends its report: every area filled in or marked "no activity"."""
+    report = MonthlyReport.objects.select_for_update().select_related("club").get(pk=report.pk)
+    _require_draft(report)
+    unfilled = [section.get_area_display() for section in report.sections.order_by("pk") if not section.is_filled]
+    if unfilled:
+        raise ValidationError(ERROR_UNFILLED, params={"areas": ", ".join(str(area) for area in unfilled)})
+    now = timezone.now()
+    report.status, report.submitted_at = ReportStatus.SUBMITTED, now
+    report.first_submitted_at = report.first_submitted_at or now
+    report.save(update_fields=["status", "submitted_at", "first_submitted_at", "updated_at"])
+    _event(report, ReportAction.SUBMITTED, actor)
+    return report
+
+
+def _reviewed(report: MonthlyReport) -> MonthlyReport:
+    report = MonthlyReport.objects.select_for_update().select_related("club").get(pk=report.pk)
+    if report.status != ReportStatus.SUBMITTED:
+        raise ValidationError(ERROR_NOT_SUBMITTED)
+    return report
+
+
+@transaction.atomic
+def report_return(*, actor, report: MonthlyReport, comment: str) -> MonthlyReport:
+    """Staff send a submitted report back to the club with what to fix; it becomes a draft again."""
+    comment = comment.strip()
+    if not comment:
+        raise ValidationError({"comment": ERROR_COMMENT_REQUIRED})
+    report = _reviewed(report)
+    report.status, report.staff_comment = ReportStatus.DRAFT, comment
+    report.save(update_fields=["status", "staff_comment", "updated_at"])
+    _event(report, ReportAction.RETURNED, actor, comment)
+    return report
+
+
+@transaction.atomic
+def report_accept(*, actor, report: MonthlyReport) -> MonthlyReport:
+    report = _reviewed(report)
+    report.status, report.accepted_at = ReportStatus.ACCEPTED, timezone.now()
+    report.save(update_fields=["status", "accepted_at", "updated_at"])
+    _event(report, ReportAction.ACCEPTED, actor)
+    return report
+
+
+@transaction.atomic
+def report_reopen(*, actor, report: MonthlyReport, reason: str) -> MonthlyReport:
+    """Staff unlock an accepted report (a correction the club asked for), with the reason logged."""
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": ERROR_REASON_REQUIRED})
+    report = MonthlyReport.objects.select_for_update().select_related("club").get(pk=report.pk)
+    if report.status != ReportStatus.ACCEPTED:
+        raise ValidationError(ERROR_NOT_ACCEPTED)
+    report.status, report.accepted_at = ReportStatus.DRAFT, None
+    report.save(update_fields=["status", "accepted_at", "updated_at"])
+    _event(report, ReportAction.REOPENED, actor, reason)
+    return report
