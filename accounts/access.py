@@ -38,6 +38,8 @@ class Cap(enum.StrEnum):
     FUNDS_MANAGE = "funds.manage"  # the club's own books: entries, loans, repayments, closing a month
     FUNDS_CORRECT_CLOSED = "funds.correct_closed"  # correct entries of a month the club has closed
     FUNDS_GO_LIVE = "funds.go_live"  # import the cut-off sheet of a running club (opening balances, open loans)
+    REPORT_FILL = "activities.fill"  # fill in and submit the club's monthly activity report
+    REPORT_REVIEW = "activities.review"  # return, accept or reopen a club's monthly report
 
 
 STAFF_CAPABILITIES = frozenset(
@@ -52,6 +54,7 @@ STAFF_CAPABILITIES = frozenset(
         Cap.TEAM_MANAGE,
         Cap.REPORT_VIEW,
         Cap.FUNDS_VIEW,
+        Cap.REPORT_REVIEW,
     }
 )
 CAPABILITIES: dict[str, frozenset[Cap]] = {
@@ -71,6 +74,7 @@ CAPABILITIES: dict[str, frozenset[Cap]] = {
             Cap.FUNDS_VIEW,
             Cap.FUNDS_MANAGE,
             Cap.FUNDS_GO_LIVE,
+            Cap.REPORT_FILL,
         }
     ),
 }

@@ -72,8 +72,15 @@ def test_club_board_sees_its_club_and_keeps_its_members_teams_and_books():
             Cap.FUNDS_VIEW,
             Cap.FUNDS_MANAGE,
             Cap.FUNDS_GO_LIVE,
+            Cap.REPORT_FILL,
         }
     )
+
+
+def test_staff_review_monthly_reports_and_boards_fill_them_in():
+    for role in (Role.PROVINCE_STAFF, Role.AREA_STAFF):
+        assert Cap.REPORT_REVIEW in CAPABILITIES[role] and Cap.REPORT_FILL not in CAPABILITIES[role]
+    assert Cap.REPORT_REVIEW not in CAPABILITIES[Role.CLUB_BOARD]
 
 
 def test_staff_read_the_books_and_only_the_province_corrects_closed_months_and_takes_books_over():
