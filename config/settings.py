@@ -239,6 +239,9 @@ FUNDS_MAX_AMOUNT = env_int("FUNDS_MAX_AMOUNT", 1_000_000_000, minimum=1_000_000,
 # Monthly activity reports are due by this day of the following month (on time up to and
 # including it, Vietnam time).
 REPORT_DEADLINE_DAY = env_int("REPORT_DEADLINE_DAY", 10, minimum=1, maximum=28)
+# A club "carried out all 8 activities" in a year when each area had activity in at least this many
+# months of its accepted reports.
+ACTIVITY_MONTHS_FOR_ALL_EIGHT = env_int("ACTIVITY_MONTHS_FOR_ALL_EIGHT", 1, minimum=1, maximum=12)
 # Cash-book entries and loans per page.
 ENTRIES_PER_PAGE = env_int("ENTRIES_PER_PAGE", 50, minimum=10, maximum=500)
 

@@ -14,6 +14,7 @@ urlpatterns = [
     path("members/", include("members.urls")),
     path("funds/", include("funds.urls")),
     path("loans/", include("loans.urls")),
+    path("activities/", include("activities.urls")),
     path("spreadsheets/", include("spreadsheets.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),

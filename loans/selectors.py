@@ -8,7 +8,7 @@ loans the club has: every sum is a correlated subquery, never a query per loan.
 import dataclasses
 import datetime
 
-from django.db.models import BigIntegerField, Case, F, OuterRef, QuerySet, Subquery, Sum, Value, When
+from django.db.models import BigIntegerField, Case, Count, F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils.formats import date_format
@@ -18,6 +18,7 @@ from clubs.models import Club
 from core.dates import month_end, month_start
 from core.text import fold
 from loans.models import Allocation, Instalment, Loan, LoanStatus, Repayment
+from loans.portfolio import portfolio_loans
 from loans.services import InstalmentState, payoff
 
 
@@ -246,3 +247,39 @@ def collection_sheet(*, club: Club, meeting_on: datetime.date) -> list[SheetRow]
         )
         for loan in loans
     ]
+
+
+@dataclasses.dataclass(frozen=True)
+class MonthLending:
+    """A club's lending in one month, for the income-generation section of its monthly report."""
+
+    month: datetime.date
+    on: datetime.date  # the month's last day, or today for the current month
+    loans_disbursed: int
+    amount_disbursed: int
+    amount_repaid: int  # principal and interest of the repayments made in the month (not reversed)
+    borrowers: int  # members with a loan out at `on`
+    loans_in_arrears: int  # of those loans, the ones with a late instalment at `on`
+
+
+def month_lending(*, club: Club, month: datetime.date, today: datetime.date) -> MonthLending:
+    """Three queries, whatever the number of loans (the monthly report does not type these again)."""
+    start, end = month_start(month), month_end(month)
+    on = min(end, today)
+    disbursed = Loan.objects.filter(club=club, disbursed_on__gte=start, disbursed_on__lte=end, go_live_on__isnull=True)
+    disbursed = disbursed.aggregate(count=Count("pk"), amount=Coalesce(Sum("amount"), 0))
+    repaid = Repayment.objects.filter(
+        loan__club=club, paid_on__gte=start, paid_on__lte=end, reversed_on__isnull=True
+    ).aggregate(amount=Coalesce(Sum("amount"), 0))
+    out = portfolio_loans(clubs=Club.objects.filter(pk=club.pk), on=on).aggregate(
+        borrowers=Count("borrower", distinct=True), late=Count("pk", filter=Q(oldest_late_due__isnull=False))
+    )
+    return MonthLending(
+        month=start,
+        on=on,
+        loans_disbursed=disbursed["count"],
+        amount_disbursed=disbursed["amount"],
+        amount_repaid=repaid["amount"],
+        borrowers=out["borrowers"],
+        loans_in_arrears=out["late"],
+    )

@@ -66,7 +66,13 @@ def test_province_staff_see_totals_districts_and_clubs(client, four_clubs, provi
 def test_the_formulas_are_on_the_page(client, world, province_staff):
     html = login(client, province_staff).get(URL).content.decode()
     glossary = html.split('data-testid="glossary"')[1]
-    assert vi("Outstanding principal of the loans more than 30 days overdue ÷ all outstanding principal.") in glossary
+    assert (
+        vi(
+            "Outstanding principal of the loans more than 30 days overdue ÷ all outstanding principal. "
+            "The whole outstanding principal of such a loan counts, not only what is overdue."
+        )
+        in glossary
+    )
     assert "PAR30" in glossary and vi("Repayment rate") in glossary
 
 

@@ -1,0 +1,176 @@
+"""The monthly report form: one card per activity area (its fields from activities/fields.py, the
+"no activity this month" tick and a note) and the monthly meeting. Field names are
+"<area>-<code>", "<area>-no_activity", "<area>-note"; the service's errors, keyed by area, are
+shown on the area's card (a doubtful value also asks for the "confirm" tick)."""
+
+import dataclasses
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from activities.fields import Field, fields_of
+from activities.models import MonthlyReport
+from clubs.models import ActivityArea
+from core.forms import DateField
+
+
+def _name(area: str, code: str) -> str:
+    return f"{area}-{code}"
+
+
+@dataclasses.dataclass
+class AreaCard:
+    area: ActivityArea
+    figures: list  # [(Field, BoundField)]
+    no_activity: forms.BoundField
+    note: forms.BoundField
+    errors: list[str]
+    doubtful: bool
+
+    @property
+    def is_income(self) -> bool:
+        return self.area == ActivityArea.INCOME
+
+
+class ReportForm(forms.Form):
+    meeting_date = DateField(label=_("Date of the monthly meeting"), required=False)
+    members_present = forms.IntegerField(
+        label=_("Members present"),
+        required=False,
+        min_value=0,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
+    )
+    meeting_topics = forms.CharField(
+        label=_("Topics of the meeting"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    confirmed = forms.BooleanField(label=_("I have checked these figures: they are right"), required=False)
+
+    MEETING = ("meeting_date", "members_present", "meeting_topics")
+
+    def __init__(self, *args, report: MonthlyReport, **kwargs):
+        kwargs.setdefault("initial", self.initial_of(report))
+        super().__init__(*args, **kwargs)
+        self.report = report
+        for name in self.MEETING:
+            self.fields[name].widget.attrs["class"] = "form-control"
+        self.area_errors: dict[str, list[str]] = {}
+        self.doubtful_areas: set[str] = set()
+        for area in ActivityArea:
+            for field in fields_of(area):
+                self.fields[_name(area, field.code)] = forms.IntegerField(
+                    label=field.label,
+                    required=False,
+                    widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "step": 1}),
+                )
+            self.fields[_name(area, "no_activity")] = forms.BooleanField(
+                label=_("No activity this month"), required=False
+            )
+            self.fields[_name(area, "note")] = forms.CharField(
+                label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+            )
+
+    @staticmethod
+    def initial_of(report: MonthlyReport) -> dict:
+        initial = {
+            "meeting_date": report.meeting_date,
+            "members_present": report.members_present,
+            "meeting_topics": report.meeting_topics,
+        }
+        for section in report.sections.all():
+            initial[_name(section.area, "no_activity")] = section.no_activity
+            initial[_name(section.area, "note")] = section.note
+            for code, value in section.values.items():
+                initial[_name(section.area, code)] = value
+        return initial
+
+    def sections(self) -> dict[str, dict]:
+        """What report_save takes: {area: {"no_activity", "values", "note"}}."""
+        data = self.cleaned_data
+        return {
+            area.value: {
+                "no_activity": data[_name(area, "no_activity")],
+                "values": {field.code: data[_name(area, field.code)] for field in fields_of(area)},
+                "note": data[_name(area, "note")],
+            }
+            for area in ActivityArea
+        }
+
+    def save_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "sections": self.sections(),
+            "meeting_date": data["meeting_date"],
+            "members_present": data["members_present"],
+            "meeting_topics": data["meeting_topics"],
+            "confirmed": data["confirmed"],
+        }
+
+    def add_service_error(self, exc: ValidationError) -> None:
+        """The service's errors: an area's on its card, a meeting field's on the field."""
+        if not hasattr(exc, "error_dict"):
+            self.add_error(None, exc)
+            return
+        for key, errors in exc.error_dict.items():
+            if key in ActivityArea.values:
+                self.area_errors.setdefault(key, []).extend(message for error in errors for message in error.messages)
+                if self._has_doubtful(key):
+                    self.doubtful_areas.add(key)
+            else:
+                self.add_error(key if key in self.fields else None, errors)
+
+    def _has_doubtful(self, area: str) -> bool:
+        """Whether an area holds a value past its field's doubtful check (activities/fields.py):
+        the chair is then asked to confirm it rather than change it."""
+        data = self.cleaned_data
+        for field in fields_of(area):
+            value = data.get(_name(area, field.code))
+            if field.doubtful_above and value is not None:
+                other, factor = field.doubtful_above
+                if value > factor * (data.get(_name(area, other)) or 0):
+                    return True
+        return False
+
+    def errors_by_key(self) -> dict[str, list[str]]:
+        """Every error, for the autosave's JSON answer: keyed by area, meeting field or "__all__"."""
+        result: dict[str, list[str]] = {key: list(messages) for key, messages in self.area_errors.items()}
+        for name, errors in self.errors.items():
+            area = name.split("-", 1)[0] if "-" in name else name
+            result.setdefault(area, []).extend(str(error) for error in errors)
+        return result
+
+    def cards(self) -> list[AreaCard]:
+        cards = []
+        for area in ActivityArea:
+            figures: list[tuple[Field, forms.BoundField]] = [
+                (field, self[_name(area, field.code)]) for field in fields_of(area)
+            ]
+            errors = list(self.area_errors.get(area, []))
+            for _field, bound in figures:
+                errors.extend(f"{bound.label}: {error}" for error in bound.errors)
+            cards.append(
+                AreaCard(
+                    area=area,
+                    figures=figures,
+                    no_activity=self[_name(area, "no_activity")],
+                    note=self[_name(area, "note")],
+                    errors=errors,
+                    doubtful=area in self.doubtful_areas,
+                )
+            )
+        return cards
+
+    def meeting_fields(self) -> list[forms.BoundField]:
+        return [self[name] for name in self.MEETING]
+
+    @property
+    def is_doubtful(self) -> bool:
+        return bool(self.doubtful_areas)
+
+
+class CommentForm(forms.Form):
+    comment = forms.CharField(label=_("What the club should fix"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("Reason for reopening"), widget=forms.Textarea(attrs={"rows": 3}))

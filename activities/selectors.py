@@ -1,0 +1,382 @@
+"""Reads over many clubs' monthly reports: completeness, timeliness and "all eight activities".
+
+Every selector here runs a fixed number of queries whatever the number of clubs or months (the
+query-count tests in tests/activities/test_selectors.py hold them to it): the clubs, their status
+changes, the reports and the chairs are each fetched in one query for the whole scope and period,
+and Python only walks those rows.
+
+Expected reports: a club is expected to report a month when it was active on the month's first
+or its last day — the rule of activities.services.club_active_in, which refuses reports for
+other months — decided here from the clubs' launch dates and dated status changes.
+
+Completeness of a club-month that is expected:
+- submitted: first sent by the board (first_submitted_at set), whatever its status since;
+- on time: first submitted on or before MonthlyReport.deadline, in Vietnam time; late: after;
+- missing: never submitted and the deadline has passed on `on`; not yet due: never submitted
+  and the deadline has not passed yet (the deadline day itself still counts as open).
+A report for a month in which the club was not expected is not counted, so submitted ≤
+expected and every rate stays within 100 %. Rates are shares of the expected reports.
+
+"Carried out all eight activities", per club and year, counts only accepted reports. An area is
+active in a month when its section is not marked "no activity" and at least one of its figures
+is above 0. Income generation is the exception: its figures come from the loan book, not from
+the report, so it is active in every accepted month where "no activity" is not ticked. A club
+carried out all eight when each area is active in at least `min_months` months of the year
+(settings.ACTIVITY_MONTHS_FOR_ALL_EIGHT, default 1).
+"""
+
+import dataclasses
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.db.models import BigIntegerField, Count, Q, QuerySet
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
+from django.db.models.lookups import GreaterThan
+from django.utils import timezone
+
+from accounts.models import BoardTitle
+from activities.fields import AREA_FIELDS
+from activities.models import AreaSection, MonthlyReport, ReportStatus
+from areas.models import AdminUnit
+from clubs.models import ActivityArea, BoardPosition, Club, ClubStatusChange, StatusChangeKind
+from core.dates import add_months, month_end, month_start
+from reports.selectors import UNDER_PROVINCE_DEPTH, unit_group_key
+
+_TENTHS = 1000  # shares in tenths of a percent, as in reports.selectors
+_STOPPED = {StatusChangeKind.SUSPENDED, StatusChangeKind.DISSOLVED}
+
+
+def months_between(start_month: datetime.date, end_month: datetime.date) -> list[datetime.date]:
+    """The first days of the months from `start_month`'s to `end_month`'s, both included."""
+    months, month = [], month_start(start_month)
+    while month <= end_month:
+        months.append(month)
+        month = add_months(month, 1)
+    return months
+
+
+def deadline_of(month: datetime.date) -> datetime.date:
+    """MonthlyReport.deadline for a month, without a report at hand."""
+    return add_months(month, 1).replace(day=settings.REPORT_DEADLINE_DAY)
+
+
+def share(part: int, whole: int) -> Decimal | None:
+    """part / whole in %, one decimal, rounded half up in integers; None when whole is 0."""
+    if not whole:
+        return None
+    return Decimal((2 * _TENTHS * part + whole) // (2 * whole)) / 10
+
+
+# --- expected reports -----------------------------------------------------------------------
+
+
+def _club_rows(clubs: QuerySet[Club]) -> list[Club]:
+    """The clubs with their unit and their district (`district` id): one query."""
+    return list(
+        Club.objects.filter(pk__in=clubs.values("pk"))
+        .annotate(district=unit_group_key(UNDER_PROVINCE_DEPTH))
+        .select_related("unit")
+        .order_by("name", "pk")
+    )
+
+
+def _changes_by_club(clubs: QuerySet[Club]) -> dict[int, list[tuple[datetime.date, str]]]:
+    """{club id: [(effective_on, kind)]} in the order Club.objects.with_status reads them: one query."""
+    changes: dict[int, list[tuple[datetime.date, str]]] = {}
+    rows = (
+        ClubStatusChange.objects.filter(club__in=clubs.values("pk"))
+        .order_by("club_id", "effective_on", "pk")
+        .values_list("club_id", "effective_on", "kind")
+    )
+    for club_id, effective_on, kind in rows:
+        changes.setdefault(club_id, []).append((effective_on, kind))
+    return changes
+
+
+def _active_on(launch_date: datetime.date | None, changes: list[tuple[datetime.date, str]], day: datetime.date) -> bool:
+    """Club.objects.with_status(day) == ACTIVE, from rows already fetched."""
+    last = None
+    for effective_on, kind in changes:
+        if effective_on > day:
+            break
+        last = kind
+    if last in _STOPPED:
+        return False
+    return launch_date is not None and launch_date <= day
+
+
+def _expected(launch_date: datetime.date | None, changes: list, months: list[datetime.date]) -> list[datetime.date]:
+    """The months in which a club was active on the first or the last day."""
+    return [
+        month
+        for month in months
+        if _active_on(launch_date, changes, month) or _active_on(launch_date, changes, month_end(month))
+    ]
+
+
+def expected_club_months(
+    clubs: QuerySet[Club], start_month: datetime.date, end_month: datetime.date
+) -> dict[int, list[datetime.date]]:
+    """{club id: [months]}: the months of the period in which each club was expected to report
+    (clubs expected in none are left out). Two queries, whatever the clubs and months."""
+    months = months_between(start_month, end_month)
+    changes = _changes_by_club(clubs)
+    launches = Club.objects.filter(pk__in=clubs.values("pk")).values_list("pk", "launch_date")
+    result = {pk: _expected(launch_date, changes.get(pk, []), months) for pk, launch_date in launches}
+    return {pk: expected for pk, expected in result.items() if expected}
+
+
+# --- completeness and timeliness ------------------------------------------------------------
+
+
+@dataclasses.dataclass
+class Counts:
+    expected: int = 0
+    submitted: int = 0
+    on_time: int = 0
+    late: int = 0
+    missing: int = 0
+    not_yet_due: int = 0
+
+    def add(self, other: "Counts") -> None:
+        for field in dataclasses.fields(self):
+            setattr(self, field.name, getattr(self, field.name) + getattr(other, field.name))
+
+    @property
+    def submitted_rate(self) -> Decimal | None:
+        return share(self.submitted, self.expected)
+
+    @property
+    def on_time_rate(self) -> Decimal | None:
+        return share(self.on_time, self.expected)
+
+    @property
+    def missing_rate(self) -> Decimal | None:
+        return share(self.missing, self.expected)
+
+
+@dataclasses.dataclass
+class ClubCompleteness:
+    club: Club
+    district: AdminUnit | None
+    counts: Counts
+    missing_months: list[datetime.date]
+    late_months: list[datetime.date]
+    chair_name: str = ""
+    chair_phone: str = ""
+
+    @property
+    def needs_follow_up(self) -> bool:
+        return bool(self.missing_months or self.late_months)
+
+
+@dataclasses.dataclass
+class DistrictCompleteness:
+    unit: AdminUnit | None
+    clubs: int
+    counts: Counts
+
+
+@dataclasses.dataclass
+class CompletenessReport:
+    start: datetime.date
+    end: datetime.date
+    on: datetime.date
+    total: DistrictCompleteness
+    districts: list[DistrictCompleteness]
+    clubs: list[ClubCompleteness]
+
+    @property
+    def follow_up(self) -> list[ClubCompleteness]:
+        """Clubs with a missing or a late report: most missing first."""
+        rows = [club for club in self.clubs if club.needs_follow_up]
+        return sorted(rows, key=lambda row: (-len(row.missing_months), -len(row.late_months), row.club.name))
+
+
+def _chairs(clubs: QuerySet[Club], on: datetime.date) -> dict[int, tuple[str, str]]:
+    """{club id: (chair's name, phone)} of the chairs in office on `on`: one query."""
+    positions = (
+        BoardPosition.objects.held_on(on)
+        .filter(club__in=clubs.values("pk"), title=BoardTitle.CHAIR)
+        .order_by("club_id", "-started_on", "-pk")
+        .values_list("club_id", "holder__full_name", "holder__phone")
+    )
+    chairs: dict[int, tuple[str, str]] = {}
+    for club_id, name, phone in positions:
+        chairs.setdefault(club_id, (name, phone))
+    return chairs
+
+
+def completeness(
+    clubs: QuerySet[Club], start_month: datetime.date, end_month: datetime.date, on: datetime.date | None = None
+) -> CompletenessReport:
+    """Expected, submitted, on time, late, missing and not yet due reports of `clubs` (scoped by
+    the caller through accounts.access) for the months from `start_month` to `end_month`, judged
+    on `on` (today by default): per club, per district and in total. Five queries."""
+    on = on or timezone.localdate()
+    months = months_between(start_month, end_month)
+    club_rows = _club_rows(clubs)
+    changes = _changes_by_club(clubs)
+    submitted_at = {
+        (club_id, month): first_submitted_at
+        for club_id, month, first_submitted_at in MonthlyReport.objects.filter(
+            club__in=clubs.values("pk"), month__in=months, first_submitted_at__isnull=False
+        ).values_list("club_id", "month", "first_submitted_at")
+    }
+    chairs = _chairs(clubs, on)
+    districts = AdminUnit.objects.in_bulk({club.district for club in club_rows if club.district is not None})
+
+    per_club = []
+    for club in club_rows:
+        counts, missing, late = Counts(), [], []
+        for month in _expected(club.launch_date, changes.get(club.pk, []), months):
+            counts.expected += 1
+            sent = submitted_at.get((club.pk, month))
+            if sent is not None:
+                counts.submitted += 1
+                if timezone.localdate(sent) <= deadline_of(month):
+                    counts.on_time += 1
+                else:
+                    counts.late += 1
+                    late.append(month)
+            elif on > deadline_of(month):
+                counts.missing += 1
+                missing.append(month)
+            else:
+                counts.not_yet_due += 1
+        if counts.expected:
+            name, phone = chairs.get(club.pk, ("", ""))
+            per_club.append(ClubCompleteness(club, districts.get(club.district), counts, missing, late, name, phone))
+
+    total = DistrictCompleteness(None, 0, Counts())
+    by_district: dict[int | None, DistrictCompleteness] = {}
+    for row in per_club:
+        group = by_district.setdefault(row.club.district, DistrictCompleteness(row.district, 0, Counts()))
+        for rollup in (group, total):
+            rollup.clubs += 1
+            rollup.counts.add(row.counts)
+    return CompletenessReport(
+        start=months[0] if months else month_start(start_month),
+        end=month_start(end_month),
+        on=on,
+        total=total,
+        districts=sorted(by_district.values(), key=lambda group: group.unit.path if group.unit else ""),
+        clubs=per_club,
+    )
+
+
+# --- "all eight activities" -----------------------------------------------------------------
+
+
+def _area_active(area: str) -> Q:
+    """The condition for a section of `area` to count as activity (see the module's docstring)."""
+    condition = Q(area=area, no_activity=False)
+    if area == ActivityArea.INCOME:
+        return condition
+    # The figure as text, cast: a JSON null (a blank field) is then NULL, never "above 0", on
+    # SQLite and PostgreSQL alike (a JSON key lookup compares SQLite's 'null' text as above 0).
+    any_figure = Q()
+    for field in AREA_FIELDS[ActivityArea(area)]:
+        any_figure |= Q(GreaterThan(Cast(KeyTextTransform(field.code, "values"), BigIntegerField()), 0))
+    return condition & any_figure
+
+
+def _active_section() -> Q:
+    condition = Q()
+    for area in ActivityArea:
+        condition |= _area_active(area)
+    return condition
+
+
+@dataclasses.dataclass
+class ClubAreas:
+    club: Club
+    district: AdminUnit | None
+    accepted_months: int
+    months_by_area: dict[str, int]
+    min_months: int
+
+    @property
+    def areas(self) -> list[tuple[ActivityArea, int]]:
+        """The eight areas in their official order, each with its months of activity."""
+        return [(area, self.months_by_area.get(area.value, 0)) for area in ActivityArea]
+
+    @property
+    def active_areas(self) -> int:
+        return sum(1 for months in self.months_by_area.values() if months >= self.min_months)
+
+    @property
+    def all_eight(self) -> bool:
+        return self.active_areas == len(ActivityArea)
+
+
+@dataclasses.dataclass
+class AllEightRollup:
+    unit: AdminUnit | None
+    clubs: int = 0
+    all_eight: int = 0
+
+    @property
+    def share(self) -> Decimal | None:
+        return share(self.all_eight, self.clubs)
+
+
+@dataclasses.dataclass
+class AllEightReport:
+    year: int
+    min_months: int
+    total: AllEightRollup
+    districts: list[AllEightRollup]
+    clubs: list[ClubAreas]
+    all_areas: int = len(ActivityArea)
+
+
+def all_eight_activities(clubs: QuerySet[Club], year: int, min_months: int | None = None) -> AllEightReport:
+    """Per club active in `year` (expected to report at least one of its months up to today), the
+    months of activity in each area from its accepted reports, and whether it carried out all
+    eight; rolled up per district and for the whole scope. Five queries."""
+    if min_months is None:
+        min_months = getattr(settings, "ACTIVITY_MONTHS_FOR_ALL_EIGHT", 1)
+    months = months_between(datetime.date(year, 1, 1), min(datetime.date(year, 12, 1), timezone.localdate()))
+    club_rows = _club_rows(clubs)
+    changes = _changes_by_club(clubs)
+    accepted = MonthlyReport.objects.filter(club__in=clubs.values("pk"), month__year=year, status=ReportStatus.ACCEPTED)
+    accepted_months = dict(accepted.order_by().values("club_id").annotate(n=Count("pk")).values_list("club_id", "n"))
+    months_by_area: dict[int, dict[str, int]] = {}
+    active_sections = (
+        AreaSection.objects.filter(_active_section(), report__in=accepted)
+        .order_by()
+        .values("report__club_id", "area")
+        .annotate(months=Count("report__month", distinct=True))
+    )
+    for row in active_sections:
+        months_by_area.setdefault(row["report__club_id"], {})[row["area"]] = row["months"]
+    districts = AdminUnit.objects.in_bulk({club.district for club in club_rows if club.district is not None})
+
+    per_club = [
+        ClubAreas(
+            club=club,
+            district=districts.get(club.district),
+            accepted_months=accepted_months.get(club.pk, 0),
+            months_by_area=months_by_area.get(club.pk, {}),
+            min_months=min_months,
+        )
+        for club in club_rows
+        if months and _expected(club.launch_date, changes.get(club.pk, []), months)
+    ]
+    total = AllEightRollup(None)
+    by_district: dict[int | None, AllEightRollup] = {}
+    for row in per_club:
+        group = by_district.setdefault(row.club.district, AllEightRollup(row.district))
+        for rollup in (group, total):
+            rollup.clubs += 1
+            rollup.all_eight += row.all_eight
+    return AllEightReport(
+        year=year,
+        min_months=min_months,
+        total=total,
+        districts=sorted(by_district.values(), key=lambda group: group.unit.path if group.unit else ""),
+        clubs=per_club,
+    )
