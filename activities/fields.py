@@ -6,8 +6,9 @@ the reports), an English label (translated in locale/vi) and a kind:
 - COUNT: a number of sessions, visits, cases…;
 - MONEY: whole đồng;
 - DAYS: days of labour.
-A field may name a `doubtful` check: a value past it is not refused but asks the chair to
-confirm (e.g. more home-care visits than 31 a volunteer).
+A field may name a doubtful check: a value past it is not refused but asks the chair to confirm
+(more home-care visits than 31 a volunteer; more people cared for than the register records as
+receiving home care).
 
 Income generation is not typed: its figures come from the loan book (loans.selectors), so only
 its note and "no activity" are entered. A province extends a list here; a report keeps the
@@ -37,6 +38,9 @@ class Field:
     kind: Kind
     # (other field's code, factor): a value above factor × the other field's value is doubtful.
     doubtful_above: tuple[str, int] | None = None
+    # Doubtful above the number of people the member register and the home-care team record as
+    # receiving home care (the cross-check with the other modules).
+    checked_against_home_care_register: bool = False
 
     @property
     def is_people(self) -> bool:
@@ -54,7 +58,7 @@ AREA_FIELDS: dict[str, tuple[Field, ...]] = {
     ),
     ActivityArea.HOME_CARE: (
         Field("volunteers_active", _("volunteers active"), Kind.PEOPLE),
-        Field("people_cared_for", _("people cared for"), Kind.COUNT),
+        Field("people_cared_for", _("people cared for"), Kind.COUNT, checked_against_home_care_register=True),
         Field("visits", _("home visits made"), Kind.COUNT, doubtful_above=("volunteers_active", 31)),
     ),
     ActivityArea.SELF_HELP: (

@@ -114,22 +114,10 @@ class ReportForm(forms.Form):
         for key, errors in exc.error_dict.items():
             if key in ActivityArea.values:
                 self.area_errors.setdefault(key, []).extend(message for error in errors for message in error.messages)
-                if self._has_doubtful(key):
+                if any(error.code == "doubtful" for error in errors):
                     self.doubtful_areas.add(key)
             else:
                 self.add_error(key if key in self.fields else None, errors)
-
-    def _has_doubtful(self, area: str) -> bool:
-        """Whether an area holds a value past its field's doubtful check (activities/fields.py):
-        the chair is then asked to confirm it rather than change it."""
-        data = self.cleaned_data
-        for field in fields_of(area):
-            value = data.get(_name(area, field.code))
-            if field.doubtful_above and value is not None:
-                other, factor = field.doubtful_above
-                if value > factor * (data.get(_name(area, other)) or 0):
-                    return True
-        return False
 
     def errors_by_key(self) -> dict[str, list[str]]:
         """Every error, for the autosave's JSON answer: keyed by area, meeting field or "__all__"."""

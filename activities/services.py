@@ -16,15 +16,16 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.fields import field_codes, fields_of
 from activities.models import AreaSection, MonthlyReport, ReportAction, ReportEvent, ReportStatus
 from audit.services import audit_record
-from clubs.models import ActivityArea, Club, ClubStatus
+from clubs.models import ActivityArea, Club, ClubStatus, TeamMemberRole, TeamMembership
 from core.dates import month_end, month_start
-from members.models import Membership
+from members.models import Membership, Person
 
 ERROR_MONTH_IN_FUTURE = _("A month that has not started yet cannot be reported.")
 ERROR_CLUB_NOT_ACTIVE = _("The club was not active in %(month)s: there is nothing to report.")
@@ -37,6 +38,10 @@ ERROR_REASON_REQUIRED = _("Give the reason for reopening the report.")
 ERROR_NOT_WHOLE = _("%(field)s: enter a whole number, 0 or more.")
 ERROR_TOO_MANY_PEOPLE = _("%(field)s: %(value)s is more than the club's %(members)s active members.")
 ERROR_DOUBTFUL = _("%(field)s: %(value)s looks high (more than %(limit)s). Check it, then confirm to save it.")
+ERROR_MORE_THAN_REGISTER = _(
+    "%(field)s: %(value)s is more than the %(recorded)s people recorded as receiving home care (members flagged "
+    "in the register and people cared for by the home-care team). Check it, then confirm to save it."
+)
 ERROR_UNFILLED = _("Fill in each area, or tick “no activity this month”: %(areas)s.")
 ERROR_ACTIVITY_AND_FIGURES = _("%(area)s: “no activity this month” is ticked, but figures are filled in.")
 
@@ -93,7 +98,19 @@ def _require_draft(report: MonthlyReport) -> None:
         raise ValidationError(ERROR_NOT_A_DRAFT, params={"status": report.get_status_display()})
 
 
-def _clean_section(*, area: str, values: dict, members: int, confirmed: bool) -> dict:
+def home_care_recorded(club: Club, on: datetime.date) -> int:
+    """People recorded as receiving home care in a club on a day: active members flagged in the
+    register, and people in its home-care teams as cared for (each person once). One query."""
+    flagged = Q(receives_home_care=True, memberships__in=Membership.objects.active_on(on).filter(club=club))
+    cared = Q(
+        team_memberships__in=TeamMembership.objects.filter(
+            team__club=club, team__activity_area=ActivityArea.HOME_CARE, role=TeamMemberRole.CARED_FOR
+        ).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on), started_on__lte=on)
+    )
+    return Person.objects.filter(flagged | cared).distinct().count()
+
+
+def _clean_section(*, area: str, values: dict, members: int, confirmed: bool, home_care: int = 0) -> dict:
     """The figures of one area as whole numbers (None for blank), checked field by field."""
     fields = {field.code: field for field in fields_of(area)}
     cleaned: dict[str, int | None] = {}
@@ -125,6 +142,14 @@ def _clean_section(*, area: str, values: dict, members: int, confirmed: bool) ->
                         params={"field": field.label, "value": cleaned[code], "limit": limit},
                     )
                 )
+        if field.checked_against_home_care_register and (cleaned.get(code) or 0) > home_care and not confirmed:
+            errors.append(
+                ValidationError(
+                    ERROR_MORE_THAN_REGISTER,
+                    code="doubtful",
+                    params={"field": field.label, "value": cleaned[code], "recorded": home_care},
+                )
+            )
     if errors:
         raise ValidationError({area: errors})
     return cleaned
@@ -148,6 +173,7 @@ def report_save(
     report = MonthlyReport.objects.select_for_update().select_related("club").get(pk=report.pk)
     _require_draft(report)
     members = Membership.objects.active_on(month_end(report.month)).filter(club=report.club).count()
+    home_care = home_care_recorded(report.club, month_end(report.month)) if ActivityArea.HOME_CARE in sections else 0
     if members_present is not None and members_present > members:
         raise ValidationError(
             {
@@ -163,13 +189,15 @@ def report_save(
     for area, entry in sections.items():
         section = stored[ActivityArea(area)]
         try:
-            values = _clean_section(area=area, values=entry.get("values", {}), members=members, confirmed=confirmed)
+            values = _clean_section(
+                area=area, values=entry.get("values", {}), members=members, confirmed=confirmed, home_care=home_care
+            )
         except ValidationError as exc:
-            errors.update(exc.message_dict)
+            errors.update(exc.error_dict)  # the errors keep their codes: the form asks to confirm the doubtful
             continue
         no_activity = bool(entry.get("no_activity"))
         if no_activity and any(value is not None for value in values.values()):
-            errors[area] = [ERROR_ACTIVITY_AND_FIGURES % {"area": ActivityArea(area).label}]
+            errors[area] = [ValidationError(ERROR_ACTIVITY_AND_FIGURES, params={"area": ActivityArea(area).label})]
             continue
         section.no_activity, section.values, section.note = no_activity, values, entry.get("note", "").strip()
         changed.append(section)

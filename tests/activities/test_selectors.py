@@ -29,11 +29,11 @@ def every_area_without_activity():
     return {area: {"no_activity": True} for area in ActivityArea}
 
 
-# One figure above 0 in each area (counts, not people: no members needed).
+# One figure above 0 in each area.
 EVERY_AREA_ACTIVE = {
     ActivityArea.INCOME: {"values": {"advice_sessions": 0}},  # income: active unless "no activity"
     ActivityArea.HEALTH: {"values": {"health_talks": 1}},
-    ActivityArea.HOME_CARE: {"values": {"people_cared_for": 2}},
+    ActivityArea.HOME_CARE: {"values": {"volunteers_active": 1, "visits": 4}},
     ActivityArea.SELF_HELP: {"values": {"cases_helped": 1}},
     ActivityArea.RIGHTS: {"values": {"social_pension": 1}},
     ActivityArea.LEARNING: {"values": {"sessions": 1}},

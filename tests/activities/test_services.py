@@ -10,7 +10,8 @@ from django.utils import timezone
 from activities import services
 from activities.fields import AREA_FIELDS
 from activities.models import ReportAction, ReportStatus
-from clubs.models import ActivityArea, StatusChangeKind
+from clubs.models import ActivityArea, StatusChangeKind, TeamMemberRole
+from members.models import Person
 from tests import factories
 
 D = datetime.date
@@ -85,7 +86,8 @@ def test_figures_are_whole_numbers_and_people_are_at_most_the_members(treasurer,
     assert all(not section.values for section in report.sections.all())  # nothing saved
 
 
-def test_a_doubtful_figure_is_saved_once_confirmed(treasurer, report):
+def test_a_doubtful_figure_is_saved_once_confirmed(treasurer, report, members):
+    Person.objects.filter(pk__in=[person.pk for person in members[:3]]).update(receives_home_care=True)
     home_care = {ActivityArea.HOME_CARE: {"values": {"volunteers_active": 2, "people_cared_for": 3, "visits": 70}}}
     with pytest.raises(ValidationError) as caught:
         services.report_save(actor=treasurer, report=report, sections=home_care)
@@ -94,6 +96,34 @@ def test_a_doubtful_figure_is_saved_once_confirmed(treasurer, report):
     ]
     services.report_save(actor=treasurer, report=report, sections=home_care, confirmed=True)
     assert report.sections.get(area=ActivityArea.HOME_CARE).values["visits"] == 70
+
+
+def test_people_cared_for_are_checked_against_the_register_and_the_home_care_team(club, treasurer, report, members):
+    """Members flagged as receiving home care and people cared for by the home-care team, each once."""
+    Person.objects.filter(pk=members[0].pk).update(receives_home_care=True)
+    team = factories.TeamFactory(club=club, activity_area=ActivityArea.HOME_CARE, started_on=D(2024, 1, 1))
+    neighbour = factories.PersonFactory()  # an older person of the community, not a member
+    for person in (neighbour, members[0]):
+        factories.TeamMembershipFactory(
+            team=team, person=person, role=TeamMemberRole.CARED_FOR, started_on=D(2024, 1, 1)
+        )
+    assert services.home_care_recorded(club, D(2025, 2, 28)) == 2
+    with pytest.raises(ValidationError) as caught:
+        services.report_save(
+            actor=treasurer, report=report, sections={ActivityArea.HOME_CARE: {"values": {"people_cared_for": 3}}}
+        )
+    [message] = caught.value.message_dict[ActivityArea.HOME_CARE]
+    assert message.startswith("people cared for: 3 is more than the 2 people recorded as receiving home care")
+    services.report_save(
+        actor=treasurer, report=report, sections={ActivityArea.HOME_CARE: {"values": {"people_cared_for": 2}}}
+    )
+    services.report_save(
+        actor=treasurer,
+        report=report,
+        sections={ActivityArea.HOME_CARE: {"values": {"people_cared_for": 3}}},
+        confirmed=True,
+    )
+    assert report.sections.get(area=ActivityArea.HOME_CARE).values["people_cared_for"] == 3
 
 
 def test_blank_is_not_zero_and_no_activity_excludes_figures(treasurer, report):
