@@ -1,6 +1,8 @@
-"""Form fields shared by every app: money in đồng and dates typed dd/mm/yyyy."""
+"""Form fields shared by every app (money in đồng, dates typed dd/mm/yyyy), and how a form
+shows what a service refused."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from core.money import parse_vnd
@@ -61,3 +63,26 @@ class LinesField(forms.CharField):
         if isinstance(value, list):
             return value
         return split_lines(super().to_python(value) or "")
+
+
+def add_service_error(form: forms.Form, exc: ValidationError, rename: dict[str, str] | None = None) -> None:
+    """Show a service's ValidationError on the form: on the field of the same name (or renamed),
+    and on top of the form for anything the form has no field for."""
+    if not hasattr(exc, "error_dict"):
+        form.add_error(None, exc)
+        return
+    for field, errors in exc.error_dict.items():
+        field = (rename or {}).get(field, field)
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def write_through(request, form: forms.Form, write):
+    """What `write(cleaned_data)` (a service call) returns when the form was posted and valid and
+    the service accepted it; None otherwise, with the service's refusal shown on the form."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return write(form.cleaned_data)
+    except ValidationError as exc:
+        add_service_error(form, exc)
+        return None

@@ -21,6 +21,7 @@ from accounts import access
 from accounts.access import Cap
 from clubs.models import Club
 from core.dates import month_start
+from core.forms import add_service_error
 from core.money import format_vnd
 from core.spreadsheets import xlsx_response
 from funds import exporters, selectors, services
@@ -35,7 +36,6 @@ from funds.forms import (
     TransferForm,
 )
 from funds.models import ClosedMonth, FundEntry, FundKind
-from members.forms import add_service_error
 from reports.forms import AsOfForm
 from reports.selectors import scope_units
 

@@ -21,6 +21,7 @@ from accounts.access import Cap
 from clubs.models import Club
 from clubs.selectors import club_current_members
 from core.dates import add_months
+from core.forms import write_through
 from core.money import format_vnd
 from loans import selectors, services
 from loans.forms import (
@@ -38,7 +39,6 @@ from loans.forms import (
 )
 from loans.models import LoanRules, LoanStatus
 from loans.schedules import first_due_date
-from members.forms import add_service_error
 
 CLUB_WITH_UNIT = Club.objects.select_related("unit")
 
@@ -90,18 +90,14 @@ def rules_create(request, club_pk):
         fields = ["max_amount", "max_term_months", "monthly_rate", "method", "frequency", "grace_days"]
         initial.update({field: getattr(current, field) for field in fields})
     form = RulesForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            rules = services.rules_record(actor=request.user, club=club, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("Loan rules in force from %(date)s saved.")
-                % {"date": date_format(rules.effective_from, "SHORT_DATE_FORMAT")},
-            )
-            return redirect("loans:rules", club.pk)
+    rules = write_through(request, form, lambda data: services.rules_record(actor=request.user, club=club, **data))
+    if rules is not None:
+        messages.success(
+            request,
+            _("Loan rules in force from %(date)s saved.")
+            % {"date": date_format(rules.effective_from, "SHORT_DATE_FORMAT")},
+        )
+        return redirect("loans:rules", club.pk)
     return render(request, "loans/rules_form.html", {"club": club, "form": form})
 
 
@@ -138,14 +134,10 @@ def loan_create(request, club_pk):
     form = LoanApplyForm(
         request.POST or None, members=club_current_members(club=club, on=today), initial={"applied_on": today}
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            loan = services.loan_apply(actor=request.user, club=club, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Application of %(name)s recorded.") % {"name": loan.borrower.full_name})
-            return redirect(loan)
+    loan = write_through(request, form, lambda data: services.loan_apply(actor=request.user, club=club, **data))
+    if loan is not None:
+        messages.success(request, _("Application of %(name)s recorded.") % {"name": loan.borrower.full_name})
+        return redirect(loan)
     return render(
         request, "loans/loan_form.html", {"club": club, "form": form, "rules": LoanRules.objects.in_force(club, today)}
     )
@@ -187,14 +179,10 @@ def loan_approve(request, club_pk, pk):
         return refused
     today = timezone.localdate()
     form = LoanApproveForm(request.POST or None, initial={"decided_on": today, "override_reason": loan.override_reason})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.loan_approve(actor=request.user, loan=loan, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Loan approved."))
-            return redirect(loan)
+    approved = write_through(request, form, lambda data: services.loan_approve(actor=request.user, loan=loan, **data))
+    if approved is not None:
+        messages.success(request, _("Loan approved."))
+        return redirect(loan)
     rules = LoanRules.objects.in_force(club, today)
     breaches = services.rules_breaches(amount=loan.amount, term_months=loan.term_months, rules=rules) if rules else []
     return _action_page(
@@ -214,14 +202,10 @@ def loan_reject(request, club_pk, pk):
     if refused := _wrong_status(request, loan, LoanStatus.APPLIED):
         return refused
     form = LoanRejectForm(request.POST or None, initial={"decided_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.loan_reject(actor=request.user, loan=loan, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Application rejected."))
-            return redirect(loan)
+    rejected = write_through(request, form, lambda data: services.loan_reject(actor=request.user, loan=loan, **data))
+    if rejected is not None:
+        messages.success(request, _("Application rejected."))
+        return redirect(loan)
     return _action_page(request, club=club, loan=loan, form=form, title=_("Reject the application"), submit=_("Reject"))
 
 
@@ -238,17 +222,13 @@ def loan_disburse(request, club_pk, pk):
             "first_due_on": first_due_date(disbursed_on=today, meeting_day=club.meeting_day),
         },
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.loan_disburse(actor=request.user, loan=loan, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("%(amount)s paid out to %(name)s.") % {"amount": format_vnd(loan.amount), "name": loan.borrower},
-            )
-            return redirect(loan)
+    disbursed = write_through(request, form, lambda data: services.loan_disburse(actor=request.user, loan=loan, **data))
+    if disbursed is not None:
+        messages.success(
+            request,
+            _("%(amount)s paid out to %(name)s.") % {"amount": format_vnd(loan.amount), "name": loan.borrower},
+        )
+        return redirect(loan)
     return _action_page(
         request,
         club=club,
@@ -268,14 +248,12 @@ def repayment_create(request, club_pk, pk):
     today = timezone.localdate()
     page = selectors.loan_page(loan=loan, on=today)
     form = RepaymentForm(request.POST or None, initial={"paid_on": today, "amount": page.due_today or None})
-    if request.method == "POST" and form.is_valid():
-        try:
-            repayment = services.repayment_record(actor=request.user, loan=loan, club=club, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Repayment of %(amount)s recorded.") % {"amount": format_vnd(repayment.amount)})
-            return redirect(loan)
+    repayment = write_through(
+        request, form, lambda data: services.repayment_record(actor=request.user, loan=loan, club=club, **data)
+    )
+    if repayment is not None:
+        messages.success(request, _("Repayment of %(amount)s recorded.") % {"amount": format_vnd(repayment.amount)})
+        return redirect(loan)
     return _action_page(
         request,
         club=club,
@@ -296,14 +274,12 @@ def repayment_reverse(request, club_pk, pk, repayment_pk):
     club, loan = _loan(request, club_pk, pk, Cap.FUNDS_MANAGE)
     repayment = get_object_or_404(loan.repayments, pk=repayment_pk)
     form = RepaymentReverseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.repayment_reverse(actor=request.user, repayment=repayment, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Repayment of %(amount)s reversed.") % {"amount": format_vnd(repayment.amount)})
-            return redirect(loan)
+    reversed_repayment = write_through(
+        request, form, lambda data: services.repayment_reverse(actor=request.user, repayment=repayment, **data)
+    )
+    if reversed_repayment is not None:
+        messages.success(request, _("Repayment of %(amount)s reversed.") % {"amount": format_vnd(repayment.amount)})
+        return redirect(loan)
     return _action_page(
         request,
         club=club,
@@ -322,14 +298,12 @@ def loan_write_off(request, club_pk, pk):
         return refused
     today = timezone.localdate()
     form = WriteOffForm(request.POST or None, initial={"on": today})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.loan_write_off(actor=request.user, loan=loan, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Loan written off."))
-            return redirect(loan)
+    written_off = write_through(
+        request, form, lambda data: services.loan_write_off(actor=request.user, loan=loan, **data)
+    )
+    if written_off is not None:
+        messages.success(request, _("Loan written off."))
+        return redirect(loan)
     page = selectors.loan_page(loan=loan, on=today)
     return _action_page(
         request,
@@ -352,14 +326,12 @@ def loan_reschedule(request, club_pk, pk):
         request.POST or None,
         initial={"on": today, "first_due_on": first_due_date(disbursed_on=today, meeting_day=club.meeting_day)},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.loan_reschedule(actor=request.user, loan=loan, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("New schedule saved."))
-            return redirect(loan)
+    rescheduling = write_through(
+        request, form, lambda data: services.loan_reschedule(actor=request.user, loan=loan, **data)
+    )
+    if rescheduling is not None:
+        messages.success(request, _("New schedule saved."))
+        return redirect(loan)
     page = selectors.loan_page(loan=loan, on=today)
     return _action_page(
         request,

@@ -18,17 +18,6 @@ ERROR_CHOOSE_ALIKE = _(
 ERROR_ALIKE_NOT_AVAILABLE = _("This person cannot be chosen: see the explanation next to their name.")
 
 
-def add_service_error(form: forms.Form, exc: ValidationError, rename: dict[str, str] | None = None) -> None:
-    """Show a service's ValidationError on the form: on the field of the same name (or renamed),
-    and on top of the form for anything the form has no field for."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        field = (rename or {}).get(field, field)
-        form.add_error(field if field in form.fields else None, errors)
-
-
 class DateOrYearField(forms.DateField):
     """A date typed dd/mm/yyyy, or only a year: 2024 means from 1 January 2024 (poverty lists are
     reviewed once a year, and often only the year is known)."""

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import access
 from accounts.access import Cap
 from clubs.models import ClubStatus
+from core.forms import add_service_error
 from members import selectors, services
 from members.forms import (
     HouseholdStatusForm,
@@ -18,7 +19,6 @@ from members.forms import (
     MemberLeaveForm,
     MemberMoveForm,
     PersonUpdateForm,
-    add_service_error,
 )
 from members.models import AgeGroup, EconomicStatus, Membership, Person
 from members.selectors import MembershipState
