@@ -15,6 +15,7 @@ from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from activities.services import report_start
 from funds.models import CapitalSource, FundKind
 from funds.services import contribution_record, month_close
 from loans.services import loan_reschedule, repayment_record
@@ -163,6 +164,9 @@ ADMIN_REFUSED = {
     "admin:loans_repayment_delete",
     "admin:loans_rescheduling_add",
     "admin:loans_rescheduling_delete",
+    # Monthly reports are filled in and reviewed on their pages.
+    "admin:activities_monthlyreport_add",
+    "admin:activities_monthlyreport_delete",
     # Only answers the admin's own select widgets, which send the field to complete.
     "admin:autocomplete",
 }
@@ -197,4 +201,5 @@ def audit_entry(world):
         reason="mất mùa",
         decision_reference="QĐ 1",
     )
+    report_start(actor=None, club=world.club_a1, month=datetime.date(2025, 2, 1))
     return factories.AuditEntryFactory(actor=None, target_id=str(world.club_a1.pk))

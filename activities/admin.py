@@ -1,0 +1,41 @@
+from django.contrib import admin
+
+from activities.models import AreaSection, MonthlyReport, ReportEvent
+
+
+class SectionInline(admin.TabularInline):
+    model = AreaSection
+    fields = ["area", "no_activity", "values", "note"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+class EventInline(admin.TabularInline):
+    model = ReportEvent
+    fields = ["at", "action", "actor", "comment"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+
+@admin.register(MonthlyReport)
+class MonthlyReportAdmin(admin.ModelAdmin):
+    """Read-only: reports are filled in and reviewed on the report pages, whose services check the
+    figures and the workflow (draft, submitted, accepted) and log every step."""
+
+    list_display = ["club", "month", "status", "first_submitted_at", "accepted_at"]
+    list_filter = ["status", "club__unit__area_type"]
+    search_fields = ["club__name", "club__code"]
+    list_select_related = ["club"]
+    date_hierarchy = "month"
+    inlines = [SectionInline, EventInline]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
