@@ -20,6 +20,11 @@ from clubs.models import ActivityArea, Club
 from core.dates import add_months
 
 
+def report_deadline(month: datetime.date) -> datetime.date:
+    """The last day to submit a month's report on time: settings.REPORT_DEADLINE_DAY of the next month."""
+    return add_months(month, 1).replace(day=settings.REPORT_DEADLINE_DAY)
+
+
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("draft")
     SUBMITTED = "submitted", _("submitted")
@@ -64,8 +69,7 @@ class MonthlyReport(models.Model):
 
     @property
     def deadline(self) -> datetime.date:
-        """The last day to submit on time: settings.REPORT_DEADLINE_DAY of the following month."""
-        return add_months(self.month, 1).replace(day=settings.REPORT_DEADLINE_DAY)
+        return report_deadline(self.month)
 
     @property
     def is_on_time(self) -> bool | None:

@@ -38,13 +38,13 @@ from django.utils import timezone
 
 from accounts.models import BoardTitle
 from activities.fields import AREA_FIELDS
-from activities.models import AreaSection, MonthlyReport, ReportStatus
+from activities.models import AreaSection, MonthlyReport, ReportStatus, report_deadline
 from areas.models import AdminUnit
 from clubs.models import ActivityArea, BoardPosition, Club, ClubStatusChange, StatusChangeKind
 from core.dates import add_months, month_end, month_start
+from core.shares import share
 from reports.selectors import UNDER_PROVINCE_DEPTH, unit_group_key
 
-_TENTHS = 1000  # shares in tenths of a percent, as in reports.selectors
 _STOPPED = {StatusChangeKind.SUSPENDED, StatusChangeKind.DISSOLVED}
 
 
@@ -55,18 +55,6 @@ def months_between(start_month: datetime.date, end_month: datetime.date) -> list
         months.append(month)
         month = add_months(month, 1)
     return months
-
-
-def deadline_of(month: datetime.date) -> datetime.date:
-    """MonthlyReport.deadline for a month, without a report at hand."""
-    return add_months(month, 1).replace(day=settings.REPORT_DEADLINE_DAY)
-
-
-def share(part: int, whole: int) -> Decimal | None:
-    """part / whole in %, one decimal, rounded half up in integers; None when whole is 0."""
-    if not whole:
-        return None
-    return Decimal((2 * _TENTHS * part + whole) // (2 * whole)) / 10
 
 
 # --- expected reports -----------------------------------------------------------------------
@@ -236,12 +224,12 @@ def completeness(
             sent = submitted_at.get((club.pk, month))
             if sent is not None:
                 counts.submitted += 1
-                if timezone.localdate(sent) <= deadline_of(month):
+                if timezone.localdate(sent) <= report_deadline(month):
                     counts.on_time += 1
                 else:
                     counts.late += 1
                     late.append(month)
-            elif on > deadline_of(month):
+            elif on > report_deadline(month):
                 counts.missing += 1
                 missing.append(month)
             else:

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.fields import field_codes, fields_of
 from activities.models import AreaSection, MonthlyReport, ReportAction, ReportEvent, ReportStatus
-from audit.services import audit_record
+from audit.services import acting_user, audit_record
 from clubs.models import ActivityArea, Club, ClubStatus, TeamMemberRole, TeamMembership
 from core.dates import month_end, month_start
 from members.models import Membership, Person
@@ -50,10 +50,6 @@ def _fmt_month(month: datetime.date) -> str:
     return f"{month.month:02d}/{month.year}"
 
 
-def _user(actor):
-    return actor if actor is not None and actor.is_authenticated else None
-
-
 def club_active_in(club: Club, month: datetime.date) -> bool:
     """Active on the month's first or last day (launched or dissolved during it: it reports it)."""
     statuses = {
@@ -64,7 +60,7 @@ def club_active_in(club: Club, month: datetime.date) -> bool:
 
 
 def _event(report: MonthlyReport, action: str, actor, comment: str = "") -> None:
-    ReportEvent.objects.create(report=report, action=action, actor=_user(actor), comment=comment)
+    ReportEvent.objects.create(report=report, action=action, actor=acting_user(actor), comment=comment)
     audit_record(
         actor=actor,
         action=f"activities.report.{action}",
@@ -210,7 +206,7 @@ def report_save(
         meeting_topics.strip(),
     )
     report.save(update_fields=["meeting_date", "members_present", "meeting_topics", "updated_at"])
-    ReportEvent.objects.create(report=report, action=ReportAction.SAVED, actor=_user(actor))
+    ReportEvent.objects.create(report=report, action=ReportAction.SAVED, actor=acting_user(actor))
     return report
 
 

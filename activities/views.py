@@ -6,7 +6,6 @@ Every write goes through activities.services."""
 
 import datetime
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -22,9 +21,10 @@ from accounts.access import Cap
 from activities import services
 from activities.fields import fields_of
 from activities.forms import CommentForm, ReasonForm, ReportForm
-from activities.models import AreaSection, MonthlyReport, ReportEvent, ReportStatus
-from clubs.models import ActivityArea, Club, StatusChangeKind
-from core.dates import add_months, month_end, month_start
+from activities.models import AreaSection, MonthlyReport, ReportEvent, ReportStatus, report_deadline
+from activities.selectors import expected_club_months
+from clubs.models import ActivityArea, Club
+from core.dates import add_months, month_start
 from loans.selectors import month_lending
 
 CLUB_WITH_UNIT = Club.objects.select_related("unit")
@@ -51,35 +51,11 @@ def _report(club: Club, year, month) -> MonthlyReport:
         raise Http404("No report for this month.") from None
 
 
-def _deadline(month: datetime.date) -> datetime.date:
-    return add_months(month, 1).replace(day=settings.REPORT_DEADLINE_DAY)
-
-
 def _active_months(club: Club, today: datetime.date) -> list[datetime.date]:
-    """The club's last active months, newest first: services.club_active_in's rule (active on the
-    month's first or last day, as Club.objects.with_status decides it) from one query."""
-    if club.launch_date is None:
-        return []
-    changes = list(club.status_changes.order_by("effective_on", "pk").values_list("effective_on", "kind"))
-
-    def active_on(day):
-        last = None
-        for effective_on, kind in changes:
-            if effective_on <= day:
-                last = kind
-        if last in (StatusChangeKind.DISSOLVED, StatusChangeKind.SUSPENDED):
-            return False
-        return club.launch_date <= day
-
-    months = []
-    month = month_start(today)
-    for _step in range(MONTHS_SCANNED):
-        if month_end(month) < club.launch_date or len(months) == MONTHS_LISTED:
-            break
-        if active_on(month) or active_on(month_end(month)):
-            months.append(month)
-        month = add_months(month, -1)
-    return months
+    """The club's last active months (the rule of selectors.expected_club_months), newest first."""
+    start = add_months(month_start(today), -(MONTHS_SCANNED - 1))
+    months = expected_club_months(Club.objects.filter(pk=club.pk), start, today).get(club.pk, [])
+    return months[::-1][:MONTHS_LISTED]
 
 
 @require_http_methods(["GET"])
@@ -91,7 +67,7 @@ def club_reports(request, club_pk):
     rows = []
     for month in months:
         report = reports.get(month)
-        deadline = _deadline(month)
+        deadline = report_deadline(month)
         rows.append(
             {
                 "month": month,

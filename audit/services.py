@@ -3,10 +3,15 @@ from django.db import models
 from audit.models import AuditEntry
 
 
+def acting_user(actor):
+    """The user to record as having done something: None for a command or an anonymous request."""
+    return actor if actor is not None and actor.is_authenticated else None
+
+
 def audit_record(*, actor, action: str, target: models.Model, data: dict | None = None) -> AuditEntry:
     """Write one audit entry. Called inside the caller's transaction, so it lands or not with the change."""
     return AuditEntry.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=acting_user(actor),
         action=action,
         target_type=target._meta.label_lower,
         target_id=str(target.pk),

@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from audit.services import audit_record
+from audit.services import acting_user, audit_record
 from clubs.models import Club
 from core.dates import month_start
 from core.money import format_vnd
@@ -194,7 +194,7 @@ def write_entry(
         direction=direction,
         amount=amount,
         entry_date=entry_date,
-        created_by=actor if actor is not None and actor.is_authenticated else None,
+        created_by=acting_user(actor),
         **fields,
     )
     entry.full_clean(exclude=["counterpart", "corrects", "loan", "repayment", "created_by"])
@@ -402,9 +402,7 @@ def month_close(*, actor, club: Club, month: datetime.date) -> ClosedMonth:
         raise ValidationError(ERROR_MONTH_NOT_OVER, params={"month": _fmt_month(month), "date": _fmt(meeting)})
     if ClosedMonth.objects.filter(club=club, month=month).exists():
         raise ValidationError(ERROR_MONTH_ALREADY_CLOSED, params={"month": _fmt_month(month)})
-    closed = ClosedMonth.objects.create(
-        club=club, month=month, closed_by=actor if actor is not None and actor.is_authenticated else None
-    )
+    closed = ClosedMonth.objects.create(club=club, month=month, closed_by=acting_user(actor))
     audit_record(actor=actor, action="funds.month.closed", target=club, data={"month": month.isoformat()})
     return closed
 

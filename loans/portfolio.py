@@ -54,6 +54,7 @@ from django.utils.translation import gettext_lazy as _
 from areas.models import AdminUnit
 from clubs.models import Club
 from core.dates import add_months, day_in_month
+from core.shares import share
 from loans.models import Allocation, Instalment, Loan, LoanStatus, Rescheduling
 from members.models import Membership
 from reports.selectors import UNDER_PROVINCE_DEPTH, active_clubs, grouped, unit_group_key
@@ -103,13 +104,6 @@ class Period:
         """The twelve months up to `end`: 16/03/2024–15/03/2025 for 15/03/2025."""
         year_before = day_in_month(add_months(end, -12), end.day)
         return cls(start=year_before + datetime.timedelta(days=1), end=end)
-
-
-def share(part: int, whole: int) -> Decimal | None:
-    """part / whole in percent with one decimal, rounded half up in integer arithmetic; None for 0/0."""
-    if not whole:
-        return None
-    return Decimal((2000 * part + whole) // (2 * whole)) / 10
 
 
 # --- figures --------------------------------------------------------------------------------

@@ -27,12 +27,12 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from audit.services import audit_record
+from audit.services import acting_user, audit_record
 from clubs.models import Club
 from core.dates import add_months, day_in_month
 from core.money import format_vnd
 from funds.models import EntryType, Fund, FundKind
-from funds.services import check_amount, check_club_date, lock_funds, reverse_entries, write_entry
+from funds.services import ERROR_DATE_IN_FUTURE, check_amount, check_club_date, lock_funds, reverse_entries, write_entry
 from loans.models import (
     Allocation,
     DecisionBody,
@@ -80,10 +80,6 @@ def _fmt(day: datetime.date) -> str:
     return date_format(day, "d/m/Y")
 
 
-def _user(actor):
-    return actor if actor is not None and actor.is_authenticated else None
-
-
 def _require_member(*, club: Club, person: Person, on: datetime.date, field: str) -> None:
     if not Membership.objects.active_on(on).filter(club=club, person=person).exists():
         raise ValidationError(
@@ -118,7 +114,7 @@ def _next_cycle(club: Club, borrower: Person) -> int:
 
 def _require_not_future(day: datetime.date, field: str) -> None:
     if day > timezone.localdate():
-        raise ValidationError({field: _("The date cannot be in the future.")})
+        raise ValidationError({field: ERROR_DATE_IN_FUTURE})
 
 
 def _require_not_before(day: datetime.date, earliest: datetime.date, what, field: str) -> None:
@@ -175,7 +171,7 @@ def rules_record(
         frequency=frequency,
         grace_days=grace_days,
         regulation_reference=regulation_reference.strip(),
-        created_by=_user(actor),
+        created_by=acting_user(actor),
     )
     rules.full_clean(exclude=["created_by"])  # None when a command writes
     rules.save()
@@ -267,7 +263,7 @@ def loan_apply(
         guarantor=guarantor.strip(),
         override_reason=override_reason.strip(),
         applied_on=applied_on,
-        created_by=_user(actor),
+        created_by=acting_user(actor),
     )
     _copy_terms(loan, rules)
     loan.full_clean(exclude=["created_by"])
@@ -546,7 +542,7 @@ def repayment_record(
         interest=interest,
         note=note.strip(),
         closed_loan_early=closes_early,
-        created_by=_user(actor),
+        created_by=acting_user(actor),
     )
     Allocation.objects.bulk_create(
         Allocation(repayment=repayment, instalment=instalment, principal=parts[0], interest=parts[1])
@@ -759,7 +755,7 @@ def loan_reschedule(
         interest_carried=interest_carried,
         reason=reason.strip(),
         decision_reference=decision_reference.strip(),
-        created_by=_user(actor),
+        created_by=acting_user(actor),
     )
     audit_record(
         actor=actor,
@@ -918,7 +914,7 @@ def loan_take_over(
         disbursed_on=disbursed_on,
         go_live_on=go_live_on,
         repaid_before_go_live=amount - outstanding,
-        created_by=_user(actor),
+        created_by=acting_user(actor),
     )
     loan.full_clean(exclude=["created_by"])
     loan.save()

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import BoardTitle
 from activities import selectors, services
+from activities.models import report_deadline
 from clubs.models import ActivityArea, Club, StatusChangeKind
 from tests import factories
 
@@ -63,12 +64,12 @@ def accept(actor, club, month, sections):
 
 def in_time(month):
     """Noon on the 5th of the following month: well before the deadline."""
-    following = selectors.deadline_of(month)
+    following = report_deadline(month)
     return at(following.year, following.month, 5, 12)
 
 
 def after_deadline(month):
-    following = selectors.deadline_of(month)
+    following = report_deadline(month)
     return at(following.year, following.month, 20, 12)
 
 
