@@ -24,7 +24,7 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 
 setup: venv .env
 	$(PY) manage.py migrate --noinput
-	$(PY) manage.py seed_demo
+	$(PY) manage.py seed_demo --scenario quang-ngai-2022 --unless-data
 
 run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)

@@ -40,6 +40,7 @@ class Cap(enum.StrEnum):
     FUNDS_GO_LIVE = "funds.go_live"  # import the cut-off sheet of a running club (opening balances, open loans)
     REPORT_FILL = "activities.fill"  # fill in and submit the club's monthly activity report
     REPORT_REVIEW = "activities.review"  # return, accept or reopen a club's monthly report
+    PLAN_MANAGE = "targets.plans"  # create and edit the province's target plans
 
 
 STAFF_CAPABILITIES = frozenset(
@@ -60,7 +61,9 @@ STAFF_CAPABILITIES = frozenset(
 CAPABILITIES: dict[str, frozenset[Cap]] = {
     # Citizen ID numbers are shown in full to the province only (issue 3: masked for everyone else).
     # The province also puts right a closed month's books and takes running clubs' books over.
-    Role.PROVINCE_STAFF: STAFF_CAPABILITIES | {Cap.CITIZEN_ID_VIEW, Cap.FUNDS_CORRECT_CLOSED, Cap.FUNDS_GO_LIVE},
+    # Target plans are the province's commitments: only province staff set them.
+    Role.PROVINCE_STAFF: STAFF_CAPABILITIES
+    | {Cap.CITIZEN_ID_VIEW, Cap.FUNDS_CORRECT_CLOSED, Cap.FUNDS_GO_LIVE, Cap.PLAN_MANAGE},
     # Area staff read the funds and loans of their area's clubs; the clubs keep their own books.
     Role.AREA_STAFF: STAFF_CAPABILITIES,
     # The board keeps its own club's member register, teams and books; the register entry and

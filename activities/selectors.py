@@ -278,6 +278,21 @@ def _active_section() -> Q:
     return condition
 
 
+def area_months(reports: QuerySet[MonthlyReport]) -> dict[int, dict[str, int]]:
+    """{club id: {area: months with activity in it}} over `reports` (accepted ones, as the
+    callers choose): one grouped query."""
+    months_by_area: dict[int, dict[str, int]] = {}
+    active_sections = (
+        AreaSection.objects.filter(_active_section(), report__in=reports)
+        .order_by()
+        .values("report__club_id", "area")
+        .annotate(months=Count("report__month", distinct=True))
+    )
+    for row in active_sections:
+        months_by_area.setdefault(row["report__club_id"], {})[row["area"]] = row["months"]
+    return months_by_area
+
+
 @dataclasses.dataclass
 class ClubAreas:
     club: Club
@@ -332,15 +347,7 @@ def all_eight_activities(clubs: QuerySet[Club], year: int, min_months: int | Non
     changes = _changes_by_club(clubs)
     accepted = MonthlyReport.objects.filter(club__in=clubs.values("pk"), month__year=year, status=ReportStatus.ACCEPTED)
     accepted_months = dict(accepted.order_by().values("club_id").annotate(n=Count("pk")).values_list("club_id", "n"))
-    months_by_area: dict[int, dict[str, int]] = {}
-    active_sections = (
-        AreaSection.objects.filter(_active_section(), report__in=accepted)
-        .order_by()
-        .values("report__club_id", "area")
-        .annotate(months=Count("report__month", distinct=True))
-    )
-    for row in active_sections:
-        months_by_area.setdefault(row["report__club_id"], {})[row["area"]] = row["months"]
+    months_by_area = area_months(accepted)
     districts = AdminUnit.objects.in_bulk({club.district for club in club_rows if club.district is not None})
 
     per_club = [

@@ -120,6 +120,7 @@ INSTALLED_APPS = [
     "activities",
     "spreadsheets",
     "reports",
+    "targets",
 ]
 
 MIDDLEWARE = [

@@ -17,5 +17,6 @@ urlpatterns = [
     path("activities/", include("activities.urls")),
     path("spreadsheets/", include("spreadsheets.urls")),
     path("reports/", include("reports.urls")),
+    path("targets/", include("targets.urls")),
     path("admin/", admin.site.urls),
 ]

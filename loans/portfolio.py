@@ -102,8 +102,13 @@ class Period:
     @classmethod
     def last_12_months(cls, end: datetime.date) -> "Period":
         """The twelve months up to `end`: 16/03/2024–15/03/2025 for 15/03/2025."""
-        year_before = day_in_month(add_months(end, -12), end.day)
-        return cls(start=year_before + datetime.timedelta(days=1), end=end)
+        return cls.months_up_to(end, 12)
+
+    @classmethod
+    def months_up_to(cls, end: datetime.date, months: int) -> "Period":
+        """`months` months up to `end`: 16/09/2024–15/03/2025 for 6 months up to 15/03/2025."""
+        before = day_in_month(add_months(end, -months), end.day)
+        return cls(start=before + datetime.timedelta(days=1), end=end)
 
 
 # --- figures --------------------------------------------------------------------------------

@@ -1,7 +1,11 @@
-"""Demo data for a first look: Quảng Ngãi's units, the ten clubs of 24/11/2022 and one user per role.
+"""Demo data for a first look: Quảng Ngãi's units, the ten clubs of 24/11/2022, the province's
+2022–2025 target plan and one user per role.
 
-Idempotent: a second run adds nothing. Passwords are random and printed only when a user is
-created (or with --reset-passwords).
+`--scenario quang-ngai-2022` (the default and, so far, the only scenario) is the province on
+24/11/2022 (DOMAIN.md §7, core/demo.py). Idempotent: a second run adds nothing. With
+`--unless-data` (what `make run` uses) nothing but the administrative units is loaded into a
+database that already holds clubs. Passwords are random and printed only when a user is created
+(or with --reset-passwords).
 """
 
 import datetime
@@ -29,9 +33,11 @@ from loans import services as loan_services
 from loans.models import DecisionBody, LoanPurpose, LoanRules
 from members.models import Membership
 from members.services import member_join
+from targets.seeds import QUANG_NGAI_2022_2025, seed_plan
 
 UNITS_FILE = Path(settings.BASE_DIR) / "data" / "quang_ngai_2020_2024_units.csv"
 SCHEME = "vn-2020"
+SCENARIOS = ["quang-ngai-2022"]
 D = datetime.date
 
 CHAIR_USERNAME = "chunhiem_lientritay"
@@ -62,9 +68,18 @@ class Command(BaseCommand):
     help = "Load Quảng Ngãi's administrative units, the demo clubs and one demo user per role (idempotent)."
 
     def add_arguments(self, parser):
+        parser.add_argument(
+            "--scenario",
+            choices=SCENARIOS,
+            default=SCENARIOS[0],
+            help="the data set to load: quang-ngai-2022 is Quảng Ngãi on 24/11/2022",
+        )
+        parser.add_argument(
+            "--unless-data", action="store_true", help="load nothing but the units when the database has clubs"
+        )
         parser.add_argument("--reset-passwords", action="store_true", help="give every demo user a new password")
 
-    def handle(self, *args, reset_passwords, **options):
+    def handle(self, *args, scenario, unless_data, reset_passwords, **options):
         with UNITS_FILE.open(encoding="utf-8") as stream:
             unit_file = read_unit_file(stream)
         result = admin_units_load(
@@ -74,16 +89,21 @@ class Command(BaseCommand):
             unit_file=unit_file,
         )
         self.stdout.write(f"Administrative units: {result.created} created, {result.unchanged} already there.")
+        if unless_data and Club.objects.exists():
+            self.stdout.write("The database already holds clubs: no demo data loaded.")
+            return
         with transaction.atomic():
             created_clubs = self._clubs()
             created_members = self._members()
             logins = self._users(reset_passwords=reset_passwords)
             boards = self._boards_and_teams()
             funded = self._capital_and_loans()
+            plan = seed_plan(QUANG_NGAI_2022_2025)
         self.stdout.write(f"Demo clubs: {created_clubs} created, {len(CLUBS) - created_clubs} already there.")
         self.stdout.write(f"Demo members: {created_members} created.")
         self.stdout.write(f"Demo boards and teams: {boards} clubs given a board and teams.")
         self.stdout.write(f"Demo funds and loans: {funded} clubs given their capital, loan rules and loans.")
+        self.stdout.write(f"Target plan: {plan} ({plan.code}).")
         if logins:
             self.stdout.write(self.style.SUCCESS("Demo logins (shown once, keep them):"))
             for username, password, role in logins:
