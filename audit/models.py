@@ -30,6 +30,8 @@ ACTION_LABELS = {
     "clubs.team_membership.ended": _("left a team"),
     "spreadsheets.clubs.imported": _("clubs imported from a spreadsheet"),
     "spreadsheets.members.imported": _("members imported from a spreadsheet"),
+    "targets.plan.created": _("target plan created"),
+    "targets.plan.updated": _("target plan changed"),
 }
 
 

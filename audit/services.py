@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.db import models
 
 from audit.models import AuditEntry
@@ -31,7 +33,7 @@ def changed_fields(instance: models.Model, new_values: dict) -> dict:
 
 
 def _jsonable(value):
-    if isinstance(value, models.Model):
+    if isinstance(value, models.Model | Decimal):
         return str(value)
     if hasattr(value, "isoformat"):
         return value.isoformat()

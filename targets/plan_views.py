@@ -1,14 +1,57 @@
-# PLACEHOLDER until its helper writes it: every view answers 404.
-from django.http import Http404
+"""The target plans: everyone who reads the targets report sees them; province staff create and
+change them (Cap.PLAN_MANAGE) through targets.services.plan_save, which audits every change."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts import access
+from accounts.access import Cap
+from core.forms import add_service_error
+from targets import services
+from targets.models import TargetPlan
+from targets.plan_forms import PlanForm, coverage_formset
 
 
-def plan_list(request, **kwargs):
-    raise Http404
+@require_http_methods(["GET"])
+def plan_list(request):
+    access.require_cap(request.user, Cap.REPORT_VIEW)
+    plans = TargetPlan.objects.select_related("scheme", "province").prefetch_related("coverage_targets")
+    return render(
+        request,
+        "targets/plan_list.html",
+        {"plans": plans, "can_manage": access.has_cap(request.user, Cap.PLAN_MANAGE)},
+    )
 
 
-def plan_create(request, **kwargs):
-    raise Http404
+@require_http_methods(["GET", "POST"])
+def plan_create(request):
+    access.require_cap(request.user, Cap.PLAN_MANAGE)
+    return _plan_form(request, plan=None)
 
 
-def plan_edit(request, **kwargs):
-    raise Http404
+@require_http_methods(["GET", "POST"])
+def plan_edit(request, code):
+    access.require_cap(request.user, Cap.PLAN_MANAGE)
+    return _plan_form(request, plan=get_object_or_404(TargetPlan, code=code))
+
+
+def _plan_form(request, *, plan: TargetPlan | None):
+    """The page both views show: the plan's values and its coverage groups, saved together."""
+    data = request.POST if request.method == "POST" else None
+    form = PlanForm(data, instance=plan)
+    coverage = coverage_formset(data, plan=plan)
+    # Both are validated, so that the errors of the plan and of its groups show together.
+    if data is not None and all([form.is_valid(), coverage.is_valid()]):
+        try:
+            saved = services.plan_save(
+                actor=request.user, plan=plan, values=form.values(), coverage=coverage.coverage()
+            )
+        except ValidationError as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, _("Target plan “%(name)s” saved.") % {"name": saved.name})
+            return redirect("targets:plans")
+    return render(request, "targets/plan_form.html", {"plan": plan, "form": form, "coverage": coverage})

@@ -22,6 +22,7 @@ from loans.services import loan_reschedule, repayment_record
 from spreadsheets.models import SpreadsheetImport
 from tests import factories, url_access
 from tests.loans import books as loan_books
+from tests.targets.conftest import small_plan
 from tests.url_access import PERSONAS
 
 
@@ -167,6 +168,9 @@ ADMIN_REFUSED = {
     # Monthly reports are filled in and reviewed on their pages.
     "admin:activities_monthlyreport_add",
     "admin:activities_monthlyreport_delete",
+    # Target plans are set on their page by province staff, through the audited service.
+    "admin:targets_targetplan_add",
+    "admin:targets_targetplan_delete",
     # Only answers the admin's own select widgets, which send the field to complete.
     "admin:autocomplete",
 }
@@ -202,4 +206,5 @@ def audit_entry(world):
         decision_reference="QĐ 1",
     )
     report_start(actor=None, club=world.club_a1, month=datetime.date(2025, 2, 1))
+    small_plan(world)
     return factories.AuditEntryFactory(actor=None, target_id=str(world.club_a1.pk))

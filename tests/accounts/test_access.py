@@ -91,6 +91,12 @@ def test_staff_read_the_books_and_only_the_province_corrects_closed_months_and_t
     assert Cap.FUNDS_MANAGE not in CAPABILITIES[Role.AREA_STAFF] | CAPABILITIES[Role.PROVINCE_STAFF]
 
 
+def test_only_the_province_sets_target_plans_and_all_staff_read_the_targets_report():
+    assert Cap.PLAN_MANAGE in CAPABILITIES[Role.PROVINCE_STAFF]
+    assert Cap.PLAN_MANAGE not in CAPABILITIES[Role.AREA_STAFF] | CAPABILITIES[Role.CLUB_BOARD]
+    assert Cap.REPORT_VIEW in CAPABILITIES[Role.AREA_STAFF] and Cap.REPORT_VIEW not in CAPABILITIES[Role.CLUB_BOARD]
+
+
 def test_board_club_ids_names_the_clubs_a_board_keeps_the_books_of(world, club_chair, area_staff, admin_user):
     assert access.board_club_ids(club_chair, Cap.FUNDS_MANAGE) == [world.club_a1.pk]
     assert access.board_club_ids(area_staff, Cap.FUNDS_MANAGE) == []
