@@ -1,0 +1,214 @@
+"""The exports of the targets report: .xlsx (one sheet per section, typed numbers, the plan and
+the date on every sheet) and PDF (the official frame, the same rows), scoped like the page."""
+
+import io
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+from openpyxl import load_workbook
+
+from accounts import access
+from accounts.access import Cap
+from accounts.services import user_language_set
+from areas.models import AdminUnit
+from clubs.models import Club
+from core.spreadsheets import XLSX_CONTENT_TYPE
+from targets.exporters import report_sheets
+from targets.pdf import pdf_bytes
+from targets.selectors import target_report
+from tests import factories
+from tests.conftest import login
+from tests.reports.conftest import add_members
+from tests.targets.conftest import SEED_DAY
+
+XLSX_URL = reverse("targets:export-xlsx")
+PDF_URL = reverse("targets:export-pdf")
+SEED_QUERY = {"plan": "qng-2022-2025", "on": "24/11/2022"}
+SECTIONS = [
+    "Summary",
+    "New clubs",
+    "Coverage",
+    "Funds and capital",
+    "Activities and borrowing",
+    "Members",
+    "Glossary",
+]
+
+
+def vi(message):
+    with translation.override("vi"):
+        return translation.gettext(message)
+
+
+def workbook(response):
+    assert response.status_code == 200
+    assert response["Content-Type"] == XLSX_CONTENT_TYPE
+    return load_workbook(io.BytesIO(response.content))
+
+
+def table(sheet):
+    """(title rows, rows under the header as dicts by header). Title rows have one cell each."""
+    rows = list(sheet.iter_rows(values_only=True))
+    start = next(index for index, row in enumerate(rows) if row[1] is not None)
+    header = rows[start]
+    assert len(set(header)) == len(header), "every column has its own header"
+    return [line[0] for line in rows[:start]], [dict(zip(header, row, strict=True)) for row in rows[start + 1 :]]
+
+
+def by_first_column(rows):
+    return {next(iter(row.values())): row for row in rows}
+
+
+# --- the workbook -----------------------------------------------------------------------------
+
+
+def test_xlsx_of_the_seed_day(client, qng_plan, seed_staff):
+    province_staff, _city_staff = seed_staff
+    response = login(client, province_staff).get(XLSX_URL, SEED_QUERY)
+    assert response["Content-Disposition"] == 'attachment; filename="targets-qng-2022-2025-2022-11-24.xlsx"'
+    book = workbook(response)
+    assert book.sheetnames == [vi(name) for name in SECTIONS]
+    sheets = {name: table(book[vi(name)]) for name in SECTIONS}
+    for title, _rows in sheets.values():
+        assert any("Quảng Ngãi 2022–2025" in line for line in title)
+        assert any("24/11/2022" in line for line in title)
+        assert any("Tỉnh Quảng Ngãi" in line for line in title)
+
+    _title, members = sheets["Members"]
+    members = by_first_column(members)
+    assert members[vi("Members")][vi("Count")] == 413
+    assert isinstance(members[vi("Members")][vi("Count")], int)
+    assert members[vi("Older people")][vi("Share (%)")] == pytest.approx(70.0)
+    assert members[vi("Poor or near-poor")][vi("Count")] == 268
+    assert members[vi("Poor or near-poor")][vi("Share (%)")] == pytest.approx(64.9)  # a number, not a text
+    assert members[vi("Members per club")][vi("Count")] == 59
+    assert members[vi("Active clubs")][vi("Count")] == 7
+    assert members[vi("Clubs decided by the date")][vi("Count")] == 10
+
+    _title, coverage = sheets["Coverage"]
+    totals = [row for row in coverage if row[vi("District")] == vi("All districts")]
+    assert [(row[vi("Units")], row[vi("Units with a club")]) for row in totals] == [(110, 7), (64, 0)]
+    assert [row[vi("Target (%)")] for row in totals] == [50, 30]
+
+    _title, funds = sheets["Funds and capital"]
+    # seed_2022 records no capital (test_scenario checks it through seed_demo): the columns are still numbers.
+    assert funds[0][vi("Capital (đồng)")] == 0
+    assert funds[0][vi("Active clubs")] == sum(row[vi("Active clubs")] for row in funds[1:]) == 7
+
+    _title, new_clubs = sheets["New clubs"]
+    assert (new_clubs[0][vi("New clubs")], new_clubs[0][vi("Launched")]) == (10, 7)
+    assert new_clubs[0][vi("Target")] == 76
+
+    _title, activities = sheets["Activities and borrowing"]
+    clubs = [row for row in activities if row[vi("Row")] == vi("Club")]
+    assert len(clubs) == 7
+    assert sum(row[vi("Members")] for row in clubs) == activities[0][vi("Members")] == 413
+
+    _title, summary = sheets["Summary"]
+    assert len(summary) == 8  # new clubs, their members, two coverage groups, four club measures
+    assert summary[0][vi("Figure")] == 10 and summary[0][vi("Target (number or %)")] == 76
+
+
+def test_headers_follow_the_users_language(client, qng_plan, seed_staff):
+    province_staff, _city_staff = seed_staff
+    user_language_set(user=province_staff, language="en")
+    book = workbook(login(client, province_staff).get(XLSX_URL, SEED_QUERY))
+    assert book.sheetnames == SECTIONS
+    _title, members = table(book["Members"])
+    assert list(members[0]) == ["Figure", "Count", "Share (%)"]
+
+
+def test_sheets_carry_the_plan_and_date_in_any_language(qng_plan):
+    report = target_report(plan=qng_plan, clubs=Club.objects.all(), units=AdminUnit.objects.all(), on=SEED_DAY)
+    for language in ("vi", "en"):
+        with translation.override(language):
+            sheets = report_sheets(report, ["Tỉnh Quảng Ngãi"])
+        assert len(sheets) == len(SECTIONS)
+        for sheet in sheets:
+            assert qng_plan.name in sheet.preamble[0]
+            assert "24/11/2022" in sheet.preamble[1]
+            for row in sheet.rows:
+                assert len(row) == len(sheet.columns)
+
+
+# --- the PDF ----------------------------------------------------------------------------------
+
+
+def test_pdf_of_the_seed_day(client, qng_plan, seed_staff):
+    province_staff, _city_staff = seed_staff
+    response = login(client, province_staff).get(PDF_URL, SEED_QUERY)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'attachment; filename="targets-qng-2022-2025-2022-11-24.pdf"'
+    content = response.content
+    assert content.startswith(b"%PDF")
+    assert content.rstrip().endswith(b"%%EOF")
+    assert len(content) > 20_000
+    # The Vietnamese text needs the bundled Unicode fonts, embedded in the file.
+    assert b"DejaVuSans" in content and b"DejaVuSans-Bold" in content
+    assert b"FontFile2" in content
+
+
+def test_pdf_renders_in_both_languages(qng_plan):
+    report = target_report(plan=qng_plan, clubs=Club.objects.all(), units=AdminUnit.objects.all(), on=SEED_DAY)
+    for language in ("vi", "en"):
+        with translation.override(language):
+            assert pdf_bytes(report, ["Tỉnh Quảng Ngãi"]).startswith(b"%PDF")
+
+
+# --- the views ----------------------------------------------------------------------------------
+
+
+def members_in(book) -> int:
+    _title, rows = table(book[vi("Members")])
+    return by_first_column(rows)[vi("Members")][vi("Count")]
+
+
+def test_area_staff_export_is_scoped(client, qng_plan, seed_staff):
+    province_staff, city_staff = seed_staff
+    province_members = members_in(workbook(login(client, province_staff).get(XLSX_URL, SEED_QUERY)))
+    city_members = members_in(workbook(login(client, city_staff).get(XLSX_URL, SEED_QUERY)))
+    city_clubs = access.clubs_for(city_staff, Cap.REPORT_VIEW)
+    expected = target_report(
+        plan=qng_plan, clubs=city_clubs, units=access.units_for(city_staff, Cap.REPORT_VIEW), on=SEED_DAY
+    ).scorecard.figures.members.count
+    assert 0 < city_members == expected < province_members == 413
+    response = client.get(PDF_URL, SEED_QUERY)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+
+
+@pytest.mark.parametrize("url", [XLSX_URL, PDF_URL])
+def test_club_board_may_not_export(client, plan, club_chair, url):
+    assert login(client, club_chair).get(url).status_code == 403
+
+
+@pytest.mark.parametrize("url", [XLSX_URL, PDF_URL])
+def test_a_wrong_date_goes_back_to_the_dashboard(client, plan, province_staff, url):
+    response = login(client, province_staff).get(url, {"plan": plan.code, "on": "31/02/2023"})
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('targets:dashboard')}?plan={plan.code}&on=31%2F02%2F2023"
+
+
+@pytest.mark.parametrize("url", [XLSX_URL, PDF_URL])
+def test_without_a_plan_the_export_goes_to_the_dashboard(client, world, province_staff, url):
+    response = login(client, province_staff).get(url)
+    assert response.status_code == 302
+    assert response["Location"] == reverse("targets:dashboard")
+
+
+@pytest.mark.parametrize("url", [XLSX_URL, PDF_URL])
+def test_queries_do_not_grow_with_clubs(client, world, plan, province_staff, django_assert_num_queries, url):
+    login(client, province_staff)
+    query = {"plan": plan.code, "on": "15/03/2025"}
+    add_members(world.club_a1, 5, older=3)
+    with CaptureQueriesContext(connection) as few:
+        assert client.get(url, query).status_code == 200
+    for unit in (world.commune_a1, world.commune_a2, world.commune_b1, world.district_l):
+        for club in factories.ClubFactory.create_batch(4, unit=unit):
+            add_members(club, 6, women=2, older=4, poor=1)
+    assert Club.objects.count() == 4 + 16
+    with django_assert_num_queries(len(few)):
+        assert client.get(url, query).status_code == 200
