@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from accounts import access
 from accounts.access import Cap
@@ -150,6 +151,22 @@ def test_pdf_of_the_seed_day(client, qng_plan, seed_staff):
     # The Vietnamese text needs the bundled Unicode fonts, embedded in the file.
     assert b"DejaVuSans" in content and b"DejaVuSans-Bold" in content
     assert b"FontFile2" in content
+    text = pdf_text(content)
+    for words in (
+        "HỘI NGƯỜI CAO TUỔI",
+        "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "Quảng Ngãi 2022–2025",
+        "24/11/2022",
+        "238.500.000",
+        vi("Prepared by"),
+    ):
+        assert words.casefold() in text.casefold(), words
+
+
+def pdf_text(content: bytes) -> str:
+    """The text of every page, with runs of spaces and line ends made one space."""
+    pages = PdfReader(io.BytesIO(content)).pages
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in pages)
 
 
 def test_pdf_renders_in_both_languages(qng_plan):
