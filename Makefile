@@ -49,6 +49,7 @@ messages: venv .env
 bench: venv
 	$(PY) bench/club_pages.py
 	$(PY) bench/loans.py
+	$(PY) bench/targets.py
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache

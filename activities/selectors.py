@@ -287,9 +287,10 @@ def area_months(reports: QuerySet[MonthlyReport]) -> dict[int, dict[str, int]]:
         .order_by()
         .values("report__club_id", "area")
         .annotate(months=Count("report__month", distinct=True))
+        .values_list("report__club_id", "area", "months")
     )
-    for row in active_sections:
-        months_by_area.setdefault(row["report__club_id"], {})[row["area"]] = row["months"]
+    for club_id, area, months in active_sections:
+        months_by_area.setdefault(club_id, {})[area] = months
     return months_by_area
 
 

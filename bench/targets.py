@@ -9,7 +9,7 @@ PostgreSQL (MAX_SECONDS), with exactly the number of queries they take for 10 cl
 
 Runs in a throw-away test database (test_<name of DATABASE_URL's database>): loads the units
 (load_admin_units) and the seeded plan "Quảng Ngãi 2022–2025", writes the clubs in bulk with
-tests.targets.test_query_counts.add_clubs (funds and entries, members and household status, loans
+tests.targets.bulk.add_clubs (funds and entries, members and household status, loans
 with schedules, suspended clubs, accepted monthly reports), ANALYZEs, then times the report and
 the dashboard as of AS_OF. Prints the median time and the query count of each, and exits non-zero
 when a goal is missed. Without DATABASE_URL it runs on SQLite and checks the query counts only.
@@ -45,7 +45,7 @@ CHUNK = 200  # clubs written per add_clubs call: a few thousand rows per INSERT
 def build(units, clubs: int, members: int):
     """Add clubs in chunks until there are `clubs` of them."""
     from clubs.models import Club
-    from tests.targets.test_query_counts import add_clubs
+    from tests.targets.bulk import add_clubs
 
     have = Club.objects.count()
     while have < clubs:

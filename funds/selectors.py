@@ -271,6 +271,11 @@ def capital_rollup(*, clubs: QuerySet[Club], on: datetime.date, depth: int | Non
     return sorted(rollups, key=lambda rollup: rollup.unit.path)
 
 
+def capital_total(*, clubs: QuerySet[Club], on: datetime.date) -> Capital:
+    """The capital of all the clubs together: one query."""
+    return _capital(grouped(_capital_entries(clubs, on), None, _capital_aggregates())[None])
+
+
 def capital_by_source(*, clubs: QuerySet[Club], on: datetime.date) -> CapitalReport:
     """The capital page and its export, for clubs already scoped by accounts.access: five queries
     (per club, the clubs, per district and its units, the whole scope), whatever the number of
@@ -278,7 +283,7 @@ def capital_by_source(*, clubs: QuerySet[Club], on: datetime.date) -> CapitalRep
     per_club = club_capital(clubs=clubs, on=on)
     return CapitalReport(
         on=on,
-        total=_capital(grouped(_capital_entries(clubs, on), None, _capital_aggregates())[None]),
+        total=capital_total(clubs=clubs, on=on),
         districts=capital_rollup(clubs=clubs, on=on, depth=UNDER_PROVINCE_DEPTH),
         clubs=[
             ClubCapital(club=club, capital=per_club.get(club.pk, NO_CAPITAL))

@@ -1,10 +1,10 @@
 """The club scorecard against the Decision 1336 standards, per club and rolled up by area.
 
 Every figure is counted in the database, in grouped queries (a fixed number per table: clubs,
-communes, districts, the whole scope) whatever the number of clubs or members. Shares are
-computed there too, as whole tenths of a percent rounded half up in integer arithmetic, so SQLite
-and PostgreSQL both give 64,9 % and a share never exceeds 100 %. Python only turns the grouped
-rows into dataclasses and compares the figures shown with the standards (reports/standards.py).
+communes, districts, the whole scope) whatever the number of clubs or members. Shares and
+averages are worked out from those counts (core.shares: tenths of a percent rounded half up in
+integer arithmetic, so 64,9 % everywhere and never above 100 %); Python turns the grouped rows
+into dataclasses and compares the figures shown with the standards (reports/standards.py).
 
 What is counted on a date `on`:
 - clubs: those active on `on` (Club.objects.with_status); a club decided but not launched,
@@ -23,6 +23,7 @@ from decimal import Decimal
 
 from django.db.models import (
     Count,
+    Exists,
     Expression,
     F,
     FilteredRelation,
@@ -33,12 +34,13 @@ from django.db.models import (
     Subquery,
     Value,
 )
-from django.db.models.functions import Length, NullIf, Replace
+from django.db.models.functions import Length, Replace
 from django.db.models.lookups import StartsWith
 
 from areas.models import AdminUnit
-from clubs.models import ActivityArea, BoardPosition, Club, ClubStatus, Team
+from clubs.models import ActivityArea, BoardPosition, Club, ClubStatus, ClubStatusChange, StatusChangeKind, Team
 from clubs.selectors import club_counts_by_status
+from core.shares import share
 from members.models import EconomicStatus, HouseholdStatus, Sex, older_condition
 from reports.standards import DECISION_1336, ClubStandards, Mark, Standard
 
@@ -48,7 +50,6 @@ PROVINCE_DEPTH = 1
 UNDER_PROVINCE_DEPTH = 2
 POOR_OR_NEAR_POOR = (EconomicStatus.POOR, EconomicStatus.NEAR_POOR)
 ALL_AREAS = len(ActivityArea)
-_TENTHS = 1000  # shares in tenths of a percent: 649 is 64,9 %
 
 
 @dataclasses.dataclass(frozen=True)
@@ -148,12 +149,6 @@ class ScorecardReport:
 # --- expressions ----------------------------------------------------------------------------
 
 
-def _rounded_ratio(part, whole, scale: int):
-    """round_half_up(part × scale / whole) in integer arithmetic, the same on every database;
-    NULL when `whole` is 0."""
-    return (Value(2 * scale) * part + whole) / NullIf(Value(2) * whole, Value(0))
-
-
 def _unit_depth() -> Expression:
     return Length("path") - Length(Replace("path", Value("/"), Value(""))) - Value(1)
 
@@ -178,16 +173,32 @@ def unit_group_key(depth: int | None, club: str = "") -> Expression:
     return F(f"{club}unit_id") if depth is None else _ancestor_at(depth, club)
 
 
-def _areas_with_team(on: datetime.date) -> Subquery:
-    """How many of the eight areas the club (outer row) has a team working in on `on`."""
-    return Subquery(
+def _clubs_with_all_areas(on: datetime.date) -> QuerySet[Team]:
+    """The ids of the clubs with a team working in each of the eight areas on `on`.
+
+    Not correlated with the outer query: the database works it out once and checks each row
+    against it, rather than once per club × member row."""
+    return (
         _teams_on(on)
-        .filter(club=OuterRef("pk"))
         .order_by()
         .values("club")
-        .annotate(n=Count("activity_area", distinct=True))
-        .values("n"),
-        output_field=IntegerField(),
+        .annotate(areas=Count("activity_area", distinct=True))
+        .filter(areas=ALL_AREAS)
+        .values("club")
+    )
+
+
+def poor_people(on: datetime.date) -> QuerySet[HouseholdStatus]:
+    """The ids of the people whose household status on `on` — their latest entry valid from that
+    day or before — is poor or near-poor. Not correlated, for the same reason as above: "no later
+    entry valid by `on`" is one anti-join over the table."""
+    later = HouseholdStatus.objects.filter(person=OuterRef("person"), valid_from__lte=on).filter(
+        Q(valid_from__gt=OuterRef("valid_from")) | Q(valid_from=OuterRef("valid_from"), pk__gt=OuterRef("pk"))
+    )
+    return (
+        HouseholdStatus.objects.filter(valid_from__lte=on, status__in=POOR_OR_NEAR_POOR)
+        .exclude(Exists(later))
+        .values("person")
     )
 
 
@@ -201,43 +212,25 @@ def _member_aggregates(on: datetime.date, *, groups: bool) -> dict:
     members = Count("active")
     older = Count("active", filter=older_condition(on, person))
     women = Count("active", filter=Q(**{f"{person}sex": Sex.FEMALE}))
-    poor = Count("active", filter=Q(economic_status__in=POOR_OR_NEAR_POOR))
-    result = {
-        "members": members,
-        "older": older,
-        "women": women,
-        "poor": poor,
-        "older_share": _rounded_ratio(older, members, _TENTHS),
-        "younger_share": _rounded_ratio(members - older, members, _TENTHS),
-        "women_share": _rounded_ratio(women, members, _TENTHS),
-        "poor_share": _rounded_ratio(poor, members, _TENTHS),
-    }
+    poor = Count("active", filter=Q(active__person__in=poor_people(on)))
+    result = {"members": members, "older": older, "women": women, "poor": poor}
     if groups:
         # Rows are club × member, hence DISTINCT when counting clubs.
-        clubs = Count("pk", distinct=True)
-        result["clubs"] = clubs
-        result["members_per_club"] = _rounded_ratio(members, clubs, 1)
-        result["older_per_club"] = _rounded_ratio(older, clubs, 1)
-        result["clubs_all_areas"] = Count("pk", distinct=True, filter=Q(areas_with_team=ALL_AREAS))
+        result["clubs"] = Count("pk", distinct=True)
+        result["clubs_all_areas"] = Count("pk", distinct=True, filter=Q(pk__in=_clubs_with_all_areas(on)))
     return result
 
 
 def _with_members(clubs: QuerySet[Club], on: datetime.date) -> QuerySet[Club]:
     """Clubs joined to their memberships active on `on` (the condition of
-    Membership.objects.active_on, in the join so that a club without members still counts) and
-    each member's household status valid on `on`."""
-    household_status = (
-        HouseholdStatus.objects.filter(person=OuterRef("active__person"), valid_from__lte=on)
-        .order_by("-valid_from", "-pk")
-        .values("status")[:1]
-    )
+    Membership.objects.active_on, in the join so that a club without members still counts)."""
     return clubs.alias(
         active=FilteredRelation(
             "memberships",
             condition=Q(memberships__joined_on__lte=on)
             & (Q(memberships__left_on__isnull=True) | Q(memberships__left_on__gt=on)),
         ),
-    ).alias(economic_status=Subquery(household_status), areas_with_team=_areas_with_team(on))
+    )
 
 
 def _teams_on(on: datetime.date) -> QuerySet[Team]:
@@ -247,8 +240,19 @@ def _teams_on(on: datetime.date) -> QuerySet[Team]:
 
 
 def active_clubs(clubs: QuerySet[Club], on: datetime.date) -> QuerySet[Club]:
-    """The clubs of `clubs` active on `on`, as a plain queryset (no annotation to group by)."""
-    return Club.objects.filter(pk__in=clubs.with_status(on).filter(status=ClubStatus.ACTIVE).values("pk"))
+    """The clubs of `clubs` active on `on`, as a plain queryset (no annotation to group by).
+
+    The rule of Club.objects.with_status (launched by `on`, and the latest status change by then
+    is neither a suspension nor a dissolution), written as plain conditions and an anti-join
+    rather than a CASE over a subquery: the database then estimates how many clubs are active,
+    and joins their members with a hash join instead of looping over them one by one."""
+    later = ClubStatusChange.objects.filter(club=OuterRef("club"), effective_on__lte=on).filter(
+        Q(effective_on__gt=OuterRef("effective_on")) | Q(effective_on=OuterRef("effective_on"), pk__gt=OuterRef("pk"))
+    )
+    stopped = ClubStatusChange.objects.filter(
+        club=OuterRef("pk"), effective_on__lte=on, kind__in=(StatusChangeKind.SUSPENDED, StatusChangeKind.DISSOLVED)
+    ).exclude(Exists(later))
+    return Club.objects.filter(pk__in=clubs.values("pk"), launch_date__lte=on).exclude(Exists(stopped))
 
 
 def grouped(rows: QuerySet, key: Expression | None, aggregates: dict) -> dict:
@@ -279,18 +283,19 @@ def _board_and_teams(
     return board, teams
 
 
-def _share(tenths: int | None) -> Decimal | None:
-    return None if tenths is None else Decimal(tenths) / 10
+def _per_club(people: int, clubs: int) -> int | None:
+    """people / clubs rounded half up to whole people; None without clubs."""
+    return (2 * people + clubs) // (2 * clubs) if clubs else None
 
 
 def _figures(row: dict, standards: ClubStandards) -> Figures:
-    members = row["members"]
+    members, older = row["members"], row["older"]
     return Figures(
         members=Figure(members, standard=standards.members),
-        older=Figure(row["older"], _share(row["older_share"]), standards.older),
-        younger=Figure(members - row["older"], _share(row["younger_share"]), standards.younger),
-        women=Figure(row["women"], _share(row["women_share"]), standards.women),
-        poor=Figure(row["poor"], _share(row["poor_share"])),
+        older=Figure(older, share(older, members), standards.older),
+        younger=Figure(members - older, share(members - older, members), standards.younger),
+        women=Figure(row["women"], share(row["women"], members), standards.women),
+        poor=Figure(row["poor"], share(row["poor"], members)),
     )
 
 
@@ -390,8 +395,8 @@ def _rollup(unit, on, row, board, teams, standards) -> Rollup:
         on=on,
         clubs=row["clubs"],
         figures=_figures(row, standards),
-        members_per_club=row["members_per_club"],
-        older_per_club=row["older_per_club"],
+        members_per_club=_per_club(row["members"], row["clubs"]),
+        older_per_club=_per_club(row["older"], row["clubs"]),
         board_members=board.get("board_members") or 0,
         teams=teams.get("teams") or 0,
         areas=teams.get("areas") or 0,

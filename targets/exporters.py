@@ -186,16 +186,15 @@ def report_data(report: TargetReport) -> dict:
             **{status.value: report.status_counts.get(status, 0) for status in ClubStatus},
         },
         "capital": {
-            **_capital(report.capital.total),
+            **_capital(report.capital),
             "districts": [
-                {"district": _unit(rollup.unit), **_capital(rollup.capital)} for rollup in report.capital.districts
+                {"district": _unit(rollup.unit), **_capital(rollup.capital)} for rollup in report.capital_districts
             ],
         },
         "portfolio": {
             "outstanding": portfolio.outstanding,
             "par30": portfolio.par30,
             "par30_share": _number(portfolio.par30_share),
-            "repayment_rate": _number(portfolio.repayment_rate),
         },
     }
 
@@ -339,7 +338,7 @@ def _district_funds(report: TargetReport) -> list[_DistrictFunds]:
 
     for rollup in report.club_districts:
         row_of(rollup.unit).clubs = rollup
-    for rollup in report.capital.districts:
+    for rollup in report.capital_districts:
         row_of(rollup.unit).capital = rollup.capital
     for rollup in report.portfolio.districts:
         if rollup.unit is not None:
@@ -386,7 +385,7 @@ def funds_sheet(report: TargetReport, scope: Sequence[str]) -> Sheet:
         row(
             _("All districts"),
             report.club_total,
-            report.capital.total,
+            report.capital,
             portfolio.outstanding,
             portfolio.par30,
             portfolio.par30_share,

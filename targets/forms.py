@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reports.forms import AsOfForm
 from targets.models import TargetPlan
-from targets.selectors import current_plan
+from targets.selectors import ClubMeasure, current_plan
 
 
 class TargetReportForm(AsOfForm):
@@ -36,3 +36,52 @@ class TargetReportForm(AsOfForm):
             return None
         self.is_valid()  # fills cleaned_data with the fields that are right
         return self.cleaned_data.get(name)
+
+
+# --- the lists behind the figures ----------------------------------------------------------
+
+MEASURES = {
+    ClubMeasure.BOTH_FUNDS: _("Clubs with both funds"),
+    ClubMeasure.ALL_ACTIVITIES: _("Clubs doing all 8 activities"),
+    ClubMeasure.BORROWING: _("Clubs with enough members borrowing"),
+    ClubMeasure.COMBINED: _("Clubs doing all 8 activities with enough members borrowing"),
+}
+
+YES_NO = [("", _("All")), ("1", _("Yes")), ("0", _("No"))]
+
+
+def _yes_no(label):
+    return forms.TypedChoiceField(
+        label=label, choices=YES_NO, coerce=lambda value: value == "1", empty_value=None, required=False
+    )
+
+
+class DrillDownForm(TargetReportForm):
+    """The plan, the date and the district of a list behind a figure; a wrong filter is shown
+    and left out, like a wrong date."""
+
+    district = forms.IntegerField(label=_("District"), required=False)
+
+    def value(self, name: str):
+        return self._field_if_right(name)
+
+
+class NewClubsForm(DrillDownForm):
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2999)
+    launched = _yes_no(_("Launched"))
+
+
+class ClubsForm(DrillDownForm):
+    measure = forms.TypedChoiceField(
+        label=_("Measure"),
+        choices=[("", _("All"))] + [(measure.value, label) for measure, label in MEASURES.items()],
+        coerce=ClubMeasure,
+        empty_value=None,
+        required=False,
+    )
+    met = _yes_no(_("Met"))
+
+
+class UnitsForm(DrillDownForm):
+    group = forms.IntegerField(label=_("Coverage group"), required=False)
+    covered = _yes_no(_("Covered"))

@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from reports.templatetags.scorecard import percent
 from targets.models import NewClubDate, TargetPlan
 
 
@@ -23,7 +24,7 @@ def glossary(plan: TargetPlan) -> list[tuple[str, str]]:
         "window": plan.window_months,
         "min_months": plan.activity_min_months,
         "min_clubs": plan.coverage_min_clubs,
-        "threshold": plan.club_borrowing_threshold,
+        "threshold": percent(plan.club_borrowing_threshold),
         "scheme": plan.scheme.name,
     }
     return [
@@ -87,7 +88,7 @@ def glossary(plan: TargetPlan) -> list[tuple[str, str]]:
         (
             _("Combined test"),
             _(
-                "Active clubs doing all 8 activities in which at least %(threshold)s %% of the "
+                "Active clubs doing all 8 activities in which at least %(threshold)s of the "
                 "members had a loan in the last %(window)s months ÷ active clubs."
             )
             % values,

@@ -6,6 +6,7 @@ import dataclasses
 import datetime
 
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from areas.models import AdminUnit
 
@@ -33,13 +34,15 @@ def place_name(province: AdminUnit) -> str:
 def official_frame(*, province: AdminUnit, on: datetime.date, title: str) -> OfficialFrame:
     """In the active language."""
     return OfficialFrame(
-        issuer=_("Elderly Association of %(province)s") % {"province": province.name},
+        # "Hội Người cao tuổi tỉnh Quảng Ngãi" in Vietnamese: the translation puts the kind first.
+        issuer=_("Elderly Association of %(place)s %(kind)s")
+        % {"place": place_name(province), "kind": province.get_kind_display()},
         country=_("SOCIALIST REPUBLIC OF VIETNAM"),
         motto=_("Independence - Freedom - Happiness"),
         place_and_date=_("%(place)s, %(day)02d/%(month)02d/%(year)d")
         % {"place": place_name(province), "day": on.day, "month": on.month, "year": on.year},
         title=title,
         prepared_by=_("Prepared by"),
-        approved_by=(_("On behalf of the Standing Committee"), _("Chair")),
+        approved_by=(_("On behalf of the Standing Committee"), pgettext("signatory of the association", "Chair")),
         sign_hint=_("(signature and full name)"),
     )

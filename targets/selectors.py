@@ -50,9 +50,9 @@ from clubs.selectors import club_counts_by_status
 from core.dates import add_months, month_start
 from core.shares import share
 from funds.models import FundKind
-from funds.selectors import CapitalReport, capital_by_source, fund_balances
+from funds.selectors import Capital, CapitalRollup, capital_rollup, capital_total, fund_balances
 from loans.models import Loan
-from loans.portfolio import Period, PortfolioReport, portfolio_report
+from loans.portfolio import AtRisk, Period, at_risk_by_club
 from members.models import Membership
 from reports.selectors import UNDER_PROVINCE_DEPTH, Rollup, active_clubs, scorecard_total, unit_group_key
 from targets.models import CoverageTarget, NewClubDate, TargetPlan
@@ -256,8 +256,9 @@ class TargetReport:
     clubs: list[ClubRow]
     scorecard: Rollup
     status_counts: dict[str, int]
-    capital: CapitalReport
-    portfolio: PortfolioReport
+    capital: Capital  # of the active clubs
+    capital_districts: list[CapitalRollup]
+    portfolio: "PortfolioAtRisk"
 
     @property
     def decided(self) -> int:
@@ -389,36 +390,32 @@ def _ordered(rows, key=lambda row: row.unit.path if row.unit else ""):
 
 
 def _new_clubs(plan: TargetPlan, clubs: QuerySet[Club], on: datetime.date, districts, elapsed) -> NewClubs:
-    """Two queries: the new clubs by district and year, their members by district."""
+    """Two queries: the new clubs (one row each, with district and year), their members per club.
+    Adding up per district and year is done here: grouping the members by district in SQL would
+    look the district up once per member."""
     new = new_clubs_queryset(plan, clubs, on)
-    district_key = unit_group_key(UNDER_PROVINCE_DEPTH)
-    rows = (
-        new.annotate(district=district_key, year=ExtractYear("plan_date"))
-        .values("district", "year")
-        .annotate(counted=Count("pk"), launched=Count("pk", filter=Q(launch_date__lte=on)))
-        .order_by()
-    )
-    members = (
+    club_rows = new.annotate(year=ExtractYear("plan_date")).values("pk", "unit", "unit__parent", "year", "launch_date")
+    members = dict(
         Membership.objects.active_on(on)
         .filter(club__in=new.values("pk"))
-        .annotate(district=unit_group_key(UNDER_PROVINCE_DEPTH, "club__"))
-        .values("district")
+        .values("club")
         .annotate(n=Count("pk"))
+        .values_list("club", "n")
         .order_by()
     )
     last_year = min(on, plan.period_end).year
     years = {year: NewClubsRow(year=year) for year in plan.years if year <= last_year}
     by_district: dict[int, NewClubsRow] = {}
     total = NewClubsRow()
-    for row in rows:
-        district = by_district.setdefault(row["district"], NewClubsRow(unit=districts.get(row["district"])))
+    for row in club_rows:
+        key = _district_id(row["unit"], row["unit__parent"], districts)
+        district = by_district.setdefault(key, NewClubsRow(unit=districts.get(key)))
         year = years.setdefault(row["year"], NewClubsRow(year=row["year"]))
+        launched = row["launch_date"] is not None and row["launch_date"] <= on
         for target in (district, year, total):
-            target.counted += row["counted"]
-            target.launched += row["launched"]
-    for row in members:
-        by_district.setdefault(row["district"], NewClubsRow(unit=districts.get(row["district"]))).members = row["n"]
-        total.members += row["n"]
+            target.counted += 1
+            target.launched += launched
+            target.members += members.get(row["pk"], 0)
     return NewClubs(
         total=total,
         years=[years[year] for year in sorted(years)],
@@ -454,7 +451,15 @@ def active_clubs_per_unit(plan: TargetPlan, clubs: QuerySet[Club], on: datetime.
 
 def district_of(unit: AdminUnit, districts: dict[int, AdminUnit]) -> AdminUnit | None:
     """The unit right under the province that `unit` is in (itself for a district without communes)."""
-    return districts.get(unit.pk) or districts.get(unit.parent_id)
+    return districts.get(_district_id(unit.pk, unit.parent_id, districts))
+
+
+def _district_id(unit_id: int, parent_id: int | None, districts: dict[int, AdminUnit]) -> int | None:
+    """district_of from ids: clubs sit in a commune (its parent is the district) or in a district
+    without communes (the district itself), so the parent is enough — no lookup on the path."""
+    if unit_id in districts:
+        return unit_id
+    return parent_id if parent_id in districts else None
 
 
 def _coverage(plan, clubs, units, on, districts, targets) -> list[CoverageGroup]:
@@ -525,12 +530,12 @@ def club_rows(plan: TargetPlan, clubs: QuerySet[Club], on: datetime.date, distri
     )
     months = area_months(accepted)
     rows = []
-    for club in active.select_related("unit").annotate(district=unit_group_key(UNDER_PROVINCE_DEPTH)):
+    for club in active.select_related("unit").only("pk", "code", "name", "unit__code", "unit__name", "unit__parent"):
         counts = members.get(club.pk, {})
         rows.append(
             ClubRow(
                 club=club,
-                district=districts.get(club.district),
+                district=district_of(club.unit, districts),
                 members=counts.get("members", 0),
                 borrowers=counts.get("borrowers", 0),
                 balances=balances.get(club.pk, {}),
@@ -551,6 +556,31 @@ def _club_rollups(rows: list[ClubRow]) -> tuple[ClubRollup, list[ClubRollup]]:
         by_district[key].add(row)
         total.add(row)
     return total, _ordered(rollup for rollup in by_district.values() if rollup is not None and rollup.unit)
+
+
+@dataclasses.dataclass(frozen=True)
+class AtRiskRow:
+    unit: AdminUnit | None  # a district; None for the whole scope
+    figures: AtRisk
+
+
+@dataclasses.dataclass(frozen=True)
+class PortfolioAtRisk:
+    total: AtRiskRow
+    districts: list[AtRiskRow]
+
+
+def portfolio_at_risk(clubs: QuerySet[Club], on: datetime.date, districts) -> PortfolioAtRisk:
+    """PAR30 of the clubs' loans (loans.portfolio.at_risk_by_club, whatever the club's status:
+    its members still owe the fund), per district and in total: three queries."""
+    by_club = at_risk_by_club(clubs=clubs, on=on)
+    club_units = {pk: (unit, parent) for pk, unit, parent in clubs.values_list("pk", "unit", "unit__parent")}
+    per_district: dict = defaultdict(AtRisk)
+    for club_id, figures in by_club.items():
+        per_district[_district_id(*club_units[club_id], districts)] += figures
+    total = sum(per_district.values(), AtRisk())
+    rows = [AtRiskRow(districts[key], figures) for key, figures in per_district.items() if key in districts]
+    return PortfolioAtRisk(total=AtRiskRow(None, total), districts=_ordered(rows))
 
 
 # --- the report ---------------------------------------------------------------------------------
@@ -583,8 +613,9 @@ def target_report(
         status_counts=club_counts_by_status(
             clubs=counted.filter(Q(decision_date__lte=on) | Q(launch_date__lte=on)), on=on
         ),
-        capital=capital_by_source(clubs=active, on=on),
-        portfolio=portfolio_report(clubs=counted, on=on, period=period),
+        capital=capital_total(clubs=active, on=on),
+        capital_districts=capital_rollup(clubs=active, on=on, depth=UNDER_PROVINCE_DEPTH),
+        portfolio=portfolio_at_risk(counted, on, districts),
     )
 
 

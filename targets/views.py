@@ -2,69 +2,22 @@
 ?plan=<short code>&on=<dd/mm/yyyy> and is scoped like the other reports: province staff see the
 province, area staff their area (accounts.access), club boards get 403."""
 
-from django import forms
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from accounts import access
 from accounts.access import Cap
 from reports.selectors import scope_units
 from targets import selectors
-from targets.forms import TargetReportForm
+from targets.charts import chart_data
+from targets.forms import MEASURES, ClubsForm, NewClubsForm, TargetReportForm, UnitsForm
 from targets.glossary import glossary
 from targets.official import official_frame
 
 PER_PAGE = 50
-
-MEASURES = {
-    selectors.ClubMeasure.BOTH_FUNDS: gettext_lazy("Clubs with both funds"),
-    selectors.ClubMeasure.ALL_ACTIVITIES: gettext_lazy("Clubs doing all 8 activities"),
-    selectors.ClubMeasure.BORROWING: gettext_lazy("Clubs with enough members borrowing"),
-    selectors.ClubMeasure.COMBINED: gettext_lazy("Clubs doing all 8 activities with enough members borrowing"),
-}
-
-YES_NO = [("", gettext_lazy("All")), ("1", gettext_lazy("Yes")), ("0", gettext_lazy("No"))]
-
-
-def _yes_no(label):
-    return forms.TypedChoiceField(
-        label=label, choices=YES_NO, coerce=lambda value: value == "1", empty_value=None, required=False
-    )
-
-
-class DrillDownForm(TargetReportForm):
-    """The plan, the date and the district of a list behind a figure; a wrong filter is shown
-    and left out, like a wrong date."""
-
-    district = forms.IntegerField(label=gettext_lazy("District"), required=False)
-
-    def value(self, name: str):
-        return self._field_if_right(name)
-
-
-class NewClubsForm(DrillDownForm):
-    year = forms.IntegerField(label=gettext_lazy("Year"), required=False, min_value=1900, max_value=2999)
-    launched = _yes_no(gettext_lazy("Launched"))
-
-
-class ClubsForm(DrillDownForm):
-    measure = forms.TypedChoiceField(
-        label=gettext_lazy("Measure"),
-        choices=[("", gettext_lazy("All"))] + [(measure.value, label) for measure, label in MEASURES.items()],
-        coerce=selectors.ClubMeasure,
-        empty_value=None,
-        required=False,
-    )
-    met = _yes_no(gettext_lazy("Met"))
-
-
-class UnitsForm(DrillDownForm):
-    group = forms.IntegerField(label=gettext_lazy("Coverage group"), required=False)
-    covered = _yes_no(gettext_lazy("Covered"))
 
 
 def _scoped(request, form):
@@ -223,61 +176,3 @@ def units_behind(request):
             page=_page(request, rows), page_query=_page_query(request), total=len(rows),
         ),
     )  # fmt: skip
-
-
-# --- the charts' numbers: the same as the tables beside them ------------------------------------
-
-
-def _number(value) -> float | None:
-    return None if value is None else float(value)
-
-
-def chart_data(report: selectors.TargetReport) -> dict:
-    """What targets_dashboard.js draws, passed with |json_script: labels in the active language,
-    numbers as JSON numbers. The tables next to each chart show the same figures."""
-    scorecard = report.scorecard.figures
-    capital = report.capital.total
-    return {
-        "new_clubs": {
-            "labels": [str(row.year) for row in report.new_clubs.years],
-            "counted": [row.counted for row in report.new_clubs.years],
-            "launched": [row.launched for row in report.new_clubs.years],
-            "target": report.new_clubs.per_year,
-            "labels_text": {
-                "counted": _("New clubs"),
-                "launched": _("Launched"),
-                "target": _("Target a year"),
-            },
-        },
-        "coverage": [
-            {
-                "id": group.target.pk,
-                "labels": [row.unit.name for row in group.districts],
-                "shares": [_number(row.share) or 0 for row in group.districts],
-                "target": _number(group.target.share),
-                "label": _("Units with a club (%)"),
-                "target_label": _("Target"),
-            }
-            for group in report.coverage
-        ],
-        "composition": {
-            "labels": [_("Older people"), _("Younger members"), _("Women"), _("Poor or near-poor")],
-            "shares": [
-                _number(figure.share) or 0
-                for figure in (scorecard.older, scorecard.younger, scorecard.women, scorecard.poor)
-            ],
-            "label": _("Share of the members (%)"),
-        },
-        "capital": {
-            "labels": [str(source.label) for source, _amount in capital.sources]
-            + [_("Opening balances taken over"), _("Loan interest")],
-            "amounts": [amount for _source, amount in capital.sources] + [capital.opening, capital.interest],
-            "label": _("Capital (đ)"),
-        },
-        "par30": {
-            "labels": [row.unit.name for row in report.portfolio.districts] + [_("Total")],
-            "shares": [_number(row.figures.par30_share) or 0 for row in report.portfolio.districts]
-            + [_number(report.portfolio.total.figures.par30_share) or 0],
-            "label": _("PAR30 (%)"),
-        },
-    }

@@ -81,7 +81,12 @@ def one(club, on):
 
 
 def figures(club, on, period=None):
-    return portfolio.club_portfolio(club, on, period).figures
+    """The club's portfolio figures, once it is checked that the fast PAR30 of the reports over
+    many clubs (portfolio.at_risk_by_club) gives the same outstanding principal and PAR30."""
+    result = portfolio.club_portfolio(club, on, period).figures
+    at_risk = portfolio.at_risk_by_club(clubs=Club.objects.filter(pk=club.pk), on=on).get(club.pk, portfolio.AtRisk())
+    assert (at_risk.outstanding, at_risk.par30) == (result.outstanding, result.par30)
+    return result
 
 
 @pytest.fixture
@@ -363,6 +368,10 @@ def test_report_rolls_up_by_district_and_for_the_whole_scope(four_clubs):
     # Highest PAR30 first; equal shares: the larger portfolio first.
     assert [row.club for row in report.clubs] == [world.club_a1, world.club_b1, world.club_l, world.club_a2]
     assert sum(row.figures.outstanding for row in report.clubs) == total.outstanding
+    at_risk = portfolio.at_risk_by_club(clubs=Club.objects.all(), on=ROLLUP_DAY)
+    assert {club: (row.outstanding, row.par30) for club, row in at_risk.items()} == {
+        row.club.pk: (row.figures.outstanding, row.figures.par30) for row in report.clubs
+    }
 
 
 def test_clubs_without_loans_are_listed_when_active(world):

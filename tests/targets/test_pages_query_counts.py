@@ -9,7 +9,7 @@ from areas.models import AreaType
 from clubs.models import Club
 from tests import factories
 from tests.conftest import login
-from tests.targets.test_query_counts import add_clubs, host_units
+from tests.targets.bulk import add_clubs, host_units
 
 ON = "15/03/2025"
 

@@ -241,7 +241,8 @@ def test_print_layout_has_the_official_frame_the_tables_and_the_signatures(clien
     root, response = page(client, "targets:print", plan=scenario.code, on=ON)
     content = response.content.decode()
     frame = find(root, data_testid="official-frame")
-    assert "Tỉnh Quảng Ngãi" in text(frame)
+    # The issuer names the province with its kind, in the user's language (Vietnamese here).
+    assert "Hội Người cao tuổi tỉnh Quảng Ngãi" in text(frame)
     assert text(find(root, data_testid="place-and-date")).endswith("24/11/2022")
     assert find(root, data_testid="signatures")
     assert find(root, data_testid="glossary")
