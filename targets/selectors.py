@@ -35,6 +35,7 @@ of clubs, members or units (tests/targets/test_query_counts.py).
 import dataclasses
 import datetime
 import enum
+import functools
 from collections import defaultdict
 from decimal import Decimal
 
@@ -58,6 +59,7 @@ from reports.selectors import UNDER_PROVINCE_DEPTH, Rollup, active_clubs, scorec
 from targets.models import CoverageTarget, NewClubDate, TargetPlan
 
 ALL_AREAS = len(ActivityArea)
+FUND_KINDS = tuple(FundKind.values)
 
 
 class ClubMeasure(enum.StrEnum):
@@ -189,11 +191,12 @@ class ClubRow:
     areas_done: int  # of the eight areas, those carried out in the window
     borrowing_threshold: Decimal
 
-    @property
+    # Each measure is worked out once per row (the roll-ups and the lists read them many times).
+    @functools.cached_property
     def both_funds(self) -> bool:
-        return all(self.balances.get(kind, 0) > 0 for kind in FundKind.values)
+        return all(self.balances.get(kind, 0) > 0 for kind in FUND_KINDS)
 
-    @property
+    @functools.cached_property
     def all_activities(self) -> bool:
         return self.areas_done == ALL_AREAS
 
@@ -201,12 +204,12 @@ class ClubRow:
     def borrowing_share(self) -> Decimal | None:
         return share(self.borrowers, self.members)
 
-    @property
+    @functools.cached_property
     def borrowing(self) -> bool:
         # In whole numbers: borrowers / members ≥ threshold %, without rounding the share first.
         return self.members > 0 and self.borrowers * 100 >= self.borrowing_threshold * self.members
 
-    @property
+    @functools.cached_property
     def combined(self) -> bool:
         return self.all_activities and self.borrowing
 
@@ -231,8 +234,10 @@ class ClubRollup:
         self.clubs += 1
         self.members += row.members
         self.borrowers += row.borrowers
-        for measure in ClubMeasure:
-            setattr(self, measure.value, getattr(self, measure.value) + row.meets(measure))
+        self.both_funds += row.both_funds
+        self.all_activities += row.all_activities
+        self.borrowing += row.borrowing
+        self.combined += row.combined
 
     def share_of(self, measure: str) -> Decimal | None:
         return share(getattr(self, measure), self.clubs)
