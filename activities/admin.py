@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from activities.models import AreaSection, MonthlyReport, ReportEvent
+from core.admin import ReadOnlyAdminMixin
 
 
 class SectionInline(admin.TabularInline):
@@ -20,7 +21,7 @@ class EventInline(admin.TabularInline):
 
 
 @admin.register(MonthlyReport)
-class MonthlyReportAdmin(admin.ModelAdmin):
+class MonthlyReportAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: reports are filled in and reviewed on the report pages, whose services check the
     figures and the workflow (draft, submitted, accepted) and log every step."""
 
@@ -30,12 +31,3 @@ class MonthlyReportAdmin(admin.ModelAdmin):
     list_select_related = ["club"]
     date_hierarchy = "month"
     inlines = [SectionInline, EventInline]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -3,6 +3,7 @@ from django.contrib import admin
 
 from clubs import services
 from clubs.models import BoardPosition, Club, ClubStatusChange, Team, TeamMembership
+from core.admin import ReadOnlyAdminMixin
 from core.text import fold
 
 
@@ -54,7 +55,7 @@ class ClubAdmin(admin.ModelAdmin):
 
 
 @admin.register(ClubStatusChange)
-class ClubStatusChangeAdmin(admin.ModelAdmin):
+class ClubStatusChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: changes are recorded on the club page, which checks their order and audits them."""
 
     list_display = ["club", "kind", "effective_on", "created_by", "created_at"]
@@ -63,29 +64,11 @@ class ClubStatusChangeAdmin(admin.ModelAdmin):
     list_select_related = ["club", "created_by"]
     date_hierarchy = "effective_on"
 
-    def has_add_permission(self, request):
-        return False
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Board positions and teams are written on the club pages only: their services check the
     club's register (members only, one chair), keep the board's user accounts' roles in step and
     audit every change, none of which a plain admin form would do. Here they can be searched."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(BoardPosition)

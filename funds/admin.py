@@ -1,21 +1,13 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdminMixin
 from funds.models import ClosedMonth, Fund, FundEntry
 
 
-class BooksAdmin(admin.ModelAdmin):
+class BooksAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: money moves through the funds pages only, whose services check every amount,
     date and balance, lock the funds, refuse closed months and audit each entry. A row changed or
     deleted here would make the cash book disagree with the audit trail and the loan book."""
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Fund)

@@ -3,21 +3,11 @@ income-generation fund's cash book in step and audits it; here rows can only be 
 
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdminMixin
 from loans.models import Instalment, Loan, LoanRules, Repayment, Rescheduling
 
 
-class ReadOnlyMixin:
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-
-class InstalmentInline(ReadOnlyMixin, admin.TabularInline):
+class InstalmentInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Instalment
     extra = 0
     fields = ["number", "due_on", "late_after", "principal_due", "interest_due", "cancelled_on"]
@@ -25,7 +15,7 @@ class InstalmentInline(ReadOnlyMixin, admin.TabularInline):
 
 
 @admin.register(LoanRules)
-class LoanRulesAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class LoanRulesAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["club", "effective_from", "max_amount", "max_term_months", "monthly_rate", "method", "frequency"]
     list_filter = ["method", "frequency"]
     search_fields = ["club__name", "club__code", "regulation_reference"]
@@ -34,7 +24,7 @@ class LoanRulesAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Loan)
-class LoanAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class LoanAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["borrower", "club", "cycle", "amount", "status", "applied_on", "disbursed_on", "closed_on"]
     list_filter = ["status", "purpose", "method"]
     search_fields = ["borrower__full_name", "borrower__name_folded", "club__name", "club__code"]
@@ -44,7 +34,7 @@ class LoanAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Repayment)
-class RepaymentAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class RepaymentAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["loan", "paid_on", "amount", "principal", "interest", "reversed_on", "created_by"]
     list_filter = ["closed_loan_early"]
     search_fields = ["loan__borrower__full_name", "loan__borrower__name_folded", "loan__club__name", "note"]
@@ -53,7 +43,7 @@ class RepaymentAdmin(ReadOnlyMixin, admin.ModelAdmin):
 
 
 @admin.register(Rescheduling)
-class ReschedulingAdmin(ReadOnlyMixin, admin.ModelAdmin):
+class ReschedulingAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["loan", "rescheduled_on", "term_months", "principal", "interest_carried", "decision_reference"]
     search_fields = ["loan__borrower__full_name", "loan__borrower__name_folded", "loan__club__name", "reason"]
     list_select_related = ["loan__borrower", "loan__club"]

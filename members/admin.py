@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdminMixin
 from members.models import Ethnicity, HouseholdStatus, Membership, Person
 from members.services import PERSON_FIELDS
 
@@ -55,18 +56,9 @@ class PersonAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ["person", "club", "joined_on", "left_on", "leave_reason"]
     list_filter = ["leave_reason", "club__unit__area_type"]
     search_fields = ["person__full_name", "person__name_folded", "club__name", "club__code"]
     list_select_related = ["person", "club"]
     date_hierarchy = "joined_on"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

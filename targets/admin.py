@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from core.admin import ReadOnlyAdminMixin
 from targets.models import CoverageTarget, TargetPlan
 
 
@@ -12,7 +13,7 @@ class CoverageTargetInline(admin.TabularInline):
 
 
 @admin.register(TargetPlan)
-class TargetPlanAdmin(admin.ModelAdmin):
+class TargetPlanAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Read-only: province staff set plans on the target plan pages, through
     targets.services.plan_save, which checks the plan with its coverage groups as one and audits
     every change; the report's figures are only as trustworthy as that record."""
@@ -23,12 +24,3 @@ class TargetPlanAdmin(admin.ModelAdmin):
     list_select_related = ["scheme", "province"]
     date_hierarchy = "period_end"
     inlines = [CoverageTargetInline]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -2,7 +2,11 @@
 ?plan=<short code>&on=<dd/mm/yyyy> and is scoped like the other reports: province staff see the
 province, area staff their area (accounts.access), club boards get 403."""
 
+import dataclasses
+import datetime
+
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.shortcuts import render
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
@@ -10,36 +14,56 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import access
 from accounts.access import Cap
+from areas.models import AdminUnit
 from reports.selectors import scope_units
 from targets import selectors
 from targets.charts import chart_data
 from targets.forms import MEASURES, ClubsForm, NewClubsForm, TargetReportForm, UnitsForm
 from targets.glossary import glossary
+from targets.models import TargetPlan
 from targets.official import official_frame
 
 PER_PAGE = 50
 
 
-def _scoped(request, form):
-    """The plan, the date and the user's clubs and units; the plan select shows the plan in use."""
+@dataclasses.dataclass
+class Asked:
+    """What a page was asked for: its form, the plan (None when there is none), the date, and the
+    user's clubs and units (accounts.access)."""
+
+    form: TargetReportForm
+    plan: TargetPlan | None
+    on: datetime.date
+    clubs: QuerySet
+    units: QuerySet
+
+    def report(self) -> selectors.TargetReport:
+        return selectors.target_report(plan=self.plan, clubs=self.clubs, units=self.units, on=self.on)
+
+    def district(self) -> AdminUnit | None:
+        return selectors.plan_district(self.plan, self.form.value("district"))
+
+    def context(self, **extra) -> dict:
+        """What every page shows: the form, the plan and date, the scope, the query of its links."""
+        return {
+            "form": self.form,
+            "plan": self.plan,
+            "on": self.on,
+            "scope": scope_units(units=self.units, clubs=self.clubs),
+            "query": urlencode({"plan": self.plan.code, "on": self.on.strftime("%d/%m/%Y")}),
+            **extra,
+        }
+
+
+def _asked(request, form_class) -> Asked:
+    """The access check and the form of every page; the plan select shows the plan in use."""
+    access.require_cap(request.user, Cap.REPORT_VIEW)
+    form = form_class(request.GET or None)
     plan = form.chosen_plan()
     if plan is not None and not form.is_bound:
         form.initial["plan"] = plan.code
     clubs = access.clubs_for(request.user, Cap.REPORT_VIEW)
-    units = access.units_for(request.user, Cap.REPORT_VIEW)
-    return plan, form.as_of(), clubs, units
-
-
-def _context(form, plan, on, clubs, units, **extra):
-    """What every page shows: the form, the plan and date, the scope, the query of its links."""
-    return {
-        "form": form,
-        "plan": plan,
-        "on": on,
-        "scope": scope_units(units=units, clubs=clubs),
-        "query": urlencode({"plan": plan.code, "on": on.strftime("%d/%m/%Y")}) if plan else "",
-        **extra,
-    }
+    return Asked(form, plan, form.as_of(), clubs, access.units_for(request.user, Cap.REPORT_VIEW))
 
 
 def _coverage_rule(terms: list[tuple[str, str]]) -> tuple[str, str]:
@@ -73,106 +97,67 @@ def _no_plan(request):
     return render(request, "targets/no_plan.html", {"can_manage_plans": access.has_cap(request.user, Cap.PLAN_MANAGE)})
 
 
-def _page(request, rows):
-    return Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-
-
-def _page_query(request) -> str:
-    """The list's query string without the page number, for the pagination links."""
+def _list_page(request, asked: Asked, template: str, rows: list, **extra):
+    """A list behind a figure, 50 a page, its filters kept in the page links."""
     query = request.GET.copy()
     query.pop("page", None)
-    return query.urlencode()
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, template, asked.context(page=page, page_query=query.urlencode(), total=len(rows), **extra))
 
 
 @require_http_methods(["GET"])
 def dashboard(request):
-    access.require_cap(request.user, Cap.REPORT_VIEW)
-    form = TargetReportForm(request.GET or None)
-    plan, on, clubs, units = _scoped(request, form)
-    if plan is None:
+    asked = _asked(request, TargetReportForm)
+    if asked.plan is None:
         return _no_plan(request)
-    report = selectors.target_report(plan=plan, clubs=clubs, units=units, on=on)
-    return render(
-        request,
-        "targets/dashboard.html",
-        _context(form, plan, on, clubs, units, charts=chart_data(report), **_report_parts(report)),
-    )
+    report = asked.report()
+    return render(request, "targets/dashboard.html", asked.context(charts=chart_data(report), **_report_parts(report)))
 
 
 @require_http_methods(["GET"])
 def print_layout(request):
-    access.require_cap(request.user, Cap.REPORT_VIEW)
-    form = TargetReportForm(request.GET or None)
-    plan, on, clubs, units = _scoped(request, form)
-    if plan is None:
+    asked = _asked(request, TargetReportForm)
+    if asked.plan is None:
         return _no_plan(request)
-    report = selectors.target_report(plan=plan, clubs=clubs, units=units, on=on)
-    frame = official_frame(province=plan.province, on=on, title=_("Report on the targets of %(plan)s") % {"plan": plan})
-    return render(
-        request,
-        "targets/print.html",
-        _context(form, plan, on, clubs, units, frame=frame, **_report_parts(report)),
-    )
+    title = _("Report on the targets of %(plan)s") % {"plan": asked.plan}
+    frame = official_frame(province=asked.plan.province, on=asked.on, title=title)
+    return render(request, "targets/print.html", asked.context(frame=frame, **_report_parts(asked.report())))
 
 
 @require_http_methods(["GET"])
 def new_clubs(request):
-    access.require_cap(request.user, Cap.REPORT_VIEW)
-    form = NewClubsForm(request.GET or None)
-    plan, on, clubs, units = _scoped(request, form)
-    if plan is None:
+    asked = _asked(request, NewClubsForm)
+    if asked.plan is None:
         return _no_plan(request)
-    district = selectors.plan_district(plan, form.value("district"))
-    year, launched = form.value("year"), form.value("launched")
-    rows = selectors.new_club_list(plan, clubs, on, district=district, year=year, launched=launched)
-    return render(
-        request,
-        "targets/new_clubs.html",
-        _context(
-            form, plan, on, clubs, units, district=district, year=year, launched=launched,
-            page=_page(request, rows), page_query=_page_query(request), total=len(rows),
-        ),
-    )  # fmt: skip
+    district, year, launched = asked.district(), asked.form.value("year"), asked.form.value("launched")
+    rows = selectors.new_club_list(asked.plan, asked.clubs, asked.on, district=district, year=year, launched=launched)
+    return _list_page(request, asked, "targets/new_clubs.html", rows, district=district, year=year, launched=launched)
 
 
 @require_http_methods(["GET"])
 def clubs_behind(request):
-    access.require_cap(request.user, Cap.REPORT_VIEW)
-    form = ClubsForm(request.GET or None)
-    plan, on, clubs, units = _scoped(request, form)
-    if plan is None:
+    asked = _asked(request, ClubsForm)
+    if asked.plan is None:
         return _no_plan(request)
-    district = selectors.plan_district(plan, form.value("district"))
-    measure, met = form.value("measure"), form.value("met")
-    rows = selectors.club_list(plan, clubs, on, measure=measure, met=met, district=district)
-    return render(
-        request,
-        "targets/clubs.html",
-        _context(
-            form, plan, on, clubs, units, district=district, measure=measure, met=met,
-            measure_label=MEASURES.get(measure),
-            page=_page(request, rows), page_query=_page_query(request), total=len(rows),
-        ),
+    district, measure, met = asked.district(), asked.form.value("measure"), asked.form.value("met")
+    rows = selectors.club_list(asked.plan, asked.clubs, asked.on, measure=measure, met=met, district=district)
+    return _list_page(
+        request, asked, "targets/clubs.html", rows,
+        district=district, measure=measure, met=met, measure_label=MEASURES.get(measure),
     )  # fmt: skip
 
 
 @require_http_methods(["GET"])
 def units_behind(request):
-    access.require_cap(request.user, Cap.REPORT_VIEW)
-    form = UnitsForm(request.GET or None)
-    plan, on, clubs, units = _scoped(request, form)
-    if plan is None:
+    asked = _asked(request, UnitsForm)
+    if asked.plan is None:
         return _no_plan(request)
-    district = selectors.plan_district(plan, form.value("district"))
-    group = plan.coverage_targets.filter(pk=form.value("group")).first() if form.value("group") else None
-    covered = form.value("covered")
-    rows = selectors.unit_rows(plan, clubs, units, on, group=group, district=district, covered=covered)
-    return render(
-        request,
-        "targets/units.html",
-        _context(
-            form, plan, on, clubs, units, district=district, group=group, covered=covered,
-            rule=_coverage_rule(glossary(plan))[1],
-            page=_page(request, rows), page_query=_page_query(request), total=len(rows),
-        ),
+    district, covered, group_id = asked.district(), asked.form.value("covered"), asked.form.value("group")
+    group = asked.plan.coverage_targets.filter(pk=group_id).first() if group_id else None
+    rows = selectors.unit_rows(
+        asked.plan, asked.clubs, asked.units, asked.on, group=group, district=district, covered=covered
+    )
+    return _list_page(
+        request, asked, "targets/units.html", rows,
+        district=district, group=group, covered=covered, rule=_coverage_rule(glossary(asked.plan))[1],
     )  # fmt: skip

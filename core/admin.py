@@ -1,0 +1,16 @@
+"""What the apps' admins share."""
+
+
+class ReadOnlyAdminMixin:
+    """For records that change only through their pages' services (which check the rules and
+    audit every change): in the admin they can be searched and read, never added, changed or
+    deleted. Each admin says in its docstring which service keeps its records."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
