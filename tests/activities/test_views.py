@@ -8,7 +8,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 from django.utils.html import escape
 
 from activities import services, views
@@ -21,15 +20,9 @@ from loans.models import InterestMethod, RepaymentFrequency
 from loans.selectors import month_lending
 from tests import factories
 from tests.conftest import login
+from tests.text import vi
 
 D = datetime.date
-
-
-def vi(message, **params) -> str:
-    """A message as the Vietnamese pages show it (the personas' language is Vietnamese)."""
-    with translation.override("vi"):
-        text = str(translation.gettext(message))
-        return text % params if params else text
 
 
 def shown(message, **params) -> str:

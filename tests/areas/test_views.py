@@ -3,20 +3,14 @@
 import datetime
 
 from django.urls import reverse
-from django.utils import translation
-from django.utils.html import escape
 
 from areas.models import AdminScheme
 from tests import factories
 from tests.conftest import login
+from tests.text import vi_html
 
 URL = reverse("areas:unit-tree")
 NO_UNITS = "No administrative units are loaded for this map in your area."
-
-
-def vi(message):
-    with translation.override("vi"):
-        return escape(str(translation.gettext(message)))
 
 
 def by_name(nodes):
@@ -94,7 +88,7 @@ def test_a_scheme_without_units_says_so(client, world, province_staff):
     assert response.status_code == 200
     assert response.context["scheme"].code == "vn-2025"
     assert response.context["roots"] == []
-    assert vi(NO_UNITS) in response.content.decode()
+    assert vi_html(NO_UNITS) in response.content.decode()
 
 
 def test_default_scheme_is_the_latest_loaded_one(client, world, province_staff):
@@ -113,7 +107,7 @@ def test_no_scheme_at_all_says_so(client, db):
     response = login(client, staff).get(URL)
     assert response.status_code == 200
     assert response.context["scheme"] is None
-    assert vi(NO_UNITS) in response.content.decode()
+    assert vi_html(NO_UNITS) in response.content.decode()
 
 
 def test_the_scheme_in_force_is_preferred_when_loaded(client, world, province_staff):

@@ -9,8 +9,6 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
-from django.utils import translation
-from django.utils.html import escape
 
 from accounts import access
 from accounts.access import Cap
@@ -22,20 +20,12 @@ from members import services as member_services
 from members.models import LeaveReason
 from tests import factories
 from tests.conftest import login
+from tests.text import vi_html
 
 D = datetime.date
 TODAY = D(2025, 3, 15)
 JOINED = D(2022, 5, 1)
 APPOINTED = D(2024, 1, 10)
-
-
-def vi(message, **params):
-    """A message as the (default) Vietnamese interface renders it in a page."""
-    with translation.override("vi"):
-        text = str(message)
-        if params:
-            text = text % {key: str(value) for key, value in params.items()}
-    return escape(text)
 
 
 def member_of(club, *, name=None, joined_on=JOINED):
@@ -568,7 +558,7 @@ def test_the_page_says_why_a_second_chair_is_refused(client, world, area_staff, 
     newcomer = member_of(world.club_a1, name="Trần Thị Mới")
     response = login(client, area_staff).post(appoint_url(world.club_a1), form_data(newcomer, started_on="01/01/2025"))
     assert response.status_code == 200
-    assert vi(services.ERROR_CHAIR_CURRENT, name=holder.full_name, date="01/01/2023") in response.content.decode()
+    assert vi_html(services.ERROR_CHAIR_CURRENT, name=holder.full_name, date="01/01/2023") in response.content.decode()
     response = client.post(
         appoint_url(world.club_a1), form_data(newcomer, started_on="01/01/2025", replace_current="on")
     )
@@ -642,7 +632,7 @@ def test_the_end_page_shows_the_rule_broken(client, world, area_staff, holder):
     position = appoint(area_staff, world.club_a1, holder)
     response = login(client, area_staff).post(end_url(position), {"ended_on": "01/01/2024"})
     assert response.status_code == 200
-    assert vi(services.ERROR_END_NOT_AFTER_START, date="10/01/2024") in response.content.decode()
+    assert vi_html(services.ERROR_END_NOT_AFTER_START, date="10/01/2024") in response.content.decode()
 
 
 def test_a_position_of_another_club_is_not_found_through_this_club(client, world, province_staff):

@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import translation
-from django.utils.html import escape
 from django.utils.translation import gettext_lazy
 
 from audit.models import AuditEntry
@@ -18,20 +17,13 @@ from members import services as member_services
 from members.models import LeaveReason, Person, Sex
 from tests import factories
 from tests.conftest import login
+from tests.text import vi_html
 
 D = datetime.date
 TODAY = D(2025, 3, 15)
 JOINED = D(2022, 5, 1)
 STARTED = D(2023, 1, 1)
 ADDED = D(2023, 2, 1)
-
-
-def vi(message, **params):
-    with translation.override("vi"):
-        text = str(message)
-        if params:
-            text = text % {key: str(value) for key, value in params.items()}
-    return escape(text)
 
 
 def member_of(club, *, name=None, joined_on=JOINED):
@@ -540,7 +532,7 @@ def test_the_person_list_of_a_home_care_team(client, world, club_chair, team):
     assert other_club not in offered and stranger not in offered
     html = response.content.decode()
     assert (
-        vi(
+        vi_html(
             gettext_lazy("%(person)s — not a member"),
             person=f"{former.full_name} ({former.birth_year}) — {former.hamlet}",
         )

@@ -13,26 +13,17 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
-from django.utils.html import escape
 
 from audit.models import ACTION_LABELS, AuditEntry
 from clubs import services
 from clubs.models import Club, ClubStatus, ClubStatusChange, StatusChangeKind
 from tests import factories
 from tests.conftest import login
+from tests.text import vi_html
 
 LIST_URL = reverse("clubs:club-list")
 CREATE_URL = reverse("clubs:club-create")
 INVALID_CHOICE = forms.ModelChoiceField.default_error_messages["invalid_choice"]
-
-
-def vi(message, **params):
-    """A message as the (default) Vietnamese interface renders it in a page."""
-    with translation.override("vi"):
-        text = translation.gettext(message) if isinstance(message, str) else str(message)
-        if params:
-            text = text % {key: str(value) for key, value in params.items()}
-    return escape(text)
 
 
 def names_listed(response):
@@ -77,7 +68,7 @@ def test_list_search_needs_every_word(client, world, province_staff):
 def test_list_search_without_match_says_so(client, world, province_staff):
     response = login(client, province_staff).get(LIST_URL, {"q": "không có"})
     assert names_listed(response) == set()
-    assert vi("No club matches.") in response.content.decode()
+    assert vi_html("No club matches.") in response.content.decode()
 
 
 def test_list_filters_by_district(client, world, province_staff):
@@ -296,15 +287,15 @@ def test_detail_shows_the_register_entry(client, world, province_staff):
     assert "<li>Thôn Liên Trì Đông</li>" in html
     assert "15/QĐ-UBND, 01/03/2022" in html
     assert "15/04/2022" in html
-    assert vi(ClubStatus.ACTIVE.label) in html
+    assert vi_html(ClubStatus.ACTIVE.label) in html
     assert ">20<" in html
 
 
 def test_detail_of_a_club_not_launched(client, world, province_staff):
     response = login(client, province_staff).get(detail_url(world.club_a2))
     html = response.content.decode()
-    assert vi(ClubStatus.DECIDED.label) in html
-    assert vi("not launched yet") in html
+    assert vi_html(ClubStatus.DECIDED.label) in html
+    assert vi_html("not launched yet") in html
 
 
 def test_detail_of_a_club_in_a_district_without_communes(client, world, province_staff):
@@ -448,7 +439,7 @@ def test_create_refuses_invalid_input(client, world, province_staff, overrides, 
     response = login(client, province_staff).post(CREATE_URL, valid_create(world, **overrides))
     assert response.status_code == 200
     assert field in response.context["form"].errors
-    assert vi(message, **params) in response.content.decode()
+    assert vi_html(message, **params) in response.content.decode()
     assert Club.objects.count() == clubs_before
     assert not AuditEntry.objects.exists()
 
@@ -467,7 +458,7 @@ def test_create_reads_dates_day_first(client, world, province_staff):
 def test_create_refuses_a_badly_typed_date(client, world, province_staff):
     response = login(client, province_staff).post(CREATE_URL, valid_create(world, decision_date="2024/31/12"))
     assert response.status_code == 200
-    assert vi("Enter a date as dd/mm/yyyy, for example 24/11/2022.") in response.content.decode()
+    assert vi_html("Enter a date as dd/mm/yyyy, for example 24/11/2022.") in response.content.decode()
     assert not Club.objects.filter(name="CLB Liên thế hệ thôn Mới").exists()
 
 
@@ -477,7 +468,7 @@ def test_create_unit_outside_scope_is_refused(client, world, area_staff):
     response = login(client, area_staff).post(CREATE_URL, valid_create(world, unit=world.commune_b1.pk))
     assert response.status_code == 200
     assert "unit" in response.context["form"].errors
-    assert vi(INVALID_CHOICE) in response.content.decode()
+    assert vi_html(INVALID_CHOICE) in response.content.decode()
     assert Club.objects.count() == clubs_before
 
 
@@ -544,7 +535,7 @@ def test_update_refuses_a_duplicate_name(client, world, area_staff):
     factories.ClubFactory(unit=world.commune_a1, name="CLB Đồng Tâm")
     response = login(client, area_staff).post(update_url(world.club_a1), form_data(world.club_a1, name="clb dong tam"))
     assert response.status_code == 200
-    assert vi(services.ERROR_DUPLICATE_NAME, unit="Xã Bình Hiệp") in response.content.decode()
+    assert vi_html(services.ERROR_DUPLICATE_NAME, unit="Xã Bình Hiệp") in response.content.decode()
     world.club_a1.refresh_from_db()
     assert world.club_a1.name == "CLB Liên thế hệ thôn Liên Trì Tây"
 
@@ -555,7 +546,7 @@ def test_update_refuses_a_launch_after_the_first_status_change(client, world, ar
         update_url(world.club_a1), form_data(world.club_a1, launch_date="01/07/2024")
     )
     assert response.status_code == 200
-    assert vi(services.ERROR_LAUNCH_AFTER_CHANGE, date="01/06/2024") in response.content.decode()
+    assert vi_html(services.ERROR_LAUNCH_AFTER_CHANGE, date="01/06/2024") in response.content.decode()
     world.club_a1.refresh_from_db()
     assert world.club_a1.launch_date == datetime.date(2022, 4, 15)
 
@@ -607,7 +598,7 @@ def test_status_change_suspends_and_shows_in_the_history(client, world, area_sta
     response = client.get(response.url)
     html = response.content.decode()
     assert response.context["club"].status == ClubStatus.SUSPENDED
-    assert vi(ClubStatus.SUSPENDED.label) in html
+    assert vi_html(ClubStatus.SUSPENDED.label) in html
     assert "<strong>01/03/2025</strong>" in html
     assert "Ban chủ nhiệm chuyển đi" in html
     assert str(area_staff) in html
@@ -625,7 +616,7 @@ def test_status_change_twice_is_refused(client, world, area_staff):
     client.post(status_url(world.club_a1), SUSPEND)
     response = client.post(status_url(world.club_a1), SUSPEND)
     assert response.status_code == 200
-    expected = vi(
+    expected = vi_html(
         services.ERROR_CHANGE_NOT_ALLOWED,
         status=ClubStatus.SUSPENDED.label,
         date="01/03/2025",
@@ -639,7 +630,7 @@ def test_status_change_in_the_future_is_refused(client, world, area_staff):
     response = login(client, area_staff).post(status_url(world.club_a1), {**SUSPEND, "effective_on": "16/03/2025"})
     assert response.status_code == 200
     assert "effective_on" in response.context["form"].errors
-    assert vi(services.ERROR_CHANGE_IN_FUTURE) in response.content.decode()
+    assert vi_html(services.ERROR_CHANGE_IN_FUTURE) in response.content.decode()
     assert not ClubStatusChange.objects.exists()
 
 
@@ -660,7 +651,7 @@ def test_status_change_needs_a_reason(client, world, area_staff):
 def test_status_change_of_a_club_not_launched_cannot_suspend(client, world, area_staff):
     response = login(client, area_staff).post(status_url(world.club_a2), SUSPEND)
     assert response.status_code == 200
-    expected = vi(
+    expected = vi_html(
         services.ERROR_CHANGE_NOT_ALLOWED,
         status=ClubStatus.DECIDED.label,
         date="01/03/2025",
@@ -687,7 +678,7 @@ def test_status_change_earlier_than_the_last_is_refused(client, world, area_staf
         status_url(world.club_a1), {"kind": "resumed", "effective_on": "28/02/2025", "reason": "Sinh hoạt lại"}
     )
     assert response.status_code == 200
-    assert vi(services.ERROR_CHANGE_BEFORE_LAST, date="01/03/2025") in response.content.decode()
+    assert vi_html(services.ERROR_CHANGE_BEFORE_LAST, date="01/03/2025") in response.content.decode()
     assert ClubStatusChange.objects.filter(club=world.club_a1).count() == 1
 
 
@@ -698,7 +689,7 @@ def test_status_change_dissolves_a_club_not_launched(client, world, area_staff):
     assert response.status_code == 302
     response = client.get(detail_url(world.club_a2))
     assert response.context["club"].status == ClubStatus.DISSOLVED
-    assert vi(ClubStatus.DISSOLVED.label) in response.content.decode()
+    assert vi_html(ClubStatus.DISSOLVED.label) in response.content.decode()
 
 
 @pytest.mark.parametrize("method", ["get", "post"])

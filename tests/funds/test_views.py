@@ -7,7 +7,6 @@ import re
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 from django.utils.html import escape
 
 from audit.models import AuditEntry
@@ -18,15 +17,9 @@ from funds.models import CapitalSource, ClosedMonth, EntryType, FundEntry, FundK
 from tests import factories
 from tests.conftest import login
 from tests.funds.test_selectors import contribute, fund, lend_with_interest, spend
+from tests.text import vi_html
 
 D = datetime.date
-
-
-def vi(message, **params):
-    """A message as the (default) Vietnamese interface renders it in a page."""
-    with translation.override("vi"):
-        text = translation.gettext(message) if isinstance(message, str) else str(message)
-    return escape(text % params if params else text)
 
 
 def money(amount):
@@ -96,7 +89,9 @@ def test_opening_balance_form_sends_back_when_both_funds_have_one(client, world,
         services.opening_balance_record(actor=None, fund=fund(club, kind), amount=1_000_000, entry_date=D(2024, 1, 1))
     response = login(client, club_chair).get(reverse("funds:opening-balance-create", args=[club.pk]), follow=True)
     assert response.redirect_chain[-1][0] == funds_url(club)
-    assert vi("Both funds have their opening balance. Correct it in the cash book if it is wrong.") in html_of(response)
+    assert vi_html("Both funds have their opening balance. Correct it in the cash book if it is wrong.") in html_of(
+        response
+    )
 
 
 def test_club_page_links_to_the_funds(client, world, club_chair, area_staff):
@@ -158,7 +153,7 @@ def test_cash_book_filtered_by_type(client, world, club_chair, year_2024):
 def test_cash_book_refuses_a_reversed_period(client, world, club_chair, year_2024):
     response = login(client, club_chair).get(book_url(world.club_a1), {"start": "01/12/2024", "end": "01/01/2024"})
     html = html_of(response)
-    assert vi(str(ERROR_PERIOD_REVERSED)) in html
+    assert vi_html(str(ERROR_PERIOD_REVERSED)) in html
     assert response.context["book"].start == D(2025, 1, 1)  # the current year until it is put right
 
 
@@ -202,7 +197,7 @@ def test_print_stylesheet_and_header(client, world, club_chair, year_2024):
     header = html.split('data-testid="print-header"')[1].split("</header>")[0]
     assert escape(world.club_a1.name) in header
     assert "01/01/2024" in header and "31/12/2024" in header
-    assert vi("income-generation fund") in header
+    assert vi_html("income-generation fund") in header
     filters = re.search(r'<form [^>]*data-testid="filters"', html).group(0)
     assert "d-print-none" in filters
 
@@ -306,7 +301,7 @@ def test_contribution_in_the_future_is_refused_with_the_message(client, world, c
         reverse("funds:contribution-create", args=[world.club_a1.pk]),
         {"fund": "income", "entry_date": "16/03/2025", "amount": "1000000", "source": CapitalSource.MEMBERS},
     )
-    assert vi(str(services.ERROR_DATE_IN_FUTURE)) in html_of(response)
+    assert vi_html(str(services.ERROR_DATE_IN_FUTURE)) in html_of(response)
     assert not FundEntry.objects.exists()
 
 
@@ -324,9 +319,9 @@ def test_spending_more_than_the_fund_holds_is_refused(client, world, club_chair)
         reverse("funds:spending-create", args=[club.pk]),
         {"fund": "activity", "entry_date": "10/03/2025", "amount": "500.000", "purpose": "Thăm ốm"},
     )
-    message = vi(
+    message = vi_html(
         str(services.ERROR_NOT_ENOUGH),
-        fund=vi("activity fund"),
+        fund=vi_html("activity fund"),
         balance=format_vnd(200_000),
         date="10/03/2025",
         amount=format_vnd(500_000),
@@ -375,9 +370,9 @@ def test_transfer_of_money_the_fund_does_not_hold_is_refused(client, world, club
         reverse("funds:transfer-create", args=[world.club_a1.pk]),
         {"from_fund": "activity", "entry_date": "01/03/2025", "amount": "100.000"},
     )
-    message = vi(
+    message = vi_html(
         str(services.ERROR_NOT_ENOUGH),
-        fund=vi("activity fund"),
+        fund=vi_html("activity fund"),
         balance=format_vnd(0),
         date="01/03/2025",
         amount=format_vnd(100_000),
@@ -395,7 +390,7 @@ def test_opening_balance_saved_and_a_late_one_refused(client, world, club_chair)
     assert response.status_code == 302
     assert fund(club).entries.get().entry_type == EntryType.OPENING
     response = client.post(url, {"fund": "activity", "entry_date": "01/02/2024", "amount": "1.000.000"})
-    assert vi(str(services.ERROR_OPENING_AFTER_ENTRIES), date="05/01/2024") in html_of(response)
+    assert vi_html(str(services.ERROR_OPENING_AFTER_ENTRIES), date="05/01/2024") in html_of(response)
     assert not fund(club, FundKind.ACTIVITY).entries.filter(entry_type=EntryType.OPENING).exists()
 
 
@@ -441,7 +436,7 @@ def test_board_cannot_correct_an_entry_of_a_closed_month(client, world, club_cha
     html = html_of(client.get(correct_url(entry)))
     assert 'class="alert alert-warning"' in html
     response = client.post(correct_url(entry), {"entry_date": "15/03/2025", "reason": "Sai"})
-    assert vi(str(services.ERROR_MONTH_CLOSED_CORRECTION), month="02/2025") in html_of(response)
+    assert vi_html(str(services.ERROR_MONTH_CLOSED_CORRECTION), month="02/2025") in html_of(response)
     assert not FundEntry.objects.filter(corrects=entry).exists()
 
 
@@ -483,7 +478,7 @@ def test_loan_entry_is_refused_with_the_message(client, world, club_chair):
     lend_with_interest(world.club_a1)
     disbursement = FundEntry.objects.get(entry_type=EntryType.DISBURSEMENT)
     response = login(client, club_chair).post(correct_url(disbursement), {"entry_date": "15/03/2025", "reason": "x"})
-    assert vi(str(services.ERROR_LOAN_ENTRY)) in html_of(response)
+    assert vi_html(str(services.ERROR_LOAN_ENTRY)) in html_of(response)
     assert not FundEntry.objects.filter(corrects=disbursement).exists()
 
 
@@ -511,7 +506,7 @@ def test_closing_a_month_not_offered_is_refused_with_a_message(client, world, cl
     response = login(client, club_chair).post(
         reverse("funds:month-close", args=[club.pk]), {"month": "2025-02-01"}, follow=True
     )
-    assert vi("Choose one of the months offered.") in html_of(response)
+    assert vi_html("Choose one of the months offered.") in html_of(response)
     assert ClosedMonth.objects.filter(club=club).count() == 1
 
 
@@ -522,7 +517,7 @@ def test_closing_is_refused_before_the_meeting(client, world, club_chair):
     response = login(client, club_chair).post(
         reverse("funds:month-close", args=[club.pk]), {"month": "2025-03-01"}, follow=True
     )
-    assert vi("Choose one of the months offered.") in html_of(response)
+    assert vi_html("Choose one of the months offered.") in html_of(response)
     offered = response.context["close_form"].fields["month"].choices
     assert offered[0] == ("2025-02-01", "02/2025")
     assert not ClosedMonth.objects.exists()

@@ -22,17 +22,10 @@ from loans import selectors, services
 from loans.models import Repayment
 from tests.conftest import login
 from tests.loans import books
+from tests.text import vi_html
 
 D = datetime.date
 INSTALMENT = 1_030_000
-
-
-def vi(message, **params):
-    with translation.override("vi"):
-        text = translation.gettext(message) if isinstance(message, str) else str(message)
-        if params:
-            text = text % {key: str(value) for key, value in params.items()}
-    return escape(text)
 
 
 def sheet_url(club, year=2025, month=3):
@@ -131,7 +124,7 @@ def test_one_refused_row_saves_nothing_and_shows_the_message_on_that_row(client,
     assert response.status_code == 200
     form = response.context["form"]
     assert list(form.errors) == [form.field_name(loans["cuc"].pk)]
-    assert vi(services.ERROR_OVERPAYMENT, owed=format_vnd(6_180_000), amount=format_vnd(9_000_000)) in (
+    assert vi_html(services.ERROR_OVERPAYMENT, owed=format_vnd(6_180_000), amount=format_vnd(9_000_000)) in (
         response.content.decode()
     )
     assert not Repayment.objects.filter(paid_on=D(2025, 3, 15)).exists()
@@ -154,7 +147,7 @@ def test_sheet_with_nothing_entered_says_so(client, club, club_chair, loans):
     page = client.get(sheet_url(club))
     data = {key: ("0" if key.startswith("loan_") else value) for key, value in sheet_data(page).items()}
     response = client.post(sheet_url(club), data)
-    assert vi(services.ERROR_SHEET_EMPTY) in response.content.decode()
+    assert vi_html(services.ERROR_SHEET_EMPTY) in response.content.decode()
     assert not Repayment.objects.filter(paid_on=D(2025, 3, 15)).exists()
 
 

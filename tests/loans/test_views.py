@@ -12,8 +12,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
-from django.utils.html import escape
 
 from audit.models import AuditEntry
 from core.money import format_vnd
@@ -23,17 +21,9 @@ from loans.models import Instalment, Loan, LoanRules, LoanStatus, Repayment
 from members.models import LeaveReason
 from tests.conftest import TODAY, login
 from tests.loans import books
+from tests.text import vi_html
 
 D = datetime.date
-
-
-def vi(message, **params):
-    """A message as the (default) Vietnamese interface renders it in a page."""
-    with translation.override("vi"):
-        text = translation.gettext(message) if isinstance(message, str) else str(message)
-        if params:
-            text = text % {key: str(value) for key, value in params.items()}
-    return escape(text)
 
 
 def url(name, loan, **extra):
@@ -113,7 +103,7 @@ def test_rules_create_saves_a_version_with_a_rate_typed_either_way(chair, club, 
 def test_rules_create_refuses_a_second_version_on_the_same_day(chair, club, lending):
     response = chair.post(club_url("rules-create", club), rules_data(effective_from="01/01/2023"))
     assert response.status_code == 200
-    assert vi(services.ERROR_RULES_DATE_TAKEN, date="01/01/2023") in response.content.decode()
+    assert vi_html(services.ERROR_RULES_DATE_TAKEN, date="01/01/2023") in response.content.decode()
     assert LoanRules.objects.filter(club=club).count() == 1
 
 
@@ -254,14 +244,14 @@ def test_application_dated_before_the_member_joined_is_refused_by_the_service(ch
     response = chair.post(club_url("loan-create", club), apply_data(member, applied_on="10/03/2022"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert vi(services.ERROR_NOT_A_MEMBER, name=member.full_name, date="10/03/2022") in html
+    assert vi_html(services.ERROR_NOT_A_MEMBER, name=member.full_name, date="10/03/2022") in html
     assert not Loan.objects.exists()
 
 
 def test_application_without_rules_shows_why(chair, club):
     member = books.borrower_of(club)
     response = chair.post(club_url("loan-create", club), apply_data(member))
-    assert vi(services.ERROR_NO_RULES, date="10/03/2025") in response.content.decode()
+    assert vi_html(services.ERROR_NO_RULES, date="10/03/2025") in response.content.decode()
     assert not Loan.objects.exists()
 
 
@@ -365,7 +355,7 @@ def test_action_for_another_status_goes_back_to_the_loan_with_the_reason(chair, 
     loan = books.applied_loan(club)
     response = chair.get(url("loan-disburse", loan), follow=True)
     assert response.redirect_chain[-1][0] == loan.get_absolute_url()
-    assert vi(services.ERROR_WRONG_STATUS, status=vi(LoanStatus.APPLIED.label)) in response.content.decode()
+    assert vi_html(services.ERROR_WRONG_STATUS, status=vi_html(LoanStatus.APPLIED.label)) in response.content.decode()
 
 
 def test_staff_cannot_approve(client, club, lending, province_staff):
@@ -422,7 +412,7 @@ def test_overpayment_is_refused_and_nothing_saved(chair, club, lending):
     response = chair.post(url("repayment-create", loan), {"paid_on": "15/03/2025", "amount": "7.000.000"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert vi(services.ERROR_OVERPAYMENT, owed=format_vnd(6_180_000), amount=format_vnd(7_000_000)) in html
+    assert vi_html(services.ERROR_OVERPAYMENT, owed=format_vnd(6_180_000), amount=format_vnd(7_000_000)) in html
     assert not Repayment.objects.exists()
     assert income_fund(club).balance() == 44_000_000
 
@@ -446,7 +436,7 @@ def test_reverse_an_earlier_repayment_is_refused(chair, club, lending):
     services.repayment_record(actor=None, loan=loan, amount=1_030_000, paid_on=D(2025, 2, 15))
     response = chair.post(url("repayment-reverse", loan, repayment_pk=first.pk), {"reason": "Nhập nhầm"})
     assert response.status_code == 200
-    assert vi(services.ERROR_NOT_LATEST_REPAYMENT) in response.content.decode()
+    assert vi_html(services.ERROR_NOT_LATEST_REPAYMENT) in response.content.decode()
     first.refresh_from_db()
     assert first.reversed_on is None
 
@@ -476,7 +466,7 @@ def test_reschedule(chair, club, lending):
         "decision_reference": "QĐ 6",
     }
     response = chair.post(url("loan-reschedule", loan), data)
-    assert vi(services.ERROR_FIRST_DUE_TOO_EARLY, date="15/03/2025") in response.content.decode()
+    assert vi_html(services.ERROR_FIRST_DUE_TOO_EARLY, date="15/03/2025") in response.content.decode()
     assert not loan.reschedulings.exists()
     response = chair.post(url("loan-reschedule", loan), {**data, "first_due_on": "15/04/2025"})
     assert response.status_code == 302

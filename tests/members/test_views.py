@@ -11,8 +11,6 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
-from django.utils.html import escape
 
 from audit.models import AuditEntry
 from members import forms as member_forms
@@ -20,18 +18,10 @@ from members import services
 from members.models import EconomicStatus, HouseholdStatus, LeaveReason, Membership, Person, Sex
 from tests import factories
 from tests.conftest import TODAY, login
+from tests.text import vi_html
 
 D = datetime.date
 LIST_URL = reverse("members:member-list")
-
-
-def vi(message, **params):
-    """A message as the (default) Vietnamese interface renders it in a page."""
-    with translation.override("vi"):
-        text = translation.gettext(message) if isinstance(message, str) else str(message)
-        if params:
-            text = text % {key: str(value) for key, value in params.items()}
-    return escape(text)
 
 
 JOINED = D(2022, 5, 1)
@@ -201,7 +191,7 @@ def test_list_filter_by_economic_status_valid_today(client, world, province_staf
     assert names_listed(client.get(LIST_URL, {"economic_status": "poor"})) == ["Trần Thị Hai"]
     response = client.get(LIST_URL, {"economic_status": "near_poor"})
     assert names_listed(response) == ["Nguyễn Văn Một"]
-    assert vi("near-poor household") in response.content.decode()
+    assert vi_html("near-poor household") in response.content.decode()
 
 
 def test_list_membership_state_filter(client, world, area_staff):
@@ -214,7 +204,7 @@ def test_list_membership_state_filter(client, world, area_staff):
     assert names_listed(response) == ["Trần Thị Cũ"]
     html = response.content.decode()
     assert "01/06/2024" in html
-    assert vi("died") in html
+    assert vi_html("died") in html
     assert set(names_listed(client.get(LIST_URL, {"state": "all"}))) == {"Nguyễn Văn Hiện", "Trần Thị Cũ"}
 
 
@@ -233,7 +223,7 @@ def test_list_is_paginated(client, world, province_staff, settings):
 
 def test_list_without_match_says_so(client, world, province_staff):
     response = login(client, province_staff).get(LIST_URL, {"q": "không có"})
-    assert vi("No member matches.") in response.content.decode()
+    assert vi_html("No member matches.") in response.content.decode()
 
 
 # --- list: query count ----------------------------------------------------------------------------
@@ -299,10 +289,10 @@ def test_detail_shows_person_age_group_flags_and_histories(client, world, provin
     assert response.status_code == 200
     html = response.content.decode()
     assert "02/07/1950" in html
-    assert f"74 · {vi('older person')}" in html
+    assert f"74 · {vi_html('older person')}" in html
     assert "Hrê" in html
-    assert vi("Lives alone") in html and vi("Receives home care") in html
-    assert vi("Person with disability") not in html
+    assert vi_html("Lives alone") in html and vi_html("Receives home care") in html
+    assert vi_html("Person with disability") not in html
     assert [entry.status for entry in response.context["statuses"]] == [EconomicStatus.NEAR_POOR, EconomicStatus.POOR]
     assert response.context["economic_status"] == EconomicStatus.NEAR_POOR.label
     assert "01/01/2022" in html and "01/01/2025" in html
@@ -341,7 +331,7 @@ def test_club_chair_sees_former_member_but_not_their_new_club(client, world, pro
     html = response.content.decode()
     assert world.club_a1.name in html
     assert world.club_b1.name not in html
-    assert vi("Now a member of a club outside your area.") in html
+    assert vi_html("Now a member of a club outside your area.") in html
     # The person is managed by their current club now.
     assert url("update", membership.person) not in html
     assert client.get(url("update", membership.person)).status_code == 403
@@ -499,7 +489,7 @@ def test_add_rejoins_the_existing_former_member(client, world, club_chair, area_
     client = login(client, club_chair)
     first = client.post(create_url(world.club_a1), join_data(joined_on="01/02/2025"))
     assert (
-        vi(
+        vi_html(
             "Former member of %(club)s (left %(date)s): re-join them to this club.",
             club=world.club_a1.name,
             date="01/06/2023",
@@ -546,7 +536,7 @@ def test_add_cannot_take_a_member_of_a_club_the_user_does_not_manage(client, wor
     html = response.content.decode()
     assert f'value="{elsewhere.person.pk}" disabled' in html
     assert (
-        vi(
+        vi_html(
             "Member of %(club)s. A move to this club must be recorded by the staff of that club or of the province: "
             "ask them.",
             club=world.club_b1.name,

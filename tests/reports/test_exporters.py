@@ -1,39 +1,18 @@
 """The scorecard export: an .xlsx with typed numbers, the date on every sheet, scoped like the page."""
 
-import io
-
 import pytest
 from django.urls import reverse
 from django.utils import translation
-from openpyxl import load_workbook
 
 from accounts.services import user_language_set
 from core.demo import CLUBS
 from tests.conftest import login
 from tests.reports.conftest import add_members
 from tests.reports.test_selectors import make_clubs
+from tests.text import vi
+from tests.workbooks import table, workbook
 
 URL = reverse("reports:scorecard-export")
-
-
-def workbook(response):
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return load_workbook(io.BytesIO(response.content))
-
-
-def table(sheet):
-    """The rows under the header, as dicts by header: the preamble is the lines above it."""
-    rows = list(sheet.iter_rows(values_only=True))
-    start = next(index for index, row in enumerate(rows) if row[1] is not None)
-    header = rows[start]
-    assert len(set(header)) == len(header), "every column has its own header"
-    return [line[0] for line in rows[:start]], [dict(zip(header, row, strict=True)) for row in rows[start + 1 :]]
-
-
-def vi(message):
-    with translation.override("vi"):
-        return translation.gettext(message)
 
 
 def test_export_of_the_seed_figures(client, seed_staff):

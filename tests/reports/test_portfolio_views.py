@@ -23,6 +23,7 @@ from tests import factories
 from tests.conftest import TODAY, login
 from tests.reports.test_exporters import table, workbook
 from tests.reports.test_portfolio import INSTALMENT, ROLLUP_DAY, lend, lend_in_four_clubs, lend_many, set_up_club
+from tests.text import vi_html
 
 URL = reverse("reports:portfolio")
 OVERDUE_URL = reverse("reports:portfolio-overdue")
@@ -30,12 +31,6 @@ EXPORT_URL = reverse("reports:portfolio-export")
 D = datetime.date
 NBSP = "\u00a0"
 ON = {"on": "21/12/2024", "period_from": "01/10/2024", "period_to": "31/12/2024"}
-
-
-def vi(message, **params):
-    with translation.override("vi"):
-        text = translation.gettext(message)
-    return escape(text % params if params else text)
 
 
 @pytest.fixture
@@ -67,13 +62,13 @@ def test_the_formulas_are_on_the_page(client, world, province_staff):
     html = login(client, province_staff).get(URL).content.decode()
     glossary = html.split('data-testid="glossary"')[1]
     assert (
-        vi(
+        vi_html(
             "Outstanding principal of the loans more than 30 days overdue ÷ all outstanding principal. "
             "The whole outstanding principal of such a loan counts, not only what is overdue."
         )
         in glossary
     )
-    assert "PAR30" in glossary and vi("Repayment rate") in glossary
+    assert "PAR30" in glossary and vi_html("Repayment rate") in glossary
 
 
 def test_club_links_to_its_loan_book(client, four_clubs, province_staff):
@@ -138,7 +133,7 @@ def test_period_follows_the_as_of_date(client, world, province_staff):
 def test_wrong_dates_are_explained_and_the_defaults_shown(client, world, province_staff, query, message):
     response = login(client, province_staff).get(URL, query)
     assert response.status_code == 200
-    assert vi(message) in response.content.decode()
+    assert vi_html(message) in response.content.decode()
     assert response.context["report"].period == Period.last_12_months(TODAY)
     # The export of a wrong form goes back to the page, which says what is wrong.
     export = client.get(EXPORT_URL, query)
@@ -186,7 +181,7 @@ def test_overdue_list_shows_borrower_phone_amounts_and_days(client, four_clubs, 
     first = html.split(f'data-loan="{loan_a1.pk}"')[1].split("</tr>")[0]
     assert escape(loan_a1.borrower.full_name) in first and "0905 123 456" in first
     assert format_vnd(3 * INSTALMENT) in first and format_vnd(6_000_000) in first and ">67<" in first
-    assert vi("31–90 days") in first
+    assert vi_html("31–90 days") in first
 
 
 def test_overdue_list_filters_by_bucket_and_district(client, four_clubs, province_staff):
@@ -197,13 +192,13 @@ def test_overdue_list_filters_by_bucket_and_district(client, four_clubs, provinc
     in_b = client.get(OVERDUE_URL, {"on": "21/12/2024", "district": world.district_b.pk})
     assert [row.loan.club for row in in_b.context["rows"]] == [world.club_b1]
     nothing = client.get(OVERDUE_URL, {"on": "21/12/2024", "bucket": Bucket.OVER_90})
-    assert nothing.context["rows"] == [] and vi("No loan is overdue.") in nothing.content.decode()
+    assert nothing.context["rows"] == [] and vi_html("No loan is overdue.") in nothing.content.decode()
 
 
 def test_a_district_outside_the_scope_selects_nothing(client, four_clubs, area_staff):
     response = login(client, area_staff).get(OVERDUE_URL, {"on": "21/12/2024", "district": four_clubs.district_b.pk})
     assert response.context["rows"] == []
-    assert vi("Correct the filters above to see the loans.") in response.content.decode()
+    assert vi_html("Correct the filters above to see the loans.") in response.content.decode()
 
 
 def test_overdue_list_is_paginated_and_keeps_the_filters(client, world, province_staff, monkeypatch):

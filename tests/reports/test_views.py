@@ -18,17 +18,11 @@ from tests import factories
 from tests.conftest import TODAY, login
 from tests.reports.conftest import add_members
 from tests.reports.test_selectors import make_clubs
+from tests.text import vi_html
 
 URL = reverse("reports:scorecard")
 D = datetime.date
 NBSP = "\u00a0"
-
-
-def vi(message, **params):
-    """A message as the (default) Vietnamese interface renders it in a page."""
-    with translation.override("vi"):
-        text = translation.gettext(message) if isinstance(message, str) else str(message)
-    return escape(text % params if params else text)
 
 
 def test_province_staff_sees_the_seed_figures(client, seed_staff):
@@ -43,8 +37,8 @@ def test_province_staff_sees_the_seed_figures(client, seed_staff):
     assert "Tỉnh Quảng Ngãi" in total
     for shown in ("413", f"70{NBSP}%", f"30{NBSP}%", f"64,9{NBSP}%", "289", "268", "124"):
         assert shown in total, shown
-    assert vi("%(n)s per club", n=59) in total
-    assert vi("%(n)s per club", n=41) in total  # older people
+    assert vi_html("%(n)s per club", n=59) in total
+    assert vi_html("%(n)s per club", n=41) in total  # older people
 
 
 def test_each_club_links_to_its_page(client, seed_staff, seed_2022):
@@ -119,7 +113,7 @@ def test_date_is_read_day_first(client, world, province_staff):
 def test_a_wrong_date_is_explained_and_today_shown(client, world, province_staff, typed, message):
     response = login(client, province_staff).get(URL, {"on": typed})
     assert response.status_code == 200
-    assert vi(message) in response.content.decode()
+    assert vi_html(message) in response.content.decode()
     assert response.context["report"].on == TODAY
 
 

@@ -8,7 +8,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
-from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from accounts import access
@@ -16,7 +15,6 @@ from accounts.access import Cap
 from accounts.services import user_language_set
 from areas.models import AdminUnit
 from clubs.models import Club
-from core.spreadsheets import XLSX_CONTENT_TYPE
 from targets.exporters import report_sheets
 from targets.pdf import pdf_bytes
 from targets.selectors import target_report
@@ -24,6 +22,8 @@ from tests import factories
 from tests.conftest import login
 from tests.reports.conftest import add_members
 from tests.targets.conftest import SEED_DAY
+from tests.text import vi
+from tests.workbooks import table, workbook
 
 XLSX_URL = reverse("targets:export-xlsx")
 PDF_URL = reverse("targets:export-pdf")
@@ -37,26 +37,6 @@ SECTIONS = [
     "Members",
     "Glossary",
 ]
-
-
-def vi(message):
-    with translation.override("vi"):
-        return translation.gettext(message)
-
-
-def workbook(response):
-    assert response.status_code == 200
-    assert response["Content-Type"] == XLSX_CONTENT_TYPE
-    return load_workbook(io.BytesIO(response.content))
-
-
-def table(sheet):
-    """(title rows, rows under the header as dicts by header). Title rows have one cell each."""
-    rows = list(sheet.iter_rows(values_only=True))
-    start = next(index for index, row in enumerate(rows) if row[1] is not None)
-    header = rows[start]
-    assert len(set(header)) == len(header), "every column has its own header"
-    return [line[0] for line in rows[:start]], [dict(zip(header, row, strict=True)) for row in rows[start + 1 :]]
 
 
 def by_first_column(rows):
