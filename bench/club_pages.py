@@ -13,22 +13,12 @@ when a goal is missed.
 
 import argparse
 import io
-import os
 import sys
-import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+import harness  # sets Django up: first
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.signals import request_finished, request_started  # noqa: E402
-from django.db import close_old_connections, connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+# isort: split
+from django.test import Client
 
 # (page, how its time may grow): a "page" shows one page of rows or fixed totals, so its time
 # must grow far less than the data; a "full" listing (every club's row, an export) may grow in
@@ -98,19 +88,6 @@ def add_members(clubs):
     HouseholdStatus.objects.bulk_create(statuses)
 
 
-def measure(client, url, repeat=5):
-    client.get(url)  # warm caches
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    # Count now: the captured list is read from the connection's log, which later requests reset.
-    query_count = len(queries)
-    started = time.perf_counter()
-    for _ in range(repeat):
-        response = client.get(url)
-        assert response.status_code == 200, (url, response.status_code)
-    return (time.perf_counter() - started) / repeat, query_count
-
-
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", type=int, nargs=2, default=[100, 2000], metavar=("SMALL", "LARGE"))
@@ -119,20 +96,15 @@ def main():
 
     from django.core.management import call_command
 
-    setup_test_environment()
-    # As in Django's TestCase: keep one connection across requests so queries can be counted.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    old_name = connection.creation.create_test_db(verbosity=0)
     failed = False
-    try:
+    with harness.throwaway_database():
         call_command("load_admin_units", "data/quang_ngai_2020_2024_units.csv", scheme="vn-2020", stdout=io.StringIO())
         results = {}
         for size in (small, large):
             user = build(size)
             client = Client()
             client.force_login(user)
-            results[size] = {url: measure(client, url) for url, _growth in PAGES}
+            results[size] = {url: harness.timed(harness.page(client, url)) for url, _growth in PAGES}
         for url, growth in PAGES:
             (t_small, q_small), (t_large, q_large) = results[small][url], results[large][url]
             time_ratio = t_large / t_small
@@ -143,8 +115,6 @@ def main():
                 f"{'ok ' if ok else 'MISS'} {url:<24} queries {q_small}→{q_large}  "
                 f"time {t_small * 1000:.1f}→{t_large * 1000:.1f} ms (×{time_ratio:.2f} for ×{data_ratio:.0f} clubs)"
             )
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
     return 1 if failed else 0
 
 

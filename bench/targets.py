@@ -18,27 +18,17 @@ when a goal is missed. Without DATABASE_URL it runs on SQLite and checks the que
 import argparse
 import datetime
 import io
-import os
-import statistics
 import sys
 import time
-from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_test")
+import harness  # sets Django up: first
 
-import django  # noqa: E402
-
-django.setup()
-
-from django.core.signals import request_finished, request_started  # noqa: E402
-from django.db import close_old_connections, connection  # noqa: E402
-from django.test import Client  # noqa: E402
-from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
+# isort: split
+from django.db import connection
+from django.test import Client
 
 AS_OF = datetime.date(2025, 6, 30)  # within the plan's period, on the 2020–2024 map's last day
 MAX_SECONDS = 1.0
-REPEAT = 5
 CHUNK = 200  # clubs written per add_clubs call: a few thousand rows per INSERT
 
 
@@ -63,21 +53,6 @@ def province_staff(province):
     return user
 
 
-def timed(call):
-    """(median seconds, queries) of `call` run REPEAT times after a warm-up."""
-    call()
-    with CaptureQueriesContext(connection) as queries:
-        call()
-    # Count now: the captured list is read from the connection's log, which later calls reset.
-    query_count = len(queries)
-    times = []
-    for _ in range(REPEAT):
-        started = time.perf_counter()
-        call()
-        times.append(time.perf_counter() - started)
-    return statistics.median(times), query_count
-
-
 def measure(plan, client):
     """{what: (median seconds, queries) or None when the page is not there}."""
     from django.urls import reverse
@@ -91,18 +66,7 @@ def measure(plan, client):
         return [(row.value, row.met) for row in result.progress]
 
     url = f"{reverse('targets:dashboard')}?plan={plan.code}&on={AS_OF:%d/%m/%Y}"
-    results = {"target_report": timed(report), "dashboard": None}
-    status = client.get(url).status_code
-    if status == 200:
-
-        def dashboard():
-            response = client.get(url)
-            assert response.status_code == 200, (url, response.status_code)
-
-        results["dashboard"] = timed(dashboard)
-    else:
-        print(f"     dashboard {url} answered {status}: not timed")
-    return results
+    return {"target_report": harness.timed(report), "dashboard": harness.timed(harness.page(client, url))}
 
 
 def main():
@@ -114,14 +78,9 @@ def main():
 
     from django.core.management import call_command
 
-    setup_test_environment()
-    # As in Django's TestCase: keep one connection across requests so queries can be counted.
-    request_started.disconnect(close_old_connections)
-    request_finished.disconnect(close_old_connections)
-    old_name = connection.creation.create_test_db(verbosity=0)
     postgres = connection.vendor == "postgresql"
     failed = False
-    try:
+    with harness.throwaway_database():
         from django.conf import settings
 
         from areas.models import AdminUnit
@@ -139,10 +98,7 @@ def main():
         for size in (small, large):
             started = time.perf_counter()
             build(units, size, args.members)
-            if postgres:
-                # Fresh statistics after the bulk load, as autovacuum keeps them in production.
-                with connection.cursor() as cursor:
-                    cursor.execute("ANALYZE")
+            harness.analyze()
             members = Membership.objects.count()
             print(
                 f"     {Club.objects.count()} clubs, {members} members over {len(units)} units "
@@ -150,8 +106,6 @@ def main():
             )
             results[size] = measure(plan, client)
         for what in ("target_report", "dashboard"):
-            if results[small][what] is None or results[large][what] is None:
-                continue
             (t_small, q_small), (t_large, q_large) = results[small][what], results[large][what]
             ok = q_small == q_large and (t_large < MAX_SECONDS or not postgres)
             failed |= not ok
@@ -159,8 +113,6 @@ def main():
                 f"{'ok ' if ok else 'MISS'} {what:<14} queries {q_small}→{q_large}  "
                 f"median {t_small * 1000:.0f}→{t_large * 1000:.0f} ms ({small}→{large} clubs, {connection.vendor})"
             )
-    finally:
-        connection.creation.destroy_test_db(old_name, verbosity=0)
     return 1 if failed else 0
 
 
