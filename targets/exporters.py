@@ -130,11 +130,7 @@ def report_data(report: TargetReport) -> dict:
             "per_year": new.per_year,
             "members_target": new.members_target,
             "pace": _number(new.pace),
-            # Members are counted per district only (targets.selectors._new_clubs), not per year.
-            "years": [
-                {"year": row.year, "counted": row.counted, "launched": row.launched, "not_launched": row.not_launched}
-                for row in new.years
-            ],
+            "years": [{"year": row.year, **_new_clubs_row(row)} for row in new.years],
             "districts": [{"district": _unit(row.unit), **_new_clubs_row(row)} for row in new.districts],
         },
         "coverage": [
@@ -270,13 +266,12 @@ def new_clubs_sheet(report: TargetReport, scope: Sequence[str]) -> Sheet:
         Column(_("Target"), "int", 10),
     ]
 
-    def row(label, counted: NewClubsRow, members, target):
-        return [label, counted.counted, counted.launched, counted.not_launched, members, target]
+    def row(label, counted: NewClubsRow, target):
+        return [label, counted.counted, counted.launched, counted.not_launched, counted.members, target]
 
-    # Members are counted per district only (targets.selectors._new_clubs), not per year.
-    rows = [row(_("Whole period"), new.total, new.total.members, new.target)]
-    rows += [row(str(year.year), year, None, new.per_year) for year in new.years]
-    rows += [row(district.unit.name, district, district.members, None) for district in new.districts]
+    rows = [row(_("Whole period"), new.total, new.target)]
+    rows += [row(str(year.year), year, new.per_year) for year in new.years]
+    rows += [row(district.unit.name, district, None) for district in new.districts]
     title = [
         *_title_rows(report, scope, _("New clubs")),
         _("Target: %(clubs)s new clubs (%(per_year)s a year) with %(members)s members; pace by the date: %(pace)s.")
