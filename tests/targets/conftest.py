@@ -51,7 +51,6 @@ def plan(world):
 
 
 @pytest.fixture
-def qng_plan(request):
+def qng_plan(seed_2022):  # noqa: F811 (the fixture imported above, requested by name)
     """The seeded plan "Quảng Ngãi 2022–2025" over the ten clubs of 24/11/2022."""
-    request.getfixturevalue("seed_2022")
     return seed_plan(QUANG_NGAI_2022_2025)
