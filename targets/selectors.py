@@ -37,7 +37,7 @@ import datetime
 import enum
 import functools
 from collections import defaultdict
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
 from django.db.models.functions import Coalesce, ExtractYear
@@ -146,7 +146,7 @@ class NewClubs:
     target: int
     per_year: int
     members_target: int
-    pace: Decimal  # target × elapsed share of the period, one decimal
+    pace: Decimal  # target × the share of the period gone by (selectors.pace)
 
 
 @dataclasses.dataclass
@@ -296,7 +296,7 @@ class TargetReport:
                 None,
                 plan.new_club_members,
                 percent=False,
-                pace=_pace(plan.new_club_members, self.elapsed),
+                pace=pace(plan.new_club_members, plan, self.on),
             ),
         ]
         rows += [
@@ -350,14 +350,22 @@ class TargetReport:
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def _pace(target: int, elapsed: Decimal) -> Decimal:
-    return (Decimal(target) * elapsed / 100).quantize(Decimal("0.1"))
+def _days_gone(plan: TargetPlan, on: datetime.date) -> tuple[int, int]:
+    """(days of the period gone by at the end of `on`, days of the period)."""
+    days = (plan.period_end - plan.period_start).days + 1
+    return min(max((on - plan.period_start).days + 1, 0), days), days
+
+
+def pace(target: int, plan: TargetPlan, on: datetime.date) -> Decimal:
+    """target × the days gone ÷ the period's days, to one decimal rounded half up (from the exact
+    fraction: the elapsed share shown is rounded)."""
+    gone, days = _days_gone(plan, on)
+    return (Decimal(target * gone) / days).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 
 
 def elapsed_share(plan: TargetPlan, on: datetime.date) -> Decimal:
     """The share of the period's days gone by at the end of `on`, in percent (0–100, one decimal)."""
-    days = (plan.period_end - plan.period_start).days + 1
-    gone = min(max((on - plan.period_start).days + 1, 0), days)
+    gone, days = _days_gone(plan, on)
     return share(gone, days) or Decimal(0)
 
 
@@ -394,7 +402,7 @@ def _ordered(rows, key=lambda row: row.unit.path if row.unit else ""):
 # --- sections ---------------------------------------------------------------------------------
 
 
-def _new_clubs(plan: TargetPlan, clubs: QuerySet[Club], on: datetime.date, districts, elapsed) -> NewClubs:
+def _new_clubs(plan: TargetPlan, clubs: QuerySet[Club], on: datetime.date, districts) -> NewClubs:
     """Two queries: the new clubs (one row each, with district and year), their members per club.
     Adding up per district and year is done here: grouping the members by district in SQL would
     look the district up once per member."""
@@ -428,7 +436,7 @@ def _new_clubs(plan: TargetPlan, clubs: QuerySet[Club], on: datetime.date, distr
         target=plan.new_clubs,
         per_year=plan.new_clubs_per_year,
         members_target=plan.new_club_members,
-        pace=_pace(plan.new_clubs, elapsed),
+        pace=pace(plan.new_clubs, plan, on),
     )
 
 
@@ -609,7 +617,7 @@ def target_report(
         window=period,
         elapsed=elapsed,
         coverage_on=coverage_day(plan, on),
-        new_clubs=_new_clubs(plan, clubs, on, districts, elapsed),
+        new_clubs=_new_clubs(plan, clubs, on, districts),
         coverage=_coverage(plan, clubs, units, on, districts, list(plan.coverage_targets.all())),
         club_total=club_total,
         club_districts=club_districts,

@@ -129,13 +129,15 @@ def test_members_of_the_new_clubs_on_the_date(world, plan):
     ("on", "elapsed", "pace", "members_pace"),
     [
         (D(2021, 12, 31), Decimal(0), Decimal("0.0"), Decimal("0.0")),  # before the period
-        (D(2022, 1, 1), Decimal("0.1"), Decimal("0.0"), Decimal("0.4")),  # its first day: 1 of 1.461 days
-        (D(2023, 12, 31), Decimal("50.0"), Decimal("4.0"), Decimal("200.0")),  # 730 of 1.461 days
+        # Its first day: 1 of 1.461 days, 0,1 % shown; 400 × 1 ÷ 1.461 = 0,27.
+        (D(2022, 1, 1), Decimal("0.1"), Decimal("0.0"), Decimal("0.3")),
+        # 730 of 1.461 days, 50,0 % shown; 8 × 730 ÷ 1.461 = 3,997 and 400 × 730 ÷ 1.461 = 199,86.
+        (D(2023, 12, 31), Decimal("50.0"), Decimal("4.0"), Decimal("199.9")),
         (D(2025, 12, 31), Decimal(100), Decimal("8.0"), Decimal("400.0")),  # its last day
         (D(2026, 6, 30), Decimal(100), Decimal("8.0"), Decimal("400.0")),  # after it
     ],
 )
-def test_pace_is_the_target_times_the_elapsed_share_of_the_period(world, plan, on, elapsed, pace, members_pace):
+def test_pace_is_the_target_times_the_share_of_the_period_gone_by(world, plan, on, elapsed, pace, members_pace):
     assert elapsed_share(plan, on) == elapsed
     result = report(plan, on=on)
     assert result.elapsed == elapsed
@@ -544,6 +546,11 @@ def test_the_figures_of_24_11_2022(qng_plan):
     assert (new.total.counted, new.total.launched, new.total.not_launched) == (10, 7, 3)
     assert new.total.members == 413
     assert (new.target, new.per_year, new.members_target) == (76, 19, 3800)
+    # 328 of the period's 1.461 days: 22,5 % shown, but the pace comes from the exact fraction
+    # (3.800 × 22,5 % would say 855).
+    assert result.elapsed == Decimal("22.5")
+    progress = {row.key: row for row in result.progress}
+    assert (new.pace, progress["new_club_members"].pace) == (Decimal("17.1"), Decimal("853.1"))
     assert len(new.districts) == 6
     assert result.decided == 10
     plain, mountain_island = result.coverage
