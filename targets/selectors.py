@@ -196,6 +196,11 @@ class ClubRow:
     def both_funds(self) -> bool:
         return all(self.balances.get(kind, 0) > 0 for kind in FUND_KINDS)
 
+    @property
+    def fund_balances(self) -> list[tuple[FundKind, int]]:
+        """Each fund in its order with its balance at the end of the report date."""
+        return [(FundKind(kind), self.balances.get(kind, 0)) for kind in FUND_KINDS]
+
     @functools.cached_property
     def all_activities(self) -> bool:
         return self.areas_done == ALL_AREAS

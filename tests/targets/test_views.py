@@ -292,6 +292,10 @@ def test_clubs_not_meeting_a_measure(client, scenario, seed_2022):
     assert {club.get_absolute_url() for club in launched[4:]} <= set(hrefs(find(root, data_testid="rows")))
     root, _response = page(client, "targets:clubs", plan=scenario.code, on=ON, measure="both_funds", met=1)
     assert set(listed(root)) == {club.code for club in launched[:4]}
+    # Each club shows what its two funds hold, which is what the measure looks at.
+    rows = {dict(row.attributes).get("data-club"): text(row) for row in find_all(find(root, data_testid="rows"), "tr")}
+    assert "55.000.000 đ" in rows[launched[0].code] and "5.000.000 đ" in rows[launched[0].code]
+    assert "54.500.000 đ" in rows[launched[2].code]
     binh_son = unit_named("Huyện Bình Sơn")
     root, _response = page(
         client, "targets:clubs", plan=scenario.code, on=ON, measure="both_funds", met=1, district=binh_son.pk
