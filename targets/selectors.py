@@ -26,7 +26,8 @@ scoped by accounts.access (the whole province for province staff and for the com
   - the combined test: all 8 activities, and a share of the club's own members borrowing at
     least `plan.club_borrowing_threshold`.
 - Member composition, board and teams: the scorecard (reports.selectors) of the active clubs;
-  capital by source (funds.selectors); PAR30 over the window (loans.portfolio).
+  their capital by source on `on` (funds.selectors); PAR30 on `on` of the plan's clubs with loans
+  out, whatever their status (loans.portfolio.at_risk_by_club).
 
 Every figure is counted in grouped queries; the number of queries does not depend on the number
 of clubs, members or units (tests/targets/test_query_counts.py).
