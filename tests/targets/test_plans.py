@@ -6,9 +6,6 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import translation
-from django.utils.html import escape
-from django.utils.translation import gettext
 
 from areas.models import AdminScheme, AreaType
 from audit.models import AuditEntry
@@ -18,6 +15,7 @@ from targets.services import PLAN_FIELDS, plan_save
 from tests import factories
 from tests.conftest import login
 from tests.targets.conftest import small_plan
+from tests.text import vi, vi_html
 
 PLAIN = {"name": "Đồng bằng", "area_types": [AreaType.PLAIN.value], "share": 50}
 HILLS = {"name": "Miền núi và hải đảo", "area_types": [AreaType.MOUNTAIN.value, AreaType.ISLAND.value], "share": 30}
@@ -25,12 +23,6 @@ HILLS = {"name": "Miền núi và hải đảo", "area_types": [AreaType.MOUNTAI
 
 def stored_coverage(plan):
     return list(plan.coverage_targets.values_list("name", "area_types", "share"))
-
-
-def in_vietnamese(message) -> str:
-    """The message as the page shows it to a Vietnamese user (users' default language), escaped."""
-    with translation.override("vi"):
-        return escape(gettext(str(message)))
 
 
 # --- the service ------------------------------------------------------------------------------
@@ -211,6 +203,8 @@ def test_province_staff_create_a_plan_and_see_it_in_the_list(client, world, prov
     assert "Kế hoạch 2026–2030" in listing
     assert f"{reverse('targets:dashboard')}?plan=ke-hoach-2026-2030" in listing
     assert reverse("targets:plan-edit", args=["ke-hoach-2026-2030"]) in listing
+    # Each coverage group with the area types it counts.
+    assert f"({vi('mountain')}, {vi('island')})" in listing
 
 
 def test_province_staff_edit_a_plan_without_javascript(client, world, plan, province_staff):
@@ -269,7 +263,7 @@ def test_wrong_plan_values_are_shown_on_the_page_and_nothing_is_saved(
     content = form_errors(response)
     assert field in response.context["form"].errors
     if message:
-        assert in_vietnamese(message) in content
+        assert vi_html(message) in content
     assert not TargetPlan.objects.exists()
 
 
@@ -286,7 +280,7 @@ def test_wrong_coverage_groups_are_shown_on_the_page_and_nothing_is_saved(client
     login(client, province_staff)
     response = client.post(CREATE, plan_post(world, rows=rows))
     content = form_errors(response)
-    assert in_vietnamese(message) in content
+    assert vi_html(message) in content
     assert not TargetPlan.objects.exists()
 
 
