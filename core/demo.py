@@ -161,3 +161,34 @@ def demo_members(club_index: int) -> list[DemoMember]:
             )
         )
     return members
+
+
+def initial_capital_record(club, index: int) -> None:
+    """The initial capital of the launched club CLUBS[index], if it had any by 24/11/2022, as the
+    club recorded it at its launch meeting: the members' contributions into the income-generation
+    fund, the Care Fund's support into the activity fund."""
+    # Imported here: core.demo is data first, and the funds app needs the apps loaded.
+    from funds.models import CapitalSource, FundKind
+    from funds.services import contribution_record
+
+    if index >= len(INITIAL_CAPITAL):
+        return
+    from_members, from_care_fund = INITIAL_CAPITAL[index]
+    funds = {fund.kind: fund for fund in club.funds.all()}
+    contribution_record(
+        actor=None,
+        fund=funds[FundKind.INCOME],
+        amount=from_members,
+        entry_date=club.launch_date,
+        source=CapitalSource.MEMBERS,
+        description="Thành viên góp vốn ban đầu",
+    )
+    contribution_record(
+        actor=None,
+        fund=funds[FundKind.ACTIVITY],
+        amount=from_care_fund,
+        entry_date=club.launch_date,
+        source=CapitalSource.CARE_FUND,
+        contributor=f"Hội NCT {club.unit.name}",
+        description="Hỗ trợ từ Quỹ chăm sóc và phát huy vai trò NCT",
+    )

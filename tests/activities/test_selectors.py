@@ -17,6 +17,7 @@ from activities import selectors, services
 from activities.models import report_deadline
 from clubs.models import ActivityArea, Club, StatusChangeKind
 from tests import factories
+from tests.activities.sections import EVERY_AREA_ACTIVE
 
 D = datetime.date
 VN = datetime.timezone(datetime.timedelta(hours=7))
@@ -28,19 +29,6 @@ def at(*args) -> datetime.datetime:
 
 def every_area_without_activity():
     return {area: {"no_activity": True} for area in ActivityArea}
-
-
-# One figure above 0 in each area.
-EVERY_AREA_ACTIVE = {
-    ActivityArea.INCOME: {"values": {"advice_sessions": 0}},  # income: active unless "no activity"
-    ActivityArea.HEALTH: {"values": {"health_talks": 1}},
-    ActivityArea.HOME_CARE: {"values": {"volunteers_active": 1, "visits": 4}},
-    ActivityArea.SELF_HELP: {"values": {"cases_helped": 1}},
-    ActivityArea.RIGHTS: {"values": {"social_pension": 1}},
-    ActivityArea.LEARNING: {"values": {"sessions": 1}},
-    ActivityArea.CULTURE: {"values": {"performances": 1}},
-    ActivityArea.RESOURCES: {"values": {"member_fees": 50000}},
-}
 
 
 @pytest.fixture

@@ -24,6 +24,7 @@ from members.models import LeaveReason, Membership
 from targets.models import CoverageTarget, NewClubDate
 from targets.selectors import ClubMeasure, elapsed_share, target_report
 from tests import factories
+from tests.activities.sections import EVERY_AREA_ACTIVE
 from tests.loans.books import disbursed_loan, open_lending
 from tests.reports.conftest import add_members
 from tests.targets.conftest import SEED_DAY, small_plan
@@ -278,20 +279,6 @@ def test_both_funds_need_a_positive_balance_in_each_at_the_end_of_the_date(world
 # --- all 8 activities ------------------------------------------------------------------------
 
 
-def every_area_active():
-    """One figure above 0 in each area (income: active unless "no activity")."""
-    return {
-        ActivityArea.INCOME: {"values": {"advice_sessions": 0}},
-        ActivityArea.HEALTH: {"values": {"health_talks": 1}},
-        ActivityArea.HOME_CARE: {"values": {"volunteers_active": 1, "visits": 4}},
-        ActivityArea.SELF_HELP: {"values": {"cases_helped": 1}},
-        ActivityArea.RIGHTS: {"values": {"social_pension": 1}},
-        ActivityArea.LEARNING: {"values": {"sessions": 1}},
-        ActivityArea.CULTURE: {"values": {"performances": 1}},
-        ActivityArea.RESOURCES: {"values": {"member_fees": 50000}},
-    }
-
-
 def monthly_report(club, month, *, status="accepted", sections=None):
     """The report of `club` for `month`, made through the services at the end of that month and
     taken as far as `status` (draft, submitted or accepted)."""
@@ -300,7 +287,7 @@ def monthly_report(club, month, *, status="accepted", sections=None):
     actor = factories.UserFactory(username="nguoibaocao")
     with time_machine.travel(datetime.datetime(month.year, month.month, 28, 9, tzinfo=VN), tick=False):
         made = activities.report_start(actor=actor, club=club, month=month)
-        activities.report_save(actor=actor, report=made, sections=sections or every_area_active(), confirmed=True)
+        activities.report_save(actor=actor, report=made, sections=sections or EVERY_AREA_ACTIVE, confirmed=True)
         if status != "draft":
             made = activities.report_submit(actor=actor, report=made)
         if status == "accepted":
@@ -354,9 +341,9 @@ def test_activity_min_months_asks_for_that_many_months_in_each_area(world, plan)
 
 
 def test_an_area_marked_no_activity_or_with_zero_figures_is_not_carried_out(world, plan):
-    zero_health = every_area_active() | {ActivityArea.HEALTH: {"values": {"health_talks": 0}}}
-    no_culture = every_area_active() | {ActivityArea.CULTURE: {"no_activity": True}}
-    no_income = every_area_active() | {ActivityArea.INCOME: {"no_activity": True}}
+    zero_health = EVERY_AREA_ACTIVE | {ActivityArea.HEALTH: {"values": {"health_talks": 0}}}
+    no_culture = EVERY_AREA_ACTIVE | {ActivityArea.CULTURE: {"no_activity": True}}
+    no_income = EVERY_AREA_ACTIVE | {ActivityArea.INCOME: {"no_activity": True}}
     monthly_report(world.club_a1, D(2024, 6, 1), sections=zero_health)
     monthly_report(world.club_b1, D(2024, 6, 1), sections=no_culture)
     monthly_report(world.club_l, D(2024, 6, 1), sections=no_income)
@@ -457,7 +444,7 @@ def combined_world(world, plan):
     monthly_report(world.club_a1, D(2024, 6, 1))
     monthly_report(world.club_b1, D(2024, 6, 1))
     monthly_report(
-        world.club_l, D(2024, 6, 1), sections=every_area_active() | {ActivityArea.HEALTH: {"no_activity": True}}
+        world.club_l, D(2024, 6, 1), sections=EVERY_AREA_ACTIVE | {ActivityArea.HEALTH: {"no_activity": True}}
     )
     return plan
 

@@ -8,9 +8,7 @@ from django.urls import reverse
 
 from areas.models import AdminUnit
 from clubs.models import Club
-from core.demo import INITIAL_CAPITAL
-from funds.models import CapitalSource, FundKind
-from funds.services import contribution_record
+from core.demo import initial_capital_record
 from targets.models import CoverageTarget, TargetPlan
 from tests import factories
 from tests.conftest import login
@@ -77,22 +75,9 @@ def summary_row(root, key) -> dict:
 
 def add_initial_capital(clubs):
     """The initial capital of DOMAIN.md §7 as seed_demo records it: 4 clubs, 238.500.000 đ."""
-    for club, (from_members, from_care_fund) in zip(clubs, INITIAL_CAPITAL, strict=False):
-        funds = {fund.kind: fund for fund in club.funds.all()}
-        contribution_record(
-            actor=None,
-            fund=funds[FundKind.INCOME],
-            amount=from_members,
-            entry_date=club.launch_date,
-            source=CapitalSource.MEMBERS,
-        )
-        contribution_record(
-            actor=None,
-            fund=funds[FundKind.ACTIVITY],
-            amount=from_care_fund,
-            entry_date=club.launch_date,
-            source=CapitalSource.CARE_FUND,
-        )
+    for index, club in enumerate(clubs):
+        if club.launch_date is not None:
+            initial_capital_record(club, index)
 
 
 def unit_named(name) -> AdminUnit:

@@ -25,10 +25,8 @@ from areas.unit_files import read_unit_file
 from clubs.models import ActivityArea, BoardPosition, Club, TeamMemberRole
 from clubs.services import board_position_start, club_create, team_create, team_member_add
 from core.dates import add_months
-from core.demo import CLUBS, DEMO_LOAN_RULES, DEMO_LOANS, INITIAL_CAPITAL, demo_members
+from core.demo import CLUBS, DEMO_LOAN_RULES, DEMO_LOANS, demo_members, initial_capital_record
 from core.text import fold
-from funds.models import CapitalSource, FundKind
-from funds.services import contribution_record
 from loans import services as loan_services
 from loans.models import DecisionBody, LoanPurpose, LoanRules
 from members.models import Membership
@@ -199,26 +197,7 @@ class Command(BaseCommand):
             club = Club.objects.get(unit__scheme__code=SCHEME, unit__code=unit_code, name_folded=fold(name))
             if club.launch_date is None or LoanRules.objects.filter(club=club).exists():
                 continue
-            funds = {fund.kind: fund for fund in club.funds.all()}
-            if index < len(INITIAL_CAPITAL):
-                from_members, from_care_fund = INITIAL_CAPITAL[index]
-                contribution_record(
-                    actor=None,
-                    fund=funds[FundKind.INCOME],
-                    amount=from_members,
-                    entry_date=club.launch_date,
-                    source=CapitalSource.MEMBERS,
-                    description="Thành viên góp vốn ban đầu",
-                )
-                contribution_record(
-                    actor=None,
-                    fund=funds[FundKind.ACTIVITY],
-                    amount=from_care_fund,
-                    entry_date=club.launch_date,
-                    source=CapitalSource.CARE_FUND,
-                    contributor=f"Hội NCT {club.unit.name}",
-                    description="Hỗ trợ từ Quỹ chăm sóc và phát huy vai trò NCT",
-                )
+            initial_capital_record(club, index)
             loan_services.rules_record(
                 actor=None,
                 club=club,
