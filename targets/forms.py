@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from reports.forms import AsOfForm
 from targets.models import TargetPlan
-from targets.selectors import ClubMeasure, current_plan
+from targets.selectors import MEASURE_LABELS, ClubMeasure, current_plan
 
 
 class TargetReportForm(AsOfForm):
@@ -40,13 +40,6 @@ class TargetReportForm(AsOfForm):
 
 # --- the lists behind the figures ----------------------------------------------------------
 
-MEASURES = {
-    ClubMeasure.BOTH_FUNDS: _("Clubs with both funds"),
-    ClubMeasure.ALL_ACTIVITIES: _("Clubs doing all 8 activities"),
-    ClubMeasure.BORROWING: _("Clubs with enough members borrowing"),
-    ClubMeasure.COMBINED: _("Clubs doing all 8 activities with enough members borrowing"),
-}
-
 YES_NO = [("", _("All")), ("1", _("Yes")), ("0", _("No"))]
 
 
@@ -74,7 +67,7 @@ class NewClubsForm(DrillDownForm):
 class ClubsForm(DrillDownForm):
     measure = forms.TypedChoiceField(
         label=_("Measure"),
-        choices=[("", _("All"))] + [(measure.value, label) for measure, label in MEASURES.items()],
+        choices=[("", _("All"))] + [(measure.value, label) for measure, label in MEASURE_LABELS.items()],
         coerce=ClubMeasure,
         empty_value=None,
         required=False,

@@ -72,6 +72,15 @@ class ClubMeasure(enum.StrEnum):
     COMBINED = "combined"
 
 
+# What each measure is called on the summary, the tables and the lists behind them.
+MEASURE_LABELS = {
+    ClubMeasure.BOTH_FUNDS: _("Clubs with both funds"),
+    ClubMeasure.ALL_ACTIVITIES: _("Clubs doing all 8 activities"),
+    ClubMeasure.BORROWING: _("Clubs with enough members borrowing"),
+    ClubMeasure.COMBINED: _("Clubs doing all 8 activities with enough members borrowing"),
+}
+
+
 # --- figures ----------------------------------------------------------------------------------
 
 
@@ -319,7 +328,7 @@ class TargetReport:
         rows += [
             Progress(
                 ClubMeasure.BOTH_FUNDS,
-                _("Clubs with both funds"),
+                MEASURE_LABELS[ClubMeasure.BOTH_FUNDS],
                 total.both_funds,
                 total.clubs,
                 plan.both_funds_share,
@@ -327,7 +336,7 @@ class TargetReport:
             ),
             Progress(
                 ClubMeasure.ALL_ACTIVITIES,
-                _("Clubs doing all 8 activities"),
+                MEASURE_LABELS[ClubMeasure.ALL_ACTIVITIES],
                 total.all_activities,
                 total.clubs,
                 plan.all_activities_share,
@@ -343,7 +352,7 @@ class TargetReport:
             ),
             Progress(
                 ClubMeasure.COMBINED,
-                _("Clubs doing all 8 activities with enough members borrowing"),
+                MEASURE_LABELS[ClubMeasure.COMBINED],
                 total.combined,
                 total.clubs,
                 plan.combined_share,

@@ -18,7 +18,7 @@ from areas.models import AdminUnit
 from reports.selectors import scope_units
 from targets import selectors
 from targets.charts import chart_data
-from targets.forms import MEASURES, ClubsForm, NewClubsForm, TargetReportForm, UnitsForm
+from targets.forms import ClubsForm, NewClubsForm, TargetReportForm, UnitsForm
 from targets.glossary import glossary
 from targets.models import TargetPlan
 from targets.official import official_frame
@@ -80,12 +80,13 @@ def _report_parts(report: selectors.TargetReport) -> dict:
         "glossary": terms,
         "rule": _coverage_rule(terms),
         "progress": {progress.key: progress for progress in report.progress},
-        "measure_labels": list(MEASURES.items()),
+        "measure_labels": list(selectors.MEASURE_LABELS.items()),
         "measure_rows": [
             {
                 "rollup": rollup,
                 "cells": [
-                    (measure.value, getattr(rollup, measure.value), rollup.share_of(measure)) for measure in MEASURES
+                    (measure.value, getattr(rollup, measure.value), rollup.share_of(measure))
+                    for measure in selectors.MEASURE_LABELS
                 ],
             }
             for rollup in rollups
@@ -143,7 +144,7 @@ def clubs_behind(request):
     rows = selectors.club_list(asked.plan, asked.clubs, asked.on, measure=measure, met=met, district=district)
     return _list_page(
         request, asked, "targets/clubs.html", rows,
-        district=district, measure=measure, met=met, measure_label=MEASURES.get(measure),
+        district=district, measure=measure, met=met, measure_label=selectors.MEASURE_LABELS.get(measure),
     )  # fmt: skip
 
 

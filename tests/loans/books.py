@@ -18,21 +18,30 @@ APPLIED_ON = D(2024, 12, 5)
 DISBURSED_ON = D(2024, 12, 15)
 
 
-def open_lending(club, *, capital=50_000_000, capital_on=CAPITAL_ON, rules_from=RULES_FROM, actor=None):
-    """Capital in the club's income-generation fund and loan rules: 10 million over 12 months at most,
-    0.5 % a month flat, monthly repayments, 5 days' grace."""
+def open_lending(
+    club,
+    *,
+    capital=50_000_000,
+    capital_on=CAPITAL_ON,
+    rules_from=RULES_FROM,
+    max_amount=10_000_000,
+    grace_days=5,
+    actor=None,
+):
+    """Capital in the club's income-generation fund and loan rules: `max_amount` (10 million) over
+    12 months at most, 0.5 % a month flat, monthly repayments, `grace_days` (5) days' grace."""
     fund = club.funds.get(kind=FundKind.INCOME)
     contribution_record(actor=actor, fund=fund, amount=capital, entry_date=capital_on, source=CapitalSource.MEMBERS)
     services.rules_record(
         actor=actor,
         club=club,
         effective_from=rules_from,
-        max_amount=10_000_000,
+        max_amount=max_amount,
         max_term_months=12,
         monthly_rate=Decimal("0.5"),
         method=InterestMethod.FLAT,
         frequency=RepaymentFrequency.MONTHLY,
-        grace_days=5,
+        grace_days=grace_days,
     )
     return fund
 

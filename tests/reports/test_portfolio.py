@@ -13,12 +13,11 @@ from decimal import Decimal
 import pytest
 
 from clubs.models import Club
-from funds.models import CapitalSource, FundKind
-from funds.services import contribution_record
 from loans import portfolio, services
 from loans.models import InterestMethod, LoanPurpose, RepaymentFrequency
 from loans.portfolio import Bucket, Period
 from tests import factories
+from tests.loans import books as loan_books
 
 D = datetime.date
 DISBURSED = D(2024, 9, 15)
@@ -26,26 +25,10 @@ INSTALMENT = 1_030_000
 
 
 def set_up_club(club, *, grace_days=5, capital=200_000_000):
-    """Loan rules and capital in the club's income-generation fund; returns the treasurer."""
+    """Loan rules (up to 20 million) and capital in the club's income-generation fund; returns the
+    treasurer."""
     treasurer = factories.board_member(club)
-    contribution_record(
-        actor=treasurer,
-        fund=club.funds.get(kind=FundKind.INCOME),
-        amount=capital,
-        entry_date=D(2024, 1, 10),
-        source=CapitalSource.MEMBERS,
-    )
-    services.rules_record(
-        actor=treasurer,
-        club=club,
-        effective_from=D(2023, 1, 1),
-        max_amount=20_000_000,
-        max_term_months=12,
-        monthly_rate=Decimal("0.5"),
-        method=InterestMethod.FLAT,
-        frequency=RepaymentFrequency.MONTHLY,
-        grace_days=grace_days,
-    )
+    loan_books.open_lending(club, capital=capital, max_amount=20_000_000, grace_days=grace_days, actor=treasurer)
     return treasurer
 
 
