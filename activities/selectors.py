@@ -40,12 +40,10 @@ from accounts.models import BoardTitle
 from activities.fields import AREA_FIELDS
 from activities.models import AreaSection, MonthlyReport, ReportStatus, report_deadline
 from areas.models import AdminUnit
-from clubs.models import ActivityArea, BoardPosition, Club, ClubStatusChange, StatusChangeKind
+from areas.selectors import UNDER_PROVINCE_DEPTH, unit_group_key
+from clubs.models import ActivityArea, BoardPosition, Club, ClubStatus, ClubStatusChange, status_from_changes
 from core.dates import add_months, month_end, month_start
 from core.shares import share
-from reports.selectors import UNDER_PROVINCE_DEPTH, unit_group_key
-
-_STOPPED = {StatusChangeKind.SUSPENDED, StatusChangeKind.DISSOLVED}
 
 
 def months_between(start_month: datetime.date, end_month: datetime.date) -> list[datetime.date]:
@@ -83,24 +81,16 @@ def _changes_by_club(clubs: QuerySet[Club]) -> dict[int, list[tuple[datetime.dat
     return changes
 
 
-def _active_on(launch_date: datetime.date | None, changes: list[tuple[datetime.date, str]], day: datetime.date) -> bool:
-    """Club.objects.with_status(day) == ACTIVE, from rows already fetched."""
-    last = None
-    for effective_on, kind in changes:
-        if effective_on > day:
-            break
-        last = kind
-    if last in _STOPPED:
-        return False
-    return launch_date is not None and launch_date <= day
-
-
 def _expected(launch_date: datetime.date | None, changes: list, months: list[datetime.date]) -> list[datetime.date]:
     """The months in which a club was active on the first or the last day."""
     return [
         month
         for month in months
-        if _active_on(launch_date, changes, month) or _active_on(launch_date, changes, month_end(month))
+        if ClubStatus.ACTIVE
+        in (
+            status_from_changes(launch_date, changes, month),
+            status_from_changes(launch_date, changes, month_end(month)),
+        )
     ]
 
 

@@ -52,11 +52,7 @@ def _fmt_month(month: datetime.date) -> str:
 
 def club_active_in(club: Club, month: datetime.date) -> bool:
     """Active on the month's first or last day (launched or dissolved during it: it reports it)."""
-    statuses = {
-        Club.objects.with_status(day).values_list("status", flat=True).get(pk=club.pk)
-        for day in (month_start(month), month_end(month))
-    }
-    return ClubStatus.ACTIVE in statuses
+    return ClubStatus.ACTIVE in {club.status_on(day) for day in (month_start(month), month_end(month))}
 
 
 def _event(report: MonthlyReport, action: str, actor, comment: str = "") -> None:

@@ -1,9 +1,19 @@
+"""Reads of the administrative map: the scheme to show, the tree with its club counts, and how
+units group under their ancestors (the key every roll-up by area uses)."""
+
 import dataclasses
 import datetime
 
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, Expression, F, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Length, Replace
+from django.db.models.lookups import StartsWith
 
 from areas.models import AdminScheme, AdminUnit
+
+# Depth of a unit in its scheme's tree, counted on the materialized path: "/51/" is 1 (the
+# province), "/51/522/" is 2 (the level right under it: districts until 30/06/2025), and so on.
+PROVINCE_DEPTH = 1
+UNDER_PROVINCE_DEPTH = 2
 
 
 @dataclasses.dataclass
@@ -47,3 +57,40 @@ def unit_tree(*, units: QuerySet[AdminUnit], club_counts: dict[int, dict[str, in
             parent.clubs += node.clubs
             parent.active_clubs += node.active_clubs
     return roots
+
+
+def _unit_depth() -> Expression:
+    return Length("path") - Length(Replace("path", Value("/"), Value(""))) - Value(1)
+
+
+def _ancestor_at(depth: int, club: str = "") -> Subquery:
+    """The id of the ancestor, `depth` levels from the top, of the unit the club sits in (the unit
+    itself at its own depth; NULL above it). Levels are data (docs/domain.md §6): found on the
+    path, never by level name. `club`: the lookup from the outer query to the club, e.g. "club__"."""
+    return Subquery(
+        AdminUnit.objects.filter(scheme=OuterRef(f"{club}unit__scheme"))
+        .alias(depth=_unit_depth())
+        .filter(StartsWith(OuterRef(f"{club}unit__path"), F("path")), depth=depth)
+        .order_by()
+        .values("pk")[:1],
+        output_field=IntegerField(),
+    )
+
+
+def unit_group_key(depth: int | None, club: str = "") -> Expression:
+    """Per unit a club sits in (depth None), or per ancestor at `depth`: the group key of every
+    roll-up by area (the scorecard, capital by source, the portfolio, report completeness).
+    `club`: the lookup from the rows grouped to their club, e.g. "club__" from a loan."""
+    return F(f"{club}unit_id") if depth is None else _ancestor_at(depth, club)
+
+
+def scope_units(*, units: QuerySet[AdminUnit], clubs: QuerySet) -> QuerySet[AdminUnit]:
+    """The top units of a user's scope (`units` from accounts.access) on the maps its clubs
+    (`clubs`, a Club queryset) are on: the province for province staff, their district or commune
+    for area staff. One query."""
+    return (
+        units.exclude(parent__in=units)
+        .filter(scheme__in=clubs.values("unit__scheme"))
+        .select_related("scheme")
+        .order_by("path")
+    )

@@ -85,8 +85,8 @@ def main():
 
         from areas.models import AdminUnit
         from clubs.models import Club
+        from demo.plans import QUANG_NGAI_2022_2025, seed_plan
         from members.models import Membership
-        from targets.seeds import QUANG_NGAI_2022_2025, seed_plan
 
         call_command("load_admin_units", "data/quang_ngai_2020_2024_units.csv", scheme="vn-2020", stdout=io.StringIO())
         plan = seed_plan(QUANG_NGAI_2022_2025)

@@ -9,10 +9,11 @@ eight activity areas (ActivityArea, the one list of them), with their dated memb
 """
 
 import datetime
+from collections.abc import Sequence
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,17 @@ class ClubStatus(models.TextChoices):
 
 
 class ClubQuerySet(models.QuerySet):
+    """A club's status on a day, in its three forms: `with_status` (an annotation, to list, filter
+    and count by status), `active_on` (the active clubs as a plain filter with an anti-join, for
+    reports that join clubs to their members) and `status_from_changes` (from rows already
+    fetched, for pages that walk many days). The rule is the same (tests/clubs/test_status_rule.py
+    checks the three agree on random histories):
+    - dissolved or suspended from the day of the latest dissolution or suspension dated by then
+      (a resumption dated later ends a suspension);
+    - otherwise active from the launch date;
+    - otherwise decided (a decision, no launch yet).
+    """
+
     def with_status(self, on: datetime.date):
         """Annotate `status` as of a day, in SQL, so lists can filter and count by it."""
         last_change = (
@@ -47,6 +59,41 @@ class ClubQuerySet(models.QuerySet):
                 output_field=models.CharField(),
             ),
         )
+
+    def active_on(self, on: datetime.date):
+        """The clubs of this queryset active on `on`, as a plain queryset (no annotation to group by).
+
+        The rule of `with_status`, written as plain conditions and an anti-join rather than a CASE
+        over a subquery: the database then estimates how many clubs are active, and joins their
+        members with a hash join instead of looping over them one by one."""
+        later = ClubStatusChange.objects.filter(club=OuterRef("club"), effective_on__lte=on).filter(
+            Q(effective_on__gt=OuterRef("effective_on"))
+            | Q(effective_on=OuterRef("effective_on"), pk__gt=OuterRef("pk"))
+        )
+        stopped = ClubStatusChange.objects.filter(
+            club=OuterRef("pk"), effective_on__lte=on, kind__in=STOPPING_CHANGES
+        ).exclude(Exists(later))
+        return self.model.objects.filter(pk__in=self.values("pk"), launch_date__lte=on).exclude(Exists(stopped))
+
+
+def status_from_changes(
+    launch_date: datetime.date | None, changes: Sequence[tuple[datetime.date, str]], on: datetime.date
+) -> str:
+    """The club's status on `on` from its launch date and its status changes, given as
+    (effective_on, kind) in the order they were recorded (by date, then id): the rule of
+    ClubQuerySet.with_status, for pages that decide it for many days from rows fetched once."""
+    last = None
+    for effective_on, kind in changes:
+        if effective_on > on:
+            break
+        last = kind
+    if last == StatusChangeKind.DISSOLVED:
+        return ClubStatus.DISSOLVED
+    if last == StatusChangeKind.SUSPENDED:
+        return ClubStatus.SUSPENDED
+    if launch_date is not None and launch_date <= on:
+        return ClubStatus.ACTIVE
+    return ClubStatus.DECIDED
 
 
 class Club(models.Model):
@@ -116,6 +163,10 @@ class Club(models.Model):
     def get_area_type_display(self) -> str:
         return self.unit.get_area_type_display()
 
+    def status_on(self, on: datetime.date) -> str:
+        """The club's status on a day (one query): ClubQuerySet.with_status for this club."""
+        return Club.objects.with_status(on).values_list("status", flat=True).get(pk=self.pk)
+
     def get_status_display(self) -> str:
         """The label of the `status` annotation added by Club.objects.with_status()."""
         return ClubStatus(self.status).label
@@ -130,6 +181,10 @@ class StatusChangeKind(models.TextChoices):
     SUSPENDED = "suspended", _("suspension")
     RESUMED = "resumed", _("resumption")
     DISSOLVED = "dissolved", _("dissolution")
+
+
+# The changes that stop a club's activity until a resumption (a dissolution is final).
+STOPPING_CHANGES = (StatusChangeKind.SUSPENDED, StatusChangeKind.DISSOLVED)
 
 
 class ClubStatusChange(models.Model):

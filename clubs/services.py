@@ -206,10 +206,6 @@ def club_update(*, club: Club, actor, **values) -> Club:
     return club
 
 
-def club_status_on(club: Club, on: datetime.date) -> str:
-    return Club.objects.with_status(on).values_list("status", flat=True).get(pk=club.pk)
-
-
 @transaction.atomic
 def club_status_change(
     *, club: Club, actor, kind: StatusChangeKind, effective_on: datetime.date, reason: str
@@ -235,7 +231,7 @@ def club_status_change(
                 )
             }
         )
-    status = club_status_on(club, effective_on)
+    status = club.status_on(effective_on)
     if status not in ALLOWED_FROM[kind]:
         raise ValidationError(
             ERROR_CHANGE_NOT_ALLOWED,
@@ -321,7 +317,7 @@ def _require_current_member(*, person: Person, club: Club, field: str, on: datet
 
 
 def _require_not_dissolved(*, club: Club, on: datetime.date, field: str) -> None:
-    if club_status_on(club, on) == ClubStatus.DISSOLVED:
+    if club.status_on(on) == ClubStatus.DISSOLVED:
         raise _error(field, ERROR_CLUB_DISSOLVED_ON, date=_fmt(on))
 
 
@@ -531,7 +527,7 @@ def _team_validate(*, team: Team) -> None:
         errors.setdefault("started_on", []).append(
             ValidationError(ERROR_TEAM_BEFORE_CLUB, params={"date": _fmt(club.decision_date)})
         )
-    elif club_status_on(club, team.started_on) == ClubStatus.DISSOLVED:
+    elif club.status_on(team.started_on) == ClubStatus.DISSOLVED:
         errors.setdefault("started_on", []).append(
             ValidationError(ERROR_CLUB_DISSOLVED_ON, params={"date": _fmt(team.started_on)})
         )

@@ -121,6 +121,7 @@ INSTALLED_APPS = [
     "spreadsheets",
     "reports",
     "targets",
+    "demo",
 ]
 
 MIDDLEWARE = [

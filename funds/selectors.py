@@ -15,10 +15,11 @@ from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
 from areas.models import AdminUnit
+from areas.selectors import UNDER_PROVINCE_DEPTH, unit_group_key
 from clubs.models import Club
 from core.dates import add_months, month_start
+from core.queries import grouped
 from funds.models import LOAN_ENTRY_TYPES, CapitalSource, ClosedMonth, EntryType, Fund, FundEntry, FundKind
-from reports.selectors import UNDER_PROVINCE_DEPTH, grouped, unit_group_key
 
 CAPITAL_TYPES = (EntryType.CONTRIBUTION, EntryType.OPENING, EntryType.INTEREST)
 
@@ -264,7 +265,7 @@ def club_capital(*, clubs: QuerySet[Club], on: datetime.date) -> dict[int, Capit
 
 def capital_rollup(*, clubs: QuerySet[Club], on: datetime.date, depth: int | None) -> list[CapitalRollup]:
     """The capital of the clubs by area, grouped as the scorecard groups them
-    (reports.selectors.unit_group_key), in the order of the map: two queries."""
+    (areas.selectors.unit_group_key), in the order of the map: two queries."""
     rows = grouped(_capital_entries(clubs, on), unit_group_key(depth, "fund__club__"), _capital_aggregates())
     units = AdminUnit.objects.select_related("parent").in_bulk([group for group in rows if group is not None])
     rollups = [CapitalRollup(unit=units[group], capital=_capital(row)) for group, row in rows.items() if group in units]

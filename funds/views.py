@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import access
 from accounts.access import Cap
+from areas.selectors import scope_units
 from clubs.models import Club
 from core.dates import month_start
 from core.forms import add_service_error
@@ -37,7 +38,6 @@ from funds.forms import (
 )
 from funds.models import ClosedMonth, FundEntry, FundKind
 from reports.forms import AsOfForm
-from reports.selectors import scope_units
 
 
 def _club_fund(club, kind):

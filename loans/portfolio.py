@@ -21,7 +21,7 @@ two end days are included), over clubs already scoped by accounts.access:
   loan disbursed in the period, over the club's active members.
 
 Sums are made in the database: per loan and per instalment by correlated subqueries, per club
-by grouped queries (reports.selectors.grouped); districts and the total add the clubs' sums up.
+by grouped queries (core.queries.grouped); districts and the total add the clubs' sums up.
 The number of queries is fixed whatever the number of clubs and loans. Day arithmetic (on − 30,
 on − 90) is done in Python and only dates are compared in SQL, the same on SQLite and PostgreSQL.
 """
@@ -52,12 +52,13 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import AdminUnit
+from areas.selectors import UNDER_PROVINCE_DEPTH, unit_group_key
 from clubs.models import Club
 from core.dates import add_months, day_in_month
+from core.queries import grouped
 from core.shares import share
 from loans.models import Allocation, Instalment, Loan, LoanStatus, Rescheduling
 from members.models import Membership
-from reports.selectors import UNDER_PROVINCE_DEPTH, active_clubs, grouped, unit_group_key
 
 PAR_DAYS = 30
 
@@ -422,7 +423,7 @@ def report_clubs(clubs: QuerySet[Club], on: datetime.date) -> QuerySet[Club]:
     """The clubs of `clubs` the report covers: those active on `on`, and any other (suspended,
     dissolved) that still has loans out then: its members still owe the fund."""
     with_loans = Loan.objects.filter(in_portfolio(on), club__in=clubs).values("club")
-    return Club.objects.filter(Q(pk__in=active_clubs(clubs, on).values("pk")) | Q(pk__in=with_loans))
+    return Club.objects.filter(Q(pk__in=clubs.active_on(on).values("pk")) | Q(pk__in=with_loans))
 
 
 def club_portfolio(club: Club, on: datetime.date, period: Period | None = None) -> ClubPortfolio:

@@ -175,10 +175,6 @@ def household_status_set(
     return entry
 
 
-def _club_status_on(club: Club, on: datetime.date) -> str:
-    return Club.objects.with_status(on).values_list("status", flat=True).get(pk=club.pk)
-
-
 @transaction.atomic
 def membership_start(*, actor, person: Person, club: Club, joined_on: datetime.date) -> Membership:
     """Make a person a member of a club from a date (a new member, or one re-joining)."""
@@ -205,7 +201,7 @@ def membership_start(*, actor, person: Person, club: Club, joined_on: datetime.d
         raise ValidationError(
             {"joined_on": ValidationError(ERROR_JOIN_BEFORE_DECISION, params={"date": _fmt(club.decision_date)})}
         )
-    if _club_status_on(club, joined_on) == ClubStatus.DISSOLVED:
+    if club.status_on(joined_on) == ClubStatus.DISSOLVED:
         raise ValidationError({"joined_on": ERROR_CLUB_DISSOLVED})
     membership = Membership(person=person, club=club, joined_on=joined_on)
     membership.full_clean()

@@ -27,27 +27,20 @@ from django.db.models import (
     Expression,
     F,
     FilteredRelation,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
-    Subquery,
-    Value,
 )
-from django.db.models.functions import Length, Replace
-from django.db.models.lookups import StartsWith
 
 from areas.models import AdminUnit
-from clubs.models import ActivityArea, BoardPosition, Club, ClubStatus, ClubStatusChange, StatusChangeKind, Team
+from areas.selectors import UNDER_PROVINCE_DEPTH, unit_group_key
+from clubs.models import ActivityArea, BoardPosition, Club, ClubStatus, Team
 from clubs.selectors import club_counts_by_status
+from core.queries import grouped
 from core.shares import share
 from members.models import EconomicStatus, HouseholdStatus, Sex, older_condition
 from reports.standards import DECISION_1336, ClubStandards, Mark, Standard
 
-# Depth of a unit in its scheme's tree, counted on the materialized path: "/51/" is 1 (the
-# province), "/51/522/" is 2 (the level right under it: districts until 30/06/2025), and so on.
-PROVINCE_DEPTH = 1
-UNDER_PROVINCE_DEPTH = 2
 POOR_OR_NEAR_POOR = (EconomicStatus.POOR, EconomicStatus.NEAR_POOR)
 ALL_AREAS = len(ActivityArea)
 
@@ -149,30 +142,6 @@ class ScorecardReport:
 # --- expressions ----------------------------------------------------------------------------
 
 
-def _unit_depth() -> Expression:
-    return Length("path") - Length(Replace("path", Value("/"), Value(""))) - Value(1)
-
-
-def _ancestor_at(depth: int, club: str = "") -> Subquery:
-    """The id of the ancestor, `depth` levels from the top, of the unit the club sits in (the unit
-    itself at its own depth; NULL above it). Levels are data (DOMAIN.md §6): found on the path,
-    never by level name. `club`: the lookup from the outer query to the club, e.g. "club__"."""
-    return Subquery(
-        AdminUnit.objects.filter(scheme=OuterRef(f"{club}unit__scheme"))
-        .alias(depth=_unit_depth())
-        .filter(StartsWith(OuterRef(f"{club}unit__path"), F("path")), depth=depth)
-        .order_by()
-        .values("pk")[:1],
-        output_field=IntegerField(),
-    )
-
-
-def unit_group_key(depth: int | None, club: str = "") -> Expression:
-    """Per unit a club sits in (depth None), or per ancestor at `depth`: the group key of every
-    roll-up by area (the scorecard here, capital in funds.selectors)."""
-    return F(f"{club}unit_id") if depth is None else _ancestor_at(depth, club)
-
-
 def _clubs_with_all_areas(on: datetime.date) -> QuerySet[Team]:
     """The ids of the clubs with a team working in each of the eight areas on `on`.
 
@@ -239,30 +208,6 @@ def _teams_on(on: datetime.date) -> QuerySet[Team]:
     return Team.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on), started_on__lte=on)
 
 
-def active_clubs(clubs: QuerySet[Club], on: datetime.date) -> QuerySet[Club]:
-    """The clubs of `clubs` active on `on`, as a plain queryset (no annotation to group by).
-
-    The rule of Club.objects.with_status (launched by `on`, and the latest status change by then
-    is neither a suspension nor a dissolution), written as plain conditions and an anti-join
-    rather than a CASE over a subquery: the database then estimates how many clubs are active,
-    and joins their members with a hash join instead of looping over them one by one."""
-    later = ClubStatusChange.objects.filter(club=OuterRef("club"), effective_on__lte=on).filter(
-        Q(effective_on__gt=OuterRef("effective_on")) | Q(effective_on=OuterRef("effective_on"), pk__gt=OuterRef("pk"))
-    )
-    stopped = ClubStatusChange.objects.filter(
-        club=OuterRef("pk"), effective_on__lte=on, kind__in=(StatusChangeKind.SUSPENDED, StatusChangeKind.DISSOLVED)
-    ).exclude(Exists(later))
-    return Club.objects.filter(pk__in=clubs.values("pk"), launch_date__lte=on).exclude(Exists(stopped))
-
-
-def grouped(rows: QuerySet, key: Expression | None, aggregates: dict) -> dict:
-    """{group: {name: value}}: one row per group, or a single row under None without a key."""
-    if key is None:
-        return {None: rows.aggregate(**aggregates)}
-    per_group = rows.annotate(group=key).values("group").annotate(**aggregates).order_by()
-    return {row["group"]: row for row in per_group}
-
-
 def _board_and_teams(
     clubs: QuerySet[Club], on: datetime.date, key: Callable[[str], Expression | None]
 ) -> tuple[dict, dict]:
@@ -306,7 +251,7 @@ def club_scorecards(
     *, clubs: QuerySet[Club], on: datetime.date, standards: ClubStandards = DECISION_1336
 ) -> list[ClubScore]:
     """The score of each club of `clubs` active on `on`, by name: four queries."""
-    active = active_clubs(clubs, on)
+    active = clubs.active_on(on)
     parts = _club_parts(active, on)
     clubs_by_name = active.select_related("unit__parent").order_by("name", "pk")
     return [_club_score(club, on, ClubStatus.ACTIVE, parts, standards) for club in clubs_by_name]
@@ -357,7 +302,7 @@ def _club_score(club: Club, on: datetime.date, status: str, parts: tuple, standa
 
 def scorecard_total(*, clubs: QuerySet[Club], on: datetime.date, standards: ClubStandards = DECISION_1336) -> Rollup:
     """All clubs of `clubs` active on `on`, together: three queries."""
-    active = active_clubs(clubs, on)
+    active = clubs.active_on(on)
     figures = grouped(_with_members(active, on), None, _member_aggregates(on, groups=True))
     board, teams = _board_and_teams(active, on, lambda club: None)
     return _rollup(None, on, figures[None], board.get(None, {}), teams.get(None, {}), standards)
@@ -377,7 +322,7 @@ def scorecard_rollup(
     from the top of the map (PROVINCE_DEPTH, UNDER_PROVINCE_DEPTH). Clubs sitting above that
     depth are in no group.
     """
-    active = active_clubs(clubs, on)
+    active = clubs.active_on(on)
     figures = grouped(_with_members(active, on), unit_group_key(depth), _member_aggregates(on, groups=True))
     board, teams = _board_and_teams(active, on, lambda club: unit_group_key(depth, club))
     units = AdminUnit.objects.select_related("parent").in_bulk([group for group in figures if group is not None])
@@ -422,15 +367,4 @@ def scorecard_report(
         clubs=club_scorecards(clubs=clubs, on=on, standards=standards),
         status_counts=club_counts_by_status(clubs=clubs, on=on),
         standards=standards,
-    )
-
-
-def scope_units(*, units: QuerySet[AdminUnit], clubs: QuerySet[Club]) -> QuerySet[AdminUnit]:
-    """The top units of a user's scope (`units` from accounts.access) on the maps its clubs are
-    on: the province for province staff, their district or commune for area staff. One query."""
-    return (
-        units.exclude(parent__in=units)
-        .filter(scheme__in=clubs.values("unit__scheme"))
-        .select_related("scheme")
-        .order_by("path")
     )

@@ -6,6 +6,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import access
 from accounts.access import Cap
+from areas.selectors import scope_units
 from core.spreadsheets import xlsx_response
 from loans import portfolio as loan_portfolio
 from reports import exporters, selectors
@@ -19,7 +20,7 @@ def scorecard(request):
     access.require_cap(request.user, Cap.REPORT_VIEW)
     form = AsOfForm(request.GET or None)
     clubs = access.clubs_for(request.user, Cap.REPORT_VIEW)
-    scope = selectors.scope_units(units=access.units_for(request.user, Cap.REPORT_VIEW), clubs=clubs)
+    scope = scope_units(units=access.units_for(request.user, Cap.REPORT_VIEW), clubs=clubs)
     report = selectors.scorecard_report(clubs=clubs, on=form.as_of())
     return render(request, "reports/scorecard.html", {"form": form, "report": report, "scope": scope})
 
@@ -32,7 +33,7 @@ def scorecard_export(request):
         # The page says what is wrong with the date.
         return redirect(f"{reverse('reports:scorecard')}?{request.GET.urlencode()}")
     clubs = access.clubs_for(request.user, Cap.REPORT_VIEW)
-    scope = selectors.scope_units(units=access.units_for(request.user, Cap.REPORT_VIEW), clubs=clubs)
+    scope = scope_units(units=access.units_for(request.user, Cap.REPORT_VIEW), clubs=clubs)
     report = selectors.scorecard_report(clubs=clubs, on=form.as_of())
     # In the user's language, whatever happens to be active (STYLE §6.6).
     with translation.override(request.LANGUAGE_CODE):
@@ -46,7 +47,7 @@ def scorecard_export(request):
 def _portfolio_scope(user):
     """The clubs whose loan books the user reads, and the top units of that scope."""
     clubs = access.clubs_for(user, Cap.FUNDS_VIEW)
-    return clubs, selectors.scope_units(units=access.units_for(user, Cap.FUNDS_VIEW), clubs=clubs)
+    return clubs, scope_units(units=access.units_for(user, Cap.FUNDS_VIEW), clubs=clubs)
 
 
 @require_http_methods(["GET"])

@@ -8,8 +8,8 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import access
 from accounts.access import Cap
+from areas.selectors import scope_units
 from core.spreadsheets import xlsx_response
-from reports.selectors import scope_units
 from targets import exporters, pdf
 from targets.forms import TargetReportForm
 from targets.selectors import target_report

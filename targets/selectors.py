@@ -47,6 +47,7 @@ from django.utils.translation import gettext_lazy as _
 from activities.models import MonthlyReport, ReportStatus
 from activities.selectors import area_months
 from areas.models import AdminUnit
+from areas.selectors import UNDER_PROVINCE_DEPTH, unit_group_key
 from clubs.models import ActivityArea, Club, ClubStatus
 from clubs.selectors import club_counts_by_status
 from core.dates import add_months, month_start
@@ -56,7 +57,7 @@ from funds.selectors import Capital, CapitalRollup, capital_rollup, capital_tota
 from loans.models import Loan
 from loans.portfolio import AtRisk, Period, at_risk_by_club
 from members.models import Membership
-from reports.selectors import UNDER_PROVINCE_DEPTH, Rollup, active_clubs, scorecard_total, unit_group_key
+from reports.selectors import Rollup, scorecard_total
 from targets.models import CoverageTarget, NewClubDate, TargetPlan
 
 ALL_AREAS = len(ActivityArea)
@@ -473,7 +474,7 @@ def host_units(plan: TargetPlan, units: QuerySet[AdminUnit], on: datetime.date) 
 
 def active_clubs_per_unit(plan: TargetPlan, clubs: QuerySet[Club], on: datetime.date) -> dict[int, int]:
     """{unit id: clubs active on `on`} for the plan's clubs: one grouped query."""
-    rows = active_clubs(plan_clubs(plan, clubs), on).values("unit").annotate(n=Count("pk")).order_by()
+    rows = plan_clubs(plan, clubs).active_on(on).values("unit").annotate(n=Count("pk")).order_by()
     return {row["unit"]: row["n"] for row in rows}
 
 
@@ -535,7 +536,7 @@ def _window_months(plan: TargetPlan, on: datetime.date) -> tuple[datetime.date, 
 
 def club_rows(plan: TargetPlan, clubs: QuerySet[Club], on: datetime.date, districts) -> list[ClubRow]:
     """The measures of each club active on `on`, by district and name: four queries."""
-    active = active_clubs(plan_clubs(plan, clubs), on)
+    active = plan_clubs(plan, clubs).active_on(on)
     period = window(plan, on)
     first_month, last_month = _window_months(plan, on)
     loans_in_window = Loan.objects.filter(
@@ -624,7 +625,7 @@ def target_report(
     elapsed = elapsed_share(plan, on)
     rows = club_rows(plan, clubs, on, districts)
     club_total, club_districts = _club_rollups(rows)
-    active = active_clubs(counted, on)
+    active = counted.active_on(on)
     period = window(plan, on)
     return TargetReport(
         plan=plan,
@@ -780,7 +781,7 @@ def unit_rows(
     if district is not None:
         hosts = hosts.filter(Q(pk=district.pk) | Q(parent=district))
     per_unit: dict[int, list[Club]] = defaultdict(list)
-    active = active_clubs(plan_clubs(plan, clubs), on).filter(unit__in=hosts.values("pk"))
+    active = plan_clubs(plan, clubs).active_on(on).filter(unit__in=hosts.values("pk"))
     for club in active.only("pk", "name", "code", "unit_id").order_by("name", "pk"):
         per_unit[club.unit_id].append(club)
     rows = [

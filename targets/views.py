@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import access
 from accounts.access import Cap
 from areas.models import AdminUnit
-from reports.selectors import scope_units
+from areas.selectors import scope_units
 from targets import selectors
 from targets.charts import chart_data
 from targets.forms import ClubsForm, NewClubsForm, TargetReportForm, UnitsForm

@@ -6,7 +6,7 @@ import io
 from django.core.management import call_command
 
 from clubs.models import Club
-from core.demo import AS_OF
+from demo.scenario import AS_OF
 from funds.models import CapitalSource, FundKind
 from funds.selectors import capital_by_source
 from loans.models import Loan, LoanStatus

@@ -11,7 +11,7 @@ from django.core.management import call_command
 from accounts.models import Role
 from areas.models import AdminUnit
 from clubs.services import club_create
-from core.demo import CLUBS, demo_members
+from demo.scenario import CLUBS, demo_members
 from members.models import EconomicStatus, HouseholdStatus, Membership, Person, Sex
 from tests import factories
 
@@ -22,7 +22,7 @@ SEED_DAY = datetime.date(2022, 11, 24)
 @pytest.fixture
 def seed_2022(db):
     """The real units of 2020–2024, the ten demo clubs (through the club service) and exactly the
-    413 members of core.demo for the seven launched ones, as seed_demo records them: joined on the
+    413 members of demo.scenario for the seven launched ones, as seed_demo records them: joined on the
     launch date, household status from 1 January of that year. Members are written in bulk for
     speed; test_seed_demo_command_gives_the_same_figures checks the path through the services.
     Returns the clubs in CLUBS order."""

@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from accounts.services import user_language_set
-from core.demo import CLUBS
+from demo.scenario import CLUBS
 from tests.conftest import login
 from tests.reports.conftest import add_members
 from tests.reports.test_selectors import make_clubs

@@ -9,8 +9,9 @@ from decimal import Decimal
 
 from django.core.management import call_command
 
+from areas.selectors import PROVINCE_DEPTH, UNDER_PROVINCE_DEPTH
 from clubs.models import Club, ClubStatus
-from core.demo import CLUBS, demo_members
+from demo.scenario import CLUBS, demo_members
 from reports import selectors
 from reports.standards import Mark
 from tests.conftest import TODAY
@@ -33,7 +34,7 @@ def test_province_rollup_shows_the_figures_of_the_report(seed_2022):
 
 
 def test_the_province_as_the_top_of_the_map_gives_the_same_figures(seed_2022):
-    [province] = selectors.scorecard_rollup(clubs=Club.objects.all(), on=SEED_DAY, depth=selectors.PROVINCE_DEPTH)
+    [province] = selectors.scorecard_rollup(clubs=Club.objects.all(), on=SEED_DAY, depth=PROVINCE_DEPTH)
     assert province.unit.name == "Tỉnh Quảng Ngãi"
     total = selectors.scorecard_total(clubs=Club.objects.all(), on=SEED_DAY)
     assert (province.clubs, province.figures, province.members_per_club, province.older_per_club) == (
@@ -45,7 +46,7 @@ def test_the_province_as_the_top_of_the_map_gives_the_same_figures(seed_2022):
 
 
 def test_rollup_per_district_level_unit_found_on_the_path(seed_2022):
-    rows = selectors.scorecard_rollup(clubs=Club.objects.all(), on=SEED_DAY, depth=selectors.UNDER_PROVINCE_DEPTH)
+    rows = selectors.scorecard_rollup(clubs=Club.objects.all(), on=SEED_DAY, depth=UNDER_PROVINCE_DEPTH)
     by_name = {row.unit.name: (row.clubs, row.figures.members.count, row.members_per_club) for row in rows}
     # Nghĩa Hành has only a club not launched yet: no row.
     assert by_name == {

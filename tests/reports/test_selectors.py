@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 
 from areas.models import AreaType, Level
+from areas.selectors import UNDER_PROVINCE_DEPTH
 from clubs.models import ActivityArea, Club, ClubStatus, StatusChangeKind
 from members.models import EconomicStatus, Sex
 from reports import selectors
@@ -47,7 +48,7 @@ def test_share_mark_at_the_edges(world, women, share, mark):
     for number, club in enumerate(clubs):
         add_members(club, 100, women=max(0, min(100, women - 100 * number)))
     [district_a] = selectors.scorecard_rollup(
-        clubs=Club.objects.filter(pk__in=[club.pk for club in clubs]), on=ON, depth=selectors.UNDER_PROVINCE_DEPTH
+        clubs=Club.objects.filter(pk__in=[club.pk for club in clubs]), on=ON, depth=UNDER_PROVINCE_DEPTH
     )
     assert district_a.figures.members.count == 1000
     assert (district_a.figures.women.share, district_a.figures.women.mark) == (share, mark)
@@ -198,7 +199,7 @@ def test_rollups_group_by_the_unit_clubs_sit_in_and_by_the_level_under_the_provi
         (world.district_l, 1, 7),  # Lý Sơn has no communes: it is its own unit
     ]
     assert hosts[0].figures.women.share == Decimal("66.7")
-    middle = selectors.scorecard_rollup(clubs=clubs, on=ON, depth=selectors.UNDER_PROVINCE_DEPTH)
+    middle = selectors.scorecard_rollup(clubs=clubs, on=ON, depth=UNDER_PROVINCE_DEPTH)
     assert [(row.unit, row.clubs, row.figures.members.count) for row in middle] == [
         (world.district_a, 2, 30),
         (world.district_b, 1, 5),
@@ -263,9 +264,9 @@ def test_board_and_teams_on_the_date(world):
 
     total = selectors.scorecard_total(clubs=Club.objects.all(), on=ON)
     assert (total.board_members, total.teams, total.areas, total.clubs_all_areas) == (5, 5, 4, 0)
-    [district_a, district_b] = selectors.scorecard_rollup(
-        clubs=Club.objects.all(), on=ON, depth=selectors.UNDER_PROVINCE_DEPTH
-    )[:2]
+    [district_a, district_b] = selectors.scorecard_rollup(clubs=Club.objects.all(), on=ON, depth=UNDER_PROVINCE_DEPTH)[
+        :2
+    ]
     assert (district_a.board_members, district_a.teams, district_a.areas) == (5, 4, 3)
     assert (district_b.board_members, district_b.teams, district_b.areas) == (0, 1, 1)
 

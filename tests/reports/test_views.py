@@ -11,7 +11,7 @@ from django.utils import translation
 from django.utils.html import escape
 
 from clubs.models import ActivityArea, Club
-from core.demo import CLUBS
+from demo.scenario import CLUBS
 from reports import selectors
 from reports.forms import ERROR_FUTURE
 from tests import factories

@@ -6,8 +6,8 @@ import datetime
 import pytest
 
 from areas.models import AreaType
+from demo.plans import QUANG_NGAI_2022_2025, seed_plan
 from targets.models import NewClubDate
-from targets.seeds import QUANG_NGAI_2022_2025, seed_plan
 from targets.services import plan_save
 from tests.reports.conftest import seed_2022, seed_staff  # noqa: F401 (fixtures used here)
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 
 from areas.models import AdminUnit
 from clubs.models import Club
-from core.demo import initial_capital_record
+from demo.scenario import initial_capital_record
 from targets.models import CoverageTarget, TargetPlan
 from tests import factories
 from tests.conftest import login

@@ -167,7 +167,7 @@ def initial_capital_record(club, index: int) -> None:
     """The initial capital of the launched club CLUBS[index], if it had any by 24/11/2022, as the
     club recorded it at its launch meeting: the members' contributions into the income-generation
     fund, the Care Fund's support into the activity fund."""
-    # Imported here: core.demo is data first, and the funds app needs the apps loaded.
+    # Imported here: demo.scenario is data first, and the funds app needs the apps loaded.
     from funds.models import CapitalSource, FundKind
     from funds.services import contribution_record
 

@@ -2,7 +2,7 @@
 2022–2025 target plan and one user per role.
 
 `--scenario quang-ngai-2022` (the default and, so far, the only scenario) is the province on
-24/11/2022 (DOMAIN.md §7, core/demo.py). Idempotent: a second run adds nothing. With
+24/11/2022 (DOMAIN.md §7, demo/scenario.py). Idempotent: a second run adds nothing. With
 `--unless-data` (what `make run` uses) nothing but the administrative units is loaded into a
 database that already holds clubs. Passwords are random and printed only when a user is created
 (or with --reset-passwords).
@@ -25,13 +25,13 @@ from areas.unit_files import read_unit_file
 from clubs.models import ActivityArea, BoardPosition, Club, TeamMemberRole
 from clubs.services import board_position_start, club_create, team_create, team_member_add
 from core.dates import add_months
-from core.demo import CLUBS, DEMO_LOAN_RULES, DEMO_LOANS, demo_members, initial_capital_record
 from core.text import fold
+from demo.plans import QUANG_NGAI_2022_2025, seed_plan
+from demo.scenario import CLUBS, DEMO_LOAN_RULES, DEMO_LOANS, demo_members, initial_capital_record
 from loans import services as loan_services
 from loans.models import DecisionBody, LoanPurpose, LoanRules
 from members.models import Membership
 from members.services import member_join
-from targets.seeds import QUANG_NGAI_2022_2025, seed_plan
 
 UNITS_FILE = Path(settings.BASE_DIR) / "data" / "quang_ngai_2020_2024_units.csv"
 SCHEME = "vn-2020"
