@@ -155,7 +155,7 @@ def _unit_depth() -> Expression:
 
 def _ancestor_at(depth: int, club: str = "") -> Subquery:
     """The id of the ancestor, `depth` levels from the top, of the unit the club sits in (the unit
-    itself at its own depth; NULL above it). Levels are data (DOMAIN.md §6): found on the path,
+    itself at its own depth; NULL above it). Levels are data (docs/domain.md §6): found on the path,
     never by level name. `club`: the lookup from the outer query to the club, e.g. "club__"."""
     return Subquery(
         AdminUnit.objects.filter(scheme=OuterRef(f"{club}unit__scheme"))
@@ -373,7 +373,7 @@ def scorecard_rollup(
     """The clubs of `clubs` active on `on`, grouped by area, in the order of the map: four queries.
 
     depth=None groups by the unit each club sits in (a commune, or a district without communes
-    such as Lý Sơn, which counts as one: DOMAIN.md §6); depth=n by the unit's ancestor n levels
+    such as Lý Sơn, which counts as one: docs/domain.md §6); depth=n by the unit's ancestor n levels
     from the top of the map (PROVINCE_DEPTH, UNDER_PROVINCE_DEPTH). Clubs sitting above that
     depth are in no group.
     """
