@@ -59,7 +59,7 @@ STAFF_CAPABILITIES = frozenset(
     }
 )
 CAPABILITIES: dict[str, frozenset[Cap]] = {
-    # Citizen ID numbers are shown in full to the province only (issue 3: masked for everyone else).
+    # Citizen ID numbers are shown in full to the province only (masked for everyone else).
     # The province also puts right a closed month's books and takes running clubs' books over.
     # Target plans are the province's commitments: only province staff set them.
     Role.PROVINCE_STAFF: STAFF_CAPABILITIES

@@ -1,7 +1,7 @@
 """Administrative units of Vietnam, dated and grouped in schemes.
 
 The map of communes and districts changed in 2020, on 1 Jan 2025 and again on 1 Jul 2025,
-when districts were abolished (DOMAIN.md §6). A unit therefore belongs to a scheme (one
+when districts were abolished (docs/domain.md §6). A unit therefore belongs to a scheme (one
 version of the map) and has validity dates. Nothing in the code treats "district" as a fixed
 layer: levels are data, and "is under" is a prefix test on the materialized `path`.
 """
@@ -59,7 +59,7 @@ class AdminUnitQuerySet(ValidityQuerySet):
     def club_hosts(self):
         """Units a club can sit in: commune level, or a district-level unit without communes.
 
-        Lý Sơn has had no communes since 2020; project rule (DOMAIN.md §6): such a unit hosts
+        Lý Sơn has had no communes since 2020; project rule (docs/domain.md §6): such a unit hosts
         its clubs itself and counts as one coverage unit.
         """
         has_children = models.Exists(AdminUnit.objects.filter(parent=models.OuterRef("pk")))

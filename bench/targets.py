@@ -1,6 +1,6 @@
 """Benchmark: the province targets report and its dashboard on a province-sized data set.
 
-Goal (issue 6 §5): on 2.000 clubs and 120.000 members over the real map of Quảng Ngãi
+Goal: on 2.000 clubs and 120.000 members over the real map of Quảng Ngãi
 (2020–2024), `target_report` and the dashboard for province staff answer in well under a second on
 PostgreSQL (MAX_SECONDS), with exactly the number of queries they take for 10 clubs.
 

@@ -1,7 +1,7 @@
 """The club register: Intergenerational Self-Help Clubs and their life cycle.
 
 A club is decided (decision of establishment), then launched (from then it is active), and
-may later be suspended, resumed or dissolved (DOMAIN.md §2). The status is never typed: it
+may later be suspended, resumed or dissolved (docs/domain.md §2). The status is never typed: it
 is derived from the launch date and the dated status changes, as of any day.
 
 Each club has a management board (dated positions held by members) and teams working in the
@@ -206,11 +206,11 @@ class ClubStatusChange(models.Model):
         return f"{self.club} — {self.get_kind_display()} ({self.effective_on:%d/%m/%Y})"
 
 
-# --- activity areas, board and teams (issue 3 §2) -----------------------------------------
+# --- activity areas, board and teams (docs/domain.md §2–§3) -------------------------------
 
 
 class ActivityArea(models.TextChoices):
-    """The eight activity areas (08 mảng hoạt động) of a club, in the order of DOMAIN.md §3.
+    """The eight activity areas (08 mảng hoạt động) of a club, in the order of docs/domain.md §3.
 
     The one list of them: teams, monthly reports and the scorecard all use these codes. The labels
     are English source strings, translated in locale/vi (the Vietnamese wording is in the comments).

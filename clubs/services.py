@@ -2,7 +2,7 @@
 
 Each service is atomic, takes the acting user and is audited.
 
-Board and teams (issue 3 §2), the decisions behind the rules:
+Board and teams (docs/domain.md §2), the decisions behind the rules:
 - Dates: a board position or team membership holds from `started_on` to the day before
   `ended_on`, as a club membership holds until its `left_on`. So a member who leaves on a day
   loses their positions that same day, and a chair replaced on 01/06 hands over that day (the
@@ -14,7 +14,7 @@ Board and teams (issue 3 §2), the decisions behind the rules:
   with it, in the same transaction (RoleAssignment.valid_to is the last day, included). A
   holder without an account still holds the position; the board then has no login for it.
 - Board holders, team leaders, team members and volunteers must be current members of the
-  club (the club's register is where the board recruits them, DOMAIN.md §2). A person cared for
+  club (the club's register is where the board recruits them, docs/domain.md §2). A person cared for
   by the home-care team may be an older person of the community who is not a member, but is
   recorded as a Person all the same (so visits and reports can name them), and may not be a
   current member of another club (their own club's volunteers care for them). Only teams of

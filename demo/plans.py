@@ -9,8 +9,8 @@ from areas.models import AdminScheme, AdminUnit, AreaType
 from targets.models import NewClubDate, TargetPlan
 from targets.services import plan_save
 
-# DOMAIN.md §5: the provincial plan reported on 24/11/2022, under Decision 1336/QĐ-TTg, counted on
-# the districts of 2020–2024 (DOMAIN.md §6).
+# docs/domain.md §5: the provincial plan reported on 24/11/2022, under Decision 1336/QĐ-TTg, counted on
+# the districts of 2020–2024 (docs/domain.md §6).
 QUANG_NGAI_2022_2025 = {
     "scheme_code": "vn-2020",
     "province_code": settings.PROVINCE_CODE,

@@ -1,4 +1,4 @@
-"""The demo data set: Quảng Ngãi on 24/11/2022 (DOMAIN.md §7).
+"""The demo data set: Quảng Ngãi on 24/11/2022 (docs/domain.md §7).
 
 Seven launched clubs with 413 members — 289 older people, 289 women, 268 from poor or near-poor
 households, 59 members and 41 older people per club on average — and three clubs decided but
@@ -13,7 +13,7 @@ from members.models import EconomicStatus, Sex
 
 D = datetime.date
 
-# The seven active clubs of DOMAIN.md §7, and three decided but not launched (names invented
+# The seven active clubs of docs/domain.md §7, and three decided but not launched (names invented
 # for the demo). (unit code, name, hamlets, decision date, launch date, meeting day)
 CLUBS = [
     (
@@ -83,7 +83,7 @@ MEMBER_MIX = [
 ]
 AS_OF = D(2022, 11, 24)
 
-# DOMAIN.md §7: four of the seven clubs had raised initial capital by 24/11/2022, 238.500.000 đ:
+# docs/domain.md §7: four of the seven clubs had raised initial capital by 24/11/2022, 238.500.000 đ:
 # 218.500.000 from members (into the income-generation fund, the revolving loan fund) and
 # 20.000.000 from the commune associations' Care Fund (into the activity fund). Per launched
 # club (CLUBS order): (members' contributions, Care Fund), paid in at the launch meeting.
@@ -94,7 +94,7 @@ INITIAL_CAPITAL = [
     (54_000_000, 5_000_000),
 ]
 # The loan rules every launched club adopted with its regulations (an assumption for the demo:
-# DOMAIN.md §4 leaves rate, term and grace to each club): up to 10.000.000 đ over 12 months,
+# docs/domain.md §4 leaves rate, term and grace to each club): up to 10.000.000 đ over 12 months,
 # 0,5 % a month on the original amount, repaid monthly, 5 days' grace.
 DEMO_LOAN_RULES = {
     "max_amount": 10_000_000,

@@ -1,4 +1,4 @@
-"""A club's two funds and their cash books (DOMAIN.md §4).
+"""A club's two funds and their cash books (docs/domain.md §4).
 
 Every club has exactly two funds, opened with the club: the income-generation fund (Quỹ tăng
 thu nhập, the revolving loan fund) and the activity fund (Quỹ hoạt động). Money moves only
@@ -50,7 +50,7 @@ LOAN_ENTRY_TYPES = frozenset({EntryType.DISBURSEMENT, EntryType.PRINCIPAL, Entry
 
 
 class CapitalSource(models.TextChoices):
-    """Where contributed capital comes from (DOMAIN.md §4)."""
+    """Where contributed capital comes from (docs/domain.md §4)."""
 
     MEMBERS = "members", _("members")
     CARE_FUND = "care_fund", _("Care Fund of the commune association")  # Quỹ chăm sóc và phát huy vai trò NCT

@@ -133,7 +133,7 @@ def cash_book_export(request, club_pk, kind):
         return redirect(f"{reverse('funds:cash-book', args=[club.pk, fund.kind])}?{request.GET.urlencode()}")
     book = filters.book(fund)
     rows = selectors.cash_book_rows(book, book.entries)
-    # In the user's language, whatever happens to be active (STYLE §6.6).
+    # In the user's language, whatever happens to be active (docs/style.md §6.6).
     with translation.override(request.LANGUAGE_CODE):
         sheet = exporters.cash_book_sheet(book, rows)
         return xlsx_response(f"cash-book-{club.code}-{fund.kind}-{book.start:%Y%m%d}-{book.end:%Y%m%d}.xlsx", [sheet])

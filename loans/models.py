@@ -1,4 +1,4 @@
-"""The loan book of a club's income-generation fund (DOMAIN.md §4).
+"""The loan book of a club's income-generation fund (docs/domain.md §4).
 
 - Loan rules come from the club's operating regulations and are versioned by effective date;
   a loan copies the rules in force when it is approved (a loan outside them carries the reason

@@ -318,7 +318,7 @@ def scorecard_rollup(
     """The clubs of `clubs` active on `on`, grouped by area, in the order of the map: four queries.
 
     depth=None groups by the unit each club sits in (a commune, or a district without communes
-    such as Lý Sơn, which counts as one: DOMAIN.md §6); depth=n by the unit's ancestor n levels
+    such as Lý Sơn, which counts as one: docs/domain.md §6); depth=n by the unit's ancestor n levels
     from the top of the map (PROVINCE_DEPTH, UNDER_PROVINCE_DEPTH). Clubs sitting above that
     depth are in no group.
     """

@@ -2,7 +2,7 @@
 
 Decision 1336/QĐ-TTg of 31/08/2020 (the national plan for Intergenerational Self-Help Clubs,
 2021–2025) sets for each club: 50–70 members; 60–70 % women; 60–70 % older people and 30–40 %
-younger ones; priority to poor and near-poor people, with no figure (DOMAIN.md §2). Both ends of
+younger ones; priority to poor and near-poor people, with no figure (docs/domain.md §2). Both ends of
 each range are included. Another plan with other figures is another ClubStandards value, not
 another code path.
 """

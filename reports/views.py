@@ -35,7 +35,7 @@ def scorecard_export(request):
     clubs = access.clubs_for(request.user, Cap.REPORT_VIEW)
     scope = scope_units(units=access.units_for(request.user, Cap.REPORT_VIEW), clubs=clubs)
     report = selectors.scorecard_report(clubs=clubs, on=form.as_of())
-    # In the user's language, whatever happens to be active (STYLE §6.6).
+    # In the user's language, whatever happens to be active (docs/style.md §6.6).
     with translation.override(request.LANGUAGE_CODE):
         sheets = exporters.scorecard_sheets(report, [unit.name for unit in scope])
         return xlsx_response(f"scorecard-{report.on:%Y-%m-%d}.xlsx", sheets)

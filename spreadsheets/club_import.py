@@ -1,4 +1,4 @@
-"""The club import: the club register from an Excel list (issue 3, section 3).
+"""The club import: the club register from an Excel list (the lists kept so far).
 
 A row without a club code is a new club; a row with one changes that club. A row that matches
 what is registered (by code, or by commune and name) is unchanged, so importing the same file
@@ -313,7 +313,7 @@ def children(lookup: str) -> Prefetch:
 def _unit_on(candidates: list[AdminUnit], on: datetime.date | None) -> AdminUnit:
     """The unit with this code on the map in force on `on`, else on the most recent map that has it.
 
-    Codes were reused when the map changed (DOMAIN.md §6); a unit that did not exist on the
+    Codes were reused when the map changed (docs/domain.md §6); a unit that did not exist on the
     decision date is then reported by the unit rule.
     """
     if on is not None:

@@ -1,4 +1,4 @@
-"""The cut-off sheet: a club that already runs goes live with its funds and its open loans (issue 4).
+"""The cut-off sheet: a club that already runs goes live with its funds and its open loans (from paper books).
 
 One sheet, one row per fund balance or open loan, a "Loại dòng" (row kind) column saying which.
 Not two files: the mechanism reads one sheet, and a club goes live once, all or nothing — its

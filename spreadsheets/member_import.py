@@ -1,4 +1,4 @@
-"""The member import: a club's member register from an Excel list (issue 3, section 3).
+"""The member import: a club's member register from an Excel list (the lists kept so far).
 
 Each row is a person joining a club. The club is given by its code (Mã CLB), or, for a
 province-wide list imported right after the clubs, by the administrative unit's code and the

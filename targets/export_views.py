@@ -22,7 +22,7 @@ def _back_to_dashboard(request):
 
 
 def _export(request, write):
-    """`write(report, scope names)` in the user's language (STYLE §6.6), for the user's scope; back
+    """`write(report, scope names)` in the user's language (docs/style.md §6.6), for the user's scope; back
     to the dashboard when the query is wrong or there is no plan."""
     access.require_cap(request.user, Cap.REPORT_VIEW)
     form = TargetReportForm(request.GET or None)

@@ -1,4 +1,4 @@
-"""Target plans: what a province promised to reach by a date, as data (DOMAIN.md §5).
+"""Target plans: what a province promised to reach by a date, as data (docs/domain.md §5).
 
 A plan names the map it refers to (the 2025 targets of Quảng Ngãi are counted on the districts
 and communes of 2020–2024, whatever map clubs are registered on later), its period and its

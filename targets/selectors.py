@@ -4,7 +4,7 @@ What is counted, for a plan and a date `on` (the "as of" date), over clubs and u
 scoped by accounts.access (the whole province for province staff and for the command):
 
 - Clubs and units are those of the plan's map (`plan.scheme`) under its province: the 2025
-  targets of Quảng Ngãi are counted on the districts and communes of 2020–2024 (DOMAIN.md §6).
+  targets of Quảng Ngãi are counted on the districts and communes of 2020–2024 (docs/domain.md §6).
 - New clubs: clubs whose date — the decision of establishment, or the launch, as the plan says
   (`plan.new_club_date`; a club without a decision date is dated by its launch) — falls in the
   plan's period, up to `on`; of them, those launched by `on`. Per year of that date and per
@@ -12,7 +12,7 @@ scoped by accounts.access (the whole province for province staff and for the com
   elapsed on `on`.
 - Members of the new clubs: their members on `on`.
 - Coverage, per coverage group of the plan: units that host clubs (communes, wards, townships,
-  and a district without communes such as Lý Sơn, which counts as one unit: DOMAIN.md §6) of the
+  and a district without communes such as Lý Sơn, which counts as one unit: docs/domain.md §6) of the
   group's area types, in force on `on` (on the map's last day once the map is replaced), with at
   least `plan.coverage_min_clubs` clubs active on `on`, over all those units. Per district too.
 - Club measures, over the clubs active on `on` (the denominator of each share):

@@ -1,4 +1,4 @@
-"""The versions of Vietnam's administrative map that the product knows (DOMAIN.md §6).
+"""The versions of Vietnam's administrative map that the product knows (docs/domain.md §6).
 
 vn-2020: from 1 Feb 2020 (Resolution 867/NQ-UBTVQH14: Lý Sơn's communes dissolved, Đức Phổ a
 town) to the commune mergers of 1 Jan 2025 (Resolution 1279/NQ-UBTVQH15).

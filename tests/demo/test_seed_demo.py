@@ -16,7 +16,7 @@ def counts():
 def test_demo_data_is_the_2022_report_and_a_second_run_adds_nothing(db):
     first = io.StringIO()
     call_command("seed_demo", stdout=first)
-    # DOMAIN.md §7: 10 clubs, 413 members, 7 boards with 35 members, 36 teams over the 8 areas.
+    # docs/domain.md §7: 10 clubs, 413 members, 7 boards with 35 members, 36 teams over the 8 areas.
     assert counts() == (10, 413, 35, 36)
     assert Team.objects.values("activity_area").distinct().count() == 8
     assert "Demo logins" in first.getvalue()

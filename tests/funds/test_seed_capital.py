@@ -1,4 +1,4 @@
-"""DOMAIN.md §7: on 24/11/2022, 4 of the 7 active clubs had raised 238.500.000 đ of initial capital,
+"""docs/domain.md §7: on 24/11/2022, 4 of the 7 active clubs had raised 238.500.000 đ of initial capital,
 218.500.000 from members and 20.000.000 from the Care Fund. The demo data set is that province."""
 
 import io

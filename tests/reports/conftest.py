@@ -1,4 +1,4 @@
-"""Data for the scorecard tests: Quảng Ngãi on 24/11/2022 (DOMAIN.md §7), built like seed_demo."""
+"""Data for the scorecard tests: Quảng Ngãi on 24/11/2022 (docs/domain.md §7), built like seed_demo."""
 
 import datetime
 import io

@@ -1,4 +1,4 @@
-"""The figures of the 24/11/2022 report (DOMAIN.md §7, issue 3 §4) from the demo data.
+"""The figures of the 24/11/2022 report (docs/domain.md §7) from the demo data.
 
 Runs on SQLite and on PostgreSQL (DATABASE_URL=postgres://… pytest tests/reports): the shares are
 computed in SQL, and both databases must round them the same way.

@@ -1,4 +1,4 @@
-"""The targets pages run the same number of queries with few clubs and with many (issue 6 §5):
+"""The targets pages run the same number of queries with few clubs and with many (fast at any scale):
 the dashboard, its print layout and every list behind a figure."""
 
 from django.db import connection

@@ -1,4 +1,4 @@
-"""The 24/11/2022 scenario (issue 6 §4): `seed_demo --scenario quang-ngai-2022` through the services,
+"""The 24/11/2022 scenario (docs/domain.md §7): `seed_demo --scenario quang-ngai-2022` through the services,
 then `report_targets … --format json` gives the article's figures, the same as the page's selector."""
 
 import io

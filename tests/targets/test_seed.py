@@ -1,4 +1,4 @@
-"""The demo seed: the province's 2022–2025 plan (DOMAIN.md §5) and the scenario options of
+"""The demo seed: the province's 2022–2025 plan (docs/domain.md §5) and the scenario options of
 `seed_demo`. seed_demo writes through the services and takes ~10 s, so one test runs it twice
 and checks everything it seeds."""
 

@@ -1,4 +1,4 @@
-"""The targets dashboard, its print layout and the lists behind its figures (issue 6 §2–§3)."""
+"""The targets dashboard, its print layout and the lists behind its figures (docs/domain.md §5)."""
 
 import json
 
@@ -74,7 +74,7 @@ def summary_row(root, key) -> dict:
 
 
 def add_initial_capital(clubs):
-    """The initial capital of DOMAIN.md §7 as seed_demo records it: 4 clubs, 238.500.000 đ."""
+    """The initial capital of docs/domain.md §7 as seed_demo records it: 4 clubs, 238.500.000 đ."""
     for index, club in enumerate(clubs):
         if club.launch_date is not None:
             initial_capital_record(club, index)

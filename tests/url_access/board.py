@@ -1,4 +1,4 @@
-"""The club's management board and teams (clubs app, issue 3 §2).
+"""The club's management board and teams (clubs app, docs/domain.md §2).
 
 The board is changed by association staff only (Cap.BOARD_MANAGE): the club's own board sees
 it but may not appoint itself (403). Teams are kept by staff in scope and the club's own board

@@ -1,4 +1,4 @@
-"""The funds pages (issue 4): a club's two funds and cash books, the forms that move money, closed
+"""The funds pages (docs/domain.md §4): a club's two funds and cash books, the forms that move money, closed
 months, and capital by source.
 
 Everyone who sees club A1's funds (Cap.FUNDS_VIEW: staff in scope and the club's board) reads

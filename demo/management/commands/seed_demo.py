@@ -2,7 +2,7 @@
 2022–2025 target plan and one user per role.
 
 `--scenario quang-ngai-2022` (the default and, so far, the only scenario) is the province on
-24/11/2022 (DOMAIN.md §7, demo/scenario.py). Idempotent: a second run adds nothing. With
+24/11/2022 (docs/domain.md §7, demo/scenario.py). Idempotent: a second run adds nothing. With
 `--unless-data` (what `make run` uses) nothing but the administrative units is loaded into a
 database that already holds clubs. Passwords are random and printed only when a user is created
 (or with --reset-passwords).
@@ -156,7 +156,7 @@ class Command(BaseCommand):
         return created
 
     def _boards_and_teams(self) -> int:
-        """DOMAIN.md §7: seven boards of five (35 people) and 36 teams covering the eight areas."""
+        """docs/domain.md §7: seven boards of five (35 people) and 36 teams covering the eight areas."""
         done = 0
         areas = list(ActivityArea)
         for index, (unit_code, name, *_rest) in enumerate(CLUBS):
@@ -191,7 +191,7 @@ class Command(BaseCommand):
         return done
 
     def _capital_and_loans(self) -> int:
-        """The initial capital of DOMAIN.md §7, every launched club's loan rules and a few loans."""
+        """The initial capital of docs/domain.md §7, every launched club's loan rules and a few loans."""
         done = 0
         for index, (unit_code, name, *_rest) in enumerate(CLUBS):
             club = Club.objects.get(unit__scheme__code=SCHEME, unit__code=unit_code, name_folded=fold(name))
