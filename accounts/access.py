@@ -189,6 +189,27 @@ def get_person(user, pk, cap: Cap = Cap.MEMBER_VIEW, queryset: QuerySet[Person] 
     return person
 
 
+def get_person_to_move(user, pk) -> Person:
+    """The person `pk`, to move to another club: 404 or 403 as get_person with MEMBER_MANAGE, and
+    403 unless the user may move members at all (a move touches two clubs' registers)."""
+    person = get_person(user, pk, Cap.MEMBER_MANAGE)
+    require_cap(user, Cap.MEMBER_MOVE)
+    return person
+
+
+def clubs_to_move_members_from(user) -> QuerySet[Club]:
+    """The clubs whose members the user may move to another club: those whose register they keep,
+    when they may move members at all."""
+    if not has_cap(user, Cap.MEMBER_MOVE):
+        return Club.objects.none()
+    return clubs_for(user, Cap.MEMBER_MANAGE)
+
+
+def may_on_club_pk(user, club_pk, cap: Cap) -> bool:
+    """Whether the user holds `cap` on the club `club_pk` (one query; can_on_club has the club)."""
+    return clubs_for(user, cap).filter(pk=club_pk).exists()
+
+
 def caps_on_club(user, club: Club) -> frozenset[Cap]:
     """Every capability the user holds on one club, decided from the cached assignments.
 

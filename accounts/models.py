@@ -44,7 +44,25 @@ class BoardTitle(models.TextChoices):
     MEMBER = "member", _("board member")
 
 
+class RoleAssignmentQuerySet(ValidityQuerySet):
+    def beyond_club_board(self, club):
+        """Roles that make an account someone else's to a board of `club`: staff roles, and the
+        board of another club (such an account cannot become a login of `club`'s board)."""
+        return self.filter(
+            Q(role__in=[Role.PROVINCE_STAFF, Role.AREA_STAFF]) | (Q(role=Role.CLUB_BOARD) & ~Q(club=club))
+        )
+
+
 class RoleAssignment(ValidityPeriod):
+    """A role held over a unit (staff) or a club (its board) for a period.
+
+    Deliberately circular with the register: a club-board role points at its club, while the
+    register's rows point at the user model (who recorded them, a member's login) as every app's
+    do through settings.AUTH_USER_MODEL. The user model lives here, above the register, because the
+    access rules built on these roles read the register; the foreign keys are declared by name, so
+    no Python import runs upward, and Django splits the two apps' first migrations for it.
+    """
+
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_assignments", verbose_name=_("user"))
     role = models.CharField(_("role"), max_length=32, choices=Role.choices)
     area = models.ForeignKey(
@@ -66,7 +84,7 @@ class RoleAssignment(ValidityPeriod):
         help_text=_("For the club board: their club."),
     )
     title = models.CharField(_("board title"), max_length=16, choices=BoardTitle.choices, blank=True)
-    objects = ValidityQuerySet.as_manager()
+    objects = RoleAssignmentQuerySet.as_manager()
 
     class Meta(ValidityPeriod.Meta):
         verbose_name = _("role assignment")

@@ -41,7 +41,8 @@ from activities.fields import AREA_FIELDS
 from activities.models import AreaSection, MonthlyReport, ReportStatus, report_deadline
 from areas.models import AdminUnit
 from areas.selectors import UNDER_PROVINCE_DEPTH, unit_group_key
-from clubs.models import ActivityArea, BoardPosition, Club, ClubStatus, ClubStatusChange, status_from_changes
+from boards.models import BoardPosition
+from clubs.models import ActivityArea, Club, ClubStatus, ClubStatusChange, status_from_changes
 from core.dates import add_months, month_end, month_start
 from core.shares import share
 

@@ -23,7 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from activities.fields import field_codes, fields_of
 from activities.models import AreaSection, MonthlyReport, ReportAction, ReportEvent, ReportStatus
 from audit.services import acting_user, audit_record
-from clubs.models import ActivityArea, Club, ClubStatus, TeamMemberRole, TeamMembership
+from boards.models import TeamMemberRole, TeamMembership
+from clubs.models import ActivityArea, Club, ClubStatus
 from core.dates import month_end, month_start
 from members.models import Membership, Person
 

@@ -4,8 +4,8 @@ A club is decided (decision of establishment), then launched (from then it is ac
 may later be suspended, resumed or dissolved (docs/domain.md §2). The status is never typed: it
 is derived from the launch date and the dated status changes, as of any day.
 
-Each club has a management board (dated positions held by members) and teams working in the
-eight activity areas (ActivityArea, the one list of them), with their dated members.
+ActivityArea is the one list of the eight activity areas; a club's board and teams are in
+boards/, its funds in funds/, its monthly reports in activities/.
 """
 
 import datetime
@@ -17,10 +17,8 @@ from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from accounts.models import BoardTitle
 from areas.models import AdminUnit
 from core.dates import day_in_month
-from core.models import Tenure
 
 
 class ClubStatus(models.TextChoices):
@@ -206,7 +204,7 @@ class ClubStatusChange(models.Model):
         return f"{self.club} — {self.get_kind_display()} ({self.effective_on:%d/%m/%Y})"
 
 
-# --- activity areas, board and teams (docs/domain.md §2–§3) -------------------------------
+# --- activity areas -------------------------------------------------------------------------
 
 
 class ActivityArea(models.TextChoices):
@@ -229,132 +227,3 @@ class ActivityArea(models.TextChoices):
     def number(self) -> int:
         """1–8, the number the association's documents give each area."""
         return list(type(self)).index(self) + 1
-
-
-class BoardPositionQuerySet(models.QuerySet):
-    def held_on(self, on: datetime.date):
-        """Positions held on a day: started by then and not yet ended (the end day is not counted)."""
-        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on), started_on__lte=on)
-
-    def current(self):
-        return self.filter(ended_on__isnull=True)
-
-
-class BoardPosition(Tenure):
-    """A seat on a club's management board (Ban chủ nhiệm), held by a member for a period."""
-
-    club = models.ForeignKey(Club, on_delete=models.PROTECT, related_name="board_positions", verbose_name=_("club"))
-    holder = models.ForeignKey(
-        "members.Person", on_delete=models.PROTECT, related_name="board_positions", verbose_name=_("holder")
-    )
-    title = models.CharField(_("title"), max_length=16, choices=BoardTitle.choices)
-    note = models.CharField(_("note"), max_length=200, blank=True)
-    # The club-board role this position gives the holder's user account, if they have one.
-    role_assignment = models.OneToOneField(
-        "accounts.RoleAssignment",
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="board_position",
-        verbose_name=_("role assignment"),
-    )
-    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-
-    objects = BoardPositionQuerySet.as_manager()
-
-    class Meta(Tenure.Meta):
-        verbose_name = _("board position")
-        verbose_name_plural = _("board positions")
-        ordering = ["club", "-started_on", "pk"]
-        constraints = [
-            *Tenure.Meta.constraints,
-            # Decision 1336 boards have one chair: never two current chairs, whatever the code path.
-            models.UniqueConstraint(
-                fields=["club"],
-                condition=Q(title=BoardTitle.CHAIR, ended_on__isnull=True),
-                name="board_position_one_current_chair",
-                violation_error_message=_("The club already has a current chair."),
-            ),
-        ]
-        indexes = [models.Index(fields=["club", "ended_on"], name="board_position_club_ended_idx")]
-
-    def __str__(self):
-        return f"{self.holder} — {self.get_title_display()} — {self.club}"
-
-
-class TeamMemberRole(models.TextChoices):
-    MEMBER = "member", _("team member")
-    VOLUNTEER = "volunteer", _("volunteer")
-    CARED_FOR = "cared_for", _("person cared for")
-
-
-class Team(Tenure):
-    """A team (tổ / nhóm) of a club working in one activity area, e.g. the home-care volunteers."""
-
-    club = models.ForeignKey(Club, on_delete=models.PROTECT, related_name="teams", verbose_name=_("club"))
-    name = models.CharField(_("name"), max_length=200)
-    activity_area = models.CharField(_("activity area"), max_length=16, choices=ActivityArea.choices)
-    leader = models.ForeignKey(
-        "members.Person",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="teams_led",
-        verbose_name=_("leader"),
-    )
-    note = models.TextField(_("note"), blank=True)
-    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    class Meta(Tenure.Meta):
-        verbose_name = _("team")
-        verbose_name_plural = _("teams")
-        ordering = ["club", "name", "pk"]
-        constraints = [
-            *Tenure.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["club", "name"],
-                condition=Q(ended_on__isnull=True),
-                name="team_name_unique_among_current",
-                violation_error_message=_("The club already has a current team with this name."),
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.name} — {self.club}"
-
-    def get_absolute_url(self):
-        return reverse("clubs:team-detail", args=[self.club_id, self.pk])
-
-    @property
-    def is_home_care(self) -> bool:
-        return self.activity_area == ActivityArea.HOME_CARE
-
-
-class TeamMembership(Tenure):
-    """A person in a team for a period."""
-
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("team"))
-    person = models.ForeignKey(
-        "members.Person", on_delete=models.PROTECT, related_name="team_memberships", verbose_name=_("person")
-    )
-    role = models.CharField(_("role in the team"), max_length=16, choices=TeamMemberRole.choices)
-    note = models.CharField(_("note"), max_length=200, blank=True)
-    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-
-    class Meta(Tenure.Meta):
-        verbose_name = _("team membership")
-        verbose_name_plural = _("team memberships")
-        ordering = ["team", "started_on", "pk"]
-        constraints = [
-            *Tenure.Meta.constraints,
-            models.UniqueConstraint(
-                fields=["team", "person"],
-                condition=Q(ended_on__isnull=True),
-                name="team_membership_one_open_per_person",
-                violation_error_message=_("This person is already in the team."),
-            ),
-        ]
-
-    def __str__(self):
-        return f"{self.person} — {self.get_role_display()} — {self.team.name}"

@@ -109,18 +109,20 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    # The product's apps, lowest layer first (README: code layout); web/ holds the pages.
     "core",
-    "areas",
-    "accounts",
     "audit",
+    "areas",
     "clubs",
     "members",
+    "accounts",
+    "boards",
     "funds",
     "loans",
     "activities",
-    "spreadsheets",
     "reports",
     "targets",
+    "spreadsheets",
     "demo",
 ]
 
@@ -131,7 +133,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "accounts.middleware.PreferredLanguageMiddleware",
+    "web.middleware.PreferredLanguageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -150,7 +152,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "accounts.context_processors.navigation",
+                "web.context_processors.navigation",
             ],
         },
     },
@@ -184,7 +186,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "core:home"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Language and formats: Vietnamese first, English second; dates dd/mm/yyyy in both.

@@ -7,16 +7,6 @@ admin.site.site_title = _("Self-Help Clubs admin")
 admin.site.index_title = _("Administration")
 
 urlpatterns = [
-    path("", include("core.urls")),
-    path("accounts/", include("accounts.urls")),
-    path("areas/", include("areas.urls")),
-    path("clubs/", include("clubs.urls")),
-    path("members/", include("members.urls")),
-    path("funds/", include("funds.urls")),
-    path("loans/", include("loans.urls")),
-    path("activities/", include("activities.urls")),
-    path("spreadsheets/", include("spreadsheets.urls")),
-    path("reports/", include("reports.urls")),
-    path("targets/", include("targets.urls")),
+    path("", include("web.urls")),
     path("admin/", admin.site.urls),
 ]

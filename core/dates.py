@@ -21,3 +21,13 @@ def day_in_month(month: datetime.date, day: int) -> datetime.date:
 
 def month_end(day: datetime.date) -> datetime.date:
     return day_in_month(day, 31)
+
+
+def format_date(day: datetime.date) -> str:
+    """A day as people write it in messages, whatever the language: 24/11/2022."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"
+
+
+def format_month(day: datetime.date) -> str:
+    """The month of a day as people write it: 11/2022."""
+    return f"{day.month:02d}/{day.year}"

@@ -32,6 +32,16 @@ class ValidityPeriod(models.Model):
         return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
 
 
+class TenureQuerySet(models.QuerySet):
+    def held_on(self, on: datetime.date):
+        """Held on a day: started by then and not yet ended (the end day is not counted)."""
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on), started_on__lte=on)
+
+    def current(self):
+        """Not ended (whatever the start date)."""
+        return self.filter(ended_on__isnull=True)
+
+
 class Tenure(models.Model):
     """Something held for a period: a board seat, a team, a place in a team.
 

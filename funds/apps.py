@@ -6,3 +6,9 @@ class FundsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "funds"
     verbose_name = _("Funds")
+
+    def ready(self):
+        from clubs.signals import club_created
+        from funds import receivers
+
+        club_created.connect(receivers.club_created, dispatch_uid="funds.club_created")

@@ -86,6 +86,14 @@ class Fund(models.Model):
 
 
 class FundEntry(models.Model):
+    """One movement of money in a fund's cash book.
+
+    `loan` and `repayment` name where a loan's entry came from (a disbursement, the principal and
+    interest of a repayment): deliberately circular with the loans app above, which writes those
+    entries and reads the cash book. The foreign keys are declared by name, so the funds app never
+    imports the loans app, and Django splits the first migrations of the two apps for it.
+    """
+
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="entries", verbose_name=_("fund"))
     entry_type = models.CharField(_("type"), max_length=16, choices=EntryType.choices)
     direction = models.SmallIntegerField(_("direction"), editable=False)

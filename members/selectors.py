@@ -1,7 +1,7 @@
 """Reads of the member register: the member list, one person's page, people alike.
 
-Every read takes its clubs from accounts.access (already scoped by the caller) or asks it here:
-nobody sees a person except through a membership of a club in their scope.
+Every read takes its clubs from the caller, already scoped by accounts.access: nobody sees a person
+except through a membership of a club in their scope.
 """
 
 import dataclasses
@@ -9,8 +9,6 @@ import datetime
 
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
-from accounts import access
-from accounts.access import Cap
 from clubs.models import Club
 from core.text import fold
 from members.models import AgeGroup, EconomicStatus, Membership, Person
@@ -93,26 +91,35 @@ class PersonPage:
     memberships: list[Membership]  # those in clubs the user sees, oldest first
     current: Membership | None  # the open membership, when the user sees its club
     elsewhere_now: bool  # a current member of a club outside the user's scope
-    can_manage: bool  # edit, record a status, leave (MEMBER_MANAGE on the home club)
+    can_manage: bool  # edit, record a status, leave (the user manages the home club's register)
+    can_move: bool  # move to another club (the user may move members out of the current club)
 
 
-def person_page(*, user, person: Person) -> PersonPage:
-    """The memberships shown on a person's page and what the user may do, in one query."""
+def person_page(
+    *, person: Person, visible: QuerySet[Club], manageable: QuerySet[Club], movable: QuerySet[Club]
+) -> PersonPage:
+    """The memberships shown on a person's page and what the user may do, in one query.
+
+    `visible`, `manageable`, `movable`: the clubs whose members the user sees, whose register they
+    keep, and whose members they may move to another club (accounts.access)."""
+
+    def among(clubs: QuerySet[Club]) -> Exists:
+        return Exists(clubs.filter(pk=OuterRef("club_id")))
+
     memberships = list(
         person.memberships.select_related("club")
-        .annotate(
-            visible=Exists(access.clubs_for(user, Cap.MEMBER_VIEW).filter(pk=OuterRef("club_id"))),
-            manageable=Exists(access.clubs_for(user, Cap.MEMBER_MANAGE).filter(pk=OuterRef("club_id"))),
-        )
+        .annotate(visible=among(visible), manageable=among(manageable), movable=among(movable))
         .order_by("joined_on", "pk")
     )
     open_membership = next((m for m in memberships if m.left_on is None), None)
     home = open_membership or max(memberships, key=lambda m: (m.left_on, m.joined_on, m.pk), default=None)
+    current = open_membership if open_membership is not None and open_membership.visible else None
     return PersonPage(
         memberships=[m for m in memberships if m.visible],
-        current=open_membership if open_membership is not None and open_membership.visible else None,
+        current=current,
         elsewhere_now=open_membership is not None and not open_membership.visible,
         can_manage=home is not None and home.manageable,
+        can_move=current is not None and current.movable,
     )
 
 
@@ -125,20 +132,18 @@ class JoinAction:
     ELSEWHERE = "elsewhere"  # in a club the user cannot manage: its staff or the province records the move
 
 
-def people_alike_for_join(*, user, club: Club, full_name: str, birth_year: int) -> list[Person]:
+def people_alike_for_join(*, club: Club, full_name: str, birth_year: int, movable: QuerySet[Club]) -> list[Person]:
     """people_alike() for the add-member page, each with `current` and `last` membership and the
-    `join_action` the user may take (`available` when they may take it), in two queries at most."""
+    `join_action` the user may take (`available` when they may take it), in two queries at most.
+
+    `movable`: the clubs whose members the user may move (accounts.access)."""
     people = list(people_alike(full_name=full_name, birth_year=birth_year))
     for person in people:
         memberships = sorted(person.memberships.all(), key=lambda m: (m.joined_on, m.pk))
         person.current = next((m for m in memberships if m.left_on is None), None)
         person.last = memberships[-1] if memberships else None
     elsewhere = {p.current.club_id for p in people if p.current is not None and p.current.club_id != club.pk}
-    manageable = set()
-    if elsewhere and access.has_cap(user, Cap.MEMBER_MOVE):
-        manageable = set(
-            access.clubs_for(user, Cap.MEMBER_MANAGE).filter(pk__in=elsewhere).values_list("pk", flat=True)
-        )
+    manageable = set(movable.filter(pk__in=elsewhere).values_list("pk", flat=True)) if elsewhere else set()
     for person in people:
         if person.current is None:
             person.join_action = JoinAction.REJOIN
@@ -150,3 +155,11 @@ def people_alike_for_join(*, user, club: Club, full_name: str, birth_year: int) 
             person.join_action = JoinAction.ELSEWHERE
         person.available = person.join_action in (JoinAction.REJOIN, JoinAction.MOVE)
     return people
+
+
+def club_current_members(*, club: Club, on: datetime.date) -> QuerySet[Person]:
+    """People who are members of the club on `on` and have not left since: whom the board and
+    teams recruit from. (One open membership per person, so no duplicates.)"""
+    return Person.objects.filter(
+        memberships__club=club, memberships__left_on__isnull=True, memberships__joined_on__lte=on
+    ).order_by("sort_key", "pk")

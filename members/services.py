@@ -18,6 +18,7 @@ from audit.services import audit_record, changed_fields
 from clubs.models import Club, ClubStatus
 from core.text import fold, vietnamese_sort_key
 from members.models import HouseholdStatus, LeaveReason, Membership, Person
+from members.signals import membership_ended
 
 MAX_AGE = 120
 
@@ -254,10 +255,10 @@ def member_leave(*, actor, membership: Membership, left_on: datetime.date, reaso
     membership.left_on, membership.leave_reason, membership.leave_note = left_on, reason, note.strip()
     membership.full_clean()
     membership.save(update_fields=["left_on", "leave_reason", "leave_note"])
-    from clubs.services import club_roles_end_for_leaver
-
-    # Board positions and team memberships in the club end the day the member leaves.
-    club_roles_end_for_leaver(actor=actor, person=membership.person, club=membership.club, left_on=left_on)
+    # Board seats and team places in the club end the day the member leaves (boards receives it).
+    membership_ended.send(
+        sender=Membership, actor=actor, person=membership.person, club=membership.club, left_on=left_on
+    )
     audit_record(
         actor=actor,
         action="members.membership.ended",
@@ -315,3 +316,12 @@ def member_rejoin(
                 messages = exc.message_dict.get("valid_from", exc.messages)
                 raise ValidationError({"status_from" if status_from else "joined_on": messages}) from None
     return membership
+
+
+@transaction.atomic
+def person_account_link(*, actor, person: Person, user) -> None:
+    """Give a person a user account (a board member's login): one account per person, one person
+    per account (the database's one-to-one backs it up)."""
+    person.user = user
+    person.save(update_fields=["user", "updated_at"])
+    audit_record(actor=actor, action="members.person.account_linked", target=person, data={"username": user.username})

@@ -34,7 +34,8 @@ from django.db.models import (
 
 from areas.models import AdminUnit
 from areas.selectors import UNDER_PROVINCE_DEPTH, unit_group_key
-from clubs.models import ActivityArea, BoardPosition, Club, ClubStatus, Team
+from boards.models import BoardPosition, Team
+from clubs.models import ActivityArea, Club, ClubStatus
 from clubs.selectors import club_counts_by_status
 from core.queries import grouped
 from core.shares import share

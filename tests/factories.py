@@ -9,16 +9,8 @@ from factory.django import DjangoModelFactory
 from accounts.models import BoardTitle, Role, RoleAssignment, User
 from areas.models import AdminScheme, AdminUnit, AreaType, Kind, Level
 from audit.models import AuditEntry
-from clubs.models import (
-    ActivityArea,
-    BoardPosition,
-    Club,
-    ClubStatusChange,
-    StatusChangeKind,
-    Team,
-    TeamMemberRole,
-    TeamMembership,
-)
+from boards.models import BoardPosition, Team, TeamMemberRole, TeamMembership
+from clubs.models import ActivityArea, Club, ClubStatusChange, StatusChangeKind
 from core.text import fold, vietnamese_sort_key
 from funds.models import Fund, FundKind
 from members.models import EconomicStatus, Ethnicity, HouseholdStatus, Membership, Person, Sex

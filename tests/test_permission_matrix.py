@@ -142,12 +142,12 @@ ADMIN_REFUSED = {
     "admin:members_membership_add",
     "admin:members_membership_delete",
     # Board positions and teams change on the club pages (services check members and dates).
-    "admin:clubs_boardposition_add",
-    "admin:clubs_boardposition_delete",
-    "admin:clubs_team_add",
-    "admin:clubs_team_delete",
-    "admin:clubs_teammembership_add",
-    "admin:clubs_teammembership_delete",
+    "admin:boards_boardposition_add",
+    "admin:boards_boardposition_delete",
+    "admin:boards_team_add",
+    "admin:boards_team_delete",
+    "admin:boards_teammembership_add",
+    "admin:boards_teammembership_delete",
     "admin:spreadsheets_spreadsheetimport_add",
     # Money moves on the funds pages, whose services check balances and dates and audit each entry.
     "admin:funds_fund_add",

@@ -42,9 +42,9 @@ def test_login_switches_to_the_language_of_the_account(client, db, language):
     factories.UserFactory(username="nguoidung", language=language)
     response = client.post(LOGIN_URL, {"username": "nguoidung", "password": PASSWORD})
     assert response.status_code == 302
-    assert response.url == reverse("core:home")
+    assert response.url == reverse("home")
     assert response.cookies[settings.LANGUAGE_COOKIE_NAME].value == language
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("home"))
     assert f'lang="{language}"' in html_lang(response)
 
 
@@ -128,7 +128,7 @@ def test_logout_is_a_post_and_goes_to_the_login_page(client, world, province_sta
     assert response.status_code == 302
     assert response.url == LOGIN_URL
     assert "_auth_user_id" not in client.session
-    response = client.get(reverse("core:home"))
+    response = client.get(reverse("home"))
     assert response.status_code == 302
     assert response.url.startswith(LOGIN_URL)
 
@@ -136,7 +136,7 @@ def test_logout_is_a_post_and_goes_to_the_login_page(client, world, province_sta
 def test_logout_by_get_does_not_log_out(client, world, province_staff):
     client = login(client, province_staff)
     assert client.get(reverse("logout")).status_code == 405
-    assert client.get(reverse("core:home")).status_code == 200
+    assert client.get(reverse("home")).status_code == 200
 
 
 def test_password_change(client, world, province_staff):
@@ -172,25 +172,25 @@ def test_password_change_with_a_wrong_old_password_is_refused(client, world, pro
 
 @pytest.mark.parametrize("persona", ["province_staff", "area_staff", "admin_user"])
 def test_navigation_offers_the_unit_tree_to_staff(client, world, persona, request):
-    html = login(client, request.getfixturevalue(persona)).get(reverse("core:home")).content.decode()
+    html = login(client, request.getfixturevalue(persona)).get(reverse("home")).content.decode()
     assert f'href="{reverse("areas:unit-tree")}"' in html
     assert f'href="{reverse("clubs:club-list")}"' in html
 
 
 def test_navigation_hides_the_unit_tree_from_the_club_board(client, world, club_chair):
-    html = login(client, club_chair).get(reverse("core:home")).content.decode()
+    html = login(client, club_chair).get(reverse("home")).content.decode()
     assert f'href="{reverse("areas:unit-tree")}"' not in html
     assert f'href="{reverse("clubs:club-list")}"' in html
 
 
 @pytest.mark.parametrize("persona", ["province_staff", "area_staff", "club_chair"])
 def test_navigation_hides_the_admin_from_other_users(client, world, persona, request):
-    html = login(client, request.getfixturevalue(persona)).get(reverse("core:home")).content.decode()
+    html = login(client, request.getfixturevalue(persona)).get(reverse("home")).content.decode()
     assert f'href="{reverse("admin:index")}"' not in html
 
 
 def test_navigation_offers_the_admin_to_the_administrator(client, world, admin_user):
-    html = login(client, admin_user).get(reverse("core:home")).content.decode()
+    html = login(client, admin_user).get(reverse("home")).content.decode()
     assert f'href="{reverse("admin:index")}"' in html
 
 
@@ -201,7 +201,7 @@ def test_navigation_is_absent_when_logged_out(client, db):
 
 
 def test_home_of_a_club_board_opens_their_club(client, world, club_chair):
-    response = login(client, club_chair).get(reverse("core:home"))
+    response = login(client, club_chair).get(reverse("home"))
     assert [club.pk for club in response.context["own_clubs"]] == [world.club_a1.pk]
     assert f'href="{reverse("clubs:club-detail", args=[world.club_a1.pk])}"' in response.content.decode()
 

@@ -10,7 +10,8 @@ from django.utils import timezone
 from activities import services
 from activities.fields import AREA_FIELDS
 from activities.models import ReportAction, ReportStatus
-from clubs.models import ActivityArea, StatusChangeKind, TeamMemberRole
+from boards.models import TeamMemberRole
+from clubs.models import ActivityArea, StatusChangeKind
 from members.models import Person
 from tests import factories
 

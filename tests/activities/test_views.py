@@ -10,7 +10,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils.html import escape
 
-from activities import services, views
+from activities import services
 from activities.models import MonthlyReport, ReportAction, ReportStatus
 from clubs.models import ActivityArea, StatusChangeKind
 from funds.models import CapitalSource, FundKind
@@ -21,6 +21,7 @@ from loans.selectors import month_lending
 from tests import factories
 from tests.conftest import login
 from tests.text import vi
+from web import activities as views
 
 D = datetime.date
 

@@ -259,7 +259,7 @@ def test_unit_tree_query_count_does_not_grow(client, world, province_staff, djan
 
 def test_home_query_count_does_not_grow(client, world, province_staff, django_assert_num_queries):
     client = login(client, province_staff)
-    url = reverse("core:home")
+    url = reverse("home")
     before = count_queries(client, url)
     more_data(world)
     assert count_queries(client, url) == before

@@ -5,7 +5,8 @@ from django.core.management import call_command
 from accounts import access
 from accounts.access import Cap
 from accounts.models import User
-from clubs.models import BoardPosition, Club, Team
+from boards.models import BoardPosition, Team
+from clubs.models import Club
 from members.models import Membership, Person
 
 

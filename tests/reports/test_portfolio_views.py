@@ -17,13 +17,13 @@ from accounts.services import user_language_set
 from core.money import format_vnd
 from loans import services
 from loans.portfolio import Bucket, Period
-from reports import views
 from reports.forms import ERROR_FUTURE, ERROR_PERIOD_ORDER
 from tests import factories
 from tests.conftest import TODAY, login
 from tests.reports.test_exporters import table, workbook
 from tests.reports.test_portfolio import INSTALMENT, ROLLUP_DAY, lend, lend_in_four_clubs, lend_many, set_up_club
 from tests.text import vi_html
+from web import reports as views
 
 URL = reverse("reports:portfolio")
 OVERDUE_URL = reverse("reports:portfolio-overdue")

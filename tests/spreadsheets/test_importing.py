@@ -325,7 +325,7 @@ class PeopleImport(ImportSpec):
     title = "People"
     capability = "member.manage"
     sheet_title = "People"
-    list_url_name = "core:home"
+    list_url_name = "home"
     list_title = "Home"
     columns = (
         Column("full_name", "Họ và tên", "full_name", Text(200), required=True),

@@ -1,4 +1,4 @@
-"""The club's management board and teams (clubs app, docs/domain.md §2).
+"""The club's management board and teams (boards app, docs/domain.md §2).
 
 The board is changed by association staff only (Cap.BOARD_MANAGE): the club's own board sees
 it but may not appoint itself (403). Teams are kept by staff in scope and the club's own board
@@ -32,13 +32,13 @@ def team_membership_a1(world):
 
 
 PROTECTED = {
-    "clubs:board-position-create": ("get", club_a1, MANAGE_CLUB_A1),
-    "clubs:board-position-end": ("get", board_position_a1, MANAGE_CLUB_A1),
-    "clubs:team-create": ("get", club_a1, WORK_IN_CLUB_A1),
-    "clubs:team-detail": ("get", team_a1, VIEW_CLUB_A1),
-    "clubs:team-update": ("get", team_a1, WORK_IN_CLUB_A1),
-    "clubs:team-end": ("get", team_a1, WORK_IN_CLUB_A1),
-    "clubs:team-member-add": ("get", home_care_team_a1, WORK_IN_CLUB_A1),
-    "clubs:team-cared-for-create": ("get", home_care_team_a1, WORK_IN_CLUB_A1),
-    "clubs:team-member-end": ("get", team_membership_a1, WORK_IN_CLUB_A1),
+    "boards:board-position-create": ("get", club_a1, MANAGE_CLUB_A1),
+    "boards:board-position-end": ("get", board_position_a1, MANAGE_CLUB_A1),
+    "boards:team-create": ("get", club_a1, WORK_IN_CLUB_A1),
+    "boards:team-detail": ("get", team_a1, VIEW_CLUB_A1),
+    "boards:team-update": ("get", team_a1, WORK_IN_CLUB_A1),
+    "boards:team-end": ("get", team_a1, WORK_IN_CLUB_A1),
+    "boards:team-member-add": ("get", home_care_team_a1, WORK_IN_CLUB_A1),
+    "boards:team-cared-for-create": ("get", home_care_team_a1, WORK_IN_CLUB_A1),
+    "boards:team-member-end": ("get", team_membership_a1, WORK_IN_CLUB_A1),
 }

@@ -1,5 +1,5 @@
 from tests.url_access import ALL_SIGNED_IN_200
 
 PROTECTED = {
-    "core:home": ("get", None, ALL_SIGNED_IN_200),
+    "home": ("get", None, ALL_SIGNED_IN_200),
 }

@@ -22,8 +22,10 @@ from accounts.models import BoardTitle, Role, RoleAssignment, User
 from areas.models import AdminScheme, AdminUnit
 from areas.services import admin_units_load
 from areas.unit_files import read_unit_file
-from clubs.models import ActivityArea, BoardPosition, Club, TeamMemberRole
-from clubs.services import board_position_start, club_create, team_create, team_member_add
+from boards.models import BoardPosition, TeamMemberRole
+from boards.services import board_position_start, team_create, team_member_add
+from clubs.models import ActivityArea, Club
+from clubs.services import club_create
 from core.dates import add_months
 from core.text import fold
 from demo.plans import QUANG_NGAI_2022_2025, seed_plan

@@ -1,0 +1,306 @@
+"""The monthly report pages of a club: its months, the report form (a phone page, saved as the
+chair types), a report read-only with its history and the staff's actions, and the printable
+filled and blank forms. The club's board fills in and submits its own club's (REPORT_FILL);
+staff read the clubs of their area (CLUB_VIEW) and return, accept or reopen (REPORT_REVIEW).
+Every write goes through activities.services."""
+
+import datetime
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import time_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts import access
+from accounts.access import Cap
+from activities import selectors, services
+from activities.fields import fields_of
+from activities.forms import CommentForm, ReasonForm, ReportForm
+from activities.models import AreaSection, MonthlyReport, ReportEvent, ReportStatus, report_deadline
+from activities.report_forms import PeriodForm, YearForm
+from activities.selectors import expected_club_months
+from clubs.models import ActivityArea, Club
+from core.dates import add_months, month_start
+from loans.selectors import month_lending
+
+CLUB_WITH_UNIT = Club.objects.select_related("unit")
+MONTHS_LISTED = 12
+# How far back the club's page looks for its last active months (a club suspended for long).
+MONTHS_SCANNED = 36
+
+
+def _club(request, club_pk, cap: Cap) -> Club:
+    return access.get_club(request.user, club_pk, cap, queryset=CLUB_WITH_UNIT)
+
+
+def _month(year, month) -> datetime.date:
+    try:
+        return datetime.date(year, month, 1)
+    except ValueError:
+        raise Http404("No such month.") from None
+
+
+def _report(club: Club, year, month) -> MonthlyReport:
+    try:
+        return MonthlyReport.objects.select_related("club").get(club=club, month=_month(year, month))
+    except MonthlyReport.DoesNotExist:
+        raise Http404("No report for this month.") from None
+
+
+def _active_months(club: Club, today: datetime.date) -> list[datetime.date]:
+    """The club's last active months (the rule of selectors.expected_club_months), newest first."""
+    start = add_months(month_start(today), -(MONTHS_SCANNED - 1))
+    months = expected_club_months(Club.objects.filter(pk=club.pk), start, today).get(club.pk, [])
+    return months[::-1][:MONTHS_LISTED]
+
+
+@require_http_methods(["GET"])
+def club_reports(request, club_pk):
+    club = _club(request, club_pk, Cap.CLUB_VIEW)
+    today = timezone.localdate()
+    months = _active_months(club, today)
+    reports = {report.month: report for report in club.monthly_reports.filter(month__in=months)}
+    rows = []
+    for month in months:
+        report = reports.get(month)
+        deadline = report_deadline(month)
+        rows.append(
+            {
+                "month": month,
+                "report": report,
+                "deadline": deadline,
+                "overdue": (report is None or report.first_submitted_at is None) and today > deadline,
+            }
+        )
+    return render(
+        request,
+        "activities/club_reports.html",
+        {"club": club, "rows": rows, "can_fill": access.can_on_club(request.user, club, Cap.REPORT_FILL)},
+    )
+
+
+@require_http_methods(["POST"])
+def report_start(request, club_pk, year, month):
+    club = _club(request, club_pk, Cap.REPORT_FILL)
+    try:
+        report = services.report_start(actor=request.user, club=club, month=_month(year, month))
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("activities:club-reports", club.pk)
+    return redirect("activities:report-edit", club.pk, report.month.year, report.month.month)
+
+
+def _autosave_answer(form: ReportForm | None, saved: bool) -> JsonResponse:
+    if saved:
+        return JsonResponse({"saved": True, "at": time_format(timezone.localtime(), "H:i")})
+    return JsonResponse({"saved": False, "errors": form.errors_by_key()}, status=400)
+
+
+@require_http_methods(["GET", "POST"])
+def report_edit(request, club_pk, year, month):
+    club = _club(request, club_pk, Cap.REPORT_FILL)
+    report = _report(club, year, month)
+    autosave = request.POST.get("autosave") == "1"
+    if report.is_locked:
+        if autosave:
+            return JsonResponse(
+                {"saved": False, "errors": {"__all__": [_("The report is no longer a draft.")]}}, status=409
+            )
+        messages.info(request, _("The report has been submitted: it can no longer be changed here."))
+        return redirect("activities:report-detail", club.pk, year, month)
+    form = ReportForm(request.POST or None, report=report)
+    if request.method == "POST":
+        saved = False
+        if form.is_valid():
+            try:
+                services.report_save(actor=request.user, report=report, **form.save_kwargs())
+            except ValidationError as exc:
+                form.add_service_error(exc)
+            else:
+                saved = True
+        if autosave:
+            return _autosave_answer(form, saved)
+        if saved and request.POST.get("action") == "submit":
+            try:
+                services.report_submit(actor=request.user, report=report)
+            except ValidationError as exc:
+                form.add_service_error(exc)
+            else:
+                messages.success(
+                    request, _("The report of %(month)s has been sent.") % {"month": f"{report.month:%m/%Y}"}
+                )
+                return redirect("activities:report-detail", club.pk, year, month)
+        elif saved:
+            messages.success(request, _("Draft saved."))
+            return redirect("activities:report-edit", club.pk, year, month)
+    return render(
+        request,
+        "activities/report_form.html",
+        {
+            "club": club,
+            "report": report,
+            "form": form,
+            "cards": form.cards(),
+            "meeting_fields": form.meeting_fields(),
+            "deadline": report.deadline,
+            "lending": _lending(club, report),
+        },
+    )
+
+
+def _sections(report: MonthlyReport) -> list[dict]:
+    """Each area of a report, in ActivityArea order, with its figures labelled (the fields it kept)."""
+    stored = {section.area: section for section in report.sections.all()}
+    rows = []
+    for area in ActivityArea:
+        section = stored.get(area) or AreaSection(report=report, area=area)
+        labels = {field.code: field.label for field in fields_of(area)}
+        codes = report.field_codes.get(area, list(labels))
+        figures = [(labels.get(code, code), section.values.get(code)) for code in codes]
+        rows.append({"area": area, "section": section, "figures": figures})
+    return rows
+
+
+def _report_with_history(club: Club, year, month) -> MonthlyReport:
+    try:
+        return (
+            MonthlyReport.objects.select_related("club")
+            .prefetch_related("sections", Prefetch("events", queryset=ReportEvent.objects.select_related("actor")))
+            .get(club=club, month=_month(year, month))
+        )
+    except MonthlyReport.DoesNotExist:
+        raise Http404("No report for this month.") from None
+
+
+def _lending(club, report):
+    """The income-generation figures of the report's month, from the loan book."""
+    return month_lending(club=club, month=report.month, today=timezone.localdate())
+
+
+@require_http_methods(["GET"])
+def report_detail(request, club_pk, year, month):
+    club = _club(request, club_pk, Cap.CLUB_VIEW)
+    report = _report_with_history(club, year, month)
+    can_review = access.can_on_club(request.user, club, Cap.REPORT_REVIEW)
+    return render(
+        request,
+        "activities/report_detail.html",
+        {
+            "club": club,
+            "report": report,
+            "sections": _sections(report),
+            "lending": _lending(club, report),
+            "can_fill": access.can_on_club(request.user, club, Cap.REPORT_FILL) and not report.is_locked,
+            "can_review": can_review and report.status == ReportStatus.SUBMITTED,
+            "can_reopen": can_review and report.status == ReportStatus.ACCEPTED,
+            "comment_form": CommentForm(),
+            "reason_form": ReasonForm(),
+        },
+    )
+
+
+def _review(request, club_pk, year, month, form_class, service, field, done_message):
+    club = _club(request, club_pk, Cap.REPORT_REVIEW)
+    report = _report(club, year, month)
+    form = form_class(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            service(actor=request.user, report=report, **{field: form.cleaned_data[field]})
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for key, errors in exc.error_dict.items():
+                    form.add_error(key if key in form.fields else None, errors)
+            else:
+                messages.error(request, " ".join(exc.messages))
+                return redirect("activities:report-detail", club.pk, year, month)
+        else:
+            messages.success(request, done_message)
+            return redirect("activities:report-detail", club.pk, year, month)
+    return render(
+        request,
+        "activities/report_action_form.html",
+        {"club": club, "report": report, "form": form, "field": field},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def report_return(request, club_pk, year, month):
+    return _review(
+        request, club_pk, year, month, CommentForm, services.report_return, "comment", _("Report returned to the club.")
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def report_reopen(request, club_pk, year, month):
+    return _review(request, club_pk, year, month, ReasonForm, services.report_reopen, "reason", _("Report reopened."))
+
+
+@require_http_methods(["POST"])
+def report_accept(request, club_pk, year, month):
+    club = _club(request, club_pk, Cap.REPORT_REVIEW)
+    report = _report(club, year, month)
+    try:
+        services.report_accept(actor=request.user, report=report)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("Report accepted: it is now locked."))
+    return redirect("activities:report-detail", club.pk, year, month)
+
+
+@require_http_methods(["GET"])
+def report_print(request, club_pk, year, month):
+    club = _club(request, club_pk, Cap.CLUB_VIEW)
+    report = _report_with_history(club, year, month)
+    return render(
+        request,
+        "activities/report_print.html",
+        {
+            "club": club,
+            "report": report,
+            "month": report.month,
+            "sections": _sections(report),
+            "lending": _lending(club, report),
+            "blank": False,
+        },
+    )
+
+
+@require_http_methods(["GET"])
+def blank_form(request, club_pk, year, month):
+    club = _club(request, club_pk, Cap.CLUB_VIEW)
+    the_month = _month(year, month)
+    sections = [{"area": area, "figures": [(field.label, None) for field in fields_of(area)]} for area in ActivityArea]
+    return render(
+        request,
+        "activities/report_print.html",
+        {"club": club, "report": None, "month": the_month, "sections": sections, "blank": True},
+    )
+
+
+# --- over many clubs: completeness and timeliness, "all eight activities" --------------------
+
+
+@require_http_methods(["GET"])
+def completeness(request):
+    access.require_cap(request.user, Cap.REPORT_VIEW)
+    form = PeriodForm(request.GET or None)
+    start, end = form.period()
+    clubs = access.clubs_for(request.user, Cap.CLUB_VIEW)
+    report = selectors.completeness(clubs, start, end, timezone.localdate())
+    return render(request, "activities/completeness.html", {"form": form, "report": report})
+
+
+@require_http_methods(["GET"])
+def all_eight(request):
+    access.require_cap(request.user, Cap.REPORT_VIEW)
+    form = YearForm(request.GET or None)
+    clubs = access.clubs_for(request.user, Cap.CLUB_VIEW)
+    report = selectors.all_eight_activities(clubs, form.the_year())
+    return render(request, "activities/completeness_all_eight.html", {"form": form, "report": report})

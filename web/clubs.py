@@ -1,0 +1,125 @@
+"""The club register's pages: the list, a club's page, registering, editing, changing its status."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from accounts import access
+from accounts.access import Cap
+from audit.models import AuditEntry
+from boards.selectors import club_board, club_teams
+from clubs import services
+from clubs.forms import ClubFilterForm, ClubForm, ClubStatusChangeForm
+from clubs.models import Club
+from reports.selectors import club_scorecard
+
+
+@require_http_methods(["GET"])
+def club_list(request):
+    today = timezone.localdate()
+    filters = ClubFilterForm(request.GET or None, units=access.units_for(request.user, Cap.CLUB_VIEW))
+    clubs = filters.clubs(clubs=access.clubs_for(request.user, Cap.CLUB_VIEW), on=today)
+    page = Paginator(clubs, settings.CLUBS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "clubs/club_list.html",
+        {
+            "filters": filters,
+            "page": page,
+            "query": query.urlencode(),
+            "can_create": access.has_cap(request.user, Cap.CLUB_MANAGE),
+        },
+    )
+
+
+@require_http_methods(["GET"])
+def club_detail(request, pk):
+    today = timezone.localdate()
+    club = access.get_club(
+        request.user, pk, Cap.CLUB_VIEW, queryset=Club.objects.with_status(today).select_related("unit__parent")
+    )
+    return render(
+        request,
+        "clubs/club_detail.html",
+        {
+            "club": club,
+            "status_changes": club.status_changes.select_related("created_by"),
+            "can_manage": access.can_on_club(request.user, club, Cap.CLUB_MANAGE),
+            "can_manage_board": access.can_on_club(request.user, club, Cap.BOARD_MANAGE),
+            "can_manage_teams": access.can_on_club(request.user, club, Cap.TEAM_MANAGE),
+            "board": club_board(club=club),
+            "teams": club_teams(club=club),
+            "scorecard": club_scorecard(club=club, on=today, status=club.status),
+            "can_see_members": access.can_on_club(request.user, club, Cap.MEMBER_VIEW),
+            "can_add_members": access.can_on_club(request.user, club, Cap.MEMBER_MANAGE),
+            "can_see_funds": access.can_on_club(request.user, club, Cap.FUNDS_VIEW),
+            "today": today,
+            "history": AuditEntry.objects.filter(target_type="clubs.club", target_id=str(club.pk)).select_related(
+                "actor"
+            )[:20],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def club_create(request):
+    access.require_cap(request.user, Cap.CLUB_MANAGE)
+    form = ClubForm(request.POST or None, units=access.units_for(request.user, Cap.CLUB_MANAGE))
+    if request.method == "POST" and form.is_valid():
+        try:
+            club = services.club_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request, _("Club %(name)s registered with code %(code)s.") % {"name": club.name, "code": club.code}
+            )
+            return redirect("clubs:club-detail", club.pk)
+    return render(request, "clubs/club_form.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def club_update(request, pk):
+    club = access.get_club(request.user, pk, Cap.CLUB_MANAGE)
+    initial = {field: getattr(club, field) for field in services.CLUB_FIELDS}
+    form = ClubForm(request.POST or None, initial=initial, units=access.units_for(request.user, Cap.CLUB_MANAGE))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.club_update(club=club, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, _("Changes to %(name)s saved.") % {"name": club.name})
+            return redirect("clubs:club-detail", club.pk)
+    return render(request, "clubs/club_form.html", {"form": form, "club": club})
+
+
+@require_http_methods(["GET", "POST"])
+def club_status_change(request, pk):
+    club = access.get_club(request.user, pk, Cap.CLUB_MANAGE)
+    form = ClubStatusChangeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            change = services.club_status_change(club=club, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(
+                request,
+                _("%(name)s: %(change)s from %(date)s.")
+                % {
+                    "name": club.name,
+                    "change": change.get_kind_display(),
+                    "date": date_format(change.effective_on, "SHORT_DATE_FORMAT"),
+                },
+            )
+            return redirect("clubs:club-detail", club.pk)
+    return render(request, "clubs/club_status_form.html", {"form": form, "club": club})

@@ -1,0 +1,195 @@
+"""Every page of the product: one block of routes per part, each under its own namespace
+(`clubs:club-detail`, `loans:loan-list`…), which templates, redirects and the permission matrix
+(tests/test_permission_matrix.py) name."""
+
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+
+from spreadsheets.club_import import CLUB_IMPORT
+from spreadsheets.cutoff_import import CUTOFF_IMPORT
+from spreadsheets.importing import ImportSpec
+from spreadsheets.member_import import MEMBER_IMPORT
+from web import (
+    accounts,
+    activities,
+    areas,
+    boards,
+    clubs,
+    funds,
+    home,
+    loans,
+    members,
+    reports,
+    spreadsheets,
+    target_plans,
+    targets,
+)
+
+
+def namespace(name: str, routes: list) -> tuple:
+    return include((routes, name))
+
+
+ACCOUNTS = [
+    path("login/", accounts.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("language/", accounts.language_set, name="set_language"),
+]
+
+AREAS = [
+    path("", areas.unit_tree, name="unit-tree"),
+]
+
+CLUBS = [
+    path("", clubs.club_list, name="club-list"),
+    path("new/", clubs.club_create, name="club-create"),
+    path("<int:pk>/", clubs.club_detail, name="club-detail"),
+    path("<int:pk>/edit/", clubs.club_update, name="club-update"),
+    path("<int:pk>/status/", clubs.club_status_change, name="club-status-change"),
+]
+
+# A club's board and teams, under the club's address.
+BOARDS = [
+    path("<int:pk>/board/appoint/", boards.board_position_create, name="board-position-create"),
+    path("<int:pk>/board/<int:position_pk>/end/", boards.board_position_end, name="board-position-end"),
+    path("<int:pk>/teams/new/", boards.team_create, name="team-create"),
+    path("<int:pk>/teams/<int:team_pk>/", boards.team_detail, name="team-detail"),
+    path("<int:pk>/teams/<int:team_pk>/edit/", boards.team_update, name="team-update"),
+    path("<int:pk>/teams/<int:team_pk>/end/", boards.team_end, name="team-end"),
+    path("<int:pk>/teams/<int:team_pk>/members/add/", boards.team_member_add, name="team-member-add"),
+    path("<int:pk>/teams/<int:team_pk>/cared-for/new/", boards.team_cared_for_create, name="team-cared-for-create"),
+    path(
+        "<int:pk>/teams/<int:team_pk>/members/<int:membership_pk>/end/",
+        boards.team_member_end,
+        name="team-member-end",
+    ),
+]
+
+MEMBERS = [
+    path("", members.member_list, name="member-list"),
+    path("clubs/<int:club_pk>/new/", members.member_create, name="member-create"),
+    path("<int:pk>/", members.member_detail, name="member-detail"),
+    path("<int:pk>/edit/", members.member_update, name="member-update"),
+    path("<int:pk>/status/", members.member_status, name="member-status"),
+    path("<int:pk>/leave/", members.member_leave, name="member-leave"),
+    path("<int:pk>/move/", members.member_move, name="member-move"),
+]
+
+FUNDS = [
+    path("capital/", funds.capital, name="capital"),
+    path("capital/export.xlsx", funds.capital_export, name="capital-export"),
+    # /funds/club/<club_pk>/
+    path("club/<int:club_pk>/", funds.club_funds, name="club-funds"),
+    path("club/<int:club_pk>/contribution/new/", funds.contribution_create, name="contribution-create"),
+    path("club/<int:club_pk>/spending/new/", funds.spending_create, name="spending-create"),
+    path("club/<int:club_pk>/transfer/new/", funds.transfer_create, name="transfer-create"),
+    path("club/<int:club_pk>/opening-balance/new/", funds.opening_balance_create, name="opening-balance-create"),
+    path("club/<int:club_pk>/entries/<int:entry_pk>/correct/", funds.entry_correct, name="entry-correct"),
+    path("club/<int:club_pk>/months/close/", funds.month_close, name="month-close"),
+    path("club/<int:club_pk>/months/<int:closed_pk>/reopen/", funds.month_reopen, name="month-reopen"),
+    # The kind of fund last: "income" or "activity" (anything else is no fund: 404).
+    path("club/<int:club_pk>/<slug:kind>/", funds.cash_book, name="cash-book"),
+    path("club/<int:club_pk>/<slug:kind>/export.xlsx", funds.cash_book_export, name="cash-book-export"),
+]
+
+LOANS = [
+    # /loans/club/<club_pk>/: the club's loan book, its rules and its meeting collection sheets
+    path("club/<int:club_pk>/", loans.loan_list, name="loan-list"),
+    path("club/<int:club_pk>/new/", loans.loan_create, name="loan-create"),
+    path("club/<int:club_pk>/rules/", loans.rules_list, name="rules"),
+    path("club/<int:club_pk>/rules/new/", loans.rules_create, name="rules-create"),
+    path("club/<int:club_pk>/collection/<int:year>/<int:month>/", loans.collection_sheet, name="collection-sheet"),
+    # /loans/club/<club_pk>/<pk>/: one loan and its actions
+    path("club/<int:club_pk>/<int:pk>/", loans.loan_detail, name="loan-detail"),
+    path("club/<int:club_pk>/<int:pk>/approve/", loans.loan_approve, name="loan-approve"),
+    path("club/<int:club_pk>/<int:pk>/reject/", loans.loan_reject, name="loan-reject"),
+    path("club/<int:club_pk>/<int:pk>/disburse/", loans.loan_disburse, name="loan-disburse"),
+    path("club/<int:club_pk>/<int:pk>/repayments/new/", loans.repayment_create, name="repayment-create"),
+    path(
+        "club/<int:club_pk>/<int:pk>/repayments/<int:repayment_pk>/reverse/",
+        loans.repayment_reverse,
+        name="repayment-reverse",
+    ),
+    path("club/<int:club_pk>/<int:pk>/write-off/", loans.loan_write_off, name="loan-write-off"),
+    path("club/<int:club_pk>/<int:pk>/reschedule/", loans.loan_reschedule, name="loan-reschedule"),
+]
+
+MONTH = "club/<int:club_pk>/<int:year>/<int:month>/"
+ACTIVITIES = [
+    path("club/<int:club_pk>/", activities.club_reports, name="club-reports"),
+    path(MONTH, activities.report_edit, name="report-edit"),
+    path(MONTH + "start/", activities.report_start, name="report-start"),
+    path(MONTH + "report/", activities.report_detail, name="report-detail"),
+    path(MONTH + "return/", activities.report_return, name="report-return"),
+    path(MONTH + "accept/", activities.report_accept, name="report-accept"),
+    path(MONTH + "reopen/", activities.report_reopen, name="report-reopen"),
+    path(MONTH + "print/", activities.report_print, name="report-print"),
+    path(MONTH + "blank/", activities.blank_form, name="blank-form"),
+    path("completeness/", activities.completeness, name="completeness"),
+    path("all-eight/", activities.all_eight, name="all-eight"),
+]
+
+
+def import_routes(spec: ImportSpec) -> list:
+    """The upload, template, preview and confirm pages of one import, named <url_prefix>-import…
+
+    One set of names per import, so that tests/url_access decides who may open each one.
+    """
+    kind = {"kind": spec.kind}
+    prefix = spec.url_prefix
+    return [
+        path(f"{spec.kind}/import/", spreadsheets.import_upload, kind, name=f"{prefix}-import"),
+        path(f"{spec.kind}/import/template/", spreadsheets.import_template, kind, name=f"{prefix}-import-template"),
+        path(f"{spec.kind}/import/<int:pk>/", spreadsheets.import_preview, kind, name=f"{prefix}-import-preview"),
+        path(
+            f"{spec.kind}/import/<int:pk>/confirm/", spreadsheets.import_confirm, kind, name=f"{prefix}-import-confirm"
+        ),
+    ]
+
+
+SPREADSHEETS = [
+    *import_routes(CLUB_IMPORT),
+    path("clubs/export/", spreadsheets.club_export, name="club-export"),
+    *import_routes(MEMBER_IMPORT),
+    path("members/export/", spreadsheets.member_export, name="member-export"),
+    *import_routes(CUTOFF_IMPORT),
+]
+
+REPORTS = [
+    path("scorecard/", reports.scorecard, name="scorecard"),
+    path("scorecard/export.xlsx", reports.scorecard_export, name="scorecard-export"),
+    path("portfolio/", reports.portfolio, name="portfolio"),
+    path("portfolio/overdue/", reports.portfolio_overdue, name="portfolio-overdue"),
+    path("portfolio/export.xlsx", reports.portfolio_export, name="portfolio-export"),
+]
+
+# Every report page takes ?plan=<short code>&on=<dd/mm/yyyy> (targets.forms.TargetReportForm).
+TARGETS = [
+    path("", targets.dashboard, name="dashboard"),
+    path("print/", targets.print_layout, name="print"),
+    path("new-clubs/", targets.new_clubs, name="new-clubs"),
+    path("clubs/", targets.clubs_behind, name="clubs"),
+    path("units/", targets.units_behind, name="units"),
+    path("export.xlsx", targets.xlsx_export, name="export-xlsx"),
+    path("export.pdf", targets.pdf_export, name="export-pdf"),
+    path("plans/", target_plans.plan_list, name="plans"),
+    path("plans/new/", target_plans.plan_create, name="plan-create"),
+    path("plans/<slug:code>/", target_plans.plan_edit, name="plan-edit"),
+]
+
+urlpatterns = [
+    path("", home.home, name="home"),
+    path("accounts/", include(ACCOUNTS)),
+    path("areas/", namespace("areas", AREAS)),
+    path("clubs/", namespace("clubs", CLUBS)),
+    path("clubs/", namespace("boards", BOARDS)),
+    path("members/", namespace("members", MEMBERS)),
+    path("funds/", namespace("funds", FUNDS)),
+    path("loans/", namespace("loans", LOANS)),
+    path("activities/", namespace("activities", ACTIVITIES)),
+    path("spreadsheets/", namespace("spreadsheets", SPREADSHEETS)),
+    path("reports/", namespace("reports", REPORTS)),
+    path("targets/", namespace("targets", TARGETS)),
+]
