@@ -21,7 +21,7 @@ class UserAdmin(DjangoUserAdmin):
 
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(admin.ModelAdmin):
-    list_display = ["user", "role", "title", "area", "club", "valid_from", "valid_to"]
+    list_display = ["user", "role", "title", "area", "club", "valid_from", "valid_until"]
     list_filter = ["role", "title"]
     search_fields = ["user__username", "user__full_name", "area__name", "club__name", "club__code"]
     autocomplete_fields = ["user", "area", "club"]

@@ -104,11 +104,9 @@ def club_board_role_grant(*, user: User, club: Club, title: str, valid_from: dat
 
 
 def club_board_role_end(*, assignment: RoleAssignment, ended_on: datetime.date) -> None:
-    """End the club-board role of a seat that ends on `ended_on` (the seat is not held that day),
-    in the caller's transaction. A role already ending earlier keeps its end."""
-    # The role's valid_to is the last day it holds, included; the seat's end day is not.
-    last_day = ended_on - datetime.timedelta(days=1)
-    if assignment.valid_to is None or assignment.valid_to > last_day:
-        assignment.valid_to = last_day
+    """End the club-board role of a seat that ends on `ended_on`: the role ends the same day (neither
+    holds then), in the caller's transaction. A role already ending earlier keeps its end."""
+    if assignment.valid_until is None or assignment.valid_until > ended_on:
+        assignment.valid_until = ended_on
         assignment.full_clean()
-        assignment.save(update_fields=["valid_to"])
+        assignment.save(update_fields=["valid_until"])

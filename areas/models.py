@@ -18,6 +18,7 @@ class AdminScheme(ValidityPeriod):
 
     code = models.SlugField(_("code"), max_length=32, unique=True)
     name = models.CharField(_("name"), max_length=200)
+    objects = ValidityQuerySet.as_manager()
 
     class Meta(ValidityPeriod.Meta):
         verbose_name = _("administrative scheme")

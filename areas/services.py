@@ -77,7 +77,7 @@ def _upsert(existing, result, *, scheme, record: UnitRecord, level, parent) -> A
     unit = existing.get(record.code)
     if unit is None:
         unit = AdminUnit(
-            scheme=scheme, code=record.code, valid_from=scheme.valid_from, valid_to=scheme.valid_to, **values
+            scheme=scheme, code=record.code, valid_from=scheme.valid_from, valid_until=scheme.valid_until, **values
         )
         unit.full_clean()
         unit.save()

@@ -1,4 +1,14 @@
-"""Abstract building blocks shared by the apps' models (core itself has no tables)."""
+"""Abstract building blocks shared by the apps' models (core itself has no tables).
+
+One convention for every dated row of the product: a row holds from its start day, included, up
+to its end day, excluded — the end day is the first day it no longer holds — and an empty end
+means it still holds. A board seat ended on 01/06 was held until 31/05 and its successor holds
+it from 01/06; a map replaced on 01/01/2025 was in force until 31/12/2024. So a period's end is
+the next one's start, nothing is counted twice or dropped on the day things change, and "held on
+a day" is one test everywhere: start ≤ day < end. The same goes for a membership's `left_on`, a
+loan's `closed_on` and an instalment's `cancelled_on`. Pages show a period by its last day held
+(`last_day`), as people say it.
+"""
 
 import datetime
 
@@ -9,27 +19,37 @@ from django.utils.translation import gettext_lazy as _
 
 class ValidityQuerySet(models.QuerySet):
     def in_force(self, on: datetime.date):
-        """Rows valid on a day: from `valid_from` to `valid_to`, both included; open-ended if empty."""
-        return self.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=on), valid_from__lte=on)
+        """Rows in force on a day: valid from then or before, and not yet ended (see the convention above)."""
+        return self.filter(Q(valid_until__isnull=True) | Q(valid_until__gt=on), valid_from__lte=on)
 
 
 class ValidityPeriod(models.Model):
     """A row that holds for a period: administrative units and schemes, role assignments."""
 
     valid_from = models.DateField(_("valid from"))
-    valid_to = models.DateField(_("valid to"), null=True, blank=True, help_text=_("Empty while still in force."))
+    valid_until = models.DateField(
+        _("no longer valid from"),
+        null=True,
+        blank=True,
+        help_text=_("The first day it no longer holds. Empty while still in force."),
+    )
 
     class Meta:
         abstract = True
         constraints = [
             models.CheckConstraint(
-                condition=Q(valid_to__isnull=True) | Q(valid_to__gte=models.F("valid_from")),
-                name="%(app_label)s_%(class)s_valid_to_after_valid_from",
+                condition=Q(valid_until__isnull=True) | Q(valid_until__gt=models.F("valid_from")),
+                name="%(app_label)s_%(class)s_valid_until_after_valid_from",
             ),
         ]
 
     def is_in_force(self, on: datetime.date) -> bool:
-        return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
+        return self.valid_from <= on and (self.valid_until is None or on < self.valid_until)
+
+    @property
+    def last_day(self) -> datetime.date | None:
+        """The last day in force, as people say it ("until 31/12/2024"); None while still in force."""
+        return None if self.valid_until is None else self.valid_until - datetime.timedelta(days=1)
 
 
 class TenureQuerySet(models.QuerySet):

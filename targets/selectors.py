@@ -458,8 +458,8 @@ def _new_clubs(plan: TargetPlan, clubs: QuerySet[Club], on: datetime.date, distr
 
 def coverage_day(plan: TargetPlan, on: datetime.date) -> datetime.date:
     """The day units are counted on: `on`, or the map's last day once the map was replaced."""
-    if plan.scheme.valid_to is not None and on > plan.scheme.valid_to:
-        return plan.scheme.valid_to
+    if plan.scheme.valid_until is not None and on >= plan.scheme.valid_until:
+        return plan.scheme.last_day
     return max(on, plan.scheme.valid_from)
 
 

@@ -24,7 +24,7 @@ class AdminSchemeFactory(DjangoModelFactory):
     code = "vn-2020"
     name = "Bản đồ hành chính 2020"
     valid_from = datetime.date(2020, 2, 1)
-    valid_to = datetime.date(2024, 12, 31)
+    valid_until = datetime.date(2025, 1, 1)
 
 
 class AdminUnitFactory(DjangoModelFactory):
@@ -42,7 +42,7 @@ class AdminUnitFactory(DjangoModelFactory):
     parent = None
     path = factory.LazyAttribute(lambda unit: f"{unit.parent.path if unit.parent else '/'}{unit.code}/")
     valid_from = factory.LazyAttribute(lambda unit: unit.scheme.valid_from)
-    valid_to = factory.LazyAttribute(lambda unit: unit.scheme.valid_to)
+    valid_until = factory.LazyAttribute(lambda unit: unit.scheme.valid_until)
 
 
 def province(**kwargs) -> AdminUnit:
@@ -86,7 +86,7 @@ class RoleAssignmentFactory(DjangoModelFactory):
     club = None
     title = ""
     valid_from = datetime.date(2020, 1, 1)
-    valid_to = None
+    valid_until = None
 
 
 class ClubFactory(DjangoModelFactory):

@@ -90,7 +90,7 @@ def position_close(*, actor, position: BoardPosition, ended_on: datetime.date, a
     assignment = position.role_assignment
     if assignment is not None:
         club_board_role_end(assignment=assignment, ended_on=ended_on)
-        data["role_valid_to"] = assignment.valid_to.isoformat()
+        data["role_valid_until"] = assignment.valid_until.isoformat()
     audit_record(actor=actor, action=action, target=position, data=data)
 
 

@@ -221,17 +221,17 @@ def test_user_without_roles_has_nothing(world, nobody, cap):
 
 
 @pytest.mark.parametrize(
-    ("valid_from", "valid_to"),
+    ("valid_from", "valid_until"),
     [
-        pytest.param(datetime.date(2020, 1, 1), datetime.date(2025, 3, 14), id="expired-yesterday"),
+        pytest.param(datetime.date(2020, 1, 1), datetime.date(2025, 3, 15), id="expired-yesterday"),
         pytest.param(datetime.date(2025, 3, 16), None, id="starts-tomorrow"),
-        pytest.param(datetime.date(2026, 1, 1), datetime.date(2026, 12, 31), id="future"),
+        pytest.param(datetime.date(2026, 1, 1), datetime.date(2027, 1, 1), id="future"),
     ],
 )
-def test_assignment_not_in_force_grants_nothing(world, valid_from, valid_to):
+def test_assignment_not_in_force_grants_nothing(world, valid_from, valid_until):
     user = factories.UserFactory(username="het_han")
     factories.RoleAssignmentFactory(
-        user=user, role=Role.AREA_STAFF, area=world.district_a, valid_from=valid_from, valid_to=valid_to
+        user=user, role=Role.AREA_STAFF, area=world.district_a, valid_from=valid_from, valid_until=valid_until
     )
     factories.RoleAssignmentFactory(
         user=user,
@@ -239,7 +239,7 @@ def test_assignment_not_in_force_grants_nothing(world, valid_from, valid_to):
         club=world.club_b1,
         title=BoardTitle.CHAIR,
         valid_from=valid_from,
-        valid_to=valid_to,
+        valid_until=valid_until,
     )
     assert access.assignments(user) == []
     for cap in Cap:
@@ -251,16 +251,16 @@ def test_assignment_not_in_force_grants_nothing(world, valid_from, valid_to):
 
 
 @pytest.mark.parametrize(
-    ("valid_from", "valid_to"),
+    ("valid_from", "valid_until"),
     [
         pytest.param(datetime.date(2025, 3, 15), None, id="starts-today"),
-        pytest.param(datetime.date(2020, 1, 1), datetime.date(2025, 3, 15), id="ends-today"),
+        pytest.param(datetime.date(2020, 1, 1), datetime.date(2025, 3, 16), id="last-day-today"),
     ],
 )
-def test_assignment_in_force_on_its_boundary_days(world, valid_from, valid_to):
+def test_assignment_in_force_on_its_boundary_days(world, valid_from, valid_until):
     user = factories.UserFactory(username="bien")
     factories.RoleAssignmentFactory(
-        user=user, role=Role.AREA_STAFF, area=world.district_a, valid_from=valid_from, valid_to=valid_to
+        user=user, role=Role.AREA_STAFF, area=world.district_a, valid_from=valid_from, valid_until=valid_until
     )
     assert club_set(user) == {world.club_a1, world.club_a2}
 
@@ -280,7 +280,7 @@ def test_assignment_starting_today_counts_just_after_midnight_vietnam_time(world
 def test_expired_assignment_next_to_a_current_one(world):
     user = factories.UserFactory(username="chuyen_huyen")
     factories.RoleAssignmentFactory(
-        user=user, role=Role.AREA_STAFF, area=world.district_b, valid_to=datetime.date(2024, 12, 31)
+        user=user, role=Role.AREA_STAFF, area=world.district_b, valid_until=datetime.date(2025, 1, 1)
     )
     factories.RoleAssignmentFactory(
         user=user, role=Role.AREA_STAFF, area=world.district_a, valid_from=datetime.date(2025, 1, 1)
@@ -568,14 +568,16 @@ def test_club_board_without_title_is_refused_by_full_clean(world, someone):
     assert "title" in exc.value.message_dict
 
 
-def test_valid_to_before_valid_from_is_refused_by_the_database(world, someone):
+@pytest.mark.parametrize("valid_until", [datetime.date(2024, 12, 31), datetime.date(2025, 1, 1)])
+def test_a_period_that_ends_before_it_starts_is_refused_by_the_database(world, someone, valid_until):
+    """The end day is the first day a role no longer holds: it must come after the first day."""
     with pytest.raises(IntegrityError), transaction.atomic():
         factories.RoleAssignmentFactory(
             user=someone,
             role=Role.AREA_STAFF,
             area=world.district_a,
             valid_from=datetime.date(2025, 1, 1),
-            valid_to=datetime.date(2024, 12, 31),
+            valid_until=valid_until,
         )
 
 

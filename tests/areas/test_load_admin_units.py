@@ -1,6 +1,7 @@
 """`load_admin_units PATH --scheme CODE`: the real Quảng Ngãi file, idempotence, updates in place,
 and malformed files rejected with their line number and nothing written."""
 
+import datetime
 import io
 from pathlib import Path
 
@@ -111,7 +112,7 @@ def test_real_file_paths_kinds_and_validity(loaded):
         assert unit.path == f"{unit.parent.path}{unit.code}/"
     assert AdminUnit.objects.under(AdminUnit.objects.get(code="51")).count() == 187
     scheme = AdminScheme.objects.get(code="vn-2020")
-    assert set(AdminUnit.objects.values_list("valid_from", "valid_to")) == {(scheme.valid_from, scheme.valid_to)}
+    assert set(AdminUnit.objects.values_list("valid_from", "valid_until")) == {(scheme.valid_from, scheme.valid_until)}
 
 
 def test_second_run_changes_nothing(loaded):
@@ -395,3 +396,14 @@ def test_full_width_digits_are_not_a_code(db, tmp_path):
 
     assert "Line 3: the district code ５２４ is not a number" in str(excinfo.value)
     assert AdminUnit.objects.count() == 0
+
+
+def test_a_scheme_ends_the_day_the_next_one_starts(db):
+    """One end-date convention (core/models.py): the map of 2020 holds until 31/12/2024, its
+    successor from 01/01/2025; on no day are both in force, on no day neither."""
+    old, new = AdminScheme.objects.get(code="vn-2020"), AdminScheme.objects.get(code="vn-2025-01")
+    assert old.valid_until == new.valid_from == datetime.date(2025, 1, 1)
+    assert old.last_day == datetime.date(2024, 12, 31)
+    assert old.is_in_force(datetime.date(2024, 12, 31)) and not new.is_in_force(datetime.date(2024, 12, 31))
+    assert new.is_in_force(datetime.date(2025, 1, 1)) and not old.is_in_force(datetime.date(2025, 1, 1))
+    assert list(AdminScheme.objects.in_force(datetime.date(2025, 1, 1))) == [new]

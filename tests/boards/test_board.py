@@ -89,7 +89,7 @@ def test_start_gives_the_holders_account_the_club_board_role(world, actor, holde
     position = appoint(actor, world.club_a1, holder, title=BoardTitle.TREASURER)
     assignment = position.role_assignment
     assert (assignment.user, assignment.role, assignment.club) == (user, Role.CLUB_BOARD, world.club_a1)
-    assert (assignment.title, assignment.valid_from, assignment.valid_to) == ("treasurer", D(2024, 1, 10), None)
+    assert (assignment.title, assignment.valid_from, assignment.valid_until) == ("treasurer", D(2024, 1, 10), None)
     # The access module now lets the account work on its club's teams, and only there.
     assert list(access.clubs_for(user, Cap.TEAM_MANAGE)) == [world.club_a1]
 
@@ -190,7 +190,7 @@ def test_replace_ends_the_current_chair_on_the_new_start_date(world, actor, hold
     new = appoint(actor, world.club_a1, newcomer, started_on=D(2025, 1, 1), replace_current=True)
     old.refresh_from_db()
     assert old.ended_on == D(2025, 1, 1)  # the new chair's first day; the old chair's last was 31/12/2024
-    assert old.role_assignment.valid_to == D(2024, 12, 31)
+    assert old.role_assignment.last_day == D(2024, 12, 31)
     assert new.ended_on is None
     assert list(BoardPosition.objects.current().filter(title=BoardTitle.CHAIR)) == [new]
     replaced = AuditEntry.objects.get(action="clubs.board_position.replaced")
@@ -389,14 +389,14 @@ def test_end_closes_the_position_and_the_accounts_role(world, actor, holder):
     position.refresh_from_db()
     assert position.ended_on == D(2025, 3, 1)
     assignment = position.role_assignment
-    assert assignment.valid_to == D(2025, 2, 28)
+    assert assignment.last_day == D(2025, 2, 28)
     assert not RoleAssignment.objects.in_force(D(2025, 3, 1)).filter(pk=assignment.pk).exists()
     assert RoleAssignment.objects.in_force(D(2025, 2, 28)).filter(pk=assignment.pk).exists()
     # Today (15/03/2025) the account has no role on the club any more.
     fresh = User.objects.get(pk=holder.user.pk)
     assert not access.clubs_for(fresh, Cap.CLUB_VIEW).exists()
     entry = AuditEntry.objects.get(action="clubs.board_position.ended")
-    assert entry.actor == actor and entry.data["role_valid_to"] == "2025-02-28"
+    assert entry.actor == actor and entry.data["role_valid_until"] == "2025-03-01"
 
 
 def test_end_without_account(world, actor, holder):
@@ -449,7 +449,7 @@ def test_member_leave_ends_board_positions_and_the_role(world, actor, holder):
     chair.refresh_from_db()
     earlier.refresh_from_db()
     assert chair.ended_on == D(2025, 2, 1)
-    assert chair.role_assignment.valid_to == D(2025, 1, 31)
+    assert chair.role_assignment.last_day == D(2025, 1, 31)
     assert earlier.ended_on == D(2022, 12, 1)  # already ended: untouched
     ended = AuditEntry.objects.filter(action="clubs.board_position.ended", target_id=str(chair.pk)).get()
     assert ended.actor == actor

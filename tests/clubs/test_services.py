@@ -95,7 +95,7 @@ def test_create_without_dates_is_a_decided_club(world, actor):
 
 
 def test_create_on_today_is_allowed(world, actor):
-    unit = factories.commune(world.district_b, scheme=world.province.scheme, valid_to=None)
+    unit = factories.commune(world.district_b, scheme=world.province.scheme, valid_until=None)
     club = new_club(actor, unit, decision_date=TODAY, launch_date=TODAY)
     assert status_on(club, TODAY) == ClubStatus.ACTIVE
 
@@ -134,7 +134,7 @@ def test_create_refuses_a_unit_abolished_before_the_decision_date(world, actor):
 
 @pytest.mark.parametrize("field", ["decision_date", "launch_date"])
 def test_create_refuses_a_date_in_the_future(world, actor, field):
-    unit = factories.commune(world.district_b, scheme=world.province.scheme, valid_to=None)
+    unit = factories.commune(world.district_b, scheme=world.province.scheme, valid_until=None)
     values = {"decision_date": D(2025, 3, 1), "launch_date": D(2025, 3, 10)}
     values[field] = D(2025, 3, 16)
     if field == "decision_date":

@@ -211,7 +211,7 @@ def test_rollups_group_by_the_unit_clubs_sit_in_and_by_the_level_under_the_provi
 def test_a_map_without_districts_has_no_middle_table(db):
     """From 01/07/2025 communes sit right under the province: the level under the province is the
     commune level, found on the path without any level name in the code."""
-    scheme = factories.AdminSchemeFactory(code="vn-2025-07", valid_from=D(2025, 7, 1), valid_to=None)
+    scheme = factories.AdminSchemeFactory(code="vn-2025-07", valid_from=D(2025, 7, 1), valid_until=None)
     province = factories.province(scheme=scheme, code="51", name="Tỉnh Quảng Ngãi")
     communes = [
         factories.AdminUnitFactory(scheme=scheme, parent=province, code=f"2{number}", area_type=AreaType.PLAIN)

@@ -55,7 +55,7 @@ def only_error(content, actor):
 @pytest.fixture
 def map_2025(world):
     """A second map from 01/01/2025 that reuses code 90101 for another commune."""
-    scheme = factories.AdminSchemeFactory(code="vn-2025-01", valid_from=D(2025, 1, 1), valid_to=D(2025, 6, 30))
+    scheme = factories.AdminSchemeFactory(code="vn-2025-01", valid_from=D(2025, 1, 1), valid_until=D(2025, 7, 1))
     province = factories.province(scheme=scheme, code="51")
     district = factories.district(province, scheme=scheme, code="901", name="Huyện Mới")
     return factories.commune(district, scheme=scheme, code="90101", name="Xã Bình Hiệp Mới")

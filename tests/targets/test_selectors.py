@@ -206,7 +206,7 @@ def test_coverage_groups_are_made_of_their_area_types(world, plan):
 
 def test_units_not_in_force_on_the_date_are_not_counted(world, plan):
     scheme = world.province.scheme
-    merged_away = factories.commune(world.district_a, scheme=scheme, code="90105", valid_to=D(2023, 6, 30))
+    merged_away = factories.commune(world.district_a, scheme=scheme, code="90105", valid_until=D(2023, 7, 1))
     club_in(merged_away)
     factories.commune(world.district_a, scheme=scheme, code="90106", valid_from=D(2024, 1, 1))
     assert coverage(report(plan, on=D(2023, 1, 1)))["Đồng bằng"] == (2, 3)
@@ -215,7 +215,7 @@ def test_units_not_in_force_on_the_date_are_not_counted(world, plan):
 
 def test_after_the_map_ends_units_are_counted_on_its_last_day(world, plan):
     """The personas' map (and its units) ends on 31/12/2024; clubs are still counted on the date."""
-    assert world.province.scheme.valid_to == D(2024, 12, 31)
+    assert world.province.scheme.last_day == D(2024, 12, 31)
     result = report(plan)
     assert result.coverage_on == D(2024, 12, 31)
     assert coverage(result) == {"Đồng bằng": (1, 2), "Miền núi và hải đảo": (2, 2)}
