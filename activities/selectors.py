@@ -42,7 +42,7 @@ from activities.models import AreaSection, MonthlyReport, ReportStatus, report_d
 from areas.models import AdminUnit
 from areas.selectors import UNDER_PROVINCE_DEPTH, unit_group_key
 from boards.models import BoardPosition
-from clubs.models import ActivityArea, Club, ClubStatus, ClubStatusChange, status_from_changes
+from clubs.models import ALL_AREAS, ActivityArea, Club, ClubStatus, ClubStatusChange, status_from_changes
 from core.dates import add_months, month_end, month_start
 from core.shares import share
 
@@ -304,7 +304,7 @@ class ClubAreas:
 
     @property
     def all_eight(self) -> bool:
-        return self.active_areas == len(ActivityArea)
+        return self.active_areas == ALL_AREAS
 
 
 @dataclasses.dataclass
@@ -325,7 +325,7 @@ class AllEightReport:
     total: AllEightRollup
     districts: list[AllEightRollup]
     clubs: list[ClubAreas]
-    all_areas: int = len(ActivityArea)
+    all_areas: int = ALL_AREAS
 
 
 def all_eight_activities(clubs: QuerySet[Club], year: int, min_months: int | None = None) -> AllEightReport:

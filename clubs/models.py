@@ -227,3 +227,7 @@ class ActivityArea(models.TextChoices):
     def number(self) -> int:
         """1–8, the number the association's documents give each area."""
         return list(type(self)).index(self) + 1
+
+
+# How many activity areas there are: what "all eight activities" and "a team in every area" count to.
+ALL_AREAS = len(ActivityArea)

@@ -53,9 +53,21 @@ class ValidityPeriod(models.Model):
 
 
 class TenureQuerySet(models.QuerySet):
+    @staticmethod
+    def held_condition(on: datetime.date, prefix: str = "") -> Q:
+        """Q for "held on a day" (started by then, not yet ended), as seen through `prefix`
+        (e.g. "memberships__" from the person), for joins that need the condition itself."""
+        return Q(**{f"{prefix}started_on__lte": on}) & (
+            Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": on})
+        )
+
     def held_on(self, on: datetime.date):
         """Held on a day: started by then and not yet ended (the end day is not counted)."""
-        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on), started_on__lte=on)
+        return self.filter(self.held_condition(on))
+
+    def not_ended_by(self, on: datetime.date):
+        """Still holding after `on`, whenever it started: not ended, or ending after that day."""
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
 
     def current(self):
         """Not ended (whatever the start date)."""

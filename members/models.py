@@ -13,7 +13,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Case, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
 from django.utils.translation import gettext_lazy as _
 
 from clubs.models import Club
@@ -88,6 +88,8 @@ class PersonQuerySet(models.QuerySet):
         )
 
     def with_economic_status(self, on: datetime.date):
+        """Annotate `economic_status`: the household's status on `on` (HouseholdStatusQuerySet.in_force,
+        as a correlated subquery: for a page of people; reports over many use in_force itself)."""
         latest = (
             HouseholdStatus.objects.filter(person=OuterRef("pk"), valid_from__lte=on)
             .order_by("-valid_from", "-pk")
@@ -197,6 +199,20 @@ class Person(models.Model):
         return "•" * (len(self.citizen_id) - 3) + self.citizen_id[-3:]
 
 
+class HouseholdStatusQuerySet(models.QuerySet):
+    def in_force(self, on: datetime.date):
+        """Each person's entry in force on `on`: the latest one valid from that day or before.
+
+        The rule of PersonQuerySet.with_economic_status, written as an anti-join ("no later entry
+        valid by `on`") that is not correlated with an outer query: the database works it out once
+        for every person rather than once per row of a report (tests/members/test_rules.py checks
+        the two forms agree)."""
+        later = HouseholdStatus.objects.filter(person=OuterRef("person"), valid_from__lte=on).filter(
+            Q(valid_from__gt=OuterRef("valid_from")) | Q(valid_from=OuterRef("valid_from"), pk__gt=OuterRef("pk"))
+        )
+        return self.filter(valid_from__lte=on).exclude(Exists(later))
+
+
 class HouseholdStatus(models.Model):
     """The household's economic status from a date (usually 1 January of the review year)."""
 
@@ -207,6 +223,8 @@ class HouseholdStatus(models.Model):
     valid_from = models.DateField(_("valid from"))
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = HouseholdStatusQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("household economic status")
@@ -221,9 +239,17 @@ class HouseholdStatus(models.Model):
 
 
 class MembershipQuerySet(models.QuerySet):
+    @staticmethod
+    def active_condition(on: datetime.date, prefix: str = "") -> Q:
+        """Q for "a member on a day" (joined by then, not yet left), as seen through `prefix` (e.g.
+        "memberships__" from the club), for joins that need the condition itself."""
+        return Q(**{f"{prefix}joined_on__lte": on}) & (
+            Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": on})
+        )
+
     def active_on(self, on: datetime.date):
         """Members on a day: joined by then and not yet left (the day of leaving is not counted)."""
-        return self.filter(Q(left_on__isnull=True) | Q(left_on__gt=on), joined_on__lte=on)
+        return self.filter(self.active_condition(on))
 
 
 class Membership(models.Model):

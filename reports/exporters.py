@@ -11,10 +11,10 @@ from collections.abc import Sequence
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from clubs.models import ActivityArea
+from clubs.models import ALL_AREAS, ActivityArea
 from core.spreadsheets import Column, Sheet
 from loans.portfolio import Bucket, PortfolioFigures, PortfolioReport
-from reports.selectors import ALL_AREAS, ClubScore, Figures, Rollup, ScorecardReport
+from reports.selectors import ClubScore, Figures, Rollup, ScorecardReport
 from reports.templatetags.scorecard import standard_range
 
 

@@ -23,11 +23,9 @@ from decimal import Decimal
 
 from django.db.models import (
     Count,
-    Exists,
     Expression,
     F,
     FilteredRelation,
-    OuterRef,
     Q,
     QuerySet,
 )
@@ -35,15 +33,14 @@ from django.db.models import (
 from areas.models import AdminUnit
 from areas.selectors import UNDER_PROVINCE_DEPTH, unit_group_key
 from boards.models import BoardPosition, Team
-from clubs.models import ActivityArea, Club, ClubStatus
+from clubs.models import ALL_AREAS, ActivityArea, Club, ClubStatus
 from clubs.selectors import club_counts_by_status
 from core.queries import grouped
 from core.shares import share
-from members.models import EconomicStatus, HouseholdStatus, Sex, older_condition
+from members.models import EconomicStatus, HouseholdStatus, MembershipQuerySet, Sex, older_condition
 from reports.standards import DECISION_1336, ClubStandards, Mark, Standard
 
 POOR_OR_NEAR_POOR = (EconomicStatus.POOR, EconomicStatus.NEAR_POOR)
-ALL_AREAS = len(ActivityArea)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -149,7 +146,7 @@ def _clubs_with_all_areas(on: datetime.date) -> QuerySet[Team]:
     Not correlated with the outer query: the database works it out once and checks each row
     against it, rather than once per club × member row."""
     return (
-        _teams_on(on)
+        Team.objects.held_on(on)
         .order_by()
         .values("club")
         .annotate(areas=Count("activity_area", distinct=True))
@@ -159,17 +156,9 @@ def _clubs_with_all_areas(on: datetime.date) -> QuerySet[Team]:
 
 
 def poor_people(on: datetime.date) -> QuerySet[HouseholdStatus]:
-    """The ids of the people whose household status on `on` — their latest entry valid from that
-    day or before — is poor or near-poor. Not correlated, for the same reason as above: "no later
-    entry valid by `on`" is one anti-join over the table."""
-    later = HouseholdStatus.objects.filter(person=OuterRef("person"), valid_from__lte=on).filter(
-        Q(valid_from__gt=OuterRef("valid_from")) | Q(valid_from=OuterRef("valid_from"), pk__gt=OuterRef("pk"))
-    )
-    return (
-        HouseholdStatus.objects.filter(valid_from__lte=on, status__in=POOR_OR_NEAR_POOR)
-        .exclude(Exists(later))
-        .values("person")
-    )
+    """The ids of the people whose household status on `on` is poor or near-poor
+    (HouseholdStatusQuerySet.in_force: not correlated, for the same reason as above)."""
+    return HouseholdStatus.objects.in_force(on).filter(status__in=POOR_OR_NEAR_POOR).values("person")
 
 
 def _member_aggregates(on: datetime.date, *, groups: bool) -> dict:
@@ -195,18 +184,8 @@ def _with_members(clubs: QuerySet[Club], on: datetime.date) -> QuerySet[Club]:
     """Clubs joined to their memberships active on `on` (the condition of
     Membership.objects.active_on, in the join so that a club without members still counts)."""
     return clubs.alias(
-        active=FilteredRelation(
-            "memberships",
-            condition=Q(memberships__joined_on__lte=on)
-            & (Q(memberships__left_on__isnull=True) | Q(memberships__left_on__gt=on)),
-        ),
+        active=FilteredRelation("memberships", condition=MembershipQuerySet.active_condition(on, "memberships__"))
     )
-
-
-def _teams_on(on: datetime.date) -> QuerySet[Team]:
-    """Teams working on `on`: started by then and not yet ended (the end day is not counted, as
-    for board positions)."""
-    return Team.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on), started_on__lte=on)
 
 
 def _board_and_teams(
@@ -222,7 +201,7 @@ def _board_and_teams(
         {"board_members": Count("holder", distinct=True)},
     )
     teams = grouped(
-        _teams_on(on).filter(club__in=clubs),
+        Team.objects.held_on(on).filter(club__in=clubs),
         key("club__"),
         {"teams": Count("pk"), "areas": Count("activity_area", distinct=True)},
     )
@@ -280,7 +259,11 @@ def _club_parts(clubs: QuerySet[Club], on: datetime.date) -> tuple[dict, dict, d
     )
     teams: dict[int, dict[str, int]] = {}
     for row in (
-        _teams_on(on).filter(club__in=clubs).values("club_id", "activity_area").annotate(n=Count("pk")).order_by()
+        Team.objects.held_on(on)
+        .filter(club__in=clubs)
+        .values("club_id", "activity_area")
+        .annotate(n=Count("pk"))
+        .order_by()
     ):
         teams.setdefault(row["club_id"], {})[row["activity_area"]] = row["n"]
     return figures, board, teams

@@ -19,13 +19,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from areas.models import AdminUnit
-from clubs.models import ClubStatus
+from clubs.models import ALL_AREAS, ClubStatus
 from core.spreadsheets import Column, Sheet
 from funds.models import CapitalSource
 from funds.selectors import NO_CAPITAL, Capital
 from reports.selectors import Figure
 from targets.glossary import glossary
-from targets.selectors import ALL_AREAS, ClubMeasure, ClubRollup, ClubRow, NewClubsRow, TargetReport
+from targets.selectors import ClubMeasure, ClubRollup, ClubRow, NewClubsRow, TargetReport
 
 # --- JSON -------------------------------------------------------------------------------------
 

@@ -48,7 +48,7 @@ from activities.models import MonthlyReport, ReportStatus
 from activities.selectors import area_months
 from areas.models import AdminUnit
 from areas.selectors import UNDER_PROVINCE_DEPTH, unit_group_key
-from clubs.models import ActivityArea, Club, ClubStatus
+from clubs.models import ALL_AREAS, Club, ClubStatus
 from clubs.selectors import club_counts_by_status
 from core.dates import add_months, month_start
 from core.shares import share
@@ -60,7 +60,6 @@ from members.models import Membership
 from reports.selectors import Rollup, scorecard_total
 from targets.models import CoverageTarget, NewClubDate, TargetPlan
 
-ALL_AREAS = len(ActivityArea)
 FUND_KINDS = tuple(FundKind.values)
 
 

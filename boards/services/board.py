@@ -17,7 +17,6 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import BoardTitle, User
@@ -124,10 +123,7 @@ def board_position_start(
     require_current_member(person=holder, club=club, on=started_on, field="holder")
     require_not_dissolved(club=club, on=started_on, field="started_on")
     same = (
-        BoardPosition.objects.filter(holder=holder, title=title)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=started_on))
-        .order_by("started_on")
-        .first()
+        BoardPosition.objects.filter(holder=holder, title=title).not_ended_by(started_on).order_by("started_on").first()
     )
     if same is not None:
         raise refusal(ERROR_SAME_TITLE, name=holder.full_name, title=title.label, date=format_date(same.started_on))

@@ -4,7 +4,6 @@ this when members.services says a membership ended)."""
 import datetime
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record
@@ -35,7 +34,7 @@ def club_roles_end_for_leaver(*, actor, person: Person, club: Club, left_on: dat
     positions = list(
         BoardPosition.objects.select_for_update(of=("self",))
         .filter(club=club, holder=person)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=left_on))
+        .not_ended_by(left_on)
         .select_related("club", "role_assignment")
     )
     for position in positions:
@@ -49,7 +48,7 @@ def club_roles_end_for_leaver(*, actor, person: Person, club: Club, left_on: dat
     team_memberships = list(
         TeamMembership.objects.select_for_update(of=("self",))
         .filter(team__club=club, person=person)
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=left_on))
+        .not_ended_by(left_on)
         .select_related("team__club")
     )
     for membership in team_memberships:

@@ -13,7 +13,6 @@ import datetime
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -160,11 +159,7 @@ def team_end(*, actor, team: Team, ended_on: datetime.date) -> Team:
     require_past_or_today(ended_on, "ended_on")
     require_after_start(ended_on=ended_on, started_on=team.started_on)
     # Everyone still in the team leaves with it; nobody's time in it may run past its end.
-    running = list(
-        team.memberships.select_for_update(of=("self",))
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=ended_on))
-        .select_related("person")
-    )
+    running = list(team.memberships.select_for_update(of=("self",)).not_ended_by(ended_on).select_related("person"))
     for membership in running:
         if membership.ended_on is not None:
             raise refusal(
@@ -221,7 +216,7 @@ def team_member_add(
             raise refusal(ERROR_CARED_FOR_OTHER_CLUB, field="person", name=person.full_name, club=elsewhere.club.name)
     else:
         require_current_member(person=person, club=team.club, on=started_on, field="person")
-    previous = team.memberships.filter(person=person).filter(Q(ended_on__isnull=True) | Q(ended_on__gt=started_on))
+    previous = team.memberships.filter(person=person).not_ended_by(started_on)
     previous = previous.order_by("-started_on").first()
     if previous is not None and previous.ended_on is None:
         raise refusal(ERROR_ALREADY_IN_TEAM, field="person", name=person.full_name)
