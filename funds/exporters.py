@@ -9,16 +9,16 @@ language) by the views.
 
 from collections.abc import Sequence
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from core.dates import format_date
 from core.spreadsheets import Column, Sheet
 from funds.models import CapitalSource, FundEntry
 from funds.selectors import BookRow, Capital, CapitalReport, CashBook
 
 
 def _day(day) -> str:
-    return date_format(day, "d/m/Y")
+    return format_date(day)
 
 
 def entry_description(entry: FundEntry) -> str:

@@ -21,12 +21,11 @@ from django.db import transaction
 from django.db.models import F, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import acting_user, audit_record
 from clubs.models import Club
-from core.dates import month_start
+from core.dates import format_date, format_month, month_start
 from core.money import format_vnd
 from funds.models import LOAN_ENTRY_TYPES, MONEY_IN, ClosedMonth, EntryType, Fund, FundEntry, FundKind
 
@@ -55,14 +54,6 @@ ERROR_LOAN_ENTRY = _("This entry belongs to a loan: reverse the repayment or the
 ERROR_CORRECTION_BEFORE_ENTRY = _("A correction cannot be dated before the entry it corrects (%(date)s).")
 ERROR_MONTH_NOT_OVER = _("The books of %(month)s can be closed after the club's meeting of that month (%(date)s).")
 ERROR_MONTH_ALREADY_CLOSED = _("The books of %(month)s are already closed.")
-
-
-def _fmt(day: datetime.date) -> str:
-    return date_format(day, "d/m/Y")
-
-
-def _fmt_month(day: datetime.date) -> str:
-    return f"{day.month:02d}/{day.year}"
 
 
 def club_start_date(club: Club) -> datetime.date | None:
@@ -100,9 +91,9 @@ def check_club_date(*, club: Club, day: datetime.date, field: str, in_closed_mon
         raise ValidationError({field: ERROR_DATE_IN_FUTURE})
     start = club_start_date(club)
     if start and day < start:
-        raise ValidationError({field: ValidationError(ERROR_DATE_BEFORE_CLUB, params={"date": _fmt(start)})})
+        raise ValidationError({field: ValidationError(ERROR_DATE_BEFORE_CLUB, params={"date": format_date(start)})})
     if not in_closed_month_allowed and ClosedMonth.objects.filter(club=club, month=month_start(day)).exists():
-        raise ValidationError({field: ValidationError(ERROR_MONTH_CLOSED, params={"month": _fmt_month(day)})})
+        raise ValidationError({field: ValidationError(ERROR_MONTH_CLOSED, params={"month": format_month(day)})})
 
 
 def lock_funds(*funds: Fund) -> list[Fund]:
@@ -146,7 +137,7 @@ def _check_can_pay(*, fund: Fund, amount: int, day: datetime.date, field: str) -
                     params={
                         "fund": fund.get_kind_display(),
                         "balance": format_vnd(lowest),
-                        "date": _fmt(lowest_on),
+                        "date": format_date(lowest_on),
                         "amount": format_vnd(amount),
                     },
                 )
@@ -158,7 +149,7 @@ def _check_after_opening(fund: Fund, day: datetime.date, field: str) -> None:
     opening = fund.entries.filter(entry_type=EntryType.OPENING, correction__isnull=True).first()
     if opening and day < opening.entry_date:
         raise ValidationError(
-            {field: ValidationError(ERROR_DATE_BEFORE_OPENING, params={"date": _fmt(opening.entry_date)})}
+            {field: ValidationError(ERROR_DATE_BEFORE_OPENING, params={"date": format_date(opening.entry_date)})}
         )
 
 
@@ -224,12 +215,12 @@ def opening_balance_record(
     opening = fund.entries.filter(entry_type=EntryType.OPENING, correction__isnull=True).first()
     if opening is not None:
         raise ValidationError(
-            ERROR_OPENING_EXISTS, params={"amount": format_vnd(opening.amount), "date": _fmt(opening.entry_date)}
+            ERROR_OPENING_EXISTS, params={"amount": format_vnd(opening.amount), "date": format_date(opening.entry_date)}
         )
     first = fund.entries.exclude(entry_type=EntryType.OPENING).order_by("entry_date").first()
     if first is not None and first.entry_date < entry_date:
         raise ValidationError(
-            {"entry_date": ValidationError(ERROR_OPENING_AFTER_ENTRIES, params={"date": _fmt(first.entry_date)})}
+            {"entry_date": ValidationError(ERROR_OPENING_AFTER_ENTRIES, params={"date": format_date(first.entry_date)})}
         )
     return write_entry(
         actor=actor,
@@ -325,11 +316,15 @@ def _reverse(
     """The correction entry of one entry (its fund already locked)."""
     if entry_date < entry.entry_date:
         raise ValidationError(
-            {"entry_date": ValidationError(ERROR_CORRECTION_BEFORE_ENTRY, params={"date": _fmt(entry.entry_date)})}
+            {
+                "entry_date": ValidationError(
+                    ERROR_CORRECTION_BEFORE_ENTRY, params={"date": format_date(entry.entry_date)}
+                )
+            }
         )
     closed = ClosedMonth.objects.filter(club=entry.fund.club, month=month_start(entry.entry_date)).exists()
     if closed and not in_closed_month_allowed:
-        raise ValidationError(ERROR_MONTH_CLOSED_CORRECTION, params={"month": _fmt_month(entry.entry_date)})
+        raise ValidationError(ERROR_MONTH_CLOSED_CORRECTION, params={"month": format_month(entry.entry_date)})
     return write_entry(
         actor=actor,
         fund=entry.fund,
@@ -399,9 +394,9 @@ def month_close(*, actor, club: Club, month: datetime.date) -> ClosedMonth:
     month = month_start(month)
     meeting = club.meeting_in(month)
     if timezone.localdate() < meeting:
-        raise ValidationError(ERROR_MONTH_NOT_OVER, params={"month": _fmt_month(month), "date": _fmt(meeting)})
+        raise ValidationError(ERROR_MONTH_NOT_OVER, params={"month": format_month(month), "date": format_date(meeting)})
     if ClosedMonth.objects.filter(club=club, month=month).exists():
-        raise ValidationError(ERROR_MONTH_ALREADY_CLOSED, params={"month": _fmt_month(month)})
+        raise ValidationError(ERROR_MONTH_ALREADY_CLOSED, params={"month": format_month(month)})
     closed = ClosedMonth.objects.create(club=club, month=month, closed_by=acting_user(actor))
     audit_record(actor=actor, action="funds.month.closed", target=club, data={"month": month.isoformat()})
     return closed

@@ -11,11 +11,11 @@ import re
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from audit.services import audit_record, changed_fields
 from clubs.models import Club, ClubStatus
+from core.dates import format_date
 from core.text import fold, vietnamese_sort_key
 from members.models import HouseholdStatus, LeaveReason, Membership, Person
 from members.signals import membership_ended
@@ -56,10 +56,6 @@ PERSON_FIELDS = (
 )
 _PHONE = re.compile(r"^\+?[0-9 .]{8,16}$")
 _CITIZEN_ID = re.compile(r"^(\d{9}|\d{12})$")
-
-
-def _fmt(day: datetime.date) -> str:
-    return date_format(day, "d/m/Y")
 
 
 def _check_person(person: Person) -> None:
@@ -194,13 +190,13 @@ def membership_start(*, actor, person: Person, club: Club, joined_on: datetime.d
         raise ValidationError(
             {
                 "joined_on": ValidationError(
-                    ERROR_JOIN_BEFORE_LAST_LEAVE, params={"name": person.full_name, "date": _fmt(last.left_on)}
+                    ERROR_JOIN_BEFORE_LAST_LEAVE, params={"name": person.full_name, "date": format_date(last.left_on)}
                 )
             }
         )
     if club.decision_date and joined_on < club.decision_date:
         raise ValidationError(
-            {"joined_on": ValidationError(ERROR_JOIN_BEFORE_DECISION, params={"date": _fmt(club.decision_date)})}
+            {"joined_on": ValidationError(ERROR_JOIN_BEFORE_DECISION, params={"date": format_date(club.decision_date)})}
         )
     if club.status_on(joined_on) == ClubStatus.DISSOLVED:
         raise ValidationError({"joined_on": ERROR_CLUB_DISSOLVED})
@@ -250,7 +246,7 @@ def member_leave(*, actor, membership: Membership, left_on: datetime.date, reaso
         raise ValidationError({"left_on": ERROR_IN_FUTURE})
     if left_on < membership.joined_on:
         raise ValidationError(
-            {"left_on": ValidationError(ERROR_LEAVE_BEFORE_JOIN, params={"date": _fmt(membership.joined_on)})}
+            {"left_on": ValidationError(ERROR_LEAVE_BEFORE_JOIN, params={"date": format_date(membership.joined_on)})}
         )
     membership.left_on, membership.leave_reason, membership.leave_note = left_on, reason, note.strip()
     membership.full_clean()

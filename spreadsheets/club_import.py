@@ -14,7 +14,6 @@ import datetime
 
 from django.db.models import Prefetch
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts import access
@@ -31,6 +30,7 @@ from clubs.services import (
     club_create,
     club_update,
 )
+from core.dates import format_date
 from core.text import fold
 from spreadsheets.importing import Column, Date, ImportSpec, Integer, Lines, Row, RowStatus, Text
 
@@ -247,7 +247,7 @@ class ClubImport(ImportSpec):
         first_change = lookup.first_changes.get(club.pk) if club else None
         if first_change is None:
             return
-        params = {"date": date_format(first_change.effective_on, "d/m/Y")}
+        params = {"date": format_date(first_change.effective_on)}
         if first_change.kind == StatusChangeKind.DISSOLVED:
             # Dissolving a club that was never launched is legitimate; dates after it are not.
             for key, value in (("decision_date", decision), ("launch_date", launch)):
@@ -263,7 +263,7 @@ class ClubImport(ImportSpec):
         if decision_date and not unit.is_in_force(decision_date):
             row.add_error(
                 "unit_code",
-                ERROR_UNIT_NOT_IN_FORCE % {"unit": unit.name, "date": date_format(decision_date, "d/m/Y")},
+                ERROR_UNIT_NOT_IN_FORCE % {"unit": unit.name, "date": format_date(decision_date)},
             )
 
 

@@ -38,12 +38,12 @@ import re
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts import access
 from accounts.access import Cap
 from clubs.models import Club, ClubStatusChange, StatusChangeKind
+from core.dates import format_date
 from core.text import fold
 from members.models import EconomicStatus, Ethnicity, HouseholdStatus, Membership, Person, Sex
 from members.services import (
@@ -398,7 +398,7 @@ class MemberImport(ImportSpec):
             row.add_error("joined_on", ERROR_JOIN_BEFORE_BIRTH)
         if club is not None:
             if club.decision_date and joined_on < club.decision_date:
-                params = {"date": date_format(club.decision_date, "d/m/Y")}
+                params = {"date": format_date(club.decision_date)}
                 row.add_error("joined_on", ERROR_JOIN_BEFORE_DECISION % params)
             if _dissolved_on(club, joined_on):
                 row.add_error("joined_on", ERROR_CLUB_DISSOLVED)

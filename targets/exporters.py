@@ -14,12 +14,13 @@ import dataclasses
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from areas.models import AdminUnit
 from clubs.models import ALL_AREAS, ClubStatus
+from core.dates import format_date
 from core.spreadsheets import Column, Sheet
 from funds.models import CapitalSource
 from funds.selectors import NO_CAPITAL, Capital
@@ -202,7 +203,7 @@ def _title_rows(report: TargetReport, scope: Sequence[str], section: str) -> lis
     """The title rows of every sheet: what, which plan, which date, which scope."""
     return [
         _("Province targets report: %(plan)s") % {"plan": report.plan.name},
-        _("As of: %(date)s") % {"date": date_format(report.on, "d/m/Y")},
+        _("As of: %(date)s") % {"date": format_date(report.on)},
         _("Scope: %(scope)s") % {"scope": ", ".join(scope) or _("your area")},
         section,
     ]
@@ -247,8 +248,8 @@ def summary_sheet(report: TargetReport, scope: Sequence[str]) -> Sheet:
         _("Legal basis: %(basis)s") % {"basis": plan.legal_basis},
         _("Period: %(start)s – %(end)s; %(elapsed)s %% of it elapsed on the date.")
         % {
-            "start": date_format(plan.period_start, "d/m/Y"),
-            "end": date_format(plan.period_end, "d/m/Y"),
+            "start": format_date(plan.period_start),
+            "end": format_date(plan.period_end),
             "elapsed": number_format(report.elapsed, 1),
         },
     ]
@@ -305,7 +306,7 @@ def coverage_sheet(report: TargetReport, scope: Sequence[str]) -> Sheet:
         alone += [unit.name for unit in group.units_without_communes]
     title = [
         *_title_rows(report, scope, _("Coverage")),
-        _("Units counted on %(date)s.") % {"date": date_format(report.coverage_on, "d/m/Y")},
+        _("Units counted on %(date)s.") % {"date": format_date(report.coverage_on)},
     ]
     if alone:
         title.append(
@@ -468,7 +469,7 @@ def activities_sheet(report: TargetReport, scope: Sequence[str]) -> Sheet:
     title = _title_rows(report, scope, _("All 8 activities and members borrowing, per district and per club"))
     title.append(
         _("Activities and loans counted from %(start)s to %(end)s.")
-        % {"start": date_format(report.window.start, "d/m/Y"), "end": date_format(report.window.end, "d/m/Y")}
+        % {"start": format_date(report.window.start), "end": format_date(report.window.end)}
     )
     return Sheet(title=_("Activities and borrowing"), columns=columns, rows=rows, preamble=title)
 

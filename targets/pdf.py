@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
 
-from django.utils.formats import date_format, number_format
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
 from reportlab.lib import colors
 from reportlab.lib.enums import TA_CENTER, TA_RIGHT
@@ -36,6 +36,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
+from core.dates import format_date
 from core.money import format_vnd
 from core.spreadsheets import Column, Sheet
 from targets.exporters import report_sheets
@@ -146,8 +147,8 @@ def _frame_header(report: TargetReport, scope: Sequence[str], styles, width: flo
         _("Target plan: %(plan)s") % {"plan": plan.name},
         _("Legal basis: %(basis)s") % {"basis": plan.legal_basis},
         _("Period: %(start)s – %(end)s")
-        % {"start": date_format(plan.period_start, "d/m/Y"), "end": date_format(plan.period_end, "d/m/Y")},
-        _("As of: %(date)s") % {"date": date_format(report.on, "d/m/Y")},
+        % {"start": format_date(plan.period_start), "end": format_date(plan.period_end)},
+        _("As of: %(date)s") % {"date": format_date(report.on)},
         _("Scope: %(scope)s") % {"scope": ", ".join(scope) or _("your area")},
     ]
     story = [

@@ -39,9 +39,7 @@ def test_the_three_forms_of_a_clubs_status_agree(world, histories, probes):
             annotated = dict(Club.objects.filter(pk__in=ids).with_status(day).values_list("pk", "status"))
             active = set(Club.objects.filter(pk__in=ids).active_on(day).values_list("pk", flat=True))
             for club in clubs:
-                changes = list(
-                    club.status_changes.order_by("effective_on", "pk").values_list("effective_on", "kind")
-                )
+                changes = list(club.status_changes.order_by("effective_on", "pk").values_list("effective_on", "kind"))
                 assert status_from_changes(club.launch_date, changes, day) == annotated[club.pk]
                 assert club.status_on(day) == annotated[club.pk]
             assert active == {pk for pk, status in annotated.items() if status == ClubStatus.ACTIVE}
