@@ -176,15 +176,6 @@ class ActivityArea(models.TextChoices):
         return list(type(self)).index(self) + 1
 
 
-class BoardPositionQuerySet(models.QuerySet):
-    def held_on(self, on: datetime.date):
-        """Positions held on a day: started by then and not yet ended (the end day is not counted)."""
-        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on), started_on__lte=on)
-
-    def current(self):
-        return self.filter(ended_on__isnull=True)
-
-
 class BoardPosition(Tenure):
     """A seat on a club's management board (Ban chủ nhiệm), held by a member for a period."""
 
@@ -204,8 +195,6 @@ class BoardPosition(Tenure):
         verbose_name=_("role assignment"),
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-
-    objects = BoardPositionQuerySet.as_manager()
 
     class Meta(Tenure.Meta):
         verbose_name = _("board position")

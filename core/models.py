@@ -32,6 +32,15 @@ class ValidityPeriod(models.Model):
         return self.valid_from <= on and (self.valid_to is None or on <= self.valid_to)
 
 
+class TenureQuerySet(models.QuerySet):
+    def held_on(self, on: datetime.date):
+        """Rows held on a day: started by then and not yet ended (the end day is not counted)."""
+        return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on), started_on__lte=on)
+
+    def current(self):
+        return self.filter(ended_on__isnull=True)
+
+
 class Tenure(models.Model):
     """Something held for a period: a board seat, a team, a place in a team.
 
@@ -41,6 +50,9 @@ class Tenure(models.Model):
 
     started_on = models.DateField(_("since"))
     ended_on = models.DateField(_("ended on"), null=True, blank=True, help_text=_("Empty while it still holds."))
+
+    # Inherited by every tenure: the one definition of "held on a day".
+    objects = TenureQuerySet.as_manager()
 
     class Meta:
         abstract = True

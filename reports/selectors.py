@@ -13,7 +13,8 @@ What is counted on a date `on`:
 - older / younger: the age group on `on` (members.models.older_condition);
 - poor or near-poor: the household status valid on `on` (the latest entry from before it);
 - board: people holding a board position on `on` (BoardPosition.objects.held_on);
-- teams: teams working on `on`, and which of the eight activity areas they cover.
+- teams: teams working on `on` (Team.objects.held_on), and which of the eight activity areas they
+  cover.
 """
 
 import dataclasses
@@ -179,7 +180,7 @@ def _clubs_with_all_areas(on: datetime.date) -> QuerySet[Team]:
     Not correlated with the outer query: the database works it out once and checks each row
     against it, rather than once per club × member row."""
     return (
-        _teams_on(on)
+        Team.objects.held_on(on)
         .order_by()
         .values("club")
         .annotate(areas=Count("activity_area", distinct=True))
@@ -233,12 +234,6 @@ def _with_members(clubs: QuerySet[Club], on: datetime.date) -> QuerySet[Club]:
     )
 
 
-def _teams_on(on: datetime.date) -> QuerySet[Team]:
-    """Teams working on `on`: started by then and not yet ended (the end day is not counted, as
-    for board positions)."""
-    return Team.objects.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on), started_on__lte=on)
-
-
 def active_clubs(clubs: QuerySet[Club], on: datetime.date) -> QuerySet[Club]:
     """The clubs of `clubs` active on `on`, as a plain queryset (no annotation to group by).
 
@@ -276,7 +271,7 @@ def _board_and_teams(
         {"board_members": Count("holder", distinct=True)},
     )
     teams = grouped(
-        _teams_on(on).filter(club__in=clubs),
+        Team.objects.held_on(on).filter(club__in=clubs),
         key("club__"),
         {"teams": Count("pk"), "areas": Count("activity_area", distinct=True)},
     )
@@ -334,7 +329,11 @@ def _club_parts(clubs: QuerySet[Club], on: datetime.date) -> tuple[dict, dict, d
     )
     teams: dict[int, dict[str, int]] = {}
     for row in (
-        _teams_on(on).filter(club__in=clubs).values("club_id", "activity_area").annotate(n=Count("pk")).order_by()
+        Team.objects.held_on(on)
+        .filter(club__in=clubs)
+        .values("club_id", "activity_area")
+        .annotate(n=Count("pk"))
+        .order_by()
     ):
         teams.setdefault(row["club_id"], {})[row["activity_area"]] = row["n"]
     return figures, board, teams
