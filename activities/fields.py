@@ -10,9 +10,10 @@ A field may name a doubtful check: a value past it is not refused but asks the c
 (more home-care visits than 31 a volunteer; more people cared for than the register records as
 receiving home care).
 
-Income generation is not typed: its figures come from the loan book (loans.selectors), so only
-its note and "no activity" are entered. A province extends a list here; a report keeps the
-field list it was submitted with (MonthlyReport.field_codes), so old reports stay readable.
+Income generation's lending is not typed: loans disbursed and repaid come from the loan book
+(loans.selectors), so only its technical advice sessions, its note and "no activity" are
+entered. A province extends a list here; a report keeps the field list it was submitted with
+(MonthlyReport.field_codes), so old reports stay readable.
 """
 
 import dataclasses

@@ -18,11 +18,15 @@ A report for a month in which the club was not expected is not counted, so submi
 expected and every rate stays within 100 %. Rates are shares of the expected reports.
 
 "Carried out all eight activities", per club and year, counts only accepted reports. An area is
-active in a month when its section is not marked "no activity" and at least one of its figures
-is above 0. Income generation is the exception: its figures come from the loan book, not from
-the report, so it is active in every accepted month where "no activity" is not ticked. A club
-carried out all eight when each area is active in at least `min_months` months of the year
-(settings.ACTIVITY_MONTHS_FOR_ALL_EIGHT, default 1).
+active in the month of an accepted report when the club reported a real activity in it:
+- income generation: a loan disbursed or a repayment collected in that month in the club's loan
+  book (loans.selectors.loans_disbursed_in and repayments_in: loans taken over from the paper
+  books and reversed repayments do not count), or a technical advice session in the report (a
+  figure above 0). Lending is recorded in the loan book, not typed in the report, so it counts
+  even where "no activity" is ticked; a month with neither is not active, whatever is ticked;
+- every other area: "no activity" not ticked and at least one of its figures above 0.
+A club carried out all eight when each area is active in at least `min_months` months of the
+year (settings.ACTIVITY_MONTHS_FOR_ALL_EIGHT, default 1).
 """
 
 import dataclasses
@@ -30,7 +34,7 @@ import datetime
 from decimal import Decimal
 
 from django.conf import settings
-from django.db.models import BigIntegerField, Count, Q, QuerySet
+from django.db.models import BigIntegerField, Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
 from django.db.models.lookups import GreaterThan
@@ -45,6 +49,7 @@ from boards.models import BoardPosition
 from clubs.models import ALL_AREAS, ActivityArea, Club, ClubStatus, ClubStatusChange, status_from_changes
 from core.dates import add_months, month_end, month_start
 from core.shares import share
+from loans.selectors import loans_disbursed_in, repayments_in
 
 
 def months_between(start_month: datetime.date, end_month: datetime.date) -> list[datetime.date]:
@@ -249,38 +254,53 @@ def completeness(
 # --- "all eight activities" -----------------------------------------------------------------
 
 
-def _area_active(area: str) -> Q:
-    """The condition for a section of `area` to count as activity (see the module's docstring)."""
-    condition = Q(area=area, no_activity=False)
-    if area == ActivityArea.INCOME:
-        return condition
+def _figures_above_zero(area: str) -> Q:
+    """A section of `area` with "no activity" not ticked and at least one figure above 0."""
     # The figure as text, cast: a JSON null (a blank field) is then NULL, never "above 0", on
     # SQLite and PostgreSQL alike (a JSON key lookup compares SQLite's 'null' text as above 0).
     any_figure = Q()
     for field in AREA_FIELDS[ActivityArea(area)]:
         any_figure |= Q(GreaterThan(Cast(KeyTextTransform(field.code, "values"), BigIntegerField()), 0))
-    return condition & any_figure
+    return Q(area=area, no_activity=False) & any_figure
 
 
-def _active_section() -> Q:
-    condition = Q()
+def active_sections(reports: QuerySet[MonthlyReport]) -> QuerySet[AreaSection]:
+    """The ids of the sections of `reports` that count as activity in their area (the rule of the
+    module's docstring): the one definition, for the all-eight page and the targets report.
+
+    Three parts joined by UNION, not one condition joined by OR: the loan book's parts are
+    subqueries correlated with the report's club and month, which the database runs as hash
+    semi-joins on (club, month) when each stands alone in its WHERE; under an OR it would run
+    them once per report.
+    """
+    sections = AreaSection.objects.filter(report__in=reports).order_by()
+    typed = Q()
     for area in ActivityArea:
-        condition |= _area_active(area)
-    return condition
+        typed |= _figures_above_zero(area)
+    income = sections.filter(area=ActivityArea.INCOME)
+    club, month = OuterRef("report__club"), OuterRef("report__month")
+    return (
+        sections.filter(typed)
+        .values("pk")
+        .union(
+            income.filter(Exists(loans_disbursed_in(club=club, month=month))).values("pk"),
+            income.filter(Exists(repayments_in(club=club, month=month))).values("pk"),
+        )
+    )
 
 
 def area_months(reports: QuerySet[MonthlyReport]) -> dict[int, dict[str, int]]:
     """{club id: {area: months with activity in it}} over `reports` (accepted ones, as the
     callers choose): one grouped query."""
     months_by_area: dict[int, dict[str, int]] = {}
-    active_sections = (
-        AreaSection.objects.filter(_active_section(), report__in=reports)
+    rows = (
+        AreaSection.objects.filter(pk__in=active_sections(reports))
         .order_by()
         .values("report__club_id", "area")
         .annotate(months=Count("report__month", distinct=True))
         .values_list("report__club_id", "area", "months")
     )
-    for club_id, area, months in active_sections:
+    for club_id, area, months in rows:
         months_by_area.setdefault(club_id, {})[area] = months
     return months_by_area
 

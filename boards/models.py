@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import BoardTitle
 from clubs.models import ActivityArea
-from core.models import Tenure, TenureQuerySet
+from core.models import Tenure
 
 
 class BoardPosition(Tenure):
@@ -43,8 +43,6 @@ class BoardPosition(Tenure):
         verbose_name=_("role assignment"),
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-
-    objects = TenureQuerySet.as_manager()
 
     class Meta(Tenure.Meta):
         verbose_name = _("board position")
@@ -90,8 +88,6 @@ class Team(Tenure):
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
-    objects = TenureQuerySet.as_manager()
-
     class Meta(Tenure.Meta):
         verbose_name = _("team")
         verbose_name_plural = _("teams")
@@ -127,8 +123,6 @@ class TeamMembership(Tenure):
     role = models.CharField(_("role in the team"), max_length=16, choices=TeamMemberRole.choices)
     note = models.CharField(_("note"), max_length=200, blank=True)
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
-
-    objects = TenureQuerySet.as_manager()
 
     class Meta(Tenure.Meta):
         verbose_name = _("team membership")

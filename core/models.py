@@ -84,6 +84,9 @@ class Tenure(models.Model):
     started_on = models.DateField(_("since"))
     ended_on = models.DateField(_("ended on"), null=True, blank=True, help_text=_("Empty while it still holds."))
 
+    # Inherited by every tenure: the one definition of "held on a day".
+    objects = TenureQuerySet.as_manager()
+
     class Meta:
         abstract = True
         constraints = [

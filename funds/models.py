@@ -15,7 +15,7 @@ import datetime
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q, Sum
+from django.db.models import Exists, F, OuterRef, Q, Sum
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -85,6 +85,22 @@ class Fund(models.Model):
         return entries.aggregate(total=Coalesce(Sum(F("amount") * F("direction")), 0))["total"]
 
 
+class FundEntryQuerySet(models.QuerySet):
+    def not_reversed(self, on: datetime.date | None = None):
+        """Entries no correction has reversed: none dated by `on`, or none at all when `on` is None.
+
+        The one definition of the rule (capital, a fund's opening balance, a repayment's entries).
+        Written as NOT EXISTS, which the database runs as an anti-join on the correction's unique
+        `corrects` key and estimates well. A LEFT JOIN on the correction with `correction IS NULL
+        OR correction dated after on` is estimated at a handful of rows, and PostgreSQL then loops
+        over every fund for every capital entry of a province.
+        """
+        corrections = FundEntry.objects.filter(corrects=OuterRef("pk"))
+        if on is not None:
+            corrections = corrections.filter(entry_date__lte=on)
+        return self.filter(~Exists(corrections))
+
+
 class FundEntry(models.Model):
     """One movement of money in a fund's cash book.
 
@@ -131,6 +147,8 @@ class FundEntry(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("recorded by")
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    objects = FundEntryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("cash-book entry")

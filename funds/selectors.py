@@ -53,7 +53,7 @@ def fund_balances(*, clubs: QuerySet[Club], on: datetime.date) -> dict[int, dict
 def club_funds(*, club: Club, on: datetime.date) -> list[Fund]:
     """The club's two funds (income-generation first), with `balance_on` and `has_opening`
     (an opening balance not corrected): one query."""
-    opening = FundEntry.objects.filter(fund=OuterRef("pk"), entry_type=EntryType.OPENING, correction__isnull=True)
+    opening = FundEntry.objects.not_reversed().filter(fund=OuterRef("pk"), entry_type=EntryType.OPENING)
     funds = funds_with_balance(club.funds.all(), on).annotate(has_opening=Exists(opening))
     order = list(FundKind)
     return sorted(funds, key=lambda fund: order.index(fund.kind))
@@ -230,8 +230,7 @@ class CapitalReport:
 def _capital_entries(clubs: QuerySet[Club], on: datetime.date) -> QuerySet[FundEntry]:
     """The capital entries of the clubs' funds standing at the end of `on`: dated by then and
     not reversed by a correction dated by then."""
-    return FundEntry.objects.filter(
-        Q(correction__isnull=True) | Q(correction__entry_date__gt=on),
+    return FundEntry.objects.not_reversed(on).filter(
         fund__club__in=clubs,
         entry_type__in=CAPITAL_TYPES,
         entry_date__lte=on,

@@ -146,7 +146,7 @@ def _check_can_pay(*, fund: Fund, amount: int, day: datetime.date, field: str) -
 
 
 def _check_after_opening(fund: Fund, day: datetime.date, field: str) -> None:
-    opening = fund.entries.filter(entry_type=EntryType.OPENING, correction__isnull=True).first()
+    opening = fund.entries.not_reversed().filter(entry_type=EntryType.OPENING).first()
     if opening and day < opening.entry_date:
         raise ValidationError(
             {field: ValidationError(ERROR_DATE_BEFORE_OPENING, params={"date": format_date(opening.entry_date)})}
@@ -212,7 +212,7 @@ def opening_balance_record(
 ) -> FundEntry:
     """What the fund held when the club started keeping its books in the product."""
     (fund,) = lock_funds(fund)
-    opening = fund.entries.filter(entry_type=EntryType.OPENING, correction__isnull=True).first()
+    opening = fund.entries.not_reversed().filter(entry_type=EntryType.OPENING).first()
     if opening is not None:
         raise ValidationError(
             ERROR_OPENING_EXISTS, params={"amount": format_vnd(opening.amount), "date": format_date(opening.entry_date)}

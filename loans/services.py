@@ -631,9 +631,7 @@ def repayment_reverse(
     reversed_on = reversed_on or timezone.localdate()
     reverse_entries(
         actor=actor,
-        entries=list(
-            repayment.entries.select_related("fund__club").filter(correction__isnull=True, corrects__isnull=True)
-        ),
+        entries=list(repayment.entries.not_reversed().select_related("fund__club").filter(corrects__isnull=True)),
         entry_date=reversed_on,
         reason=reason,
         in_closed_month_allowed=in_closed_month_allowed,

@@ -13,7 +13,8 @@ What is counted on a date `on`:
 - older / younger: the age group on `on` (members.models.older_condition);
 - poor or near-poor: the household status valid on `on` (the latest entry from before it);
 - board: people holding a board position on `on` (BoardPosition.objects.held_on);
-- teams: teams working on `on`, and which of the eight activity areas they cover.
+- teams: teams working on `on` (Team.objects.held_on), and which of the eight activity areas they
+  cover.
 """
 
 import dataclasses

@@ -78,6 +78,15 @@ def glossary(plan: TargetPlan) -> list[tuple[str, str]]:
             % values,
         ),
         (
+            _("Activity in an area"),
+            _(
+                "A month of an accepted report counts for an area when the club did something in it. "
+                "Income generation: a loan disbursed or a repayment collected in that month (from the "
+                "loan book), or a technical advice session. The other seven areas: “no activity” not "
+                "ticked and at least one figure above 0."
+            ),
+        ),
+        (
             _("Members borrowing"),
             _(
                 "Members of active clubs on the report date who had a loan from their club out at "

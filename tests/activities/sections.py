@@ -2,10 +2,10 @@
 
 from clubs.models import ActivityArea
 
-# One figure above 0 in each area; income generation is active unless "no activity" is ticked
-# (its figures come from the loan book), so its 0 still counts.
+# One figure above 0 in each area. For income generation that is a technical advice session:
+# without one, it counts only in a month with lending in the loan book.
 EVERY_AREA_ACTIVE = {
-    ActivityArea.INCOME: {"values": {"advice_sessions": 0}},
+    ActivityArea.INCOME: {"values": {"advice_sessions": 1}},
     ActivityArea.HEALTH: {"values": {"health_talks": 1}},
     ActivityArea.HOME_CARE: {"values": {"volunteers_active": 1, "visits": 4}},
     ActivityArea.SELF_HELP: {"values": {"cases_helped": 1}},

@@ -102,6 +102,8 @@ def test_the_all_eight_page(client, province_staff, world, actor):
     row = html.split(f'data-club="{world.club_a1.code}"')[1].split("</tr>")[0]
     assert 'data-testid="all-eight-yes"' in row
     assert str(ActivityArea.INCOME.label) in html
+    # The rule, in the page's language: income generation counts from the loan book or an advice session.
+    assert "giải ngân khoản vay hoặc thu được tiền trả nợ trong tháng (theo sổ theo dõi cho vay)" in html
     assert response.context["form"]["year"].value() == "2025"
 
 

@@ -14,10 +14,13 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import BoardTitle
 from activities import selectors, services
-from activities.models import report_deadline
+from activities.models import MonthlyReport, report_deadline
 from clubs.models import ActivityArea, Club, StatusChangeKind
+from loans import services as loan_services
+from loans.models import InterestMethod, RepaymentFrequency
 from tests import factories
 from tests.activities.sections import EVERY_AREA_ACTIVE
+from tests.loans.books import borrower_of, disbursed_loan, open_lending
 
 D = datetime.date
 VN = datetime.timezone(datetime.timedelta(hours=7))
@@ -258,6 +261,77 @@ def test_all_eight_reads_the_setting(world, year_2025, settings):
 def test_a_club_not_active_in_the_year_is_left_out(world):
     report = selectors.all_eight_activities(world_clubs(world), 2021)
     assert report.clubs == [] and report.total.clubs == 0 and report.total.share is None
+
+
+@pytest.fixture
+def lending_2024(world, actor):
+    """Club A1's loan book in 2024, and its reports of January to July accepted, each with every
+    area but income generation "no activity" and, for income generation, "no activity" not ticked
+    and no technical advice session (0) unless said:
+    - January: nothing lent or repaid;
+    - February: a loan disbursed on 29/02 (6 million over 6 months, due on the 15th);
+    - March: its first repayment, on 01/03;
+    - April: an advice session, nothing in the loan book;
+    - May: a repayment of 15/05, reversed on 20/05;
+    - June: "no activity" ticked, but a repayment collected on 30/06;
+    - July: a loan disbursed on 10/07 on paper, taken over from the paper books on 31/07.
+    Club B1 lends in January (its loan book is not A1's)."""
+    club = world.club_a1
+    open_lending(club, capital_on=D(2023, 1, 10))
+    loan = disbursed_loan(club, disbursed_on=D(2024, 2, 29))
+    for paid_on in (D(2024, 3, 1), D(2024, 5, 15)):
+        loan_services.repayment_record(actor=None, loan=loan, amount=1_030_000, paid_on=paid_on)
+    latest = loan.repayments.get(paid_on=D(2024, 5, 15))
+    loan_services.repayment_reverse(actor=None, repayment=latest, reason="nhầm", reversed_on=D(2024, 5, 20))
+    loan_services.repayment_record(actor=None, loan=loan, amount=1_030_000, paid_on=D(2024, 6, 30))
+    loan_services.loan_take_over(
+        actor=None,
+        club=club,
+        borrower=borrower_of(club, "Vay Trên Sổ Giấy"),
+        go_live_on=D(2024, 7, 31),
+        amount=6_000_000,
+        disbursed_on=D(2024, 7, 10),
+        term_months=6,
+        monthly_rate=Decimal("0.5"),
+        method=InterestMethod.FLAT,
+        frequency=RepaymentFrequency.MONTHLY,
+        outstanding=6_000_000,
+        next_due_on=D(2024, 8, 15),
+    )
+    open_lending(world.club_b1, capital_on=D(2023, 1, 10))
+    disbursed_loan(world.club_b1, disbursed_on=D(2024, 1, 20))
+    no_advice = {"values": {"advice_sessions": 0}}
+    income = dict.fromkeys(months_of(2024, 1, 2, 3, 5, 7), no_advice) | {
+        D(2024, 4, 1): {"values": {"advice_sessions": 2}},
+        D(2024, 6, 1): {"no_activity": True},
+    }
+    for month, section in income.items():
+        accept(actor, club, month, every_area_without_activity() | {ActivityArea.INCOME: section})
+
+
+def income_months(clubs, year=2024):
+    rows = {row.club: row for row in selectors.all_eight_activities(clubs, year).clubs}
+    return {club: dict(row.areas)[ActivityArea.INCOME] for club, row in rows.items()}
+
+
+def test_income_generation_counts_a_month_with_lending_or_an_advice_session(world, lending_2024):
+    """January (nothing but "no activity" unticked), May (a reversed repayment) and July (a loan
+    taken over) are not active; February, March, April and June are."""
+    assert income_months(world_clubs(world))[world.club_a1] == 4
+    months = selectors.area_months(MonthlyReport.objects.filter(club=world.club_a1, month__in=months_of(2024, 1, 5, 7)))
+    assert months == {}
+    for month in months_of(2024, 2, 3, 4, 6):
+        assert selectors.area_months(MonthlyReport.objects.filter(club=world.club_a1, month=month)) == {
+            world.club_a1.pk: {ActivityArea.INCOME: 1}
+        }, month
+
+
+def test_income_generation_counts_only_in_the_month_of_an_accepted_report(world, actor, lending_2024):
+    """B1 lent in January 2024 but has no accepted report of that month; its report of February
+    has no lending."""
+    submit(actor, world.club_b1, D(2024, 1, 1), at(2024, 1, 28, 9))
+    accept(actor, world.club_b1, D(2024, 2, 1), every_area_without_activity())
+    assert income_months(world_clubs(world))[world.club_b1] == 0
 
 
 # --- query counts ---------------------------------------------------------------------------

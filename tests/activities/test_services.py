@@ -127,6 +127,41 @@ def test_people_cared_for_are_checked_against_the_register_and_the_home_care_tea
     assert report.sections.get(area=ActivityArea.HOME_CARE).values["people_cared_for"] == 3
 
 
+def test_home_care_recorded_on_a_day_counts_each_person_once_in_one_query(world, club, django_assert_num_queries):
+    """Flagged members active on the day and people cared for by a home-care team on the day (a
+    place in a team holds from its start day and no longer on its end day, as every tenure)."""
+    day = D(2025, 2, 28)
+
+    def member(club, **membership):
+        person = factories.MembershipFactory(club=club, joined_on=D(2022, 5, 1), **membership).person
+        Person.objects.filter(pk=person.pk).update(receives_home_care=True)
+        return person
+
+    flagged = member(club)
+    member(club, left_on=day, leave_reason="moved")  # left on the day: no longer a member
+    member(world.club_b1)  # another club's
+    team = factories.TeamFactory(club=club, activity_area=ActivityArea.HOME_CARE, started_on=D(2024, 1, 1))
+    health_team = factories.TeamFactory(club=club, activity_area=ActivityArea.HEALTH, started_on=D(2024, 1, 1))
+    starts_today, ends_today = factories.PersonFactory(), factories.PersonFactory()
+    for person, role, started_on, ended_on, in_team in (
+        (flagged, TeamMemberRole.CARED_FOR, D(2024, 1, 1), None, team),  # both flagged and cared for
+        (starts_today, TeamMemberRole.CARED_FOR, day, None, team),
+        (ends_today, TeamMemberRole.CARED_FOR, D(2024, 1, 1), day, team),
+        (factories.PersonFactory(), TeamMemberRole.CARED_FOR, D(2025, 3, 1), None, team),  # from the next day
+        (factories.PersonFactory(), TeamMemberRole.VOLUNTEER, D(2024, 1, 1), None, team),
+        (factories.PersonFactory(), TeamMemberRole.CARED_FOR, D(2024, 1, 1), None, health_team),
+    ):
+        factories.TeamMembershipFactory(
+            team=in_team, person=person, role=role, started_on=started_on, ended_on=ended_on
+        )
+    # 1 the union of the flagged members' and the people cared for's ids, counted.
+    with django_assert_num_queries(1):
+        assert services.home_care_recorded(club, day) == 2  # flagged (once) and starts_today
+    # The day before: flagged, the member who left on the day, and ends_today.
+    assert services.home_care_recorded(club, day - datetime.timedelta(days=1)) == 3
+    assert services.home_care_recorded(world.club_b1, day) == 1
+
+
 def test_blank_is_not_zero_and_no_activity_excludes_figures(treasurer, report):
     services.report_save(
         actor=treasurer, report=report, sections={ActivityArea.LEARNING: {"values": {"sessions": 0, "attendance": ""}}}

@@ -132,6 +132,17 @@ def test_club_funds_come_income_first_with_their_opening(world):
     assert (activity.kind, activity.balance_on, activity.has_opening) == (FundKind.ACTIVITY, 800_000, True)
 
 
+def test_a_corrected_opening_balance_is_no_longer_the_funds_opening(world):
+    """The page offers to record the opening again exactly when the service accepts it."""
+    activity = fund(world.club_a1, FundKind.ACTIVITY)
+    opening = opening_balance_record(actor=None, fund=activity, amount=800_000, entry_date=D(2024, 1, 1))
+    entry_correct(actor=None, entry=opening, entry_date=D(2024, 1, 5), reason="sai số")
+    _income, activity_row = selectors.club_funds(club=world.club_a1, on=D(2025, 3, 15))
+    assert (activity_row.balance_on, activity_row.has_opening) == (0, False)
+    opening_balance_record(actor=None, fund=activity, amount=700_000, entry_date=D(2024, 1, 1))
+    assert selectors.club_funds(club=world.club_a1, on=D(2025, 3, 15))[1].has_opening
+
+
 # --- the cash book ----------------------------------------------------------------------------
 
 
@@ -242,6 +253,17 @@ def test_capital_as_of_a_date(capital_world):
     a1 = selectors.club_capital(clubs=Club.objects.all(), on=D(2024, 4, 15))[world.club_a1.pk]
     assert (a1.by_source[CapitalSource.MEMBERS], a1.interest) == (11_000_000, 0)
     assert world.club_b1.pk not in selectors.club_capital(clubs=Club.objects.all(), on=D(2024, 4, 30))
+
+
+def test_interest_of_a_reversed_repayment_leaves_capital_on_the_reversal_day(world):
+    contribute(world.club_a1, 10_000_000, D(2024, 1, 10))
+    loan = lend_with_interest(world.club_a1)
+    repayment = loan.repayments.get()
+    loan_services.repayment_reverse(actor=None, repayment=repayment, reason="nhầm", reversed_on=D(2024, 10, 20))
+    clubs = only(world.club_a1)
+    for day, interest in ((D(2024, 10, 15), 30_000), (D(2024, 10, 19), 30_000), (D(2024, 10, 20), 0)):
+        assert selectors.club_capital(clubs=clubs, on=day)[world.club_a1.pk].interest == interest, day
+        assert selectors.capital_total(clubs=clubs, on=day).interest == interest, day
 
 
 def test_capital_rolled_up_by_district_and_for_the_scope(capital_world):
