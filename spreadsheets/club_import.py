@@ -32,7 +32,8 @@ from clubs.services import (
 )
 from core.dates import format_date
 from core.text import fold
-from spreadsheets.importing import Column, Date, ImportSpec, Integer, Lines, Row, RowStatus, Text
+from spreadsheets.importing import ImportColumn, ImportSpec, Row, RowStatus
+from spreadsheets.parsers import Date, Integer, Lines, Text
 
 ERROR_UNKNOWN_UNIT = _("There is no administrative unit with code %(code)s.")
 ERROR_UNIT_OUT_OF_SCOPE = _("%(unit)s (code %(code)s) is outside your area.")
@@ -60,7 +61,7 @@ class ClubImport(ImportSpec):
     list_title = _("Clubs")
     field_columns = {"unit": "unit_code"}
     columns = (
-        Column(
+        ImportColumn(
             "club_code",
             "Mã CLB",
             "club_code",
@@ -68,7 +69,7 @@ class ClubImport(ImportSpec):
             help=_("Empty for a new club. To change a registered club, give its code, e.g. QNG-0001."),
             width=14,
         ),
-        Column(
+        ImportColumn(
             "name",
             "Tên CLB",
             "name",
@@ -77,7 +78,7 @@ class ClubImport(ImportSpec):
             help=_("The club's name, e.g. CLB Liên thế hệ thôn Liên Trì Tây."),
             width=40,
         ),
-        Column(
+        ImportColumn(
             "unit_code",
             "Mã đơn vị hành chính",
             "unit_code",
@@ -88,7 +89,7 @@ class ClubImport(ImportSpec):
                 "Lý Sơn, the district's code. The code is looked up on the map in force on the decision date."
             ),
         ),
-        Column(
+        ImportColumn(
             "hamlets",
             "Thôn, tổ dân phố",
             "hamlets",
@@ -96,14 +97,14 @@ class ClubImport(ImportSpec):
             help=_("The hamlets or residential groups the club covers, e.g. Thôn Tân An; Thôn Tân Mỹ."),
             width=36,
         ),
-        Column(
+        ImportColumn(
             "decision_number",
             "Số quyết định",
             "decision_number",
             Text(64),
             help=_("Number of the decision of establishment, e.g. 12/QĐ-UBND."),
         ),
-        Column(
+        ImportColumn(
             "decision_date",
             "Ngày quyết định",
             "decision_date",
@@ -111,7 +112,7 @@ class ClubImport(ImportSpec):
             help=_("Date of the decision of establishment; not in the future."),
             width=16,
         ),
-        Column(
+        ImportColumn(
             "decision_issuer",
             "Cơ quan quyết định",
             "decision_issuer",
@@ -119,7 +120,7 @@ class ClubImport(ImportSpec):
             help=_("Usually the People's Committee of the commune."),
             width=28,
         ),
-        Column(
+        ImportColumn(
             "launch_date",
             "Ngày ra mắt",
             "launch_date",
@@ -127,7 +128,7 @@ class ClubImport(ImportSpec):
             help=_("Empty if the club has not been launched yet; not before the decision, not in the future."),
             width=16,
         ),
-        Column(
+        ImportColumn(
             "meeting_day",
             "Ngày sinh hoạt",
             "meeting_day",

@@ -11,7 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from accounts import access
-from spreadsheets import importing, services
+from spreadsheets import importing, services, workbook
 from spreadsheets.registry import IMPORTS
 
 
@@ -32,7 +32,7 @@ class ImportCommand(BaseCommand):
         try:
             with path.open("rb") as stream:
                 # One byte over the limit is enough to refuse the file; a huge one is never read whole.
-                content = stream.read(importing.MAX_FILE_BYTES + 1)
+                content = stream.read(workbook.MAX_FILE_BYTES + 1)
         except OSError as exc:
             reason = {"path": path, "reason": exc.strerror}
             raise CommandError(_("Cannot read %(path)s: %(reason)s.") % reason) from None
@@ -48,7 +48,7 @@ class ImportCommand(BaseCommand):
             upload = services.spreadsheet_import_file(
                 spec=spec, name=path.name, content=content, actor=actor, progress=self._progress
             )
-        except importing.ImportRefused as exc:
+        except workbook.ImportRefused as exc:
             message = _("%(path)s was not imported, nothing was saved:") % {"path": path}
             raise CommandError("\n".join([message, *exc.messages])) from None
         summary = _("%(file)s imported: %(new)s new, %(update)s updated, %(unchanged)s unchanged.")

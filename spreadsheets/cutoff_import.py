@@ -76,21 +76,9 @@ from loans.services import (
 )
 from members.models import MEMBER_CODE_PREFIX, Membership, Person
 from spreadsheets.club_import import ERROR_UNKNOWN_CLUB
-from spreadsheets.importing import (
-    ERROR_REQUIRED,
-    Amount,
-    Codes,
-    Column,
-    Date,
-    DecimalNumber,
-    FileRefused,
-    ImportSpec,
-    Integer,
-    Row,
-    RowStatus,
-    Text,
-    missing_columns_message,
-)
+from spreadsheets.importing import ERROR_REQUIRED, ImportColumn, ImportSpec, Row, RowStatus, missing_columns_message
+from spreadsheets.parsers import Amount, Codes, Date, DecimalNumber, Integer, Text
+from spreadsheets.workbook import FileRefused
 
 ERROR_CUTOFF_DIFFERS = _("Row %(row)s gives this club the cut-off date %(date)s: a club has one cut-off date.")
 ERROR_ALREADY_LIVE = _(
@@ -245,7 +233,7 @@ class CutoffImport(ImportSpec):
     list_url_name = "clubs:club-list"
     list_title = _("Clubs")
     columns = (
-        Column(
+        ImportColumn(
             "club_code",
             "Mã CLB",
             "club_code",
@@ -254,7 +242,7 @@ class CutoffImport(ImportSpec):
             help=_("The code of the club, e.g. QNG-0001, on every row."),
             width=14,
         ),
-        Column(
+        ImportColumn(
             "row_kind",
             "Loại dòng",
             "row_kind",
@@ -263,7 +251,7 @@ class CutoffImport(ImportSpec):
             help=_("“Số dư quỹ” for a fund's balance, “Khoản vay” for a loan not yet repaid."),
             width=14,
         ),
-        Column(
+        ImportColumn(
             "cutoff_date",
             "Ngày chốt số liệu",
             "cutoff_date",
@@ -275,8 +263,8 @@ class CutoffImport(ImportSpec):
             ),
             width=16,
         ),
-        Column("fund", "Quỹ", "fund", FUND_WORDS, help=_("Balance rows: the fund."), width=20),
-        Column(
+        ImportColumn("fund", "Quỹ", "fund", FUND_WORDS, help=_("Balance rows: the fund."), width=20),
+        ImportColumn(
             "balance",
             "Số dư",
             "balance",
@@ -284,7 +272,7 @@ class CutoffImport(ImportSpec):
             help=_("Balance rows: what the fund held at the end of the cut-off date, in đồng."),
             width=16,
         ),
-        Column(
+        ImportColumn(
             "member_code",
             "Mã thành viên",
             "member_code",
@@ -295,7 +283,7 @@ class CutoffImport(ImportSpec):
             ),
             width=14,
         ),
-        Column(
+        ImportColumn(
             "full_name",
             "Họ và tên",
             "full_name",
@@ -305,7 +293,7 @@ class CutoffImport(ImportSpec):
             ),
             width=26,
         ),
-        Column(
+        ImportColumn(
             "birth_year",
             "Năm sinh",
             "birth_year",
@@ -313,7 +301,7 @@ class CutoffImport(ImportSpec):
             help=_("Loan rows, with the full name: the borrower's year of birth."),
             width=10,
         ),
-        Column(
+        ImportColumn(
             "loan_amount",
             "Số tiền vay",
             "loan_amount",
@@ -321,7 +309,7 @@ class CutoffImport(ImportSpec):
             help=_("Loan rows: the amount lent, in đồng."),
             width=16,
         ),
-        Column(
+        ImportColumn(
             "disbursed_on",
             "Ngày giải ngân",
             "disbursed_on",
@@ -329,7 +317,7 @@ class CutoffImport(ImportSpec):
             help=_("Loan rows: the day the money was lent; before the cut-off date."),
             width=14,
         ),
-        Column(
+        ImportColumn(
             "term_months",
             "Thời hạn (tháng)",
             "term_months",
@@ -337,7 +325,7 @@ class CutoffImport(ImportSpec):
             help=_("Loan rows: the loan's term in months."),
             width=12,
         ),
-        Column(
+        ImportColumn(
             "monthly_rate",
             "Lãi suất (%/tháng)",
             "monthly_rate",
@@ -345,7 +333,7 @@ class CutoffImport(ImportSpec):
             help=_("Loan rows: the interest rate in percent per month, e.g. 0,5; 0 for a loan without interest."),
             width=14,
         ),
-        Column(
+        ImportColumn(
             "method",
             "Cách tính lãi",
             "method",
@@ -353,7 +341,7 @@ class CutoffImport(ImportSpec):
             help=_("Loan rows: interest on the original amount, or on the declining balance."),
             width=18,
         ),
-        Column(
+        ImportColumn(
             "repayment",
             "Cách trả nợ",
             "repayment",
@@ -361,7 +349,7 @@ class CutoffImport(ImportSpec):
             help=_("Loan rows: principal and interest every month, or interest every month and principal at the end."),
             width=22,
         ),
-        Column(
+        ImportColumn(
             "outstanding",
             "Dư nợ gốc ngày chốt",
             "outstanding",
@@ -369,7 +357,7 @@ class CutoffImport(ImportSpec):
             help=_("Loan rows: the principal still owed at the end of the cut-off date, overdue principal included."),
             width=16,
         ),
-        Column(
+        ImportColumn(
             "next_due_on",
             "Ngày trả kỳ tới",
             "next_due_on",
@@ -377,7 +365,7 @@ class CutoffImport(ImportSpec):
             help=_("Loan rows: the date of the next instalment, the first meeting after the cut-off date."),
             width=14,
         ),
-        Column(
+        ImportColumn(
             "overdue_instalments",
             "Số kỳ quá hạn",
             "overdue_instalments",
@@ -385,7 +373,7 @@ class CutoffImport(ImportSpec):
             help=_("Loan rows: how many instalments were due and not paid at the cut-off date; empty or 0 if none."),
             width=12,
         ),
-        Column(
+        ImportColumn(
             "overdue_amount",
             "Số tiền quá hạn",
             "overdue_amount",
@@ -393,7 +381,7 @@ class CutoffImport(ImportSpec):
             help=_("Loan rows: what those instalments still owe, principal and interest, in đồng; empty or 0 if none."),
             width=16,
         ),
-        Column(
+        ImportColumn(
             "purpose",
             "Mục đích vay",
             "purpose",
@@ -401,7 +389,7 @@ class CutoffImport(ImportSpec):
             help=_("Loan rows, if known: what the money is for. Empty: other."),
             width=16,
         ),
-        Column(
+        ImportColumn(
             "grace_days",
             "Số ngày ân hạn",
             "grace_days",

@@ -79,7 +79,7 @@ def _import_header(key: str, english: str) -> str:
     """The header of a column the member import also reads, so that an exported list can be imported again.
 
     In Vietnamese it is the import's own header (the template's: part of the file format, like
-    spreadsheets.importing.Column.header_vi, so a translation cannot break the round trip); in
+    spreadsheets.importing.ImportColumn.header_vi, so a translation cannot break the round trip); in
     another language the translated `english`, which is the import's English header written
     for people ("Full name" for full_name: headers are compared ignoring case and "_").
     """

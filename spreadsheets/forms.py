@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from spreadsheets import importing
+from spreadsheets import importing, workbook
 
 
 @dataclasses.dataclass(frozen=True)
@@ -29,9 +29,9 @@ class SpreadsheetUploadForm(forms.Form):
         """Refuse the file before keeping it: size, format, macros, formulas, headers, no rows."""
         upload = self.cleaned_data["file"]
         # One byte over the limit is enough to refuse it; a huge file is never read whole.
-        content = upload.read(importing.MAX_FILE_BYTES + 1)
+        content = upload.read(workbook.MAX_FILE_BYTES + 1)
         try:
             importing.check_file(self.spec, content)
-        except importing.ImportRefused as exc:
+        except workbook.ImportRefused as exc:
             raise ValidationError(exc.messages) from None
         return UploadedFile(name=upload.name, content=content)

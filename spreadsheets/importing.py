@@ -17,9 +17,9 @@ A file goes through these steps; nothing is written before the last one:
 
 How to add an import (the member import, for example):
 
-- Describe the columns: `Column(key, header_vi, header_en, parser, required=…, help=…)` with the
-  parsers below — Text, Lines, Date, Integer, Amount, DecimalNumber, Codes. A Codes column (sex,
-  economic status) and an Integer column with `drop_down=True` get a drop-down list in the
+- Describe the columns: `ImportColumn(key, header_vi, header_en, parser, required=…, help=…)` with
+  the parsers of spreadsheets/parsers.py — Text, Lines, Date, Integer, Amount, DecimalNumber,
+  Codes. A Codes column (sex, economic status) and an Integer column with `drop_down=True` get a drop-down list in the
   downloadable template. Rows of several kinds (the cut-off sheet's balances and loans) share one
   sheet with a Codes column saying the kind: `field_columns_for(row)` then maps each kind's fields.
 - Subclass ImportSpec (spreadsheets/club_import.py is the example): set `kind`, `url_prefix`,
@@ -33,93 +33,33 @@ How to add an import (the member import, for example):
       a system import from the command line; otherwise scope every lookup with accounts.access.
     - `save_row(row, actor=…)`: write one checked row through the app's service (member_create…).
       A ValidationError it raises becomes row errors and the whole import is rolled back.
-- Register it in spreadsheets.registry.IMPORTS, add `*import_urls(spec)` to spreadsheets/urls.py
+- Register it in spreadsheets.registry.IMPORTS, add `*import_routes(spec)` to web/urls.py
   and the access entries to tests/url_access/spreadsheets.py, and add a management command:
   `class Command(ImportCommand): kind = "members"` (see spreadsheets/management/commands/).
 """
 
 import abc
 import dataclasses
-import datetime
-import io
-import re
-import warnings
-import zipfile
-from collections.abc import Callable, Mapping, Sequence
-from decimal import Decimal, InvalidOperation
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-import openpyxl
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter, quote_sheetname
-from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.utils import get_column_letter
 
-from core.money import ERROR_FRACTION, parse_vnd
 from core.text import fold
+from spreadsheets.parsers import Parser
+from spreadsheets.workbook import ERROR_NO_ROWS, FileRefused, ImportRefused, Progress, Table, is_blank, read_table
 
-MAX_FILE_BYTES = 5 * 1024 * 1024
-# An .xlsx is a zip: a few megabytes can unpack to gigabytes ("zip bomb").
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
-# The preview lists every row on one page and the save runs in one web request.
-MAX_ROWS = 10_000
-PROGRESS_EVERY = 500
-ZIP_SIGNATURE = b"PK\x03\x04"
-# 24/11/2022 (also with - or .), or 2022-11-24; four-digit years only, so "24/11/22" is refused.
-DAY_FIRST = re.compile(r"(?P<day>[0-9]{1,2})[/.-](?P<month>[0-9]{1,2})[/.-](?P<year>[0-9]{4})")
-ISO_DATE = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})-(?P<day>[0-9]{1,2})")
-
-ERROR_TOO_LARGE = gettext_lazy("The file is larger than %(limit)s MB: split the list into smaller files.")
-ERROR_UNPACKED_TOO_LARGE = gettext_lazy("The file holds too much data: split the list into smaller files.")
-ERROR_NOT_XLSX = gettext_lazy(
-    "This is not an Excel .xlsx file. Open it in Excel, save it as “Excel Workbook (.xlsx)” and upload it again."
-)
-ERROR_MACROS = gettext_lazy(
-    "The file contains macros. Save it as “Excel Workbook (.xlsx)”, without macros, and upload it again."
-)
-ERROR_FORMULAS = gettext_lazy(
-    "The file contains formulas (cells %(cells)s). Replace them with their values (Copy, then Paste Values) "
-    "and upload it again."
-)
-ERROR_NO_ROWS = gettext_lazy("The file has no rows to import under the header row.")
-ERROR_TOO_MANY_ROWS = gettext_lazy("The file has more than %(limit)s rows: split it into smaller files.")
 ERROR_MISSING_COLUMNS = gettext_lazy("Missing column(s): %(columns)s.")
 ERROR_COLUMN_TWICE = gettext_lazy("The column %(header)s appears twice (columns %(first)s and %(second)s).")
 ERROR_REQUIRED = gettext_lazy("This cell cannot be empty.")
-ERROR_TOO_LONG = gettext_lazy("At most %(limit)s characters (this one has %(length)s).")
-ERROR_DATE_NOT_TEXT = gettext_lazy("Enter text here, not a date.")
-ERROR_DATE = gettext_lazy("Enter a date as dd/mm/yyyy, for example 24/11/2022.")
-ERROR_WHOLE_NUMBER = gettext_lazy("Enter a whole number.")
-ERROR_NUMBER_RANGE = gettext_lazy("Enter a whole number from %(min)s to %(max)s.")
-ERROR_DECIMAL = gettext_lazy("Enter a number, for example 0,5.")
-ERROR_DECIMAL_PLACES = gettext_lazy("At most %(places)s digits after the decimal comma.")
-ERROR_DECIMAL_RANGE = gettext_lazy("Enter a number from %(min)s to %(max)s.")
-ERROR_UNKNOWN_CODE = gettext_lazy("Unknown value “%(value)s”: use one of %(choices)s.")
 ROW_ERROR = gettext_lazy("Row %(row)s, column %(column)s: %(message)s")
 ROW_ERROR_WITHOUT_COLUMN = gettext_lazy("Row %(row)s: %(message)s")
 
 # How far down a title may push the header row.
 HEADER_SEARCH_ROWS = 10
-# How many formula cells a refusal names: enough to find them, short enough to read.
-FORMULA_CELLS_SHOWN = 10
-
-Progress = Callable[[str, int, int | None], None]
-"""Called every PROGRESS_EVERY rows with a stage ("read" or "save"), the rows done and the total if known."""
-
-
-class ImportRefused(Exception):
-    """The file cannot be imported; `messages` says why, in the active language."""
-
-    def __init__(self, messages: Sequence[str]):
-        self.messages = [str(message) for message in messages]
-        super().__init__("\n".join(self.messages))
-
-
-class FileRefused(ImportRefused):
-    """The file as a whole: size, format, macros, formulas, headers, no rows."""
 
 
 class RowsRefused(ImportRefused):
@@ -142,217 +82,11 @@ class RowError:
         return str(ROW_ERROR_WITHOUT_COLUMN) % {"row": self.row, "message": self.message}
 
 
-# --- parsers: one non-empty cell → a Python value, or ValidationError -----------------------
-
-
-class Parser(abc.ABC):
-    number_format = "General"  # how the template formats the column
-
-    def empty(self) -> Any:
-        """The value of an empty cell."""
-        return None
-
-    @abc.abstractmethod
-    def parse(self, value: Any) -> Any:
-        """The cell's value as the import wants it; raise ValidationError with a plain message."""
-
-    def choices(self) -> list:
-        """Values offered in the template's drop-down list; none by default."""
-        return []
-
-    def describe(self) -> str:
-        """What to type, for the instructions sheet."""
-        return ""
-
-
-@dataclasses.dataclass(frozen=True)
-class Text(Parser):
-    max_length: int
-    # Codes (21010, QNG-0001) are text: a number would lose its leading zeros.
-    code: bool = False
-
-    @property
-    def number_format(self):
-        return "@" if self.code else "General"
-
-    def empty(self):
-        return ""
-
-    def parse(self, value):
-        if isinstance(value, datetime.date):
-            raise ValidationError(ERROR_DATE_NOT_TEXT)
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        text = str(value).strip()
-        if len(text) > self.max_length:
-            raise ValidationError(ERROR_TOO_LONG, params={"limit": self.max_length, "length": len(text)})
-        return text
-
-    def describe(self):
-        return _("Text, at most %(limit)s characters.") % {"limit": self.max_length}
-
-
-@dataclasses.dataclass(frozen=True)
-class Lines(Parser):
-    """Several entries in one cell, separated by ";" or line breaks (Alt+Enter in Excel)."""
-
-    def empty(self):
-        return []
-
-    def parse(self, value):
-        return [part.strip() for part in re.split(r"[;\n]", str(value)) if part.strip()]
-
-    def describe(self):
-        return _("One or more, separated by ; or line breaks.")
-
-
-@dataclasses.dataclass(frozen=True)
-class Date(Parser):
-    """A date cell, or text typed dd/mm/yyyy: 03/04/2025 is 3 April, whatever the language."""
-
-    number_format = "dd/mm/yyyy"
-
-    def parse(self, value):
-        if isinstance(value, datetime.datetime):
-            value = value.date()
-        if isinstance(value, datetime.date):
-            day = value
-        elif isinstance(value, str):
-            day = self._from_text(value.strip())
-        else:
-            raise ValidationError(ERROR_DATE)
-        # A typo such as 0202 for 2022 would otherwise pass as a real date.
-        if day.year < 1900:
-            raise ValidationError(ERROR_DATE)
-        return day
-
-    def _from_text(self, text):
-        match = DAY_FIRST.fullmatch(text) or ISO_DATE.fullmatch(text)
-        if match is None:
-            raise ValidationError(ERROR_DATE)
-        try:
-            return datetime.date(int(match["year"]), int(match["month"]), int(match["day"]))
-        except ValueError:  # 31/02/2024
-            raise ValidationError(ERROR_DATE) from None
-
-    def describe(self):
-        return _("A date, dd/mm/yyyy (24/11/2022).")
-
-
-@dataclasses.dataclass(frozen=True)
-class Integer(Parser):
-    min_value: int
-    max_value: int
-    # A short range (days of the month) is easier picked from a list than typed.
-    drop_down: bool = False
-
-    def parse(self, value):
-        if isinstance(value, bool):
-            raise ValidationError(ERROR_WHOLE_NUMBER)
-        if isinstance(value, float) and value.is_integer():
-            value = int(value)
-        if isinstance(value, str) and re.fullmatch(r"[0-9]+", value.strip()):
-            value = int(value.strip())
-        if not isinstance(value, int):
-            raise ValidationError(ERROR_WHOLE_NUMBER)
-        if not self.min_value <= value <= self.max_value:
-            raise ValidationError(ERROR_NUMBER_RANGE, params={"min": self.min_value, "max": self.max_value})
-        return value
-
-    def choices(self):
-        return list(range(self.min_value, self.max_value + 1)) if self.drop_down else []
-
-    def describe(self):
-        return _("A whole number from %(min)s to %(max)s.") % {"min": self.min_value, "max": self.max_value}
-
-
-@dataclasses.dataclass(frozen=True)
-class Amount(Parser):
-    """Whole đồng: a number cell, or text typed 12.500.000, 12,500,000 or 12500000 (core.money.parse_vnd).
-
-    Whether 0 or a large amount is allowed is the import's rule (funds.services.check_amount).
-    """
-
-    number_format = "#,##0"
-
-    def parse(self, value):
-        if isinstance(value, (bool, datetime.date)):
-            raise ValidationError(ERROR_WHOLE_NUMBER)
-        if isinstance(value, float):
-            if not value.is_integer():
-                raise ValidationError(ERROR_FRACTION)
-            value = int(value)
-        # A number cell is read as its digits: parse_vnd refuses a negative one with its message.
-        return parse_vnd(str(value))
-
-    def describe(self):
-        return _("A whole number of đồng, e.g. 12.500.000.")
-
-
-@dataclasses.dataclass(frozen=True)
-class DecimalNumber(Parser):
-    """A number with a few decimals (a rate per month: 0,5): a number cell, or text with a decimal
-    comma or point; a trailing % is allowed. Read through its text, so 0.7 stays exactly 0.7."""
-
-    min_value: Decimal
-    max_value: Decimal
-    places: int
-
-    def parse(self, value):
-        if isinstance(value, (bool, datetime.date)):
-            raise ValidationError(ERROR_DECIMAL)
-        text = str(value).strip().removesuffix("%").strip().replace(",", ".")
-        try:
-            number = Decimal(text)
-        except InvalidOperation:
-            raise ValidationError(ERROR_DECIMAL) from None
-        if not number.is_finite():
-            raise ValidationError(ERROR_DECIMAL)
-        if number.normalize().as_tuple().exponent < -self.places:
-            raise ValidationError(ERROR_DECIMAL_PLACES, params={"places": self.places})
-        if not self.min_value <= number <= self.max_value:
-            raise ValidationError(ERROR_DECIMAL_RANGE, params={"min": self.min_value, "max": self.max_value})
-        return number.quantize(Decimal(1).scaleb(-self.places))
-
-    def describe(self):
-        return _("A number from %(min)s to %(max)s, at most %(places)s decimals, e.g. 0,5.") % {
-            "min": self.min_value,
-            "max": self.max_value,
-            "places": self.places,
-        }
-
-
-@dataclasses.dataclass(frozen=True, eq=False)
-class Codes(Parser):
-    """A coded column: {code: words accepted for it}; the first word fills the template's drop-down.
-
-    The code itself is accepted too, and every word is matched ignoring case and accents
-    ("nu" finds "Nữ").
-    """
-
-    options: Mapping[str, Sequence[str]]
-
-    def parse(self, value):
-        wanted = fold(str(value))
-        for code, words in self.options.items():
-            if wanted in {fold(code), *(fold(word) for word in words)}:
-                return code
-        raise ValidationError(
-            ERROR_UNKNOWN_CODE, params={"value": str(value).strip(), "choices": ", ".join(self.choices())}
-        )
-
-    def choices(self):
-        return [words[0] for words in self.options.values()]
-
-    def describe(self):
-        return _("One of: %(choices)s.") % {"choices": ", ".join(self.choices())}
-
-
 # --- the description of one import --------------------------------------------------------
 
 
 @dataclasses.dataclass(frozen=True)
-class Column:
+class ImportColumn:
     key: str  # the canonical name, also the field the value is for
     header_vi: str  # the header of the template; not translated, it is part of the file format
     header_en: str
@@ -397,7 +131,7 @@ class ImportSpec(abc.ABC):
     url_prefix: str  # URL names are spreadsheets:<url_prefix>-import…: "club"
     title: str
     capability: str  # an accounts.access.Cap
-    columns: Sequence[Column]
+    columns: Sequence[ImportColumn]
     sheet_title: str
     list_url_name: str  # where the imported rows are listed: breadcrumbs and the page after import
     list_title: str
@@ -417,7 +151,7 @@ class ImportSpec(abc.ABC):
         """The clubs an import into clubs names on its upload page, or None for other imports."""
         return None
 
-    def column_for(self, header: str) -> Column | None:
+    def column_for(self, header: str) -> ImportColumn | None:
         key = header_key(header)
         for column in self.columns:
             if key in {header_key(column.header_vi), header_key(column.header_en)}:
@@ -441,14 +175,7 @@ class ImportSpec(abc.ABC):
                 row.add_error(key, message)
 
 
-# --- reading --------------------------------------------------------------------------------
-
-
-@dataclasses.dataclass
-class Table:
-    """The non-empty rows of the first sheet: (row number, {column number: value})."""
-
-    rows: list[tuple[int, dict[int, Any]]]
+# --- reading the rows ----------------------------------------------------------------------
 
 
 @dataclasses.dataclass
@@ -457,73 +184,6 @@ class Layout:
     columns: dict[str, int]  # column key → column number in the file
     headers: dict[str, str]  # column key → header as written in the file, else the Vietnamese one
     unknown: list[str]  # headers no column matches: ignored, and shown to the user
-
-
-def is_blank(value) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def read_table(content: bytes, progress: Progress | None = None) -> Table:
-    if len(content) > MAX_FILE_BYTES:
-        raise FileRefused([ERROR_TOO_LARGE % {"limit": MAX_FILE_BYTES // (1024 * 1024)}])
-    # Check the bytes, not the name: a renamed .xls or .csv starts differently.
-    if not content.startswith(ZIP_SIGNATURE):
-        raise FileRefused([ERROR_NOT_XLSX])
-    try:
-        with zipfile.ZipFile(io.BytesIO(content)) as archive:
-            members = archive.infolist()
-    except zipfile.BadZipFile:
-        raise FileRefused([ERROR_NOT_XLSX]) from None
-    if any(member.filename.lower().endswith("vbaproject.bin") for member in members):
-        raise FileRefused([ERROR_MACROS])
-    if sum(member.file_size for member in members) > MAX_UNPACKED_BYTES:
-        raise FileRefused([ERROR_UNPACKED_TOO_LARGE])
-    # openpyxl warns about parts it drops (extensions, odd styles): only the values matter here.
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        try:
-            workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=False)
-        except Exception:  # a zip that is no workbook fails in many ways (KeyError, ValueError, …)
-            raise FileRefused([ERROR_NOT_XLSX]) from None
-        try:
-            return _read_first_sheet(workbook.worksheets[0], progress)
-        except ImportRefused:
-            raise
-        except Exception:  # malformed sheet XML is only found while reading the rows
-            raise FileRefused([ERROR_NOT_XLSX]) from None
-        finally:
-            workbook.close()
-
-
-def _read_first_sheet(sheet, progress: Progress | None) -> Table:
-    # The dimension some programs write is wrong; read the rows that are really there.
-    sheet.reset_dimensions()
-    rows: list[tuple[int, dict[int, Any]]] = []
-    formulas: list[str] = []
-    for cells in sheet.iter_rows():
-        values = {}
-        number = None
-        for cell in cells:
-            if is_blank(cell.value):
-                continue
-            if cell.data_type == "f":
-                formulas.append(cell.coordinate)
-                continue
-            values[cell.column] = cell.value
-            number = cell.row
-        if not values:
-            continue
-        rows.append((number, values))
-        if len(rows) > MAX_ROWS + 1:  # the data rows and their header row
-            raise FileRefused([ERROR_TOO_MANY_ROWS % {"limit": MAX_ROWS}])
-        if progress and len(rows) % PROGRESS_EVERY == 0:
-            progress("read", len(rows), None)
-    if formulas:
-        shown = ", ".join(formulas[:FORMULA_CELLS_SHOWN]) + ("…" if len(formulas) > FORMULA_CELLS_SHOWN else "")
-        raise FileRefused([ERROR_FORMULAS % {"cells": shown}])
-    if not rows:
-        raise FileRefused([ERROR_NO_ROWS])
-    return Table(rows=rows)
 
 
 def match_headers(spec: ImportSpec, table: Table) -> Layout:
@@ -566,7 +226,7 @@ def match_headers(spec: ImportSpec, table: Table) -> Layout:
     return Layout(header_index=header_index, columns=columns, headers=headers, unknown=unknown)
 
 
-def missing_columns_message(columns: Sequence[Column]) -> str:
+def missing_columns_message(columns: Sequence[ImportColumn]) -> str:
     """Missing column(s): Mã CLB (club_code), …: both headers, so that either language finds them."""
     return ERROR_MISSING_COLUMNS % {
         "columns": ", ".join(f"{column.header_vi} ({column.header_en})" for column in columns)
@@ -649,93 +309,3 @@ def preview(spec: ImportSpec, content: bytes, *, actor, progress: Progress | Non
                 layout.headers.get(spec.field_columns.get(field, field), field) for field in row.changes
             ]
     return Preview(rows=rows, unknown_headers=layout.unknown)
-
-
-# --- the template to download -----------------------------------------------------------------
-
-# Rows of the template that get the drop-down lists: the whole importable range.
-TEMPLATE_ROWS = MAX_ROWS
-
-
-def template_xlsx(spec: ImportSpec) -> bytes:
-    """An empty list with the Vietnamese headers, an instructions sheet and drop-down lists.
-
-    A normal (not write-only) workbook: data validation needs one. The instructions are written
-    in the active language.
-    """
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = str(spec.sheet_title)[:31]
-    instructions = workbook.create_sheet(_("Instructions")[:31])
-    lists = None
-    bold = Font(bold=True)
-    for number, column in enumerate(spec.columns, start=1):
-        letter = get_column_letter(number)
-        sheet.cell(row=1, column=number, value=column.header_vi).font = bold
-        sheet.column_dimensions[letter].width = column.width
-        sheet.column_dimensions[letter].number_format = column.parser.number_format
-        choices = column.parser.choices()
-        if not choices:
-            continue
-        # Lists live on a hidden sheet: a list typed into the rule is capped at 255 characters
-        # and breaks on commas inside the values.
-        if lists is None:
-            lists = workbook.create_sheet(_("Lists")[:31])
-            lists.sheet_state = "hidden"
-        list_column = get_column_letter(number)
-        for index, choice in enumerate(choices, start=1):
-            lists.cell(row=index, column=number, value=choice)
-        validation = DataValidation(
-            type="list",
-            formula1=f"{quote_sheetname(lists.title)}!${list_column}$1:${list_column}${len(choices)}",
-            allow_blank=True,
-            showErrorMessage=True,
-            errorTitle=_("Value not in the list"),
-            error=_("Choose a value from the list."),
-        )
-        validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
-        sheet.add_data_validation(validation)
-    sheet.freeze_panes = "A2"
-    _write_instructions(instructions, spec, bold)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _write_instructions(sheet, spec: ImportSpec, bold: Font) -> None:
-    general = [
-        _(
-            "Enter the list on the first sheet (“%(sheet)s”), one row each, under the header row. "
-            "Vietnamese or English headers are both accepted, in any order; other columns are ignored."
-        )
-        % {"sheet": spec.sheet_title},
-        _("Type values, not formulas: a file with formulas or macros is refused."),
-        _("At most %(size)s MB and %(rows)s rows. Empty rows are skipped.")
-        % {"size": MAX_FILE_BYTES // (1024 * 1024), "rows": MAX_ROWS},
-        _("Nothing is saved unless every row is correct; importing the same file again changes nothing."),
-        *[str(line) for line in spec.instructions],
-    ]
-    sheet.append([str(spec.title)])
-    sheet["A1"].font = bold
-    for line in general:
-        sheet.append([line])
-    sheet.append([])
-    sheet.append([_("Column"), _("English header"), _("Required"), _("Format"), _("What to enter")])
-    for cell in sheet[sheet.max_row]:
-        cell.font = bold
-    for column in spec.columns:
-        sheet.append(
-            [
-                column.header_vi,
-                column.header_en,
-                _("yes") if column.required else _("no"),
-                column.parser.describe(),
-                str(column.help),
-            ]
-        )
-    wrap = Alignment(wrap_text=True, vertical="top")
-    for letter, width in zip("ABCDE", (28, 18, 10, 36, 60), strict=True):
-        sheet.column_dimensions[letter].width = width
-    for row in sheet.iter_rows(min_row=len(general) + 3):
-        for cell in row:
-            cell.alignment = wrap

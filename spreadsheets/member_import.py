@@ -62,7 +62,9 @@ from members.services import (
     member_join,
 )
 from spreadsheets.club_import import ERROR_UNKNOWN_CLUB
-from spreadsheets.importing import Codes, Column, Date, FileRefused, ImportSpec, Integer, Row, RowStatus, Text
+from spreadsheets.importing import ImportColumn, ImportSpec, Row, RowStatus
+from spreadsheets.parsers import Codes, Date, Integer, Text
+from spreadsheets.workbook import FileRefused
 
 ERROR_NO_CLUB_COLUMNS = _(
     "The file does not say which club each member joins: add a column Mã CLB (club_code), or the columns "
@@ -176,7 +178,7 @@ class MemberImport(ImportSpec):
     # member_join reports the household status on status_from: the file's Năm xét hoàn cảnh.
     field_columns = {"status_from": "status_year", "club": "club_code"}
     columns = (
-        Column(
+        ImportColumn(
             "club_code",
             "Mã CLB",
             "club_code",
@@ -184,7 +186,7 @@ class MemberImport(ImportSpec):
             help=_("The code of the member's club, e.g. QNG-0001. Or leave it empty and give the two columns below."),
             width=14,
         ),
-        Column(
+        ImportColumn(
             "unit_code",
             "Mã đơn vị hành chính",
             "unit_code",
@@ -194,7 +196,7 @@ class MemberImport(ImportSpec):
                 "communes, such as Lý Sơn), with the club's name in the next column."
             ),
         ),
-        Column(
+        ImportColumn(
             "club_name",
             "Tên CLB",
             "club_name",
@@ -202,9 +204,9 @@ class MemberImport(ImportSpec):
             help=_("Instead of the club code: the club's name as registered (case and accents are not compared)."),
             width=36,
         ),
-        Column("full_name", "Họ và tên", "full_name", Text(200), required=True, width=28),
-        Column("sex", "Giới tính", "sex", SEX_WORDS, required=True, width=10),
-        Column(
+        ImportColumn("full_name", "Họ và tên", "full_name", Text(200), required=True, width=28),
+        ImportColumn("sex", "Giới tính", "sex", SEX_WORDS, required=True, width=10),
+        ImportColumn(
             "birth_date",
             "Ngày sinh",
             "birth_date",
@@ -212,7 +214,7 @@ class MemberImport(ImportSpec):
             help=_("Give the date of birth, or only the year of birth in the next column if that is all."),
             width=14,
         ),
-        Column(
+        ImportColumn(
             "birth_year",
             "Năm sinh",
             "birth_year",
@@ -220,9 +222,9 @@ class MemberImport(ImportSpec):
             help=_("Enough when the exact date is not known; must match the date of birth if both are given."),
             width=10,
         ),
-        Column("ethnicity", "Dân tộc", "ethnicity", EthnicityName(64), width=14),
-        Column("hamlet", "Thôn, tổ dân phố", "hamlet", Text(200), width=24),
-        Column(
+        ImportColumn("ethnicity", "Dân tộc", "ethnicity", EthnicityName(64), width=14),
+        ImportColumn("hamlet", "Thôn, tổ dân phố", "hamlet", Text(200), width=24),
+        ImportColumn(
             "economic_status",
             "Hoàn cảnh kinh tế",
             "economic_status",
@@ -231,7 +233,7 @@ class MemberImport(ImportSpec):
             help=_("The household's status on the commune's poverty list."),
             width=18,
         ),
-        Column(
+        ImportColumn(
             "status_year",
             "Năm xét hoàn cảnh",
             "status_year",
@@ -241,7 +243,7 @@ class MemberImport(ImportSpec):
             ),
             width=12,
         ),
-        Column(
+        ImportColumn(
             "joined_on",
             "Ngày vào CLB",
             "joined_on",
@@ -250,7 +252,7 @@ class MemberImport(ImportSpec):
             help=_("Not in the future, not before the person was born or the club was established."),
             width=14,
         ),
-        Column(
+        ImportColumn(
             "phone",
             "Điện thoại",
             "phone",
@@ -258,7 +260,7 @@ class MemberImport(ImportSpec):
             help=_("Digits only, e.g. 0912 345 678."),
             width=16,
         ),
-        Column(
+        ImportColumn(
             "citizen_id",
             "Số CCCD",
             "citizen_id",

@@ -12,9 +12,10 @@ from django.db.models import Q
 from django.utils import timezone
 
 from audit.services import audit_record
-from spreadsheets import importing
-from spreadsheets.importing import ImportSpec, Progress, RowsRefused, RowStatus
+from spreadsheets import importing, workbook
+from spreadsheets.importing import ImportSpec, RowsRefused, RowStatus
 from spreadsheets.models import SpreadsheetImport
+from spreadsheets.workbook import Progress
 
 # An upload nobody confirmed within a day is dropped at the next upload: it may hold personal data.
 PENDING_LIFETIME = datetime.timedelta(days=1)
@@ -78,7 +79,7 @@ def _import_rows(*, spec: ImportSpec, content: bytes, actor, progress: Progress 
             # The service's own checks found what the preview did not: report it with the others.
             spec.add_service_errors(row, exc)
             failed.append(row)
-        if progress and done % importing.PROGRESS_EVERY == 0:
+        if progress and done % workbook.PROGRESS_EVERY == 0:
             progress("save", done, len(to_save))
     if failed:
         # Raising rolls back the rows already saved: all or nothing.

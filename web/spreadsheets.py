@@ -11,7 +11,7 @@ from accounts.access import Cap
 from clubs.forms import ClubFilterForm
 from core.spreadsheets import XLSX_CONTENT_TYPE
 from members.forms import MemberFilterForm
-from spreadsheets import exports, importing, selectors, services
+from spreadsheets import exports, importing, selectors, services, template, workbook
 from spreadsheets.forms import SpreadsheetUploadForm
 from spreadsheets.registry import IMPORTS
 
@@ -33,7 +33,7 @@ def import_upload(request, kind):
     context = {
         "spec": spec,
         "form": form,
-        "max_megabytes": importing.MAX_FILE_BYTES // (1024 * 1024),
+        "max_megabytes": workbook.MAX_FILE_BYTES // (1024 * 1024),
         **_urls(spec),
         **_offered_clubs(spec, request.user),
     }
@@ -62,7 +62,7 @@ def _offered_clubs(spec, user) -> dict:
 def import_template(request, kind):
     spec = IMPORTS[kind]
     access.require_cap(request.user, spec.capability)
-    response = HttpResponse(importing.template_xlsx(spec), content_type=XLSX_CONTENT_TYPE)
+    response = HttpResponse(template.template_xlsx(spec), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{spec.kind}-template.xlsx"'
     return response
 
@@ -74,7 +74,7 @@ def import_preview(request, kind, pk):
     upload = selectors.pending_upload_get(user=request.user, kind=kind, pk=pk)
     try:
         preview, refused = importing.preview(spec, bytes(upload.content), actor=request.user), []
-    except importing.ImportRefused as exc:  # the file passed at upload; a new version of the checks may differ
+    except workbook.ImportRefused as exc:  # the file passed at upload; a new version of the checks may differ
         preview, refused = None, exc.messages
     return render(
         request,
@@ -90,7 +90,7 @@ def import_confirm(request, kind, pk):
     upload = selectors.pending_upload_get(user=request.user, kind=kind, pk=pk)
     try:
         upload = services.spreadsheet_import_confirm(spec=spec, upload=upload, actor=request.user)
-    except importing.ImportRefused as exc:
+    except workbook.ImportRefused as exc:
         messages.error(request, _("The file no longer passes the checks, so nothing was saved."))
         context = {"spec": spec, "upload": upload, "preview": None, "refused": exc.messages, **_urls(spec, pk)}
         return render(request, "spreadsheets/import_preview.html", context)

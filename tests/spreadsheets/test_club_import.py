@@ -16,7 +16,7 @@ from areas.models import Level
 from audit.models import AuditEntry
 from clubs import services as club_services
 from clubs.models import Club
-from spreadsheets import club_import, importing, services
+from spreadsheets import club_import, importing, parsers, services
 from spreadsheets.club_import import CLUB_IMPORT
 from spreadsheets.importing import RowError, RowsRefused, RowStatus
 from spreadsheets.models import SpreadsheetImport
@@ -309,8 +309,8 @@ def test_update_with_a_date_after_the_dissolution(world, province_staff):
 def test_cell_errors_and_rule_errors_of_a_row_are_all_reported(world, province_staff):
     content = xlsx([club_row(unit="99999", decision_date="01/13/2024", meeting_day=0)])
     assert refused_errors(content, province_staff) == [
-        RowError(2, "Ngày quyết định", str(importing.ERROR_DATE)),
-        RowError(2, "Ngày sinh hoạt", str(importing.ERROR_NUMBER_RANGE) % {"min": 1, "max": 31}),
+        RowError(2, "Ngày quyết định", str(parsers.ERROR_DATE)),
+        RowError(2, "Ngày sinh hoạt", str(parsers.ERROR_NUMBER_RANGE) % {"min": 1, "max": 31}),
         RowError(2, "Mã đơn vị hành chính", str(club_import.ERROR_UNKNOWN_UNIT) % {"code": "99999"}),
     ]
 
@@ -318,7 +318,7 @@ def test_cell_errors_and_rule_errors_of_a_row_are_all_reported(world, province_s
 def test_rule_errors_are_reported_beside_cell_errors(world, province_staff):
     content = xlsx([club_row(unit="901", meeting_day=40, decision_date="01/03/2024", launch_date="01/02/2024")])
     assert refused_errors(content, province_staff) == [
-        RowError(2, "Ngày sinh hoạt", str(importing.ERROR_NUMBER_RANGE) % {"min": 1, "max": 31}),
+        RowError(2, "Ngày sinh hoạt", str(parsers.ERROR_NUMBER_RANGE) % {"min": 1, "max": 31}),
         RowError(2, "Ngày ra mắt", str(club_services.ERROR_LAUNCH_BEFORE_DECISION)),
         RowError(2, "Mã đơn vị hành chính", str(club_services.ERROR_UNIT_HAS_COMMUNES) % {"unit": "Huyện Đồng Bằng"}),
     ]

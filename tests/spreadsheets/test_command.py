@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 
 from audit.models import AuditEntry
 from clubs.models import Club
-from spreadsheets import club_import, importing
+from spreadsheets import club_import, parsers, workbook
 from spreadsheets.importing import RowError
 from spreadsheets.models import SpreadsheetImport
 from tests.spreadsheets.files import club_row, with_extra_member, xlsx
@@ -64,7 +64,7 @@ def test_bad_rows_exit_with_every_row_error(world, write):
     lines = refused(path)
     assert lines[1:] == [
         str(RowError(3, "Mã đơn vị hành chính", str(club_import.ERROR_UNKNOWN_UNIT) % {"code": "99999"})),
-        str(RowError(4, "Ngày ra mắt", str(importing.ERROR_DATE))),
+        str(RowError(4, "Ngày ra mắt", str(parsers.ERROR_DATE))),
     ]
     assert not new_clubs().exists()
 
@@ -77,7 +77,7 @@ def test_bad_rows_in_a_dry_run_exit_with_the_same_errors(world, write):
 
 def test_refused_file_exits_non_zero(world, write):
     content = with_extra_member(xlsx([club_row()]), "xl/vbaProject.bin", b"macro")
-    assert refused(write(content, "clubs.xlsm"))[1:] == [str(importing.ERROR_MACROS)]
+    assert refused(write(content, "clubs.xlsm"))[1:] == [str(workbook.ERROR_MACROS)]
 
 
 def test_missing_file_exits_non_zero(world, tmp_path):

@@ -28,11 +28,12 @@ from funds import services as fund_services
 from funds.models import CapitalSource, EntryType, FundEntry, FundKind
 from loans import services as loan_services
 from loans.models import Instalment, InterestMethod, Loan, LoanPurpose, LoanStatus, RepaymentFrequency
-from spreadsheets import cutoff_import, importing, services
+from spreadsheets import cutoff_import, importing, parsers, services, template, workbook
 from spreadsheets.club_import import ERROR_UNKNOWN_CLUB
 from spreadsheets.cutoff_import import CUTOFF_IMPORT
-from spreadsheets.importing import FileRefused, Row, RowError, RowsRefused, RowStatus
+from spreadsheets.importing import Row, RowError, RowsRefused, RowStatus
 from spreadsheets.models import SpreadsheetImport
+from spreadsheets.workbook import FileRefused
 from tests import factories
 from tests.conftest import login
 from tests.spreadsheets.files import CUTOFF_HEADERS, CUTOFF_KEYS, cutoff_balance, cutoff_loan, cutoff_xlsx
@@ -270,16 +271,16 @@ def test_system_import_works_on_every_club(world, dao):
     [(1_500_000, 1_500_000), (1_500_000.0, 1_500_000), ("1.500.000", 1_500_000), ("1,500,000 đ", 1_500_000), (0, 0)],
 )
 def test_amount_cells(cell, amount):
-    assert importing.Amount().parse(cell) == amount
+    assert parsers.Amount().parse(cell) == amount
 
 
 @pytest.mark.parametrize("cell", [1500.5, "1.500,5", "-5", -5, True, D(2025, 1, 1), "mười nghìn"])
 def test_amount_cells_refused(cell):
     with pytest.raises(ValidationError):
-        importing.Amount().parse(cell)
+        parsers.Amount().parse(cell)
 
 
-RATE = importing.DecimalNumber(min_value=Decimal(0), max_value=Decimal(10), places=3)
+RATE = parsers.DecimalNumber(min_value=Decimal(0), max_value=Decimal(10), places=3)
 
 
 @pytest.mark.parametrize(
@@ -377,8 +378,8 @@ def bad_row_cases():
             "overdue_instalments",
             cutoff_import.ERROR_OVERDUE_BEFORE_DISBURSEMENT % {"count": 9, "date": "15/06/2024"},
         ),
-        ("loan", {"monthly_rate": "10,5"}, "monthly_rate", importing.ERROR_DECIMAL_RANGE % {"min": 0, "max": 10}),
-        ("loan", {"monthly_rate": "0,1234"}, "monthly_rate", importing.ERROR_DECIMAL_PLACES % {"places": 3}),
+        ("loan", {"monthly_rate": "10,5"}, "monthly_rate", parsers.ERROR_DECIMAL_RANGE % {"min": 0, "max": 10}),
+        ("loan", {"monthly_rate": "0,1234"}, "monthly_rate", parsers.ERROR_DECIMAL_PLACES % {"places": 3}),
         ("loan", {"member_code": "AB12"}, "member_code", None),
         ("loan", {"member_code": None}, "member_code", cutoff_import.ERROR_NO_BORROWER),
         (
@@ -600,7 +601,7 @@ def test_preview_queries_do_not_grow_with_rows(world, province_staff, django_ass
 
 
 def test_template_has_the_headers_drop_downs_and_instructions(world):
-    workbook = openpyxl.load_workbook(io.BytesIO(importing.template_xlsx(CUTOFF_IMPORT)))
+    workbook = openpyxl.load_workbook(io.BytesIO(template.template_xlsx(CUTOFF_IMPORT)))
     sheet, instructions, lists = workbook.worksheets
     assert [cell.value for cell in sheet[1]] == list(CUTOFF_HEADERS.values())
     assert lists.sheet_state == "hidden"
@@ -614,7 +615,7 @@ def test_template_has_the_headers_drop_downs_and_instructions(world):
 
 
 def test_a_filled_in_template_imports(world, province_staff, dao):
-    workbook = openpyxl.load_workbook(io.BytesIO(importing.template_xlsx(CUTOFF_IMPORT)))
+    workbook = openpyxl.load_workbook(io.BytesIO(template.template_xlsx(CUTOFF_IMPORT)))
     sheet = workbook.worksheets[0]
     for row in (cutoff_balance(world.club_a1), cutoff_loan(world.club_a1, dao)):
         sheet.append([row.get(column.key) for column in CUTOFF_IMPORT.columns])
@@ -749,7 +750,7 @@ def test_command_exits_non_zero_when_the_file_is_refused(write):
     )
     assert done.returncode == 1
     with translation.override(settings.LANGUAGE_CODE):
-        assert str(importing.ERROR_NOT_XLSX) in done.stderr
+        assert str(workbook.ERROR_NOT_XLSX) in done.stderr
 
 
 def test_command_as_a_club_chair(world, write, club_chair, other_chair, area_staff):

@@ -15,19 +15,12 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from openpyxl.utils import quote_sheetname
 
-from spreadsheets import importing
+from spreadsheets import importing, parsers, workbook
+from spreadsheets import template as templates
 from spreadsheets.club_import import CLUB_IMPORT
-from spreadsheets.importing import (
-    Codes,
-    Column,
-    Date,
-    FileRefused,
-    ImportSpec,
-    Integer,
-    Lines,
-    RowError,
-    Text,
-)
+from spreadsheets.importing import ImportColumn, ImportSpec, RowError
+from spreadsheets.parsers import Codes, Date, Integer, Lines, Text
+from spreadsheets.workbook import FileRefused
 from tests.spreadsheets.files import CLUB_HEADERS, CLUB_KEYS, club_row, with_extra_member, xlsx
 
 D = datetime.date
@@ -49,16 +42,16 @@ def rows_of(content, spec=CLUB_IMPORT):
 
 def test_file_over_the_size_limit_is_refused():
     # Random bytes do not compress: the zip stays over 5 MB.
-    padding = random.Random(0).randbytes(importing.MAX_FILE_BYTES)
+    padding = random.Random(0).randbytes(workbook.MAX_FILE_BYTES)
     content = with_extra_member(xlsx([club_row()]), "xl/media/photo.bin", padding)
-    assert len(content) > importing.MAX_FILE_BYTES
-    assert refusal(content) == [str(importing.ERROR_TOO_LARGE) % {"limit": 5}]
+    assert len(content) > workbook.MAX_FILE_BYTES
+    assert refusal(content) == [str(workbook.ERROR_TOO_LARGE) % {"limit": 5}]
 
 
 def test_zip_that_unpacks_too_large_is_refused():
-    content = with_extra_member(xlsx([club_row()]), "xl/media/zeros.bin", bytes(importing.MAX_UNPACKED_BYTES))
-    assert len(content) < importing.MAX_FILE_BYTES
-    assert refusal(content) == [str(importing.ERROR_UNPACKED_TOO_LARGE)]
+    content = with_extra_member(xlsx([club_row()]), "xl/media/zeros.bin", bytes(workbook.MAX_UNPACKED_BYTES))
+    assert len(content) < workbook.MAX_FILE_BYTES
+    assert refusal(content) == [str(workbook.ERROR_UNPACKED_TOO_LARGE)]
 
 
 @pytest.mark.parametrize(
@@ -72,40 +65,40 @@ def test_zip_that_unpacks_too_large_is_refused():
     ids=["csv", "xls", "zip-signature-only", "empty"],
 )
 def test_file_that_is_not_xlsx_is_refused(content):
-    assert refusal(content) == [str(importing.ERROR_NOT_XLSX)]
+    assert refusal(content) == [str(workbook.ERROR_NOT_XLSX)]
 
 
 def test_zip_that_is_not_a_workbook_is_refused():
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("readme.txt", "hello")
-    assert refusal(buffer.getvalue()) == [str(importing.ERROR_NOT_XLSX)]
+    assert refusal(buffer.getvalue()) == [str(workbook.ERROR_NOT_XLSX)]
 
 
 def test_file_with_macros_is_refused():
     content = with_extra_member(xlsx([club_row()]), "xl/vbaProject.bin", b"\x00macro")
-    assert refusal(content) == [str(importing.ERROR_MACROS)]
+    assert refusal(content) == [str(workbook.ERROR_MACROS)]
 
 
 def test_formula_cells_are_refused_and_named():
     row = club_row()
     row[8] = "=10+5"
     content = xlsx([club_row(name="CLB Một"), row])
-    assert refusal(content) == [str(importing.ERROR_FORMULAS) % {"cells": "I3"}]
+    assert refusal(content) == [str(workbook.ERROR_FORMULAS) % {"cells": "I3"}]
 
 
 def test_header_row_only_is_refused():
-    assert refusal(xlsx([])) == [str(importing.ERROR_NO_ROWS)]
+    assert refusal(xlsx([])) == [str(workbook.ERROR_NO_ROWS)]
 
 
 def test_empty_sheet_is_refused():
-    assert refusal(xlsx([], headers=[])) == [str(importing.ERROR_NO_ROWS)]
+    assert refusal(xlsx([], headers=[])) == [str(workbook.ERROR_NO_ROWS)]
 
 
 def test_too_many_rows_are_refused(monkeypatch):
-    monkeypatch.setattr(importing, "MAX_ROWS", 3)
+    monkeypatch.setattr(workbook, "MAX_ROWS", 3)
     assert refusal(xlsx([club_row(name=f"CLB {n}") for n in range(4)])) == [
-        str(importing.ERROR_TOO_MANY_ROWS) % {"limit": 3}
+        str(workbook.ERROR_TOO_MANY_ROWS) % {"limit": 3}
     ]
 
 
@@ -163,7 +156,7 @@ def test_unknown_headers_are_reported_and_ignored():
 def test_errors_name_the_column_as_written_in_the_file():
     content = xlsx([["CLB Một", "90101", "hôm qua"]], headers=["name", "unit_code", "decision_date"])
     assert [str(error) for error in rows_of(content)[0].errors] == [
-        str(importing.ROW_ERROR) % {"row": 2, "column": "decision_date", "message": importing.ERROR_DATE}
+        str(importing.ROW_ERROR) % {"row": 2, "column": "decision_date", "message": parsers.ERROR_DATE}
     ]
 
 
@@ -207,8 +200,8 @@ def test_every_error_of_a_row_is_collected():
     errors = rows_of(content)[0].errors
     assert errors == [
         RowError(2, "Tên CLB", str(importing.ERROR_REQUIRED)),
-        RowError(2, "Ngày quyết định", str(importing.ERROR_DATE)),
-        RowError(2, "Ngày sinh hoạt", str(importing.ERROR_NUMBER_RANGE) % {"min": 1, "max": 31}),
+        RowError(2, "Ngày quyết định", str(parsers.ERROR_DATE)),
+        RowError(2, "Ngày sinh hoạt", str(parsers.ERROR_NUMBER_RANGE) % {"min": 1, "max": 31}),
     ]
 
 
@@ -258,7 +251,7 @@ def test_date_parser_reads_date_cells_and_day_first_text(value, expected):
 def test_date_parser_refuses_what_is_not_a_date(value):
     with pytest.raises(ValidationError) as exc:
         Date().parse(value)
-    assert exc.value.messages == [str(importing.ERROR_DATE)]
+    assert exc.value.messages == [str(parsers.ERROR_DATE)]
 
 
 @pytest.mark.parametrize(("value", "expected"), [(15, 15), (15.0, 15), ("15", 15), (" 1 ", 1), (31, 31)])
@@ -269,11 +262,11 @@ def test_integer_parser(value, expected):
 @pytest.mark.parametrize(
     ("value", "message"),
     [
-        (2.5, importing.ERROR_WHOLE_NUMBER),
-        ("mười", importing.ERROR_WHOLE_NUMBER),
-        (True, importing.ERROR_WHOLE_NUMBER),
-        (0, str(importing.ERROR_NUMBER_RANGE) % {"min": 1, "max": 31}),
-        ("32", str(importing.ERROR_NUMBER_RANGE) % {"min": 1, "max": 31}),
+        (2.5, parsers.ERROR_WHOLE_NUMBER),
+        ("mười", parsers.ERROR_WHOLE_NUMBER),
+        (True, parsers.ERROR_WHOLE_NUMBER),
+        (0, str(parsers.ERROR_NUMBER_RANGE) % {"min": 1, "max": 31}),
+        ("32", str(parsers.ERROR_NUMBER_RANGE) % {"min": 1, "max": 31}),
     ],
 )
 def test_integer_parser_refuses(value, message):
@@ -291,7 +284,7 @@ def test_text_parser_keeps_codes_typed_as_numbers_as_text():
 def test_text_parser_refuses_long_text_and_dates():
     with pytest.raises(ValidationError) as exc:
         Text(5).parse("CLB Một")
-    assert exc.value.messages == [str(importing.ERROR_TOO_LONG) % {"limit": 5, "length": 7}]
+    assert exc.value.messages == [str(parsers.ERROR_TOO_LONG) % {"limit": 5, "length": 7}]
     with pytest.raises(ValidationError):
         Text(20).parse(D(2024, 3, 1))
 
@@ -311,7 +304,7 @@ def test_code_parser_accepts_words_and_codes_ignoring_case_and_accents(value, co
 def test_code_parser_lists_the_choices_when_refusing():
     with pytest.raises(ValidationError) as exc:
         SEX.parse("khác")
-    assert exc.value.messages == [str(importing.ERROR_UNKNOWN_CODE) % {"value": "khác", "choices": "Nam, Nữ"}]
+    assert exc.value.messages == [str(parsers.ERROR_UNKNOWN_CODE) % {"value": "khác", "choices": "Nam, Nữ"}]
 
 
 # --- a second import on the same mechanism ------------------------------------------------------
@@ -328,8 +321,8 @@ class PeopleImport(ImportSpec):
     list_url_name = "home"
     list_title = "Home"
     columns = (
-        Column("full_name", "Họ và tên", "full_name", Text(200), required=True),
-        Column("sex", "Giới tính", "sex", SEX, required=True),
+        ImportColumn("full_name", "Họ và tên", "full_name", Text(200), required=True),
+        ImportColumn("sex", "Giới tính", "sex", SEX, required=True),
     )
 
     def check(self, rows, *, actor):
@@ -353,9 +346,9 @@ def test_another_spec_reuses_the_mechanism():
 
 
 def test_template_has_a_drop_down_for_a_coded_column():
-    workbook = openpyxl.load_workbook(io.BytesIO(importing.template_xlsx(PeopleImport())))
+    workbook = openpyxl.load_workbook(io.BytesIO(templates.template_xlsx(PeopleImport())))
     validation = workbook.worksheets[0].data_validations.dataValidation[0]
-    assert str(validation.sqref) == f"B2:B{importing.TEMPLATE_ROWS + 1}"
+    assert str(validation.sqref) == f"B2:B{templates.TEMPLATE_ROWS + 1}"
     lists = workbook.worksheets[2]
     assert [lists.cell(row=n, column=2).value for n in (1, 2)] == ["Nam", "Nữ"]
 
@@ -365,7 +358,7 @@ def test_template_has_a_drop_down_for_a_coded_column():
 
 @pytest.fixture
 def template():
-    return openpyxl.load_workbook(io.BytesIO(importing.template_xlsx(CLUB_IMPORT)))
+    return openpyxl.load_workbook(io.BytesIO(templates.template_xlsx(CLUB_IMPORT)))
 
 
 def test_template_has_the_vietnamese_headers(template):
@@ -387,7 +380,7 @@ def test_template_offers_meeting_days_1_to_31_in_a_drop_down(template):
     sheet = template.worksheets[0]
     (validation,) = sheet.data_validations.dataValidation
     assert validation.type == "list"
-    assert str(validation.sqref) == f"I2:I{importing.TEMPLATE_ROWS + 1}"
+    assert str(validation.sqref) == f"I2:I{templates.TEMPLATE_ROWS + 1}"
     lists = template[translation.gettext("Lists")]
     assert lists.sheet_state == "hidden"
     assert validation.formula1 == f"{quote_sheetname(lists.title)}!$I$1:$I$31"
@@ -401,7 +394,7 @@ def test_template_keeps_codes_as_text(template):
 
 
 def test_filled_template_reads_back():
-    workbook = openpyxl.load_workbook(io.BytesIO(importing.template_xlsx(CLUB_IMPORT)))
+    workbook = openpyxl.load_workbook(io.BytesIO(templates.template_xlsx(CLUB_IMPORT)))
     workbook.worksheets[0].append(club_row())
     buffer = io.BytesIO()
     workbook.save(buffer)

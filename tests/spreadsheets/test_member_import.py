@@ -22,11 +22,12 @@ from django.utils.translation import gettext
 from audit.models import AuditEntry
 from members import services as member_services
 from members.models import EconomicStatus, Ethnicity, HouseholdStatus, LeaveReason, Membership, Person, Sex
-from spreadsheets import importing, member_import, services
+from spreadsheets import importing, member_import, parsers, services, template
 from spreadsheets.club_import import ERROR_UNKNOWN_CLUB
-from spreadsheets.importing import FileRefused, RowError, RowsRefused, RowStatus
+from spreadsheets.importing import RowError, RowsRefused, RowStatus
 from spreadsheets.member_import import MEMBER_IMPORT
 from spreadsheets.models import SpreadsheetImport
+from spreadsheets.workbook import FileRefused
 from tests import factories
 from tests.conftest import login
 from tests.spreadsheets.files import xlsx
@@ -430,8 +431,8 @@ def test_joining_a_club_decided_not_launched_is_fine(world, province_staff):
 def test_cell_errors_and_rule_errors_of_a_row_are_all_reported(world, province_staff):
     row = member(world.club_a1, sex="X", birth_date="31/02/1950", joined_on="16/03/2025", ethnicity="Klingon")
     assert refused_errors(member_file([row]), province_staff) == [
-        RowError(2, "Giới tính", str(importing.ERROR_UNKNOWN_CODE % {"value": "X", "choices": "Nam, Nữ"})),
-        RowError(2, "Ngày sinh", str(importing.ERROR_DATE)),
+        RowError(2, "Giới tính", str(parsers.ERROR_UNKNOWN_CODE % {"value": "X", "choices": "Nam, Nữ"})),
+        RowError(2, "Ngày sinh", str(parsers.ERROR_DATE)),
         RowError(2, "Dân tộc", str(member_import.ERROR_UNKNOWN_ETHNICITY % {"value": "Klingon"})),
         RowError(2, "Ngày vào CLB", str(member_services.ERROR_IN_FUTURE)),
     ]
@@ -659,7 +660,7 @@ def test_importing_500_rows_has_bounded_queries(world, province_staff):
 
 def test_template_has_the_headers_drop_downs_and_instructions(world, province_staff):
     Ethnicity.objects.create(name="Ơ Đu", sort_order=200)
-    workbook = openpyxl.load_workbook(io.BytesIO(importing.template_xlsx(MEMBER_IMPORT)))
+    workbook = openpyxl.load_workbook(io.BytesIO(template.template_xlsx(MEMBER_IMPORT)))
     sheet, instructions, lists = workbook.worksheets
     assert [cell.value for cell in sheet[1]] == [column.header_vi for column in MEMBER_IMPORT.columns]
     assert lists.sheet_state == "hidden"
@@ -676,7 +677,7 @@ def test_template_has_the_headers_drop_downs_and_instructions(world, province_st
 
 
 def test_a_filled_in_template_imports(world, province_staff):
-    workbook = openpyxl.load_workbook(io.BytesIO(importing.template_xlsx(MEMBER_IMPORT)))
+    workbook = openpyxl.load_workbook(io.BytesIO(template.template_xlsx(MEMBER_IMPORT)))
     sheet = workbook.worksheets[0]
     values = member(world.club_a1, unit_code=None, club_name=None)
     sheet.append([values.get(column.key) for column in MEMBER_IMPORT.columns])

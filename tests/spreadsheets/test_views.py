@@ -18,7 +18,7 @@ from django.utils.html import escape
 from audit.models import AuditEntry
 from clubs import services as club_services
 from clubs.models import Club
-from spreadsheets import club_import, importing
+from spreadsheets import club_import, importing, parsers, workbook
 from spreadsheets.models import SpreadsheetImport
 from tests import factories
 from tests.conftest import login
@@ -96,7 +96,7 @@ def test_preview_lists_every_error_and_offers_no_import(client, world, province_
     page = response.content.decode()
     with translation.override("vi"):
         lines = [
-            str(importing.RowError(3, "Ngày ra mắt", str(importing.ERROR_DATE))),
+            str(importing.RowError(3, "Ngày ra mắt", str(parsers.ERROR_DATE))),
             str(importing.RowError(3, "Mã đơn vị hành chính", club_import.ERROR_UNKNOWN_UNIT % {"code": "99999"})),
         ]
     for line in lines:
@@ -136,13 +136,13 @@ def test_refused_file_is_not_kept(client, world, province_staff):
     row[8] = "=SUM(1,2)"
     response = upload_file(login(client, province_staff), xlsx([row]))
     assert response.status_code == 200
-    assert shown(importing.ERROR_FORMULAS, cells="I2") in response.content.decode()
+    assert shown(workbook.ERROR_FORMULAS, cells="I2") in response.content.decode()
     assert not SpreadsheetImport.objects.exists()
 
 
 def test_file_that_is_not_excel_is_refused_on_upload(client, world, province_staff):
     response = upload_file(login(client, province_staff), b"Ten CLB,Ma don vi\nCLB,90101\n", name="clubs.xlsx")
-    assert shown(importing.ERROR_NOT_XLSX) in response.content.decode()
+    assert shown(workbook.ERROR_NOT_XLSX) in response.content.decode()
     assert not SpreadsheetImport.objects.exists()
 
 
