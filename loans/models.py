@@ -57,6 +57,8 @@ class LoanStatus(models.TextChoices):
 
 
 OPEN_STATUSES = (LoanStatus.DISBURSED,)
+# Applied for, approved or out: a member has one such loan at a time (loans run in cycles).
+IN_PROGRESS_STATUSES = (LoanStatus.APPLIED, LoanStatus.APPROVED, LoanStatus.DISBURSED)
 
 
 class DecisionBody(models.TextChoices):
@@ -132,6 +134,26 @@ class LoanRules(models.Model):
         return f"{self.club} — {self.effective_from:%d/%m/%Y}"
 
 
+class LoanQuerySet(models.QuerySet):
+    """Which loans count, written once: the services, pages, reports, exports and imports all ask
+    these (never their own copy of the conditions)."""
+
+    def in_progress(self):
+        """Loans a member has in progress: applied for, approved or out (not yet repaid, written off
+        or rejected). A member may have one at a time, whatever the club."""
+        return self.filter(status__in=IN_PROGRESS_STATUSES)
+
+    def out_on(self, day: datetime.date):
+        """Loans out, in the portfolio, on `day`: disbursed by then (a loan taken over from paper:
+        and taken over by then) and not closed — repaid or written off — on or before it. A loan
+        repaid or written off on a day is out until the day before."""
+        return self.filter(
+            Q(disbursed_on__lte=day),
+            Q(go_live_on__isnull=True) | Q(go_live_on__lte=day),
+            Q(closed_on__isnull=True) | Q(closed_on__gt=day),
+        )
+
+
 class Loan(models.Model):
     club = models.ForeignKey(Club, on_delete=models.PROTECT, related_name="loans", verbose_name=_("club"))
     borrower = models.ForeignKey(
@@ -181,6 +203,8 @@ class Loan(models.Model):
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
+    objects = LoanQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("loan")
         verbose_name_plural = _("loans")
@@ -222,6 +246,11 @@ class Loan(models.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def is_in_progress(self) -> bool:
+        """LoanQuerySet.in_progress, for a loan already read."""
+        return self.status in IN_PROGRESS_STATUSES
 
 
 class InstalmentQuerySet(models.QuerySet):

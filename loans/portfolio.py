@@ -3,10 +3,10 @@
 Everything is as of a date `on` (and, for the repayment rate and new borrowers, a period whose
 two end days are included), over clubs already scoped by accounts.access:
 
-- A loan is in the portfolio on `on` when it was disbursed by then (a loan taken over from paper:
-  and taken over by then) and was not closed (repaid or written off) on or before `on`.
-  Its outstanding principal is the amount, less the principal repaid before a take-over, less the
-  principal of the repayments paid by `on` that were not reversed.
+- A loan is in the portfolio on `on` when it is out that day (Loan.objects.out_on: disbursed by
+  then — a loan taken over from paper: and taken over by then — and not closed, repaid or written
+  off, on or before `on`). Its outstanding principal is the amount, less the principal repaid
+  before a take-over, less the principal of the repayments paid by `on` that were not reversed.
 - An instalment still part of the schedule on `on` (Instalment.objects.live_on) is unpaid by
   what is due on it less what repayments paid by `on` put on it; it is late when something is
   unpaid and its grace period ended before `on` (late_after < on). A loan is as many days
@@ -218,15 +218,6 @@ def _counted_allocations(**lookups) -> QuerySet[Allocation]:
     return Allocation.objects.filter(repayment__reversed_on__isnull=True, **lookups)
 
 
-def in_portfolio(on: datetime.date, loan: str = "") -> Q:
-    """Loans out on `on`: disbursed (and taken over) by then, not closed on or before it."""
-    return (
-        Q(**{f"{loan}disbursed_on__lte": on})
-        & (Q(**{f"{loan}go_live_on__isnull": True}) | Q(**{f"{loan}go_live_on__lte": on}))
-        & (Q(**{f"{loan}closed_on__isnull": True}) | Q(**{f"{loan}closed_on__gt": on}))
-    )
-
-
 def _outstanding(on: datetime.date):
     """The loan's (outer row) principal still owed on `on`."""
     repaid = _subquery_sum(
@@ -254,7 +245,8 @@ def portfolio_loans(*, clubs: QuerySet[Club], on: datetime.date) -> QuerySet[Loa
     `amount_overdue`."""
     late = _late_instalments(on)
     return (
-        Loan.objects.filter(in_portfolio(on), club__in=clubs)
+        Loan.objects.out_on(on)
+        .filter(club__in=clubs)
         .annotate(
             principal_outstanding=_outstanding(on),
             oldest_late_due=Subquery(late.order_by("due_on").values("due_on")[:1]),
@@ -319,7 +311,7 @@ def _member_aggregates(on: datetime.date, period: Period) -> dict:
     in_period = Q(disbursed_on__gte=period.start, disbursed_on__lte=period.end)
     return {
         "members": Count("pk"),
-        "borrowing": Count("pk", filter=Q(Exists(own_loans.filter(in_portfolio(on))))),
+        "borrowing": Count("pk", filter=Q(Exists(own_loans.out_on(on)))),
         "borrowed_in_period": Count("pk", filter=Q(Exists(own_loans.filter(in_period)))),
     }
 
@@ -421,7 +413,7 @@ def added_up(figures: list[PortfolioFigures]) -> PortfolioFigures:
 def report_clubs(clubs: QuerySet[Club], on: datetime.date) -> QuerySet[Club]:
     """The clubs of `clubs` the report covers: those active on `on`, and any other (suspended,
     dissolved) that still has loans out then: its members still owe the fund."""
-    with_loans = Loan.objects.filter(in_portfolio(on), club__in=clubs).values("club")
+    with_loans = Loan.objects.out_on(on).filter(club__in=clubs).values("club")
     return Club.objects.filter(Q(pk__in=active_clubs(clubs, on).values("pk")) | Q(pk__in=with_loans))
 
 
@@ -564,7 +556,7 @@ def at_risk_by_club(*, clubs: QuerySet[Club], on: datetime.date) -> dict[int, At
     """{club id: AtRisk} on `on` for the clubs with loans out: the figures of portfolio_report's
     PAR30 (tests/loans/test_portfolio.py compares them), in two grouped queries and no per-loan
     subquery, so that a report over thousands of clubs and loans stays fast (bench/targets.py)."""
-    loans = Loan.objects.filter(in_portfolio(on), club__in=clubs)
+    loans = Loan.objects.out_on(on).filter(club__in=clubs)
     at_risk = Q(pk__in=_loans_over_days(loans, on, PAR_DAYS))
     lent = F("amount") - F("repaid_before_go_live")
     lent_rows = loans.values("club").annotate(
