@@ -226,14 +226,14 @@ def _outstanding(on: datetime.date):
     return F("amount") - F("repaid_before_go_live") - repaid
 
 
-def _late_instalments(on: datetime.date) -> QuerySet[Instalment]:
-    """The loan's (outer row) instalments late on `on`, each with `unpaid`."""
+def _late_instalments(on: datetime.date, loan: str = "pk") -> QuerySet[Instalment]:
+    """The instalments late on `on` of the loan the outer row's field `loan` names, each with `unpaid`."""
     paid = _subquery_sum(
         _counted_allocations(instalment=OuterRef("pk"), repayment__paid_on__lte=on), F("principal") + F("interest")
     )
     return (
         Instalment.objects.live_on(on)
-        .filter(loan=OuterRef("pk"), late_after__lt=on)
+        .filter(loan=OuterRef(loan), late_after__lt=on)
         .alias(unpaid=F("principal_due") + F("interest_due") - paid)
         .filter(unpaid__gt=0)
     )
@@ -413,8 +413,12 @@ def added_up(figures: list[PortfolioFigures]) -> PortfolioFigures:
 def report_clubs(clubs: QuerySet[Club], on: datetime.date) -> QuerySet[Club]:
     """The clubs of `clubs` the report covers: those active on `on`, and any other (suspended,
     dissolved) that still has loans out then: its members still owe the fund."""
-    with_loans = Loan.objects.out_on(on).filter(club__in=clubs).values("club")
-    return Club.objects.filter(Q(pk__in=active_clubs(clubs, on).values("pk")) | Q(pk__in=with_loans))
+    # EXISTS, correlated on the club's index of loans: an IN over the loans out would be scanned
+    # again for every club once it no longer fits in PostgreSQL's work_mem.
+    with_loans = Exists(Loan.objects.out_on(on).filter(club=OuterRef("pk")))
+    return Club.objects.filter(pk__in=clubs.values("pk")).filter(
+        Q(pk__in=active_clubs(clubs, on).values("pk")) | Q(with_loans)
+    )
 
 
 def club_portfolio(club: Club, on: datetime.date, period: Period | None = None) -> ClubPortfolio:
@@ -536,48 +540,64 @@ class AtRisk:
         return AtRisk(self.outstanding + other.outstanding, self.par30 + other.par30)
 
 
-def _loans_over_days(loans: QuerySet[Loan], on: datetime.date, days: int) -> QuerySet[Instalment]:
-    """The ids of the loans of `loans` more than `days` overdue on `on`: with a late instalment
-    (still unpaid after its grace period) due before on − days. A loan is as many days overdue as
-    its oldest late instalment, so this is the PAR rule of portfolio_report. Not correlated: one
-    grouped pass over the instalments, which the outer query checks its loans against."""
-    paid_by_then = Q(allocations__repayment__reversed_on__isnull=True, allocations__repayment__paid_on__lte=on)
-    return (
-        Instalment.objects.live_on(on)
-        .filter(loan__in=loans, late_after__lt=on, due_on__lt=days_before(on, days))
-        .values("pk")
-        .annotate(paid=Coalesce(Sum(F("allocations__principal") + F("allocations__interest"), filter=paid_by_then), 0))
-        .filter(paid__lt=F("principal_due") + F("interest_due"))
-        .values("loan")
-    )
+def _over_days(on: datetime.date, days: int, loan: str = "pk") -> Exists:
+    """The loan the outer row's field `loan` names is more than `days` overdue on `on`: it has a late instalment (still
+    unpaid after its grace period) due before on − days. A loan is as many days overdue as its
+    oldest late instalment, so this is the rule of portfolio_report's buckets. In a WHERE, the
+    database joins it as a semi-join (NOT: an anti-join) in one pass over the instalments."""
+    return Exists(_late_instalments(on, loan).filter(due_on__lt=days_before(on, days)))
+
+
+def _sums_by_club(rows: QuerySet, club: str, total, parts: dict[str, Q | None]) -> dict[int, dict[str, int]]:
+    """{club id: {part: SUM(total) over the rows of the part}} in one query.
+
+    One grouped scan of `rows` per part, restricted by the part's condition (None: all the rows)
+    in its WHERE, put together with UNION ALL. A condition on a subquery (EXISTS) in a WHERE
+    becomes a semi- or anti-join, linear in the rows; the same condition in a FILTER of the
+    aggregate, or as `IN (subquery)`, would be a sub-plan the database may run again for every
+    row once the subquery's rows outgrow its work memory.
+    """
+    queries = [
+        (rows if condition is None else rows.filter(condition))
+        .values(group=F(club))
+        .annotate(part=Value(name, output_field=CharField()), total=Coalesce(Sum(total), 0))
+        .order_by()
+        for name, condition in parts.items()
+    ]
+    first, *others = queries
+    result: dict[int, dict[str, int]] = {}
+    for row in first.union(*others, all=True):
+        result.setdefault(row["group"], {})[row["part"]] = row["total"]
+    return result
 
 
 def at_risk_by_club(*, clubs: QuerySet[Club], on: datetime.date) -> dict[int, AtRisk]:
     """{club id: AtRisk} on `on` for the clubs with loans out: the figures of portfolio_report's
-    PAR30 (tests/loans/test_portfolio.py compares them), in two grouped queries and no per-loan
-    subquery, so that a report over thousands of clubs and loans stays fast (bench/targets.py)."""
+    PAR30 (tests/loans/test_portfolio_forms.py checks both on random loan books), in two grouped
+    queries and no per-loan subquery in the sums, so that a report over thousands of clubs and
+    loans stays fast and linear (bench/targets.py, bench/portfolio_plans.py).
+
+    Outstanding principal = what was lent (less what was repaid before a take-over) − the
+    principal of the allocations counted by `on`, each side summed per club over all the loans
+    out and over those at risk.
+    """
     loans = Loan.objects.out_on(on).filter(club__in=clubs)
-    at_risk = Q(pk__in=_loans_over_days(loans, on, PAR_DAYS))
-    lent = F("amount") - F("repaid_before_go_live")
-    lent_rows = loans.values("club").annotate(
-        lent=Coalesce(Sum(lent), 0), lent_at_risk=Coalesce(Sum(lent, filter=at_risk), 0)
+    parts = {"all": None, "par30": _over_days(on, PAR_DAYS)}
+    lent = _sums_by_club(loans, "club", F("amount") - F("repaid_before_go_live"), parts)
+    allocations = _counted_allocations(repayment__paid_on__lte=on).filter(
+        Exists(loans.filter(pk=OuterRef("instalment__loan")))
     )
-    repaid_rows = (
-        _counted_allocations(instalment__loan__in=loans, repayment__paid_on__lte=on)
-        .values(club=F("instalment__loan__club"))
-        .annotate(
-            repaid=Coalesce(Sum("principal"), 0),
-            repaid_at_risk=Coalesce(
-                Sum("principal", filter=Q(instalment__loan__in=_loans_over_days(loans, on, PAR_DAYS))), 0
-            ),
-        )
+    repaid = _sums_by_club(
+        allocations,
+        "instalment__loan__club",
+        F("principal"),
+        {"all": None, "par30": _over_days(on, PAR_DAYS, "instalment__loan")},
     )
-    repaid = {row["club"]: row for row in repaid_rows.order_by()}
     result = {}
-    for row in lent_rows.order_by():
-        paid = repaid.get(row["club"], {})
-        result[row["club"]] = AtRisk(
-            outstanding=row["lent"] - paid.get("repaid", 0),
-            par30=row["lent_at_risk"] - paid.get("repaid_at_risk", 0),
+    for club, sums in lent.items():
+        paid = repaid.get(club, {})
+        result[club] = AtRisk(
+            outstanding=sums["all"] - paid.get("all", 0),
+            par30=sums.get("par30", 0) - paid.get("par30", 0),
         )
     return result
