@@ -263,7 +263,8 @@ class Instalment(models.Model):
     loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="instalments", verbose_name=_("loan"))
     number = models.PositiveSmallIntegerField(_("number"))
     due_on = models.DateField(_("due on"))
-    # due_on + the loan's grace period: unpaid after this day, the instalment is late.
+    # due_on + the loan's grace period: unpaid after this day, the board chases the payment (the
+    # loan's page marks the instalment late). Days past due and PAR count from due_on all the same.
     late_after = models.DateField(_("late after"))
     principal_due = models.BigIntegerField(_("principal due (đồng)"))
     interest_due = models.BigIntegerField(_("interest due (đồng)"))

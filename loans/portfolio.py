@@ -8,9 +8,13 @@ two end days are included), over clubs already scoped by accounts.access:
   off, on or before `on`). Its outstanding principal is the amount, less the principal repaid
   before a take-over, less the principal of the repayments paid by `on` that were not reversed.
 - An instalment still part of the schedule on `on` (Instalment.objects.live_on) is unpaid by
-  what is due on it less what repayments paid by `on` put on it; it is late when something is
-  unpaid and its grace period ended before `on` (late_after < on). A loan is as many days
-  overdue as its oldest late instalment; its amount overdue is what is unpaid on its late ones.
+  what is due on it less what repayments paid by `on` put on it; it is late (past due) when
+  something is unpaid after its due date (due_on < on). A loan is as many days overdue (days
+  past due) as its oldest late instalment: on − its due date. Its amount overdue is what is
+  unpaid on its late ones. This is how CGAP and the MIX Market count days past due (Mifos and
+  Fineract likewise): from the contractual due date. The grace days of the club's rules
+  (Instalment.late_after) are a tolerance before the board chases a payment (the loan's page
+  marks an instalment late only after them); they never reset or hide the days past due.
 - PAR30: the outstanding principal of the loans more than 30 days overdue, over all the
   outstanding principal. A rescheduled loan is judged on its new schedule (the instalments the
   rescheduling replaced are cancelled); a written-off loan leaves the portfolio on the day of the
@@ -227,13 +231,14 @@ def _outstanding(on: datetime.date):
 
 
 def _late_instalments(on: datetime.date, loan: str = "pk") -> QuerySet[Instalment]:
-    """The instalments late on `on` of the loan the outer row's field `loan` names, each with `unpaid`."""
+    """The instalments late (past due) on `on` of the loan the outer row's field `loan` names,
+    each with `unpaid`: not fully paid by `on`, and due before it."""
     paid = _subquery_sum(
         _counted_allocations(instalment=OuterRef("pk"), repayment__paid_on__lte=on), F("principal") + F("interest")
     )
     return (
         Instalment.objects.live_on(on)
-        .filter(loan=OuterRef(loan), late_after__lt=on)
+        .filter(loan=OuterRef(loan), due_on__lt=on)
         .alias(unpaid=F("principal_due") + F("interest_due") - paid)
         .filter(unpaid__gt=0)
     )
@@ -541,10 +546,10 @@ class AtRisk:
 
 
 def _over_days(on: datetime.date, days: int, loan: str = "pk") -> Exists:
-    """The loan the outer row's field `loan` names is more than `days` overdue on `on`: it has a late instalment (still
-    unpaid after its grace period) due before on − days. A loan is as many days overdue as its
-    oldest late instalment, so this is the rule of portfolio_report's buckets. In a WHERE, the
-    database joins it as a semi-join (NOT: an anti-join) in one pass over the instalments."""
+    """The loan the outer row's field `loan` names is more than `days` overdue on `on`: it has a
+    late instalment (not fully paid by `on`) due before on − days. A loan is as many days overdue
+    as its oldest late instalment, so this is the rule of portfolio_report's buckets. In a WHERE,
+    the database joins it as a semi-join (NOT: an anti-join) in one pass over the instalments."""
     return Exists(_late_instalments(on, loan).filter(due_on__lt=days_before(on, days)))
 
 

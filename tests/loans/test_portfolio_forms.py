@@ -197,7 +197,7 @@ def reckon(club, on) -> Reckoned:
         outstanding[instalment.loan_id] -= paid_principal[instalment.pk]
         live = instalment.cancelled_on is None or instalment.cancelled_on > on
         unpaid = instalment.amount_due - paid_total[instalment.pk]
-        if live and unpaid > 0 and instalment.late_after < on:
+        if live and unpaid > 0 and instalment.due_on < on:
             previous = oldest.get(instalment.loan_id)
             oldest[instalment.loan_id] = min(previous, instalment.due_on) if previous else instalment.due_on
     return Reckoned(out=set(out), outstanding=outstanding, oldest_late_due=oldest)

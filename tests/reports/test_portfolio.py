@@ -1,10 +1,10 @@
-"""loans/portfolio.py: what is in the portfolio on a date, days overdue and buckets around the grace
-period, PAR30, partial and reversed repayments, rescheduled, written-off and taken-over loans,
+"""loans/portfolio.py: what is in the portfolio on a date, days overdue (from the due date, whatever
+the grace days) and buckets, PAR30, partial and reversed repayments, rescheduled, written-off and taken-over loans,
 the repayment rate, the members borrowing, roll-ups by area and the number of queries.
 
 Every loan below (unless said otherwise): 6.000.000 đ over 6 months, flat 0,5 % a month, disbursed
 on 15/09/2024 in a club meeting on the 15th, so 1.000.000 + 30.000 is due on the 15th from
-October 2024 to March 2025; the rules give 5 days of grace (late from the 21st).
+October 2024 to March 2025; the rules give 5 days of grace, which do not move the days past due.
 """
 
 import datetime
@@ -83,7 +83,8 @@ def treasurer(club):
 @pytest.mark.parametrize(
     ("on", "oldest_late_due", "days", "bucket"),
     [
-        (D(2024, 10, 20), None, 0, None),  # due 15/10, grace until 20/10: not late yet
+        (D(2024, 10, 15), None, 0, None),  # due today: not past due yet
+        (D(2024, 10, 16), D(2024, 10, 15), 1, Bucket.DAYS_1_30),  # within the 5 days of grace, past due all the same
         (D(2024, 10, 21), D(2024, 10, 15), 6, Bucket.DAYS_1_30),
         (D(2024, 11, 14), D(2024, 10, 15), 30, Bucket.DAYS_1_30),
         (D(2024, 11, 15), D(2024, 10, 15), 31, Bucket.DAYS_31_90),
@@ -104,20 +105,25 @@ def test_days_overdue_and_bucket_at_the_edges(club, treasurer, on, oldest_late_d
     assert result.par30 == (6_000_000 if days > 30 else 0)
 
 
-def test_grace_days_of_the_rules_decide_when_an_instalment_is_late(world):
-    strict = world.club_b1
-    lend(strict, set_up_club(strict, grace_days=0))
-    assert one(strict, D(2024, 10, 15)).oldest_late_due is None  # due today: not late yet
-    assert one(strict, D(2024, 10, 16)).oldest_late_due == D(2024, 10, 15)
+@pytest.mark.parametrize("grace_days", [0, 45])
+def test_grace_days_of_the_rules_do_not_move_the_days_past_due(world, grace_days):
+    # CGAP / MIX: days past due count from the contractual due date; a tolerance never hides them.
+    club = world.club_b1
+    lend(club, set_up_club(club, grace_days=grace_days))
+    assert one(club, D(2024, 10, 15)).oldest_late_due is None  # due today: not past due yet
+    assert one(club, D(2024, 10, 16)).oldest_late_due == D(2024, 10, 15)
+    # 31 days past due on 15/11, in PAR30 although 45 days of grace would not have ended yet.
+    assert (figures(club, D(2024, 11, 14)).par30, figures(club, D(2024, 11, 15)).par30) == (0, 6_000_000)
 
 
-def test_paying_on_the_last_day_of_grace_is_not_late(club, treasurer):
+def test_paying_within_the_grace_days_leaves_the_days_before_it_past_due(club, treasurer):
     loan = lend(club, treasurer)
     pay(treasurer, loan, INSTALMENT, D(2024, 10, 20))
-    assert one(club, D(2024, 10, 21)).oldest_late_due is None
+    assert portfolio.OverdueLoan(loan=one(club, D(2024, 10, 19)), on=D(2024, 10, 19)).days_overdue == 4
+    assert one(club, D(2024, 10, 20)).oldest_late_due is None
     assert one(club, D(2024, 10, 21)).principal_outstanding == 5_000_000
-    # A month on, the second instalment is late in its turn.
-    assert one(club, D(2024, 11, 21)).oldest_late_due == D(2024, 11, 15)
+    # A month on, the second instalment is past due in its turn.
+    assert one(club, D(2024, 11, 16)).oldest_late_due == D(2024, 11, 15)
 
 
 def test_days_overdue_count_from_the_oldest_instalment_still_unpaid(club, treasurer):

@@ -69,6 +69,14 @@ def test_the_formulas_are_on_the_page(client, world, province_staff):
         in glossary
     )
     assert "PAR30" in glossary and vi_html("Repayment rate") in glossary
+    days_overdue = vi_html(
+        "An instalment is late when part of it is still unpaid after its due date. Days overdue of a loan = "
+        "as-of date − due date of its oldest instalment not fully paid: 1–30, 31–90 or over 90 days. They count "
+        "from the due date of the loan's schedule, as CGAP and the MIX Market count days past due: the grace "
+        "days of a club's rules only say when the board chases a payment, they never reset or shorten the days "
+        "overdue. Amount overdue = what is unpaid on the late instalments."
+    )
+    assert days_overdue in glossary
 
 
 def test_club_links_to_its_loan_book(client, four_clubs, province_staff):
