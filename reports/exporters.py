@@ -162,9 +162,11 @@ def _portfolio_preamble(report: PortfolioReport, scope: Sequence[str]) -> list[s
         % {"start": date_format(report.period.start, "d/m/Y"), "end": date_format(report.period.end, "d/m/Y")},
         _("Scope: %(scope)s") % {"scope": ", ".join(scope) or _("your area")},
         _(
-            "PAR30 = outstanding principal of the loans more than 30 days overdue ÷ all outstanding principal. "
-            "Repayment rate = paid by the end of the grace period ÷ due, on the instalments due in the period."
+            "PAR30 = outstanding principal of the loans more than 30 days overdue or rescheduled ÷ all "
+            "outstanding principal (CGAP and MIX Market). PAR30 without rescheduled loans: of the loans more "
+            "than 30 days overdue only."
         ),
+        _("Repayment rate = paid by the end of the grace period ÷ due, on the instalments due in the period."),
     ]
 
 
@@ -182,6 +184,8 @@ def _portfolio_columns() -> list[Column]:
         Column(_("Amount overdue (đồng)"), "money", 16),
         Column(_("PAR30 numerator (đồng)"), "money", 16),
         Column(_("PAR30 (%)"), "int", 10),
+        Column(_("PAR30 without rescheduled loans: numerator (đồng)"), "money", 16),
+        Column(_("PAR30 without rescheduled loans (%)"), "int", 10),
         *bucket_columns,
         Column(_("Due in the period (đồng)"), "money", 16),
         Column(_("Paid on time (đồng)"), "money", 16),
@@ -204,6 +208,8 @@ def _portfolio_values(figures: PortfolioFigures) -> list:
         figures.overdue,
         figures.par30,
         figures.par30_share,
+        figures.par30_overdue,
+        figures.par30_overdue_share,
         *buckets,
         figures.due,
         figures.on_time,

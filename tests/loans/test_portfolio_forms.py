@@ -6,7 +6,8 @@ and semi-joins (at_risk_by_club, for the reports over thousands of clubs). Hypot
 books through the services — loans applied for, approved and disbursed or taken over from paper,
 then repaid in part or in full, repayments reversed, loans rescheduled and written off, on random
 dates — and on random days checks that both forms, and a reckoning in Python from the rows
-(REFERENCE below), give the same loans and the same figures.
+(REFERENCE below), give the same loans and the same figures: outstanding principal, days overdue,
+PAR30 with and without the rescheduled loans.
 
 Each example runs in a transaction rolled back at its end; the club and its rules are made once.
 """
@@ -24,7 +25,7 @@ from hypothesis import strategies as st
 
 from clubs.models import Club
 from loans import portfolio, services
-from loans.models import Allocation, Instalment, InterestMethod, Loan, RepaymentFrequency
+from loans.models import Allocation, Instalment, InterestMethod, Loan, RepaymentFrequency, Rescheduling
 from loans.portfolio import Bucket, Period
 from tests import factories
 from tests.conftest import TODAY
@@ -164,6 +165,7 @@ class Reckoned:
     out: set
     outstanding: dict  # loan id: principal still owed
     oldest_late_due: dict  # loan id: due date of its oldest late instalment (the loans with one)
+    rescheduled: set  # the loans out rescheduled by then
 
     def at_risk(self, on, days):
         return {pk for pk, due in self.oldest_late_due.items() if due < on - datetime.timedelta(days=days)}
@@ -200,7 +202,10 @@ def reckon(club, on) -> Reckoned:
         if live and unpaid > 0 and instalment.due_on < on:
             previous = oldest.get(instalment.loan_id)
             oldest[instalment.loan_id] = min(previous, instalment.due_on) if previous else instalment.due_on
-    return Reckoned(out=set(out), outstanding=outstanding, oldest_late_due=oldest)
+    rescheduled = set(
+        Rescheduling.objects.filter(loan__in=list(out), rescheduled_on__lte=on).values_list("loan", flat=True)
+    )
+    return Reckoned(out=set(out), outstanding=outstanding, oldest_late_due=oldest, rescheduled=rescheduled)
 
 
 # --- the property -----------------------------------------------------------------------------
@@ -224,8 +229,9 @@ def test_both_forms_and_the_reckoning_agree_on_random_loan_books(world, plans, d
         build(club, treasurer, plans)
         for on in days_to_check(club, days):
             expected = reckon(club, on)
-            par30_loans = expected.at_risk(on, portfolio.PAR_DAYS)
-            par30 = sum(expected.outstanding[pk] for pk in par30_loans)
+            over_30_days = expected.at_risk(on, portfolio.PAR_DAYS)
+            par30_overdue = sum(expected.outstanding[pk] for pk in over_30_days)
+            par30 = sum(expected.outstanding[pk] for pk in over_30_days | expected.rescheduled)
             # The per-loan form: the loans out, each one's figures, and the report's sums.
             per_loan = {loan.pk: loan for loan in portfolio.portfolio_loans(clubs=clubs, on=on)}
             assert set(per_loan) == expected.out
@@ -235,10 +241,11 @@ def test_both_forms_and_the_reckoning_agree_on_random_loan_books(world, plans, d
             )
             report = portfolio.portfolio_report(clubs=clubs, on=on, period=Period.last_12_months(on))
             figures = report.total.figures
-            assert (figures.loans, figures.outstanding, figures.par30) == (
+            assert (figures.loans, figures.outstanding, figures.par30, figures.par30_overdue) == (
                 len(expected.out),
                 sum(expected.outstanding.values()),
                 par30,
+                par30_overdue,
             )
             for bucket in Bucket:
                 listed = {loan.pk for loan in portfolio.overdue_loans(clubs=clubs, on=on, bucket=bucket)}
@@ -247,7 +254,11 @@ def test_both_forms_and_the_reckoning_agree_on_random_loan_books(world, plans, d
                 }
             # The grouped form: the same loans at risk and the same sums.
             over = Loan.objects.out_on(on).filter(club=club).filter(portfolio._over_days(on, portfolio.PAR_DAYS))
-            assert set(over.values_list("pk", flat=True)) == par30_loans
+            assert set(over.values_list("pk", flat=True)) == over_30_days
             at_risk = portfolio.at_risk_by_club(clubs=clubs, on=on).get(club.pk, portfolio.AtRisk())
-            assert (at_risk.outstanding, at_risk.par30) == (figures.outstanding, figures.par30)
+            assert (at_risk.outstanding, at_risk.par30, at_risk.par30_overdue) == (
+                figures.outstanding,
+                figures.par30,
+                figures.par30_overdue,
+            )
         transaction.set_rollback(True)

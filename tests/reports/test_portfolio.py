@@ -65,10 +65,14 @@ def one(club, on):
 
 def figures(club, on, period=None):
     """The club's portfolio figures, once it is checked that the fast PAR30 of the reports over
-    many clubs (portfolio.at_risk_by_club) gives the same outstanding principal and PAR30."""
+    many clubs (portfolio.at_risk_by_club) gives the same outstanding principal and PAR30s."""
     result = portfolio.club_portfolio(club, on, period).figures
     at_risk = portfolio.at_risk_by_club(clubs=Club.objects.filter(pk=club.pk), on=on).get(club.pk, portfolio.AtRisk())
-    assert (at_risk.outstanding, at_risk.par30) == (result.outstanding, result.par30)
+    assert (at_risk.outstanding, at_risk.par30, at_risk.par30_overdue) == (
+        result.outstanding,
+        result.par30,
+        result.par30_overdue,
+    )
     return result
 
 
@@ -206,7 +210,7 @@ def test_written_off_loan_counts_until_the_write_off_then_is_listed_apart(club, 
     assert outside == []
 
 
-def test_rescheduled_loan_is_judged_on_its_new_schedule(club, treasurer):
+def test_rescheduled_loan_counts_its_days_on_the_new_schedule_and_stays_in_par30(club, treasurer):
     loan = lend(club, treasurer)
     services.loan_reschedule(
         actor=treasurer,
@@ -218,12 +222,22 @@ def test_rescheduled_loan_is_judged_on_its_new_schedule(club, treasurer):
         decision_reference="QĐ 01/BCN",
     )
     # Before the rescheduling: 65 days overdue on the old schedule.
-    assert figures(club, D(2024, 12, 19)).par30 == 6_000_000
-    # After it the old instalments are cancelled: nothing late until the new first one is.
+    before = figures(club, D(2024, 12, 19))
+    assert (before.par30, before.par30_overdue) == (6_000_000, 6_000_000)
+    # After it the old instalments are cancelled: nothing overdue until the new first one is, but
+    # a rescheduled loan is at risk (CGAP / MIX): in PAR30, not in PAR30 without rescheduled loans.
     on_new = figures(club, D(2025, 1, 10))
-    assert (on_new.outstanding, on_new.overdue, on_new.par30) == (6_000_000, 0, 0)
+    assert (on_new.outstanding, on_new.overdue, on_new.par30, on_new.par30_overdue) == (6_000_000, 0, 6_000_000, 0)
+    assert (on_new.par30_share, on_new.par30_overdue_share) == (Decimal("100"), Decimal("0"))
     assert one(club, D(2025, 1, 21)).oldest_late_due == D(2025, 1, 15)
-    assert figures(club, D(2025, 1, 21)).par30 == 0  # 6 days: in 1–30, not in PAR30
+    after = figures(club, D(2025, 1, 21))  # 6 days: in 1–30, not more than 30 days overdue
+    assert ([b.loans for b in after.buckets], after.par30, after.par30_overdue) == ([1, 0, 0], 6_000_000, 0)
+    # Repaid in part: what is still owed stays at risk; repaid in full, it leaves the portfolio.
+    pay(treasurer, loan, 3_000_000, D(2025, 1, 25))  # 240.000 of it interest (90.000 carried over)
+    partly = figures(club, D(2025, 1, 26))
+    assert (partly.outstanding, partly.par30, partly.par30_overdue) == (3_240_000, 3_240_000, 0)
+    pay(treasurer, loan, services.payoff(services.instalment_states(loan), D(2025, 2, 5)), D(2025, 2, 5))
+    assert (figures(club, D(2025, 2, 5)).outstanding, figures(club, D(2025, 2, 5)).par30) == (0, 0)
     report = portfolio.portfolio_report(
         clubs=Club.objects.filter(pk=club.pk), on=D(2025, 3, 15), period=Period.last_12_months(D(2025, 3, 15))
     )

@@ -63,8 +63,12 @@ def test_the_formulas_are_on_the_page(client, world, province_staff):
     glossary = html.split('data-testid="glossary"')[1]
     assert (
         vi_html(
-            "Outstanding principal of the loans more than 30 days overdue ÷ all outstanding principal. "
-            "The whole outstanding principal of such a loan counts, not only what is overdue."
+            "Outstanding principal of the loans more than 30 days overdue and of every rescheduled loan still "
+            "outstanding ÷ all outstanding principal, as CGAP and the MIX Market define it. The whole outstanding "
+            "principal of such a loan counts, not only what is overdue; interest does not. A rescheduled loan "
+            "counts however well it is repaid on its new schedule, until it is repaid in full: leaving it out "
+            "would make the portfolio look healthier than it is. PAR30 without rescheduled loans, shown beside "
+            "it, counts only the loans more than 30 days overdue."
         )
         in glossary
     )
@@ -112,9 +116,17 @@ def test_written_off_and_rescheduled_loans_have_their_own_sections(client, world
     assert format_vnd(6_000_000) in section
     section = html.split('data-testid="rescheduled"')[1].split("</section>")[0]
     assert "Lũ lụt" in section and "20/12/2024" in section
-    # Today the rescheduled loan is in the portfolio, judged on its new schedule; the other is not.
+    # On the day of the write-off, before the new schedule's first due date: the written-off loan
+    # has left the portfolio; the rescheduled one is at risk as a rescheduled loan only.
+    html = client.get(URL, {"on": "10/01/2025"}).content.decode()
+    assert f">{format_vnd(6_000_000)} ÷ {format_vnd(6_000_000)}<" in figure(html, "par30")
+    assert f">{format_vnd(0)} ÷ {format_vnd(6_000_000)}<" in figure(html, "par30-overdue")
+
+
+def figure(html, name):
+    """One figure of the page's total card."""
     total = html.split('data-testid="total"')[1].split("</section>")[0]
-    assert f"{format_vnd(0)} ÷ {format_vnd(6_000_000)}" in total  # PAR30
+    return total.split(f'data-figure="{name}"')[1].split("data-figure=")[0]
 
 
 def test_defaults_are_today_and_the_last_12_months(client, world, province_staff):
@@ -243,6 +255,30 @@ def test_export_has_typed_figures_and_the_same_rows(client, four_clubs, province
     assert Decimal(str(rollups[0][par30])) == Decimal("61.1")
 
 
+def test_export_has_par30_with_and_without_the_rescheduled_loans(client, world, province_staff):
+    club = world.club_a1
+    treasurer = set_up_club(club)
+    services.loan_reschedule(
+        actor=treasurer,
+        loan=lend(club, treasurer),
+        on=D(2024, 12, 20),
+        term_months=10,
+        first_due_on=D(2025, 1, 15),
+        reason="Lũ lụt",
+        decision_reference="QĐ 01",
+    )
+    user_language_set(user=province_staff, language="en")
+    book = workbook(login(client, province_staff).get(EXPORT_URL, {"on": "10/01/2025"}))
+    preamble, clubs = table(book["Clubs"])
+    assert any("PAR30 without rescheduled loans: of the loans more than 30 days overdue only." in p for p in preamble)
+    row = next(row for row in clubs if row["Club code"] == club.code)
+    assert (row["PAR30 numerator (đồng)"], row["PAR30 (%)"]) == (6_000_000, 100)
+    assert (row["PAR30 without rescheduled loans: numerator (đồng)"], row["PAR30 without rescheduled loans (%)"]) == (
+        0,
+        0,
+    )
+
+
 def test_export_in_the_users_language_with_the_written_off_loans(client, world, province_staff):
     club = world.club_a1
     treasurer = set_up_club(club)
@@ -258,7 +294,8 @@ def test_export_in_the_users_language_with_the_written_off_loans(client, world, 
         (6_000_000, "Bão số 9", "QĐ 02")
     ]
     assert written_off[0]["Written off on"].date() == D(2025, 1, 10)
-    assert book["Written off"]["E7"].number_format == "dd/mm/yyyy"
+    first_row = len(preamble) + 2  # the preamble, the header, then the rows
+    assert book["Written off"].cell(row=first_row, column=5).number_format == "dd/mm/yyyy"
 
 
 @pytest.mark.parametrize("count", [2, 10])
