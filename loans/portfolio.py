@@ -1,7 +1,7 @@
 """Portfolio quality: how much is lent out, how much of it is at risk and how well it is repaid.
 
 Everything is as of a date `on` (and, for the repayment rate and new borrowers, a period whose
-two end days are included), over clubs already scoped by accounts.access:
+two end days are included, counted up to `on`), over clubs already scoped by accounts.access:
 
 - A loan is in the portfolio on `on` when it is out that day (Loan.objects.out_on: disbursed by
   then — a loan taken over from paper: and taken over by then — and not closed, repaid or written
@@ -23,8 +23,11 @@ two end days are included), over clubs already scoped by accounts.access:
   is repaid: leaving it out makes PAR look better than it is. PAR30 without the rescheduled loans
   (par30_overdue) is shown beside it. A written-off loan leaves both the numerator and the
   denominator on the day of the write-off. Rescheduled and written-off loans are listed apart.
-- Repayment rate: of what fell due on the instalments due in the period (less those cancelled
-  before their due date), the share paid by the end of their grace period.
+- Repayment (collection) rate, as CGAP and the MIX Market define it: what was received by `on`
+  for the instalments due in the period ÷ what was due on them. A figure as of `on` uses only what
+  was known on `on`, so it never changes afterwards: the instalments due in the period up to `on`
+  (of loans taken over by then), the repayments paid by `on`. Instalments cancelled before their
+  due date (the loan paid off early, or rescheduled) were not due.
 - Members borrowing: active members with a loan in the portfolio, and active members who had a
   loan disbursed in the period, over the club's active members.
 
@@ -144,8 +147,8 @@ class PortfolioFigures:
     par30: int  # outstanding principal of the loans more than 30 days overdue or rescheduled
     par30_overdue: int  # of the loans more than 30 days overdue only (PAR30 without the rescheduled loans)
     buckets: tuple[BucketFigure, ...]
-    due: int  # principal and interest due on the instalments due in the period
-    on_time: int  # of it, paid by the end of the grace period
+    due: int  # principal and interest due on the instalments due in the period, up to the as-of day
+    received: int  # of it, received by the as-of day
     members: int  # active on the date
     borrowing: int  # of them, with a loan in the portfolio
     borrowed_in_period: int  # of them, with a loan disbursed in the period
@@ -160,7 +163,7 @@ class PortfolioFigures:
 
     @property
     def repayment_rate(self) -> Decimal | None:
-        return share(self.on_time, self.due)
+        return share(self.received, self.due)
 
     @property
     def borrowing_share(self) -> Decimal | None:
@@ -337,15 +340,20 @@ def _member_aggregates(on: datetime.date, period: Period) -> dict:
     }
 
 
-def _instalments_due(clubs: QuerySet[Club], period: Period) -> QuerySet[Instalment]:
-    """Instalments due in the period and not cancelled before their due date (a loan closed early
-    or rescheduled did not owe them), each with what was paid on it by the end of its grace period."""
+def _instalments_due(clubs: QuerySet[Club], on: datetime.date, period: Period) -> QuerySet[Instalment]:
+    """Instalments due in the period up to `on` and not cancelled before their due date (a loan
+    closed early or rescheduled did not owe them), each with what was received on it by `on`.
+
+    As of `on`, only what was known on `on` counts: nothing due after it (a rescheduling after
+    `on` may add instalments in the period), no loan taken over from paper after it (its arrears
+    were rebuilt with earlier dates), no repayment paid after it."""
     return (
-        Instalment.objects.filter(loan__club__in=clubs, due_on__gte=period.start, due_on__lte=period.end)
+        Instalment.objects.filter(loan__club__in=clubs, due_on__gte=period.start, due_on__lte=min(period.end, on))
+        .exclude(loan__go_live_on__gt=on)
         .filter(Q(cancelled_on__isnull=True) | Q(cancelled_on__gte=F("due_on")))
         .annotate(
-            paid_on_time=_subquery_sum(
-                _counted_allocations(instalment=OuterRef("pk"), repayment__paid_on__lte=OuterRef("late_after")),
+            received_by_then=_subquery_sum(
+                _counted_allocations(instalment=OuterRef("pk"), repayment__paid_on__lte=on),
                 F("principal") + F("interest"),
             )
         )
@@ -354,7 +362,7 @@ def _instalments_due(clubs: QuerySet[Club], period: Period) -> QuerySet[Instalme
 
 REPAYMENT_AGGREGATES = {
     "due": Coalesce(Sum(F("principal_due") + F("interest_due")), 0),
-    "on_time": Coalesce(Sum("paid_on_time"), 0),
+    "received": Coalesce(Sum("received_by_then"), 0),
 }
 
 
@@ -382,7 +390,7 @@ def _figures(loans: dict, members: dict, repayments: dict) -> PortfolioFigures:
         par30_overdue=over_30_days,
         buckets=buckets,
         due=repayments.get("due", 0),
-        on_time=repayments.get("on_time", 0),
+        received=repayments.get("received", 0),
         members=members.get("members", 0),
         borrowing=members.get("borrowing", 0),
         borrowed_in_period=members.get("borrowed_in_period", 0),
@@ -397,7 +405,7 @@ def _grouped_figures(clubs: QuerySet[Club], on: datetime.date, period: Period, k
     """
     loans = _loans_by_bucket(clubs, on, key("club__"))
     members = grouped(_members(clubs, on), key("club__"), _member_aggregates(on, period))
-    repayments = grouped(_instalments_due(clubs, period), key("loan__club__"), REPAYMENT_AGGREGATES)
+    repayments = grouped(_instalments_due(clubs, on, period), key("loan__club__"), REPAYMENT_AGGREGATES)
     return {
         group: _figures(loans.get(group, {}), members.get(group, {}), repayments.get(group, {}))
         for group in {*loans, *members, *repayments}
@@ -415,7 +423,7 @@ SUMMED_FIGURES = (
     "par30",
     "par30_overdue",
     "due",
-    "on_time",
+    "received",
     "members",
     "borrowing",
     "borrowed_in_period",

@@ -166,7 +166,10 @@ def _portfolio_preamble(report: PortfolioReport, scope: Sequence[str]) -> list[s
             "outstanding principal (CGAP and MIX Market). PAR30 without rescheduled loans: of the loans more "
             "than 30 days overdue only."
         ),
-        _("Repayment rate = paid by the end of the grace period ÷ due, on the instalments due in the period."),
+        _(
+            "Repayment rate = received by the as-of date ÷ due, on the instalments due in the period up to the "
+            "as-of date (CGAP and MIX Market)."
+        ),
     ]
 
 
@@ -188,7 +191,7 @@ def _portfolio_columns() -> list[Column]:
         Column(_("PAR30 without rescheduled loans (%)"), "int", 10),
         *bucket_columns,
         Column(_("Due in the period (đồng)"), "money", 16),
-        Column(_("Paid on time (đồng)"), "money", 16),
+        Column(_("Received by the as-of date (đồng)"), "money", 16),
         Column(_("Repayment rate (%)"), "int", 10),
         Column(_("Active members"), "int", 10),
         Column(_("Members with a loan outstanding"), "int", 12),
@@ -212,7 +215,7 @@ def _portfolio_values(figures: PortfolioFigures) -> list:
         figures.par30_overdue_share,
         *buckets,
         figures.due,
-        figures.on_time,
+        figures.received,
         figures.repayment_rate,
         figures.members,
         figures.borrowing,

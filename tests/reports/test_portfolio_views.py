@@ -81,6 +81,14 @@ def test_the_formulas_are_on_the_page(client, world, province_staff):
         "overdue. Amount overdue = what is unpaid on the late instalments."
     )
     assert days_overdue in glossary
+    repayment_rate = vi_html(
+        "What was received by the as-of date for the instalments due in the period ÷ what was due on them, as "
+        "CGAP and the MIX Market define the repayment (collection) rate. Only what was known on the as-of date "
+        "counts — the instalments due by then, the repayments paid by then — so the rate of a date never changes "
+        "afterwards. Instalments cancelled before their due date, after an early payoff or a rescheduling, were "
+        "not due."
+    )
+    assert repayment_rate in glossary
 
 
 def test_club_links_to_its_loan_book(client, four_clubs, province_staff):
