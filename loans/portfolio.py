@@ -27,7 +27,10 @@ two end days are included, counted up to `on`), over clubs already scoped by acc
   for the instalments due in the period ÷ what was due on them. A figure as of `on` uses only what
   was known on `on`, so it never changes afterwards: the instalments due in the period up to `on`
   (of loans taken over by then), the repayments paid by `on`. Instalments cancelled before their
-  due date (the loan paid off early, or rescheduled) were not due.
+  due date (the loan paid off early, or rescheduled) were not due. A rescheduling replaces the
+  unpaid part of the instalments it cancels with the new schedule's instalments, which carry the
+  same principal: that part is due once, on the new dates, so an instalment the rescheduling
+  replaced counts as due only for what was paid on it.
 - Members borrowing: active members with a loan in the portfolio, and active members who had a
   loan disbursed in the period, over the club's active members.
 
@@ -342,7 +345,9 @@ def _member_aggregates(on: datetime.date, period: Period) -> dict:
 
 def _instalments_due(clubs: QuerySet[Club], on: datetime.date, period: Period) -> QuerySet[Instalment]:
     """Instalments due in the period up to `on` and not cancelled before their due date (a loan
-    closed early or rescheduled did not owe them), each with what was received on it by `on`.
+    closed early or rescheduled did not owe them), each with what was received on it by `on` and
+    what it counts as due: all of it, or, when a rescheduling by `on` replaced it, what was
+    received on it (the rest is due on the new schedule).
 
     As of `on`, only what was known on `on` counts: nothing due after it (a rescheduling after
     `on` may add instalments in the period), no loan taken over from paper after it (its arrears
@@ -355,13 +360,25 @@ def _instalments_due(clubs: QuerySet[Club], on: datetime.date, period: Period) -
             received_by_then=_subquery_sum(
                 _counted_allocations(instalment=OuterRef("pk"), repayment__paid_on__lte=on),
                 F("principal") + F("interest"),
-            )
+            ),
+            due_then=Case(
+                When(
+                    Exists(
+                        Rescheduling.objects.filter(
+                            loan=OuterRef("loan"), rescheduled_on=OuterRef("cancelled_on"), rescheduled_on__lte=on
+                        )
+                    ),
+                    then=F("received_by_then"),
+                ),
+                default=F("principal_due") + F("interest_due"),
+                output_field=BigIntegerField(),
+            ),
         )
     )
 
 
 REPAYMENT_AGGREGATES = {
-    "due": Coalesce(Sum(F("principal_due") + F("interest_due")), 0),
+    "due": Coalesce(Sum("due_then"), 0),
     "received": Coalesce(Sum("received_by_then"), 0),
 }
 

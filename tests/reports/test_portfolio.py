@@ -344,8 +344,47 @@ def test_instalments_cancelled_before_their_due_date_were_not_due(club, treasure
         decision_reference="QĐ 01/BCN",
     )
     result = figures(club, D(2025, 3, 15), Period(D(2024, 10, 1), D(2024, 12, 31)))
-    # Due: the first loan's 15/10 and the second loan's 15/10, 15/11 and 15/12 (missed, then replaced).
-    assert (result.due, result.received, result.repayment_rate) == (4 * INSTALMENT, INSTALMENT, Decimal("25"))
+    # Due: the first loan's 15/10. The second loan's 15/10, 15/11 and 15/12, missed, were replaced
+    # by the rescheduling: what they owed is due on the new schedule, from 15/01/2025.
+    assert (result.due, result.received, result.repayment_rate) == (INSTALMENT, INSTALMENT, Decimal("100"))
+
+
+def reschedule_after_three_missed_months(treasurer, loan):
+    """Rescheduled on 20/12/2024 over 10 months from 15/01/2025. With nothing paid before: 600.000
+    of principal and 30.000 of interest a month, the first instalment with the 90.000 of interest
+    left unpaid."""
+    return services.loan_reschedule(
+        actor=treasurer,
+        loan=loan,
+        on=D(2024, 12, 20),
+        term_months=10,
+        first_due_on=D(2025, 1, 15),
+        reason="Thiên tai",
+        decision_reference="QĐ 01/BCN",
+    )
+
+
+def test_rescheduled_arrears_are_due_once_on_the_new_schedule(club, treasurer):
+    loan = lend(club, treasurer)
+    reschedule_after_three_missed_months(treasurer, loan)
+    pay(treasurer, loan, 720_000, D(2025, 1, 15))
+    pay(treasurer, loan, 630_000, D(2025, 2, 15))
+    six_months = Period(D(2024, 10, 1), D(2025, 3, 31))
+    result = figures(club, D(2025, 3, 15), six_months)
+    # Due: the new instalments of 15/01, 15/02 and 15/03 (720.000 + 630.000 + 630.000). The three
+    # the rescheduling replaced carried the same 6.000.000: not due a second time.
+    assert (result.due, result.received, result.repayment_rate) == (1_980_000, 1_350_000, Decimal("68.2"))
+    # As of the day before the rescheduling, the old instalments were due, and unpaid.
+    before = figures(club, D(2024, 12, 19), six_months)
+    assert (before.due, before.received, before.repayment_rate) == (3 * INSTALMENT, 0, Decimal("0"))
+
+
+def test_what_was_paid_on_a_rescheduled_instalment_counts_as_due_and_received(club, treasurer):
+    loan = lend(club, treasurer)
+    pay(treasurer, loan, 500_000, D(2024, 10, 18))  # on the instalment of 15/10, in part
+    reschedule_after_three_missed_months(treasurer, loan)
+    result = figures(club, D(2025, 1, 14), Period(D(2024, 10, 1), D(2025, 1, 14)))
+    assert (result.due, result.received) == (500_000, 500_000)
 
 
 def test_no_instalment_due_gives_no_rate(club, treasurer):

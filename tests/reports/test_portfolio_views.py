@@ -86,7 +86,8 @@ def test_the_formulas_are_on_the_page(client, world, province_staff):
         "CGAP and the MIX Market define the repayment (collection) rate. Only what was known on the as-of date "
         "counts — the instalments due by then, the repayments paid by then — so the rate of a date never changes "
         "afterwards. Instalments cancelled before their due date, after an early payoff or a rescheduling, were "
-        "not due."
+        "not due. What a rescheduling spread over a new schedule is due once, on the new dates: of the "
+        "instalments it replaced, only what was paid on them counts."
     )
     assert repayment_rate in glossary
 
