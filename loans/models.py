@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -151,6 +152,20 @@ class LoanQuerySet(models.QuerySet):
             Q(disbursed_on__lte=day),
             Q(go_live_on__isnull=True) | Q(go_live_on__lte=day),
             Q(closed_on__isnull=True) | Q(closed_on__gt=day),
+        )
+
+    def out_during(self, start: datetime.date, end: datetime.date):
+        """Loans out (out_on) on at least one day from `start` to `end`, both included; out_on(day)
+        for a single day. A loan repaid or written off on the day it went out was never out."""
+        if start > end:
+            return self.none()
+        # The first day a loan is out: its take-over, which loans.services puts after its
+        # disbursement, or its disbursement.
+        first_day_out = Coalesce("go_live_on", "disbursed_on")
+        return self.filter(
+            Q(disbursed_on__lte=end),
+            Q(go_live_on__isnull=True) | Q(go_live_on__lte=end),
+            Q(closed_on__isnull=True) | (Q(closed_on__gt=start) & Q(closed_on__gt=first_day_out)),
         )
 
 

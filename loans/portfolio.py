@@ -31,8 +31,12 @@ two end days are included, counted up to `on`), over clubs already scoped by acc
   unpaid part of the instalments it cancels with the new schedule's instalments, which carry the
   same principal: that part is due once, on the new dates, so an instalment the rescheduling
   replaced counts as due only for what was paid on it.
-- Members borrowing: active members with a loan in the portfolio, and active members who had a
-  loan disbursed in the period, over the club's active members.
+- Members borrowing (had_a_loan_out), over the club's members active on `on`, counted two ways,
+  each named for what it counts: members with a loan of the club out on `on`, and members who had
+  one out on at least one day of the period (up to `on`). The second is the targets report's
+  "members borrowing" (targets.selectors), there over the plan's window of months: the province's
+  target of members getting loans (Decision 1336) is about who borrows over a while, not on one
+  day, and a loan disbursed before the period and still being repaid in it counts.
 
 Sums are made in the database: per loan and per instalment by correlated subqueries, per club
 by grouped queries (reports.selectors.grouped); districts and the total add the clubs' sums up.
@@ -153,8 +157,8 @@ class PortfolioFigures:
     due: int  # principal and interest due on the instalments due in the period, up to the as-of day
     received: int  # of it, received by the as-of day
     members: int  # active on the date
-    borrowing: int  # of them, with a loan in the portfolio
-    borrowed_in_period: int  # of them, with a loan disbursed in the period
+    borrowing: int  # of them, with a loan out on the date
+    borrowing_in_period: int  # of them, with a loan out at some time in the period (up to the date)
 
     @property
     def par30_share(self) -> Decimal | None:
@@ -173,8 +177,8 @@ class PortfolioFigures:
         return share(self.borrowing, self.members)
 
     @property
-    def borrowed_in_period_share(self) -> Decimal | None:
-        return share(self.borrowed_in_period, self.members)
+    def borrowing_in_period_share(self) -> Decimal | None:
+        return share(self.borrowing_in_period, self.members)
 
     @property
     def late_loans(self) -> int:
@@ -330,16 +334,21 @@ def _members(clubs: QuerySet[Club], on: datetime.date) -> QuerySet[Membership]:
     return Membership.objects.active_on(on).filter(club__in=clubs)
 
 
+def had_a_loan_out(start: datetime.date, end: datetime.date) -> Exists:
+    """Members borrowing, the one rule: the member of the outer Membership row had a loan of its
+    club out (Loan.objects.out_during) on at least one day from `start` to `end`. The portfolio
+    counts it on the as-of day and over its period, the targets report over the plan's window."""
+    return Exists(Loan.objects.out_during(start, end).filter(club=OuterRef("club"), borrower=OuterRef("person")))
+
+
 def _member_aggregates(on: datetime.date, period: Period) -> dict:
-    """Active members, those with a loan in the portfolio on `on`, those who had a loan disbursed
-    in the period (in their club). The conditions sit in the aggregates, not in annotations:
-    aggregate() would drop annotations that only a FILTER refers to."""
-    own_loans = Loan.objects.filter(club=OuterRef("club"), borrower=OuterRef("person"))
-    in_period = Q(disbursed_on__gte=period.start, disbursed_on__lte=period.end)
+    """Active members, those with a loan out on `on`, those who had one out at some time in the
+    period up to `on` (what was known on `on`). The conditions sit in the aggregates, not in
+    annotations: aggregate() would drop annotations that only a FILTER refers to."""
     return {
         "members": Count("pk"),
-        "borrowing": Count("pk", filter=Q(Exists(own_loans.out_on(on)))),
-        "borrowed_in_period": Count("pk", filter=Q(Exists(own_loans.filter(in_period)))),
+        "borrowing": Count("pk", filter=Q(had_a_loan_out(on, on))),
+        "borrowing_in_period": Count("pk", filter=Q(had_a_loan_out(period.start, min(period.end, on)))),
     }
 
 
@@ -410,7 +419,7 @@ def _figures(loans: dict, members: dict, repayments: dict) -> PortfolioFigures:
         received=repayments.get("received", 0),
         members=members.get("members", 0),
         borrowing=members.get("borrowing", 0),
-        borrowed_in_period=members.get("borrowed_in_period", 0),
+        borrowing_in_period=members.get("borrowing_in_period", 0),
     )
 
 
@@ -443,7 +452,7 @@ SUMMED_FIGURES = (
     "received",
     "members",
     "borrowing",
-    "borrowed_in_period",
+    "borrowing_in_period",
 )
 
 

@@ -158,7 +158,7 @@ def _portfolio_preamble(report: PortfolioReport, scope: Sequence[str]) -> list[s
     return [
         _("Loan portfolio quality"),
         _("As of: %(date)s") % {"date": date_format(report.on, "d/m/Y")},
-        _("Repayments and new loans from %(start)s to %(end)s")
+        _("Repayments and borrowing from %(start)s to %(end)s")
         % {"start": date_format(report.period.start, "d/m/Y"), "end": date_format(report.period.end, "d/m/Y")},
         _("Scope: %(scope)s") % {"scope": ", ".join(scope) or _("your area")},
         _(
@@ -194,10 +194,10 @@ def _portfolio_columns() -> list[Column]:
         Column(_("Received by the as-of date (đồng)"), "money", 16),
         Column(_("Repayment rate (%)"), "int", 10),
         Column(_("Active members"), "int", 10),
-        Column(_("Members with a loan outstanding"), "int", 12),
-        Column(_("Members with a loan outstanding (%)"), "int", 12),
-        Column(_("Members with a loan disbursed in the period"), "int", 12),
-        Column(_("Members with a loan disbursed in the period (%)"), "int", 12),
+        Column(_("Members with a loan out on the as-of date"), "int", 12),
+        Column(_("Members with a loan out on the as-of date (%)"), "int", 12),
+        Column(_("Members who had a loan out during the period"), "int", 12),
+        Column(_("Members who had a loan out during the period (%)"), "int", 12),
     ]
 
 
@@ -220,8 +220,8 @@ def _portfolio_values(figures: PortfolioFigures) -> list:
         figures.members,
         figures.borrowing,
         figures.borrowing_share,
-        figures.borrowed_in_period,
-        figures.borrowed_in_period_share,
+        figures.borrowing_in_period,
+        figures.borrowing_in_period_share,
     ]
 
 

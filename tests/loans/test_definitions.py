@@ -88,3 +88,23 @@ def test_a_loan_taken_over_is_out_from_its_take_over(lending, treasurer):
     # Disbursed on paper in June, but the product holds it only from the take-over.
     assert not Loan.objects.out_on(D(2025, 1, 30)).filter(pk=loan.pk).exists()
     assert Loan.objects.out_on(D(2025, 1, 31)).filter(pk=loan.pk).exists()
+
+
+def test_out_during_a_period_is_out_on_at_least_one_of_its_days(lending, treasurer):
+    club = lending
+    repaid = books.disbursed_loan(club, borrower=books.borrower_of(club, "Trả Sớm"))
+    services.repayment_record(actor=treasurer, loan=repaid, amount=6_000_000, paid_on=D(2025, 1, 10))
+    same_day = books.disbursed_loan(club, borrower=books.borrower_of(club, "Trả Ngay"))
+    services.repayment_record(actor=treasurer, loan=same_day, amount=6_000_000, paid_on=books.DISBURSED_ON)
+
+    def during(start, end):
+        return set(Loan.objects.out_during(start, end).values_list("pk", flat=True))
+
+    assert during(D(2024, 12, 1), D(2024, 12, 14)) == set()
+    # Repaid on the day it was disbursed: never out.
+    assert during(D(2024, 12, 1), books.DISBURSED_ON) == {repaid.pk}
+    assert during(D(2025, 1, 9), D(2025, 2, 1)) == {repaid.pk}
+    assert during(D(2025, 1, 10), D(2025, 2, 1)) == set()
+    assert during(D(2025, 1, 10), D(2025, 1, 9)) == set()  # a period that ends before it starts
+    for day in (D(2024, 12, 14), books.DISBURSED_ON, D(2025, 1, 9), D(2025, 1, 10)):
+        assert during(day, day) == set(Loan.objects.out_on(day).values_list("pk", flat=True))

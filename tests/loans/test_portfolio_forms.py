@@ -7,7 +7,8 @@ books through the services — loans applied for, approved and disbursed or take
 then repaid in part or in full, repayments reversed, loans rescheduled and written off, on random
 dates — and on random days checks that both forms, and a reckoning in Python from the rows
 (REFERENCE below), give the same loans and the same figures: outstanding principal, days overdue,
-PAR30 with and without the rescheduled loans.
+PAR30 with and without the rescheduled loans; and that the loans out during a period are those out
+on one of its days.
 
 Each example runs in a transaction rolled back at its end; the club and its rules are made once.
 """
@@ -171,6 +172,21 @@ class Reckoned:
         return {pk for pk, due in self.oldest_late_due.items() if due < on - datetime.timedelta(days=days)}
 
 
+def is_out(loan, on) -> bool:
+    return (
+        loan.disbursed_on is not None
+        and loan.disbursed_on <= on
+        and (loan.go_live_on is None or loan.go_live_on <= on)
+        and (loan.closed_on is None or loan.closed_on > on)
+    )
+
+
+def out_during(club, start, end) -> set:
+    """REFERENCE for Loan.objects.out_during: out on at least one of the days."""
+    days = [start + datetime.timedelta(days=n) for n in range((end - start).days + 1)]
+    return {loan.pk for loan in Loan.objects.filter(club=club) if any(is_out(loan, day) for day in days)}
+
+
 def reckon(club, on) -> Reckoned:
     """REFERENCE: the rules of loans.portfolio, applied in Python to the rows."""
     counted = [
@@ -183,14 +199,7 @@ def reckon(club, on) -> Reckoned:
         paid_total[allocation.instalment_id] += allocation.principal + allocation.interest
         paid_principal[allocation.instalment_id] += allocation.principal
     instalments = list(Instalment.objects.filter(loan__club=club))
-    out = {
-        loan.pk: loan
-        for loan in Loan.objects.filter(club=club)
-        if loan.disbursed_on is not None
-        and loan.disbursed_on <= on
-        and (loan.go_live_on is None or loan.go_live_on <= on)
-        and (loan.closed_on is None or loan.closed_on > on)
-    }
+    out = {loan.pk: loan for loan in Loan.objects.filter(club=club) if is_out(loan, on)}
     outstanding = {pk: loan.amount - loan.repaid_before_go_live for pk, loan in out.items()}
     oldest = {}
     for instalment in instalments:
@@ -227,7 +236,12 @@ def test_both_forms_and_the_reckoning_agree_on_random_loan_books(world, plans, d
         treasurer = factories.board_member(club)
         books.open_lending(club, capital=1_000_000_000, actor=treasurer)
         build(club, treasurer, plans)
-        for on in days_to_check(club, days):
+        checked = days_to_check(club, days)
+        start, end = min(checked), max(checked)
+        assert set(Loan.objects.out_during(start, end).filter(club=club).values_list("pk", flat=True)) == (
+            out_during(club, start, end)
+        )
+        for on in checked:
             expected = reckon(club, on)
             over_30_days = expected.at_risk(on, portfolio.PAR_DAYS)
             par30_overdue = sum(expected.outstanding[pk] for pk in over_30_days)

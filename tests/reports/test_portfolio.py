@@ -403,10 +403,17 @@ def test_share_of_members_with_a_loan(club, treasurer):
     lend(neighbour, set_up_club(neighbour))  # another club's borrower
     assert former.person_id not in {m.person_id for m in others}
     result = figures(club, D(2025, 3, 15), Period(D(2024, 3, 16), D(2025, 3, 15)))
-    assert (result.members, result.borrowing, result.borrowed_in_period) == (7, 1, 1)
-    assert (result.borrowing_share, result.borrowed_in_period_share) == (Decimal("14.3"), Decimal("14.3"))
+    # On 15/03/2025 one member has a loan out; over the twelve months two had one: the loan of
+    # 15/03/2024, disbursed the day before the period began, was out until 14/04/2024.
+    assert (result.members, result.borrowing, result.borrowing_in_period) == (7, 1, 2)
+    assert (result.borrowing_share, result.borrowing_in_period_share) == (Decimal("14.3"), Decimal("28.6"))
+    # Repaid on 15/04/2024: out until the day before, so not during a period that starts that day.
+    assert figures(club, D(2025, 3, 15), Period(D(2024, 4, 15), D(2025, 3, 15))).borrowing_in_period == 1
     result = figures(club, D(2024, 4, 1), Period(D(2024, 1, 1), D(2024, 3, 31)))
-    assert (result.members, result.borrowing, result.borrowed_in_period) == (7, 1, 1)  # the first loan, out then
+    assert (result.members, result.borrowing, result.borrowing_in_period) == (7, 1, 1)  # the first loan, out then
+    # As of 01/04/2024, a period running on to 30/09/2024 counts up to 01/04 only: not yet the
+    # loan disbursed on 15/09/2024.
+    assert figures(club, D(2024, 4, 1), Period(D(2024, 1, 1), D(2024, 9, 30))).borrowing_in_period == 1
 
 
 # --- roll-ups -------------------------------------------------------------------------------

@@ -90,6 +90,14 @@ def test_the_formulas_are_on_the_page(client, world, province_staff):
         "instalments it replaced, only what was paid on them counts."
     )
     assert repayment_rate in glossary
+    members = vi_html(
+        "Active members on the as-of date with a loan of their club out on that date ÷ active members; and active "
+        "members who had one out on at least one day of the period, up to the as-of date ÷ active members. The "
+        "second is the “members borrowing” of the targets report, counted there over the plan's window of months. "
+        "A loan is out from its disbursement (or its take-over from paper) until the day before it is repaid or "
+        "written off."
+    )
+    assert members in glossary
 
 
 def test_club_links_to_its_loan_book(client, four_clubs, province_staff):
@@ -298,7 +306,7 @@ def test_export_in_the_users_language_with_the_written_off_loans(client, world, 
     book = workbook(login(client, province_staff).get(EXPORT_URL))
     assert book.sheetnames == ["Clubs", "Roll-ups", "Written off", "Rescheduled"]
     preamble, written_off = table(book["Written off"])
-    assert "As of: 15/03/2025" in preamble and "Repayments and new loans from 16/03/2024 to 15/03/2025" in preamble
+    assert "As of: 15/03/2025" in preamble and "Repayments and borrowing from 16/03/2024 to 15/03/2025" in preamble
     assert [(row["Principal written off (đồng)"], row["Reason"], row["Decision"]) for row in written_off] == [
         (6_000_000, "Bão số 9", "QĐ 02")
     ]
