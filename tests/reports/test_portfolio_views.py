@@ -73,6 +73,14 @@ def test_the_formulas_are_on_the_page(client, world, province_staff):
         in glossary
     )
     assert "PAR30" in glossary and vi_html("Repayment rate") in glossary
+    assert (
+        vi_html(
+            "These figures follow the definitions microfinance uses everywhere, those of CGAP and the MIX Market "
+            "(Mifos and Fineract count them the same way), so that they can be compared with other lenders' and "
+            "are never made to look better than they are."
+        )
+        in glossary
+    )
     days_overdue = vi_html(
         "An instalment is late when part of it is still unpaid after its due date. Days overdue of a loan = "
         "as-of date − due date of its oldest instalment not fully paid: 1–30, 31–90 or over 90 days. They count "
