@@ -1,6 +1,6 @@
 """Portfolio quality: how much is lent out, how much of it is at risk and how well it is repaid.
 
-Everything is as of a date `on` (and, for the repayment rate and new borrowers, a period whose
+Everything is as of a date `on` (and, for the repayment rate and members borrowing, a period whose
 two end days are included, counted up to `on`), over clubs already scoped by accounts.access:
 
 - A loan is in the portfolio on `on` when it is out that day (Loan.objects.out_on: disbursed by
@@ -42,6 +42,13 @@ Sums are made in the database: per loan and per instalment by correlated subquer
 by grouped queries (reports.selectors.grouped); districts and the total add the clubs' sums up.
 The number of queries is fixed whatever the number of clubs and loans. Day arithmetic (on − 30,
 on − 90) is done in Python and only dates are compared in SQL, the same on SQLite and PostgreSQL.
+
+PAR30 has a second form for the reports over thousands of clubs, at_risk_by_club, beside
+portfolio_report's; tests/loans/test_portfolio_forms.py checks on random loan books that both give
+the same loans and figures. Every query stays linear in the loans: a condition on other rows is
+an EXISTS in a WHERE (a semi- or anti-join) or correlated on an index, never an IN (subquery) in
+a FILTER or under an OR, which PostgreSQL scans again for every row once the subquery outgrows
+its work memory (bench/portfolio_plans.py shows the plans).
 """
 
 import dataclasses
