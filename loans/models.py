@@ -19,6 +19,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -57,6 +58,8 @@ class LoanStatus(models.TextChoices):
 
 
 OPEN_STATUSES = (LoanStatus.DISBURSED,)
+# Applied for, approved or out: a member has one such loan at a time (loans run in cycles).
+IN_PROGRESS_STATUSES = (LoanStatus.APPLIED, LoanStatus.APPROVED, LoanStatus.DISBURSED)
 
 
 class DecisionBody(models.TextChoices):
@@ -132,6 +135,40 @@ class LoanRules(models.Model):
         return f"{self.club} — {self.effective_from:%d/%m/%Y}"
 
 
+class LoanQuerySet(models.QuerySet):
+    """Which loans count, written once: the services, pages, reports, exports and imports all ask
+    these (never their own copy of the conditions)."""
+
+    def in_progress(self):
+        """Loans a member has in progress: applied for, approved or out (not yet repaid, written off
+        or rejected). A member may have one at a time, whatever the club."""
+        return self.filter(status__in=IN_PROGRESS_STATUSES)
+
+    def out_on(self, day: datetime.date):
+        """Loans out, in the portfolio, on `day`: disbursed by then (a loan taken over from paper:
+        and taken over by then) and not closed — repaid or written off — on or before it. A loan
+        repaid or written off on a day is out until the day before."""
+        return self.filter(
+            Q(disbursed_on__lte=day),
+            Q(go_live_on__isnull=True) | Q(go_live_on__lte=day),
+            Q(closed_on__isnull=True) | Q(closed_on__gt=day),
+        )
+
+    def out_during(self, start: datetime.date, end: datetime.date):
+        """Loans out (out_on) on at least one day from `start` to `end`, both included; out_on(day)
+        for a single day. A loan repaid or written off on the day it went out was never out."""
+        if start > end:
+            return self.none()
+        # The first day a loan is out: its take-over, which loans.services puts after its
+        # disbursement, or its disbursement.
+        first_day_out = Coalesce("go_live_on", "disbursed_on")
+        return self.filter(
+            Q(disbursed_on__lte=end),
+            Q(go_live_on__isnull=True) | Q(go_live_on__lte=end),
+            Q(closed_on__isnull=True) | (Q(closed_on__gt=start) & Q(closed_on__gt=first_day_out)),
+        )
+
+
 class Loan(models.Model):
     club = models.ForeignKey(Club, on_delete=models.PROTECT, related_name="loans", verbose_name=_("club"))
     borrower = models.ForeignKey(
@@ -181,6 +218,8 @@ class Loan(models.Model):
     )
     created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
 
+    objects = LoanQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("loan")
         verbose_name_plural = _("loans")
@@ -223,6 +262,11 @@ class Loan(models.Model):
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
 
+    @property
+    def is_in_progress(self) -> bool:
+        """LoanQuerySet.in_progress, for a loan already read."""
+        return self.status in IN_PROGRESS_STATUSES
+
 
 class InstalmentQuerySet(models.QuerySet):
     def live_on(self, on: datetime.date):
@@ -234,7 +278,8 @@ class Instalment(models.Model):
     loan = models.ForeignKey(Loan, on_delete=models.PROTECT, related_name="instalments", verbose_name=_("loan"))
     number = models.PositiveSmallIntegerField(_("number"))
     due_on = models.DateField(_("due on"))
-    # due_on + the loan's grace period: unpaid after this day, the instalment is late.
+    # due_on + the loan's grace period: unpaid after this day, the board chases the payment (the
+    # loan's page marks the instalment late). Days past due and PAR count from due_on all the same.
     late_after = models.DateField(_("late after"))
     principal_due = models.BigIntegerField(_("principal due (đồng)"))
     interest_due = models.BigIntegerField(_("interest due (đồng)"))

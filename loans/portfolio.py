@@ -1,29 +1,54 @@
 """Portfolio quality: how much is lent out, how much of it is at risk and how well it is repaid.
 
-Everything is as of a date `on` (and, for the repayment rate and new borrowers, a period whose
-two end days are included), over clubs already scoped by accounts.access:
+Everything is as of a date `on` (and, for the repayment rate and members borrowing, a period whose
+two end days are included, counted up to `on`), over clubs already scoped by accounts.access:
 
-- A loan is in the portfolio on `on` when it was disbursed by then (a loan taken over from paper:
-  and taken over by then) and was not closed (repaid or written off) on or before `on`.
-  Its outstanding principal is the amount, less the principal repaid before a take-over, less the
-  principal of the repayments paid by `on` that were not reversed.
+- A loan is in the portfolio on `on` when it is out that day (Loan.objects.out_on: disbursed by
+  then — a loan taken over from paper: and taken over by then — and not closed, repaid or written
+  off, on or before `on`). Its outstanding principal is the amount, less the principal repaid
+  before a take-over, less the principal of the repayments paid by `on` that were not reversed.
 - An instalment still part of the schedule on `on` (Instalment.objects.live_on) is unpaid by
-  what is due on it less what repayments paid by `on` put on it; it is late when something is
-  unpaid and its grace period ended before `on` (late_after < on). A loan is as many days
-  overdue as its oldest late instalment; its amount overdue is what is unpaid on its late ones.
-- PAR30: the outstanding principal of the loans more than 30 days overdue, over all the
-  outstanding principal. A rescheduled loan is judged on its new schedule (the instalments the
-  rescheduling replaced are cancelled); a written-off loan leaves the portfolio on the day of the
-  write-off. Both are listed apart.
-- Repayment rate: of what fell due on the instalments due in the period (less those cancelled
-  before their due date), the share paid by the end of their grace period.
-- Members borrowing: active members with a loan in the portfolio, and active members who had a
-  loan disbursed in the period, over the club's active members.
+  what is due on it less what repayments paid by `on` put on it; it is late (past due) when
+  something is unpaid after its due date (due_on < on). A loan is as many days overdue (days
+  past due) as its oldest late instalment: on − its due date. Its amount overdue is what is
+  unpaid on its late ones. This is how CGAP and the MIX Market count days past due (Mifos and
+  Fineract likewise): from the contractual due date. The grace days of the club's rules
+  (Instalment.late_after) are a tolerance before the board chases a payment (the loan's page
+  marks an instalment late only after them); they never reset or hide the days past due.
+- PAR30, as CGAP and the MIX Market define it: the whole outstanding principal (past-due and
+  future instalments, no interest) of every loan more than 30 days overdue, plus every loan
+  rescheduled on or before `on` that is still out, over all the outstanding principal (the gross
+  loan portfolio). A rescheduled loan's days overdue count on its new schedule (the instalments
+  the rescheduling replaced are cancelled), but however current it is, it stays at risk until it
+  is repaid: leaving it out makes PAR look better than it is. PAR30 without the rescheduled loans
+  (par30_overdue) is shown beside it. A written-off loan leaves both the numerator and the
+  denominator on the day of the write-off. Rescheduled and written-off loans are listed apart.
+- Repayment (collection) rate, as CGAP and the MIX Market define it: what was received by `on`
+  for the instalments due in the period ÷ what was due on them. A figure as of `on` uses only what
+  was known on `on`, so it never changes afterwards: the instalments due in the period up to `on`
+  (of loans taken over by then), the repayments paid by `on`. Instalments cancelled before their
+  due date (the loan paid off early, or rescheduled) were not due. A rescheduling replaces the
+  unpaid part of the instalments it cancels with the new schedule's instalments, which carry the
+  same principal: that part is due once, on the new dates, so an instalment the rescheduling
+  replaced counts as due only for what was paid on it.
+- Members borrowing (had_a_loan_out), over the club's members active on `on`, counted two ways,
+  each named for what it counts: members with a loan of the club out on `on`, and members who had
+  one out on at least one day of the period (up to `on`). The second is the targets report's
+  "members borrowing" (targets.selectors), there over the plan's window of months: the province's
+  target of members getting loans (Decision 1336) is about who borrows over a while, not on one
+  day, and a loan disbursed before the period and still being repaid in it counts.
 
 Sums are made in the database: per loan and per instalment by correlated subqueries, per club
 by grouped queries (core.queries.grouped); districts and the total add the clubs' sums up.
 The number of queries is fixed whatever the number of clubs and loans. Day arithmetic (on − 30,
 on − 90) is done in Python and only dates are compared in SQL, the same on SQLite and PostgreSQL.
+
+PAR30 has a second form for the reports over thousands of clubs, at_risk_by_club, beside
+portfolio_report's; tests/loans/test_portfolio_forms.py checks on random loan books that both give
+the same loans and figures. Every query stays linear in the loans: a condition on other rows is
+an EXISTS in a WHERE (a semi- or anti-join) or correlated on an index, never an IN (subquery) in
+a FILTER or under an OR, which PostgreSQL scans again for every row once the subquery outgrows
+its work memory (bench/portfolio_plans.py shows the plans).
 """
 
 import dataclasses
@@ -134,29 +159,34 @@ class PortfolioFigures:
     loans: int
     outstanding: int  # principal
     overdue: int  # principal and interest unpaid on late instalments
-    par30: int  # outstanding principal of the loans more than 30 days overdue
+    par30: int  # outstanding principal of the loans more than 30 days overdue or rescheduled
+    par30_overdue: int  # of the loans more than 30 days overdue only (PAR30 without the rescheduled loans)
     buckets: tuple[BucketFigure, ...]
-    due: int  # principal and interest due on the instalments due in the period
-    on_time: int  # of it, paid by the end of the grace period
+    due: int  # principal and interest due on the instalments due in the period, up to the as-of day
+    received: int  # of it, received by the as-of day
     members: int  # active on the date
-    borrowing: int  # of them, with a loan in the portfolio
-    borrowed_in_period: int  # of them, with a loan disbursed in the period
+    borrowing: int  # of them, with a loan out on the date
+    borrowing_in_period: int  # of them, with a loan out at some time in the period (up to the date)
 
     @property
     def par30_share(self) -> Decimal | None:
         return share(self.par30, self.outstanding)
 
     @property
+    def par30_overdue_share(self) -> Decimal | None:
+        return share(self.par30_overdue, self.outstanding)
+
+    @property
     def repayment_rate(self) -> Decimal | None:
-        return share(self.on_time, self.due)
+        return share(self.received, self.due)
 
     @property
     def borrowing_share(self) -> Decimal | None:
         return share(self.borrowing, self.members)
 
     @property
-    def borrowed_in_period_share(self) -> Decimal | None:
-        return share(self.borrowed_in_period, self.members)
+    def borrowing_in_period_share(self) -> Decimal | None:
+        return share(self.borrowing_in_period, self.members)
 
     @property
     def late_loans(self) -> int:
@@ -219,15 +249,6 @@ def _counted_allocations(**lookups) -> QuerySet[Allocation]:
     return Allocation.objects.filter(repayment__reversed_on__isnull=True, **lookups)
 
 
-def in_portfolio(on: datetime.date, loan: str = "") -> Q:
-    """Loans out on `on`: disbursed (and taken over) by then, not closed on or before it."""
-    return (
-        Q(**{f"{loan}disbursed_on__lte": on})
-        & (Q(**{f"{loan}go_live_on__isnull": True}) | Q(**{f"{loan}go_live_on__lte": on}))
-        & (Q(**{f"{loan}closed_on__isnull": True}) | Q(**{f"{loan}closed_on__gt": on}))
-    )
-
-
 def _outstanding(on: datetime.date):
     """The loan's (outer row) principal still owed on `on`."""
     repaid = _subquery_sum(
@@ -237,13 +258,14 @@ def _outstanding(on: datetime.date):
 
 
 def _late_instalments(on: datetime.date) -> QuerySet[Instalment]:
-    """The loan's (outer row) instalments late on `on`, each with `unpaid`."""
+    """The loan's (outer row) instalments late (past due) on `on`, each with `unpaid`: not fully
+    paid by `on`, and due before it."""
     paid = _subquery_sum(
         _counted_allocations(instalment=OuterRef("pk"), repayment__paid_on__lte=on), F("principal") + F("interest")
     )
     return (
         Instalment.objects.live_on(on)
-        .filter(loan=OuterRef("pk"), late_after__lt=on)
+        .filter(loan=OuterRef("pk"), due_on__lt=on)
         .alias(unpaid=F("principal_due") + F("interest_due") - paid)
         .filter(unpaid__gt=0)
     )
@@ -255,7 +277,8 @@ def portfolio_loans(*, clubs: QuerySet[Club], on: datetime.date) -> QuerySet[Loa
     `amount_overdue`."""
     late = _late_instalments(on)
     return (
-        Loan.objects.filter(in_portfolio(on), club__in=clubs)
+        Loan.objects.out_on(on)
+        .filter(club__in=clubs)
         .annotate(
             principal_outstanding=_outstanding(on),
             oldest_late_due=Subquery(late.order_by("due_on").values("due_on")[:1]),
@@ -285,6 +308,12 @@ def _bucket(on: datetime.date) -> Coalesce:
     return Coalesce(Subquery(oldest, output_field=CharField()), Value(NOT_LATE))
 
 
+def _rescheduled(on: datetime.date) -> Exists:
+    """The loan (outer row) was rescheduled on or before `on`: at risk (PAR30) for as long as it
+    is out, however current its new schedule is."""
+    return Exists(Rescheduling.objects.filter(loan=OuterRef("pk"), rescheduled_on__lte=on))
+
+
 LOAN_AGGREGATES = {
     "loans": Count("pk"),
     "outstanding": Coalesce(Sum("principal_outstanding"), 0),
@@ -293,18 +322,19 @@ LOAN_AGGREGATES = {
 
 
 def _loans_by_bucket(clubs: QuerySet[Club], on: datetime.date, key: Expression | None) -> dict:
-    """{group: {bucket: row}}: the loans grouped by `key` and bucket in one query.
+    """{group: {(bucket, rescheduled): row}}: the loans grouped by `key`, bucket and whether they
+    were rescheduled by `on`, in one query.
 
     Grouping by bucket too (rather than one FILTER per bucket and figure) keeps each per-loan
     subquery once in the SQL; the few rows of a group are then added up by _figures.
     """
-    loans = portfolio_loans(clubs=clubs, on=on).annotate(bucket=_bucket(on))
-    keys = ["bucket"] if key is None else ["group", "bucket"]
+    loans = portfolio_loans(clubs=clubs, on=on).annotate(bucket=_bucket(on), rescheduled=_rescheduled(on))
+    keys = ["bucket", "rescheduled"] if key is None else ["group", "bucket", "rescheduled"]
     if key is not None:
         loans = loans.annotate(group=key)
     result: dict = {}
     for row in loans.values(*keys).annotate(**LOAN_AGGREGATES).order_by():
-        result.setdefault(row.get("group"), {})[row["bucket"]] = row
+        result.setdefault(row.get("group"), {})[(row["bucket"], bool(row["rescheduled"]))] = row
     return result
 
 
@@ -312,59 +342,92 @@ def _members(clubs: QuerySet[Club], on: datetime.date) -> QuerySet[Membership]:
     return Membership.objects.active_on(on).filter(club__in=clubs)
 
 
+def had_a_loan_out(start: datetime.date, end: datetime.date) -> Exists:
+    """Members borrowing, the one rule: the member of the outer Membership row had a loan of its
+    club out (Loan.objects.out_during) on at least one day from `start` to `end`. The portfolio
+    counts it on the as-of day and over its period, the targets report over the plan's window."""
+    return Exists(Loan.objects.out_during(start, end).filter(club=OuterRef("club"), borrower=OuterRef("person")))
+
+
 def _member_aggregates(on: datetime.date, period: Period) -> dict:
-    """Active members, those with a loan in the portfolio on `on`, those who had a loan disbursed
-    in the period (in their club). The conditions sit in the aggregates, not in annotations:
-    aggregate() would drop annotations that only a FILTER refers to."""
-    own_loans = Loan.objects.filter(club=OuterRef("club"), borrower=OuterRef("person"))
-    in_period = Q(disbursed_on__gte=period.start, disbursed_on__lte=period.end)
+    """Active members, those with a loan out on `on`, those who had one out at some time in the
+    period up to `on` (what was known on `on`). The conditions sit in the aggregates, not in
+    annotations: aggregate() would drop annotations that only a FILTER refers to."""
     return {
         "members": Count("pk"),
-        "borrowing": Count("pk", filter=Q(Exists(own_loans.filter(in_portfolio(on))))),
-        "borrowed_in_period": Count("pk", filter=Q(Exists(own_loans.filter(in_period)))),
+        "borrowing": Count("pk", filter=Q(had_a_loan_out(on, on))),
+        "borrowing_in_period": Count("pk", filter=Q(had_a_loan_out(period.start, min(period.end, on)))),
     }
 
 
-def _instalments_due(clubs: QuerySet[Club], period: Period) -> QuerySet[Instalment]:
-    """Instalments due in the period and not cancelled before their due date (a loan closed early
-    or rescheduled did not owe them), each with what was paid on it by the end of its grace period."""
+def _instalments_due(clubs: QuerySet[Club], on: datetime.date, period: Period) -> QuerySet[Instalment]:
+    """Instalments due in the period up to `on` and not cancelled before their due date (a loan
+    closed early or rescheduled did not owe them), each with what was received on it by `on` and
+    what it counts as due: all of it, or, when a rescheduling by `on` replaced it, what was
+    received on it (the rest is due on the new schedule).
+
+    As of `on`, only what was known on `on` counts: nothing due after it (a rescheduling after
+    `on` may add instalments in the period), no loan taken over from paper after it (its arrears
+    were rebuilt with earlier dates), no repayment paid after it."""
     return (
-        Instalment.objects.filter(loan__club__in=clubs, due_on__gte=period.start, due_on__lte=period.end)
+        Instalment.objects.filter(loan__club__in=clubs, due_on__gte=period.start, due_on__lte=min(period.end, on))
+        .exclude(loan__go_live_on__gt=on)
         .filter(Q(cancelled_on__isnull=True) | Q(cancelled_on__gte=F("due_on")))
         .annotate(
-            paid_on_time=_subquery_sum(
-                _counted_allocations(instalment=OuterRef("pk"), repayment__paid_on__lte=OuterRef("late_after")),
+            received_by_then=_subquery_sum(
+                _counted_allocations(instalment=OuterRef("pk"), repayment__paid_on__lte=on),
                 F("principal") + F("interest"),
-            )
+            ),
+            due_then=Case(
+                When(
+                    Exists(
+                        Rescheduling.objects.filter(
+                            loan=OuterRef("loan"), rescheduled_on=OuterRef("cancelled_on"), rescheduled_on__lte=on
+                        )
+                    ),
+                    then=F("received_by_then"),
+                ),
+                default=F("principal_due") + F("interest_due"),
+                output_field=BigIntegerField(),
+            ),
         )
     )
 
 
 REPAYMENT_AGGREGATES = {
-    "due": Coalesce(Sum(F("principal_due") + F("interest_due")), 0),
-    "on_time": Coalesce(Sum("paid_on_time"), 0),
+    "due": Coalesce(Sum("due_then"), 0),
+    "received": Coalesce(Sum("received_by_then"), 0),
 }
 
 
+OVER_30_DAYS = (Bucket.DAYS_31_90, Bucket.OVER_90)
+
+
 def _figures(loans: dict, members: dict, repayments: dict) -> PortfolioFigures:
-    """`loans`: {bucket: row} of one group (see _loans_by_bucket)."""
-    empty = dict.fromkeys(LOAN_AGGREGATES, 0)
+    """`loans`: {(bucket, rescheduled): row} of one group (see _loans_by_bucket)."""
     buckets = tuple(
-        BucketFigure(bucket=bucket, **{name: loans.get(bucket, empty)[name] for name in LOAN_AGGREGATES})
+        BucketFigure(
+            bucket=bucket,
+            **{name: sum(row[name] for (of, _), row in loans.items() if of == bucket) for name in LOAN_AGGREGATES},
+        )
         for bucket in Bucket
+    )
+    over_30_days = sum(figure.outstanding for figure in buckets if figure.bucket in OVER_30_DAYS)
+    rescheduled_otherwise = sum(
+        row["outstanding"] for (bucket, rescheduled), row in loans.items() if rescheduled and bucket not in OVER_30_DAYS
     )
     return PortfolioFigures(
         loans=sum(row["loans"] for row in loans.values()),
         outstanding=sum(row["outstanding"] for row in loans.values()),
         overdue=sum(row["overdue"] for row in loans.values()),
-        # More than 30 days overdue: the loans of the buckets from 31 days on.
-        par30=sum(figure.outstanding for figure in buckets if figure.bucket != Bucket.DAYS_1_30),
+        par30=over_30_days + rescheduled_otherwise,
+        par30_overdue=over_30_days,
         buckets=buckets,
         due=repayments.get("due", 0),
-        on_time=repayments.get("on_time", 0),
+        received=repayments.get("received", 0),
         members=members.get("members", 0),
         borrowing=members.get("borrowing", 0),
-        borrowed_in_period=members.get("borrowed_in_period", 0),
+        borrowing_in_period=members.get("borrowing_in_period", 0),
     )
 
 
@@ -376,7 +439,7 @@ def _grouped_figures(clubs: QuerySet[Club], on: datetime.date, period: Period, k
     """
     loans = _loans_by_bucket(clubs, on, key("club__"))
     members = grouped(_members(clubs, on), key("club__"), _member_aggregates(on, period))
-    repayments = grouped(_instalments_due(clubs, period), key("loan__club__"), REPAYMENT_AGGREGATES)
+    repayments = grouped(_instalments_due(clubs, on, period), key("loan__club__"), REPAYMENT_AGGREGATES)
     return {
         group: _figures(loans.get(group, {}), members.get(group, {}), repayments.get(group, {}))
         for group in {*loans, *members, *repayments}
@@ -392,11 +455,12 @@ SUMMED_FIGURES = (
     "outstanding",
     "overdue",
     "par30",
+    "par30_overdue",
     "due",
-    "on_time",
+    "received",
     "members",
     "borrowing",
-    "borrowed_in_period",
+    "borrowing_in_period",
 )
 
 
@@ -422,8 +486,12 @@ def added_up(figures: list[PortfolioFigures]) -> PortfolioFigures:
 def report_clubs(clubs: QuerySet[Club], on: datetime.date) -> QuerySet[Club]:
     """The clubs of `clubs` the report covers: those active on `on`, and any other (suspended,
     dissolved) that still has loans out then: its members still owe the fund."""
-    with_loans = Loan.objects.filter(in_portfolio(on), club__in=clubs).values("club")
-    return Club.objects.filter(Q(pk__in=clubs.active_on(on).values("pk")) | Q(pk__in=with_loans))
+    # EXISTS, correlated on the club's index of loans: an IN over the loans out would be scanned
+    # again for every club once it no longer fits in PostgreSQL's work_mem.
+    with_loans = Exists(Loan.objects.out_on(on).filter(club=OuterRef("pk")))
+    return Club.objects.filter(pk__in=clubs.values("pk")).filter(
+        Q(pk__in=clubs.active_on(on).values("pk")) | Q(with_loans)
+    )
 
 
 def club_portfolio(club: Club, on: datetime.date, period: Period | None = None) -> ClubPortfolio:
@@ -532,61 +600,100 @@ def district_choices(clubs: QuerySet[Club]) -> list[tuple[int, str]]:
 
 @dataclasses.dataclass(frozen=True)
 class AtRisk:
-    """Outstanding principal and, of it, the principal of loans more than 30 days overdue."""
+    """Outstanding principal and, of it, the principal at risk (PAR30: loans more than 30 days
+    overdue or rescheduled) and that of the loans more than 30 days overdue only."""
 
     outstanding: int = 0
     par30: int = 0
+    par30_overdue: int = 0
 
     @property
     def par30_share(self) -> Decimal | None:
         return share(self.par30, self.outstanding)
 
+    @property
+    def par30_overdue_share(self) -> Decimal | None:
+        return share(self.par30_overdue, self.outstanding)
+
     def __add__(self, other: "AtRisk") -> "AtRisk":
-        return AtRisk(self.outstanding + other.outstanding, self.par30 + other.par30)
+        return AtRisk(
+            self.outstanding + other.outstanding,
+            self.par30 + other.par30,
+            self.par30_overdue + other.par30_overdue,
+        )
 
 
-def _loans_over_days(loans: QuerySet[Loan], on: datetime.date, days: int) -> QuerySet[Instalment]:
-    """The ids of the loans of `loans` more than `days` overdue on `on`: with a late instalment
-    (still unpaid after its grace period) due before on − days. A loan is as many days overdue as
-    its oldest late instalment, so this is the PAR rule of portfolio_report. Not correlated: one
-    grouped pass over the instalments, which the outer query checks its loans against."""
-    paid_by_then = Q(allocations__repayment__reversed_on__isnull=True, allocations__repayment__paid_on__lte=on)
-    return (
-        Instalment.objects.live_on(on)
-        .filter(loan__in=loans, late_after__lt=on, due_on__lt=days_before(on, days))
-        .values("pk")
-        .annotate(paid=Coalesce(Sum(F("allocations__principal") + F("allocations__interest"), filter=paid_by_then), 0))
-        .filter(paid__lt=F("principal_due") + F("interest_due"))
-        .values("loan")
-    )
+def _over_days(on: datetime.date, days: int) -> Exists:
+    """The loan (outer row) is more than `days` overdue on `on`: it has a late instalment (not
+    fully paid by `on`) due before on − days. A loan is as many days overdue as its oldest late
+    instalment, so this is the rule of portfolio_report's buckets. In a WHERE, the database joins
+    it as a semi-join (NOT: an anti-join) in one pass over the instalments."""
+    return Exists(_late_instalments(on).filter(due_on__lt=days_before(on, days)))
+
+
+def _sums_by_club(rows: QuerySet, club: str, parts: dict[str, tuple[Q | None, Expression]]) -> dict[int, dict]:
+    """{club id: {part: SUM(its total) over the rows of the part}} in one query; `parts` maps each
+    part's name to its condition (None: all the rows) and the expression it adds up.
+
+    One grouped scan of `rows` per part, restricted by the part's condition in its WHERE, put
+    together with UNION ALL. A condition on a subquery (EXISTS) in a WHERE becomes a semi- or
+    anti-join, linear in the rows; the same condition in a FILTER of the aggregate, or as
+    `IN (subquery)`, would be a sub-plan the database may run again for every row once the
+    subquery's rows outgrow its work memory.
+    """
+    queries = [
+        (rows if condition is None else rows.filter(condition))
+        .values(group=F(club))
+        .annotate(part=Value(name, output_field=CharField()), total=Coalesce(Sum(total), 0))
+        .order_by()
+        for name, (condition, total) in parts.items()
+    ]
+    first, *others = queries
+    result: dict[int, dict] = {}
+    for row in first.union(*others, all=True):
+        result.setdefault(row["group"], {})[row["part"]] = row["total"]
+    return result
 
 
 def at_risk_by_club(*, clubs: QuerySet[Club], on: datetime.date) -> dict[int, AtRisk]:
     """{club id: AtRisk} on `on` for the clubs with loans out: the figures of portfolio_report's
-    PAR30 (tests/loans/test_portfolio.py compares them), in two grouped queries and no per-loan
-    subquery, so that a report over thousands of clubs and loans stays fast (bench/targets.py)."""
-    loans = Loan.objects.filter(in_portfolio(on), club__in=clubs)
-    at_risk = Q(pk__in=_loans_over_days(loans, on, PAR_DAYS))
-    lent = F("amount") - F("repaid_before_go_live")
-    lent_rows = loans.values("club").annotate(
-        lent=Coalesce(Sum(lent), 0), lent_at_risk=Coalesce(Sum(lent, filter=at_risk), 0)
+    PAR30 with and without the rescheduled loans (tests/loans/test_portfolio_forms.py checks both
+    forms on random loan books), in two queries whose plans stay linear, so that a report over
+    thousands of clubs and loans stays fast (bench/targets.py, bench/portfolio_plans.py):
+
+    - per club, over the loans out: what was lent (less what was repaid before a take-over), with
+      no subquery; and the outstanding principal (portfolio_loans' per-loan sum, index lookups)
+      of the loans at risk only, in two parts with no OR between them: those more than 30 days
+      overdue (a semi-join on their late instalments), and those rescheduled (a semi-join on the
+      reschedulings) that are not (checked per rescheduled loan). Not an anti-join for the
+      latter: the planner cannot tell how many loans pass "not overdue", guesses one, and then
+      loops over every club for each of them;
+    - per club, the principal of the allocations counted by `on` on all the loans out.
+    """
+    loans = Loan.objects.out_on(on).filter(club__in=clubs)
+    over = _over_days(on, PAR_DAYS)
+    sums = _sums_by_club(
+        loans,
+        "club",
+        {
+            "lent": (None, F("amount") - F("repaid_before_go_live")),
+            "over": (over, _outstanding(on)),
+            "rescheduled": (_rescheduled(on), Case(When(over, then=Value(0)), default=_outstanding(on))),
+        },
     )
-    repaid_rows = (
-        _counted_allocations(instalment__loan__in=loans, repayment__paid_on__lte=on)
+    repaid = {
+        row["club"]: row["repaid"]
+        for row in _counted_allocations(repayment__paid_on__lte=on)
+        .filter(Exists(loans.filter(pk=OuterRef("instalment__loan"))))
         .values(club=F("instalment__loan__club"))
-        .annotate(
-            repaid=Coalesce(Sum("principal"), 0),
-            repaid_at_risk=Coalesce(
-                Sum("principal", filter=Q(instalment__loan__in=_loans_over_days(loans, on, PAR_DAYS))), 0
-            ),
+        .annotate(repaid=Sum("principal"))
+        .order_by()
+    }
+    return {
+        club: AtRisk(
+            outstanding=parts["lent"] - repaid.get(club, 0),
+            par30=parts.get("over", 0) + parts.get("rescheduled", 0),
+            par30_overdue=parts.get("over", 0),
         )
-    )
-    repaid = {row["club"]: row for row in repaid_rows.order_by()}
-    result = {}
-    for row in lent_rows.order_by():
-        paid = repaid.get(row["club"], {})
-        result[row["club"]] = AtRisk(
-            outstanding=row["lent"] - paid.get("repaid", 0),
-            par30=row["lent_at_risk"] - paid.get("repaid_at_risk", 0),
-        )
-    return result
+        for club, parts in sums.items()
+    }

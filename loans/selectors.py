@@ -215,8 +215,9 @@ class SheetRow:
 
 
 def collection_sheet(*, club: Club, meeting_on: datetime.date) -> list[SheetRow]:
-    """Every loan of the club that is out (disbursed by the meeting), with what is due at the
-    meeting of `meeting_on`. One query, whatever the number of loans."""
+    """Every loan of the club that is open (its repayments can be recorded) and was out on the
+    day of the meeting (Loan.objects.out_on), with what is due at the meeting of `meeting_on`.
+    One query, whatever the number of loans."""
 
     def unpaid(**due_lookups):
         owed = _sum(_live_instalments(**due_lookups), F("principal_due") + F("interest_due"))
@@ -240,7 +241,8 @@ def collection_sheet(*, club: Club, meeting_on: datetime.date) -> list[SheetRow]
         F("amount"),
     )
     loans = (
-        Loan.objects.filter(club=club, status=LoanStatus.DISBURSED, disbursed_on__lte=meeting_on)
+        Loan.objects.out_on(meeting_on)
+        .filter(club=club, status=LoanStatus.DISBURSED)
         .select_related("borrower")
         .annotate(
             due=unpaid(due_on__lte=meeting_on),

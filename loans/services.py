@@ -88,13 +88,7 @@ def _require_member(*, club: Club, person: Person, on: datetime.date, field: str
 
 
 def _require_no_loan_in_progress(borrower: Person) -> None:
-    in_progress = (
-        Loan.objects.filter(
-            borrower=borrower, status__in=[LoanStatus.APPLIED, LoanStatus.APPROVED, LoanStatus.DISBURSED]
-        )
-        .order_by("pk")
-        .first()
-    )
+    in_progress = Loan.objects.in_progress().filter(borrower=borrower).order_by("pk").first()
     if in_progress is not None:
         raise ValidationError(
             {

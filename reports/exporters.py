@@ -158,12 +158,17 @@ def _portfolio_preamble(report: PortfolioReport, scope: Sequence[str]) -> list[s
     return [
         _("Loan portfolio quality"),
         _("As of: %(date)s") % {"date": date_format(report.on, "d/m/Y")},
-        _("Repayments and new loans from %(start)s to %(end)s")
+        _("Repayments and borrowing from %(start)s to %(end)s")
         % {"start": date_format(report.period.start, "d/m/Y"), "end": date_format(report.period.end, "d/m/Y")},
         _("Scope: %(scope)s") % {"scope": ", ".join(scope) or _("your area")},
         _(
-            "PAR30 = outstanding principal of the loans more than 30 days overdue ÷ all outstanding principal. "
-            "Repayment rate = paid by the end of the grace period ÷ due, on the instalments due in the period."
+            "PAR30 = outstanding principal of the loans more than 30 days overdue or rescheduled ÷ all "
+            "outstanding principal (CGAP and MIX Market). PAR30 without rescheduled loans: of the loans more "
+            "than 30 days overdue only."
+        ),
+        _(
+            "Repayment rate = received by the as-of date ÷ due, on the instalments due in the period up to the "
+            "as-of date (CGAP and MIX Market)."
         ),
     ]
 
@@ -182,15 +187,17 @@ def _portfolio_columns() -> list[Column]:
         Column(_("Amount overdue (đồng)"), "money", 16),
         Column(_("PAR30 numerator (đồng)"), "money", 16),
         Column(_("PAR30 (%)"), "int", 10),
+        Column(_("PAR30 without rescheduled loans: numerator (đồng)"), "money", 16),
+        Column(_("PAR30 without rescheduled loans (%)"), "int", 10),
         *bucket_columns,
         Column(_("Due in the period (đồng)"), "money", 16),
-        Column(_("Paid on time (đồng)"), "money", 16),
+        Column(_("Received by the as-of date (đồng)"), "money", 16),
         Column(_("Repayment rate (%)"), "int", 10),
         Column(_("Active members"), "int", 10),
-        Column(_("Members with a loan outstanding"), "int", 12),
-        Column(_("Members with a loan outstanding (%)"), "int", 12),
-        Column(_("Members with a loan disbursed in the period"), "int", 12),
-        Column(_("Members with a loan disbursed in the period (%)"), "int", 12),
+        Column(_("Members with a loan out on the as-of date"), "int", 12),
+        Column(_("Members with a loan out on the as-of date (%)"), "int", 12),
+        Column(_("Members who had a loan out during the period"), "int", 12),
+        Column(_("Members who had a loan out during the period (%)"), "int", 12),
     ]
 
 
@@ -204,15 +211,17 @@ def _portfolio_values(figures: PortfolioFigures) -> list:
         figures.overdue,
         figures.par30,
         figures.par30_share,
+        figures.par30_overdue,
+        figures.par30_overdue_share,
         *buckets,
         figures.due,
-        figures.on_time,
+        figures.received,
         figures.repayment_rate,
         figures.members,
         figures.borrowing,
         figures.borrowing_share,
-        figures.borrowed_in_period,
-        figures.borrowed_in_period_share,
+        figures.borrowing_in_period,
+        figures.borrowing_in_period_share,
     ]
 
 

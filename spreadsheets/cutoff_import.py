@@ -62,7 +62,6 @@ from loans.models import (
     InterestMethod,
     Loan,
     LoanPurpose,
-    LoanStatus,
     RepaymentFrequency,
 )
 from loans.services import (
@@ -145,8 +144,6 @@ LOAN_COMPARED = (
     ("grace_days", "grace_days"),
     ("purpose", "purpose"),
 )
-# A loan in progress, as loans.services.loan_apply counts them: one per member at a time.
-IN_PROGRESS = (LoanStatus.APPLIED, LoanStatus.APPROVED, LoanStatus.DISBURSED)
 
 
 class MemberCode(Text):
@@ -820,11 +817,12 @@ class _Lookup:
         # 1 query: their loans in progress, and the loans already taken over in these clubs
         self.loans_in_progress: dict[int, list[Loan]] = {}
         self.go_live_dates: dict[int, set[datetime.date]] = {}
-        loans = Loan.objects.filter(
-            Q(borrower__in=people, status__in=IN_PROGRESS) | Q(club__in=club_pks, go_live_on__isnull=False)
+        loans = (
+            Loan.objects.in_progress().filter(borrower__in=people)
+            | Loan.objects.filter(club__in=club_pks, go_live_on__isnull=False)
         ).order_by("pk")
         for loan in loans:
-            if loan.borrower_id in people and loan.status in IN_PROGRESS:
+            if loan.borrower_id in people and loan.is_in_progress:
                 self.loans_in_progress.setdefault(loan.borrower_id, []).append(loan)
             if loan.go_live_on is not None and loan.club_id in self.clubs_by_pk:
                 self.go_live_dates.setdefault(loan.club_id, set()).add(loan.go_live_on)

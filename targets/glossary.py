@@ -105,8 +105,8 @@ def glossary(plan: TargetPlan) -> list[tuple[str, str]]:
         (
             _("PAR30"),
             _(
-                "Principal outstanding of loans more than 30 days overdue ÷ all principal outstanding, "
-                "on the report date."
+                "Principal outstanding of loans more than 30 days overdue or rescheduled ÷ all principal "
+                "outstanding, on the report date (as CGAP and the MIX Market define it)."
             ),
         ),
         (

@@ -21,8 +21,9 @@ scoped by accounts.access (the whole province for province staff and for the com
   - all 8 activities: each of the eight areas was active (activities.selectors) in at least
     `plan.activity_min_months` accepted monthly reports of the window — the `plan.window_months`
     months up to and including the month of `on`;
-  - members borrowing: active members of the club with a loan of the club out at some time in the
-    window (Period.months_up_to: disbursed by `on`, not closed before the window started);
+  - members borrowing: active members of the club who had a loan of the club out on at least one
+    day of the window (Period.months_up_to), the portfolio's rule (loans.portfolio.had_a_loan_out:
+    its "members who had a loan out during the period", over this window);
   - the combined test: all 8 activities, and a share of the club's own members borrowing at
     least `plan.club_borrowing_threshold`.
 - Member composition, board and teams: the scorecard (reports.selectors) of the active clubs;
@@ -40,7 +41,7 @@ import functools
 from collections import defaultdict
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce, ExtractYear
 from django.utils.translation import gettext_lazy as _
 
@@ -54,8 +55,7 @@ from core.dates import add_months, month_start
 from core.shares import share
 from funds.models import FundKind
 from funds.selectors import Capital, CapitalRollup, capital_rollup, capital_total, fund_balances
-from loans.models import Loan
-from loans.portfolio import AtRisk, Period, at_risk_by_club
+from loans.portfolio import AtRisk, Period, at_risk_by_club, had_a_loan_out
 from members.models import Membership
 from reports.selectors import Rollup, scorecard_total
 from targets.models import CoverageTarget, NewClubDate, TargetPlan
@@ -538,18 +538,12 @@ def club_rows(plan: TargetPlan, clubs: QuerySet[Club], on: datetime.date, distri
     active = plan_clubs(plan, clubs).active_on(on)
     period = window(plan, on)
     first_month, last_month = _window_months(plan, on)
-    loans_in_window = Loan.objects.filter(
-        Q(closed_on__isnull=True) | Q(closed_on__gte=period.start),
-        club=OuterRef("club"),
-        borrower=OuterRef("person"),
-        disbursed_on__lte=on,
-    )
     members = {
         row["club"]: row
         for row in Membership.objects.active_on(on)
         .filter(club__in=active)
         .values("club")
-        .annotate(members=Count("pk"), borrowers=Count("pk", filter=Q(Exists(loans_in_window))))
+        .annotate(members=Count("pk"), borrowers=Count("pk", filter=Q(had_a_loan_out(period.start, period.end))))
         .order_by()
     }
     balances = fund_balances(clubs=active, on=on)

@@ -34,7 +34,8 @@ class AdminUnitFactory(DjangoModelFactory):
         model = AdminUnit
 
     scheme = factory.SubFactory(AdminSchemeFactory)
-    code = factory.Sequence(lambda n: str(90000 + n))
+    # Six digits from 700000: never one of the fixed codes of tests/conftest.py (901, 90101…).
+    code = factory.Sequence(lambda n: str(700000 + n))
     name = factory.Sequence(lambda n: f"Xã Thử Nghiệm {n}")
     level = Level.COMMUNE
     kind = Kind.COMMUNE

@@ -1,10 +1,10 @@
-"""loans/portfolio.py: what is in the portfolio on a date, days overdue and buckets around the grace
-period, PAR30, partial and reversed repayments, rescheduled, written-off and taken-over loans,
+"""loans/portfolio.py: what is in the portfolio on a date, days overdue (from the due date, whatever
+the grace days) and buckets, PAR30, partial and reversed repayments, rescheduled, written-off and taken-over loans,
 the repayment rate, the members borrowing, roll-ups by area and the number of queries.
 
 Every loan below (unless said otherwise): 6.000.000 đ over 6 months, flat 0,5 % a month, disbursed
 on 15/09/2024 in a club meeting on the 15th, so 1.000.000 + 30.000 is due on the 15th from
-October 2024 to March 2025; the rules give 5 days of grace (late from the 21st).
+October 2024 to March 2025; the rules give 5 days of grace, which do not move the days past due.
 """
 
 import datetime
@@ -65,10 +65,14 @@ def one(club, on):
 
 def figures(club, on, period=None):
     """The club's portfolio figures, once it is checked that the fast PAR30 of the reports over
-    many clubs (portfolio.at_risk_by_club) gives the same outstanding principal and PAR30."""
+    many clubs (portfolio.at_risk_by_club) gives the same outstanding principal and PAR30s."""
     result = portfolio.club_portfolio(club, on, period).figures
     at_risk = portfolio.at_risk_by_club(clubs=Club.objects.filter(pk=club.pk), on=on).get(club.pk, portfolio.AtRisk())
-    assert (at_risk.outstanding, at_risk.par30) == (result.outstanding, result.par30)
+    assert (at_risk.outstanding, at_risk.par30, at_risk.par30_overdue) == (
+        result.outstanding,
+        result.par30,
+        result.par30_overdue,
+    )
     return result
 
 
@@ -83,7 +87,8 @@ def treasurer(club):
 @pytest.mark.parametrize(
     ("on", "oldest_late_due", "days", "bucket"),
     [
-        (D(2024, 10, 20), None, 0, None),  # due 15/10, grace until 20/10: not late yet
+        (D(2024, 10, 15), None, 0, None),  # due today: not past due yet
+        (D(2024, 10, 16), D(2024, 10, 15), 1, Bucket.DAYS_1_30),  # within the 5 days of grace, past due all the same
         (D(2024, 10, 21), D(2024, 10, 15), 6, Bucket.DAYS_1_30),
         (D(2024, 11, 14), D(2024, 10, 15), 30, Bucket.DAYS_1_30),
         (D(2024, 11, 15), D(2024, 10, 15), 31, Bucket.DAYS_31_90),
@@ -104,20 +109,25 @@ def test_days_overdue_and_bucket_at_the_edges(club, treasurer, on, oldest_late_d
     assert result.par30 == (6_000_000 if days > 30 else 0)
 
 
-def test_grace_days_of_the_rules_decide_when_an_instalment_is_late(world):
-    strict = world.club_b1
-    lend(strict, set_up_club(strict, grace_days=0))
-    assert one(strict, D(2024, 10, 15)).oldest_late_due is None  # due today: not late yet
-    assert one(strict, D(2024, 10, 16)).oldest_late_due == D(2024, 10, 15)
+@pytest.mark.parametrize("grace_days", [0, 45])
+def test_grace_days_of_the_rules_do_not_move_the_days_past_due(world, grace_days):
+    # CGAP / MIX: days past due count from the contractual due date; a tolerance never hides them.
+    club = world.club_b1
+    lend(club, set_up_club(club, grace_days=grace_days))
+    assert one(club, D(2024, 10, 15)).oldest_late_due is None  # due today: not past due yet
+    assert one(club, D(2024, 10, 16)).oldest_late_due == D(2024, 10, 15)
+    # 31 days past due on 15/11, in PAR30 although 45 days of grace would not have ended yet.
+    assert (figures(club, D(2024, 11, 14)).par30, figures(club, D(2024, 11, 15)).par30) == (0, 6_000_000)
 
 
-def test_paying_on_the_last_day_of_grace_is_not_late(club, treasurer):
+def test_paying_within_the_grace_days_leaves_the_days_before_it_past_due(club, treasurer):
     loan = lend(club, treasurer)
     pay(treasurer, loan, INSTALMENT, D(2024, 10, 20))
-    assert one(club, D(2024, 10, 21)).oldest_late_due is None
+    assert portfolio.OverdueLoan(loan=one(club, D(2024, 10, 19)), on=D(2024, 10, 19)).days_overdue == 4
+    assert one(club, D(2024, 10, 20)).oldest_late_due is None
     assert one(club, D(2024, 10, 21)).principal_outstanding == 5_000_000
-    # A month on, the second instalment is late in its turn.
-    assert one(club, D(2024, 11, 21)).oldest_late_due == D(2024, 11, 15)
+    # A month on, the second instalment is past due in its turn.
+    assert one(club, D(2024, 11, 16)).oldest_late_due == D(2024, 11, 15)
 
 
 def test_days_overdue_count_from_the_oldest_instalment_still_unpaid(club, treasurer):
@@ -200,7 +210,7 @@ def test_written_off_loan_counts_until_the_write_off_then_is_listed_apart(club, 
     assert outside == []
 
 
-def test_rescheduled_loan_is_judged_on_its_new_schedule(club, treasurer):
+def test_rescheduled_loan_counts_its_days_on_the_new_schedule_and_stays_in_par30(club, treasurer):
     loan = lend(club, treasurer)
     services.loan_reschedule(
         actor=treasurer,
@@ -212,12 +222,22 @@ def test_rescheduled_loan_is_judged_on_its_new_schedule(club, treasurer):
         decision_reference="QĐ 01/BCN",
     )
     # Before the rescheduling: 65 days overdue on the old schedule.
-    assert figures(club, D(2024, 12, 19)).par30 == 6_000_000
-    # After it the old instalments are cancelled: nothing late until the new first one is.
+    before = figures(club, D(2024, 12, 19))
+    assert (before.par30, before.par30_overdue) == (6_000_000, 6_000_000)
+    # After it the old instalments are cancelled: nothing overdue until the new first one is, but
+    # a rescheduled loan is at risk (CGAP / MIX): in PAR30, not in PAR30 without rescheduled loans.
     on_new = figures(club, D(2025, 1, 10))
-    assert (on_new.outstanding, on_new.overdue, on_new.par30) == (6_000_000, 0, 0)
+    assert (on_new.outstanding, on_new.overdue, on_new.par30, on_new.par30_overdue) == (6_000_000, 0, 6_000_000, 0)
+    assert (on_new.par30_share, on_new.par30_overdue_share) == (Decimal("100"), Decimal("0"))
     assert one(club, D(2025, 1, 21)).oldest_late_due == D(2025, 1, 15)
-    assert figures(club, D(2025, 1, 21)).par30 == 0  # 6 days: in 1–30, not in PAR30
+    after = figures(club, D(2025, 1, 21))  # 6 days: in 1–30, not more than 30 days overdue
+    assert ([b.loans for b in after.buckets], after.par30, after.par30_overdue) == ([1, 0, 0], 6_000_000, 0)
+    # Repaid in part: what is still owed stays at risk; repaid in full, it leaves the portfolio.
+    pay(treasurer, loan, 3_000_000, D(2025, 1, 25))  # 240.000 of it interest (90.000 carried over)
+    partly = figures(club, D(2025, 1, 26))
+    assert (partly.outstanding, partly.par30, partly.par30_overdue) == (3_240_000, 3_240_000, 0)
+    pay(treasurer, loan, services.payoff(services.instalment_states(loan), D(2025, 2, 5)), D(2025, 2, 5))
+    assert (figures(club, D(2025, 2, 5)).outstanding, figures(club, D(2025, 2, 5)).par30) == (0, 0)
     report = portfolio.portfolio_report(
         clubs=Club.objects.filter(pk=club.pk), on=D(2025, 3, 15), period=Period.last_12_months(D(2025, 3, 15))
     )
@@ -258,15 +278,55 @@ def test_taken_over_loan_counts_from_its_take_over(club, treasurer):
 # --- repayment rate and members -------------------------------------------------------------
 
 
-def test_repayment_rate_counts_what_was_paid_by_the_end_of_the_grace_period(club, treasurer):
+def test_repayment_rate_counts_what_was_received_by_the_as_of_date(club, treasurer):
     loan = lend(club, treasurer)
-    pay(treasurer, loan, INSTALMENT, D(2024, 10, 20))  # 15/10: on time, on the last day of grace
-    pay(treasurer, loan, INSTALMENT, D(2024, 11, 21))  # 15/11: a day late
-    pay(treasurer, loan, 500_000, D(2024, 12, 18))  # 15/12: in part, within grace
+    pay(treasurer, loan, INSTALMENT, D(2024, 10, 20))  # 15/10
+    pay(treasurer, loan, INSTALMENT, D(2024, 11, 21))  # 15/11, six days after its due date
+    pay(treasurer, loan, 500_000, D(2024, 12, 18))  # 15/12, in part
     services.repayment_reverse(actor=treasurer, repayment=pay(treasurer, loan, 10_000, D(2024, 12, 19)), reason="x")
-    result = figures(club, D(2025, 3, 15), Period(D(2024, 10, 1), D(2024, 12, 31)))
-    assert (result.due, result.on_time) == (3 * INSTALMENT, INSTALMENT + 500_000)
-    assert result.repayment_rate == Decimal("49.5")  # 1.530.000 / 3.090.000 = 49,51 %
+    quarter = Period(D(2024, 10, 1), D(2024, 12, 31))
+    result = figures(club, D(2025, 3, 15), quarter)
+    assert (result.due, result.received) == (3 * INSTALMENT, 2 * INSTALMENT + 500_000)
+    assert result.repayment_rate == Decimal("82.8")  # 2.560.000 / 3.090.000 = 82,85 %
+
+
+def test_repayment_rate_as_of_a_date_uses_only_what_was_known_then(club, treasurer):
+    loan = lend(club, treasurer)
+    pay(treasurer, loan, INSTALMENT, D(2024, 10, 20))
+    pay(treasurer, loan, INSTALMENT, D(2024, 11, 21))
+    quarter = Period(D(2024, 10, 1), D(2024, 12, 31))
+    # As of 20/11 (worked out today, after the later payments): due 15/10 and 15/11, of which
+    # the first was received by then. Nothing due after 20/11 counts yet.
+    on_20_11 = figures(club, D(2024, 11, 20), quarter)
+    assert (on_20_11.due, on_20_11.received, on_20_11.repayment_rate) == (2 * INSTALMENT, INSTALMENT, Decimal("50"))
+    on_21_11 = figures(club, D(2024, 11, 21), quarter)
+    assert (on_21_11.due, on_21_11.received) == (2 * INSTALMENT, 2 * INSTALMENT)
+
+
+def test_a_loan_taken_over_after_the_as_of_date_adds_nothing_to_its_rate(club, treasurer):
+    services.loan_take_over(
+        actor=treasurer,
+        club=club,
+        borrower=factories.MembershipFactory(club=club).person,
+        go_live_on=D(2025, 1, 31),
+        amount=12_000_000,
+        disbursed_on=D(2024, 6, 20),
+        term_months=12,
+        monthly_rate=Decimal("0.5"),
+        method=InterestMethod.FLAT,
+        frequency=RepaymentFrequency.MONTHLY,
+        outstanding=7_000_000,
+        next_due_on=D(2025, 2, 15),
+        overdue_instalments=1,
+        overdue_amount=1_060_000,
+    )
+    january = Period(D(2025, 1, 1), D(2025, 1, 31))
+    # The instalment of 15/01 was rebuilt from the cut-off sheet of 31/01: unknown before then.
+    assert figures(club, D(2025, 1, 30), january).due == 0
+    assert (figures(club, D(2025, 1, 31), january).due, figures(club, D(2025, 1, 31), january).received) == (
+        1_060_000,
+        0,
+    )
 
 
 def test_instalments_cancelled_before_their_due_date_were_not_due(club, treasurer):
@@ -284,8 +344,47 @@ def test_instalments_cancelled_before_their_due_date_were_not_due(club, treasure
         decision_reference="QĐ 01/BCN",
     )
     result = figures(club, D(2025, 3, 15), Period(D(2024, 10, 1), D(2024, 12, 31)))
-    # Due: the first loan's 15/10 and the second loan's 15/10, 15/11 and 15/12 (missed, then replaced).
-    assert (result.due, result.on_time, result.repayment_rate) == (4 * INSTALMENT, INSTALMENT, Decimal("25"))
+    # Due: the first loan's 15/10. The second loan's 15/10, 15/11 and 15/12, missed, were replaced
+    # by the rescheduling: what they owed is due on the new schedule, from 15/01/2025.
+    assert (result.due, result.received, result.repayment_rate) == (INSTALMENT, INSTALMENT, Decimal("100"))
+
+
+def reschedule_after_three_missed_months(treasurer, loan):
+    """Rescheduled on 20/12/2024 over 10 months from 15/01/2025. With nothing paid before: 600.000
+    of principal and 30.000 of interest a month, the first instalment with the 90.000 of interest
+    left unpaid."""
+    return services.loan_reschedule(
+        actor=treasurer,
+        loan=loan,
+        on=D(2024, 12, 20),
+        term_months=10,
+        first_due_on=D(2025, 1, 15),
+        reason="Thiên tai",
+        decision_reference="QĐ 01/BCN",
+    )
+
+
+def test_rescheduled_arrears_are_due_once_on_the_new_schedule(club, treasurer):
+    loan = lend(club, treasurer)
+    reschedule_after_three_missed_months(treasurer, loan)
+    pay(treasurer, loan, 720_000, D(2025, 1, 15))
+    pay(treasurer, loan, 630_000, D(2025, 2, 15))
+    six_months = Period(D(2024, 10, 1), D(2025, 3, 31))
+    result = figures(club, D(2025, 3, 15), six_months)
+    # Due: the new instalments of 15/01, 15/02 and 15/03 (720.000 + 630.000 + 630.000). The three
+    # the rescheduling replaced carried the same 6.000.000: not due a second time.
+    assert (result.due, result.received, result.repayment_rate) == (1_980_000, 1_350_000, Decimal("68.2"))
+    # As of the day before the rescheduling, the old instalments were due, and unpaid.
+    before = figures(club, D(2024, 12, 19), six_months)
+    assert (before.due, before.received, before.repayment_rate) == (3 * INSTALMENT, 0, Decimal("0"))
+
+
+def test_what_was_paid_on_a_rescheduled_instalment_counts_as_due_and_received(club, treasurer):
+    loan = lend(club, treasurer)
+    pay(treasurer, loan, 500_000, D(2024, 10, 18))  # on the instalment of 15/10, in part
+    reschedule_after_three_missed_months(treasurer, loan)
+    result = figures(club, D(2025, 1, 14), Period(D(2024, 10, 1), D(2025, 1, 14)))
+    assert (result.due, result.received) == (500_000, 500_000)
 
 
 def test_no_instalment_due_gives_no_rate(club, treasurer):
@@ -304,10 +403,17 @@ def test_share_of_members_with_a_loan(club, treasurer):
     lend(neighbour, set_up_club(neighbour))  # another club's borrower
     assert former.person_id not in {m.person_id for m in others}
     result = figures(club, D(2025, 3, 15), Period(D(2024, 3, 16), D(2025, 3, 15)))
-    assert (result.members, result.borrowing, result.borrowed_in_period) == (7, 1, 1)
-    assert (result.borrowing_share, result.borrowed_in_period_share) == (Decimal("14.3"), Decimal("14.3"))
+    # On 15/03/2025 one member has a loan out; over the twelve months two had one: the loan of
+    # 15/03/2024, disbursed the day before the period began, was out until 14/04/2024.
+    assert (result.members, result.borrowing, result.borrowing_in_period) == (7, 1, 2)
+    assert (result.borrowing_share, result.borrowing_in_period_share) == (Decimal("14.3"), Decimal("28.6"))
+    # Repaid on 15/04/2024: out until the day before, so not during a period that starts that day.
+    assert figures(club, D(2025, 3, 15), Period(D(2024, 4, 15), D(2025, 3, 15))).borrowing_in_period == 1
     result = figures(club, D(2024, 4, 1), Period(D(2024, 1, 1), D(2024, 3, 31)))
-    assert (result.members, result.borrowing, result.borrowed_in_period) == (7, 1, 1)  # the first loan, out then
+    assert (result.members, result.borrowing, result.borrowing_in_period) == (7, 1, 1)  # the first loan, out then
+    # As of 01/04/2024, a period running on to 30/09/2024 counts up to 01/04 only: not yet the
+    # loan disbursed on 15/09/2024.
+    assert figures(club, D(2024, 4, 1), Period(D(2024, 1, 1), D(2024, 9, 30))).borrowing_in_period == 1
 
 
 # --- roll-ups -------------------------------------------------------------------------------
@@ -340,7 +446,7 @@ def test_report_rolls_up_by_district_and_for_the_whole_scope(four_clubs):
     assert (report.total.clubs, total.loans, total.outstanding, total.par30) == (4, 4, 18_000_000, 11_000_000)
     assert total.par30_share == Decimal("61.1")
     assert [(b.loans, b.outstanding) for b in total.buckets] == [(1, 4_000_000), (2, 11_000_000), (0, 0)]
-    assert (total.due, total.on_time) == (12 * INSTALMENT, 6 * INSTALMENT)
+    assert (total.due, total.received) == (12 * INSTALMENT, 6 * INSTALMENT)
     assert total.repayment_rate == Decimal("50")
     districts = [(r.unit, r.clubs, r.figures.outstanding, r.figures.par30_share) for r in report.districts]
     assert districts == [

@@ -63,12 +63,49 @@ def test_the_formulas_are_on_the_page(client, world, province_staff):
     glossary = html.split('data-testid="glossary"')[1]
     assert (
         vi_html(
-            "Outstanding principal of the loans more than 30 days overdue ÷ all outstanding principal. "
-            "The whole outstanding principal of such a loan counts, not only what is overdue."
+            "Outstanding principal of the loans more than 30 days overdue and of every rescheduled loan still "
+            "outstanding ÷ all outstanding principal, as CGAP and the MIX Market define it. The whole outstanding "
+            "principal of such a loan counts, not only what is overdue; interest does not. A rescheduled loan "
+            "counts however well it is repaid on its new schedule, until it is repaid in full: leaving it out "
+            "would make the portfolio look healthier than it is. PAR30 without rescheduled loans, shown beside "
+            "it, counts only the loans more than 30 days overdue."
         )
         in glossary
     )
     assert "PAR30" in glossary and vi_html("Repayment rate") in glossary
+    assert (
+        vi_html(
+            "These figures follow the definitions microfinance uses everywhere, those of CGAP and the MIX Market "
+            "(Mifos and Fineract count them the same way), so that they can be compared with other lenders' and "
+            "are never made to look better than they are."
+        )
+        in glossary
+    )
+    days_overdue = vi_html(
+        "An instalment is late when part of it is still unpaid after its due date. Days overdue of a loan = "
+        "as-of date − due date of its oldest instalment not fully paid: 1–30, 31–90 or over 90 days. They count "
+        "from the due date of the loan's schedule, as CGAP and the MIX Market count days past due: the grace "
+        "days of a club's rules only say when the board chases a payment, they never reset or shorten the days "
+        "overdue. Amount overdue = what is unpaid on the late instalments."
+    )
+    assert days_overdue in glossary
+    repayment_rate = vi_html(
+        "What was received by the as-of date for the instalments due in the period ÷ what was due on them, as "
+        "CGAP and the MIX Market define the repayment (collection) rate. Only what was known on the as-of date "
+        "counts — the instalments due by then, the repayments paid by then — so the rate of a date never changes "
+        "afterwards. Instalments cancelled before their due date, after an early payoff or a rescheduling, were "
+        "not due. What a rescheduling spread over a new schedule is due once, on the new dates: of the "
+        "instalments it replaced, only what was paid on them counts."
+    )
+    assert repayment_rate in glossary
+    members = vi_html(
+        "Active members on the as-of date with a loan of their club out on that date ÷ active members; and active "
+        "members who had one out on at least one day of the period, up to the as-of date ÷ active members. The "
+        "second is the “members borrowing” of the targets report, counted there over the plan's window of months. "
+        "A loan is out from its disbursement (or its take-over from paper) until the day before it is repaid or "
+        "written off."
+    )
+    assert members in glossary
 
 
 def test_club_links_to_its_loan_book(client, four_clubs, province_staff):
@@ -104,9 +141,17 @@ def test_written_off_and_rescheduled_loans_have_their_own_sections(client, world
     assert format_vnd(6_000_000) in section
     section = html.split('data-testid="rescheduled"')[1].split("</section>")[0]
     assert "Lũ lụt" in section and "20/12/2024" in section
-    # Today the rescheduled loan is in the portfolio, judged on its new schedule; the other is not.
+    # On the day of the write-off, before the new schedule's first due date: the written-off loan
+    # has left the portfolio; the rescheduled one is at risk as a rescheduled loan only.
+    html = client.get(URL, {"on": "10/01/2025"}).content.decode()
+    assert f">{format_vnd(6_000_000)} ÷ {format_vnd(6_000_000)}<" in figure(html, "par30")
+    assert f">{format_vnd(0)} ÷ {format_vnd(6_000_000)}<" in figure(html, "par30-overdue")
+
+
+def figure(html, name):
+    """One figure of the page's total card."""
     total = html.split('data-testid="total"')[1].split("</section>")[0]
-    assert f"{format_vnd(0)} ÷ {format_vnd(6_000_000)}" in total  # PAR30
+    return total.split(f'data-figure="{name}"')[1].split("data-figure=")[0]
 
 
 def test_defaults_are_today_and_the_last_12_months(client, world, province_staff):
@@ -235,6 +280,30 @@ def test_export_has_typed_figures_and_the_same_rows(client, four_clubs, province
     assert Decimal(str(rollups[0][par30])) == Decimal("61.1")
 
 
+def test_export_has_par30_with_and_without_the_rescheduled_loans(client, world, province_staff):
+    club = world.club_a1
+    treasurer = set_up_club(club)
+    services.loan_reschedule(
+        actor=treasurer,
+        loan=lend(club, treasurer),
+        on=D(2024, 12, 20),
+        term_months=10,
+        first_due_on=D(2025, 1, 15),
+        reason="Lũ lụt",
+        decision_reference="QĐ 01",
+    )
+    user_language_set(user=province_staff, language="en")
+    book = workbook(login(client, province_staff).get(EXPORT_URL, {"on": "10/01/2025"}))
+    preamble, clubs = table(book["Clubs"])
+    assert any("PAR30 without rescheduled loans: of the loans more than 30 days overdue only." in p for p in preamble)
+    row = next(row for row in clubs if row["Club code"] == club.code)
+    assert (row["PAR30 numerator (đồng)"], row["PAR30 (%)"]) == (6_000_000, 100)
+    assert (row["PAR30 without rescheduled loans: numerator (đồng)"], row["PAR30 without rescheduled loans (%)"]) == (
+        0,
+        0,
+    )
+
+
 def test_export_in_the_users_language_with_the_written_off_loans(client, world, province_staff):
     club = world.club_a1
     treasurer = set_up_club(club)
@@ -245,12 +314,13 @@ def test_export_in_the_users_language_with_the_written_off_loans(client, world, 
     book = workbook(login(client, province_staff).get(EXPORT_URL))
     assert book.sheetnames == ["Clubs", "Roll-ups", "Written off", "Rescheduled"]
     preamble, written_off = table(book["Written off"])
-    assert "As of: 15/03/2025" in preamble and "Repayments and new loans from 16/03/2024 to 15/03/2025" in preamble
+    assert "As of: 15/03/2025" in preamble and "Repayments and borrowing from 16/03/2024 to 15/03/2025" in preamble
     assert [(row["Principal written off (đồng)"], row["Reason"], row["Decision"]) for row in written_off] == [
         (6_000_000, "Bão số 9", "QĐ 02")
     ]
     assert written_off[0]["Written off on"].date() == D(2025, 1, 10)
-    assert book["Written off"]["E7"].number_format == "dd/mm/yyyy"
+    first_row = len(preamble) + 2  # the preamble, the header, then the rows
+    assert book["Written off"].cell(row=first_row, column=5).number_format == "dd/mm/yyyy"
 
 
 @pytest.mark.parametrize("count", [2, 10])

@@ -389,21 +389,25 @@ def test_a_member_with_a_loan_out_at_some_time_in_the_window_is_borrowing(world,
     # Closed before the window started: does not count.
     early = disbursed_loan(club, borrower=member(club, "Trả Xong Sớm"), disbursed_on=D(2023, 6, 15))
     repaid(early, D(2024, 2, 28))
-    # Closed on the window's first day: it was out that day, counts.
+    # Repaid on the window's first day: out until the day before (Loan.objects.out_on, as in the
+    # loan portfolio), so not during the window: does not count.
     edge = disbursed_loan(club, borrower=member(club, "Trả Đúng Ngày Đầu"), disbursed_on=D(2023, 9, 15))
     repaid(edge, D(2024, 2, 29))
+    # Repaid on the window's second day: out on its first day, counts.
+    second = disbursed_loan(club, borrower=member(club, "Trả Ngày Thứ Hai"), disbursed_on=D(2023, 9, 15))
+    repaid(second, D(2024, 3, 1))
     # Disbursed after the date: does not count.
     disbursed_loan(club, borrower=member(club, "Vay Sau Ngày Báo Cáo"), disbursed_on=D(2025, 3, 10))
     member(club, "Không Vay")
     result = report(plan, on=on)
-    assert borrowing(result)["CLB Liên thế hệ thôn Liên Trì Tây"] == (2, 5)
-    assert (result.club_total.borrowers, result.club_total.members) == (2, 5)
-    assert result.club_total.borrowers_share == Decimal(40)
-    # As of today (window from 16/03/2024): the loan closed on 29/02/2024 is out, the one disbursed
+    assert borrowing(result)["CLB Liên thế hệ thôn Liên Trì Tây"] == (2, 6)
+    assert (result.club_total.borrowers, result.club_total.members) == (2, 6)
+    assert result.club_total.borrowers_share == Decimal("33.3")
+    # As of today (window from 16/03/2024): the loan repaid on 01/03/2024 is out, the one disbursed
     # on 10/03/2025 in.
     today = report(plan)
     assert today.window.start == D(2024, 3, 16)
-    assert borrowing(today)["CLB Liên thế hệ thôn Liên Trì Tây"] == (2, 5)
+    assert borrowing(today)["CLB Liên thế hệ thôn Liên Trì Tây"] == (2, 6)
 
 
 def test_members_borrowing_are_counted_over_the_active_members_of_active_clubs(world, plan):
