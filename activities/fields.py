@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from clubs.models import ActivityArea
 
 
-class Kind(enum.StrEnum):
+class FieldKind(enum.StrEnum):
     PEOPLE = "people"
     COUNT = "count"
     MONEY = "money"
@@ -36,7 +36,7 @@ class Kind(enum.StrEnum):
 class Field:
     code: str
     label: Promise
-    kind: Kind
+    kind: FieldKind
     # (other field's code, factor): a value above factor × the other field's value is doubtful.
     doubtful_above: tuple[str, int] | None = None
     # Doubtful above the number of people the member register and the home-care team record as
@@ -45,47 +45,47 @@ class Field:
 
     @property
     def is_people(self) -> bool:
-        return self.kind == Kind.PEOPLE
+        return self.kind == FieldKind.PEOPLE
 
 
 AREA_FIELDS: dict[str, tuple[Field, ...]] = {
-    ActivityArea.INCOME: (Field("advice_sessions", _("technical advice sessions"), Kind.COUNT),),
+    ActivityArea.INCOME: (Field("advice_sessions", _("technical advice sessions"), FieldKind.COUNT),),
     ActivityArea.HEALTH: (
-        Field("checked", _("members whose blood pressure or weight was checked"), Kind.PEOPLE),
-        Field("health_talks", _("health talks"), Kind.COUNT),
-        Field("screened", _("people screened"), Kind.PEOPLE),
-        Field("referrals", _("referrals to a health facility"), Kind.COUNT),
-        Field("exercise_sessions", _("exercise sessions (dưỡng sinh)"), Kind.COUNT),
+        Field("checked", _("members whose blood pressure or weight was checked"), FieldKind.PEOPLE),
+        Field("health_talks", _("health talks"), FieldKind.COUNT),
+        Field("screened", _("people screened"), FieldKind.PEOPLE),
+        Field("referrals", _("referrals to a health facility"), FieldKind.COUNT),
+        Field("exercise_sessions", _("exercise sessions (dưỡng sinh)"), FieldKind.COUNT),
     ),
     ActivityArea.HOME_CARE: (
-        Field("volunteers_active", _("volunteers active"), Kind.PEOPLE),
-        Field("people_cared_for", _("people cared for"), Kind.COUNT, checked_against_home_care_register=True),
-        Field("visits", _("home visits made"), Kind.COUNT, doubtful_above=("volunteers_active", 31)),
+        Field("volunteers_active", _("volunteers active"), FieldKind.PEOPLE),
+        Field("people_cared_for", _("people cared for"), FieldKind.COUNT, checked_against_home_care_register=True),
+        Field("visits", _("home visits made"), FieldKind.COUNT, doubtful_above=("volunteers_active", 31)),
     ),
     ActivityArea.SELF_HELP: (
-        Field("cases_helped", _("cases helped"), Kind.COUNT),
-        Field("value_helped", _("value of the help (đồng)"), Kind.MONEY),
-        Field("labour_days", _("labour days given"), Kind.DAYS),
+        Field("cases_helped", _("cases helped"), FieldKind.COUNT),
+        Field("value_helped", _("value of the help (đồng)"), FieldKind.MONEY),
+        Field("labour_days", _("labour days given"), FieldKind.DAYS),
     ),
     ActivityArea.RIGHTS: (
-        Field("social_pension", _("members helped to obtain a social pension"), Kind.PEOPLE),
-        Field("health_insurance", _("members helped to obtain health insurance"), Kind.PEOPLE),
-        Field("other_entitlements", _("members helped to obtain another entitlement"), Kind.PEOPLE),
+        Field("social_pension", _("members helped to obtain a social pension"), FieldKind.PEOPLE),
+        Field("health_insurance", _("members helped to obtain health insurance"), FieldKind.PEOPLE),
+        Field("other_entitlements", _("members helped to obtain another entitlement"), FieldKind.PEOPLE),
     ),
     ActivityArea.LEARNING: (
-        Field("sessions", _("learning sessions"), Kind.COUNT),
-        Field("attendance", _("attendance (people, all sessions)"), Kind.COUNT),
+        Field("sessions", _("learning sessions"), FieldKind.COUNT),
+        Field("attendance", _("attendance (people, all sessions)"), FieldKind.COUNT),
     ),
     ActivityArea.CULTURE: (
-        Field("performances", _("performances"), Kind.COUNT),
-        Field("exchanges", _("exchanges with other clubs"), Kind.COUNT),
-        Field("visits_sick_bereaved", _("visits to sick or bereaved members"), Kind.COUNT),
+        Field("performances", _("performances"), FieldKind.COUNT),
+        Field("exchanges", _("exchanges with other clubs"), FieldKind.COUNT),
+        Field("visits_sick_bereaved", _("visits to sick or bereaved members"), FieldKind.COUNT),
     ),
     ActivityArea.RESOURCES: (
-        Field("member_fees", _("member fees collected (đồng)"), Kind.MONEY),
-        Field("golden_heart", _("Golden Heart book donations (đồng)"), Kind.MONEY),
-        Field("collective_income", _("collective income activities (đồng)"), Kind.MONEY),
-        Field("other_sources", _("other money raised (đồng)"), Kind.MONEY),
+        Field("member_fees", _("member fees collected (đồng)"), FieldKind.MONEY),
+        Field("golden_heart", _("Golden Heart book donations (đồng)"), FieldKind.MONEY),
+        Field("collective_income", _("collective income activities (đồng)"), FieldKind.MONEY),
+        Field("other_sources", _("other money raised (đồng)"), FieldKind.MONEY),
     ),
 }
 

@@ -50,7 +50,15 @@ from openpyxl.utils import get_column_letter
 
 from core.text import fold
 from spreadsheets.parsers import Parser
-from spreadsheets.workbook import ERROR_NO_ROWS, FileRefused, ImportRefused, Progress, Table, is_blank, read_table
+from spreadsheets.workbook import (
+    ERROR_NO_ROWS,
+    FileRefused,
+    ImportRefused,
+    ProgressCallback,
+    Table,
+    is_blank,
+    read_table,
+)
 
 ERROR_MISSING_COLUMNS = gettext_lazy("Missing column(s): %(columns)s.")
 ERROR_COLUMN_TWICE = gettext_lazy("The column %(header)s appears twice (columns %(first)s and %(second)s).")
@@ -290,14 +298,14 @@ class Preview:
         return bool(counts[RowStatus.NEW] or counts[RowStatus.UPDATE])
 
 
-def check_file(spec: ImportSpec, content: bytes, progress: Progress | None = None) -> tuple[list[Row], Layout]:
+def check_file(spec: ImportSpec, content: bytes, progress: ProgressCallback | None = None) -> tuple[list[Row], Layout]:
     """Everything that needs no database: refuses the file, or returns its parsed rows."""
     table = read_table(content, progress)
     layout = match_headers(spec, table)
     return parse_rows(spec, table, layout), layout
 
 
-def preview(spec: ImportSpec, content: bytes, *, actor, progress: Progress | None = None) -> Preview:
+def preview(spec: ImportSpec, content: bytes, *, actor, progress: ProgressCallback | None = None) -> Preview:
     """What importing the file would do, row by row; writes nothing. `actor` None: a system import."""
     rows, layout = check_file(spec, content, progress)
     spec.check(rows, actor=actor)

@@ -15,7 +15,7 @@ from audit.services import audit_record
 from spreadsheets import importing, workbook
 from spreadsheets.importing import ImportSpec, RowsRefused, RowStatus
 from spreadsheets.models import SpreadsheetImport
-from spreadsheets.workbook import Progress
+from spreadsheets.workbook import ProgressCallback
 
 # An upload nobody confirmed within a day is dropped at the next upload: it may hold personal data.
 PENDING_LIFETIME = datetime.timedelta(days=1)
@@ -36,7 +36,7 @@ def spreadsheet_upload_keep(*, spec: ImportSpec, actor, name: str, content: byte
 
 @transaction.atomic(durable=True)
 def spreadsheet_import_confirm(
-    *, spec: ImportSpec, upload: SpreadsheetImport, actor, progress: Progress | None = None
+    *, spec: ImportSpec, upload: SpreadsheetImport, actor, progress: ProgressCallback | None = None
 ) -> SpreadsheetImport:
     """Import a pending upload; raises ImportRefused (nothing saved) if the file no longer validates."""
     # Lock the upload: a double click on Confirm waits here for the first import to finish.
@@ -53,7 +53,7 @@ def spreadsheet_import_confirm(
 
 @transaction.atomic(durable=True)
 def spreadsheet_import_file(
-    *, spec: ImportSpec, name: str, content: bytes, actor, progress: Progress | None = None
+    *, spec: ImportSpec, name: str, content: bytes, actor, progress: ProgressCallback | None = None
 ) -> SpreadsheetImport:
     """Import a file at once (the command line); `actor` None is a system import over every unit."""
     counts = _import_rows(spec=spec, content=content, actor=actor, progress=progress)
@@ -66,7 +66,7 @@ def spreadsheet_import_file(
     return upload
 
 
-def _import_rows(*, spec: ImportSpec, content: bytes, actor, progress: Progress | None) -> dict[str, int]:
+def _import_rows(*, spec: ImportSpec, content: bytes, actor, progress: ProgressCallback | None) -> dict[str, int]:
     preview = importing.preview(spec, content, actor=actor, progress=progress)
     if not preview.is_clean:
         raise RowsRefused(preview.errors)

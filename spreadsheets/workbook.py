@@ -41,7 +41,7 @@ ERROR_TOO_MANY_ROWS = gettext_lazy("The file has more than %(limit)s rows: split
 # How many formula cells a refusal names: enough to find them, short enough to read.
 FORMULA_CELLS_SHOWN = 10
 
-Progress = Callable[[str, int, int | None], None]
+ProgressCallback = Callable[[str, int, int | None], None]
 """Called every PROGRESS_EVERY rows with a stage ("read" or "save"), the rows done and the total if known."""
 
 
@@ -68,7 +68,7 @@ def is_blank(value) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
-def read_table(content: bytes, progress: Progress | None = None) -> Table:
+def read_table(content: bytes, progress: ProgressCallback | None = None) -> Table:
     if len(content) > MAX_FILE_BYTES:
         raise FileRefused([ERROR_TOO_LARGE % {"limit": MAX_FILE_BYTES // (1024 * 1024)}])
     # Check the bytes, not the name: a renamed .xls or .csv starts differently.
@@ -100,7 +100,7 @@ def read_table(content: bytes, progress: Progress | None = None) -> Table:
             workbook.close()
 
 
-def _read_first_sheet(sheet, progress: Progress | None) -> Table:
+def _read_first_sheet(sheet, progress: ProgressCallback | None) -> Table:
     # The dimension some programs write is wrong; read the rows that are really there.
     sheet.reset_dimensions()
     rows: list[tuple[int, dict[int, Any]]] = []

@@ -30,7 +30,7 @@ def namespace(name: str, routes: list) -> tuple:
     return include((routes, name))
 
 
-ACCOUNTS = [
+ACCOUNTS_ROUTES = [
     path("login/", accounts.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
@@ -38,11 +38,11 @@ ACCOUNTS = [
     path("language/", accounts.language_set, name="set_language"),
 ]
 
-AREAS = [
+AREAS_ROUTES = [
     path("", areas.unit_tree, name="unit-tree"),
 ]
 
-CLUBS = [
+CLUBS_ROUTES = [
     path("", clubs.club_list, name="club-list"),
     path("new/", clubs.club_create, name="club-create"),
     path("<int:pk>/", clubs.club_detail, name="club-detail"),
@@ -51,7 +51,7 @@ CLUBS = [
 ]
 
 # A club's board and teams, under the club's address.
-BOARDS = [
+BOARDS_ROUTES = [
     path("<int:pk>/board/appoint/", boards.board_position_create, name="board-position-create"),
     path("<int:pk>/board/<int:position_pk>/end/", boards.board_position_end, name="board-position-end"),
     path("<int:pk>/teams/new/", boards.team_create, name="team-create"),
@@ -67,7 +67,7 @@ BOARDS = [
     ),
 ]
 
-MEMBERS = [
+MEMBERS_ROUTES = [
     path("", members.member_list, name="member-list"),
     path("clubs/<int:club_pk>/new/", members.member_create, name="member-create"),
     path("<int:pk>/", members.member_detail, name="member-detail"),
@@ -77,7 +77,7 @@ MEMBERS = [
     path("<int:pk>/move/", members.member_move, name="member-move"),
 ]
 
-FUNDS = [
+FUNDS_ROUTES = [
     path("capital/", funds.capital, name="capital"),
     path("capital/export.xlsx", funds.capital_export, name="capital-export"),
     # /funds/club/<club_pk>/
@@ -94,7 +94,7 @@ FUNDS = [
     path("club/<int:club_pk>/<slug:kind>/export.xlsx", funds.cash_book_export, name="cash-book-export"),
 ]
 
-LOANS = [
+LOANS_ROUTES = [
     # /loans/club/<club_pk>/: the club's loan book, its rules and its meeting collection sheets
     path("club/<int:club_pk>/", loans.loan_list, name="loan-list"),
     path("club/<int:club_pk>/new/", loans.loan_create, name="loan-create"),
@@ -117,7 +117,7 @@ LOANS = [
 ]
 
 MONTH = "club/<int:club_pk>/<int:year>/<int:month>/"
-ACTIVITIES = [
+ACTIVITIES_ROUTES = [
     path("club/<int:club_pk>/", activities.club_reports, name="club-reports"),
     path(MONTH, activities.report_edit, name="report-edit"),
     path(MONTH + "start/", activities.report_start, name="report-start"),
@@ -149,7 +149,7 @@ def import_routes(spec: ImportSpec) -> list:
     ]
 
 
-SPREADSHEETS = [
+SPREADSHEETS_ROUTES = [
     *import_routes(CLUB_IMPORT),
     path("clubs/export/", spreadsheets.club_export, name="club-export"),
     *import_routes(MEMBER_IMPORT),
@@ -157,7 +157,7 @@ SPREADSHEETS = [
     *import_routes(CUTOFF_IMPORT),
 ]
 
-REPORTS = [
+REPORTS_ROUTES = [
     path("scorecard/", reports.scorecard, name="scorecard"),
     path("scorecard/export.xlsx", reports.scorecard_export, name="scorecard-export"),
     path("portfolio/", reports.portfolio, name="portfolio"),
@@ -166,7 +166,7 @@ REPORTS = [
 ]
 
 # Every report page takes ?plan=<short code>&on=<dd/mm/yyyy> (targets.forms.TargetReportForm).
-TARGETS = [
+TARGETS_ROUTES = [
     path("", targets.dashboard, name="dashboard"),
     path("print/", targets.print_layout, name="print"),
     path("new-clubs/", targets.new_clubs, name="new-clubs"),
@@ -181,15 +181,15 @@ TARGETS = [
 
 urlpatterns = [
     path("", home.home, name="home"),
-    path("accounts/", include(ACCOUNTS)),
-    path("areas/", namespace("areas", AREAS)),
-    path("clubs/", namespace("clubs", CLUBS)),
-    path("clubs/", namespace("boards", BOARDS)),
-    path("members/", namespace("members", MEMBERS)),
-    path("funds/", namespace("funds", FUNDS)),
-    path("loans/", namespace("loans", LOANS)),
-    path("activities/", namespace("activities", ACTIVITIES)),
-    path("spreadsheets/", namespace("spreadsheets", SPREADSHEETS)),
-    path("reports/", namespace("reports", REPORTS)),
-    path("targets/", namespace("targets", TARGETS)),
+    path("accounts/", include(ACCOUNTS_ROUTES)),
+    path("areas/", namespace("areas", AREAS_ROUTES)),
+    path("clubs/", namespace("clubs", CLUBS_ROUTES)),
+    path("clubs/", namespace("boards", BOARDS_ROUTES)),
+    path("members/", namespace("members", MEMBERS_ROUTES)),
+    path("funds/", namespace("funds", FUNDS_ROUTES)),
+    path("loans/", namespace("loans", LOANS_ROUTES)),
+    path("activities/", namespace("activities", ACTIVITIES_ROUTES)),
+    path("spreadsheets/", namespace("spreadsheets", SPREADSHEETS_ROUTES)),
+    path("reports/", namespace("reports", REPORTS_ROUTES)),
+    path("targets/", namespace("targets", TARGETS_ROUTES)),
 ]
