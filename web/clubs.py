@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -17,6 +16,7 @@ from boards.selectors import club_board, club_teams
 from clubs import services
 from clubs.forms import ClubFilterForm, ClubForm, ClubStatusChangeForm
 from clubs.models import Club
+from core.forms import write_through
 from reports.selectors import club_scorecard
 
 
@@ -73,16 +73,12 @@ def club_detail(request, pk):
 def club_create(request):
     access.require_cap(request.user, Cap.CLUB_MANAGE)
     form = ClubForm(request.POST or None, units=access.units_for(request.user, Cap.CLUB_MANAGE))
-    if request.method == "POST" and form.is_valid():
-        try:
-            club = services.club_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(
-                request, _("Club %(name)s registered with code %(code)s.") % {"name": club.name, "code": club.code}
-            )
-            return redirect("clubs:club-detail", club.pk)
+    club = write_through(request, form, lambda data: services.club_create(actor=request.user, **data))
+    if club is not None:
+        messages.success(
+            request, _("Club %(name)s registered with code %(code)s.") % {"name": club.name, "code": club.code}
+        )
+        return redirect("clubs:club-detail", club.pk)
     return render(request, "clubs/club_form.html", {"form": form})
 
 
@@ -91,14 +87,10 @@ def club_update(request, pk):
     club = access.get_club(request.user, pk, Cap.CLUB_MANAGE)
     initial = {field: getattr(club, field) for field in services.CLUB_FIELDS}
     form = ClubForm(request.POST or None, initial=initial, units=access.units_for(request.user, Cap.CLUB_MANAGE))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.club_update(club=club, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Changes to %(name)s saved.") % {"name": club.name})
-            return redirect("clubs:club-detail", club.pk)
+    updated = write_through(request, form, lambda data: services.club_update(club=club, actor=request.user, **data))
+    if updated is not None:
+        messages.success(request, _("Changes to %(name)s saved.") % {"name": club.name})
+        return redirect("clubs:club-detail", club.pk)
     return render(request, "clubs/club_form.html", {"form": form, "club": club})
 
 
@@ -106,20 +98,18 @@ def club_update(request, pk):
 def club_status_change(request, pk):
     club = access.get_club(request.user, pk, Cap.CLUB_MANAGE)
     form = ClubStatusChangeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            change = services.club_status_change(club=club, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(
-                request,
-                _("%(name)s: %(change)s from %(date)s.")
-                % {
-                    "name": club.name,
-                    "change": change.get_kind_display(),
-                    "date": date_format(change.effective_on, "SHORT_DATE_FORMAT"),
-                },
-            )
-            return redirect("clubs:club-detail", club.pk)
+    change = write_through(
+        request, form, lambda data: services.club_status_change(club=club, actor=request.user, **data)
+    )
+    if change is not None:
+        messages.success(
+            request,
+            _("%(name)s: %(change)s from %(date)s.")
+            % {
+                "name": club.name,
+                "change": change.get_kind_display(),
+                "date": date_format(change.effective_on, "SHORT_DATE_FORMAT"),
+            },
+        )
+        return redirect("clubs:club-detail", club.pk)
     return render(request, "clubs/club_status_form.html", {"form": form, "club": club})

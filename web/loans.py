@@ -6,7 +6,7 @@ import datetime
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -354,16 +354,6 @@ def _sheet_month(year: int, month: int) -> datetime.date:
     return datetime.date(year, month, 1)
 
 
-def _add_sheet_errors(form: CollectionSheetForm, exc: ValidationError) -> None:
-    """A refused sheet: the date's errors on the date, each loan's on its row, the rest on top."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for key, errors in exc.error_dict.items():
-        field = key if key == "paid_on" else form.field_name(key)
-        form.add_error(field if field in form.fields else None, errors)
-
-
 @require_http_methods(["GET", "POST"])
 def collection_sheet(request, club_pk, year, month):
     club = _club(request, club_pk, Cap.FUNDS_VIEW)
@@ -372,30 +362,30 @@ def collection_sheet(request, club_pk, year, month):
         raise PermissionDenied
     month_start = _sheet_month(year, month)
     meeting_on = club.meeting_in(month_start)
-    today = timezone.localdate()
     rows = selectors.collection_sheet(club=club, meeting_on=meeting_on)
-    # Payments are dated the meeting; before the meeting day, today (a meeting held early).
-    paid_on = meeting_on if meeting_on <= today else max(today, month_start)
+    paid_on = selectors.collection_paid_on(meeting_on=meeting_on, today=timezone.localdate())
     form = CollectionSheetForm(request.POST or None, rows=rows, read_only=not can_manage, initial={"paid_on": paid_on})
-    if request.method == "POST" and form.is_valid():
-        try:
-            repayments = services.collection_sheet_record(
-                actor=request.user, club=club, paid_on=form.cleaned_data["paid_on"], amounts=form.amounts()
+    repayments = write_through(
+        request,
+        form,
+        lambda data: services.collection_sheet_record(
+            actor=request.user, club=club, paid_on=data["paid_on"], amounts=form.amounts()
+        ),
+        # The service names each refused row by its loan's id.
+        rename=form.field_name,
+    )
+    if repayments is not None:
+        total = format_vnd(sum(repayment.amount for repayment in repayments))
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s repayment saved, %(total)s in all.",
+                "%(count)s repayments saved, %(total)s in all.",
+                len(repayments),
             )
-        except ValidationError as exc:
-            _add_sheet_errors(form, exc)
-        else:
-            total = format_vnd(sum(repayment.amount for repayment in repayments))
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)s repayment saved, %(total)s in all.",
-                    "%(count)s repayments saved, %(total)s in all.",
-                    len(repayments),
-                )
-                % {"count": len(repayments), "total": total},
-            )
-            return redirect("loans:collection-sheet", club.pk, year, month)
+            % {"count": len(repayments), "total": total},
+        )
+        return redirect("loans:collection-sheet", club.pk, year, month)
     previous_month, next_month = add_months(month_start, -1), add_months(month_start, 1)
     return render(
         request,
