@@ -170,6 +170,25 @@ def get_club(user, pk, cap: Cap, queryset: QuerySet[Club] | None = None) -> Club
     return club
 
 
+def _person_seen(user, pk, queryset: QuerySet[Person] | None) -> Person:
+    """The person `pk` if they are, or ever were, a member of a club where the user holds
+    MEMBER_VIEW; 404 otherwise."""
+    visible = clubs_for(user, Cap.MEMBER_VIEW)
+    base = queryset if queryset is not None else Person.objects.all()
+    try:
+        return base.filter(Exists(Membership.objects.filter(person=OuterRef("pk"), club__in=visible))).get(pk=pk)
+    except (Person.DoesNotExist, ValueError, TypeError):
+        raise Http404("No person found.") from None
+
+
+def _require_home_club(person: Person, clubs: QuerySet[Club]) -> None:
+    """403 unless the person's home club (home_membership: the current one, else the last) is
+    among `clubs`."""
+    home = person.home_membership()
+    if home is None or not clubs.filter(pk=home.club_id).exists():
+        raise PermissionDenied
+
+
 def get_person(user, pk, cap: Cap = Cap.MEMBER_VIEW, queryset: QuerySet[Person] | None = None) -> Person:
     """The person `pk`, seen through their memberships.
 
@@ -177,34 +196,26 @@ def get_person(user, pk, cap: Cap = Cap.MEMBER_VIEW, queryset: QuerySet[Person] 
     club board sees its own members and former members, nobody else). For MEMBER_MANAGE, 403 unless
     the user manages the person's current club, or the last club they were in when they are in none.
     """
-    visible = clubs_for(user, Cap.MEMBER_VIEW)
-    base = queryset if queryset is not None else Person.objects.all()
-    try:
-        person = base.filter(Exists(Membership.objects.filter(person=OuterRef("pk"), club__in=visible))).get(pk=pk)
-    except (Person.DoesNotExist, ValueError, TypeError):
-        raise Http404("No person found.") from None
-    if cap == Cap.MEMBER_VIEW:
-        return person
-    home = person.home_membership()
-    if home is None or not clubs_for(user, cap).filter(pk=home.club_id).exists():
-        raise PermissionDenied
+    person = _person_seen(user, pk, queryset)
+    if cap != Cap.MEMBER_VIEW:
+        _require_home_club(person, clubs_for(user, cap))
     return person
 
 
 def get_person_to_move(user, pk) -> Person:
-    """The person `pk`, to move to another club: 404 or 403 as get_person with MEMBER_MANAGE, and
-    403 unless the user may move members at all (a move touches two clubs' registers)."""
-    person = get_person(user, pk, Cap.MEMBER_MANAGE)
-    require_cap(user, Cap.MEMBER_MOVE)
+    """The person `pk`, to move to another club: 404 as get_person, and 403 unless their club (the
+    current one, else the last) is among clubs_to_move_members_from."""
+    person = _person_seen(user, pk, None)
+    _require_home_club(person, clubs_to_move_members_from(user))
     return person
 
 
 def clubs_to_move_members_from(user) -> QuerySet[Club]:
-    """The clubs whose members the user may move to another club: those whose register they keep,
-    when they may move members at all."""
-    if not has_cap(user, Cap.MEMBER_MOVE):
-        return Club.objects.none()
-    return clubs_for(user, Cap.MEMBER_MANAGE)
+    """The clubs whose members the user may move to another club: those on which they hold both
+    MEMBER_MANAGE (they keep the register) and MEMBER_MOVE (a move touches two clubs' registers:
+    staff record it). Both on the same club: staff of one area who sit on another club's board
+    keep that club's register as its board, and move nobody out of it."""
+    return clubs_for(user, Cap.MEMBER_MANAGE) & clubs_for(user, Cap.MEMBER_MOVE)
 
 
 def may_on_club_pk(user, club_pk, cap: Cap) -> bool:

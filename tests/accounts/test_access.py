@@ -846,3 +846,15 @@ def test_may_on_club_pk_agrees_with_can_on_club(world, province_staff, area_staf
         for club in Club.objects.select_related("unit"):
             for cap in Cap:
                 assert access.may_on_club_pk(user, club.pk, cap) == access.can_on_club(user, club, cap)
+
+
+def test_a_board_seat_does_not_let_staff_of_another_area_move_that_clubs_members(world, dual_role_user):
+    """Staff of district A who sit on club B1's board keep B1's register as its board, but moving
+    a member out of B1 is for B1's own staff: MEMBER_MOVE is held on district A only."""
+    member_a1 = factories.MembershipFactory(club=world.club_a1).person
+    member_b1 = factories.MembershipFactory(club=world.club_b1).person
+    assert set(access.clubs_to_move_members_from(dual_role_user)) == {world.club_a1, world.club_a2}
+    assert access.get_person(dual_role_user, member_b1.pk, Cap.MEMBER_MANAGE) == member_b1
+    with pytest.raises(PermissionDenied):
+        access.get_person_to_move(dual_role_user, member_b1.pk)
+    assert access.get_person_to_move(dual_role_user, member_a1.pk) == member_a1
