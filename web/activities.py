@@ -24,6 +24,7 @@ from activities.forms import CommentForm, ReasonForm, ReportForm
 from activities.models import AreaSection, MonthlyReport, ReportEvent, ReportStatus
 from activities.report_forms import PeriodForm, YearForm
 from clubs.models import ActivityArea, Club
+from core.dates import format_month
 from core.forms import write_through
 from loans.selectors import month_lending
 
@@ -101,7 +102,9 @@ def report_edit(request, club_pk, year, month):
     if saved is not None and request.POST.get("action") == "submit":
         sent = write_through(request, form, lambda _data: services.report_submit(actor=request.user, report=report))
         if sent is not None:
-            messages.success(request, _("The report of %(month)s has been sent.") % {"month": f"{report.month:%m/%Y}"})
+            messages.success(
+                request, _("The report of %(month)s has been sent.") % {"month": format_month(report.month)}
+            )
             return redirect("activities:report-detail", club.pk, year, month)
     elif saved is not None:
         messages.success(request, _("Draft saved."))

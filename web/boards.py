@@ -4,7 +4,6 @@ from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -13,6 +12,7 @@ from accounts.access import Cap
 from accounts.selectors import linkable_accounts
 from boards import selectors, services
 from boards.forms import BoardPositionForm, CaredForPersonForm, EndForm, TeamForm, TeamMemberForm
+from core.dates import format_date
 from core.forms import write_through
 from members.selectors import club_current_members
 
@@ -40,7 +40,7 @@ def board_position_create(request, pk):
             % {
                 "name": position.holder.full_name,
                 "title": position.get_title_display(),
-                "date": date_format(position.started_on, "SHORT_DATE_FORMAT"),
+                "date": format_date(position.started_on),
             },
         )
         if appointment.password:
@@ -76,7 +76,7 @@ def board_position_end(request, pk, position_pk):
             % {
                 "name": position.holder.full_name,
                 "title": position.get_title_display(),
-                "date": date_format(form.cleaned_data["ended_on"], "SHORT_DATE_FORMAT"),
+                "date": format_date(form.cleaned_data["ended_on"]),
             },
         )
         return redirect(club)
@@ -209,7 +209,7 @@ def team_member_end(request, pk, team_pk, membership_pk):
             % {
                 "name": membership.person.full_name,
                 "team": team.name,
-                "date": date_format(form.cleaned_data["ended_on"], "SHORT_DATE_FORMAT"),
+                "date": format_date(form.cleaned_data["ended_on"]),
             },
         )
         return redirect(team)

@@ -2,10 +2,8 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -16,8 +14,10 @@ from boards.selectors import club_board, club_teams
 from clubs import services
 from clubs.forms import ClubFilterForm, ClubForm, ClubStatusChangeForm
 from clubs.models import Club
+from core.dates import format_date
 from core.forms import write_through
 from reports.selectors import club_scorecard
+from web.paging import paginate
 
 
 @require_http_methods(["GET"])
@@ -25,16 +25,14 @@ def club_list(request):
     today = timezone.localdate()
     filters = ClubFilterForm(request.GET or None, units=access.units_for(request.user, Cap.CLUB_VIEW))
     clubs = filters.clubs(clubs=access.clubs_for(request.user, Cap.CLUB_VIEW), on=today)
-    page = Paginator(clubs, settings.CLUBS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, clubs, settings.CLUBS_PER_PAGE)
     return render(
         request,
         "clubs/club_list.html",
         {
             "filters": filters,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "can_create": access.has_cap(request.user, Cap.CLUB_MANAGE),
         },
     )
@@ -108,7 +106,7 @@ def club_status_change(request, pk):
             % {
                 "name": club.name,
                 "change": change.get_kind_display(),
-                "date": date_format(change.effective_on, "SHORT_DATE_FORMAT"),
+                "date": format_date(change.effective_on),
             },
         )
         return redirect("clubs:club-detail", club.pk)

@@ -13,7 +13,6 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,6 +20,7 @@ from accounts import access
 from accounts.access import Cap
 from areas.selectors import scope_units
 from clubs.models import Club
+from core.dates import format_date, format_month
 from core.forms import write_through
 from core.money import format_vnd
 from core.spreadsheets import xlsx_response
@@ -37,6 +37,7 @@ from funds.forms import (
 )
 from funds.models import ClosedMonth, FundEntry, FundKind
 from reports.forms import AsOfForm
+from web.paging import page_query
 
 
 def _club_fund(club, kind):
@@ -46,10 +47,6 @@ def _club_fund(club, kind):
 
 def _funds_by_kind(club) -> dict:
     return {fund.kind: fund for fund in club.funds.select_related("club")}
-
-
-def _short(day) -> str:
-    return date_format(day, "SHORT_DATE_FORMAT")
 
 
 # --- a club's funds ---------------------------------------------------------------------------
@@ -102,9 +99,6 @@ def cash_book(request, club_pk, kind):
     else:
         page = Paginator(book.entries, settings.ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
         rows = selectors.cash_book_rows(book, page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("print", None)
     return render(
         request,
         "funds/cash_book.html",
@@ -116,7 +110,7 @@ def cash_book(request, club_pk, kind):
             "rows": rows,
             "page": page,
             "first_page": page is None or page.number == 1,
-            "query": query.urlencode(),
+            "query": page_query(request, "print"),
             "can_manage": access.can_on_club(request.user, club, Cap.FUNDS_MANAGE),
             "can_correct_closed": access.can_on_club(request.user, club, Cap.FUNDS_CORRECT_CLOSED),
         },
@@ -158,7 +152,7 @@ def _saved(entry) -> str:
     return _("%(type)s of %(amount)s on %(date)s saved in the %(fund)s.") % {
         "type": entry.get_entry_type_display(),
         "amount": format_vnd(entry.amount),
-        "date": _short(entry.entry_date),
+        "date": format_date(entry.entry_date),
         "fund": entry.fund.get_kind_display(),
     }
 
@@ -212,7 +206,7 @@ def transfer_create(request, club_pk):
                 "amount": format_vnd(out.amount),
                 "from": out.fund.get_kind_display(),
                 "to": out.counterpart.fund.get_kind_display(),
-                "date": _short(out.entry_date),
+                "date": format_date(out.entry_date),
             }
         ),
         initial={"from_fund": request.GET.get("fund", FundKind.INCOME)},
@@ -272,7 +266,7 @@ def entry_correct(request, club_pk, entry_pk):
             % {
                 "type": entry.get_entry_type_display(),
                 "amount": format_vnd(entry.amount),
-                "date": _short(entry.entry_date),
+                "date": format_date(entry.entry_date),
             },
         )
         return redirect(entry.fund)
@@ -299,7 +293,7 @@ def month_close(request, club_pk):
         messages.success(
             request,
             _("The books of %(month)s are closed: nothing more can be dated in that month.")
-            % {"month": f"{closed_month.month:%m/%Y}"},
+            % {"month": format_month(closed_month.month)},
         )
     # The form is a button on the funds page: what is wrong is told there.
     for errors in form.errors.values():
@@ -317,7 +311,7 @@ def month_reopen(request, club_pk, closed_pk):
         request, form, lambda data: services.month_reopen(actor=request.user, closed_month=closed_month, **data)
     )
     if month is not None:
-        messages.success(request, _("The books of %(month)s are open again.") % {"month": f"{month:%m/%Y}"})
+        messages.success(request, _("The books of %(month)s are open again.") % {"month": format_month(month)})
         return redirect("funds:club-funds", club.pk)
     return render(request, "funds/month_reopen.html", {"club": club, "closed_month": closed_month, "form": form})
 

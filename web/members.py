@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +21,7 @@ from members.forms import (
 )
 from members.models import AgeGroup, EconomicStatus, Membership, Person
 from members.selectors import MembershipState
+from web.paging import paginate
 
 
 def _current_membership(request, person: Person) -> Membership | None:
@@ -40,21 +40,19 @@ def member_list(request):
     choices = list(clubs.order_by("name", "pk").values_list("pk", "name"))
     filters = MemberFilterForm(request.GET or None, clubs=choices)
     criteria = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
-    page = Paginator(filters.rows(clubs=clubs, on=today), settings.MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    page, query = paginate(request, filters.rows(clubs=clubs, on=today), settings.MEMBERS_PER_PAGE)
     selectors.with_ages(page.object_list, today)
     # The club new members are added to: the one chosen, or the user's only club, if they keep its register.
     club_pk = criteria.get("club") or (choices[0][0] if len(choices) == 1 else None)
     if club_pk and not access.may_on_club_pk(request.user, club_pk, Cap.MEMBER_MANAGE):
         club_pk = None
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "members/member_list.html",
         {
             "filters": filters,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "show_club": len(choices) > 1 and not criteria.get("club"),
             "show_left": criteria.get("state") in (MembershipState.FORMER, MembershipState.ALL),
             "add_to_club": club_pk,
