@@ -5,7 +5,9 @@ Every view, form choice list, report and export gets its clubs and units from he
 - `units_for(user, cap)`: the administrative units the user works with;
 - `get_club(user, pk, cap)`: one club, or 404 when the user cannot see it at all and 403
   when they can see it but lack the capability (no information leaks across scopes);
-- `has_cap(user, cap)`: whether any of the user's roles grants a capability at all.
+- `has_cap(user, cap)`: whether any of the user's roles grants a capability at all;
+- `may_…(user, club, …)`: a capability together with the state of what it acts on (an entry of a
+  closed month, a submitted report), for the pages that offer or refuse that action.
 
 Roles grant capabilities through one table, CAPABILITIES; call sites never compare roles.
 """
@@ -168,6 +170,25 @@ def get_club(user, pk, cap: Cap, queryset: QuerySet[Club] | None = None) -> Club
     return club
 
 
+def _person_seen(user, pk, queryset: QuerySet[Person] | None) -> Person:
+    """The person `pk` if they are, or ever were, a member of a club where the user holds
+    MEMBER_VIEW; 404 otherwise."""
+    visible = clubs_for(user, Cap.MEMBER_VIEW)
+    base = queryset if queryset is not None else Person.objects.all()
+    try:
+        return base.filter(Exists(Membership.objects.filter(person=OuterRef("pk"), club__in=visible))).get(pk=pk)
+    except (Person.DoesNotExist, ValueError, TypeError):
+        raise Http404("No person found.") from None
+
+
+def _require_home_club(person: Person, clubs: QuerySet[Club]) -> None:
+    """403 unless the person's home club (home_membership: the current one, else the last) is
+    among `clubs`."""
+    home = person.home_membership()
+    if home is None or not clubs.filter(pk=home.club_id).exists():
+        raise PermissionDenied
+
+
 def get_person(user, pk, cap: Cap = Cap.MEMBER_VIEW, queryset: QuerySet[Person] | None = None) -> Person:
     """The person `pk`, seen through their memberships.
 
@@ -175,34 +196,26 @@ def get_person(user, pk, cap: Cap = Cap.MEMBER_VIEW, queryset: QuerySet[Person] 
     club board sees its own members and former members, nobody else). For MEMBER_MANAGE, 403 unless
     the user manages the person's current club, or the last club they were in when they are in none.
     """
-    visible = clubs_for(user, Cap.MEMBER_VIEW)
-    base = queryset if queryset is not None else Person.objects.all()
-    try:
-        person = base.filter(Exists(Membership.objects.filter(person=OuterRef("pk"), club__in=visible))).get(pk=pk)
-    except (Person.DoesNotExist, ValueError, TypeError):
-        raise Http404("No person found.") from None
-    if cap == Cap.MEMBER_VIEW:
-        return person
-    home = person.home_membership()
-    if home is None or not clubs_for(user, cap).filter(pk=home.club_id).exists():
-        raise PermissionDenied
+    person = _person_seen(user, pk, queryset)
+    if cap != Cap.MEMBER_VIEW:
+        _require_home_club(person, clubs_for(user, cap))
     return person
 
 
 def get_person_to_move(user, pk) -> Person:
-    """The person `pk`, to move to another club: 404 or 403 as get_person with MEMBER_MANAGE, and
-    403 unless the user may move members at all (a move touches two clubs' registers)."""
-    person = get_person(user, pk, Cap.MEMBER_MANAGE)
-    require_cap(user, Cap.MEMBER_MOVE)
+    """The person `pk`, to move to another club: 404 as get_person, and 403 unless their club (the
+    current one, else the last) is among clubs_to_move_members_from."""
+    person = _person_seen(user, pk, None)
+    _require_home_club(person, clubs_to_move_members_from(user))
     return person
 
 
 def clubs_to_move_members_from(user) -> QuerySet[Club]:
-    """The clubs whose members the user may move to another club: those whose register they keep,
-    when they may move members at all."""
-    if not has_cap(user, Cap.MEMBER_MOVE):
-        return Club.objects.none()
-    return clubs_for(user, Cap.MEMBER_MANAGE)
+    """The clubs whose members the user may move to another club: those on which they hold both
+    MEMBER_MANAGE (they keep the register) and MEMBER_MOVE (a move touches two clubs' registers:
+    staff record it). Both on the same club: staff of one area who sit on another club's board
+    keep that club's register as its board, and move nobody out of it."""
+    return clubs_for(user, Cap.MEMBER_MANAGE) & clubs_for(user, Cap.MEMBER_MOVE)
 
 
 def may_on_club_pk(user, club_pk, cap: Cap) -> bool:
@@ -234,6 +247,47 @@ def caps_on_club(user, club: Club) -> frozenset[Cap]:
 def can_on_club(user, club: Club, cap: Cap) -> bool:
     """For templates and menus: may the user do `cap` on this club it already sees?"""
     return cap in caps_on_club(user, club)
+
+
+# --- what a page may offer on one club: a capability together with the state of what it acts on.
+# Each decides from the cached assignments (caps_on_club), without a query; the caller passes the
+# state, which its own app defines.
+
+
+def may_correct_entry(user, club: Club, *, in_closed_month: bool) -> bool:
+    """Whether the user may open the correction of an entry of the club's cash book.
+
+    The board keeps its own books (FUNDS_MANAGE) and opens the correction of any entry: for one of
+    a closed month the page tells it that only province staff can, and funds.services refuses it
+    without FUNDS_CORRECT_CLOSED. Province staff put right only what a closed month holds
+    (FUNDS_CORRECT_CLOSED): the rest of the books are the board's."""
+    caps = caps_on_club(user, club)
+    return Cap.FUNDS_MANAGE in caps or (in_closed_month and Cap.FUNDS_CORRECT_CLOSED in caps)
+
+
+def may_go_live(user, club: Club, *, books_started: bool) -> bool:
+    """Whether the club's funds page offers the user the cut-off sheet, which takes a running club's
+    paper books over: they may do so for the club (FUNDS_GO_LIVE) and its books in the product are
+    still empty (a club whose books have entries already keeps them here)."""
+    return not books_started and can_on_club(user, club, Cap.FUNDS_GO_LIVE)
+
+
+def may_fill_report(user, club: Club, *, locked: bool) -> bool:
+    """Whether the user may fill in the club's monthly report: its board (REPORT_FILL), while the
+    report is a draft (`locked`: submitted or accepted, MonthlyReport.is_locked)."""
+    return not locked and can_on_club(user, club, Cap.REPORT_FILL)
+
+
+def may_review_report(user, club: Club, *, submitted: bool) -> bool:
+    """Whether the user may return or accept the club's monthly report: staff of its area
+    (REPORT_REVIEW), while the report is `submitted` and waits for them."""
+    return submitted and can_on_club(user, club, Cap.REPORT_REVIEW)
+
+
+def may_reopen_report(user, club: Club, *, accepted: bool) -> bool:
+    """Whether the user may reopen the club's monthly report: staff of its area (REPORT_REVIEW),
+    once the report is `accepted` (a submitted one is returned instead)."""
+    return accepted and can_on_club(user, club, Cap.REPORT_REVIEW)
 
 
 def board_club_ids(user, cap: Cap) -> list[int]:

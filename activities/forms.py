@@ -1,7 +1,8 @@
 """The monthly report form: one card per activity area (its fields from activities/fields.py, the
 "no activity this month" tick and a note) and the monthly meeting. Field names are
 "<area>-<code>", "<area>-no_activity", "<area>-note"; the service's errors, keyed by area, are
-shown on the area's card (a doubtful value also asks for the "confirm" tick)."""
+held on the area's "no activity" tick (ReportForm.area_field) and shown on the area's card (a
+doubtful value also asks for the "confirm" tick)."""
 
 import dataclasses
 
@@ -54,8 +55,6 @@ class ReportForm(forms.Form):
         self.report = report
         for name in self.MEETING:
             self.fields[name].widget.attrs["class"] = "form-control"
-        self.area_errors: dict[str, list[str]] = {}
-        self.doubtful_areas: set[str] = set()
         for area in ActivityArea:
             for field in fields_of(area):
                 self.fields[_name(area, field.code)] = forms.IntegerField(
@@ -106,22 +105,19 @@ class ReportForm(forms.Form):
             "confirmed": data["confirmed"],
         }
 
-    def add_service_error(self, exc: ValidationError) -> None:
-        """The service's errors: an area's on its card, a meeting field's on the field."""
-        if not hasattr(exc, "error_dict"):
-            self.add_error(None, exc)
-            return
-        for key, errors in exc.error_dict.items():
-            if key in ActivityArea.values:
-                self.area_errors.setdefault(key, []).extend(message for error in errors for message in error.messages)
-                if any(error.code == "doubtful" for error in errors):
-                    self.doubtful_areas.add(key)
-            else:
-                self.add_error(key if key in self.fields else None, errors)
+    @staticmethod
+    def area_field(area: str) -> str:
+        """The field that holds the service's errors about an area (core.forms.write_through's
+        `rename`): its "no activity" tick, whose card shows them above the figures."""
+        return _name(area, "no_activity")
+
+    def _area_errors(self, area: str) -> list[ValidationError]:
+        errors = self.errors.get(self.area_field(area))
+        return errors.as_data() if errors else []
 
     def errors_by_key(self) -> dict[str, list[str]]:
         """Every error, for the autosave's JSON answer: keyed by area, meeting field or "__all__"."""
-        result: dict[str, list[str]] = {key: list(messages) for key, messages in self.area_errors.items()}
+        result: dict[str, list[str]] = {}
         for name, errors in self.errors.items():
             area = name.split("-", 1)[0] if "-" in name else name
             result.setdefault(area, []).extend(str(error) for error in errors)
@@ -133,7 +129,7 @@ class ReportForm(forms.Form):
             figures: list[tuple[Field, forms.BoundField]] = [
                 (field, self[_name(area, field.code)]) for field in fields_of(area)
             ]
-            errors = list(self.area_errors.get(area, []))
+            errors = [message for error in self._area_errors(area) for message in error.messages]
             for _field, bound in figures:
                 errors.extend(f"{bound.label}: {error}" for error in bound.errors)
             cards.append(
@@ -143,7 +139,7 @@ class ReportForm(forms.Form):
                     no_activity=self[_name(area, "no_activity")],
                     note=self[_name(area, "note")],
                     errors=errors,
-                    doubtful=area in self.doubtful_areas,
+                    doubtful=self._is_doubtful(area),
                 )
             )
         return cards
@@ -151,9 +147,12 @@ class ReportForm(forms.Form):
     def meeting_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.MEETING]
 
+    def _is_doubtful(self, area: str) -> bool:
+        return any(error.code == "doubtful" for error in self._area_errors(area))
+
     @property
     def is_doubtful(self) -> bool:
-        return bool(self.doubtful_areas)
+        return any(self._is_doubtful(area) for area in ActivityArea)
 
 
 class CommentForm(forms.Form):

@@ -25,6 +25,12 @@ def report_deadline(month: datetime.date) -> datetime.date:
     return add_months(month, 1).replace(day=settings.REPORT_DEADLINE_DAY)
 
 
+def deadline_passed(month: datetime.date, on: datetime.date) -> bool:
+    """Whether the deadline of a month's report has passed on `on` (the deadline day itself still
+    counts as open): a report not submitted by then is missing, or overdue."""
+    return on > report_deadline(month)
+
+
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("draft")
     SUBMITTED = "submitted", _("submitted")

@@ -42,7 +42,7 @@ from django.utils import timezone
 
 from accounts.models import BoardTitle
 from activities.fields import AREA_FIELDS
-from activities.models import AreaSection, MonthlyReport, ReportStatus, report_deadline
+from activities.models import AreaSection, MonthlyReport, ReportStatus, deadline_passed, report_deadline
 from areas.models import AdminUnit
 from areas.selectors import UNDER_PROVINCE_DEPTH, unit_group_key
 from boards.models import BoardPosition
@@ -110,6 +110,42 @@ def expected_club_months(
     launches = Club.objects.filter(pk__in=clubs.values("pk")).values_list("pk", "launch_date")
     result = {pk: _expected(launch_date, changes.get(pk, []), months) for pk, launch_date in launches}
     return {pk: expected for pk, expected in result.items() if expected}
+
+
+# --- one club's months -----------------------------------------------------------------------
+
+# The club's reports page lists its last months expected to report, looking this far back for them
+# (a club suspended for long).
+CLUB_MONTHS_LISTED = 12
+CLUB_MONTHS_SCANNED = 36
+
+
+def club_active_months(*, club: Club, today: datetime.date) -> list[datetime.date]:
+    """The club's last months expected to report (expected_club_months), newest first: at most
+    CLUB_MONTHS_LISTED of the CLUB_MONTHS_SCANNED months up to today's. Two queries."""
+    start = add_months(month_start(today), -(CLUB_MONTHS_SCANNED - 1))
+    months = expected_club_months(Club.objects.filter(pk=club.pk), start, today).get(club.pk, [])
+    return months[::-1][:CLUB_MONTHS_LISTED]
+
+
+def club_report_months(*, club: Club, today: datetime.date) -> list[dict]:
+    """The rows of the club's reports page, one a month of club_active_months, newest first:
+    {"month", "report" (None until started), "deadline", "overdue"}; overdue is the rule of
+    completeness' "missing": never submitted and the deadline passed. Three queries."""
+    months = club_active_months(club=club, today=today)
+    reports = {report.month: report for report in club.monthly_reports.filter(month__in=months)}
+    rows = []
+    for month in months:
+        report = reports.get(month)
+        rows.append(
+            {
+                "month": month,
+                "report": report,
+                "deadline": report_deadline(month),
+                "overdue": (report is None or report.first_submitted_at is None) and deadline_passed(month, today),
+            }
+        )
+    return rows
 
 
 # --- completeness and timeliness ------------------------------------------------------------
@@ -225,7 +261,7 @@ def completeness(
                 else:
                     counts.late += 1
                     late.append(month)
-            elif on > report_deadline(month):
+            elif deadline_passed(month, on):
                 counts.missing += 1
                 missing.append(month)
             else:

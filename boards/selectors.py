@@ -8,6 +8,7 @@ from accounts.models import BoardTitle
 from boards.models import BoardPosition, Team, TeamMemberRole, TeamMembership
 from clubs.models import ActivityArea, Club
 from members.models import Membership, Person
+from members.selectors import club_current_members
 
 
 def _order_of(field: str, values) -> Case:
@@ -91,3 +92,11 @@ def club_care_candidates(*, club: Club, on: datetime.date) -> QuerySet[Person]:
         .filter(Q(is_member=True) | (~Q(Exists(member_anywhere)) & known_here))
         .order_by("sort_key", "pk")
     )
+
+
+def team_candidates(*, team: Team, on: datetime.date) -> QuerySet[Person]:
+    """Whom the team may take on `on`: a home-care team also the people it may care for
+    (club_care_candidates), any other team the club's current members."""
+    if team.is_home_care:
+        return club_care_candidates(club=team.club, on=on)
+    return club_current_members(club=team.club, on=on)

@@ -1,6 +1,6 @@
 """How a service says no: a ValidationError carrying a message (a module constant, translated) with
 its parameters, on the field it is about when there is one, so a form shows it beside that field
-(core.forms.add_service_error)."""
+(core.forms.write_through)."""
 
 from django.core.exceptions import ValidationError
 

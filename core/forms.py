@@ -1,6 +1,9 @@
 """Form fields shared by every app (money in đồng, dates typed dd/mm/yyyy), and how a form
 shows what a service refused."""
 
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any, TypeVar
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -9,6 +12,8 @@ from core.money import parse_vnd
 from core.text import split_lines
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+
+T = TypeVar("T")
 
 
 class VNDField(forms.IntegerField):
@@ -65,24 +70,33 @@ class LinesField(forms.CharField):
         return split_lines(super().to_python(value) or "")
 
 
-def add_service_error(form: forms.Form, exc: ValidationError, rename: dict[str, str] | None = None) -> None:
-    """Show a service's ValidationError on the form: on the field of the same name (or renamed),
-    and on top of the form for anything the form has no field for."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for field, errors in exc.error_dict.items():
-        field = (rename or {}).get(field, field)
-        form.add_error(field if field in form.fields else None, errors)
+def write_through(
+    request,
+    form: forms.Form,
+    write: Callable[[dict], T],
+    *,
+    rename: Mapping[Any, str] | Callable[[Any], str] | None = None,
+    also: Iterable = (),
+) -> T | None:
+    """What `write(form.cleaned_data)` (a service call) returns when the form was posted, it and the
+    forms of `also` (a formset saved with it) are valid, and the service accepted it; None
+    otherwise, with the service's refusal shown on the form. Every view that writes goes through it.
 
-
-def write_through(request, form: forms.Form, write):
-    """What `write(cleaned_data)` (a service call) returns when the form was posted and valid and
-    the service accepted it; None otherwise, with the service's refusal shown on the form."""
-    if request.method != "POST" or not form.is_valid():
+    A refusal naming a field (a ValidationError keyed by name) shows beside that field; one naming
+    nothing, or a name the form has no field of, shows on top of the form: a service may name any
+    argument, and the user still reads why. `rename` gives the form's field for a name it has no
+    field of: a mapping ({"left_on": "moved_on"}) or a callable (a collection sheet's loan id → the
+    row's field)."""
+    if request.method != "POST" or not all([form.is_valid(), *(other.is_valid() for other in also)]):
         return None
     try:
         return write(form.cleaned_data)
     except ValidationError as exc:
-        add_service_error(form, exc)
+        if not hasattr(exc, "error_dict"):
+            form.add_error(None, exc)
+            return None
+        for name, errors in exc.error_dict.items():
+            if name not in form.fields and rename is not None:
+                name = rename(name) if callable(rename) else rename.get(name, name)
+            form.add_error(name if name in form.fields else None, errors)
         return None

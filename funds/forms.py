@@ -1,7 +1,7 @@
 """Forms of the funds pages: the cash-book filters and one form per way money moves.
 
 Field names are the services' keyword arguments, so a view passes `form.cleaned_data` as it is
-and a service's ValidationError lands on the field it names (members.forms.add_service_error).
+and a service's ValidationError lands on the field it names (core.forms.write_through).
 """
 
 import datetime

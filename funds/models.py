@@ -21,6 +21,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from clubs.models import Club
+from core.dates import month_start
 
 
 class FundKind(models.TextChoices):
@@ -187,6 +188,12 @@ class FundEntry(models.Model):
         return self.amount * self.direction
 
 
+class ClosedMonthQuerySet(models.QuerySet):
+    def holds(self, club: Club, day: datetime.date) -> bool:
+        """Whether the club has closed the books of the month of `day` (one query)."""
+        return self.filter(club=club, month=month_start(day)).exists()
+
+
 class ClosedMonth(models.Model):
     """A month of a club's books closed after its meeting: nothing more may be dated in it."""
 
@@ -196,6 +203,8 @@ class ClosedMonth(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("closed by")
     )
     closed_at = models.DateTimeField(_("closed at"), auto_now_add=True)
+
+    objects = ClosedMonthQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("closed month")

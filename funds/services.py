@@ -92,7 +92,7 @@ def check_club_date(*, club: Club, day: datetime.date, field: str, in_closed_mon
     start = club_start_date(club)
     if start and day < start:
         raise ValidationError({field: ValidationError(ERROR_DATE_BEFORE_CLUB, params={"date": format_date(start)})})
-    if not in_closed_month_allowed and ClosedMonth.objects.filter(club=club, month=month_start(day)).exists():
+    if not in_closed_month_allowed and ClosedMonth.objects.holds(club, day):
         raise ValidationError({field: ValidationError(ERROR_MONTH_CLOSED, params={"month": format_month(day)})})
 
 
@@ -322,8 +322,7 @@ def _reverse(
                 )
             }
         )
-    closed = ClosedMonth.objects.filter(club=entry.fund.club, month=month_start(entry.entry_date)).exists()
-    if closed and not in_closed_month_allowed:
+    if not in_closed_month_allowed and ClosedMonth.objects.holds(entry.fund.club, entry.entry_date):
         raise ValidationError(ERROR_MONTH_CLOSED_CORRECTION, params={"month": format_month(entry.entry_date)})
     return write_entry(
         actor=actor,
@@ -403,8 +402,9 @@ def month_close(*, actor, club: Club, month: datetime.date) -> ClosedMonth:
 
 
 @transaction.atomic
-def month_reopen(*, actor, closed_month: ClosedMonth, reason: str) -> None:
-    """Open a closed month again (province staff, for a correction that cannot wait)."""
+def month_reopen(*, actor, closed_month: ClosedMonth, reason: str) -> datetime.date:
+    """Open a closed month again (province staff, for a correction that cannot wait); returns the
+    month opened (its first day)."""
     reason = reason.strip()
     if not reason:
         raise ValidationError({"reason": ERROR_REASON_REQUIRED})
@@ -413,3 +413,4 @@ def month_reopen(*, actor, closed_month: ClosedMonth, reason: str) -> None:
     audit_record(
         actor=actor, action="funds.month.reopened", target=club, data={"month": month.isoformat(), "reason": reason}
     )
+    return month

@@ -1,5 +1,5 @@
 """Forms of the loan pages. Field names are the services' argument names, so that a service's
-ValidationError lands on the field it is about (members.forms.add_service_error)."""
+ValidationError lands on the field it is about (core.forms.write_through)."""
 
 from decimal import Decimal
 

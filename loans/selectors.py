@@ -264,6 +264,20 @@ def collection_sheet(*, club: Club, meeting_on: datetime.date) -> list[SheetRow]
     ]
 
 
+def collection_paid_on(*, meeting_on: datetime.date, today: datetime.date) -> datetime.date:
+    """The date the collection sheet of the meeting of `meeting_on` gives its payments: the
+    meeting's, once that day has come; before it, today (a meeting held early), and never a day
+    before the meeting's month (the sheet of a month to come offers its first day, which the
+    service refuses as a date in the future until then).
+
+    A read rather than a default of services.collection_sheet_record: the sheet shows this date
+    before anything is recorded and the treasurer may change it, so the service records the date
+    it is given."""
+    if meeting_on <= today:
+        return meeting_on
+    return max(today, month_start(meeting_on))
+
+
 @dataclasses.dataclass(frozen=True)
 class MonthLending:
     """A club's lending in one month, for the income-generation section of its monthly report."""

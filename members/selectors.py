@@ -9,7 +9,7 @@ import datetime
 
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
-from clubs.models import Club
+from clubs.models import Club, ClubStatus
 from core.text import fold
 from members.models import AgeGroup, EconomicStatus, Membership, Person
 
@@ -121,6 +121,13 @@ def person_page(
         can_manage=home is not None and home.manageable,
         can_move=current is not None and current.movable,
     )
+
+
+def move_destinations(*, clubs: QuerySet[Club], membership: Membership, on: datetime.date) -> QuerySet[Club]:
+    """The clubs among `clubs` (those whose register the user keeps, accounts.access) that the
+    member of `membership` may be moved to on `on`: any but their own that is not dissolved
+    (services.member_move refuses to join a dissolved club)."""
+    return clubs.exclude(pk=membership.club_id).with_status(on).exclude(status=ClubStatus.DISSOLVED)
 
 
 class JoinAction:

@@ -21,17 +21,14 @@ from accounts.access import Cap
 from activities import selectors, services
 from activities.fields import fields_of
 from activities.forms import CommentForm, ReasonForm, ReportForm
-from activities.models import AreaSection, MonthlyReport, ReportEvent, ReportStatus, report_deadline
+from activities.models import AreaSection, MonthlyReport, ReportEvent, ReportStatus
 from activities.report_forms import PeriodForm, YearForm
-from activities.selectors import expected_club_months
 from clubs.models import ActivityArea, Club
-from core.dates import add_months, month_start
+from core.dates import format_month
+from core.forms import write_through
 from loans.selectors import month_lending
 
 CLUB_WITH_UNIT = Club.objects.select_related("unit")
-MONTHS_LISTED = 12
-# How far back the club's page looks for its last active months (a club suspended for long).
-MONTHS_SCANNED = 36
 
 
 def _club(request, club_pk, cap: Cap) -> Club:
@@ -52,31 +49,10 @@ def _report(club: Club, year, month) -> MonthlyReport:
         raise Http404("No report for this month.") from None
 
 
-def _active_months(club: Club, today: datetime.date) -> list[datetime.date]:
-    """The club's last active months (the rule of selectors.expected_club_months), newest first."""
-    start = add_months(month_start(today), -(MONTHS_SCANNED - 1))
-    months = expected_club_months(Club.objects.filter(pk=club.pk), start, today).get(club.pk, [])
-    return months[::-1][:MONTHS_LISTED]
-
-
 @require_http_methods(["GET"])
 def club_reports(request, club_pk):
     club = _club(request, club_pk, Cap.CLUB_VIEW)
-    today = timezone.localdate()
-    months = _active_months(club, today)
-    reports = {report.month: report for report in club.monthly_reports.filter(month__in=months)}
-    rows = []
-    for month in months:
-        report = reports.get(month)
-        deadline = report_deadline(month)
-        rows.append(
-            {
-                "month": month,
-                "report": report,
-                "deadline": deadline,
-                "overdue": (report is None or report.first_submitted_at is None) and today > deadline,
-            }
-        )
+    rows = selectors.club_report_months(club=club, today=timezone.localdate())
     return render(
         request,
         "activities/club_reports.html",
@@ -115,30 +91,24 @@ def report_edit(request, club_pk, year, month):
         messages.info(request, _("The report has been submitted: it can no longer be changed here."))
         return redirect("activities:report-detail", club.pk, year, month)
     form = ReportForm(request.POST or None, report=report)
-    if request.method == "POST":
-        saved = False
-        if form.is_valid():
-            try:
-                services.report_save(actor=request.user, report=report, **form.save_kwargs())
-            except ValidationError as exc:
-                form.add_service_error(exc)
-            else:
-                saved = True
-        if autosave:
-            return _autosave_answer(form, saved)
-        if saved and request.POST.get("action") == "submit":
-            try:
-                services.report_submit(actor=request.user, report=report)
-            except ValidationError as exc:
-                form.add_service_error(exc)
-            else:
-                messages.success(
-                    request, _("The report of %(month)s has been sent.") % {"month": f"{report.month:%m/%Y}"}
-                )
-                return redirect("activities:report-detail", club.pk, year, month)
-        elif saved:
-            messages.success(request, _("Draft saved."))
-            return redirect("activities:report-edit", club.pk, year, month)
+    saved = write_through(
+        request,
+        form,
+        lambda _data: services.report_save(actor=request.user, report=report, **form.save_kwargs()),
+        rename=form.area_field,
+    )
+    if autosave:
+        return _autosave_answer(form, saved is not None)
+    if saved is not None and request.POST.get("action") == "submit":
+        sent = write_through(request, form, lambda _data: services.report_submit(actor=request.user, report=report))
+        if sent is not None:
+            messages.success(
+                request, _("The report of %(month)s has been sent.") % {"month": format_month(report.month)}
+            )
+            return redirect("activities:report-detail", club.pk, year, month)
+    elif saved is not None:
+        messages.success(request, _("Draft saved."))
+        return redirect("activities:report-edit", club.pk, year, month)
     return render(
         request,
         "activities/report_form.html",
@@ -187,7 +157,6 @@ def _lending(club, report):
 def report_detail(request, club_pk, year, month):
     club = _club(request, club_pk, Cap.CLUB_VIEW)
     report = _report_with_history(club, year, month)
-    can_review = access.can_on_club(request.user, club, Cap.REPORT_REVIEW)
     return render(
         request,
         "activities/report_detail.html",
@@ -196,9 +165,11 @@ def report_detail(request, club_pk, year, month):
             "report": report,
             "sections": _sections(report),
             "lending": _lending(club, report),
-            "can_fill": access.can_on_club(request.user, club, Cap.REPORT_FILL) and not report.is_locked,
-            "can_review": can_review and report.status == ReportStatus.SUBMITTED,
-            "can_reopen": can_review and report.status == ReportStatus.ACCEPTED,
+            "can_fill": access.may_fill_report(request.user, club, locked=report.is_locked),
+            "can_review": access.may_review_report(
+                request.user, club, submitted=report.status == ReportStatus.SUBMITTED
+            ),
+            "can_reopen": access.may_reopen_report(request.user, club, accepted=report.status == ReportStatus.ACCEPTED),
             "comment_form": CommentForm(),
             "reason_form": ReasonForm(),
         },
@@ -209,19 +180,12 @@ def _review(request, club_pk, year, month, form_class, service, field, done_mess
     club = _club(request, club_pk, Cap.REPORT_REVIEW)
     report = _report(club, year, month)
     form = form_class(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            service(actor=request.user, report=report, **{field: form.cleaned_data[field]})
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for key, errors in exc.error_dict.items():
-                    form.add_error(key if key in form.fields else None, errors)
-            else:
-                messages.error(request, " ".join(exc.messages))
-                return redirect("activities:report-detail", club.pk, year, month)
-        else:
-            messages.success(request, done_message)
-            return redirect("activities:report-detail", club.pk, year, month)
+    reviewed = write_through(
+        request, form, lambda data: service(actor=request.user, report=report, **{field: data[field]})
+    )
+    if reviewed is not None:
+        messages.success(request, done_message)
+        return redirect("activities:report-detail", club.pk, year, month)
     return render(
         request,
         "activities/report_action_form.html",

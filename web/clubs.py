@@ -2,11 +2,8 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
@@ -17,7 +14,10 @@ from boards.selectors import club_board, club_teams
 from clubs import services
 from clubs.forms import ClubFilterForm, ClubForm, ClubStatusChangeForm
 from clubs.models import Club
+from core.dates import format_date
+from core.forms import write_through
 from reports.selectors import club_scorecard
+from web.paging import paginate
 
 
 @require_http_methods(["GET"])
@@ -25,16 +25,14 @@ def club_list(request):
     today = timezone.localdate()
     filters = ClubFilterForm(request.GET or None, units=access.units_for(request.user, Cap.CLUB_VIEW))
     clubs = filters.clubs(clubs=access.clubs_for(request.user, Cap.CLUB_VIEW), on=today)
-    page = Paginator(clubs, settings.CLUBS_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, clubs, settings.CLUBS_PER_PAGE)
     return render(
         request,
         "clubs/club_list.html",
         {
             "filters": filters,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "can_create": access.has_cap(request.user, Cap.CLUB_MANAGE),
         },
     )
@@ -73,16 +71,12 @@ def club_detail(request, pk):
 def club_create(request):
     access.require_cap(request.user, Cap.CLUB_MANAGE)
     form = ClubForm(request.POST or None, units=access.units_for(request.user, Cap.CLUB_MANAGE))
-    if request.method == "POST" and form.is_valid():
-        try:
-            club = services.club_create(actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(
-                request, _("Club %(name)s registered with code %(code)s.") % {"name": club.name, "code": club.code}
-            )
-            return redirect("clubs:club-detail", club.pk)
+    club = write_through(request, form, lambda data: services.club_create(actor=request.user, **data))
+    if club is not None:
+        messages.success(
+            request, _("Club %(name)s registered with code %(code)s.") % {"name": club.name, "code": club.code}
+        )
+        return redirect("clubs:club-detail", club.pk)
     return render(request, "clubs/club_form.html", {"form": form})
 
 
@@ -91,14 +85,10 @@ def club_update(request, pk):
     club = access.get_club(request.user, pk, Cap.CLUB_MANAGE)
     initial = {field: getattr(club, field) for field in services.CLUB_FIELDS}
     form = ClubForm(request.POST or None, initial=initial, units=access.units_for(request.user, Cap.CLUB_MANAGE))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.club_update(club=club, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(request, _("Changes to %(name)s saved.") % {"name": club.name})
-            return redirect("clubs:club-detail", club.pk)
+    updated = write_through(request, form, lambda data: services.club_update(club=club, actor=request.user, **data))
+    if updated is not None:
+        messages.success(request, _("Changes to %(name)s saved.") % {"name": club.name})
+        return redirect("clubs:club-detail", club.pk)
     return render(request, "clubs/club_form.html", {"form": form, "club": club})
 
 
@@ -106,20 +96,18 @@ def club_update(request, pk):
 def club_status_change(request, pk):
     club = access.get_club(request.user, pk, Cap.CLUB_MANAGE)
     form = ClubStatusChangeForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            change = services.club_status_change(club=club, actor=request.user, **form.cleaned_data)
-        except ValidationError as exc:
-            form.add_error(None, exc)
-        else:
-            messages.success(
-                request,
-                _("%(name)s: %(change)s from %(date)s.")
-                % {
-                    "name": club.name,
-                    "change": change.get_kind_display(),
-                    "date": date_format(change.effective_on, "SHORT_DATE_FORMAT"),
-                },
-            )
-            return redirect("clubs:club-detail", club.pk)
+    change = write_through(
+        request, form, lambda data: services.club_status_change(club=club, actor=request.user, **data)
+    )
+    if change is not None:
+        messages.success(
+            request,
+            _("%(name)s: %(change)s from %(date)s.")
+            % {
+                "name": club.name,
+                "change": change.get_kind_display(),
+                "date": format_date(change.effective_on),
+            },
+        )
+        return redirect("clubs:club-detail", club.pk)
     return render(request, "clubs/club_status_form.html", {"form": form, "club": club})

@@ -8,12 +8,11 @@ Reading is for everyone with Cap.FUNDS_VIEW on the club; money moves by the club
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -21,8 +20,8 @@ from accounts import access
 from accounts.access import Cap
 from areas.selectors import scope_units
 from clubs.models import Club
-from core.dates import month_start
-from core.forms import add_service_error
+from core.dates import format_date, format_month
+from core.forms import write_through
 from core.money import format_vnd
 from core.spreadsheets import xlsx_response
 from funds import exporters, selectors, services
@@ -38,6 +37,7 @@ from funds.forms import (
 )
 from funds.models import ClosedMonth, FundEntry, FundKind
 from reports.forms import AsOfForm
+from web.paging import page_query
 
 
 def _club_fund(club, kind):
@@ -47,10 +47,6 @@ def _club_fund(club, kind):
 
 def _funds_by_kind(club) -> dict:
     return {fund.kind: fund for fund in club.funds.select_related("club")}
-
-
-def _short(day) -> str:
-    return date_format(day, "SHORT_DATE_FORMAT")
 
 
 # --- a club's funds ---------------------------------------------------------------------------
@@ -63,13 +59,14 @@ def club_funds(request, club_pk):
     closed_months = list(club.closed_months.select_related("closed_by"))
     can_manage = access.can_on_club(request.user, club, Cap.FUNDS_MANAGE)
     closable = selectors.closable_months(club=club, closed={closed.month for closed in closed_months}, today=today)
+    funds = selectors.club_funds(club=club, on=today)
     return render(
         request,
         "funds/club_funds.html",
         {
             "club": club,
             "today": today,
-            "funds": selectors.club_funds(club=club, on=today),
+            "funds": funds,
             "capital": selectors.club_capital(clubs=Club.objects.filter(pk=club.pk), on=today).get(
                 club.pk, selectors.NO_CAPITAL
             ),
@@ -78,9 +75,9 @@ def club_funds(request, club_pk):
             "can_manage": can_manage,
             "can_reopen": access.can_on_club(request.user, club, Cap.FUNDS_CORRECT_CLOSED),
             "can_see_capital_report": access.has_cap(request.user, Cap.REPORT_VIEW),
-            # Going live from paper is offered while the books are still empty.
-            "can_go_live": access.can_on_club(request.user, club, Cap.FUNDS_GO_LIVE)
-            and not FundEntry.objects.filter(fund__club=club).exists(),
+            "can_go_live": access.may_go_live(
+                request.user, club, books_started=any(fund.has_entries for fund in funds)
+            ),
         },
     )
 
@@ -102,9 +99,6 @@ def cash_book(request, club_pk, kind):
     else:
         page = Paginator(book.entries, settings.ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
         rows = selectors.cash_book_rows(book, page.object_list)
-    query = request.GET.copy()
-    query.pop("page", None)
-    query.pop("print", None)
     return render(
         request,
         "funds/cash_book.html",
@@ -116,7 +110,7 @@ def cash_book(request, club_pk, kind):
             "rows": rows,
             "page": page,
             "first_page": page is None or page.number == 1,
-            "query": query.urlencode(),
+            "query": page_query(request, "print"),
             "can_manage": access.can_on_club(request.user, club, Cap.FUNDS_MANAGE),
             "can_correct_closed": access.can_on_club(request.user, club, Cap.FUNDS_CORRECT_CLOSED),
         },
@@ -147,14 +141,10 @@ def _entry_page(request, club, *, funds, form_class, record, title, intro, succe
     writes the entry, and `success(entry)` is the message shown on the cash book the user is sent
     back to."""
     form = form_class(request.POST or None, funds=funds, initial={"entry_date": timezone.localdate(), **initial})
-    if request.method == "POST" and form.is_valid():
-        try:
-            entry = record(form.cleaned_data)
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, success(entry))
-            return redirect(entry.fund)
+    entry = write_through(request, form, record)
+    if entry is not None:
+        messages.success(request, success(entry))
+        return redirect(entry.fund)
     return render(request, "funds/entry_form.html", {"club": club, "form": form, "title": title, "intro": intro})
 
 
@@ -162,7 +152,7 @@ def _saved(entry) -> str:
     return _("%(type)s of %(amount)s on %(date)s saved in the %(fund)s.") % {
         "type": entry.get_entry_type_display(),
         "amount": format_vnd(entry.amount),
-        "date": _short(entry.entry_date),
+        "date": format_date(entry.entry_date),
         "fund": entry.fund.get_kind_display(),
     }
 
@@ -216,7 +206,7 @@ def transfer_create(request, club_pk):
                 "amount": format_vnd(out.amount),
                 "from": out.fund.get_kind_display(),
                 "to": out.counterpart.fund.get_kind_display(),
-                "date": _short(out.entry_date),
+                "date": format_date(out.entry_date),
             }
         ),
         initial={"from_fund": request.GET.get("fund", FundKind.INCOME)},
@@ -255,30 +245,31 @@ def entry_correct(request, club_pk, entry_pk):
     entry = get_object_or_404(
         FundEntry.objects.select_related("fund__club", "loan__borrower").filter(fund__club=club), pk=entry_pk
     )
-    in_closed_month = club.closed_months.filter(month=month_start(entry.entry_date)).exists()
-    may_correct_closed = access.can_on_club(request.user, club, Cap.FUNDS_CORRECT_CLOSED)
-    # The board keeps its own books; province staff put right only what a closed month holds.
-    if not access.can_on_club(request.user, club, Cap.FUNDS_MANAGE) and not (in_closed_month and may_correct_closed):
+    in_closed_month = ClosedMonth.objects.holds(club, entry.entry_date)
+    if not access.may_correct_entry(request.user, club, in_closed_month=in_closed_month):
         raise PermissionDenied
     form = EntryCorrectForm(request.POST or None, initial={"entry_date": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.entry_correct(
-                actor=request.user, entry=entry, in_closed_month_allowed=may_correct_closed, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("The %(type)s of %(amount)s on %(date)s is reversed. Record the right entry if there is one.")
-                % {
-                    "type": entry.get_entry_type_display(),
-                    "amount": format_vnd(entry.amount),
-                    "date": _short(entry.entry_date),
-                },
-            )
-            return redirect(entry.fund)
+    corrections = write_through(
+        request,
+        form,
+        lambda data: services.entry_correct(
+            actor=request.user,
+            entry=entry,
+            in_closed_month_allowed=access.can_on_club(request.user, club, Cap.FUNDS_CORRECT_CLOSED),
+            **data,
+        ),
+    )
+    if corrections is not None:
+        messages.success(
+            request,
+            _("The %(type)s of %(amount)s on %(date)s is reversed. Record the right entry if there is one.")
+            % {
+                "type": entry.get_entry_type_display(),
+                "amount": format_vnd(entry.amount),
+                "date": format_date(entry.entry_date),
+            },
+        )
+        return redirect(entry.fund)
     return render(
         request,
         "funds/entry_correct.html",
@@ -295,20 +286,19 @@ def month_close(request, club_pk):
     closed = set(club.closed_months.values_list("month", flat=True))
     months = selectors.closable_months(club=club, closed=closed, today=timezone.localdate())
     form = MonthCloseForm(request.POST, months=months)
-    errors = list(form.errors.get("month", []))
-    if form.is_valid():
-        try:
-            services.month_close(actor=request.user, club=club, month=form.cleaned_data["month"])
-        except ValidationError as exc:
-            errors = exc.messages
-    for message in errors:
-        messages.error(request, message)
-    if not errors:
+    closed_month = write_through(
+        request, form, lambda data: services.month_close(actor=request.user, club=club, month=data["month"])
+    )
+    if closed_month is not None:
         messages.success(
             request,
             _("The books of %(month)s are closed: nothing more can be dated in that month.")
-            % {"month": f"{form.cleaned_data['month']:%m/%Y}"},
+            % {"month": format_month(closed_month.month)},
         )
+    # The form is a button on the funds page: what is wrong is told there.
+    for errors in form.errors.values():
+        for message in errors:
+            messages.error(request, message)
     return redirect("funds:club-funds", club.pk)
 
 
@@ -317,16 +307,12 @@ def month_reopen(request, club_pk, closed_pk):
     club = access.get_club(request.user, club_pk, Cap.FUNDS_CORRECT_CLOSED)
     closed_month = get_object_or_404(ClosedMonth.objects.select_related("club"), club=club, pk=closed_pk)
     form = MonthReopenForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.month_reopen(actor=request.user, closed_month=closed_month, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(
-                request, _("The books of %(month)s are open again.") % {"month": f"{closed_month.month:%m/%Y}"}
-            )
-            return redirect("funds:club-funds", club.pk)
+    month = write_through(
+        request, form, lambda data: services.month_reopen(actor=request.user, closed_month=closed_month, **data)
+    )
+    if month is not None:
+        messages.success(request, _("The books of %(month)s are open again.") % {"month": format_month(month)})
+        return redirect("funds:club-funds", club.pk)
     return render(request, "funds/month_reopen.html", {"club": club, "closed_month": closed_month, "form": form})
 
 

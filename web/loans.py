@@ -6,12 +6,10 @@ import datetime
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
@@ -19,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import access
 from accounts.access import Cap
 from clubs.models import Club
-from core.dates import add_months
+from core.dates import add_months, format_date
 from core.forms import write_through
 from core.money import format_vnd
 from loans import selectors, services
@@ -39,6 +37,7 @@ from loans.forms import (
 from loans.models import LoanRules, LoanStatus
 from loans.schedules import first_due_date
 from members.selectors import club_current_members
+from web.paging import paginate
 
 CLUB_WITH_UNIT = Club.objects.select_related("unit")
 
@@ -94,8 +93,7 @@ def rules_create(request, club_pk):
     if rules is not None:
         messages.success(
             request,
-            _("Loan rules in force from %(date)s saved.")
-            % {"date": date_format(rules.effective_from, "SHORT_DATE_FORMAT")},
+            _("Loan rules in force from %(date)s saved.") % {"date": format_date(rules.effective_from)},
         )
         return redirect("loans:rules", club.pk)
     return render(request, "loans/rules_form.html", {"club": club, "form": form})
@@ -109,9 +107,7 @@ def loan_list(request, club_pk):
     club = _club(request, club_pk, Cap.FUNDS_VIEW)
     today = timezone.localdate()
     filters = LoanFilterForm(request.GET or None)
-    page = Paginator(filters.rows(club=club), settings.ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, filters.rows(club=club), settings.ENTRIES_PER_PAGE)
     return render(
         request,
         "loans/loan_list.html",
@@ -119,7 +115,7 @@ def loan_list(request, club_pk):
             "club": club,
             "filters": filters,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "totals": selectors.loan_book_totals(club=club),
             "this_month": today,
             "can_manage": access.can_on_club(request.user, club, Cap.FUNDS_MANAGE),
@@ -164,11 +160,18 @@ def loan_detail(request, club_pk, pk):
 # --- actions on one loan ----------------------------------------------------------------------
 
 
-def _action_page(request, *, club, loan, form, title, submit, aside=None):
+def _action(request, *, club, loan, form, write, done, title, submit, aside=dict):
+    """The page of one action on a loan: `write` (a service call) through the form, then back to
+    the loan with the message `done` (or `done(result)`); else the form, beside `aside()`: the
+    figures the action is decided on, read only when the page is shown."""
+    result = write_through(request, form, write)
+    if result is not None:
+        messages.success(request, done(result) if callable(done) else done)
+        return redirect(loan)
     return render(
         request,
         "loans/loan_action_form.html",
-        {"club": club, "loan": loan, "form": form, "title": title, "submit": submit, "aside": aside or {}},
+        {"club": club, "loan": loan, "form": form, "title": title, "submit": submit, "aside": aside()},
     )
 
 
@@ -178,21 +181,26 @@ def loan_approve(request, club_pk, pk):
     if refused := _wrong_status(request, loan, LoanStatus.APPLIED):
         return refused
     today = timezone.localdate()
-    form = LoanApproveForm(request.POST or None, initial={"decided_on": today, "override_reason": loan.override_reason})
-    approved = write_through(request, form, lambda data: services.loan_approve(actor=request.user, loan=loan, **data))
-    if approved is not None:
-        messages.success(request, _("Loan approved."))
-        return redirect(loan)
-    rules = LoanRules.objects.in_force(club, today)
-    breaches = services.rules_breaches(amount=loan.amount, term_months=loan.term_months, rules=rules) if rules else []
-    return _action_page(
+
+    def aside():
+        rules = LoanRules.objects.in_force(club, today)
+        if rules is None:
+            return {"rules": None, "breaches": []}
+        breaches = services.rules_breaches(amount=loan.amount, term_months=loan.term_months, rules=rules)
+        return {"rules": rules, "breaches": breaches}
+
+    return _action(
         request,
         club=club,
         loan=loan,
-        form=form,
+        form=LoanApproveForm(
+            request.POST or None, initial={"decided_on": today, "override_reason": loan.override_reason}
+        ),
+        write=lambda data: services.loan_approve(actor=request.user, loan=loan, **data),
+        done=_("Loan approved."),
         title=_("Approve the loan"),
         submit=_("Approve"),
-        aside={"rules": rules, "breaches": breaches},
+        aside=aside,
     )
 
 
@@ -201,12 +209,16 @@ def loan_reject(request, club_pk, pk):
     club, loan = _loan(request, club_pk, pk, Cap.FUNDS_MANAGE)
     if refused := _wrong_status(request, loan, LoanStatus.APPLIED):
         return refused
-    form = LoanRejectForm(request.POST or None, initial={"decided_on": timezone.localdate()})
-    rejected = write_through(request, form, lambda data: services.loan_reject(actor=request.user, loan=loan, **data))
-    if rejected is not None:
-        messages.success(request, _("Application rejected."))
-        return redirect(loan)
-    return _action_page(request, club=club, loan=loan, form=form, title=_("Reject the application"), submit=_("Reject"))
+    return _action(
+        request,
+        club=club,
+        loan=loan,
+        form=LoanRejectForm(request.POST or None, initial={"decided_on": timezone.localdate()}),
+        write=lambda data: services.loan_reject(actor=request.user, loan=loan, **data),
+        done=_("Application rejected."),
+        title=_("Reject the application"),
+        submit=_("Reject"),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -215,28 +227,17 @@ def loan_disburse(request, club_pk, pk):
     if refused := _wrong_status(request, loan, LoanStatus.APPROVED):
         return refused
     today = timezone.localdate()
-    form = LoanDisburseForm(
-        request.POST or None,
-        initial={
-            "disbursed_on": today,
-            "first_due_on": first_due_date(disbursed_on=today, meeting_day=club.meeting_day),
-        },
-    )
-    disbursed = write_through(request, form, lambda data: services.loan_disburse(actor=request.user, loan=loan, **data))
-    if disbursed is not None:
-        messages.success(
-            request,
-            _("%(amount)s paid out to %(name)s.") % {"amount": format_vnd(loan.amount), "name": loan.borrower},
-        )
-        return redirect(loan)
-    return _action_page(
+    first_due_on = first_due_date(disbursed_on=today, meeting_day=club.meeting_day)
+    return _action(
         request,
         club=club,
         loan=loan,
-        form=form,
+        form=LoanDisburseForm(request.POST or None, initial={"disbursed_on": today, "first_due_on": first_due_on}),
+        write=lambda data: services.loan_disburse(actor=request.user, loan=loan, **data),
+        done=_("%(amount)s paid out to %(name)s.") % {"amount": format_vnd(loan.amount), "name": loan.borrower},
         title=_("Disburse the loan"),
         submit=_("Disburse"),
-        aside={"fund_balance": services.income_fund(club).balance()},
+        aside=lambda: {"fund_balance": services.income_fund(club).balance()},
     )
 
 
@@ -247,21 +248,16 @@ def repayment_create(request, club_pk, pk):
         return refused
     today = timezone.localdate()
     page = selectors.loan_page(loan=loan, on=today)
-    form = RepaymentForm(request.POST or None, initial={"paid_on": today, "amount": page.due_today or None})
-    repayment = write_through(
-        request, form, lambda data: services.repayment_record(actor=request.user, loan=loan, club=club, **data)
-    )
-    if repayment is not None:
-        messages.success(request, _("Repayment of %(amount)s recorded.") % {"amount": format_vnd(repayment.amount)})
-        return redirect(loan)
-    return _action_page(
+    return _action(
         request,
         club=club,
         loan=loan,
-        form=form,
+        form=RepaymentForm(request.POST or None, initial={"paid_on": today, "amount": page.due_today or None}),
+        write=lambda data: services.repayment_record(actor=request.user, loan=loan, club=club, **data),
+        done=lambda repayment: _("Repayment of %(amount)s recorded.") % {"amount": format_vnd(repayment.amount)},
         title=_("Record a repayment"),
         submit=_("Save the repayment"),
-        aside={
+        aside=lambda: {
             "due_today": page.due_today,
             "payoff_today": page.payoff_today,
             "outstanding": page.principal_outstanding,
@@ -273,21 +269,16 @@ def repayment_create(request, club_pk, pk):
 def repayment_reverse(request, club_pk, pk, repayment_pk):
     club, loan = _loan(request, club_pk, pk, Cap.FUNDS_MANAGE)
     repayment = get_object_or_404(loan.repayments, pk=repayment_pk)
-    form = RepaymentReverseForm(request.POST or None)
-    reversed_repayment = write_through(
-        request, form, lambda data: services.repayment_reverse(actor=request.user, repayment=repayment, **data)
-    )
-    if reversed_repayment is not None:
-        messages.success(request, _("Repayment of %(amount)s reversed.") % {"amount": format_vnd(repayment.amount)})
-        return redirect(loan)
-    return _action_page(
+    return _action(
         request,
         club=club,
         loan=loan,
-        form=form,
+        form=RepaymentReverseForm(request.POST or None),
+        write=lambda data: services.repayment_reverse(actor=request.user, repayment=repayment, **data),
+        done=_("Repayment of %(amount)s reversed.") % {"amount": format_vnd(repayment.amount)},
         title=_("Reverse a repayment"),
         submit=_("Reverse the repayment"),
-        aside={"repayment": repayment},
+        aside=lambda: {"repayment": repayment},
     )
 
 
@@ -297,22 +288,16 @@ def loan_write_off(request, club_pk, pk):
     if refused := _wrong_status(request, loan, LoanStatus.DISBURSED):
         return refused
     today = timezone.localdate()
-    form = WriteOffForm(request.POST or None, initial={"on": today})
-    written_off = write_through(
-        request, form, lambda data: services.loan_write_off(actor=request.user, loan=loan, **data)
-    )
-    if written_off is not None:
-        messages.success(request, _("Loan written off."))
-        return redirect(loan)
-    page = selectors.loan_page(loan=loan, on=today)
-    return _action_page(
+    return _action(
         request,
         club=club,
         loan=loan,
-        form=form,
+        form=WriteOffForm(request.POST or None, initial={"on": today}),
+        write=lambda data: services.loan_write_off(actor=request.user, loan=loan, **data),
+        done=_("Loan written off."),
         title=_("Write the loan off"),
         submit=_("Write off"),
-        aside={"outstanding": page.principal_outstanding},
+        aside=lambda: {"outstanding": selectors.loan_page(loan=loan, on=today).principal_outstanding},
     )
 
 
@@ -322,25 +307,22 @@ def loan_reschedule(request, club_pk, pk):
     if refused := _wrong_status(request, loan, LoanStatus.DISBURSED):
         return refused
     today = timezone.localdate()
-    form = RescheduleForm(
-        request.POST or None,
-        initial={"on": today, "first_due_on": first_due_date(disbursed_on=today, meeting_day=club.meeting_day)},
-    )
-    rescheduling = write_through(
-        request, form, lambda data: services.loan_reschedule(actor=request.user, loan=loan, **data)
-    )
-    if rescheduling is not None:
-        messages.success(request, _("New schedule saved."))
-        return redirect(loan)
-    page = selectors.loan_page(loan=loan, on=today)
-    return _action_page(
+    first_due_on = first_due_date(disbursed_on=today, meeting_day=club.meeting_day)
+
+    def aside():
+        page = selectors.loan_page(loan=loan, on=today)
+        return {"outstanding": page.principal_outstanding, "late_amount": page.late_amount}
+
+    return _action(
         request,
         club=club,
         loan=loan,
-        form=form,
+        form=RescheduleForm(request.POST or None, initial={"on": today, "first_due_on": first_due_on}),
+        write=lambda data: services.loan_reschedule(actor=request.user, loan=loan, **data),
+        done=_("New schedule saved."),
         title=_("Reschedule the loan"),
         submit=_("Reschedule"),
-        aside={"outstanding": page.principal_outstanding, "late_amount": page.late_amount},
+        aside=aside,
     )
 
 
@@ -354,16 +336,6 @@ def _sheet_month(year: int, month: int) -> datetime.date:
     return datetime.date(year, month, 1)
 
 
-def _add_sheet_errors(form: CollectionSheetForm, exc: ValidationError) -> None:
-    """A refused sheet: the date's errors on the date, each loan's on its row, the rest on top."""
-    if not hasattr(exc, "error_dict"):
-        form.add_error(None, exc)
-        return
-    for key, errors in exc.error_dict.items():
-        field = key if key == "paid_on" else form.field_name(key)
-        form.add_error(field if field in form.fields else None, errors)
-
-
 @require_http_methods(["GET", "POST"])
 def collection_sheet(request, club_pk, year, month):
     club = _club(request, club_pk, Cap.FUNDS_VIEW)
@@ -372,30 +344,30 @@ def collection_sheet(request, club_pk, year, month):
         raise PermissionDenied
     month_start = _sheet_month(year, month)
     meeting_on = club.meeting_in(month_start)
-    today = timezone.localdate()
     rows = selectors.collection_sheet(club=club, meeting_on=meeting_on)
-    # Payments are dated the meeting; before the meeting day, today (a meeting held early).
-    paid_on = meeting_on if meeting_on <= today else max(today, month_start)
+    paid_on = selectors.collection_paid_on(meeting_on=meeting_on, today=timezone.localdate())
     form = CollectionSheetForm(request.POST or None, rows=rows, read_only=not can_manage, initial={"paid_on": paid_on})
-    if request.method == "POST" and form.is_valid():
-        try:
-            repayments = services.collection_sheet_record(
-                actor=request.user, club=club, paid_on=form.cleaned_data["paid_on"], amounts=form.amounts()
+    repayments = write_through(
+        request,
+        form,
+        lambda data: services.collection_sheet_record(
+            actor=request.user, club=club, paid_on=data["paid_on"], amounts=form.amounts()
+        ),
+        # The service names each refused row by its loan's id.
+        rename=form.field_name,
+    )
+    if repayments is not None:
+        total = format_vnd(sum(repayment.amount for repayment in repayments))
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s repayment saved, %(total)s in all.",
+                "%(count)s repayments saved, %(total)s in all.",
+                len(repayments),
             )
-        except ValidationError as exc:
-            _add_sheet_errors(form, exc)
-        else:
-            total = format_vnd(sum(repayment.amount for repayment in repayments))
-            messages.success(
-                request,
-                ngettext(
-                    "%(count)s repayment saved, %(total)s in all.",
-                    "%(count)s repayments saved, %(total)s in all.",
-                    len(repayments),
-                )
-                % {"count": len(repayments), "total": total},
-            )
-            return redirect("loans:collection-sheet", club.pk, year, month)
+            % {"count": len(repayments), "total": total},
+        )
+        return redirect("loans:collection-sheet", club.pk, year, month)
     previous_month, next_month = add_months(month_start, -1), add_months(month_start, 1)
     return render(
         request,

@@ -2,8 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -11,8 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import access
 from accounts.access import Cap
-from clubs.models import ClubStatus
-from core.forms import add_service_error
+from core.forms import write_through
 from members import selectors, services
 from members.forms import (
     HouseholdStatusForm,
@@ -24,6 +21,7 @@ from members.forms import (
 )
 from members.models import AgeGroup, EconomicStatus, Membership, Person
 from members.selectors import MembershipState
+from web.paging import paginate
 
 
 def _current_membership(request, person: Person) -> Membership | None:
@@ -42,21 +40,19 @@ def member_list(request):
     choices = list(clubs.order_by("name", "pk").values_list("pk", "name"))
     filters = MemberFilterForm(request.GET or None, clubs=choices)
     criteria = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
-    page = Paginator(filters.rows(clubs=clubs, on=today), settings.MEMBERS_PER_PAGE).get_page(request.GET.get("page"))
+    page, query = paginate(request, filters.rows(clubs=clubs, on=today), settings.MEMBERS_PER_PAGE)
     selectors.with_ages(page.object_list, today)
     # The club new members are added to: the one chosen, or the user's only club, if they keep its register.
     club_pk = criteria.get("club") or (choices[0][0] if len(choices) == 1 else None)
     if club_pk and not access.may_on_club_pk(request.user, club_pk, Cap.MEMBER_MANAGE):
         club_pk = None
-    query = request.GET.copy()
-    query.pop("page", None)
     return render(
         request,
         "members/member_list.html",
         {
             "filters": filters,
             "page": page,
-            "query": query.urlencode(),
+            "query": query,
             "show_club": len(choices) > 1 and not criteria.get("club"),
             "show_left": criteria.get("state") in (MembershipState.FORMER, MembershipState.ALL),
             "add_to_club": club_pk,
@@ -108,27 +104,27 @@ def member_create(request, club_pk):
         ),
         initial={"joined_on": timezone.localdate()},
     )
-    if request.method == "POST" and form.is_valid():
-        values = form.join_values()
-        try:
-            if form.existing_person is not None:
-                membership = services.member_rejoin(
-                    actor=request.user,
-                    person=form.existing_person,
-                    club=club,
-                    **{key: values[key] for key in ("joined_on", "economic_status", "status_from")},
-                )
-            else:
-                membership = services.member_join(actor=request.user, club=club, **values)
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(
-                request,
-                _("%(name)s is now a member of %(club)s.") % {"name": membership.person.full_name, "club": club.name},
-            )
-            return redirect("members:member-detail", membership.person_id)
+    membership = write_through(request, form, lambda _data: _join(request.user, club, form))
+    if membership is not None:
+        messages.success(
+            request,
+            _("%(name)s is now a member of %(club)s.") % {"name": membership.person.full_name, "club": club.name},
+        )
+        return redirect("members:member-detail", membership.person_id)
     return render(request, "members/member_form.html", {"form": form, "club": club, "hamlets": club.hamlets})
+
+
+def _join(actor, club, form: MemberJoinForm) -> Membership:
+    """The membership the join form asks for: a person already recorded re-joins, anyone else is new."""
+    values = form.join_values()
+    if form.existing_person is None:
+        return services.member_join(actor=actor, club=club, **values)
+    return services.member_rejoin(
+        actor=actor,
+        person=form.existing_person,
+        club=club,
+        **{key: values[key] for key in ("joined_on", "economic_status", "status_from")},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -137,14 +133,12 @@ def member_update(request, pk):
     form = PersonUpdateForm(
         request.POST or None, person=person, show_citizen_id=access.has_cap(request.user, Cap.CITIZEN_ID_VIEW)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.person_update(actor=request.user, person=person, **form.person_values())
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Changes to %(name)s saved.") % {"name": person.full_name})
-            return redirect("members:member-detail", person.pk)
+    updated = write_through(
+        request, form, lambda _data: services.person_update(actor=request.user, person=person, **form.person_values())
+    )
+    if updated is not None:
+        messages.success(request, _("Changes to %(name)s saved.") % {"name": person.full_name})
+        return redirect("members:member-detail", person.pk)
     return render(request, "members/member_form.html", {"form": form, "person": person})
 
 
@@ -152,14 +146,12 @@ def member_update(request, pk):
 def member_status(request, pk):
     person = access.get_person(request.user, pk, Cap.MEMBER_MANAGE)
     form = HouseholdStatusForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.household_status_set(actor=request.user, person=person, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Economic status of %(name)s recorded.") % {"name": person.full_name})
-            return redirect("members:member-detail", person.pk)
+    status = write_through(
+        request, form, lambda data: services.household_status_set(actor=request.user, person=person, **data)
+    )
+    if status is not None:
+        messages.success(request, _("Economic status of %(name)s recorded.") % {"name": person.full_name})
+        return redirect("members:member-detail", person.pk)
     return render(request, "members/member_status_form.html", {"form": form, "person": person})
 
 
@@ -170,16 +162,14 @@ def member_leave(request, pk):
     if membership is None:
         return redirect("members:member-detail", person.pk)
     form = MemberLeaveForm(request.POST or None, initial={"left_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_leave(actor=request.user, membership=membership, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(
-                request, _("%(name)s left %(club)s.") % {"name": person.full_name, "club": membership.club.name}
-            )
-            return redirect("members:member-detail", person.pk)
+    left = write_through(
+        request, form, lambda data: services.member_leave(actor=request.user, membership=membership, **data)
+    )
+    if left is not None:
+        messages.success(
+            request, _("%(name)s left %(club)s.") % {"name": person.full_name, "club": membership.club.name}
+        )
+        return redirect("members:member-detail", person.pk)
     return render(request, "members/member_leave_form.html", {"form": form, "person": person, "membership": membership})
 
 
@@ -189,23 +179,21 @@ def member_move(request, pk):
     membership = _current_membership(request, person)
     if membership is None:
         return redirect("members:member-detail", person.pk)
-    targets = (
-        access.clubs_for(request.user, Cap.MEMBER_MANAGE)
-        .exclude(pk=membership.club_id)
-        .with_status(timezone.localdate())
-        .exclude(status=ClubStatus.DISSOLVED)
+    today = timezone.localdate()
+    destinations = selectors.move_destinations(
+        clubs=access.clubs_for(request.user, Cap.MEMBER_MANAGE), membership=membership, on=today
     )
-    form = MemberMoveForm(request.POST or None, clubs=targets, initial={"moved_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.member_move(actor=request.user, membership=membership, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_error(form, exc, rename={"left_on": "moved_on", "joined_on": "moved_on"})
-        else:
-            messages.success(
-                request,
-                _("%(name)s moved to %(club)s.")
-                % {"name": person.full_name, "club": form.cleaned_data["to_club"].name},
-            )
-            return redirect("members:member-detail", person.pk)
+    form = MemberMoveForm(request.POST or None, clubs=destinations, initial={"moved_on": today})
+    moved = write_through(
+        request,
+        form,
+        lambda data: services.member_move(actor=request.user, membership=membership, **data),
+        # The move is a leaving and a joining on the same day: both dates are the form's one.
+        rename={"left_on": "moved_on", "joined_on": "moved_on"},
+    )
+    if moved is not None:
+        messages.success(
+            request, _("%(name)s moved to %(club)s.") % {"name": person.full_name, "club": moved.club.name}
+        )
+        return redirect("members:member-detail", person.pk)
     return render(request, "members/member_move_form.html", {"form": form, "person": person, "membership": membership})

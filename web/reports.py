@@ -1,4 +1,3 @@
-from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import translation
@@ -11,6 +10,7 @@ from core.spreadsheets import xlsx_response
 from loans import portfolio as loan_portfolio
 from reports import exporters, selectors
 from reports.forms import AsOfForm, OverdueFilterForm, PortfolioForm
+from web.paging import paginate
 
 OVERDUE_PER_PAGE = 50
 
@@ -65,9 +65,7 @@ def portfolio_overdue(request):
     clubs, scope = _portfolio_scope(request.user)
     filters = OverdueFilterForm(request.GET or None, districts=loan_portfolio.district_choices(clubs))
     on = filters.as_of()
-    page = Paginator(filters.rows(clubs=clubs), OVERDUE_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
+    page, query = paginate(request, filters.rows(clubs=clubs), OVERDUE_PER_PAGE)
     return render(
         request,
         "reports/portfolio_overdue.html",
@@ -76,7 +74,7 @@ def portfolio_overdue(request):
             "on": on,
             "page": page,
             "rows": loan_portfolio.overdue_rows(page.object_list, on),
-            "query": query.urlencode(),
+            "query": query,
             "scope": scope,
         },
     )

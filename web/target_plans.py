@@ -2,14 +2,13 @@
 change them (Cap.PLAN_MANAGE) through targets.services.plan_save, which audits every change."""
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import access
 from accounts.access import Cap
-from core.forms import add_service_error
+from core.forms import write_through
 from targets import services
 from targets.models import TargetPlan
 from targets.plan_forms import PlanForm, coverage_formset
@@ -43,15 +42,16 @@ def _plan_form(request, *, plan: TargetPlan | None):
     data = request.POST if request.method == "POST" else None
     form = PlanForm(data, instance=plan)
     coverage = coverage_formset(data, plan=plan)
-    # Both are validated, so that the errors of the plan and of its groups show together.
-    if data is not None and all([form.is_valid(), coverage.is_valid()]):
-        try:
-            saved = services.plan_save(
-                actor=request.user, plan=plan, values=form.values(), coverage=coverage.coverage()
-            )
-        except ValidationError as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, _("Target plan “%(name)s” saved.") % {"name": saved.name})
-            return redirect("targets:plans")
+    # The groups are validated with the plan, so that the errors of both show together.
+    saved = write_through(
+        request,
+        form,
+        lambda _data: services.plan_save(
+            actor=request.user, plan=plan, values=form.values(), coverage=coverage.coverage()
+        ),
+        also=[coverage],
+    )
+    if saved is not None:
+        messages.success(request, _("Target plan “%(name)s” saved.") % {"name": saved.name})
+        return redirect("targets:plans")
     return render(request, "targets/plan_form.html", {"plan": plan, "form": form, "coverage": coverage})

@@ -5,7 +5,6 @@ province, area staff their area (accounts.access), club boards get 403."""
 import dataclasses
 import datetime
 
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -27,6 +26,7 @@ from targets.glossary import glossary
 from targets.models import TargetPlan
 from targets.official import official_frame
 from targets.selectors import target_report
+from web.paging import paginate
 
 PER_PAGE = 50
 
@@ -105,10 +105,8 @@ def _no_plan(request):
 
 def _list_page(request, asked: Asked, template: str, rows: list, **extra):
     """A list behind a figure, 50 a page, its filters kept in the page links."""
-    query = request.GET.copy()
-    query.pop("page", None)
-    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, template, asked.context(page=page, page_query=query.urlencode(), total=len(rows), **extra))
+    page, query = paginate(request, rows, PER_PAGE)
+    return render(request, template, asked.context(page=page, page_query=query, total=len(rows), **extra))
 
 
 @require_http_methods(["GET"])

@@ -6,14 +6,16 @@ import pytest
 import time_machine
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.http import Http404
+from django.test.utils import CaptureQueriesContext
 
 from accounts import access
 from accounts.access import CAPABILITIES, Cap
 from accounts.models import BoardTitle, Role, RoleAssignment, User
 from areas.models import AdminUnit
 from clubs.models import Club
+from members.models import LeaveReason
 from tests import factories
 
 ALL_CAPS = list(Cap)
@@ -623,3 +625,205 @@ def test_caps_on_club_agrees_with_clubs_for(world, province_staff, area_staff, o
         in_scope = set(access.clubs_for(user, cap))
         for club in (world.club_a1, world.club_a2, world.club_b1, world.club_l):
             assert access.can_on_club(user, club, cap) == (club in in_scope), (user, club, cap)
+
+
+# --- a capability with the state of what it acts on (no query) ----------------------------------
+
+PERSONAS = ["anonymous", "nobody", "province_staff", "area_staff", "other_area_staff", "club_chair", "other_chair"]
+
+
+def persona(request, name):
+    return AnonymousUser() if name == "anonymous" else request.getfixturevalue(name)
+
+
+def decide(request, world, name, check, **state):
+    """`check(user, club A1, **state)` for a persona, asked on a fresh user object after its
+    assignments are read: the decision itself costs no query."""
+    user = persona(request, name)
+    if user.is_authenticated:
+        user = User.objects.get(pk=user.pk)
+    access.assignments(user)
+    club = Club.objects.select_related("unit").get(pk=world.club_a1.pk)
+    with CaptureQueriesContext(connection) as queries:
+        decision = check(user, club, **state)
+    assert len(queries) == 0
+    return decision
+
+
+@pytest.mark.parametrize(
+    ("name", "open_month", "closed_month"),
+    [
+        ("club_chair", True, True),  # the board's own books; a closed month's refusal is told on the page
+        ("province_staff", False, True),  # only what a closed month holds
+        ("admin_user", True, True),
+        ("area_staff", False, False),  # staff read the books, they do not correct them
+        ("other_area_staff", False, False),
+        ("other_chair", False, False),
+        ("nobody", False, False),
+        ("anonymous", False, False),
+    ],
+)
+def test_may_correct_entry(request, world, name, open_month, closed_month):
+    assert decide(request, world, name, access.may_correct_entry, in_closed_month=False) is open_month
+    assert decide(request, world, name, access.may_correct_entry, in_closed_month=True) is closed_month
+
+
+# Each decision: the state in which it may be taken, the state in which nobody may, and who may
+# take it on club A1 then (every other persona may not).
+STATE_DECISIONS = {
+    # The cut-off sheet while the books are empty: the board takes its own paper books over.
+    "go_live": (
+        access.may_go_live,
+        {"books_started": False},
+        {"books_started": True},
+        {"club_chair", "province_staff"},
+    ),
+    # A draft report: the board fills it in, staff review it.
+    "fill": (access.may_fill_report, {"locked": False}, {"locked": True}, {"club_chair"}),
+    # A submitted report, then an accepted one: staff of its area (district B's are not).
+    "review": (access.may_review_report, {"submitted": True}, {"submitted": False}, {"area_staff", "province_staff"}),
+    "reopen": (access.may_reopen_report, {"accepted": True}, {"accepted": False}, {"area_staff", "province_staff"}),
+}
+
+
+@pytest.mark.parametrize("name", [*PERSONAS, "admin_user"])
+@pytest.mark.parametrize("decision", list(STATE_DECISIONS))
+def test_a_capability_with_the_state_of_what_it_acts_on(request, world, decision, name):
+    check, allowing, refusing, who = STATE_DECISIONS[decision]
+    assert decide(request, world, name, check, **allowing) is (name in who or name == "admin_user")
+    assert decide(request, world, name, check, **refusing) is False
+
+
+def test_the_state_decisions_hold_for_a_user_with_two_roles(world, dual_role_user):
+    """Staff of district A who sits on club B1's board: on B1 they act as its board, on A1 as staff."""
+    b1 = Club.objects.select_related("unit").get(pk=world.club_b1.pk)
+    a1 = Club.objects.select_related("unit").get(pk=world.club_a1.pk)
+    assert access.may_correct_entry(dual_role_user, b1, in_closed_month=False) is True
+    assert access.may_correct_entry(dual_role_user, a1, in_closed_month=True) is False
+    assert access.may_fill_report(dual_role_user, b1, locked=False) is True  # every board title fills it in
+    assert access.may_fill_report(dual_role_user, a1, locked=False) is False
+    assert access.may_review_report(dual_role_user, a1, submitted=True) is True
+    assert access.may_review_report(dual_role_user, b1, submitted=True) is False
+
+
+# --- moving members: get_person_to_move, clubs_to_move_members_from -----------------------------
+
+
+@pytest.fixture
+def member_a1(world):
+    return factories.MembershipFactory(club=world.club_a1).person
+
+
+def former_member(club, reason):
+    """Someone who was a member of `club` from 01/05/2022 and left it on 31/01/2024."""
+    return factories.MembershipFactory(
+        club=club, joined_on=datetime.date(2022, 5, 1), left_on=datetime.date(2024, 1, 31), leave_reason=reason
+    ).person
+
+
+@pytest.mark.parametrize("name", ["province_staff", "area_staff", "admin_user"])
+def test_get_person_to_move_for_staff_who_keep_the_register(request, member_a1, name):
+    assert access.get_person_to_move(request.getfixturevalue(name), member_a1.pk) == member_a1
+
+
+def test_get_person_to_move_refuses_the_board_which_keeps_the_register_but_moves_nobody(club_chair, member_a1):
+    # The chair sees and manages the member (get_person), but a move touches two clubs' registers.
+    assert access.get_person(club_chair, member_a1.pk, Cap.MEMBER_MANAGE) == member_a1
+    with pytest.raises(PermissionDenied):
+        access.get_person_to_move(club_chair, member_a1.pk)
+
+
+@pytest.mark.parametrize("name", ["other_area_staff", "other_chair", "nobody"])
+def test_get_person_to_move_is_404_out_of_scope(request, member_a1, name):
+    with pytest.raises(Http404):
+        access.get_person_to_move(request.getfixturevalue(name), member_a1.pk)
+
+
+def test_get_person_to_move_is_404_for_anonymous(member_a1):
+    with pytest.raises(Http404):
+        access.get_person_to_move(AnonymousUser(), member_a1.pk)
+
+
+@pytest.mark.parametrize("pk", [10**9, "abc", None])
+def test_get_person_to_move_crafted_id_is_404(province_staff, pk):
+    with pytest.raises(Http404):
+        access.get_person_to_move(province_staff, pk)
+
+
+def test_get_person_to_move_is_403_for_a_former_member_now_in_a_club_out_of_scope(world, area_staff):
+    # A former member of A1 (district A sees them) who is now in B1: B1's staff move them.
+    person = former_member(world.club_a1, LeaveReason.MOVED)
+    factories.MembershipFactory(person=person, club=world.club_b1, joined_on=datetime.date(2024, 2, 1))
+    assert access.get_person(area_staff, person.pk) == person
+    with pytest.raises(PermissionDenied):
+        access.get_person_to_move(area_staff, person.pk)
+
+
+def test_get_person_to_move_a_person_in_no_club_now_follows_their_last_club(world, area_staff, other_area_staff):
+    person = former_member(world.club_a1, LeaveReason.WITHDREW)
+    assert access.get_person_to_move(area_staff, person.pk) == person
+    with pytest.raises(Http404):
+        access.get_person_to_move(other_area_staff, person.pk)
+
+
+@pytest.mark.parametrize(
+    ("name", "clubs"),
+    [
+        ("province_staff", {"club_a1", "club_a2", "club_b1", "club_l"}),
+        ("admin_user", {"club_a1", "club_a2", "club_b1", "club_l"}),
+        ("area_staff", {"club_a1", "club_a2"}),
+        ("other_area_staff", {"club_b1"}),
+        ("club_chair", set()),  # keeps A1's register, moves nobody
+        ("other_chair", set()),
+        ("nobody", set()),
+        ("anonymous", set()),
+    ],
+)
+def test_clubs_to_move_members_from(request, world, name, clubs):
+    assert set(access.clubs_to_move_members_from(persona(request, name))) == {getattr(world, club) for club in clubs}
+
+
+# --- may_on_club_pk -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "cap", "club", "allowed"),
+    [
+        ("club_chair", Cap.MEMBER_MANAGE, "club_a1", True),
+        ("club_chair", Cap.MEMBER_MANAGE, "club_b1", False),
+        ("club_chair", Cap.CLUB_MANAGE, "club_a1", False),
+        ("area_staff", Cap.MEMBER_MANAGE, "club_a2", True),
+        ("area_staff", Cap.MEMBER_MANAGE, "club_b1", False),
+        ("province_staff", Cap.FUNDS_CORRECT_CLOSED, "club_l", True),
+        ("area_staff", Cap.FUNDS_CORRECT_CLOSED, "club_a1", False),
+        ("admin_user", Cap.PLAN_MANAGE, "club_b1", True),
+        ("nobody", Cap.CLUB_VIEW, "club_a1", False),
+        ("anonymous", Cap.CLUB_VIEW, "club_a1", False),
+    ],
+)
+def test_may_on_club_pk(request, world, name, cap, club, allowed):
+    assert access.may_on_club_pk(persona(request, name), getattr(world, club).pk, cap) is allowed
+
+
+@pytest.mark.parametrize("pk", [10**9, "12", None])
+def test_may_on_club_pk_for_no_such_club_is_false(world, province_staff, pk):
+    assert access.may_on_club_pk(province_staff, pk, Cap.CLUB_VIEW) is False
+
+
+def test_may_on_club_pk_agrees_with_can_on_club(world, province_staff, area_staff, other_area_staff, club_chair):
+    for user in (province_staff, area_staff, other_area_staff, club_chair):
+        for club in Club.objects.select_related("unit"):
+            for cap in Cap:
+                assert access.may_on_club_pk(user, club.pk, cap) == access.can_on_club(user, club, cap)
+
+
+def test_a_board_seat_does_not_let_staff_of_another_area_move_that_clubs_members(world, dual_role_user):
+    """Staff of district A who sit on club B1's board keep B1's register as its board, but moving
+    a member out of B1 is for B1's own staff: MEMBER_MOVE is held on district A only."""
+    member_a1 = factories.MembershipFactory(club=world.club_a1).person
+    member_b1 = factories.MembershipFactory(club=world.club_b1).person
+    assert set(access.clubs_to_move_members_from(dual_role_user)) == {world.club_a1, world.club_a2}
+    assert access.get_person(dual_role_user, member_b1.pk, Cap.MEMBER_MANAGE) == member_b1
+    with pytest.raises(PermissionDenied):
+        access.get_person_to_move(dual_role_user, member_b1.pk)
+    assert access.get_person_to_move(dual_role_user, member_a1.pk) == member_a1

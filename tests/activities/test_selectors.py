@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 
 from accounts.models import BoardTitle
 from activities import selectors, services
-from activities.models import MonthlyReport, report_deadline
+from activities.models import MonthlyReport, deadline_passed, report_deadline
 from clubs.models import ActivityArea, Club, StatusChangeKind
 from loans import services as loan_services
 from loans.models import InterestMethod, RepaymentFrequency
@@ -37,6 +37,64 @@ def every_area_without_activity():
 @pytest.fixture
 def actor(db):
     return factories.UserFactory(username="nguoigui")
+
+
+# --- one club's months (the club's reports page) ---------------------------------------------
+
+
+def test_the_months_follow_the_rule_of_club_active_in(world):
+    club = factories.ClubFactory(unit=world.commune_a1, launch_date=D(2024, 6, 20), decision_date=D(2024, 5, 1))
+    factories.ClubStatusChangeFactory(club=club, kind=StatusChangeKind.SUSPENDED, effective_on=D(2024, 8, 10))
+    factories.ClubStatusChangeFactory(club=club, kind=StatusChangeKind.RESUMED, effective_on=D(2024, 10, 5))
+    factories.ClubStatusChangeFactory(club=club, kind=StatusChangeKind.DISSOLVED, effective_on=D(2025, 1, 12))
+    expected = [
+        D(2025, 1, 1),
+        D(2024, 12, 1),
+        D(2024, 11, 1),
+        D(2024, 10, 1),
+        D(2024, 8, 1),
+        D(2024, 7, 1),
+        D(2024, 6, 1),
+    ]
+    assert selectors.club_active_months(club=club, today=D(2025, 3, 15)) == expected
+    checked = [D(2025, month, 1) for month in (3, 2, 1)] + [D(2024, month, 1) for month in range(12, 4, -1)]
+    assert [month for month in checked if services.club_active_in(club, month)] == expected
+
+
+@pytest.mark.parametrize(
+    ("on", "passed"),
+    [(D(2025, 3, 4), False), (D(2025, 3, 5), False), (D(2025, 3, 6), True)],  # the deadline day still counts
+)
+def test_deadline_passed(settings, on, passed):
+    settings.REPORT_DEADLINE_DAY = 5
+    assert deadline_passed(D(2025, 2, 1), on) is passed
+
+
+def test_club_report_months_say_which_are_overdue(world, actor, settings):
+    settings.REPORT_DEADLINE_DAY = 5
+    club = world.club_a1
+    january = services.report_start(actor=actor, club=club, month=D(2025, 1, 1))  # started, never sent
+    december = submit(actor, club, D(2024, 12, 1), at(2025, 1, 20, 9, 0))  # sent late: not overdue
+
+    rows = selectors.club_report_months(club=club, today=D(2025, 3, 15))
+
+    assert [row["month"] for row in rows][:4] == [D(2025, 3, 1), D(2025, 2, 1), D(2025, 1, 1), D(2024, 12, 1)]
+    by_month = {row["month"]: row for row in rows}
+    assert by_month[D(2025, 1, 1)] == {
+        "month": D(2025, 1, 1),
+        "report": january,
+        "deadline": D(2025, 2, 5),
+        "overdue": True,
+    }
+    assert by_month[D(2024, 12, 1)]["report"] == december and not by_month[D(2024, 12, 1)]["overdue"]
+    assert by_month[D(2025, 2, 1)]["report"] is None and by_month[D(2025, 2, 1)]["overdue"]  # deadline 05/03
+    assert not by_month[D(2025, 3, 1)]["overdue"]  # due 05/04
+
+
+def test_club_report_months_costs_three_queries(world, django_assert_num_queries):
+    # 1. the club's launch date; 2. its status changes; 3. its reports of those months.
+    with django_assert_num_queries(3):
+        assert len(selectors.club_report_months(club=world.club_a1, today=D(2025, 3, 15))) == 12
 
 
 def submit(actor, club, month, when, sections=None):

@@ -12,7 +12,7 @@ from django.utils.html import escape
 
 from activities import services
 from activities.models import MonthlyReport, ReportAction, ReportStatus
-from clubs.models import ActivityArea, StatusChangeKind
+from clubs.models import ActivityArea
 from funds.models import CapitalSource, FundKind
 from funds.services import contribution_record
 from loans import services as loan_services
@@ -21,7 +21,6 @@ from loans.selectors import month_lending
 from tests import factories
 from tests.conftest import login
 from tests.text import vi
-from web import activities as views
 
 D = datetime.date
 
@@ -84,25 +83,6 @@ def test_staff_see_the_months_but_no_button_to_start(client, club, area_staff):
     html = login(client, area_staff).get(url("club-reports", club)).content.decode()
     assert 'data-testid="start-report"' not in html
     assert 'data-testid="blank-form"' in html
-
-
-def test_the_months_follow_the_rule_of_club_active_in(world):
-    club = factories.ClubFactory(unit=world.commune_a1, launch_date=D(2024, 6, 20), decision_date=D(2024, 5, 1))
-    factories.ClubStatusChangeFactory(club=club, kind=StatusChangeKind.SUSPENDED, effective_on=D(2024, 8, 10))
-    factories.ClubStatusChangeFactory(club=club, kind=StatusChangeKind.RESUMED, effective_on=D(2024, 10, 5))
-    factories.ClubStatusChangeFactory(club=club, kind=StatusChangeKind.DISSOLVED, effective_on=D(2025, 1, 12))
-    expected = [
-        D(2025, 1, 1),
-        D(2024, 12, 1),
-        D(2024, 11, 1),
-        D(2024, 10, 1),
-        D(2024, 8, 1),
-        D(2024, 7, 1),
-        D(2024, 6, 1),
-    ]
-    assert views._active_months(club, D(2025, 3, 15)) == expected
-    checked = [D(2025, month, 1) for month in (3, 2, 1)] + [D(2024, month, 1) for month in range(12, 4, -1)]
-    assert [month for month in checked if services.club_active_in(club, month)] == expected
 
 
 def test_the_club_page_costs_the_same_queries_whatever_its_reports(client, club, club_chair, members):
@@ -263,6 +243,23 @@ def test_accept_locks_the_form_and_reopen_unlocks_it(client, club, club_chair, p
 def test_accepting_a_draft_is_refused_with_a_message(client, club, area_staff, report):
     response = login(client, area_staff).post(url("report-accept", club, **FEBRUARY), follow=True)
     assert shown(services.ERROR_NOT_SUBMITTED) in response.content.decode()
+    assert MonthlyReport.objects.get(pk=report.pk).status == ReportStatus.DRAFT
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "message"),
+    [
+        ("report-return", {"comment": "Thiếu số liệu"}, services.ERROR_NOT_SUBMITTED),
+        ("report-reopen", {"reason": "CLB xin sửa"}, services.ERROR_NOT_ACCEPTED),
+    ],
+)
+def test_a_review_of_a_report_in_another_state_is_refused_on_the_form(
+    client, club, area_staff, report, action, data, message
+):
+    response = login(client, area_staff).post(url(action, club, **FEBRUARY), data)
+    assert response.status_code == 200
+    assert [str(error) for error in response.context["form"].non_field_errors()] == [str(message)]
+    assert shown(message) in response.content.decode()
     assert MonthlyReport.objects.get(pk=report.pk).status == ReportStatus.DRAFT
 
 

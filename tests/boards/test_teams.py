@@ -11,10 +11,11 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy
 
 from audit.models import AuditEntry
-from boards import services
+from boards import selectors, services
 from boards.models import Team, TeamMemberRole, TeamMembership
 from boards.services import checks, leavers, teams
 from clubs.models import ActivityArea, ClubStatusChange, StatusChangeKind
+from members import selectors as member_services_selectors
 from members import services as member_services
 from members.models import LeaveReason, Person, Sex
 from tests import factories
@@ -646,3 +647,22 @@ def test_end_before_someone_left_the_team_is_refused(world, actor, team):
         str(teams.ERROR_TEAM_END_BEFORE_LEFT % {"name": person.full_name, "date": "01/06/2024"})
     ]
     services.team_end(actor=actor, team=team, ended_on=D(2024, 6, 1))
+
+
+# --- whom a team may take (selectors.team_candidates) -------------------------------------------
+
+
+def test_a_home_care_team_may_also_take_the_people_it_may_care_for(world, actor, team):
+    member = member_of(world.club_a1)
+    former = factories.PersonFactory(full_name="Trương Thị Cụ")
+    factories.MembershipFactory(
+        person=former, club=world.club_a1, left_on=D(2024, 1, 31), leave_reason=LeaveReason.WITHDREW
+    )
+    health = new_team(actor, world.club_a1, name="Tổ chăm sóc sức khỏe", activity_area=ActivityArea.HEALTH)
+
+    home_care = list(selectors.team_candidates(team=team, on=TODAY))
+    assert home_care == list(selectors.club_care_candidates(club=world.club_a1, on=TODAY))
+    assert member in home_care and former in home_care
+    others = list(selectors.team_candidates(team=health, on=TODAY))
+    assert others == list(member_services_selectors.club_current_members(club=world.club_a1, on=TODAY))
+    assert member in others and former not in others

@@ -1,4 +1,5 @@
-"""Dates typed dd/mm/yyyy in every language, textareas of one entry per line, and folded names."""
+"""Dates typed dd/mm/yyyy in every language, textareas of one entry per line, folded names, and how
+a service's refusal reaches a form (write_through)."""
 
 import datetime
 
@@ -6,9 +7,11 @@ import pytest
 from django import forms
 from django.core.exceptions import ValidationError
 from django.template import Context, Template
+from django.test import RequestFactory
 from django.utils import formats, translation
 
-from core.forms import DateField, DateInput, LinesField
+from core.errors import refusal
+from core.forms import DateField, DateInput, LinesField, write_through
 from core.text import fold, split_lines
 
 LANGUAGES = ["vi", "en"]
@@ -176,3 +179,153 @@ def test_vietnamese_sort_key_orders_by_given_name_in_vietnamese_letter_order():
         "Trần Văn Dũng",  # d before đ
         "Nguyễn Thị Đào",
     ]
+
+
+# --- write_through: a service's result, or its refusal on the form ----------------------------
+
+
+class PaymentForm(forms.Form):
+    paid_on = DateField()
+    amount = forms.IntegerField()
+
+
+POSTED = {"paid_on": "15/03/2025", "amount": "500000"}
+
+
+def post(data=POSTED):
+    return RequestFactory().post("/", data)
+
+
+class Service:
+    """A stand-in for a service: records what it was given, then returns `result` or raises `error`."""
+
+    def __init__(self, result=None, error=None):
+        self.result, self.error, self.calls = result, error, []
+
+    def __call__(self, data):
+        self.calls.append(data)
+        if self.error is not None:
+            raise self.error
+        return self.result
+
+
+def test_write_through_returns_what_the_service_returns():
+    service = Service(result="repayment")
+    form = PaymentForm(POSTED)
+
+    assert write_through(post(), form, service) == "repayment"
+    assert service.calls == [{"paid_on": datetime.date(2025, 3, 15), "amount": 500_000}]
+    assert not form.errors
+
+
+def test_write_through_does_not_write_on_a_get():
+    service = Service(result="repayment")
+
+    assert write_through(RequestFactory().get("/"), PaymentForm(), service) is None
+    assert service.calls == []
+
+
+def test_write_through_does_not_write_an_invalid_form():
+    service = Service(result="repayment")
+    form = PaymentForm({**POSTED, "amount": "abc"})
+
+    assert write_through(post(), form, service) is None
+    assert service.calls == []
+    assert list(form.errors) == ["amount"]
+
+
+def test_a_refusal_naming_a_field_shows_on_that_field():
+    form = PaymentForm(POSTED)
+    error = refusal("The fund holds %(balance)s.", field="amount", balance="100.000 đ")
+
+    assert write_through(post(), form, Service(error=error)) is None
+    assert form.errors == {"amount": ["The fund holds 100.000 đ."]}
+
+
+def test_a_refusal_naming_a_field_the_form_lacks_shows_on_top_of_the_form():
+    form = PaymentForm(POSTED)
+    error = ValidationError({"effective_from": "Not before the club.", "amount": "Too much."})
+
+    assert write_through(post(), form, Service(error=error)) is None
+    assert form.non_field_errors() == ["Not before the club."]
+    assert form.errors["amount"] == ["Too much."]
+
+
+def test_a_refusal_naming_nothing_shows_on_top_of_the_form():
+    form = PaymentForm(POSTED)
+
+    assert write_through(post(), form, Service(error=ValidationError("The sheet is empty."))) is None
+    assert form.non_field_errors() == ["The sheet is empty."]
+    assert list(form.errors) == ["__all__"]
+
+
+def test_a_refusal_with_several_messages_naming_nothing_shows_them_all():
+    form = PaymentForm(POSTED)
+    error = ValidationError([ValidationError("First."), ValidationError("Second.")])
+
+    write_through(post(), form, Service(error=error))
+
+    assert form.non_field_errors() == ["First.", "Second."]
+
+
+def test_rename_maps_a_service_name_to_the_forms_field():
+    form = PaymentForm(POSTED)
+    error = ValidationError({"left_on": "Not before joining.", "joined_on": "Not in the future."})
+
+    write_through(post(), form, Service(error=error), rename={"left_on": "paid_on", "joined_on": "paid_on"})
+
+    assert form.errors == {"paid_on": ["Not before joining.", "Not in the future."]}
+
+
+class SheetForm(forms.Form):
+    """A form with a field per row, named after the row's id, as the collection sheet has."""
+
+    paid_on = DateField()
+    loan_7 = forms.IntegerField(required=False)
+
+    @staticmethod
+    def field_name(pk):
+        return f"loan_{pk}"
+
+
+def test_rename_may_be_a_callable_and_leaves_the_forms_own_names_alone():
+    form = SheetForm({"paid_on": "15/03/2025", "loan_7": "1"})
+    error = ValidationError({"paid_on": "The month is closed.", 7: "More than the loan owes.", 9: "Unknown loan."})
+
+    write_through(post(), form, Service(error=error), rename=form.field_name)
+
+    assert form.errors == {
+        "paid_on": ["The month is closed."],
+        "loan_7": ["More than the loan owes."],
+        "__all__": ["Unknown loan."],  # loan_9 is no row of the sheet
+    }
+
+
+def test_rename_to_a_field_the_form_lacks_shows_on_top_of_the_form():
+    form = PaymentForm(POSTED)
+
+    write_through(post(), form, Service(error=ValidationError({"left_on": "No."})), rename={"left_on": "moved_on"})
+
+    assert form.non_field_errors() == ["No."]
+
+
+def test_also_validates_the_other_forms_and_writes_only_when_all_are_valid():
+    rows = forms.formset_factory(PaymentForm)(
+        {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "0", "form-0-paid_on": "31/02/2025", "form-0-amount": "1"}
+    )
+    form = PaymentForm({**POSTED, "amount": ""})
+    service = Service(result="saved")
+
+    assert write_through(post(), form, service, also=[rows]) is None
+    assert service.calls == []
+    # Both were validated: the errors of the form and of its rows show together.
+    assert list(form.errors) == ["amount"]
+    assert list(rows.errors[0]) == ["paid_on"]
+
+
+def test_also_writes_when_every_form_is_valid():
+    rows = forms.formset_factory(PaymentForm)(
+        {"form-TOTAL_FORMS": "1", "form-INITIAL_FORMS": "0", **{f"form-0-{k}": v for k, v in POSTED.items()}}
+    )
+
+    assert write_through(post(), PaymentForm(POSTED), Service(result="saved"), also=[rows]) == "saved"

@@ -511,7 +511,7 @@ def test_closed_month_refuses_entries_until_reopened(club, treasurer, activity, 
     with pytest.raises(ValidationError) as caught:
         services.month_reopen(actor=province_staff, closed_month=closed, reason=" ")
     assert messages_of(caught, "reason") == ["Give the reason for the correction."]
-    services.month_reopen(actor=province_staff, closed_month=closed, reason="Sửa phiếu thu")
+    assert services.month_reopen(actor=province_staff, closed_month=closed, reason="Sửa phiếu thu") == D(2025, 1, 1)
     assert not ClosedMonth.objects.filter(club=club).exists()
     contribute(treasurer, activity, 1_000, D(2025, 1, 31))
     audit = AuditEntry.objects.get(action="funds.month.reopened")

@@ -238,3 +238,30 @@ def test_sheet_page_query_count_does_not_grow_with_loans(client, club, club_chai
     for _ in range(6):
         books.disbursed_loan(club, amount=1_000_000, borrower=books.borrower_of(club, "Võ Thị Vay"))
     assert count() == before
+
+
+# --- the date of the sheet's payments (selectors.collection_paid_on) ---------------------------
+
+
+@pytest.mark.parametrize(
+    ("meeting_on", "today", "paid_on"),
+    [
+        (D(2025, 3, 15), D(2025, 3, 15), D(2025, 3, 15)),  # on the meeting day: the meeting
+        (D(2025, 3, 15), D(2025, 3, 20), D(2025, 3, 15)),  # entered after the meeting: still the meeting
+        (D(2025, 2, 15), D(2025, 3, 15), D(2025, 2, 15)),  # a past month's sheet: its meeting
+        (D(2025, 3, 15), D(2025, 3, 10), D(2025, 3, 10)),  # before the meeting day (held early): today
+        (D(2025, 3, 1), D(2025, 2, 27), D(2025, 3, 1)),  # a month to come: never before its first day
+        (D(2025, 4, 15), D(2025, 3, 15), D(2025, 4, 1)),
+    ],
+)
+def test_collection_paid_on(meeting_on, today, paid_on):
+    assert selectors.collection_paid_on(meeting_on=meeting_on, today=today) == paid_on
+
+
+def test_the_sheet_offers_the_date_of_collection_paid_on(client, club, treasurer):
+    # Today is 15/03/2025; the club meets on the 20th: payments taken before the meeting are dated today.
+    club.meeting_day = 20
+    club.save(update_fields=["meeting_day"])
+    response = login(client, treasurer).get(sheet_url(club))
+    assert response.context["form"].initial["paid_on"] == D(2025, 3, 15)
+    assert login(client, treasurer).get(sheet_url(club, 2025, 2)).context["form"].initial["paid_on"] == D(2025, 2, 20)
