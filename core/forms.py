@@ -16,11 +16,15 @@ DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 T = TypeVar("T")
 
 
+# A text or number box for figures: the phone shows its number pad, the browser suggests nothing.
+NUMERIC_INPUT = {"inputmode": "numeric", "autocomplete": "off"}
+
+
 class VNDField(forms.IntegerField):
     """Accepts 238.500.000, 238500000 or 238,500,000; rejects fractions and negatives."""
 
     def __init__(self, *, min_value=0, **kwargs):
-        kwargs.setdefault("widget", forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+        kwargs.setdefault("widget", forms.TextInput(attrs=NUMERIC_INPUT))
         super().__init__(min_value=min_value, **kwargs)
 
     def to_python(self, value):

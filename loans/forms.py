@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateField, DateInput, VNDField
+from core.forms import NUMERIC_INPUT, DateField, DateInput, VNDField
 from loans.models import (
     MAX_GRACE_DAYS,
     MAX_MONTHLY_RATE_PERCENT,
@@ -19,8 +19,6 @@ from loans.models import (
     RepaymentFrequency,
 )
 from loans.selectors import loan_book
-
-NUMERIC = {"inputmode": "numeric", "autocomplete": "off"}
 
 
 class RateField(forms.DecimalField):
@@ -44,7 +42,7 @@ class RateField(forms.DecimalField):
 
 def term_field(label):
     return forms.IntegerField(
-        label=label, min_value=1, max_value=MAX_TERM_MONTHS, widget=forms.NumberInput(attrs=NUMERIC)
+        label=label, min_value=1, max_value=MAX_TERM_MONTHS, widget=forms.NumberInput(attrs=NUMERIC_INPUT)
     )
 
 
@@ -68,7 +66,7 @@ class RulesForm(forms.Form):
         min_value=0,
         max_value=MAX_GRACE_DAYS,
         initial=0,
-        widget=forms.NumberInput(attrs=NUMERIC),
+        widget=forms.NumberInput(attrs=NUMERIC_INPUT),
         help_text=_("Days after the due date before an unpaid instalment counts as late."),
     )
     regulation_reference = forms.CharField(
@@ -184,7 +182,7 @@ class CollectionSheetForm(forms.Form):
                 label=row.loan.borrower.full_name,
                 required=False,
                 initial=row.prefill,
-                widget=forms.TextInput(attrs={**NUMERIC, "class": "form-control form-control-lg text-end"}),
+                widget=forms.TextInput(attrs={**NUMERIC_INPUT, "class": "form-control form-control-lg text-end"}),
             )
         if read_only:
             for field in self.fields.values():

@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateField, DateInput
+from core.forms import NUMERIC_INPUT, DateField, DateInput
 from members import services
 from members.models import AgeGroup, EconomicStatus, Ethnicity, LeaveReason, Membership, Sex
 from members.selectors import MembershipState, member_list
@@ -112,7 +112,7 @@ class PersonForm(forms.Form):
         label=_("Citizen ID number"),
         max_length=20,
         required=False,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+        widget=forms.TextInput(attrs=NUMERIC_INPUT),
         help_text=_("12 digits (CCCD), if the person agrees."),
     )
     has_disability = forms.BooleanField(label=_("Person with disability"), required=False)

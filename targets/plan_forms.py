@@ -10,11 +10,10 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import AdminScheme, AdminUnit, AreaType, Level
-from core.forms import DateField
+from core.forms import NUMERIC_INPUT, DateField
 from targets.models import TargetPlan
 from targets.services import PLAN_FIELDS
 
-NUMERIC = {"inputmode": "numeric", "autocomplete": "off"}
 PERCENT_FIELDS = (
     "both_funds_share",
     "all_activities_share",
@@ -97,7 +96,7 @@ class PlanForm(forms.ModelForm):
             "legal_basis": forms.Textarea(attrs={"rows": 3}),
             "new_club_date": forms.RadioSelect,
             "code": forms.TextInput(attrs={"autocapitalize": "none", "autocomplete": "off"}),
-            **{name: forms.NumberInput(attrs=NUMERIC) for name in COUNT_FIELDS},
+            **{name: forms.NumberInput(attrs=NUMERIC_INPUT) for name in COUNT_FIELDS},
         }
         error_messages = {
             "name": {"unique": _("Another plan already has this name.")},
