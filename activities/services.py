@@ -24,7 +24,7 @@ from activities.models import AreaSection, MonthlyReport, ReportAction, ReportEv
 from audit.services import acting_user, audit_record
 from boards.models import TeamMemberRole, TeamMembership
 from clubs.models import ActivityArea, Club, ClubStatus
-from core.dates import month_end, month_start
+from core.dates import format_month, month_end, month_start
 from members.models import Membership
 
 ERROR_MONTH_IN_FUTURE = _("A month that has not started yet cannot be reported.")
@@ -44,10 +44,6 @@ ERROR_MORE_THAN_REGISTER = _(
 )
 ERROR_UNFILLED = _("Fill in each area, or tick “no activity this month”: %(areas)s.")
 ERROR_ACTIVITY_AND_FIGURES = _("%(area)s: “no activity this month” is ticked, but figures are filled in.")
-
-
-def _fmt_month(month: datetime.date) -> str:
-    return f"{month.month:02d}/{month.year}"
 
 
 def club_active_in(club: Club, month: datetime.date) -> bool:
@@ -72,14 +68,14 @@ def report_start(*, actor, club: Club, month: datetime.date) -> MonthlyReport:
     if month > timezone.localdate():
         raise ValidationError(ERROR_MONTH_IN_FUTURE)
     if not club_active_in(club, month):
-        raise ValidationError(ERROR_CLUB_NOT_ACTIVE, params={"month": _fmt_month(month)})
+        raise ValidationError(ERROR_CLUB_NOT_ACTIVE, params={"month": format_month(month)})
     if MonthlyReport.objects.filter(club=club, month=month).exists():
-        raise ValidationError(ERROR_ALREADY_REPORTED, params={"month": _fmt_month(month)})
+        raise ValidationError(ERROR_ALREADY_REPORTED, params={"month": format_month(month)})
     try:
         with transaction.atomic():
             report = MonthlyReport.objects.create(club=club, month=month, field_codes=field_codes())
     except IntegrityError:  # started at the same moment by someone else
-        raise ValidationError(ERROR_ALREADY_REPORTED, params={"month": _fmt_month(month)}) from None
+        raise ValidationError(ERROR_ALREADY_REPORTED, params={"month": format_month(month)}) from None
     AreaSection.objects.bulk_create(AreaSection(report=report, area=area) for area in ActivityArea)
     _event(report, ReportAction.STARTED, actor)
     return report
