@@ -48,7 +48,7 @@ from django.utils.translation import gettext_lazy as _
 from activities.models import MonthlyReport, ReportStatus
 from activities.selectors import area_months
 from areas.models import AdminUnit
-from areas.selectors import UNDER_PROVINCE_DEPTH, unit_group_key
+from areas.selectors import UNDER_PROVINCE_DEPTH, district_key, district_path, districts
 from clubs.models import ALL_AREAS, Club, ClubStatus
 from clubs.selectors import club_counts_by_status
 from core.dates import add_months, month_start
@@ -405,9 +405,14 @@ def new_clubs_queryset(plan: TargetPlan, clubs: QuerySet[Club], on: datetime.dat
     )
 
 
-def _districts(plan: TargetPlan) -> dict[int, AdminUnit]:
-    """The units right under the plan's province (districts until 30/06/2025), by id: one query."""
-    return AdminUnit.objects.filter(scheme=plan.scheme, parent=plan.province).in_bulk()
+def _plan_districts(plan: TargetPlan) -> QuerySet[AdminUnit]:
+    """The districts of the plan's map under its province (areas.selectors.districts)."""
+    return districts(AdminUnit.objects.filter(scheme=plan.scheme).under(plan.province))
+
+
+def _districts(plan: TargetPlan) -> dict[str, AdminUnit]:
+    """The districts of the plan, by path (what areas.selectors.district_path gives): one query."""
+    return {unit.path: unit for unit in _plan_districts(plan)}
 
 
 def _ordered(rows, key=lambda row: row.unit.path if row.unit else ""):
@@ -422,7 +427,7 @@ def _new_clubs(plan: TargetPlan, clubs: QuerySet[Club], on: datetime.date, distr
     Adding up per district and year is done here: grouping the members by district in SQL would
     look the district up once per member."""
     new = new_clubs_queryset(plan, clubs, on)
-    club_rows = new.annotate(year=ExtractYear("plan_date")).values("pk", "unit", "unit__parent", "year", "launch_date")
+    club_rows = new.annotate(year=ExtractYear("plan_date")).values("pk", "unit__path", "year", "launch_date")
     members = dict(
         Membership.objects.active_on(on)
         .filter(club__in=new.values("pk"))
@@ -433,10 +438,10 @@ def _new_clubs(plan: TargetPlan, clubs: QuerySet[Club], on: datetime.date, distr
     )
     last_year = min(on, plan.period_end).year
     years = {year: NewClubsRow(year=year) for year in plan.years if year <= last_year}
-    by_district: dict[int, NewClubsRow] = {}
+    by_district: dict[str | None, NewClubsRow] = {}
     total = NewClubsRow()
     for row in club_rows:
-        key = _district_id(row["unit"], row["unit__parent"], districts)
+        key = district_path(row["unit__path"])
         district = by_district.setdefault(key, NewClubsRow(unit=districts.get(key)))
         year = years.setdefault(row["year"], NewClubsRow(year=row["year"]))
         launched = row["launch_date"] is not None and row["launch_date"] <= on
@@ -477,23 +482,10 @@ def active_clubs_per_unit(plan: TargetPlan, clubs: QuerySet[Club], on: datetime.
     return {row["unit"]: row["n"] for row in rows}
 
 
-def district_of(unit: AdminUnit, districts: dict[int, AdminUnit]) -> AdminUnit | None:
-    """The unit right under the province that `unit` is in (itself for a district without communes)."""
-    return districts.get(_district_id(unit.pk, unit.parent_id, districts))
-
-
-def _district_id(unit_id: int, parent_id: int | None, districts: dict[int, AdminUnit]) -> int | None:
-    """district_of from ids: clubs sit in a commune (its parent is the district) or in a district
-    without communes (the district itself), so the parent is enough — no lookup on the path."""
-    if unit_id in districts:
-        return unit_id
-    return parent_id if parent_id in districts else None
-
-
 def _coverage(plan, clubs, units, on, districts, targets) -> list[CoverageGroup]:
     """Two queries: the host units, the active clubs per unit."""
     per_unit = active_clubs_per_unit(plan, clubs, on)
-    hosts = list(host_units(plan, units, on).only("pk", "parent_id", "path", "name", "level", "area_type"))
+    hosts = list(host_units(plan, units, on).only("pk", "path", "name", "level", "area_type"))
     groups = []
     for target in targets:
         total = CoverageRow(None)
@@ -502,7 +494,7 @@ def _coverage(plan, clubs, units, on, districts, targets) -> list[CoverageGroup]
         for unit in hosts:
             if unit.area_type not in target.area_types:
                 continue
-            district = district_of(unit, districts)
+            district = districts.get(district_path(unit.path))
             if district is not None and district.pk == unit.pk:
                 alone.append(unit)
             row = by_district.setdefault(district.pk if district else None, CoverageRow(district))
@@ -552,12 +544,12 @@ def club_rows(plan: TargetPlan, clubs: QuerySet[Club], on: datetime.date, distri
     )
     months = area_months(accepted)
     rows = []
-    for club in active.select_related("unit").only("pk", "code", "name", "unit__code", "unit__name", "unit__parent"):
+    for club in active.select_related("unit").only("pk", "code", "name", "unit__code", "unit__name", "unit__path"):
         counts = members.get(club.pk, {})
         rows.append(
             ClubRow(
                 club=club,
-                district=district_of(club.unit, districts),
+                district=districts.get(district_path(club.unit.path)),
                 members=counts.get("members", 0),
                 borrowers=counts.get("borrowers", 0),
                 balances=balances.get(club.pk, {}),
@@ -596,10 +588,10 @@ def portfolio_at_risk(clubs: QuerySet[Club], on: datetime.date, districts) -> Po
     """PAR30 of the clubs' loans (loans.portfolio.at_risk_by_club, whatever the club's status:
     its members still owe the fund), per district and in total: three queries."""
     by_club = at_risk_by_club(clubs=clubs, on=on)
-    club_units = {pk: (unit, parent) for pk, unit, parent in clubs.values_list("pk", "unit", "unit__parent")}
+    club_paths = dict(clubs.values_list("pk", "unit__path"))
     per_district: dict = defaultdict(AtRisk)
     for club_id, figures in by_club.items():
-        per_district[_district_id(*club_units[club_id], districts)] += figures
+        per_district[district_path(club_paths[club_id])] += figures
     total = sum(per_district.values(), AtRisk())
     rows = [AtRiskRow(districts[key], figures) for key, figures in per_district.items() if key in districts]
     return PortfolioAtRisk(total=AtRiskRow(None, total), districts=_ordered(rows))
@@ -663,7 +655,7 @@ def plan_district(plan: TargetPlan, district_id: int | None) -> AdminUnit | None
     """A district of the plan's province (a unit right under it), by id; None for another id."""
     if district_id is None:
         return None
-    return AdminUnit.objects.filter(scheme=plan.scheme, parent=plan.province, pk=district_id).first()
+    return _plan_districts(plan).filter(pk=district_id).first()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -688,11 +680,9 @@ def new_club_list(
     """The clubs behind the new-club figures (all, of a district, of a year, launched or not by
     `on`), by district, date and name: three queries."""
     districts = _districts(plan)
-    new = new_clubs_queryset(plan, clubs, on).annotate(
-        counted_on=F("plan_date"), district=unit_group_key(UNDER_PROVINCE_DEPTH)
-    )
+    new = new_clubs_queryset(plan, clubs, on).annotate(counted_on=F("plan_date"))
     if district is not None:
-        new = new.filter(district=district.pk)
+        new = new.alias(district=district_key()).filter(district=district.pk)
     if year is not None:
         new = new.filter(plan_date__year=year)
     if launched is not None:
@@ -710,7 +700,7 @@ def new_club_list(
     lines = [
         NewClubLine(
             club=club,
-            district=districts.get(club.district),
+            district=districts.get(district_path(club.unit.path)),
             counted_on=club.counted_on,
             members=members.get(club.pk, 0),
         )
@@ -772,7 +762,7 @@ def unit_rows(
     if group is not None:
         hosts = hosts.filter(area_type__in=group.area_types)
     if district is not None:
-        hosts = hosts.filter(Q(pk=district.pk) | Q(parent=district))
+        hosts = hosts.alias(district=district_key("")).filter(district=district.pk)
     per_unit: dict[int, list[Club]] = defaultdict(list)
     active = plan_clubs(plan, clubs).active_on(on).filter(unit__in=hosts.values("pk"))
     for club in active.only("pk", "name", "code", "unit_id").order_by("name", "pk"):
@@ -780,10 +770,10 @@ def unit_rows(
     rows = [
         UnitRow(
             unit=unit,
-            district=district_of(unit, districts),
+            district=districts.get(district_path(unit.path)),
             clubs=per_unit.get(unit.pk, []),
             min_clubs=plan.coverage_min_clubs,
         )
-        for unit in hosts.only("pk", "code", "parent_id", "path", "name", "level", "kind", "area_type").order_by("path")
+        for unit in hosts.only("pk", "code", "path", "name", "level", "kind", "area_type").order_by("path")
     ]
     return rows if covered is None else [row for row in rows if row.covered == covered]
