@@ -47,7 +47,7 @@ from django.utils.translation import gettext_lazy as _
 
 from activities.models import MonthlyReport, ReportStatus
 from activities.selectors import area_months
-from areas.models import AdminUnit
+from areas.models import AdminUnit, Level
 from areas.selectors import UNDER_PROVINCE_DEPTH, district_key, district_path, districts
 from clubs.models import ALL_AREAS, Club, ClubStatus
 from clubs.selectors import club_counts_by_status
@@ -495,7 +495,9 @@ def _coverage(plan, clubs, units, on, districts, targets) -> list[CoverageGroup]
             if unit.area_type not in target.area_types:
                 continue
             district = districts.get(district_path(unit.path))
-            if district is not None and district.pk == unit.pk:
+            # A host at district level has no communes (AdminUnitQuerySet.club_hosts). Not "its own
+            # district": on the two-level map every commune is, and none lacks communes.
+            if unit.level == Level.DISTRICT:
                 alone.append(unit)
             row = by_district.setdefault(district.pk if district else None, CoverageRow(district))
             covered = per_unit.get(unit.pk, 0) >= plan.coverage_min_clubs

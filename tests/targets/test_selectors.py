@@ -551,6 +551,7 @@ def test_on_the_two_level_map_each_commune_is_its_own_district(world):
     ]
     plain = result.coverage[0]
     assert [(row.unit, row.covered, row.units) for row in plain.districts] == [(commune_1, 1, 1), (commune_2, 0, 1)]
+    assert plain.units_without_communes == []  # the Lý Sơn rule is for a district without communes
     assert [(row.club, row.district) for row in result.clubs] == [(club_1, commune_1)]
     assert [rollup.unit for rollup in result.club_districts] == [commune_1]
     clubs, units = Club.objects.all(), AdminUnit.objects.all()
