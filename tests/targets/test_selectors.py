@@ -21,9 +21,10 @@ from funds.models import CapitalSource, FundKind
 from funds.services import contribution_record, spending_record
 from loans import services as loans
 from members.models import LeaveReason, Membership
-from targets import selectors
+from targets import lists, selectors
 from targets.models import CoverageTarget, NewClubDate
-from targets.selectors import ClubMeasure, elapsed_share, target_report
+from targets.report import ClubMeasure, elapsed_share
+from targets.selectors import target_report
 from tests import factories
 from tests.activities.sections import EVERY_AREA_ACTIVE
 from tests.loans.books import disbursed_loan, open_lending
@@ -557,9 +558,9 @@ def test_on_the_two_level_map_each_commune_is_its_own_district(world):
     clubs, units = Club.objects.all(), AdminUnit.objects.all()
     assert selectors.plan_district(plan, commune_2.pk) == commune_2
     assert selectors.plan_district(plan, world.district_a.pk) is None  # another map's district
-    assert [line.club for line in selectors.new_club_list(plan, clubs, on, district=commune_2)] == [club_2]
-    assert [row.club for row in selectors.club_list(plan, clubs, on, district=commune_1)] == [club_1]
-    assert [row.unit for row in selectors.unit_rows(plan, clubs, units, on, district=commune_2)] == [commune_2]
+    assert [line.club for line in lists.new_club_list(plan, clubs, on, district=commune_2)] == [club_2]
+    assert [row.club for row in lists.club_list(plan, clubs, on, district=commune_1)] == [club_1]
+    assert [row.unit for row in lists.unit_rows(plan, clubs, units, on, district=commune_2)] == [commune_2]
 
 
 # --- the 24/11/2022 scenario ---------------------------------------------------------------------
