@@ -508,9 +508,7 @@ def portfolio_report(*, clubs: QuerySet[Club], on: datetime.date, period: Period
     (listed in tests/reports/test_portfolio.py) whatever the number of clubs and loans."""
     covered = report_clubs(clubs, on)
     by_club = _grouped_figures(covered, on, period, lambda prefix: F(f"{prefix}id"))
-    club_list = list(
-        covered.select_related("unit__parent").annotate(district=district_key()).order_by("pk")
-    )
+    club_list = list(covered.select_related("unit__parent").annotate(district=district_key()).order_by("pk"))
     # The districts and the total are the clubs' figures added up: every figure is a sum, so the
     # per-loan subqueries run once, for the clubs, rather than once per level.
     by_district: dict = {}
