@@ -44,7 +44,7 @@ from accounts.models import BoardTitle
 from activities.fields import AREA_FIELDS
 from activities.models import AreaSection, MonthlyReport, ReportStatus, deadline_passed, report_deadline
 from areas.models import AdminUnit
-from areas.selectors import UNDER_PROVINCE_DEPTH, unit_group_key
+from areas.selectors import district_key
 from boards.models import BoardPosition
 from clubs.models import ALL_AREAS, ActivityArea, Club, ClubStatus, ClubStatusChange, status_from_changes
 from core.dates import add_months, month_end, month_start
@@ -68,7 +68,7 @@ def _club_rows(clubs: QuerySet[Club]) -> list[Club]:
     """The clubs with their unit and their district (`district` id): one query."""
     return list(
         Club.objects.filter(pk__in=clubs.values("pk"))
-        .annotate(district=unit_group_key(UNDER_PROVINCE_DEPTH))
+        .annotate(district=district_key())
         .select_related("unit")
         .order_by("name", "pk")
     )

@@ -63,14 +63,15 @@ def _unit_depth() -> Expression:
     return Length("path") - Length(Replace("path", Value("/"), Value(""))) - Value(1)
 
 
-def _ancestor_at(depth: int, club: str = "") -> Subquery:
-    """The id of the ancestor, `depth` levels from the top, of the unit the club sits in (the unit
-    itself at its own depth; NULL above it). Levels are data (docs/domain.md §6): found on the
-    path, never by level name. `club`: the lookup from the outer query to the club, e.g. "club__"."""
+def _ancestor_at(depth: int, unit: str) -> Subquery:
+    """The id of the ancestor, `depth` levels from the top, of a unit (the unit itself at its own
+    depth; NULL above it). Levels are data (docs/domain.md §6): found on the path, never by level
+    name. `unit`: the lookup from the outer query to the unit ("" from a unit itself, "unit__" from
+    a club, "club__unit__" from a loan)."""
     return Subquery(
-        AdminUnit.objects.filter(scheme=OuterRef(f"{club}unit__scheme"))
+        AdminUnit.objects.filter(scheme=OuterRef(f"{unit}scheme"))
         .alias(depth=_unit_depth())
-        .filter(StartsWith(OuterRef(f"{club}unit__path"), F("path")), depth=depth)
+        .filter(StartsWith(OuterRef(f"{unit}path"), F("path")), depth=depth)
         .order_by()
         .values("pk")[:1],
         output_field=IntegerField(),
@@ -81,7 +82,57 @@ def unit_group_key(depth: int | None, club: str = "") -> Expression:
     """Per unit a club sits in (depth None), or per ancestor at `depth`: the group key of every
     roll-up by area (the scorecard, capital by source, the portfolio, report completeness).
     `club`: the lookup from the rows grouped to their club, e.g. "club__" from a loan."""
-    return F(f"{club}unit_id") if depth is None else _ancestor_at(depth, club)
+    return F(f"{club}unit_id") if depth is None else _ancestor_at(depth, f"{club}unit__")
+
+
+# --- the district of a unit -------------------------------------------------------------------
+#
+# The district of a unit is its ancestor right under the province: the unit itself when it is right
+# under the province (a district without communes such as Lý Sơn, or a commune of the two-level map
+# in force from 1 Jul 2025); none for the province. It is found on the materialized path, whatever
+# the number of levels, in two forms that tests/areas/test_districts.py proves equal on random maps:
+# district_key in SQL (to group or filter rows in the database) and district_path in Python (for
+# rows already fetched with their unit's path).
+
+
+def district_key(unit: str = "unit__") -> Subquery:
+    """The id of the district of a unit, in SQL. `unit`: the lookup from the rows to their unit:
+    "unit__" from a club (the default), "club__unit__" from a loan, "" from a unit itself."""
+    return _ancestor_at(UNDER_PROVINCE_DEPTH, unit)
+
+
+def district_path(path: str) -> str | None:
+    """The path of the district of the unit at `path`: "/51/522/" for "/51/522/21010/" and for
+    "/51/522/"; None for the province ("/51/")."""
+    codes = path.strip("/").split("/")
+    if len(codes) < UNDER_PROVINCE_DEPTH:
+        return None
+    return "/" + "/".join(codes[:UNDER_PROVINCE_DEPTH]) + "/"
+
+
+def district_of(unit: AdminUnit) -> AdminUnit | None:
+    """The district of `unit` as a unit: `unit` or one of its parents (district_path tells which).
+    No query when the parents up to the district are loaded (select_related("parent") for a
+    commune under a district)."""
+    path = district_path(unit.path)
+    ancestor: AdminUnit | None = unit
+    while ancestor is not None and ancestor.path != path:
+        ancestor = ancestor.parent
+    return ancestor
+
+
+def district_name_beside(unit: AdminUnit) -> str:
+    """The name of the district shown beside a unit, so that communes of the same name are told
+    apart: its district when that is another unit; "" for a unit that is its own district (Lý Sơn,
+    a commune right under the province) and for the province."""
+    district = district_of(unit)
+    return "" if district is None or district.pk == unit.pk else district.name
+
+
+def districts(units: QuerySet[AdminUnit]) -> QuerySet[AdminUnit]:
+    """The districts among `units`: the units right under their province, those district_key and
+    district_path name."""
+    return units.alias(depth=_unit_depth()).filter(depth=UNDER_PROVINCE_DEPTH)
 
 
 def scope_units(*, units: QuerySet[AdminUnit], clubs: QuerySet) -> QuerySet[AdminUnit]:

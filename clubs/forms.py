@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import AdminUnit
+from areas.selectors import district_name_beside, districts
 from clubs.models import ClubStatus, StatusChangeKind
 from clubs.selectors import club_list
 from core.forms import DateField, LinesField
@@ -11,9 +12,8 @@ class UnitChoiceField(forms.ModelChoiceField):
     """Communes shown with their district, since several districts have a commune of the same name."""
 
     def label_from_instance(self, unit):
-        if unit.parent and unit.parent.parent_id:
-            return f"{unit.name} — {unit.parent.name}"
-        return unit.name
+        district = district_name_beside(unit)
+        return f"{unit.name} — {district}" if district else unit.name
 
 
 class ClubForm(forms.Form):
@@ -64,9 +64,7 @@ class ClubFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         # The level right under the province, whatever it is called in the scheme (districts until
         # mid-2025): no layer is hard-coded by name.
-        self.fields["district"].queryset = units.filter(parent__parent__isnull=True, parent__isnull=False).order_by(
-            "path"
-        )
+        self.fields["district"].queryset = districts(units).order_by("path")
         self.fields["commune"].queryset = units.club_hosts().select_related("parent").order_by("path")
 
     def clubs(self, *, clubs, on):

@@ -77,7 +77,7 @@ from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import AdminUnit
-from areas.selectors import UNDER_PROVINCE_DEPTH, unit_group_key
+from areas.selectors import district_key
 from clubs.models import Club
 from core.dates import add_months, day_in_month
 from core.queries import grouped
@@ -508,9 +508,7 @@ def portfolio_report(*, clubs: QuerySet[Club], on: datetime.date, period: Period
     (listed in tests/reports/test_portfolio.py) whatever the number of clubs and loans."""
     covered = report_clubs(clubs, on)
     by_club = _grouped_figures(covered, on, period, lambda prefix: F(f"{prefix}id"))
-    club_list = list(
-        covered.select_related("unit__parent").annotate(district=unit_group_key(UNDER_PROVINCE_DEPTH)).order_by("pk")
-    )
+    club_list = list(covered.select_related("unit__parent").annotate(district=district_key()).order_by("pk"))
     # The districts and the total are the clubs' figures added up: every figure is a sum, so the
     # per-loan subqueries run once, for the clubs, rather than once per level.
     by_district: dict = {}
@@ -580,7 +578,7 @@ def overdue_loans(
     if bucket:
         loans = loans.filter(Bucket(bucket).condition(on))
     if district is not None:
-        loans = loans.alias(district=unit_group_key(UNDER_PROVINCE_DEPTH, "club__")).filter(district=district)
+        loans = loans.alias(district=district_key("club__unit__")).filter(district=district)
     return loans.select_related("club__unit", "borrower").order_by("oldest_late_due", "club__name", "pk")
 
 
@@ -591,7 +589,7 @@ def overdue_rows(loans, on: datetime.date) -> list[OverdueLoan]:
 
 def district_choices(clubs: QuerySet[Club]) -> list[tuple[int, str]]:
     """(id, name) of the areas right under the province that `clubs` sit in, in map order: one query."""
-    district_ids = clubs.annotate(district=unit_group_key(UNDER_PROVINCE_DEPTH)).values("district")
+    district_ids = clubs.annotate(district=district_key()).values("district")
     return list(AdminUnit.objects.filter(pk__in=district_ids).order_by("path").values_list("pk", "name"))
 
 

@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
+from areas.selectors import district_name_beside
 from clubs.models import ALL_AREAS, ActivityArea
 from core.spreadsheets import Column, Sheet
 from loans.portfolio import Bucket, PortfolioFigures, PortfolioReport
@@ -91,7 +92,7 @@ def _club_row(score: ClubScore) -> list:
         score.club.code,
         score.club.name,
         unit.name,
-        unit.parent.name if unit.parent and unit.parent.parent_id else "",
+        district_name_beside(unit),
         figures.members.count,
         _mark(figures.members),
         *_figure_values(figures),
@@ -240,7 +241,7 @@ def portfolio_sheets(report: PortfolioReport, scope: Sequence[str]) -> list[Shee
             row.club.code,
             row.club.name,
             row.club.unit.name,
-            row.club.unit.parent.name if row.club.unit.parent and row.club.unit.parent.parent_id else "",
+            district_name_beside(row.club.unit),
             *_portfolio_values(row.figures),
         ]
         for row in report.clubs

@@ -3,14 +3,14 @@ the tables beside them, with labels in the active language."""
 
 from django.utils.translation import gettext as _
 
-from targets import selectors
+from targets.report import TargetReport
 
 
 def _number(value) -> float | None:
     return None if value is None else float(value)
 
 
-def chart_data(report: selectors.TargetReport) -> dict:
+def chart_data(report: TargetReport) -> dict:
     """What targets_dashboard.js draws, passed with |json_script: labels in the active language,
     numbers as JSON numbers. The tables next to each chart show the same figures."""
     scorecard = report.scorecard.figures

@@ -1,4 +1,4 @@
-"""The targets report (targets.selectors.TargetReport) as data: JSON for the command, sheets for
+"""The targets report (targets.report.TargetReport) as data: JSON for the command, sheets for
 the .xlsx export, and the same rows for the PDF (targets/pdf.py), so the three cannot disagree.
 
 - `report_data`: every figure as JSON-able data with English snake_case keys. Counts and money
@@ -26,7 +26,7 @@ from funds.models import CapitalSource
 from funds.selectors import NO_CAPITAL, Capital
 from reports.selectors import Figure
 from targets.glossary import glossary
-from targets.selectors import ClubMeasure, ClubRollup, ClubRow, NewClubsRow, TargetReport
+from targets.report import ClubMeasure, ClubRollup, ClubRow, NewClubsRow, TargetReport
 
 # --- JSON -------------------------------------------------------------------------------------
 

@@ -8,7 +8,8 @@ from django.utils.translation import gettext_lazy as _
 
 from reports.forms import AsOfForm
 from targets.models import TargetPlan
-from targets.selectors import MEASURE_LABELS, ClubMeasure, current_plan
+from targets.report import MEASURE_LABELS, ClubMeasure
+from targets.selectors import current_plan
 
 
 class TargetReportForm(AsOfForm):

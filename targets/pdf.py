@@ -41,7 +41,7 @@ from core.money import format_vnd
 from core.spreadsheets import Column, Sheet
 from targets.exporters import report_sheets
 from targets.official import official_frame
-from targets.selectors import TargetReport
+from targets.report import TargetReport
 
 FONTS = Path(__file__).resolve().parent / "fonts"
 REGULAR = "DejaVuSans"

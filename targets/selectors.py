@@ -34,354 +34,39 @@ Every figure is counted in grouped queries; the number of queries does not depen
 of clubs, members or units (tests/targets/test_query_counts.py).
 """
 
-import dataclasses
 import datetime
-import enum
-import functools
 from collections import defaultdict
-from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import Coalesce, ExtractYear
-from django.utils.translation import gettext_lazy as _
 
 from activities.models import MonthlyReport, ReportStatus
 from activities.selectors import area_months
-from areas.models import AdminUnit
-from areas.selectors import UNDER_PROVINCE_DEPTH, unit_group_key
-from clubs.models import ALL_AREAS, Club, ClubStatus
+from areas.models import AdminUnit, Level
+from areas.selectors import UNDER_PROVINCE_DEPTH, district_path, districts
+from clubs.models import Club
 from clubs.selectors import club_counts_by_status
 from core.dates import add_months, month_start
-from core.shares import share
-from funds.models import FundKind
-from funds.selectors import Capital, CapitalRollup, capital_rollup, capital_total, fund_balances
+from funds.selectors import capital_rollup, capital_total, fund_balances
 from loans.portfolio import AtRisk, Period, at_risk_by_club, had_a_loan_out
 from members.models import Membership
-from reports.selectors import Rollup, scorecard_total
-from targets.models import CoverageTarget, NewClubDate, TargetPlan
-
-FUND_KINDS = tuple(FundKind.values)
-
-
-class ClubMeasure(enum.StrEnum):
-    """The measures taken club by club: the keys of the "clubs behind a figure" list."""
-
-    BOTH_FUNDS = "both_funds"
-    ALL_ACTIVITIES = "all_activities"
-    BORROWING = "borrowing"  # the club's own members borrowing at least the plan's threshold
-    COMBINED = "combined"
-
-
-# What each measure is called on the summary, the tables and the lists behind them.
-MEASURE_LABELS = {
-    ClubMeasure.BOTH_FUNDS: _("Clubs with both funds"),
-    ClubMeasure.ALL_ACTIVITIES: _("Clubs doing all 8 activities"),
-    ClubMeasure.BORROWING: _("Clubs with enough members borrowing"),
-    ClubMeasure.COMBINED: _("Clubs doing all 8 activities with enough members borrowing"),
-}
-
-
-# --- figures ----------------------------------------------------------------------------------
-
-
-@dataclasses.dataclass(frozen=True)
-class Progress:
-    """One target of the plan against what is counted: the progress bars and the summary table.
-
-    `percent` targets compare the share numerator ÷ denominator with `target` (a percent);
-    count targets compare `numerator` with `target` (and with `pace` when the plan's period is
-    not over).
-    """
-
-    key: str
-    label: str
-    numerator: int
-    denominator: int | None
-    target: Decimal | int
-    percent: bool
-    pace: Decimal | None = None
-
-    @property
-    def value(self) -> Decimal | int | None:
-        return share(self.numerator, self.denominator) if self.percent else self.numerator
-
-    @property
-    def share(self) -> Decimal | None:
-        return self.value if self.percent else None
-
-    @property
-    def progress(self) -> Decimal | None:
-        """How far along the target, in percent (100 when reached; may exceed 100)."""
-        value = self.value
-        if value is None or not self.target:
-            return None
-        return share(value, self.target)
-
-    @property
-    def met(self) -> bool | None:
-        value = self.value
-        return None if value is None else value >= self.target
-
-    @property
-    def on_pace(self) -> bool | None:
-        return None if self.pace is None else self.numerator >= self.pace
-
-    @property
-    def gap(self) -> Decimal | int | None:
-        """What is still missing to reach the target (0 when reached)."""
-        value = self.value
-        return None if value is None else max(self.target - value, 0)
-
-
-@dataclasses.dataclass
-class NewClubsRow:
-    """New clubs of one year or one district (unit None: the whole scope)."""
-
-    unit: AdminUnit | None = None
-    year: int | None = None
-    counted: int = 0  # new in the period (by the plan's date)
-    launched: int = 0  # of them, launched by the report date
-    members: int = 0  # members of the new clubs on the report date
-
-    @property
-    def not_launched(self) -> int:
-        return self.counted - self.launched
-
-
-@dataclasses.dataclass(frozen=True)
-class NewClubs:
-    total: NewClubsRow
-    years: list[NewClubsRow]  # every year of the period up to the report date
-    districts: list[NewClubsRow]
-    target: int
-    per_year: int
-    members_target: int
-    pace: Decimal  # target × the share of the period gone by (selectors.pace)
-
-
-@dataclasses.dataclass
-class CoverageRow:
-    """The host units of a coverage group, in one district (unit) or in all (unit None)."""
-
-    unit: AdminUnit | None
-    units: int = 0
-    covered: int = 0
-
-    @property
-    def share(self) -> Decimal | None:
-        return share(self.covered, self.units)
-
-    @property
-    def uncovered(self) -> int:
-        return self.units - self.covered
-
-
-@dataclasses.dataclass(frozen=True)
-class CoverageGroup:
-    target: CoverageTarget
-    total: CoverageRow
-    districts: list[CoverageRow]
-    # District-level units counted as one unit themselves (no communes: Lý Sơn), for the rule.
-    units_without_communes: list[AdminUnit]
-
-    @property
-    def met(self) -> bool | None:
-        return None if self.total.share is None else self.total.share >= self.target.share
-
-
-@dataclasses.dataclass(frozen=True)
-class ClubRow:
-    """One active club's measures."""
-
-    club: Club
-    district: AdminUnit | None
-    members: int
-    borrowers: int
-    balances: dict[str, int]  # FundKind value → balance at the end of the report date
-    areas_done: int  # of the eight areas, those carried out in the window
-    borrowing_threshold: Decimal
-
-    # Each measure is worked out once per row (the roll-ups and the lists read them many times).
-    @functools.cached_property
-    def both_funds(self) -> bool:
-        return all(self.balances.get(kind, 0) > 0 for kind in FUND_KINDS)
-
-    @property
-    def fund_balances(self) -> list[tuple[FundKind, int]]:
-        """Each fund in its order with its balance at the end of the report date."""
-        return [(FundKind(kind), self.balances.get(kind, 0)) for kind in FUND_KINDS]
-
-    @functools.cached_property
-    def all_activities(self) -> bool:
-        return self.areas_done == ALL_AREAS
-
-    @property
-    def borrowing_share(self) -> Decimal | None:
-        return share(self.borrowers, self.members)
-
-    @functools.cached_property
-    def borrowing(self) -> bool:
-        # In whole numbers: borrowers / members ≥ threshold %, without rounding the share first.
-        return self.members > 0 and self.borrowers * 100 >= self.borrowing_threshold * self.members
-
-    @functools.cached_property
-    def combined(self) -> bool:
-        return self.all_activities and self.borrowing
-
-    def meets(self, measure: ClubMeasure) -> bool:
-        return getattr(self, measure.value)
-
-
-@dataclasses.dataclass
-class ClubRollup:
-    """The club measures of a district (unit) or of the whole scope (unit None)."""
-
-    unit: AdminUnit | None
-    clubs: int = 0
-    both_funds: int = 0
-    all_activities: int = 0
-    borrowing: int = 0
-    combined: int = 0
-    members: int = 0
-    borrowers: int = 0
-
-    def add(self, row: ClubRow) -> None:
-        self.clubs += 1
-        self.members += row.members
-        self.borrowers += row.borrowers
-        self.both_funds += row.both_funds
-        self.all_activities += row.all_activities
-        self.borrowing += row.borrowing
-        self.combined += row.combined
-
-    def share_of(self, measure: str) -> Decimal | None:
-        return share(getattr(self, measure), self.clubs)
-
-    @property
-    def borrowers_share(self) -> Decimal | None:
-        return share(self.borrowers, self.members)
-
-
-@dataclasses.dataclass(frozen=True)
-class TargetReport:
-    plan: TargetPlan
-    on: datetime.date
-    window: Period
-    elapsed: Decimal  # share of the period's days elapsed on the report date, in percent
-    coverage_on: datetime.date  # the day the units are counted on (the map's last day at the latest)
-    new_clubs: NewClubs
-    coverage: list[CoverageGroup]
-    club_total: ClubRollup
-    club_districts: list[ClubRollup]
-    clubs: list[ClubRow]
-    scorecard: Rollup
-    status_counts: dict[str, int]
-    capital: Capital  # of the active clubs
-    capital_districts: list[CapitalRollup]
-    portfolio: "PortfolioAtRisk"
-
-    @property
-    def decided(self) -> int:
-        """Clubs of the scope with a decision of establishment by the report date, whatever their status."""
-        return sum(self.status_counts.values())
-
-    @property
-    def status_list(self) -> list[tuple[ClubStatus, int]]:
-        return [(status, self.status_counts[status]) for status in ClubStatus if self.status_counts.get(status)]
-
-    @property
-    def progress(self) -> list[Progress]:
-        """Every target of the plan against its figure, in the order of the plan."""
-        plan = self.plan
-        total = self.club_total
-        rows = [
-            Progress(
-                "new_clubs",
-                _("New clubs"),
-                self.new_clubs.total.counted,
-                None,
-                plan.new_clubs,
-                percent=False,
-                pace=self.new_clubs.pace,
-            ),
-            Progress(
-                "new_club_members",
-                _("Members of the new clubs"),
-                self.new_clubs.total.members,
-                None,
-                plan.new_club_members,
-                percent=False,
-                pace=pace(plan.new_club_members, plan, self.on),
-            ),
-        ]
-        rows += [
-            Progress(
-                f"coverage-{group.target.pk}",
-                _("Coverage: %(group)s") % {"group": group.target.name},
-                group.total.covered,
-                group.total.units,
-                group.target.share,
-                percent=True,
-            )
-            for group in self.coverage
-        ]
-        rows += [
-            Progress(
-                ClubMeasure.BOTH_FUNDS,
-                MEASURE_LABELS[ClubMeasure.BOTH_FUNDS],
-                total.both_funds,
-                total.clubs,
-                plan.both_funds_share,
-                percent=True,
-            ),
-            Progress(
-                ClubMeasure.ALL_ACTIVITIES,
-                MEASURE_LABELS[ClubMeasure.ALL_ACTIVITIES],
-                total.all_activities,
-                total.clubs,
-                plan.all_activities_share,
-                percent=True,
-            ),
-            Progress(
-                "members_borrowing",
-                _("Members borrowing"),
-                total.borrowers,
-                total.members,
-                plan.members_borrowing_share,
-                percent=True,
-            ),
-            Progress(
-                ClubMeasure.COMBINED,
-                MEASURE_LABELS[ClubMeasure.COMBINED],
-                total.combined,
-                total.clubs,
-                plan.combined_share,
-                percent=True,
-            ),
-        ]
-        return rows
-
+from reports.selectors import scorecard_total
+from targets.models import NewClubDate, TargetPlan
+from targets.report import (
+    AtRiskRow,
+    ClubRollup,
+    ClubRow,
+    CoverageGroup,
+    CoverageRow,
+    NewClubs,
+    NewClubsRow,
+    PortfolioAtRisk,
+    TargetReport,
+    elapsed_share,
+    pace,
+)
 
 # --- helpers ----------------------------------------------------------------------------------
-
-
-def _days_gone(plan: TargetPlan, on: datetime.date) -> tuple[int, int]:
-    """(days of the period gone by at the end of `on`, days of the period)."""
-    days = (plan.period_end - plan.period_start).days + 1
-    return min(max((on - plan.period_start).days + 1, 0), days), days
-
-
-def pace(target: int, plan: TargetPlan, on: datetime.date) -> Decimal:
-    """target × the days gone ÷ the period's days, to one decimal rounded half up (from the exact
-    fraction: the elapsed share shown is rounded)."""
-    gone, days = _days_gone(plan, on)
-    return (Decimal(target * gone) / days).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
-
-
-def elapsed_share(plan: TargetPlan, on: datetime.date) -> Decimal:
-    """The share of the period's days gone by at the end of `on`, in percent (0–100, one decimal)."""
-    gone, days = _days_gone(plan, on)
-    return share(gone, days) or Decimal(0)
 
 
 def plan_clubs(plan: TargetPlan, clubs: QuerySet[Club]) -> QuerySet[Club]:
@@ -405,9 +90,14 @@ def new_clubs_queryset(plan: TargetPlan, clubs: QuerySet[Club], on: datetime.dat
     )
 
 
-def _districts(plan: TargetPlan) -> dict[int, AdminUnit]:
-    """The units right under the plan's province (districts until 30/06/2025), by id: one query."""
-    return AdminUnit.objects.filter(scheme=plan.scheme, parent=plan.province).in_bulk()
+def plan_districts(plan: TargetPlan) -> QuerySet[AdminUnit]:
+    """The districts of the plan's map under its province (areas.selectors.districts)."""
+    return districts(AdminUnit.objects.filter(scheme=plan.scheme).under(plan.province))
+
+
+def districts_by_path(plan: TargetPlan) -> dict[str, AdminUnit]:
+    """The districts of the plan, by path (what areas.selectors.district_path gives): one query."""
+    return {unit.path: unit for unit in plan_districts(plan)}
 
 
 def _ordered(rows, key=lambda row: row.unit.path if row.unit else ""):
@@ -422,7 +112,7 @@ def _new_clubs(plan: TargetPlan, clubs: QuerySet[Club], on: datetime.date, distr
     Adding up per district and year is done here: grouping the members by district in SQL would
     look the district up once per member."""
     new = new_clubs_queryset(plan, clubs, on)
-    club_rows = new.annotate(year=ExtractYear("plan_date")).values("pk", "unit", "unit__parent", "year", "launch_date")
+    club_rows = new.annotate(year=ExtractYear("plan_date")).values("pk", "unit__path", "year", "launch_date")
     members = dict(
         Membership.objects.active_on(on)
         .filter(club__in=new.values("pk"))
@@ -433,10 +123,10 @@ def _new_clubs(plan: TargetPlan, clubs: QuerySet[Club], on: datetime.date, distr
     )
     last_year = min(on, plan.period_end).year
     years = {year: NewClubsRow(year=year) for year in plan.years if year <= last_year}
-    by_district: dict[int, NewClubsRow] = {}
+    by_district: dict[str | None, NewClubsRow] = {}
     total = NewClubsRow()
     for row in club_rows:
-        key = _district_id(row["unit"], row["unit__parent"], districts)
+        key = district_path(row["unit__path"])
         district = by_district.setdefault(key, NewClubsRow(unit=districts.get(key)))
         year = years.setdefault(row["year"], NewClubsRow(year=row["year"]))
         launched = row["launch_date"] is not None and row["launch_date"] <= on
@@ -477,23 +167,10 @@ def active_clubs_per_unit(plan: TargetPlan, clubs: QuerySet[Club], on: datetime.
     return {row["unit"]: row["n"] for row in rows}
 
 
-def district_of(unit: AdminUnit, districts: dict[int, AdminUnit]) -> AdminUnit | None:
-    """The unit right under the province that `unit` is in (itself for a district without communes)."""
-    return districts.get(_district_id(unit.pk, unit.parent_id, districts))
-
-
-def _district_id(unit_id: int, parent_id: int | None, districts: dict[int, AdminUnit]) -> int | None:
-    """district_of from ids: clubs sit in a commune (its parent is the district) or in a district
-    without communes (the district itself), so the parent is enough — no lookup on the path."""
-    if unit_id in districts:
-        return unit_id
-    return parent_id if parent_id in districts else None
-
-
 def _coverage(plan, clubs, units, on, districts, targets) -> list[CoverageGroup]:
     """Two queries: the host units, the active clubs per unit."""
     per_unit = active_clubs_per_unit(plan, clubs, on)
-    hosts = list(host_units(plan, units, on).only("pk", "parent_id", "path", "name", "level", "area_type"))
+    hosts = list(host_units(plan, units, on).only("pk", "path", "name", "level", "area_type"))
     groups = []
     for target in targets:
         total = CoverageRow(None)
@@ -502,8 +179,10 @@ def _coverage(plan, clubs, units, on, districts, targets) -> list[CoverageGroup]
         for unit in hosts:
             if unit.area_type not in target.area_types:
                 continue
-            district = district_of(unit, districts)
-            if district is not None and district.pk == unit.pk:
+            district = districts.get(district_path(unit.path))
+            # A host at district level has no communes (AdminUnitQuerySet.club_hosts). Not "its own
+            # district": on the two-level map every commune is, and none lacks communes.
+            if unit.level == Level.DISTRICT:
                 alone.append(unit)
             row = by_district.setdefault(district.pk if district else None, CoverageRow(district))
             covered = per_unit.get(unit.pk, 0) >= plan.coverage_min_clubs
@@ -552,12 +231,12 @@ def club_rows(plan: TargetPlan, clubs: QuerySet[Club], on: datetime.date, distri
     )
     months = area_months(accepted)
     rows = []
-    for club in active.select_related("unit").only("pk", "code", "name", "unit__code", "unit__name", "unit__parent"):
+    for club in active.select_related("unit").only("pk", "code", "name", "unit__code", "unit__name", "unit__path"):
         counts = members.get(club.pk, {})
         rows.append(
             ClubRow(
                 club=club,
-                district=district_of(club.unit, districts),
+                district=districts.get(district_path(club.unit.path)),
                 members=counts.get("members", 0),
                 borrowers=counts.get("borrowers", 0),
                 balances=balances.get(club.pk, {}),
@@ -580,32 +259,20 @@ def _club_rollups(rows: list[ClubRow]) -> tuple[ClubRollup, list[ClubRollup]]:
     return total, _ordered(rollup for rollup in by_district.values() if rollup is not None and rollup.unit)
 
 
-@dataclasses.dataclass(frozen=True)
-class AtRiskRow:
-    unit: AdminUnit | None  # a district; None for the whole scope
-    figures: AtRisk
-
-
-@dataclasses.dataclass(frozen=True)
-class PortfolioAtRisk:
-    total: AtRiskRow
-    districts: list[AtRiskRow]
-
-
 def portfolio_at_risk(clubs: QuerySet[Club], on: datetime.date, districts) -> PortfolioAtRisk:
     """PAR30 of the clubs' loans (loans.portfolio.at_risk_by_club, whatever the club's status:
     its members still owe the fund), per district and in total: three queries."""
     by_club = at_risk_by_club(clubs=clubs, on=on)
-    club_units = {pk: (unit, parent) for pk, unit, parent in clubs.values_list("pk", "unit", "unit__parent")}
+    club_paths = dict(clubs.values_list("pk", "unit__path"))
     per_district: dict = defaultdict(AtRisk)
     for club_id, figures in by_club.items():
-        per_district[_district_id(*club_units[club_id], districts)] += figures
+        per_district[district_path(club_paths[club_id])] += figures
     total = sum(per_district.values(), AtRisk())
     rows = [AtRiskRow(districts[key], figures) for key, figures in per_district.items() if key in districts]
     return PortfolioAtRisk(total=AtRiskRow(None, total), districts=_ordered(rows))
 
 
-# --- the report ---------------------------------------------------------------------------------
+# --- the report -------------------------------------------------------------------------------
 
 
 def target_report(
@@ -614,7 +281,7 @@ def target_report(
     """The whole report for the clubs and units of the user's scope (accounts.access), or of the
     province (the command): a fixed number of queries, whatever the number of clubs and members."""
     counted = plan_clubs(plan, clubs)
-    districts = _districts(plan)
+    districts = districts_by_path(plan)
     elapsed = elapsed_share(plan, on)
     rows = club_rows(plan, clubs, on, districts)
     club_total, club_districts = _club_rollups(rows)
@@ -641,6 +308,9 @@ def target_report(
     )
 
 
+# --- the plans --------------------------------------------------------------------------------
+
+
 def plan_for(code_or_name: str) -> TargetPlan | None:
     """A plan by its short code or its name (as the command and links name it)."""
     return (
@@ -656,134 +326,8 @@ def current_plan(on: datetime.date) -> TargetPlan | None:
     return plans.filter(period_start__lte=on, period_end__gte=on).order_by("-period_start").first() or plans.first()
 
 
-# --- the lists behind the figures (the dashboard's drill-down pages) ----------------------------
-
-
 def plan_district(plan: TargetPlan, district_id: int | None) -> AdminUnit | None:
     """A district of the plan's province (a unit right under it), by id; None for another id."""
     if district_id is None:
         return None
-    return AdminUnit.objects.filter(scheme=plan.scheme, parent=plan.province, pk=district_id).first()
-
-
-@dataclasses.dataclass(frozen=True)
-class NewClubLine:
-    """One club counted as new: `club` carries its `status` on the report date."""
-
-    club: Club
-    district: AdminUnit | None
-    counted_on: datetime.date  # the date that makes it new (plan.new_club_date)
-    members: int  # on the report date
-
-
-def new_club_list(
-    plan: TargetPlan,
-    clubs: QuerySet[Club],
-    on: datetime.date,
-    *,
-    district: AdminUnit | None = None,
-    year: int | None = None,
-    launched: bool | None = None,
-) -> list[NewClubLine]:
-    """The clubs behind the new-club figures (all, of a district, of a year, launched or not by
-    `on`), by district, date and name: three queries."""
-    districts = _districts(plan)
-    new = new_clubs_queryset(plan, clubs, on).annotate(
-        counted_on=F("plan_date"), district=unit_group_key(UNDER_PROVINCE_DEPTH)
-    )
-    if district is not None:
-        new = new.filter(district=district.pk)
-    if year is not None:
-        new = new.filter(plan_date__year=year)
-    if launched is not None:
-        launched_by = Q(launch_date__lte=on)
-        new = new.filter(launched_by) if launched else new.exclude(launched_by)
-    listed = list(new.with_status(on).select_related("unit"))
-    members = {
-        row["club"]: row["n"]
-        for row in Membership.objects.active_on(on)
-        .filter(club__in=new.values("pk"))
-        .values("club")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
-    lines = [
-        NewClubLine(
-            club=club,
-            district=districts.get(club.district),
-            counted_on=club.counted_on,
-            members=members.get(club.pk, 0),
-        )
-        for club in listed
-    ]
-    return sorted(
-        lines, key=lambda line: (line.district.path if line.district else "", line.counted_on, line.club.name)
-    )
-
-
-def club_list(
-    plan: TargetPlan,
-    clubs: QuerySet[Club],
-    on: datetime.date,
-    *,
-    measure: ClubMeasure | None = None,
-    met: bool | None = None,
-    district: AdminUnit | None = None,
-) -> list[ClubRow]:
-    """The active clubs behind a club measure (those meeting it, or not), in a district or in
-    the whole scope: the queries of club_rows and one for the districts."""
-    rows = club_rows(plan, clubs, on, _districts(plan))
-    if district is not None:
-        rows = [row for row in rows if row.district is not None and row.district.pk == district.pk]
-    if measure is not None and met is not None:
-        rows = [row for row in rows if row.meets(measure) == met]
-    return rows
-
-
-@dataclasses.dataclass(frozen=True)
-class UnitRow:
-    """A unit hosting clubs, with the clubs active in it on the report date."""
-
-    unit: AdminUnit
-    district: AdminUnit | None
-    clubs: list[Club]
-    min_clubs: int
-
-    @property
-    def covered(self) -> bool:
-        return len(self.clubs) >= self.min_clubs
-
-
-def unit_rows(
-    plan: TargetPlan,
-    clubs: QuerySet[Club],
-    units: QuerySet[AdminUnit],
-    on: datetime.date,
-    *,
-    group: CoverageTarget | None = None,
-    district: AdminUnit | None = None,
-    covered: bool | None = None,
-) -> list[UnitRow]:
-    """The units behind a coverage figure — of a group, in a district, covered or not — counted
-    as the report counts them (host_units, the clubs active_clubs_per_unit counts), in the order
-    of the map: three queries."""
-    districts = _districts(plan)
-    hosts = host_units(plan, units, on)
-    if group is not None:
-        hosts = hosts.filter(area_type__in=group.area_types)
-    if district is not None:
-        hosts = hosts.filter(Q(pk=district.pk) | Q(parent=district))
-    per_unit: dict[int, list[Club]] = defaultdict(list)
-    active = plan_clubs(plan, clubs).active_on(on).filter(unit__in=hosts.values("pk"))
-    for club in active.only("pk", "name", "code", "unit_id").order_by("name", "pk"):
-        per_unit[club.unit_id].append(club)
-    rows = [
-        UnitRow(
-            unit=unit,
-            district=district_of(unit, districts),
-            clubs=per_unit.get(unit.pk, []),
-            min_clubs=plan.coverage_min_clubs,
-        )
-        for unit in hosts.only("pk", "code", "parent_id", "path", "name", "level", "kind", "area_type").order_by("path")
-    ]
-    return rows if covered is None else [row for row in rows if row.covered == covered]
+    return plan_districts(plan).filter(pk=district_id).first()

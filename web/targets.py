@@ -19,12 +19,13 @@ from accounts.access import Cap
 from areas.models import AdminUnit
 from areas.selectors import scope_units
 from core.spreadsheets import xlsx_response
-from targets import exporters, pdf, selectors
+from targets import exporters, lists, pdf, selectors
 from targets.charts import chart_data
 from targets.forms import ClubsForm, NewClubsForm, TargetReportForm, UnitsForm
 from targets.glossary import glossary
 from targets.models import TargetPlan
 from targets.official import official_frame
+from targets.report import MEASURE_LABELS, TargetReport
 from targets.selectors import target_report
 from web.paging import paginate
 
@@ -42,7 +43,7 @@ class Asked:
     clubs: QuerySet
     units: QuerySet
 
-    def report(self) -> selectors.TargetReport:
+    def report(self) -> TargetReport:
         return selectors.target_report(plan=self.plan, clubs=self.clubs, units=self.units, on=self.on)
 
     def district(self) -> AdminUnit | None:
@@ -76,7 +77,7 @@ def _coverage_rule(terms: list[tuple[str, str]]) -> tuple[str, str]:
     return next(term for term in terms if term[0] == _("Districts without communes"))
 
 
-def _report_parts(report: selectors.TargetReport) -> dict:
+def _report_parts(report: TargetReport) -> dict:
     """The report as the dashboard's and the print layout's tables read it."""
     terms = glossary(report.plan)
     rollups = [*report.club_districts, report.club_total]
@@ -85,13 +86,13 @@ def _report_parts(report: selectors.TargetReport) -> dict:
         "glossary": terms,
         "rule": _coverage_rule(terms),
         "progress": {progress.key: progress for progress in report.progress},
-        "measure_labels": list(selectors.MEASURE_LABELS.items()),
+        "measure_labels": list(MEASURE_LABELS.items()),
         "measure_rows": [
             {
                 "rollup": rollup,
                 "cells": [
                     (measure.value, getattr(rollup, measure.value), rollup.share_of(measure))
-                    for measure in selectors.MEASURE_LABELS
+                    for measure in MEASURE_LABELS
                 ],
             }
             for rollup in rollups
@@ -134,7 +135,7 @@ def new_clubs(request):
     if asked.plan is None:
         return _no_plan(request)
     district, year, launched = asked.district(), asked.form.value("year"), asked.form.value("launched")
-    rows = selectors.new_club_list(asked.plan, asked.clubs, asked.on, district=district, year=year, launched=launched)
+    rows = lists.new_club_list(asked.plan, asked.clubs, asked.on, district=district, year=year, launched=launched)
     return _list_page(request, asked, "targets/new_clubs.html", rows, district=district, year=year, launched=launched)
 
 
@@ -144,10 +145,10 @@ def clubs_behind(request):
     if asked.plan is None:
         return _no_plan(request)
     district, measure, met = asked.district(), asked.form.value("measure"), asked.form.value("met")
-    rows = selectors.club_list(asked.plan, asked.clubs, asked.on, measure=measure, met=met, district=district)
+    rows = lists.club_list(asked.plan, asked.clubs, asked.on, measure=measure, met=met, district=district)
     return _list_page(
         request, asked, "targets/clubs.html", rows,
-        district=district, measure=measure, met=met, measure_label=selectors.MEASURE_LABELS.get(measure),
+        district=district, measure=measure, met=met, measure_label=MEASURE_LABELS.get(measure),
     )  # fmt: skip
 
 
@@ -158,7 +159,7 @@ def units_behind(request):
         return _no_plan(request)
     district, covered, group_id = asked.district(), asked.form.value("covered"), asked.form.value("group")
     group = asked.plan.coverage_targets.filter(pk=group_id).first() if group_id else None
-    rows = selectors.unit_rows(
+    rows = lists.unit_rows(
         asked.plan, asked.clubs, asked.units, asked.on, group=group, district=district, covered=covered
     )
     return _list_page(

@@ -11,7 +11,8 @@ from django.test.utils import CaptureQueriesContext
 
 from areas.models import AdminUnit
 from clubs.models import Club
-from targets.selectors import ClubMeasure, target_report
+from targets.report import ClubMeasure
+from targets.selectors import target_report
 from tests.targets.bulk import ON, add_clubs, host_units
 
 

@@ -21,8 +21,10 @@ from funds.models import CapitalSource, FundKind
 from funds.services import contribution_record, spending_record
 from loans import services as loans
 from members.models import LeaveReason, Membership
+from targets import lists, selectors
 from targets.models import CoverageTarget, NewClubDate
-from targets.selectors import ClubMeasure, elapsed_share, target_report
+from targets.report import ClubMeasure, elapsed_share
+from targets.selectors import target_report
 from tests import factories
 from tests.activities.sections import EVERY_AREA_ACTIVE
 from tests.loans.books import disbursed_loan, open_lending
@@ -526,6 +528,39 @@ def test_totals_are_the_sums_of_the_district_rows(world, combined_world):
         assert getattr(result.club_total, field) == sum(getattr(row, field) for row in result.club_districts)
     assert result.club_total.clubs == len(result.clubs) == 4
     assert (new.total.counted, new.total.launched) == (6, 4)
+
+
+def test_on_the_two_level_map_each_commune_is_its_own_district(world):
+    """From 01/07/2025 communes sit right under the province: every roll-up "per district" is per
+    commune, and the lists behind a commune's figures are that commune's (areas.selectors)."""
+    scheme = factories.AdminSchemeFactory(code="vn-2025-07", valid_from=D(2025, 7, 1), valid_until=None)
+    province = factories.province(scheme=scheme, code="51", name="Tỉnh Quảng Ngãi")
+    commune_1, commune_2 = (
+        factories.AdminUnitFactory(scheme=scheme, parent=province, code=f"2{number}", area_type=AreaType.PLAIN)
+        for number in range(2)
+    )
+    club_1 = club_in(commune_1, decision_date=D(2025, 8, 1), launch_date=D(2025, 8, 15))
+    club_2 = club_in(commune_2, decision_date=D(2025, 8, 1), launch_date=None)
+    plan = small_plan(
+        world, code="hai-cap", scheme=scheme, province=province, period_start=D(2025, 7, 1), period_end=D(2025, 12, 31)
+    )
+    on = D(2025, 9, 30)
+    result = report(plan, on=on)
+    assert [(row.unit, row.counted, row.launched) for row in result.new_clubs.districts] == [
+        (commune_1, 1, 1),
+        (commune_2, 1, 0),
+    ]
+    plain = result.coverage[0]
+    assert [(row.unit, row.covered, row.units) for row in plain.districts] == [(commune_1, 1, 1), (commune_2, 0, 1)]
+    assert plain.units_without_communes == []  # the Lý Sơn rule is for a district without communes
+    assert [(row.club, row.district) for row in result.clubs] == [(club_1, commune_1)]
+    assert [rollup.unit for rollup in result.club_districts] == [commune_1]
+    clubs, units = Club.objects.all(), AdminUnit.objects.all()
+    assert selectors.plan_district(plan, commune_2.pk) == commune_2
+    assert selectors.plan_district(plan, world.district_a.pk) is None  # another map's district
+    assert [line.club for line in lists.new_club_list(plan, clubs, on, district=commune_2)] == [club_2]
+    assert [row.club for row in lists.club_list(plan, clubs, on, district=commune_1)] == [club_1]
+    assert [row.unit for row in lists.unit_rows(plan, clubs, units, on, district=commune_2)] == [commune_2]
 
 
 # --- the 24/11/2022 scenario ---------------------------------------------------------------------
