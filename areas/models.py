@@ -52,6 +52,22 @@ class AreaType(models.TextChoices):
     ISLAND = "island", _("island")
 
 
+# Depth of a unit in its scheme's tree, counted on the materialized path: "/51/" is 1 (the
+# province), "/51/522/" is 2 (the level right under it: districts until 30/06/2025), and so on.
+PROVINCE_DEPTH = 1
+UNDER_PROVINCE_DEPTH = 2
+
+
+def district_path(path: str) -> str | None:
+    """The path of the district of the unit at `path` — the ancestor right under the province, the
+    unit itself when it is right under the province: "/51/522/" for "/51/522/21010/" and for
+    "/51/522/"; None for the province ("/51/"). areas.selectors.district_key is its SQL form."""
+    codes = path.strip("/").split("/")
+    if len(codes) < UNDER_PROVINCE_DEPTH:
+        return None
+    return "/" + "/".join(codes[:UNDER_PROVINCE_DEPTH]) + "/"
+
+
 class AdminUnitQuerySet(ValidityQuerySet):
     def under(self, unit: "AdminUnit"):
         """The unit itself and every unit below it."""
@@ -98,6 +114,30 @@ class AdminUnit(ValidityPeriod):
 
     def __str__(self):
         return self.name
+
+    @property
+    def district(self) -> "AdminUnit | None":
+        """The unit's district (district_path): itself or one of its parents. No query when the
+        parents up to the district are loaded (select_related("parent") for a commune)."""
+        path = district_path(self.path)
+        ancestor: AdminUnit | None = self
+        while ancestor is not None and ancestor.path != path:
+            ancestor = ancestor.parent
+        return ancestor
+
+    @property
+    def district_name(self) -> str:
+        """What a District column shows: the district-level unit the unit is in or is (Lý Sơn for
+        Lý Sơn); "" on a map without districts (communes right under the province, from 1 Jul 2025)."""
+        district = self.district
+        return district.name if district is not None and district.level == Level.DISTRICT else ""
+
+    @property
+    def district_name_beside(self) -> str:
+        """The district named beside a unit so that communes of the same name are told apart: ""
+        when the unit is its own district (Lý Sơn, a commune right under the province)."""
+        district = self.district
+        return "" if district is None or district.pk == self.pk else district.name
 
     @property
     def is_club_host(self) -> bool:

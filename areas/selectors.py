@@ -8,12 +8,7 @@ from django.db.models import Exists, Expression, F, IntegerField, OuterRef, Quer
 from django.db.models.functions import Length, Replace
 from django.db.models.lookups import StartsWith
 
-from areas.models import AdminScheme, AdminUnit
-
-# Depth of a unit in its scheme's tree, counted on the materialized path: "/51/" is 1 (the
-# province), "/51/522/" is 2 (the level right under it: districts until 30/06/2025), and so on.
-PROVINCE_DEPTH = 1
-UNDER_PROVINCE_DEPTH = 2
+from areas.models import UNDER_PROVINCE_DEPTH, AdminScheme, AdminUnit
 
 
 @dataclasses.dataclass
@@ -99,34 +94,6 @@ def district_key(unit: str = "unit__") -> Subquery:
     """The id of the district of a unit, in SQL. `unit`: the lookup from the rows to their unit:
     "unit__" from a club (the default), "club__unit__" from a loan, "" from a unit itself."""
     return _ancestor_at(UNDER_PROVINCE_DEPTH, unit)
-
-
-def district_path(path: str) -> str | None:
-    """The path of the district of the unit at `path`: "/51/522/" for "/51/522/21010/" and for
-    "/51/522/"; None for the province ("/51/")."""
-    codes = path.strip("/").split("/")
-    if len(codes) < UNDER_PROVINCE_DEPTH:
-        return None
-    return "/" + "/".join(codes[:UNDER_PROVINCE_DEPTH]) + "/"
-
-
-def district_of(unit: AdminUnit) -> AdminUnit | None:
-    """The district of `unit` as a unit: `unit` or one of its parents (district_path tells which).
-    No query when the parents up to the district are loaded (select_related("parent") for a
-    commune under a district)."""
-    path = district_path(unit.path)
-    ancestor: AdminUnit | None = unit
-    while ancestor is not None and ancestor.path != path:
-        ancestor = ancestor.parent
-    return ancestor
-
-
-def district_name_beside(unit: AdminUnit) -> str:
-    """The name of the district shown beside a unit, so that communes of the same name are told
-    apart: its district when that is another unit; "" for a unit that is its own district (Lý Sơn,
-    a commune right under the province) and for the province."""
-    district = district_of(unit)
-    return "" if district is None or district.pk == unit.pk else district.name
 
 
 def districts(units: QuerySet[AdminUnit]) -> QuerySet[AdminUnit]:

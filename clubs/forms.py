@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import AdminUnit
-from areas.selectors import district_name_beside, districts
+from areas.selectors import districts
 from clubs.models import ClubStatus, StatusChangeKind
 from clubs.selectors import club_list
 from core.forms import DateField, LinesField
@@ -12,7 +12,7 @@ class UnitChoiceField(forms.ModelChoiceField):
     """Communes shown with their district, since several districts have a commune of the same name."""
 
     def label_from_instance(self, unit):
-        district = district_name_beside(unit)
+        district = unit.district_name_beside
         return f"{unit.name} — {district}" if district else unit.name
 
 

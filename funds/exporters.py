@@ -11,7 +11,6 @@ from collections.abc import Sequence
 
 from django.utils.translation import gettext as _
 
-from areas.selectors import district_name_beside
 from core.dates import format_date
 from core.spreadsheets import Column, Sheet
 from funds.models import CapitalSource, FundEntry
@@ -117,7 +116,7 @@ def capital_sheets(report: CapitalReport, scope: Sequence[str]) -> list[Sheet]:
     club_rows = []
     for line in report.clubs:
         unit = line.club.unit
-        district = district_name_beside(unit)
+        district = unit.district_name
         club_rows.append([line.club.code, line.club.name, unit.name, district, *_capital_values(line.capital)])
     rollup_columns = [
         Column(_("Level"), "text", 14),

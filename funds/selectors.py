@@ -14,8 +14,8 @@ from collections.abc import Sequence
 from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 
-from areas.models import AdminUnit
-from areas.selectors import UNDER_PROVINCE_DEPTH, unit_group_key
+from areas.models import UNDER_PROVINCE_DEPTH, AdminUnit
+from areas.selectors import unit_group_key
 from clubs.models import Club
 from core.dates import add_months, month_start
 from core.queries import grouped

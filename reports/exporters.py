@@ -11,7 +11,6 @@ from collections.abc import Sequence
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from areas.selectors import district_name_beside
 from clubs.models import ALL_AREAS, ActivityArea
 from core.spreadsheets import Column, Sheet
 from loans.portfolio import Bucket, PortfolioFigures, PortfolioReport
@@ -92,7 +91,7 @@ def _club_row(score: ClubScore) -> list:
         score.club.code,
         score.club.name,
         unit.name,
-        district_name_beside(unit),
+        unit.district_name,
         figures.members.count,
         _mark(figures.members),
         *_figure_values(figures),
@@ -241,7 +240,7 @@ def portfolio_sheets(report: PortfolioReport, scope: Sequence[str]) -> list[Shee
             row.club.code,
             row.club.name,
             row.club.unit.name,
-            district_name_beside(row.club.unit),
+            row.club.unit.district_name,
             *_portfolio_values(row.figures),
         ]
         for row in report.clubs

@@ -31,8 +31,8 @@ from django.db.models import (
     QuerySet,
 )
 
-from areas.models import AdminUnit
-from areas.selectors import UNDER_PROVINCE_DEPTH, unit_group_key
+from areas.models import UNDER_PROVINCE_DEPTH, AdminUnit
+from areas.selectors import unit_group_key
 from boards.models import BoardPosition, Team
 from clubs.models import ALL_AREAS, ActivityArea, Club, ClubStatus
 from clubs.selectors import club_counts_by_status

@@ -8,7 +8,6 @@ from django.http import HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from areas.models import Level
 from clubs.models import Club, ClubStatus
 from core.spreadsheets import Column, Sheet, csv_response, xlsx_response
 from members.models import AgeGroup, EconomicStatus, HouseholdStatus, Membership, Person
@@ -39,18 +38,11 @@ def club_rows(clubs: QuerySet[Club]) -> Iterator[tuple]:
     """One row per club of `clubs`, which must come from clubs.selectors.club_list (status, units joined)."""
     for club in clubs.iterator(chunk_size=1000):
         unit = club.unit
-        # A club in a district without communes (Lý Sơn) sits in the district itself.
-        if unit.level == Level.DISTRICT:
-            district = unit.name
-        elif unit.parent is not None and unit.parent.parent_id is not None:
-            district = unit.parent.name
-        else:  # a commune right under the province (the map from 1 Jul 2025)
-            district = ""
         yield (
             club.code,
             club.name,
             unit.name,
-            district,
+            unit.district_name,
             club.get_area_type_display(),
             "; ".join(club.hamlets),
             club.decision_number,

@@ -8,8 +8,8 @@ from collections import defaultdict
 
 from django.db.models import Count, F, Q, QuerySet
 
-from areas.models import AdminUnit
-from areas.selectors import district_key, district_path
+from areas.models import AdminUnit, district_path
+from areas.selectors import district_key
 from clubs.models import Club
 from members.models import Membership
 from targets.models import CoverageTarget, TargetPlan

@@ -42,8 +42,8 @@ from django.db.models.functions import Coalesce, ExtractYear
 
 from activities.models import MonthlyReport, ReportStatus
 from activities.selectors import area_months
-from areas.models import AdminUnit, Level
-from areas.selectors import UNDER_PROVINCE_DEPTH, district_path, districts
+from areas.models import UNDER_PROVINCE_DEPTH, AdminUnit, Level, district_path
+from areas.selectors import districts
 from clubs.models import Club
 from clubs.selectors import club_counts_by_status
 from core.dates import add_months, month_start

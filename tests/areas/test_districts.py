@@ -12,8 +12,8 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from areas.models import AdminUnit, Kind
-from areas.selectors import district_key, district_name_beside, district_of, district_path, districts
+from areas.models import AdminUnit, Kind, Level, district_path
+from areas.selectors import district_key, districts
 from clubs.models import Club
 from tests import factories
 
@@ -75,9 +75,15 @@ def test_the_forms_of_a_units_district_agree(django_assert_num_queries, shapes, 
         # query once the parents are loaded.
         fetched = list(units.select_related("parent"))
         names = {unit.pk: district.name if district and district != unit else "" for unit, district in expected.items()}
+        # A District column names a district-level unit only: none on a map without districts.
+        columns = {
+            unit.pk: district.name if district and district.level == Level.DISTRICT else ""
+            for unit, district in expected.items()
+        }
         with django_assert_num_queries(0):
-            assert {unit.pk: getattr(district_of(unit), "pk", None) for unit in fetched} == expected_ids
-            assert {unit.pk: district_name_beside(unit) for unit in fetched} == names
+            assert {unit.pk: getattr(unit.district, "pk", None) for unit in fetched} == expected_ids
+            assert {unit.pk: unit.district_name_beside for unit in fetched} == names
+            assert {unit.pk: unit.district_name for unit in fetched} == columns
 
         # The districts: exactly the units that are their own district.
         assert set(districts(units).values_list("pk", flat=True)) == {

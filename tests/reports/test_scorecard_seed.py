@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from django.core.management import call_command
 
-from areas.selectors import PROVINCE_DEPTH, UNDER_PROVINCE_DEPTH
+from areas.models import PROVINCE_DEPTH, UNDER_PROVINCE_DEPTH
 from clubs.models import Club, ClubStatus
 from demo.scenario import CLUBS, demo_members
 from reports import selectors

@@ -6,8 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from areas.models import AreaType, Level
-from areas.selectors import UNDER_PROVINCE_DEPTH
+from areas.models import UNDER_PROVINCE_DEPTH, AreaType, Level
 from clubs.models import ActivityArea, Club, ClubStatus, StatusChangeKind
 from members.models import EconomicStatus, Sex
 from reports import selectors
