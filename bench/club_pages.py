@@ -31,7 +31,7 @@ PAGES = [
     ("/members/", "page"),
     ("/members/?q=nguyen thi&age_group=older", "page"),
     ("/reports/scorecard/", "full"),
-    ("/spreadsheets/clubs/export/?format=xlsx", "full"),
+    ("/exports/clubs.xlsx", "full"),
 ]
 MAX_TIME_RATIO = {"page": 0.5, "full": 1.2}
 MEMBERS_PER_CLUB = 5

@@ -28,7 +28,7 @@ PAGES = [
     ("/reports/portfolio/", "full"),
     ("/reports/portfolio/overdue/", "page"),
     ("/reports/portfolio/overdue/?bucket=over-90", "page"),
-    ("/reports/portfolio/export.xlsx", "full"),
+    ("/exports/portfolio.xlsx", "full"),
 ]
 MAX_TIME_RATIO = {"page": 0.5, "full": 1.2}
 LOANS_PER_CLUB = 10

@@ -83,17 +83,20 @@ def _column_letter(index: int) -> str:
     return letters
 
 
-def xlsx_response(filename: str, sheets: Sequence[Sheet]) -> HttpResponse:
-    response = HttpResponse(xlsx_bytes(sheets), content_type=XLSX_CONTENT_TYPE)
+def attachment_response(filename: str, content: bytes, content_type: str) -> HttpResponse:
+    """A file to download (an .xlsx workbook, a PDF report) rather than a page to show."""
+    response = HttpResponse(content, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 
 
+def xlsx_response(filename: str, sheets: Sequence[Sheet]) -> HttpResponse:
+    return attachment_response(filename, xlsx_bytes(sheets), XLSX_CONTENT_TYPE)
+
+
 def csv_response(filename: str, columns: Sequence[Column], rows: Iterable[Sequence]) -> HttpResponse:
     """UTF-8 with a byte-order mark, so Excel in Vietnam opens the accents right."""
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
+    response = attachment_response(filename, "\ufeff".encode(), "text/csv; charset=utf-8")
     writer = csv.writer(response)
     writer.writerow([column.header for column in columns])
     for row in rows:

@@ -1,8 +1,234 @@
-"""Every import the product offers, by kind: the web views and the commands find them here."""
+"""Every import and every export the product offers: the web views and the commands find them here.
 
+IMPORTS, by kind: the Excel imports (spreadsheets/importing.py says how to add one).
+
+EXPORTS, by identifier: every file a page offers for download, each an Exporter
+(spreadsheets/exporting.py), all served by the one view web/exports.py at
+/exports/<identifier>.<format> (the user's clubs, URL name exports:download) or
+/exports/club/<club pk>/<identifier>.<format> (one club, exports:club-download).
+
+How to add an export (the scorecard's, for example):
+
+- Write the sheets next to the app's selectors, in the app's exporters.py: functions that take the
+  report and return core.spreadsheets.Sheets with typed Columns (text, int, money, date) and the
+  date and scope in the title rows (reports/exporters.py: scorecard_sheets). Headers are plain
+  gettext: the view renders inside translation.override of the user's language. A PDF is a
+  function that returns bytes (targets/pdf.py).
+- Describe it below with a subclass of Exporter: `identifier`, `formats`, `capability` (who may
+  download it, checked through accounts.access), `per_club` (about the club of the URL, else the
+  user's clubs), `page` (the URL name of the page it is the file of) and `form_class` (that page's
+  form on the same query string); then `build(scope, form)` from the app's selectors on
+  `scope.clubs` or `scope.club`, `filename(scope, report)` without the extension, and
+  `sheets(scope, report)` and/or `pdf(scope, report)`. Add it to EXPORTS.
+- Link the page to it: {% url 'exports:download' 'scorecard' 'xlsx' %}?<the page's query>.
+- Decide who gets what in tests/url_access/exports.py, one row per format: the permission matrix
+  fetches each for every persona. tests/spreadsheets/test_export_registry.py checks that every
+  format has its row, answers with its file in as many queries with more data (add what your
+  export counts to its `grow` if it is not there yet) and that the formats not offered answer 404.
+  Test the file's content next to the app's other tests (tests/reports/test_exporters.py).
+"""
+
+from django.db.models import QuerySet
+
+from accounts import access
+from accounts.access import Cap
+from clubs.forms import ClubFilterForm
+from clubs.models import Club
+from funds.exporters import capital_sheets, cash_book_sheet
+from funds.forms import CashBookFilterForm
+from funds.models import FundKind
+from funds.selectors import BookRow, CapitalReport, CashBook, capital_by_source, cash_book_rows
+from loans.portfolio import PortfolioReport, portfolio_report
+from members.forms import MemberFilterForm
+from members.models import Membership
+from reports.exporters import portfolio_sheets, scorecard_sheets
+from reports.forms import AsOfForm, PortfolioForm
+from reports.selectors import ScorecardReport, scorecard_report
 from spreadsheets.club_import import CLUB_IMPORT
 from spreadsheets.cutoff_import import CUTOFF_IMPORT
+from spreadsheets.exporters import club_list_sheet, member_list_sheet
+from spreadsheets.exporting import Exporter, ExportFormat
 from spreadsheets.importing import ImportSpec
 from spreadsheets.member_import import MEMBER_IMPORT
+from targets.exporters import report_sheets
+from targets.forms import TargetReportForm
+from targets.pdf import pdf_bytes
+from targets.report import TargetReport
+from targets.selectors import target_report
 
 IMPORTS: dict[str, ImportSpec] = {spec.kind: spec for spec in (CLUB_IMPORT, MEMBER_IMPORT, CUTOFF_IMPORT)}
+
+
+# --- a club's funds -------------------------------------------------------------------------------
+
+
+class CashBookExport(Exporter[tuple[CashBook, list[BookRow]]]):
+    """A fund's cash book (sổ thu chi) over the period and entry type of the cash book page: one
+    export per kind of fund, as each fund has its own page."""
+
+    capability = Cap.FUNDS_VIEW
+    per_club = True
+    page = "funds:cash-book"
+    form_class = CashBookFilterForm
+
+    def __init__(self, kind: FundKind):
+        self.kind = kind
+        self.identifier = f"cash-book-{kind}"
+
+    def page_args(self, scope):
+        return [scope.club.pk, self.kind]
+
+    def build(self, scope, form):
+        book = form.book(scope.club.funds.select_related("club").get(kind=self.kind))
+        return book, cash_book_rows(book, book.entries)
+
+    def filename(self, scope, report):
+        book, _rows = report
+        return f"cash-book-{scope.club.code}-{self.kind}-{book.start:%Y%m%d}-{book.end:%Y%m%d}"
+
+    def sheets(self, scope, report):
+        return [cash_book_sheet(*report)]
+
+
+class CapitalExport(Exporter[CapitalReport]):
+    identifier = "capital"
+    capability = Cap.REPORT_VIEW
+    clubs_capability = Cap.FUNDS_VIEW  # the clubs whose books the user reads
+    page = "funds:capital"
+    form_class = AsOfForm
+
+    def build(self, scope, form):
+        return capital_by_source(clubs=scope.clubs, on=form.as_of())
+
+    def filename(self, scope, report):
+        return f"capital-{report.on:%Y-%m-%d}"
+
+    def sheets(self, scope, report):
+        return capital_sheets(report, scope.names)
+
+
+# --- reports over the user's clubs ----------------------------------------------------------------
+
+
+class ScorecardExport(Exporter[ScorecardReport]):
+    identifier = "scorecard"
+    capability = Cap.REPORT_VIEW
+    page = "reports:scorecard"
+    form_class = AsOfForm
+
+    def build(self, scope, form):
+        return scorecard_report(clubs=scope.clubs, on=form.as_of())
+
+    def filename(self, scope, report):
+        return f"scorecard-{report.on:%Y-%m-%d}"
+
+    def sheets(self, scope, report):
+        return scorecard_sheets(report, scope.names)
+
+
+class PortfolioExport(Exporter[PortfolioReport]):
+    identifier = "portfolio"
+    capability = Cap.REPORT_VIEW
+    clubs_capability = Cap.FUNDS_VIEW  # the clubs whose loan books the user reads
+    page = "reports:portfolio"
+    form_class = PortfolioForm
+
+    def build(self, scope, form):
+        return portfolio_report(clubs=scope.clubs, on=form.as_of(), period=form.period())
+
+    def filename(self, scope, report):
+        return f"portfolio-{report.on:%Y-%m-%d}"
+
+    def sheets(self, scope, report):
+        return portfolio_sheets(report, scope.names)
+
+
+class TargetsExport(Exporter[TargetReport]):
+    """The targets report: a sheet per section, or the PDF with the official frame (the same rows)."""
+
+    identifier = "targets"
+    formats = (ExportFormat.XLSX, ExportFormat.PDF)
+    capability = Cap.REPORT_VIEW
+    page = "targets:dashboard"
+    form_class = TargetReportForm
+
+    def build(self, scope, form):
+        plan = form.chosen_plan()
+        if plan is None:  # the dashboard says there is no plan yet
+            return None
+        return target_report(plan=plan, clubs=scope.clubs, units=scope.units, on=form.as_of())
+
+    def filename(self, scope, report):
+        return f"targets-{report.plan.code}-{report.on:%Y-%m-%d}"
+
+    def sheets(self, scope, report):
+        return report_sheets(report, scope.names)
+
+    def pdf(self, scope, report):
+        return pdf_bytes(report, scope.names)
+
+
+# --- the lists: what the list page shows for the same query, every page of it -----------------------
+
+
+class ClubListExport(Exporter[QuerySet[Club]]):
+    identifier = "clubs"
+    formats = (ExportFormat.XLSX, ExportFormat.CSV)
+    capability = Cap.CLUB_VIEW
+    page = "clubs:club-list"
+    form_class = ClubFilterForm
+
+    def form(self, scope, query):
+        return ClubFilterForm(query or None, units=scope.units)
+
+    def accepts(self, form):
+        return True  # as on the page, a filter that does not hold is left out
+
+    def build(self, scope, form):
+        return form.clubs(clubs=scope.clubs, on=scope.today)
+
+    def filename(self, scope, report):
+        return f"clubs-{scope.today:%Y-%m-%d}"
+
+    def sheets(self, scope, report):
+        return [club_list_sheet(report)]
+
+
+class MemberListExport(Exporter[QuerySet[Membership]]):
+    identifier = "members"
+    formats = (ExportFormat.XLSX, ExportFormat.CSV)
+    capability = Cap.MEMBER_VIEW
+    page = "members:member-list"
+    form_class = MemberFilterForm
+
+    def form(self, scope, query):
+        # As the member list: the same clubs and the same filters give the same rows.
+        return MemberFilterForm(query or None, clubs=list(scope.clubs.order_by("name", "pk").values_list("pk", "name")))
+
+    def accepts(self, form):
+        return True  # as on the page, a filter that does not hold is left out
+
+    def build(self, scope, form):
+        return form.rows(clubs=scope.clubs, on=scope.today)
+
+    def filename(self, scope, report):
+        return f"members-{scope.today:%Y-%m-%d}"
+
+    def sheets(self, scope, report):
+        show_citizen_id = access.has_cap(scope.user, Cap.CITIZEN_ID_VIEW)
+        return [member_list_sheet(report, on=scope.today, show_citizen_id=show_citizen_id)]
+
+
+EXPORTS: dict[str, Exporter] = {
+    exporter.identifier: exporter
+    for exporter in (
+        CashBookExport(FundKind.INCOME),
+        CashBookExport(FundKind.ACTIVITY),
+        CapitalExport(),
+        ScorecardExport(),
+        PortfolioExport(),
+        TargetsExport(),
+        ClubListExport(),
+        MemberListExport(),
+    )
+}

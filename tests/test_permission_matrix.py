@@ -64,11 +64,20 @@ def test_every_url_has_an_access_decision():
     assert stale == [], f"these URL names no longer exist: {stale}"
 
 
+def rows(entry):
+    """(label, row) of a table entry: one row, or one per thing for a URL that serves several
+    ({what: row}, the exports)."""
+    if isinstance(entry, dict):
+        return [(f"[{what}]", row) for what, row in entry.items()]
+    return [("", entry)]
+
+
 def cases():
-    for name, (method, kwargs, expected) in {**PUBLIC, **PROTECTED}.items():
-        for persona in PERSONAS:
-            status = expected.get("anonymous", 302) if persona == "anonymous" else expected[persona]
-            yield pytest.param(name, method, kwargs, persona, status, id=f"{name}-{persona}")
+    for name, entry in {**PUBLIC, **PROTECTED}.items():
+        for label, (method, kwargs, expected) in rows(entry):
+            for persona in PERSONAS:
+                status = expected.get("anonymous", 302) if persona == "anonymous" else expected[persona]
+                yield pytest.param(name, method, kwargs, persona, status, id=f"{name}{label}-{persona}")
 
 
 @pytest.mark.parametrize(("name", "method", "kwargs", "persona", "status"), list(cases()))

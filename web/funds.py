@@ -11,8 +11,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -23,8 +22,7 @@ from clubs.models import Club
 from core.dates import format_date, format_month
 from core.forms import write_through
 from core.money import format_vnd
-from core.spreadsheets import xlsx_response
-from funds import exporters, selectors, services
+from funds import selectors, services
 from funds.forms import (
     CashBookFilterForm,
     ContributionForm,
@@ -115,22 +113,6 @@ def cash_book(request, club_pk, kind):
             "can_correct_closed": access.can_on_club(request.user, club, Cap.FUNDS_CORRECT_CLOSED),
         },
     )
-
-
-@require_http_methods(["GET"])
-def cash_book_export(request, club_pk, kind):
-    club = access.get_club(request.user, club_pk, Cap.FUNDS_VIEW)
-    fund = _club_fund(club, kind)
-    filters = CashBookFilterForm(request.GET or None)
-    if filters.is_bound and not filters.is_valid():
-        # The page says what is wrong with the filters.
-        return redirect(f"{reverse('funds:cash-book', args=[club.pk, fund.kind])}?{request.GET.urlencode()}")
-    book = filters.book(fund)
-    rows = selectors.cash_book_rows(book, book.entries)
-    # In the user's language, whatever happens to be active (docs/style.md §6.6).
-    with translation.override(request.LANGUAGE_CODE):
-        sheet = exporters.cash_book_sheet(book, rows)
-        return xlsx_response(f"cash-book-{club.code}-{fund.kind}-{book.start:%Y%m%d}-{book.end:%Y%m%d}.xlsx", [sheet])
 
 
 # --- entries ----------------------------------------------------------------------------------
@@ -335,15 +317,3 @@ def capital(request):
         "funds/capital.html",
         {"form": form, "report": report, "scope": scope},
     )
-
-
-@require_http_methods(["GET"])
-def capital_export(request):
-    access.require_cap(request.user, Cap.REPORT_VIEW)
-    form = AsOfForm(request.GET or None)
-    if form.is_bound and not form.is_valid():
-        return redirect(f"{reverse('funds:capital')}?{request.GET.urlencode()}")
-    report, scope = _capital_report(request, form)
-    with translation.override(request.LANGUAGE_CODE):
-        sheets = exporters.capital_sheets(report, [unit.name for unit in scope])
-        return xlsx_response(f"capital-{report.on:%Y-%m-%d}.xlsx", sheets)

@@ -1,14 +1,11 @@
-from django.shortcuts import redirect, render
-from django.urls import reverse
-from django.utils import translation
+from django.shortcuts import render
 from django.views.decorators.http import require_http_methods
 
 from accounts import access
 from accounts.access import Cap
 from areas.selectors import scope_units
-from core.spreadsheets import xlsx_response
 from loans import portfolio as loan_portfolio
-from reports import exporters, selectors
+from reports import selectors
 from reports.forms import AsOfForm, OverdueFilterForm, PortfolioForm
 from web.paging import paginate
 
@@ -23,22 +20,6 @@ def scorecard(request):
     scope = scope_units(units=access.units_for(request.user, Cap.REPORT_VIEW), clubs=clubs)
     report = selectors.scorecard_report(clubs=clubs, on=form.as_of())
     return render(request, "reports/scorecard.html", {"form": form, "report": report, "scope": scope})
-
-
-@require_http_methods(["GET"])
-def scorecard_export(request):
-    access.require_cap(request.user, Cap.REPORT_VIEW)
-    form = AsOfForm(request.GET or None)
-    if form.is_bound and not form.is_valid():
-        # The page says what is wrong with the date.
-        return redirect(f"{reverse('reports:scorecard')}?{request.GET.urlencode()}")
-    clubs = access.clubs_for(request.user, Cap.REPORT_VIEW)
-    scope = scope_units(units=access.units_for(request.user, Cap.REPORT_VIEW), clubs=clubs)
-    report = selectors.scorecard_report(clubs=clubs, on=form.as_of())
-    # In the user's language, whatever happens to be active (docs/style.md §6.6).
-    with translation.override(request.LANGUAGE_CODE):
-        sheets = exporters.scorecard_sheets(report, [unit.name for unit in scope])
-        return xlsx_response(f"scorecard-{report.on:%Y-%m-%d}.xlsx", sheets)
 
 
 # --- the loan portfolio: staff only; a club's board sees its own figures on its loan pages -------
@@ -78,17 +59,3 @@ def portfolio_overdue(request):
             "scope": scope,
         },
     )
-
-
-@require_http_methods(["GET"])
-def portfolio_export(request):
-    access.require_cap(request.user, Cap.REPORT_VIEW)
-    form = PortfolioForm(request.GET or None)
-    if form.is_bound and not form.is_valid():
-        # The page says what is wrong with the dates.
-        return redirect(f"{reverse('reports:portfolio')}?{request.GET.urlencode()}")
-    clubs, scope = _portfolio_scope(request.user)
-    report = loan_portfolio.portfolio_report(clubs=clubs, on=form.as_of(), period=form.period())
-    with translation.override(request.LANGUAGE_CODE):
-        sheets = exporters.portfolio_sheets(report, [unit.name for unit in scope])
-        return xlsx_response(f"portfolio-{report.on:%Y-%m-%d}.xlsx", sheets)

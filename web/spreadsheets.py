@@ -1,17 +1,12 @@
 from django.contrib import messages
-from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import access
-from accounts.access import Cap
-from clubs.forms import ClubFilterForm
-from core.spreadsheets import XLSX_CONTENT_TYPE
-from members.forms import MemberFilterForm
-from spreadsheets import exports, importing, selectors, services, template, workbook
+from core.spreadsheets import XLSX_CONTENT_TYPE, attachment_response
+from spreadsheets import importing, selectors, services, template, workbook
 from spreadsheets.forms import SpreadsheetUploadForm
 from spreadsheets.registry import IMPORTS
 
@@ -62,9 +57,7 @@ def _offered_clubs(spec, user) -> dict:
 def import_template(request, kind):
     spec = IMPORTS[kind]
     access.require_cap(request.user, spec.capability)
-    response = HttpResponse(template.template_xlsx(spec), content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{spec.kind}-template.xlsx"'
-    return response
+    return attachment_response(f"{spec.kind}-template.xlsx", template.template_xlsx(spec), XLSX_CONTENT_TYPE)
 
 
 @require_http_methods(["GET"])
@@ -112,34 +105,3 @@ def _urls(spec, pk=None) -> dict[str, str]:
     if pk is not None:
         urls["confirm_url"] = reverse(f"{prefix}-import-confirm", args=[pk])
     return urls
-
-
-@require_http_methods(["GET"])
-def club_export(request):
-    """The clubs the list page shows for the same query string, as .xlsx or CSV (?format=)."""
-    export_format = request.GET.get("format", "xlsx")
-    if export_format not in exports.EXPORT_FORMATS:
-        raise Http404("Unknown export format.")
-    today = timezone.localdate()
-    filters = ClubFilterForm(request.GET, units=access.units_for(request.user, Cap.CLUB_VIEW))
-    clubs = filters.clubs(clubs=access.clubs_for(request.user, Cap.CLUB_VIEW), on=today)
-    return exports.club_list_export(clubs, export_format=export_format, today=today)
-
-
-@require_http_methods(["GET"])
-def member_export(request):
-    """The members the list page shows for the same query string (every page of it), as .xlsx or CSV."""
-    access.require_cap(request.user, Cap.MEMBER_VIEW)
-    export_format = request.GET.get("format", "xlsx")
-    if export_format not in exports.EXPORT_FORMATS:
-        raise Http404("Unknown export format.")
-    today = timezone.localdate()
-    # As members.views.member_list: the same clubs and the same filters give the same rows.
-    clubs = access.clubs_for(request.user, Cap.MEMBER_VIEW)
-    filters = MemberFilterForm(request.GET or None, clubs=list(clubs.order_by("name", "pk").values_list("pk", "name")))
-    return exports.member_list_export(
-        filters.rows(clubs=clubs, on=today),
-        export_format=export_format,
-        today=today,
-        show_citizen_id=access.has_cap(request.user, Cap.CITIZEN_ID_VIEW),
-    )

@@ -15,6 +15,7 @@ from web import (
     areas,
     boards,
     clubs,
+    exports,
     funds,
     home,
     loans,
@@ -79,7 +80,6 @@ MEMBERS_ROUTES = [
 
 FUNDS_ROUTES = [
     path("capital/", funds.capital, name="capital"),
-    path("capital/export.xlsx", funds.capital_export, name="capital-export"),
     # /funds/club/<club_pk>/
     path("club/<int:club_pk>/", funds.club_funds, name="club-funds"),
     path("club/<int:club_pk>/contribution/new/", funds.contribution_create, name="contribution-create"),
@@ -91,7 +91,6 @@ FUNDS_ROUTES = [
     path("club/<int:club_pk>/months/<int:closed_pk>/reopen/", funds.month_reopen, name="month-reopen"),
     # The kind of fund last: "income" or "activity" (anything else is no fund: 404).
     path("club/<int:club_pk>/<slug:kind>/", funds.cash_book, name="cash-book"),
-    path("club/<int:club_pk>/<slug:kind>/export.xlsx", funds.cash_book_export, name="cash-book-export"),
 ]
 
 LOANS_ROUTES = [
@@ -151,18 +150,14 @@ def import_routes(spec: ImportSpec) -> list:
 
 SPREADSHEETS_ROUTES = [
     *import_routes(CLUB_IMPORT),
-    path("clubs/export/", spreadsheets.club_export, name="club-export"),
     *import_routes(MEMBER_IMPORT),
-    path("members/export/", spreadsheets.member_export, name="member-export"),
     *import_routes(CUTOFF_IMPORT),
 ]
 
 REPORTS_ROUTES = [
     path("scorecard/", reports.scorecard, name="scorecard"),
-    path("scorecard/export.xlsx", reports.scorecard_export, name="scorecard-export"),
     path("portfolio/", reports.portfolio, name="portfolio"),
     path("portfolio/overdue/", reports.portfolio_overdue, name="portfolio-overdue"),
-    path("portfolio/export.xlsx", reports.portfolio_export, name="portfolio-export"),
 ]
 
 # Every report page takes ?plan=<short code>&on=<dd/mm/yyyy> (targets.forms.TargetReportForm).
@@ -172,11 +167,16 @@ TARGETS_ROUTES = [
     path("new-clubs/", targets.new_clubs, name="new-clubs"),
     path("clubs/", targets.clubs_behind, name="clubs"),
     path("units/", targets.units_behind, name="units"),
-    path("export.xlsx", targets.xlsx_export, name="export-xlsx"),
-    path("export.pdf", targets.pdf_export, name="export-pdf"),
     path("plans/", target_plans.plan_list, name="plans"),
     path("plans/new/", target_plans.plan_create, name="plan-create"),
     path("plans/<slug:code>/", target_plans.plan_edit, name="plan-edit"),
+]
+
+# Every export (spreadsheets.registry.EXPORTS) by its identifier and format: over the user's clubs, or
+# about the club of the URL (the cash books).
+EXPORTS_ROUTES = [
+    path("<slug:identifier>.<slug:export_format>", exports.download, name="download"),
+    path("club/<int:club_pk>/<slug:identifier>.<slug:export_format>", exports.download, name="club-download"),
 ]
 
 urlpatterns = [
@@ -192,4 +192,5 @@ urlpatterns = [
     path("spreadsheets/", namespace("spreadsheets", SPREADSHEETS_ROUTES)),
     path("reports/", namespace("reports", REPORTS_ROUTES)),
     path("targets/", namespace("targets", TARGETS_ROUTES)),
+    path("exports/", namespace("exports", EXPORTS_ROUTES)),
 ]

@@ -727,10 +727,10 @@ def test_detail_history_reads_as_words_not_codes(client, world, province_staff):
 def test_list_offers_downloads_of_what_it_shows_and_import_to_staff(client, world, province_staff, club_chair):
     html = login(client, province_staff).get(reverse("clubs:club-list"), {"q": "lien", "status": "active"}).content
     html = html.decode()
-    export = reverse("spreadsheets:club-export")
-    assert f"{export}?q=lien&amp;status=active&amp;format=xlsx" in html
-    assert f"{export}?q=lien&amp;status=active&amp;format=csv" in html
+    xlsx, csv = (reverse("exports:download", args=["clubs", export_format]) for export_format in ("xlsx", "csv"))
+    assert f"{xlsx}?q=lien&amp;status=active" in html
+    assert f"{csv}?q=lien&amp;status=active" in html
     assert reverse("spreadsheets:club-import") in html
     chair_html = login(client, club_chair).get(reverse("clubs:club-list")).content.decode()
-    assert f"{export}?format=xlsx" in chair_html
+    assert f'href="{xlsx}"' in chair_html
     assert reverse("spreadsheets:club-import") not in chair_html

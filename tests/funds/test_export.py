@@ -18,6 +18,7 @@ from tests.funds.test_selectors import contribute, lend_with_interest, spend
 
 D = datetime.date
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CAPITAL_URL = reverse("exports:download", args=["capital", "xlsx"])
 
 
 def in_vi(message, **params):
@@ -27,7 +28,7 @@ def in_vi(message, **params):
 
 
 def export_url(club, kind=FundKind.INCOME):
-    return reverse("funds:cash-book-export", args=[club.pk, kind])
+    return reverse("exports:club-download", args=[club.pk, f"cash-book-{kind}", "xlsx"])
 
 
 def sheet_rows(response):
@@ -113,7 +114,7 @@ def test_capital_export(client, world, province_staff):
     contribute(world.club_a1, 10_000_000, D(2024, 1, 10))
     contribute(world.club_a1, 2_000_000, D(2024, 3, 10), source=CapitalSource.CARE_FUND)
     contribute(world.club_b1, 4_000_000, D(2024, 5, 1), source=CapitalSource.LOCAL_BUDGET)
-    response = login(client, province_staff).get(reverse("funds:capital-export"), {"on": "31/12/2024"})
+    response = login(client, province_staff).get(CAPITAL_URL, {"on": "31/12/2024"})
     assert "capital-2024-12-31.xlsx" in response["Content-Disposition"]
     sheets = sheet_rows(response)
     clubs, rollups = sheets.values()
@@ -139,7 +140,7 @@ def test_capital_export(client, world, province_staff):
 
 def test_capital_export_queries_do_not_grow_with_clubs(client, world, province_staff, django_assert_num_queries):
     client = login(client, province_staff)
-    url = reverse("funds:capital-export")
+    url = CAPITAL_URL
     contribute(world.club_a1, 1_000_000, D(2024, 1, 10))
     # 1 session, 2 user, 3 role assignments, 4 the scope's top units, 5–9 the report.
     with django_assert_num_queries(9):

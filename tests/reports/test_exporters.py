@@ -12,7 +12,7 @@ from tests.reports.test_selectors import make_clubs
 from tests.text import vi
 from tests.workbooks import table, workbook
 
-URL = reverse("reports:scorecard-export")
+URL = reverse("exports:download", args=["scorecard", "xlsx"])
 
 
 def test_export_of_the_seed_figures(client, seed_staff):

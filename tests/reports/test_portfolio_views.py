@@ -27,7 +27,7 @@ from web import reports as views
 
 URL = reverse("reports:portfolio")
 OVERDUE_URL = reverse("reports:portfolio-overdue")
-EXPORT_URL = reverse("reports:portfolio-export")
+EXPORT_URL = reverse("exports:download", args=["portfolio", "xlsx"])
 D = datetime.date
 NBSP = "\u00a0"
 ON = {"on": "21/12/2024", "period_from": "01/10/2024", "period_to": "31/12/2024"}

@@ -90,7 +90,7 @@ def test_district_staff_of_the_personas_map(client, world, area_staff):
 
 def test_club_board_may_not_open_the_page(client, world, club_chair):
     assert login(client, club_chair).get(URL).status_code == 403
-    assert client.get(reverse("reports:scorecard-export")).status_code == 403
+    assert client.get(reverse("exports:download", args=["scorecard", "xlsx"])).status_code == 403
 
 
 def test_default_date_is_today(client, world, province_staff):
@@ -103,7 +103,7 @@ def test_date_is_read_day_first(client, world, province_staff):
     response = login(client, province_staff).get(URL, {"on": "03/04/2023"})
     assert response.context["report"].on == D(2023, 4, 3)
     assert 'value="03/04/2023"' in response.content.decode()
-    assert f"{reverse('reports:scorecard-export')}?on=03/04/2023" in response.content.decode()
+    assert f"{reverse('exports:download', args=['scorecard', 'xlsx'])}?on=03/04/2023" in response.content.decode()
 
 
 @pytest.mark.parametrize(

@@ -27,7 +27,6 @@ from tests.spreadsheets.files import club_row, xlsx
 D = datetime.date
 UPLOAD_URL = reverse("spreadsheets:club-import")
 TEMPLATE_URL = reverse("spreadsheets:club-import-template")
-EXPORT_URL = reverse("spreadsheets:club-export")
 
 
 def preview_url(upload):
@@ -244,8 +243,12 @@ def test_template_download(client, world, province_staff):
 # --- exports ------------------------------------------------------------------------------------
 
 
-def export(client, user, **params):
-    return login(client, user).get(EXPORT_URL, params)
+def export_url(export_format="xlsx"):
+    return reverse("exports:download", args=["clubs", export_format])
+
+
+def export(client, user, export_format="xlsx", **params):
+    return login(client, user).get(export_url(export_format), params)
 
 
 def xlsx_rows(response):
@@ -295,7 +298,7 @@ def test_export_follows_the_list_filters(client, world, province_staff):
 def test_export_holds_only_the_users_clubs(client, world, area_staff, club_chair):
     rows = xlsx_rows(export(client, area_staff, commune=world.commune_b1.pk))  # not theirs: ignored, as on the list
     assert {row[1].value for row in rows[1:]} == {world.club_a1.name, world.club_a2.name}
-    rows = csv_rows(export(client, club_chair, format="csv"))
+    rows = csv_rows(export(client, club_chair, export_format="csv"))
     assert [row[1] for row in rows[1:]] == [world.club_a1.name]
 
 
@@ -310,7 +313,7 @@ def test_csv_export_has_a_bom_dates_dd_mm_yyyy_and_defuses_formulas(client, worl
     factories.ClubFactory(
         unit=world.commune_a1, name="=cmd|' /C calc'!A0", decision_date=D(2023, 4, 3), launch_date=None
     )
-    response = export(client, province_staff, format="csv", q="cmd")
+    response = export(client, province_staff, export_format="csv", q="cmd")
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="clubs-2025-03-15.csv"'
     header, row = csv_rows(response)
@@ -320,7 +323,7 @@ def test_csv_export_has_a_bom_dates_dd_mm_yyyy_and_defuses_formulas(client, worl
 
 
 def test_unknown_export_format_is_not_found(client, world, province_staff):
-    assert export(client, province_staff, format="pdf").status_code == 404
+    assert export(client, province_staff, export_format="pdf").status_code == 404
 
 
 @pytest.mark.parametrize("export_format", ["xlsx", "csv"])
@@ -329,7 +332,7 @@ def test_export_queries_do_not_grow_with_clubs(client, world, province_staff, dj
     Club.objects.exclude(pk__in=[world.club_a1.pk, world.club_a2.pk]).delete()
 
     def count_rows():
-        response = client.get(EXPORT_URL, {"format": export_format})
+        response = client.get(export_url(export_format))
         return len(xlsx_rows(response) if export_format == "xlsx" else csv_rows(response)) - 1
 
     # session, user, role assignments, the clubs with their units and status

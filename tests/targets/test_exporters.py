@@ -25,8 +25,8 @@ from tests.targets.conftest import SEED_DAY
 from tests.text import vi
 from tests.workbooks import table, workbook
 
-XLSX_URL = reverse("targets:export-xlsx")
-PDF_URL = reverse("targets:export-pdf")
+XLSX_URL = reverse("exports:download", args=["targets", "xlsx"])
+PDF_URL = reverse("exports:download", args=["targets", "pdf"])
 SEED_QUERY = {"plan": "qng-2022-2025", "on": "24/11/2022"}
 SECTIONS = [
     "Summary",

@@ -138,8 +138,8 @@ def test_province_staff_see_every_figure_of_24_11_2022(client, scenario):
     assert len(find(root, data_testid="glossary").children) > 0
 
     query = f"plan={scenario.code}&on={ON.replace('/', '%2F')}"
-    assert dict(find(root, data_testid="export-xlsx").attributes)["href"] == f"/targets/export.xlsx?{query}"
-    assert dict(find(root, data_testid="export-pdf").attributes)["href"] == f"/targets/export.pdf?{query}"
+    assert dict(find(root, data_testid="export-xlsx").attributes)["href"] == f"/exports/targets.xlsx?{query}"
+    assert dict(find(root, data_testid="export-pdf").attributes)["href"] == f"/exports/targets.pdf?{query}"
     assert dict(find(root, data_testid="print-link").attributes)["href"] == f"/targets/print/?{query}"
 
     charts = response.context["charts"]

@@ -1,6 +1,7 @@
 """Who may open which URL, one module per app: each defines PROTECTED (and PUBLIC where needed)
-as {url name: (method, kwargs factory or None, {persona: status})}. Anonymous visitors get a
-redirect to the login page unless the entry says otherwise. tests/test_permission_matrix.py
+as {url name: (method, kwargs factory or None, {persona: status})}. A URL that serves several
+things (the one export view) has one such row per thing instead: {url name: {what: row}}.
+Anonymous visitors get a redirect to the login page unless the entry says otherwise. tests/test_permission_matrix.py
 collects every module here and fails on any URL that none of them decides.
 """
 

@@ -47,7 +47,6 @@ def closed_month_a1(world):
 PROTECTED = {
     "funds:club-funds": ("get", club_a1, VIEW_CLUB_A1),
     "funds:cash-book": ("get", income_book_a1, VIEW_CLUB_A1),
-    "funds:cash-book-export": ("get", income_book_a1, VIEW_CLUB_A1),
     "funds:contribution-create": ("get", club_a1, KEEP_BOOKS_A1),
     "funds:spending-create": ("get", club_a1, KEEP_BOOKS_A1),
     "funds:transfer-create": ("get", club_a1, KEEP_BOOKS_A1),
@@ -56,5 +55,4 @@ PROTECTED = {
     "funds:month-close": ("post", club_a1, CLOSE_MONTH_A1),
     "funds:month-reopen": ("get", closed_month_a1, REOPEN_A1),
     "funds:capital": ("get", None, STAFF_ONLY),
-    "funds:capital-export": ("get", None, STAFF_ONLY),
 }

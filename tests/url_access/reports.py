@@ -4,12 +4,10 @@ from tests.url_access import STAFF_ONLY
 # a club's board sees its own club's scorecard on the club page instead.
 PROTECTED = {
     "reports:scorecard": ("get", None, STAFF_ONLY),
-    "reports:scorecard-export": ("get", None, STAFF_ONLY),
 }
 # The loan portfolio of the clubs in the staff member's area; a club's board sees its own figures
 # on its loan pages.
 PROTECTED |= {
     "reports:portfolio": ("get", None, STAFF_ONLY),
     "reports:portfolio-overdue": ("get", None, STAFF_ONLY),
-    "reports:portfolio-export": ("get", None, STAFF_ONLY),
 }

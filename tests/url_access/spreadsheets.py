@@ -71,8 +71,6 @@ PROTECTED = {
     "spreadsheets:club-import-preview": ("get", pending_club_import, OWN_UPLOAD),
     # POST-only: a GET is refused before anything else.
     "spreadsheets:club-import-confirm": ("get", pending_club_import, dict.fromkeys(PERSONAS[1:], 405)),
-    # The club board exports its own club, as the list page shows it.
-    "spreadsheets:club-export": ("get", None, ALL_SIGNED_IN_200),
     # Club boards import members into their own club: every persona keeps some register.
     "spreadsheets:member-import": ("get", None, ALL_SIGNED_IN_200),
     "spreadsheets:member-import-template": ("get", None, ALL_SIGNED_IN_200),
@@ -82,8 +80,6 @@ PROTECTED = {
         {**dict.fromkeys(PERSONAS[1:], 404), "club_chair": 200},
     ),
     "spreadsheets:member-import-confirm": ("get", pending_member_import, dict.fromkeys(PERSONAS[1:], 405)),
-    # Each persona exports the members of their own clubs, as the member list shows them.
-    "spreadsheets:member-export": ("get", None, ALL_SIGNED_IN_200),
     "spreadsheets:cutoff-import": ("get", None, GO_LIVE),
     "spreadsheets:cutoff-import-template": ("get", None, GO_LIVE),
     "spreadsheets:cutoff-import-preview": (

@@ -21,8 +21,6 @@ PROTECTED = {
     "targets:new-clubs": ("get", with_plan, STAFF_ONLY),
     "targets:clubs": ("get", with_plan, STAFF_ONLY),
     "targets:units": ("get", with_plan, STAFF_ONLY),
-    "targets:export-xlsx": ("get", with_plan, STAFF_ONLY),
-    "targets:export-pdf": ("get", with_plan, STAFF_ONLY),
     # Every member of staff reads the plans; only the province sets them (Cap.PLAN_MANAGE).
     "targets:plans": ("get", None, STAFF_ONLY),
 }

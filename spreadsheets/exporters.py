@@ -1,19 +1,17 @@
-"""Exports of lists to .xlsx and CSV, through core.spreadsheets: typed cells, translated headers."""
+"""The club and member lists as sheets (.xlsx or CSV, spreadsheets.registry EXPORTS): the rows the list
+pages show, typed cells, headers in the language of the user who asks."""
 
 import datetime
 from collections.abc import Iterator
 
 from django.db.models import OuterRef, QuerySet, Subquery
-from django.http import HttpResponse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from clubs.models import Club, ClubStatus
-from core.spreadsheets import Column, Sheet, csv_response, xlsx_response
+from core.spreadsheets import Column, Sheet
 from members.models import AgeGroup, EconomicStatus, HouseholdStatus, Membership, Person
 from spreadsheets.member_import import MEMBER_IMPORT
-
-EXPORT_FORMATS = ("xlsx", "csv")
 
 
 def club_columns() -> list[Column]:
@@ -54,11 +52,8 @@ def club_rows(clubs: QuerySet[Club]) -> Iterator[tuple]:
         )
 
 
-def club_list_export(clubs: QuerySet[Club], *, export_format: str, today: datetime.date) -> HttpResponse:
-    filename = f"clubs-{today:%Y-%m-%d}.{export_format}"
-    if export_format == "csv":
-        return csv_response(filename, club_columns(), club_rows(clubs))
-    return xlsx_response(filename, [Sheet(title=_("Clubs"), columns=club_columns(), rows=club_rows(clubs))])
+def club_list_sheet(clubs: QuerySet[Club]) -> Sheet:
+    return Sheet(title=_("Clubs"), columns=club_columns(), rows=club_rows(clubs))
 
 
 # --- the member list ------------------------------------------------------------------------------
@@ -135,11 +130,6 @@ def member_rows(memberships: QuerySet[Membership], *, on: datetime.date, show_ci
         )
 
 
-def member_list_export(
-    memberships: QuerySet[Membership], *, export_format: str, today: datetime.date, show_citizen_id: bool
-) -> HttpResponse:
-    filename = f"members-{today:%Y-%m-%d}.{export_format}"
-    rows = member_rows(memberships, on=today, show_citizen_id=show_citizen_id)
-    if export_format == "csv":
-        return csv_response(filename, member_columns(), rows)
-    return xlsx_response(filename, [Sheet(title=_("Members"), columns=member_columns(), rows=rows)])
+def member_list_sheet(memberships: QuerySet[Membership], *, on: datetime.date, show_citizen_id: bool) -> Sheet:
+    rows = member_rows(memberships, on=on, show_citizen_id=show_citizen_id)
+    return Sheet(title=_("Members"), columns=member_columns(), rows=rows)

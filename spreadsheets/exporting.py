@@ -1,0 +1,118 @@
+"""Exporting a page's figures or list as a file: the mechanism every export shares.
+
+An export is an `Exporter`: who may download it, which page it is the file of, how it reads that
+page's query string, what it builds and how it writes each format it offers. Every export is
+registered in spreadsheets.registry.EXPORTS (where "How to add an export" is) and served by the
+one view web/exports.py, which does the same for each:
+
+1. the access check through accounts.access: the club of the URL for a per-club export
+   (`get_club`), else `require_cap` and the user's clubs and units (`clubs_for`, `units_for`),
+   handed over as an ExportScope;
+2. `form(scope, query)`, the page's form on the query string; when `accepts(form)` is false (a
+   wrong date), back to the page with the same query, where the form says what is wrong;
+3. `build(scope, form)`: the report or the rows, from the app's selectors (None: nothing to
+   export, back to the page too);
+4. `response(scope, report, format)`: the file named `filename(scope, report)` plus the format,
+   written by core.spreadsheets from `sheets(scope, report)` (.xlsx; CSV holds the one sheet) or
+   from the bytes of `pdf(scope, report)`, inside translation.override of the user's language.
+"""
+
+import dataclasses
+import datetime
+import enum
+import functools
+from collections.abc import Sequence
+from typing import ClassVar, Generic, TypeVar
+
+from django import forms
+from django.db.models import QuerySet
+from django.http import HttpResponse, QueryDict
+from django.utils import timezone
+
+from accounts.access import Cap
+from accounts.models import User
+from areas.models import AdminUnit
+from areas.selectors import scope_units
+from clubs.models import Club
+from core.spreadsheets import Sheet, attachment_response, csv_response, xlsx_response
+
+PDF_CONTENT_TYPE = "application/pdf"
+
+
+class ExportFormat(enum.StrEnum):
+    """The file formats, as the URL names them (/exports/scorecard.xlsx)."""
+
+    XLSX = "xlsx"
+    CSV = "csv"  # one sheet only: a CSV file holds one table
+    PDF = "pdf"
+
+
+@dataclasses.dataclass
+class ExportScope:
+    """Who asks and what they may count, as accounts.access decided it (web/exports.py): the club of
+    the URL for a per-club export, else the clubs and units where the user holds the capability."""
+
+    user: User
+    club: Club | None = None
+    clubs: QuerySet[Club] = dataclasses.field(default_factory=Club.objects.none)
+    units: QuerySet[AdminUnit] = dataclasses.field(default_factory=AdminUnit.objects.none)
+    today: datetime.date = dataclasses.field(default_factory=timezone.localdate)
+
+    @functools.cached_property
+    def names(self) -> list[str]:
+        """The top units of the user's area, named in the title rows of the reports ("Scope: …")."""
+        return [unit.name for unit in scope_units(units=self.units, clubs=self.clubs)]
+
+
+Report = TypeVar("Report")
+
+
+class Exporter(Generic[Report]):
+    """One export. Set the class attributes, write `build` and `filename`, then `sheets` for .xlsx
+    and CSV, `pdf` for PDF (spreadsheets.registry has the seven of the product)."""
+
+    identifier: str  # in the URL, /exports/<identifier>.<format>: "scorecard"
+    formats: ClassVar[tuple[ExportFormat, ...]] = (ExportFormat.XLSX,)  # any other answers 404
+    capability: Cap  # who may download it: 403 without it (404 for a club out of the user's scope)
+    # The clubs it counts are those where the user holds this (default: `capability`).
+    clubs_capability: Cap | None = None
+    per_club: bool = False  # about the club of the URL (/exports/club/<pk>/…), not the user's clubs
+    page: str  # the URL name of the page it is the file of: back to it when the query is wrong
+    form_class: type[forms.Form]  # the page's form
+
+    def form(self, scope: ExportScope, query: QueryDict) -> forms.Form:
+        """The page's form on the query string (unbound when it is empty, as on the page)."""
+        return self.form_class(query or None)
+
+    def accepts(self, form: forms.Form) -> bool:
+        """Whether the query can be exported; if not, back to the page, which says what is wrong."""
+        return not form.is_bound or form.is_valid()
+
+    def page_args(self, scope: ExportScope) -> list:
+        return [scope.club.pk] if scope.club is not None else []
+
+    def build(self, scope: ExportScope, form: forms.Form) -> Report | None:
+        """The report or the rows to write, from the app's selectors; None when there is nothing to
+        export (back to the page, which says why)."""
+        raise NotImplementedError
+
+    def filename(self, scope: ExportScope, report: Report) -> str:
+        """The name of the file without its extension (the format's)."""
+        raise NotImplementedError
+
+    def sheets(self, scope: ExportScope, report: Report) -> Sequence[Sheet]:
+        """The sheets of the .xlsx workbook; the CSV file is the one sheet of an export offering CSV."""
+        raise NotImplementedError
+
+    def pdf(self, scope: ExportScope, report: Report) -> bytes:
+        raise NotImplementedError
+
+    def response(self, scope: ExportScope, report: Report, export_format: ExportFormat) -> HttpResponse:
+        filename = f"{self.filename(scope, report)}.{export_format}"
+        if export_format == ExportFormat.PDF:
+            return attachment_response(filename, self.pdf(scope, report), PDF_CONTENT_TYPE)
+        sheets = self.sheets(scope, report)
+        if export_format == ExportFormat.CSV:
+            (sheet,) = sheets
+            return csv_response(filename, sheet.columns, sheet.rows)
+        return xlsx_response(filename, sheets)
