@@ -1,4 +1,5 @@
-"""Reads of a club's loan book: the list, one loan's page and the meeting collection sheet.
+"""Reads of a club's loan book: the list, one loan's page and the meeting collection sheet, and
+what the services read before they write (a loan's instalments as they stand, its last repayment).
 
 The club comes from accounts.access (already checked by the caller); a loan is only ever looked
 up within it. The list and the collection sheet cost the same number of queries however many
@@ -30,9 +31,10 @@ from django.utils.translation import gettext as _
 from clubs.models import Club
 from core.dates import month_end, month_start
 from core.text import fold
+from funds.models import Fund, FundKind
+from loans.allocation import InstalmentState, payoff
 from loans.models import Allocation, Instalment, Loan, LoanStatus, Repayment
 from loans.portfolio import portfolio_loans
-from loans.services import InstalmentState, payoff
 
 
 def loan_of_club(*, club: Club, pk) -> Loan:
@@ -71,6 +73,33 @@ def _outstanding_when_open():
         ),
         default=Value(0),
         output_field=BigIntegerField(),
+    )
+
+
+def income_fund(club: Club) -> Fund:
+    """The club's income-generation fund: the one its loans are paid from and repaid into."""
+    return Fund.objects.select_related("club").get(club=club, kind=FundKind.INCOME)
+
+
+def instalment_states(loan: Loan) -> list[InstalmentState]:
+    """The loan's schedule as it stands (cancelled instalments left out), oldest first."""
+    paid = {
+        row["instalment"]: row
+        for row in _allocations(instalment__loan=loan)
+        .values("instalment")
+        .annotate(principal=Sum("principal"), interest=Sum("interest"))
+    }
+    states = []
+    for instalment in loan.instalments.filter(cancelled_on__isnull=True).order_by("number"):
+        row = paid.get(instalment.pk, {"principal": 0, "interest": 0})
+        states.append(InstalmentState(instalment, row["principal"], row["interest"]))
+    return states
+
+
+def last_repayment_date(loan: Loan) -> datetime.date | None:
+    """The date of the loan's latest repayment not reversed (None before any)."""
+    return (
+        loan.repayments.filter(reversed_on__isnull=True).order_by("-paid_on").values_list("paid_on", flat=True).first()
     )
 
 

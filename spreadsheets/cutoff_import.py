@@ -64,15 +64,10 @@ from loans.models import (
     LoanPurpose,
     RepaymentFrequency,
 )
-from loans.services import (
-    ERROR_LOAN_IN_PROGRESS,
-    ERROR_TAKE_OVER_DISBURSED,
-    ERROR_TAKE_OVER_NEXT_DUE,
-    ERROR_TAKE_OVER_OUTSTANDING,
-    ERROR_TAKE_OVER_OVERDUE,
-    loan_take_over,
-    take_over_schedule,
-)
+from loans.services import loan_take_over
+from loans.services.checks import ERROR_LOAN_IN_PROGRESS
+from loans.services.go_live import ERROR_TAKE_OVER_DISBURSED, ERROR_TAKE_OVER_NEXT_DUE
+from loans.take_over import ERROR_TAKE_OVER_OUTSTANDING, ERROR_TAKE_OVER_OVERDUE, take_over_schedule
 from members.models import MEMBER_CODE_PREFIX, Membership, Person
 from spreadsheets.club_import import ERROR_UNKNOWN_CLUB
 from spreadsheets.importing import ERROR_REQUIRED, ImportColumn, ImportSpec, Row, RowStatus, missing_columns_message

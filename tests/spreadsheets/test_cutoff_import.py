@@ -26,8 +26,10 @@ from audit.models import AuditEntry
 from core.money import ERROR_FRACTION
 from funds import services as fund_services
 from funds.models import CapitalSource, EntryType, FundEntry, FundKind
+from loans import selectors, take_over
 from loans import services as loan_services
 from loans.models import Instalment, InterestMethod, Loan, LoanPurpose, LoanStatus, RepaymentFrequency
+from loans.services import checks, go_live
 from spreadsheets import cutoff_import, importing, parsers, services, template, workbook
 from spreadsheets.club_import import ERROR_UNKNOWN_CLUB
 from spreadsheets.cutoff_import import CUTOFF_IMPORT
@@ -164,7 +166,7 @@ def test_clean_file_opens_the_cash_books_and_takes_the_loans_over(world, club_ch
     assert all(due_on.day == world.club_a1.meeting_day for due_on, _p, _i in schedule(loan))
     assert sum(principal for _d, principal, _i in schedule(loan)) == 7_000_000
     # In arrears from the start: what was due by the cut-off is the amount overdue of the sheet.
-    states = loan_services.instalment_states(loan)
+    states = selectors.instalment_states(loan)
     assert sum(state.left for state in states if state.instalment.due_on <= CUTOFF) == 1_060_000
     assert [state.instalment.late_after < D(2025, 3, 15) for state in states][:2] == [True, False]
 
@@ -358,14 +360,14 @@ def bad_row_cases():
             "loan_amount",
             cutoff_import.ERROR_OTHER_KIND_CELL % {"kind": cutoff_import.RowKind.BALANCE.label},
         ),
-        ("loan", {"outstanding": 12_500_000}, "outstanding", loan_services.ERROR_TAKE_OVER_OUTSTANDING),
+        ("loan", {"outstanding": 12_500_000}, "outstanding", take_over.ERROR_TAKE_OVER_OUTSTANDING),
         ("loan", {"outstanding": 0}, "outstanding", fund_services.ERROR_AMOUNT_NOT_POSITIVE),
         ("loan", {"loan_amount": None}, "loan_amount", importing.ERROR_REQUIRED),
-        ("loan", {"disbursed_on": "28/02/2025"}, "disbursed_on", loan_services.ERROR_TAKE_OVER_DISBURSED),
-        ("loan", {"next_due_on": "28/02/2025"}, "next_due_on", loan_services.ERROR_TAKE_OVER_NEXT_DUE),
-        ("loan", {"overdue_amount": None}, "overdue_amount", loan_services.ERROR_TAKE_OVER_OVERDUE),
-        ("loan", {"overdue_instalments": 0}, "overdue_instalments", loan_services.ERROR_TAKE_OVER_OVERDUE),
-        ("loan", {"overdue_amount": 9_000_000}, "overdue_amount", loan_services.ERROR_TAKE_OVER_OVERDUE_TOO_MUCH),
+        ("loan", {"disbursed_on": "28/02/2025"}, "disbursed_on", go_live.ERROR_TAKE_OVER_DISBURSED),
+        ("loan", {"next_due_on": "28/02/2025"}, "next_due_on", go_live.ERROR_TAKE_OVER_NEXT_DUE),
+        ("loan", {"overdue_amount": None}, "overdue_amount", take_over.ERROR_TAKE_OVER_OVERDUE),
+        ("loan", {"overdue_instalments": 0}, "overdue_instalments", take_over.ERROR_TAKE_OVER_OVERDUE),
+        ("loan", {"overdue_amount": 9_000_000}, "overdue_amount", take_over.ERROR_TAKE_OVER_OVERDUE_TOO_MUCH),
         (
             "loan",
             {"next_due_on": "15/04/2025"},
@@ -466,7 +468,7 @@ def test_borrower_with_a_loan_in_progress(world, province_staff, dao):
         purpose=LoanPurpose.CROPS,
         applied_on=D(2025, 3, 1),
     )
-    message = loan_services.ERROR_LOAN_IN_PROGRESS % {"name": dao.full_name, "status": LoanStatus.APPLIED.label}
+    message = checks.ERROR_LOAN_IN_PROGRESS % {"name": dao.full_name, "status": LoanStatus.APPLIED.label}
     assert refused_errors(cutoff_xlsx([cutoff_loan(world.club_a1, dao)]), province_staff) == [error(2, None, message)]
 
 
@@ -671,7 +673,7 @@ def test_chair_uploads_sees_row_errors_fixes_imports_and_reimports(client, world
     assert response["Location"] == preview_url(upload)
     page = client.get(preview_url(upload)).content.decode()
     with translation.override("vi"):
-        line = str(error(4, "outstanding", loan_services.ERROR_TAKE_OVER_OUTSTANDING))
+        line = str(error(4, "outstanding", take_over.ERROR_TAKE_OVER_OUTSTANDING))
     assert escape(line) in page
     assert confirm_url(upload) not in page
 
