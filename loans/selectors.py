@@ -8,6 +8,7 @@ loans the club has: every sum is a correlated subquery, never a query per loan.
 
 import dataclasses
 import datetime
+from collections.abc import Iterable
 
 from django.db.models import (
     BigIntegerField,
@@ -15,6 +16,8 @@ from django.db.models import (
     Count,
     DateField,
     F,
+    Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -31,10 +34,11 @@ from django.utils.translation import gettext as _
 from clubs.models import Club
 from core.dates import month_end, month_start
 from core.text import fold
-from funds.models import Fund, FundKind
+from funds.models import EntryType, Fund, FundKind
 from loans.allocation import InstalmentState, payoff
 from loans.models import Allocation, Instalment, Loan, LoanStatus, Repayment
 from loans.portfolio import portfolio_loans
+from loans.take_over import GoLiveBooks
 
 
 def loan_of_club(*, club: Club, pk) -> Loan:
@@ -101,6 +105,48 @@ def last_repayment_date(loan: Loan) -> datetime.date | None:
     return (
         loan.repayments.filter(reversed_on__isnull=True).order_by("-paid_on").values_list("paid_on", flat=True).first()
     )
+
+
+def go_live_books(*, clubs: Iterable[Club]) -> dict[int, GoLiveBooks]:
+    """What the books of each club hold that decides whether it may still go live
+    (GoLiveBooks.refusal): two queries, whatever the number of clubs — its funds' entries summed
+    up per fund, and the dates its loans were taken over on."""
+    clubs_by_pk = {club.pk: club for club in clubs}
+    opening = Q(entries__entry_type=EntryType.OPENING)
+    funds = (
+        Fund.objects.filter(club__in=list(clubs_by_pk))
+        .annotate(
+            entry_count=Count("entries"),
+            opening_count=Count("entries", filter=opening),
+            opening_amount=Max("entries__amount", filter=opening),
+            first_entry_on=Min("entries__entry_date"),
+        )
+        .values_list("club_id", "kind", "entry_count", "opening_count", "opening_amount", "first_entry_on")
+    )
+    first_entry_on: dict[int, datetime.date] = {}
+    openings: dict[int, dict[str, tuple[int, datetime.date]]] = {pk: {} for pk in clubs_by_pk}
+    other_entries: set[int] = set()
+    for club_pk, kind, entry_count, opening_count, opening_amount, first_on in funds:
+        if first_on is not None:
+            first_entry_on[club_pk] = min(first_on, first_entry_on.get(club_pk, first_on))
+        if entry_count == opening_count == 1:
+            openings[club_pk][kind] = (opening_amount, first_on)
+        elif entry_count:
+            other_entries.add(club_pk)
+    taken_over_on: dict[int, set[datetime.date]] = {pk: set() for pk in clubs_by_pk}
+    taken_over = Loan.objects.filter(club__in=list(clubs_by_pk), go_live_on__isnull=False)
+    for club_pk, day in taken_over.values_list("club_id", "go_live_on").order_by().distinct():
+        taken_over_on[club_pk].add(day)
+    return {
+        pk: GoLiveBooks(
+            club=club,
+            first_entry_on=first_entry_on.get(pk),
+            openings=openings[pk],
+            other_entries=pk in other_entries,
+            taken_over_on=frozenset(taken_over_on[pk]),
+        )
+        for pk, club in clubs_by_pk.items()
+    }
 
 
 # --- the loan book --------------------------------------------------------------------------

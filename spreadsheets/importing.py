@@ -32,7 +32,9 @@ How to add an import (the member import, for example):
       present in the file; `row.invalid` the keys whose cell did not parse. `actor` is None for
       a system import from the command line; otherwise scope every lookup with accounts.access.
     - `save_row(row, actor=…)`: write one checked row through the app's service (member_create…).
-      A ValidationError it raises becomes row errors and the whole import is rolled back.
+      A ValidationError it raises becomes row errors and the whole import is rolled back. Rows
+      written together by one service call override `save(rows, actor=…)` instead (the cut-off
+      sheet: a club's rows through loans.services.club_go_live).
 - Register it in spreadsheets.registry.IMPORTS, add `*import_routes(spec)` to web/urls.py
   and the access entries to tests/url_access/spreadsheets.py, and add a management command:
   `class Command(ImportCommand): kind = "members"` (see spreadsheets/management/commands/).
@@ -50,7 +52,16 @@ from openpyxl.utils import get_column_letter
 
 from core.text import fold
 from spreadsheets.parsers import Parser
-from spreadsheets.workbook import ERROR_NO_ROWS, FileRefused, ImportRefused, Progress, Table, is_blank, read_table
+from spreadsheets.workbook import (
+    ERROR_NO_ROWS,
+    PROGRESS_EVERY,
+    FileRefused,
+    ImportRefused,
+    Progress,
+    Table,
+    is_blank,
+    read_table,
+)
 
 ERROR_MISSING_COLUMNS = gettext_lazy("Missing column(s): %(columns)s.")
 ERROR_COLUMN_TWICE = gettext_lazy("The column %(header)s appears twice (columns %(first)s and %(second)s).")
@@ -143,9 +154,26 @@ class ImportSpec(abc.ABC):
     def check(self, rows: list[Row], *, actor) -> None:
         """Validate every row, in bulk, adding RowErrors; nothing is written."""
 
-    @abc.abstractmethod
     def save_row(self, row: Row, *, actor) -> None:
         """Write one clean row through the app's services (inside the import's transaction)."""
+        raise NotImplementedError
+
+    def save(self, rows: list[Row], *, actor, progress: Progress | None = None) -> list[Row]:
+        """Write the checked rows (inside the import's transaction): each new or changed one through
+        save_row. Returns the rows a service refused, its refusal on them. An import whose rows are
+        written together (the cut-off sheet: a club's rows at once) overrides this instead."""
+        to_save = [row for row in rows if row.status != RowStatus.UNCHANGED]
+        failed = []
+        for done, row in enumerate(to_save, start=1):
+            try:
+                self.save_row(row, actor=actor)
+            except ValidationError as exc:
+                # The service's own checks found what the preview did not: report it with the others.
+                self.add_service_errors(row, exc)
+                failed.append(row)
+            if progress and done % PROGRESS_EVERY == 0:
+                progress("save", done, len(to_save))
+        return failed
 
     def offered_clubs(self, user):
         """The clubs an import into clubs names on its upload page, or None for other imports."""

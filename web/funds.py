@@ -37,6 +37,7 @@ from funds.forms import (
     TransferForm,
 )
 from funds.models import ClosedMonth, FundEntry, FundKind
+from loans.selectors import go_live_books
 from reports.forms import AsOfForm
 
 
@@ -78,9 +79,9 @@ def club_funds(request, club_pk):
             "can_manage": can_manage,
             "can_reopen": access.can_on_club(request.user, club, Cap.FUNDS_CORRECT_CLOSED),
             "can_see_capital_report": access.has_cap(request.user, Cap.REPORT_VIEW),
-            # Going live from paper is offered while the books are still empty.
+            # The cut-off sheet is offered while the club may still go live (as the sheet decides).
             "can_go_live": access.can_on_club(request.user, club, Cap.FUNDS_GO_LIVE)
-            and not FundEntry.objects.filter(fund__club=club).exists(),
+            and go_live_books(clubs=[club])[club.pk].can_go_live,
         },
     )
 

@@ -4,7 +4,7 @@
 - cycle.py: a loan applied for, approved or rejected, and disbursed;
 - repayments.py: repayments recorded (one, or a meeting's collection sheet) and reversed;
 - workouts.py: a loan written off or rescheduled by board decision;
-- go_live.py: the loans a running club takes over from its paper books at its cut-off date;
+- go_live.py: a running club going live, its books taken over from paper at its cut-off date;
 - checks.py: the checks they share.
 
 Every service is atomic, takes the acting user and is audited; money moves through
@@ -18,12 +18,14 @@ of the refusals stay in the module that raises them (`services.cycle.ERROR_OVERR
 """
 
 from loans.services.cycle import loan_apply, loan_approve, loan_disburse, loan_reject
-from loans.services.go_live import loan_take_over
+from loans.services.go_live import GoLiveRefused, club_go_live, loan_take_over
 from loans.services.repayments import collection_sheet_record, repayment_record, repayment_reverse
 from loans.services.rules import rules_breaches, rules_record
 from loans.services.workouts import loan_reschedule, loan_write_off
 
 __all__ = [
+    "GoLiveRefused",
+    "club_go_live",
     "collection_sheet_record",
     "loan_apply",
     "loan_approve",

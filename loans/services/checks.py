@@ -29,12 +29,20 @@ def require_member(*, club: Club, person: Person, on: datetime.date, field: str)
         raise refusal(ERROR_NOT_A_MEMBER, field=field, name=person.full_name, date=format_date(on))
 
 
+def check_no_loan_in_progress(*, borrower: Person, loan: Loan | None) -> None:
+    """A member has one loan in progress at a time: `loan`, the borrower's first loan in progress
+    (Loan.objects.in_progress), must be None. No query: the cut-off sheet's preview calls it too."""
+    if loan is not None:
+        status = loan.get_status_display()
+        raise refusal(ERROR_LOAN_IN_PROGRESS, field="borrower", name=borrower.full_name, status=status)
+
+
+def loan_in_progress(borrower: Person) -> Loan | None:
+    return Loan.objects.in_progress().filter(borrower=borrower).order_by("pk").first()
+
+
 def require_no_loan_in_progress(borrower: Person) -> None:
-    in_progress = Loan.objects.in_progress().filter(borrower=borrower).order_by("pk").first()
-    if in_progress is not None:
-        raise refusal(
-            ERROR_LOAN_IN_PROGRESS, field="borrower", name=borrower.full_name, status=in_progress.get_status_display()
-        )
+    check_no_loan_in_progress(borrower=borrower, loan=loan_in_progress(borrower))
 
 
 def next_cycle(club: Club, borrower: Person) -> int:

@@ -1,27 +1,43 @@
-"""A running club's books taken over from paper at its cut-off date: its loans still open.
+"""A running club goes live: its books taken over from paper at its cut-off date, all or nothing —
+each fund's opening balance and every loan still open (club_go_live). The rules are those of
+loans/take_over.py, which the cut-off sheet's preview applies too.
 
 No cash entry is written for a loan taken over: the money left the fund before the cut-off,
 and the fund's opening balance is what it held after that.
 """
 
+import dataclasses
 import datetime
+from collections.abc import Mapping, Sequence
 from decimal import Decimal
+from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.utils.translation import gettext_lazy as _
 
 from audit.services import acting_user, audit_record
 from clubs.models import Club
 from core.errors import refusal
-from funds.services import check_amount, check_club_date
-from loans.models import Loan, LoanStatus
+from funds.models import Fund, FundEntry
+from funds.services import check_amount, check_club_date, lock_funds, opening_balance_record
+from loans.models import Loan, LoanPurpose, LoanStatus
 from loans.schedules import ScheduledInstalment
-from loans.services.checks import create_instalments, next_cycle, require_member, require_no_loan_in_progress
-from loans.take_over import take_over_schedule
+from loans.selectors import go_live_books
+from loans.services.checks import (
+    create_instalments,
+    loan_in_progress,
+    next_cycle,
+    require_member,
+    require_no_loan_in_progress,
+)
+from loans.take_over import (
+    TAKE_OVER_DEFAULTS,
+    check_overdue_window,
+    check_take_over_dates,
+    take_over_schedule,
+    taken_over_differences,
+)
 from members.models import Person
-
-ERROR_TAKE_OVER_DISBURSED = _("The disbursement date must be before the cut-off date.")
-ERROR_TAKE_OVER_NEXT_DUE = _("The next instalment must be due after the cut-off date.")
 
 
 @transaction.atomic
@@ -42,9 +58,12 @@ def loan_take_over(
     overdue_instalments: int = 0,
     overdue_amount: int = 0,
     grace_days: int = 0,
-    purpose: str = "other",
+    purpose: str = LoanPurpose.OTHER,
 ) -> Loan:
-    """A loan a running club made on paper, taken into the product at its cut-off date."""
+    """A loan a running club made on paper, taken into the product at its cut-off date.
+
+    One loan: club_go_live takes a club's books over as a whole, and checks the club may go live.
+    """
     check_amount(amount)
     check_amount(outstanding, "outstanding")
     check_club_date(club=club, day=go_live_on, field="go_live_on")
@@ -52,11 +71,7 @@ def loan_take_over(
     borrower = Person.objects.select_for_update().get(pk=borrower.pk)
     require_member(club=club, person=borrower, on=go_live_on, field="borrower")
     require_no_loan_in_progress(borrower)
-    if disbursed_on >= go_live_on:
-        raise refusal(ERROR_TAKE_OVER_DISBURSED, field="disbursed_on")
-    if next_due_on <= go_live_on:
-        raise refusal(ERROR_TAKE_OVER_NEXT_DUE, field="next_due_on")
-    meeting_day = club.meeting_day or next_due_on.day
+    check_take_over_dates(go_live_on=go_live_on, disbursed_on=disbursed_on, next_due_on=next_due_on)
     try:
         rows = take_over_schedule(
             amount=amount,
@@ -69,10 +84,14 @@ def loan_take_over(
             next_due_on=next_due_on,
             overdue_instalments=overdue_instalments,
             overdue_amount=overdue_amount,
-            meeting_day=meeting_day,
+            meeting_day=club.meeting_day,
         )
     except ValueError as exc:
+        # Figures that do not add up are refused on the principal still owed, which they are reckoned from.
         raise refusal(exc.args[0], field="outstanding") from None
+    check_overdue_window(
+        schedule=rows, overdue_instalments=overdue_instalments, go_live_on=go_live_on, disbursed_on=disbursed_on
+    )
     loan = Loan(
         club=club,
         borrower=borrower,
@@ -115,3 +134,90 @@ def loan_take_over(
         },
     )
     return loan
+
+
+class GoLiveRefused(ValidationError):
+    """What club_go_live refused, part by part, so that a caller shows each refusal where it
+    belongs: `club` about the club as a whole (its cut-off date, books it keeps already),
+    `balances` {fund kind: refusal}, `loans` {position in the list of loans: refusal}."""
+
+    def __init__(
+        self,
+        *,
+        club: ValidationError | None = None,
+        balances: Mapping[str, ValidationError] | None = None,
+        loans: Mapping[int, ValidationError] | None = None,
+    ):
+        self.club, self.balances, self.loans = club, dict(balances or {}), dict(loans or {})
+        super().__init__([error for error in (club, *self.balances.values(), *self.loans.values()) if error])
+
+
+@dataclasses.dataclass(frozen=True)
+class WentLive:
+    """What club_go_live wrote: the opening balances and loans not taken over before."""
+
+    openings: list[FundEntry]
+    loans: list[Loan]
+
+
+@transaction.atomic
+def club_go_live(
+    *,
+    actor,
+    club: Club,
+    cutoff: datetime.date,
+    balances: Mapping[str, int],
+    loans: Sequence[Mapping[str, Any]],
+) -> WentLive:
+    """Take a running club's books over from paper at `cutoff`: all of it, or nothing.
+
+    `balances` maps fund kinds to what each fund held at the end of the cut-off date (a fund that
+    held nothing is left out); `loans` holds the loans still open then, each as the arguments of
+    loan_take_over but the actor, the club and the date. The club must be able to go live on
+    that date (GoLiveBooks.refusal). What was taken over already at this cut-off with the same
+    figures — a file imported again, or with loans added — is recognised and left as it is.
+    Every part is tried, so that all the problems are known at once; when any is refused,
+    nothing is saved and GoLiveRefused says which.
+    """
+    # Lock the club's funds: an entry written meanwhile, or a second go-live, waits for this one.
+    funds = {fund.kind: fund for fund in lock_funds(*Fund.objects.filter(club=club).select_related("club"))}
+    try:
+        check_club_date(club=club, day=cutoff, field="cutoff")
+    except ValidationError as exc:
+        raise GoLiveRefused(club=exc) from None
+    books = go_live_books(clubs=[club])[club.pk]
+    not_live = books.refusal(cutoff=cutoff, balances=balances)
+    if not_live is not None:
+        raise GoLiveRefused(club=not_live)
+    openings, balance_errors = [], {}
+    for kind, amount in balances.items():
+        if books.openings.get(kind) == (amount, cutoff):
+            continue
+        try:
+            # A refused part rolls back to its own savepoint, so the other parts can still be tried.
+            openings.append(opening_balance_record(actor=actor, fund=funds[kind], amount=amount, entry_date=cutoff))
+        except ValidationError as exc:
+            balance_errors[kind] = exc
+    taken_over, loan_errors = [], {}
+    for position, given in enumerate(loans):
+        figures = {**TAKE_OVER_DEFAULTS, **given}
+        in_progress = loan_in_progress(figures["borrower"])
+        if in_progress and taken_over_differences(in_progress, club=club, go_live_on=cutoff, **figures) == []:
+            continue
+        try:
+            taken_over.append(loan_take_over(actor=actor, club=club, go_live_on=cutoff, **figures))
+        except ValidationError as exc:
+            loan_errors[position] = exc
+    if balance_errors or loan_errors:
+        raise GoLiveRefused(balances=balance_errors, loans=loan_errors)
+    audit_record(
+        actor=actor,
+        action="loans.club.went_live",
+        target=club,
+        data={
+            "cutoff": cutoff.isoformat(),
+            "openings": [entry.pk for entry in openings],
+            "loans": [loan.pk for loan in taken_over],
+        },
+    )
+    return WentLive(openings=openings, loans=taken_over)

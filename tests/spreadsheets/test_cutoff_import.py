@@ -29,7 +29,7 @@ from funds.models import CapitalSource, EntryType, FundEntry, FundKind
 from loans import selectors, take_over
 from loans import services as loan_services
 from loans.models import Instalment, InterestMethod, Loan, LoanPurpose, LoanStatus, RepaymentFrequency
-from loans.services import checks, go_live
+from loans.services import checks
 from spreadsheets import cutoff_import, importing, parsers, services, template, workbook
 from spreadsheets.club_import import ERROR_UNKNOWN_CLUB
 from spreadsheets.cutoff_import import CUTOFF_IMPORT
@@ -363,8 +363,8 @@ def bad_row_cases():
         ("loan", {"outstanding": 12_500_000}, "outstanding", take_over.ERROR_TAKE_OVER_OUTSTANDING),
         ("loan", {"outstanding": 0}, "outstanding", fund_services.ERROR_AMOUNT_NOT_POSITIVE),
         ("loan", {"loan_amount": None}, "loan_amount", importing.ERROR_REQUIRED),
-        ("loan", {"disbursed_on": "28/02/2025"}, "disbursed_on", go_live.ERROR_TAKE_OVER_DISBURSED),
-        ("loan", {"next_due_on": "28/02/2025"}, "next_due_on", go_live.ERROR_TAKE_OVER_NEXT_DUE),
+        ("loan", {"disbursed_on": "28/02/2025"}, "disbursed_on", take_over.ERROR_TAKE_OVER_DISBURSED),
+        ("loan", {"next_due_on": "28/02/2025"}, "next_due_on", take_over.ERROR_TAKE_OVER_NEXT_DUE),
         ("loan", {"overdue_amount": None}, "overdue_amount", take_over.ERROR_TAKE_OVER_OVERDUE),
         ("loan", {"overdue_instalments": 0}, "overdue_instalments", take_over.ERROR_TAKE_OVER_OVERDUE),
         ("loan", {"overdue_amount": 9_000_000}, "overdue_amount", take_over.ERROR_TAKE_OVER_OVERDUE_TOO_MUCH),
@@ -372,13 +372,13 @@ def bad_row_cases():
             "loan",
             {"next_due_on": "15/04/2025"},
             "overdue_instalments",
-            cutoff_import.ERROR_OVERDUE_AFTER_CUTOFF % {"date": "15/03/2025"},
+            take_over.ERROR_OVERDUE_AFTER_CUTOFF % {"date": "15/03/2025"},
         ),
         (
             "loan",
             {"overdue_instalments": 9, "overdue_amount": 7_000_000},
             "overdue_instalments",
-            cutoff_import.ERROR_OVERDUE_BEFORE_DISBURSEMENT % {"count": 9, "date": "15/06/2024"},
+            take_over.ERROR_OVERDUE_BEFORE_DISBURSEMENT % {"count": 9, "date": "15/06/2024"},
         ),
         ("loan", {"monthly_rate": "10,5"}, "monthly_rate", parsers.ERROR_DECIMAL_RANGE % {"min": 0, "max": 10}),
         ("loan", {"monthly_rate": "0,1234"}, "monthly_rate", parsers.ERROR_DECIMAL_PLACES % {"places": 3}),
@@ -481,7 +481,7 @@ def test_a_club_already_live_is_refused(world, province_staff, dao):
         source=CapitalSource.MEMBERS,
     )
     rows = [cutoff_balance(world.club_a1), cutoff_loan(world.club_a1, dao), cutoff_balance(world.club_b1)]
-    message = cutoff_import.ERROR_ALREADY_LIVE % {"club": world.club_a1.name, "date": "05/01/2025"}
+    message = take_over.ERROR_ALREADY_LIVE % {"club": world.club_a1.name, "date": "05/01/2025"}
     assert refused_errors(cutoff_xlsx(rows), province_staff) == [
         error(2, "club_code", message),
         error(3, "club_code", message),
@@ -492,7 +492,7 @@ def test_an_opening_balance_other_than_the_files_is_refused(world, province_staf
     fund_services.opening_balance_record(
         actor=province_staff, fund=world.club_a1.funds.get(kind=FundKind.INCOME), amount=29_000_000, entry_date=CUTOFF
     )
-    message = cutoff_import.ERROR_ALREADY_LIVE % {"club": world.club_a1.name, "date": "28/02/2025"}
+    message = take_over.ERROR_ALREADY_LIVE % {"club": world.club_a1.name, "date": "28/02/2025"}
     assert refused_errors(cutoff_xlsx([cutoff_balance(world.club_a1)]), province_staff) == [
         error(2, "club_code", message)
     ]
@@ -500,7 +500,7 @@ def test_an_opening_balance_other_than_the_files_is_refused(world, province_staf
 
 def test_loans_taken_over_at_another_cut_off(world, province_staff, dao, binh):
     import_file(cutoff_xlsx([binh_loan(world.club_a1, cutoff_date="31/01/2025")]), province_staff)
-    message = cutoff_import.ERROR_OTHER_GO_LIVE % {"club": world.club_a1.name, "date": "31/01/2025"}
+    message = take_over.ERROR_OTHER_GO_LIVE % {"club": world.club_a1.name, "date": "31/01/2025"}
     assert refused_errors(cutoff_xlsx([cutoff_loan(world.club_a1, dao)]), province_staff) == [
         error(2, "club_code", message)
     ]
