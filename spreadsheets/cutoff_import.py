@@ -42,7 +42,6 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts import access
@@ -417,7 +416,6 @@ class CutoffImport(ImportSpec):
 
     def check(self, rows: list[Row], *, actor) -> None:
         _require_columns(rows)
-        today = timezone.localdate()
         lookup = _Lookup(rows, actor)
         cutoffs: dict[int, tuple[datetime.date, int]] = {}  # club → (its cut-off date, the row giving it)
         rows_of_club: dict[int, list[Row]] = {}
@@ -433,7 +431,7 @@ class CutoffImport(ImportSpec):
             if kind == RowKind.BALANCE:
                 self._balance(row, club, cutoff, lookup, seen_funds)
             elif kind == RowKind.LOAN:
-                self._loan(row, club, cutoff, lookup, seen_borrowers, today)
+                self._loan(row, club, cutoff, lookup, seen_borrowers)
         for club_pk, club_rows in rows_of_club.items():
             cutoff = cutoffs[club_pk][0] if club_pk in cutoffs else None
             self._check_can_go_live(club_rows, cutoff, lookup.books[club_pk])
@@ -574,7 +572,6 @@ class CutoffImport(ImportSpec):
         cutoff: datetime.date | None,
         lookup: "_Lookup",
         seen: dict[int, int],
-        today: datetime.date,
     ) -> None:
         _require_cells(row, LOAN_REQUIRED_KEYS)
         borrower = self._borrower(row, club, cutoff, lookup)
