@@ -7,7 +7,6 @@ The world of tests/conftest.py: clubs decided on 01/03/2022, meeting on the 15th
 """
 
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -17,9 +16,10 @@ from clubs.models import Club
 from funds import services as fund_services
 from funds.models import CapitalSource, FundEntry, FundKind
 from loans import selectors, services, take_over
-from loans.models import Instalment, InterestMethod, Loan, LoanPurpose, LoanStatus, RepaymentFrequency
+from loans.models import Instalment, Loan, LoanPurpose, LoanStatus
 from loans.services import checks
 from tests import factories
+from tests.loans import books
 
 D = datetime.date
 CUTOFF = D(2025, 2, 28)
@@ -38,16 +38,11 @@ def binh(club):
 
 
 def loan_of(borrower, **figures):
-    """12.000.000 đ lent on 20/06/2024 over 12 months at 0,5 % a month, flat: 7.000.000 đ still
-    owed at the cut-off, the instalment of 15/02/2025 (1.060.000 đ) unpaid."""
+    """books.PAPER_LOAN: 7.000.000 đ still owed at the cut-off, the instalment of 15/02/2025
+    (1.060.000 đ) unpaid."""
     return {
         "borrower": borrower,
-        "amount": 12_000_000,
-        "disbursed_on": D(2024, 6, 20),
-        "term_months": 12,
-        "monthly_rate": Decimal("0.5"),
-        "method": InterestMethod.FLAT,
-        "frequency": RepaymentFrequency.MONTHLY,
+        **books.PAPER_LOAN,
         "outstanding": 7_000_000,
         "next_due_on": D(2025, 3, 15),
         "overdue_instalments": 1,

@@ -31,6 +31,7 @@ from loans.services import repayments
 from members.models import LeaveReason
 from tests import factories
 from tests.conftest import TODAY
+from tests.loans import books
 
 D = datetime.date
 pytestmark = pytest.mark.usefixtures("in_english")
@@ -929,12 +930,7 @@ def take_over(club, treasurer, borrower, **kwargs):
         "club": club,
         "borrower": borrower,
         "go_live_on": D(2025, 1, 31),
-        "amount": 12_000_000,
-        "disbursed_on": D(2024, 6, 20),
-        "term_months": 12,
-        "monthly_rate": Decimal("0.5"),
-        "method": InterestMethod.FLAT,
-        "frequency": RepaymentFrequency.MONTHLY,
+        **books.PAPER_LOAN,
         "outstanding": 7_000_000,
         "next_due_on": D(2025, 2, 15),
     }

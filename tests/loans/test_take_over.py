@@ -3,7 +3,6 @@ database), which loans.services.club_go_live and the cut-off sheet's preview bot
 loans.services.checks.check_no_loan_in_progress, funds.services.check_club_day."""
 
 import datetime
-from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -11,7 +10,7 @@ from django.core.exceptions import ValidationError
 from clubs.models import Club
 from funds.models import FundKind
 from funds.services import ERROR_DATE_BEFORE_CLUB, ERROR_DATE_IN_FUTURE, ERROR_MONTH_CLOSED, check_club_day
-from loans.models import InterestMethod, Loan, LoanPurpose, LoanStatus, RepaymentFrequency
+from loans.models import Loan, LoanPurpose, LoanStatus
 from loans.services.checks import ERROR_LOAN_IN_PROGRESS, check_no_loan_in_progress
 from loans.take_over import (
     ERROR_ALREADY_LIVE,
@@ -29,6 +28,7 @@ from loans.take_over import (
     taken_over_differences,
 )
 from members.models import Person
+from tests.loans import books
 
 D = datetime.date
 CUTOFF = D(2025, 2, 28)
@@ -140,16 +140,7 @@ def test_no_loan_in_progress():
     assert refused(check_no_loan_in_progress, borrower=borrower, loan=loan) == {"borrower": [message]}
 
 
-TERMS = {
-    "amount": 12_000_000,
-    "disbursed_on": D(2024, 6, 20),
-    "term_months": 12,
-    "monthly_rate": Decimal("0.5"),
-    "method": InterestMethod.FLAT,
-    "frequency": RepaymentFrequency.MONTHLY,
-    "grace_days": 0,
-    "purpose": LoanPurpose.OTHER,
-}
+TERMS = {**books.PAPER_LOAN, "grace_days": 0, "purpose": LoanPurpose.OTHER}
 
 
 def test_a_loan_taken_over_already_is_recognised_by_its_figures():
