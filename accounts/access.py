@@ -265,11 +265,11 @@ def may_correct_entry(user, club: Club, *, in_closed_month: bool) -> bool:
     return Cap.FUNDS_MANAGE in caps or (in_closed_month and Cap.FUNDS_CORRECT_CLOSED in caps)
 
 
-def may_go_live(user, club: Club, *, books_started: bool) -> bool:
+def may_go_live(user, club: Club, *, still_possible: bool) -> bool:
     """Whether the club's funds page offers the user the cut-off sheet, which takes a running club's
-    paper books over: they may do so for the club (FUNDS_GO_LIVE) and its books in the product are
-    still empty (a club whose books have entries already keeps them here)."""
-    return not books_started and can_on_club(user, club, Cap.FUNDS_GO_LIVE)
+    paper books over: they may do so for the club (FUNDS_GO_LIVE) and the club can still go live
+    (`still_possible`: loans.selectors.go_live_books, the rule the sheet itself applies)."""
+    return still_possible and can_on_club(user, club, Cap.FUNDS_GO_LIVE)
 
 
 def may_fill_report(user, club: Club, *, locked: bool) -> bool:

@@ -51,12 +51,10 @@ def fund_balances(*, clubs: QuerySet[Club], on: datetime.date) -> dict[int, dict
 
 
 def club_funds(*, club: Club, on: datetime.date) -> list[Fund]:
-    """The club's two funds (income-generation first), with `balance_on`, `has_opening` (an
-    opening balance not corrected) and `has_entries`: one query."""
+    """The club's two funds (income-generation first), with `balance_on` and `has_opening` (an
+    opening balance not corrected): one query."""
     opening = FundEntry.objects.not_reversed().filter(fund=OuterRef("pk"), entry_type=EntryType.OPENING)
-    funds = funds_with_balance(club.funds.all(), on).annotate(
-        has_opening=Exists(opening), has_entries=Exists(FundEntry.objects.filter(fund=OuterRef("pk")))
-    )
+    funds = funds_with_balance(club.funds.all(), on).annotate(has_opening=Exists(opening))
     order = list(FundKind)
     return sorted(funds, key=lambda fund: order.index(fund.kind))
 

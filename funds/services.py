@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import acting_user, audit_record
 from clubs.models import Club
 from core.dates import format_date, format_month, month_start
+from core.errors import refusal
 from core.money import format_vnd
 from funds.models import LOAN_ENTRY_TYPES, MONEY_IN, ClosedMonth, EntryType, Fund, FundEntry, FundKind
 
@@ -85,15 +86,23 @@ def check_amount(amount, field: str = "amount") -> int:
     return amount
 
 
+def check_club_day(*, club: Club | None, day: datetime.date, field: str, month_closed: bool = False) -> None:
+    """check_club_date on what the caller knows, without a query (an import checks many rows):
+    `club` None when it is not known (only the future is refused), `month_closed` whether the
+    club has closed the month of `day`."""
+    if day > timezone.localdate():
+        raise refusal(ERROR_DATE_IN_FUTURE, field=field)
+    start = club_start_date(club) if club is not None else None
+    if start and day < start:
+        raise refusal(ERROR_DATE_BEFORE_CLUB, field=field, date=format_date(start))
+    if month_closed:
+        raise refusal(ERROR_MONTH_CLOSED, field=field, month=format_month(day))
+
+
 def check_club_date(*, club: Club, day: datetime.date, field: str, in_closed_month_allowed: bool = False) -> None:
     """A date money may move on in a club: not in the future, not before the club, not in a closed month."""
-    if day > timezone.localdate():
-        raise ValidationError({field: ERROR_DATE_IN_FUTURE})
-    start = club_start_date(club)
-    if start and day < start:
-        raise ValidationError({field: ValidationError(ERROR_DATE_BEFORE_CLUB, params={"date": format_date(start)})})
-    if not in_closed_month_allowed and ClosedMonth.objects.holds(club, day):
-        raise ValidationError({field: ValidationError(ERROR_MONTH_CLOSED, params={"month": format_month(day)})})
+    month_closed = not in_closed_month_allowed and ClosedMonth.objects.holds(club, day)
+    check_club_day(club=club, day=day, field=field, month_closed=month_closed)
 
 
 def lock_funds(*funds: Fund) -> list[Fund]:

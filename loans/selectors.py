@@ -1,4 +1,5 @@
-"""Reads of a club's loan book: the list, one loan's page and the meeting collection sheet.
+"""Reads of a club's loan book: the list, one loan's page and the meeting collection sheet, and
+what the services read before they write (a loan's instalments as they stand, its last repayment).
 
 The club comes from accounts.access (already checked by the caller); a loan is only ever looked
 up within it. The list and the collection sheet cost the same number of queries however many
@@ -7,6 +8,7 @@ loans the club has: every sum is a correlated subquery, never a query per loan.
 
 import dataclasses
 import datetime
+from collections.abc import Iterable
 
 from django.db.models import (
     BigIntegerField,
@@ -14,6 +16,8 @@ from django.db.models import (
     Count,
     DateField,
     F,
+    Max,
+    Min,
     OuterRef,
     Q,
     QuerySet,
@@ -30,9 +34,11 @@ from django.utils.translation import gettext as _
 from clubs.models import Club
 from core.dates import month_end, month_start
 from core.text import fold
+from funds.models import EntryType, Fund, FundKind
+from loans.allocation import InstalmentState, payoff
 from loans.models import Allocation, Instalment, Loan, LoanStatus, Repayment
 from loans.portfolio import portfolio_loans
-from loans.services import InstalmentState, payoff
+from loans.take_over import GoLiveBooks
 
 
 def loan_of_club(*, club: Club, pk) -> Loan:
@@ -72,6 +78,75 @@ def _outstanding_when_open():
         default=Value(0),
         output_field=BigIntegerField(),
     )
+
+
+def income_fund(club: Club) -> Fund:
+    """The club's income-generation fund: the one its loans are paid from and repaid into."""
+    return Fund.objects.select_related("club").get(club=club, kind=FundKind.INCOME)
+
+
+def instalment_states(loan: Loan) -> list[InstalmentState]:
+    """The loan's schedule as it stands (cancelled instalments left out), oldest first."""
+    paid = {
+        row["instalment"]: row
+        for row in _allocations(instalment__loan=loan)
+        .values("instalment")
+        .annotate(principal=Sum("principal"), interest=Sum("interest"))
+    }
+    states = []
+    for instalment in loan.instalments.filter(cancelled_on__isnull=True).order_by("number"):
+        row = paid.get(instalment.pk, {"principal": 0, "interest": 0})
+        states.append(InstalmentState(instalment, row["principal"], row["interest"]))
+    return states
+
+
+def last_repayment_date(loan: Loan) -> datetime.date | None:
+    """The date of the loan's latest repayment not reversed (None before any)."""
+    return (
+        loan.repayments.filter(reversed_on__isnull=True).order_by("-paid_on").values_list("paid_on", flat=True).first()
+    )
+
+
+def go_live_books(*, clubs: Iterable[Club]) -> dict[int, GoLiveBooks]:
+    """What the books of each club hold that decides whether it may still go live
+    (GoLiveBooks.refusal): two queries, whatever the number of clubs — its funds' entries summed
+    up per fund, and the dates its loans were taken over on."""
+    clubs_by_pk = {club.pk: club for club in clubs}
+    opening = Q(entries__entry_type=EntryType.OPENING)
+    funds = (
+        Fund.objects.filter(club__in=list(clubs_by_pk))
+        .annotate(
+            entry_count=Count("entries"),
+            opening_count=Count("entries", filter=opening),
+            opening_amount=Max("entries__amount", filter=opening),
+            first_entry_on=Min("entries__entry_date"),
+        )
+        .values_list("club_id", "kind", "entry_count", "opening_count", "opening_amount", "first_entry_on")
+    )
+    first_entry_on: dict[int, datetime.date] = {}
+    openings: dict[int, dict[str, tuple[int, datetime.date]]] = {pk: {} for pk in clubs_by_pk}
+    other_entries: set[int] = set()
+    for club_pk, kind, entry_count, opening_count, opening_amount, first_on in funds:
+        if first_on is not None:
+            first_entry_on[club_pk] = min(first_on, first_entry_on.get(club_pk, first_on))
+        if entry_count == opening_count == 1:
+            openings[club_pk][kind] = (opening_amount, first_on)
+        elif entry_count:
+            other_entries.add(club_pk)
+    taken_over_on: dict[int, set[datetime.date]] = {pk: set() for pk in clubs_by_pk}
+    taken_over = Loan.objects.filter(club__in=list(clubs_by_pk), go_live_on__isnull=False)
+    for club_pk, day in taken_over.values_list("club_id", "go_live_on").order_by().distinct():
+        taken_over_on[club_pk].add(day)
+    return {
+        pk: GoLiveBooks(
+            club=club,
+            first_entry_on=first_entry_on.get(pk),
+            openings=openings[pk],
+            other_entries=pk in other_entries,
+            taken_over_on=frozenset(taken_over_on[pk]),
+        )
+        for pk, club in clubs_by_pk.items()
+    }
 
 
 # --- the loan book --------------------------------------------------------------------------

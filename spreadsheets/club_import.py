@@ -32,7 +32,7 @@ from clubs.services import (
 )
 from core.dates import format_date
 from core.text import fold
-from spreadsheets.importing import ImportColumn, ImportSpec, Row, RowStatus
+from spreadsheets.importing import ImportColumn, Row, RowByRowImport, RowStatus
 from spreadsheets.parsers import Date, Integer, Lines, Text
 
 ERROR_UNKNOWN_UNIT = _("There is no administrative unit with code %(code)s.")
@@ -51,7 +51,7 @@ VALUE_KEYS = ("name", "hamlets", "decision_number", "decision_date", "decision_i
 DATE_KEYS = ("decision_date", "launch_date")
 
 
-class ClubImport(ImportSpec):
+class ClubImport(RowByRowImport):
     kind = "clubs"
     url_prefix = "club"
     title = _("Import clubs")

@@ -2,31 +2,37 @@
 
 One sheet, one row per fund balance or open loan, a "Loại dòng" (row kind) column saying which.
 Not two files: the mechanism reads one sheet, and a club goes live once, all or nothing — its
-balances and loans are checked and saved together, so a club is never left live with its cash
-books but without its loans. It is also how a club accountant keeps the figures on paper: one
-summary at the cut-off date. The file is per club or province-wide (every club's rows in one
-list); each club has one cut-off date, given on every one of its rows.
+balances and loans are checked and saved together (loans.services.club_go_live), so a club is
+never left live with its cash books but without its loans. It is also how a club accountant
+keeps the figures on paper: one summary at the cut-off date. The file is per club or
+province-wide (every club's rows in one list); each club has one cut-off date, given on every
+one of its rows.
 
 - A balance row: the fund (income-generation or activity) and what it held at the end of the
-  cut-off date; saved by funds.services.opening_balance_record, dated the cut-off date. A fund
-  that held nothing is left out (amounts are more than 0 đồng).
+  cut-off date, its opening balance dated the cut-off date. A fund that held nothing is left out
+  (amounts are more than 0 đồng).
 - A loan row: the borrower by member code (Person.code, TV000123), or by full name and year of
   birth matched among the club's active members on the cut-off date (accents and case ignored;
   none or several is an error saying how many); the loan's original terms, the principal still
-  owed at the cut-off, the next instalment date and what is overdue. Saved by
-  loans.services.loan_take_over, which rebuilds the remaining schedule on the club's meeting
-  day. The preview computes that schedule too (take_over_schedule, pure arithmetic) and refuses
-  figures that would not give a loan in arrears on the overdue meetings before the cut-off.
+  owed at the cut-off, the next instalment date and what is overdue. The service rebuilds the
+  remaining schedule on the club's meeting day; the preview works it out too.
+
+This module is the spreadsheet's front end: it reads the rows, finds what they name and shows
+each row's problems under its column. The rules are the services': the preview applies the same
+pure checks (loans/take_over.py, funds.services.check_club_day, loans.services.checks) to what
+it has read in bulk, and the same rule of whether a club can still go live (GoLiveBooks: its
+funds hold nothing but the opening balances of this file, its loans were taken over on this
+cut-off date) as the funds page and the service.
 
 Only clubs on which the user holds Cap.FUNDS_GO_LIVE are found (accounts.access.clubs_for); any
-other reads as unknown, as the club pages answer 404. A club whose funds already have entries
-other than this file's opening balances keeps its books in the product already (it is live):
-its rows are refused. Importing the same file again adds nothing: an opening balance or a loan
-already taken over with the same figures is recognised and shown as unchanged.
+other reads as unknown, as the club pages answer 404. Importing the same file again adds
+nothing: an opening balance or a loan already taken over with the same figures is recognised
+and shown as unchanged.
 
-The preview reads what it needs in a fixed number of queries (clubs, funds, their entries, closed
-months, the members alike, their loans), whatever the number of rows; the services check
-everything again at save, and anything they refuse refuses the whole file.
+The preview reads what it needs in a fixed number of queries (clubs, their books — funds and
+loans taken over —, closed months, the members alike, their loans in progress), whatever the
+number of rows; the service checks everything again at save, and anything it refuses refuses the
+whole file.
 """
 
 import datetime
@@ -36,25 +42,16 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q, QuerySet
-from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
 from accounts import access
 from accounts.access import Cap
 from clubs.models import Club
-from core.dates import month_start
+from core.dates import format_date, month_start
 from core.money import format_vnd
 from core.text import fold
-from funds.models import ClosedMonth, EntryType, Fund, FundEntry, FundKind
-from funds.services import (
-    ERROR_DATE_BEFORE_CLUB,
-    ERROR_DATE_IN_FUTURE,
-    ERROR_MONTH_CLOSED,
-    check_amount,
-    club_start_date,
-    opening_balance_record,
-)
+from funds.models import ClosedMonth, FundKind
+from funds.services import check_amount, check_club_day
 from loans.models import (
     MAX_GRACE_DAYS,
     MAX_MONTHLY_RATE_PERCENT,
@@ -64,29 +61,25 @@ from loans.models import (
     LoanPurpose,
     RepaymentFrequency,
 )
-from loans.services import (
-    ERROR_LOAN_IN_PROGRESS,
-    ERROR_TAKE_OVER_DISBURSED,
-    ERROR_TAKE_OVER_NEXT_DUE,
-    ERROR_TAKE_OVER_OUTSTANDING,
-    ERROR_TAKE_OVER_OVERDUE,
-    loan_take_over,
+from loans.selectors import go_live_books
+from loans.services import GoLiveRefused, club_go_live
+from loans.services.checks import check_no_loan_in_progress
+from loans.take_over import (
+    TAKE_OVER_DEFAULTS,
+    GoLiveBooks,
+    check_overdue_window,
+    check_take_over_dates,
+    check_take_over_figures,
     take_over_schedule,
+    taken_over_differences,
 )
 from members.models import MEMBER_CODE_PREFIX, Membership, Person
 from spreadsheets.club_import import ERROR_UNKNOWN_CLUB
 from spreadsheets.importing import ERROR_REQUIRED, ImportColumn, ImportSpec, Row, RowStatus, missing_columns_message
 from spreadsheets.parsers import Amount, Codes, Date, DecimalNumber, Integer, Text
-from spreadsheets.workbook import FileRefused
+from spreadsheets.workbook import PROGRESS_EVERY, FileRefused, ProgressCallback
 
 ERROR_CUTOFF_DIFFERS = _("Row %(row)s gives this club the cut-off date %(date)s: a club has one cut-off date.")
-ERROR_ALREADY_LIVE = _(
-    "%(club)s already keeps its cash book in the product (entries from %(date)s): the cut-off sheet is only for "
-    "going live. Record what changed on the fund and loan pages."
-)
-ERROR_OTHER_GO_LIVE = _(
-    "%(club)s went live on %(date)s (loans taken over then): its cut-off sheet cannot have another date."
-)
 ERROR_FUND_TWICE = _("Row %(row)s already gives the balance of this fund.")
 ERROR_OTHER_KIND_CELL = _("Leave this cell empty on a row of the kind “%(kind)s”.")
 ERROR_MEMBER_CODE = _("“%(value)s” is not a member code: member codes look like %(example)s.")
@@ -101,14 +94,6 @@ ERROR_BORROWER_TWICE = _("Row %(row)s already has a loan of this member: a membe
 ERROR_TAKEN_OVER_DIFFERS = _(
     "A loan of %(name)s was already taken over at this cut-off date, with other figures: %(columns)s."
 )
-ERROR_OVERDUE_AFTER_CUTOFF = _(
-    "The overdue instalments fall on the meetings before the next instalment; the last of them, %(date)s, is after "
-    "the cut-off date. Check the next instalment date and the number of instalments overdue."
-)
-ERROR_OVERDUE_BEFORE_DISBURSEMENT = _(
-    "%(count)s instalments overdue would start on %(date)s, not after the disbursement: check the number of "
-    "instalments overdue."
-)
 
 BALANCE_LABEL = _("%(fund)s of %(club)s on %(date)s: %(amount)s")
 LOAN_LABEL = _("%(name)s (%(code)s), %(club)s: %(outstanding)s of %(amount)s still owed")
@@ -119,6 +104,8 @@ class RowKind(models.TextChoices):
     LOAN = "loan", _("loan")
 
 
+# What a new loan row's changes say of its club, given to club_go_live once for all its rows.
+CLUB_KEYS = ("club", "go_live_on")
 # The cells each kind of row fills; the other kind's are left empty.
 BALANCE_KEYS = ("fund", "balance")
 BORROWER_KEYS = ("member_code", "full_name", "birth_year")
@@ -133,17 +120,6 @@ LOAN_REQUIRED_KEYS = (
     "next_due_on",
 )
 LOAN_KEYS = (*BORROWER_KEYS, *LOAN_REQUIRED_KEYS, "overdue_instalments", "overdue_amount", "purpose", "grace_days")
-# Compared with a loan already taken over: (the loan's field, the column it comes from).
-LOAN_COMPARED = (
-    ("amount", "loan_amount"),
-    ("disbursed_on", "disbursed_on"),
-    ("term_months", "term_months"),
-    ("monthly_rate", "monthly_rate"),
-    ("method", "method"),
-    ("frequency", "repayment"),
-    ("grace_days", "grace_days"),
-    ("purpose", "purpose"),
-)
 
 
 class MemberCode(Text):
@@ -425,14 +401,21 @@ class CutoffImport(ImportSpec):
     )
 
     def field_columns_for(self, row: Row) -> Mapping[str, str]:
+        # club_go_live's refusals about the club as a whole: its code, its cut-off date.
+        club = {"club": "club_code", "cutoff": "cutoff_date"}
         if row.values.get("row_kind") == RowKind.BALANCE:
-            return {"amount": "balance", "entry_date": "cutoff_date"}
+            return {**club, "amount": "balance", "entry_date": "cutoff_date"}
         borrower = "member_code" if row.values.get("member_code") else "full_name"
-        return {"amount": "loan_amount", "frequency": "repayment", "go_live_on": "cutoff_date", "borrower": borrower}
+        return {
+            **club,
+            "amount": "loan_amount",
+            "frequency": "repayment",
+            "go_live_on": "cutoff_date",
+            "borrower": borrower,
+        }
 
     def check(self, rows: list[Row], *, actor) -> None:
         _require_columns(rows)
-        today = timezone.localdate()
         lookup = _Lookup(rows, actor)
         cutoffs: dict[int, tuple[datetime.date, int]] = {}  # club → (its cut-off date, the row giving it)
         rows_of_club: dict[int, list[Row]] = {}
@@ -440,7 +423,7 @@ class CutoffImport(ImportSpec):
         seen_borrowers: dict[int, int] = {}
         for row in rows:
             club = self._club(row, lookup)
-            cutoff = self._cutoff(row, club, cutoffs, lookup, today)
+            cutoff = self._cutoff(row, club, cutoffs, lookup)
             kind = row.values.get("row_kind")
             _check_other_kind_empty(row, kind)
             if club is not None:
@@ -448,16 +431,58 @@ class CutoffImport(ImportSpec):
             if kind == RowKind.BALANCE:
                 self._balance(row, club, cutoff, lookup, seen_funds)
             elif kind == RowKind.LOAN:
-                self._loan(row, club, cutoff, lookup, seen_borrowers, today)
+                self._loan(row, club, cutoff, lookup, seen_borrowers)
         for club_pk, club_rows in rows_of_club.items():
             cutoff = cutoffs[club_pk][0] if club_pk in cutoffs else None
-            self._check_not_live(club_rows, lookup.clubs_by_pk[club_pk], cutoff, lookup)
+            self._check_can_go_live(club_rows, cutoff, lookup.books[club_pk])
 
-    def save_row(self, row: Row, *, actor) -> None:
-        if row.values["row_kind"] == RowKind.BALANCE:
-            opening_balance_record(actor=actor, **row.changes)
-        else:
-            loan_take_over(actor=actor, **row.changes)
+    def save(self, rows: list[Row], *, actor, progress: ProgressCallback | None = None) -> list[Row]:
+        """Each club's rows through loans.services.club_go_live, together. Its balances are all
+        given (unchanged ones too: the service recognises them, and a club may hold no other);
+        its new loans. A club with nothing new is left alone."""
+        failed: list[Row] = []
+        rows_of_club: dict[str, list[Row]] = {}
+        for row in rows:
+            rows_of_club.setdefault(row.values["club_code"].upper(), []).append(row)
+        for done, club_rows in enumerate(rows_of_club.values(), start=1):
+            new = [row for row in club_rows if row.status == RowStatus.NEW]
+            if new:
+                failed += self._go_live(club_rows, new, actor=actor)
+            if progress and done % PROGRESS_EVERY == 0:
+                progress("save", done, len(rows_of_club))
+        return failed
+
+    def _go_live(self, rows: list[Row], new: list[Row], *, actor) -> list[Row]:
+        """One club's rows (`new`: those to write) through club_go_live; the rows it refused."""
+        balances = [row for row in rows if row.values["row_kind"] == RowKind.BALANCE]
+        loans = [row for row in new if row.values["row_kind"] == RowKind.LOAN]
+        try:
+            club_go_live(
+                actor=actor,
+                club=new[0].changes["club"],
+                cutoff=new[0].values["cutoff_date"],
+                balances={row.values["fund"]: row.values["balance"] for row in balances},
+                loans=[
+                    {key: row.changes[key] for key in row.changes if key not in ("club", "go_live_on")} for row in loans
+                ],
+            )
+        except GoLiveRefused as exc:
+            refused = [(row, exc.club) for row in rows] if exc.club else []
+            refused += [
+                (row, exc.balances[row.values["fund"]]) for row in balances if row.values["fund"] in exc.balances
+            ]
+            refused += [(row, exc.loans[position]) for position, row in enumerate(loans) if position in exc.loans]
+            for row, error in refused:
+                self.add_service_errors(row, error)
+            return sorted((row for row, _error in refused), key=lambda row: row.number)
+        return []
+
+    def _add_refusal(self, row: Row, check, **values) -> None:
+        """Apply a rule of the services to the row's values: its refusal under the columns of its fields."""
+        try:
+            check(**values)
+        except ValidationError as exc:
+            self.add_service_errors(row, exc)
 
     # --- every row -----------------------------------------------------------------------------
 
@@ -476,46 +501,29 @@ class CutoffImport(ImportSpec):
         club: Club | None,
         cutoffs: dict[int, tuple[datetime.date, int]],
         lookup: "_Lookup",
-        today: datetime.date,
     ) -> datetime.date | None:
         cutoff = row.values.get("cutoff_date")
         if cutoff is None:
             return None
-        if cutoff > today:
-            row.add_error("cutoff_date", ERROR_DATE_IN_FUTURE)
+        closed = club is not None and (club.pk, month_start(cutoff)) in lookup.closed_months
+        self._add_refusal(row, check_club_day, club=club, day=cutoff, field="cutoff_date", month_closed=closed)
         if club is None:
             return cutoff
-        start = club_start_date(club)
-        if start and cutoff < start:
-            row.add_error("cutoff_date", ERROR_DATE_BEFORE_CLUB % {"date": _fmt(start)})
-        if (club.pk, month_start(cutoff)) in lookup.closed_months:
-            row.add_error("cutoff_date", ERROR_MONTH_CLOSED % {"month": f"{cutoff.month:02d}/{cutoff.year}"})
         first = cutoffs.setdefault(club.pk, (cutoff, row.number))
         if first[0] != cutoff:
-            row.add_error("cutoff_date", ERROR_CUTOFF_DIFFERS % {"row": first[1], "date": _fmt(first[0])})
+            row.add_error("cutoff_date", ERROR_CUTOFF_DIFFERS % {"row": first[1], "date": format_date(first[0])})
         return cutoff
 
-    def _check_not_live(self, rows: list[Row], club: Club, cutoff: datetime.date | None, lookup: "_Lookup") -> None:
-        """Refuse every row of a club that already keeps its books in the product."""
-        in_file = {
-            (row.values.get("fund"), row.values.get("balance"), row.values.get("cutoff_date"))
-            for row in rows
-            if row.values.get("row_kind") == RowKind.BALANCE
-        }
-        others = [
-            entry
-            for entry in lookup.entries.get(club.pk, [])
-            if entry.entry_type != EntryType.OPENING or (entry.fund.kind, entry.amount, entry.entry_date) not in in_file
-        ]
-        if others:
-            first = min(entry.entry_date for entry in others)
+    def _check_can_go_live(self, rows: list[Row], cutoff: datetime.date | None, books: GoLiveBooks) -> None:
+        """Refuse every row of a club that cannot go live with the balances of this file."""
+        balances: dict[str, int] = {}
+        for row in rows:
+            if row.values.get("row_kind") == RowKind.BALANCE and row.values.get("fund"):
+                balances.setdefault(row.values["fund"], row.values.get("balance"))
+        refused = books.refusal(cutoff=cutoff, balances=balances)
+        if refused is not None:
             for row in rows:
-                row.add_error("club_code", ERROR_ALREADY_LIVE % {"club": club.name, "date": _fmt(first)})
-            return
-        other_dates = lookup.go_live_dates.get(club.pk, set()) - {cutoff}
-        if other_dates:
-            for row in rows:
-                row.add_error("club_code", ERROR_OTHER_GO_LIVE % {"club": club.name, "date": _fmt(min(other_dates))})
+                self.add_service_errors(row, refused)
 
     # --- a fund's balance ----------------------------------------------------------------------
 
@@ -537,7 +545,7 @@ class CutoffImport(ImportSpec):
             params = {
                 "fund": FundKind(kind).label,
                 "club": club.name,
-                "date": _fmt(cutoff),
+                "date": format_date(cutoff),
                 "amount": format_vnd(amount),
             }
             row.label = BALANCE_LABEL % params
@@ -547,21 +555,10 @@ class CutoffImport(ImportSpec):
             seen[club.pk, kind] = row.number
         if row.errors:
             return
-        fund = lookup.funds[club.pk, kind]
-        existing = next(
-            (
-                entry
-                for entry in lookup.entries.get(club.pk, [])
-                if entry.entry_type == EntryType.OPENING
-                and entry.fund_id == fund.pk
-                and (entry.amount, entry.entry_date) == (amount, cutoff)
-            ),
-            None,
-        )
-        if existing is not None:
-            row.status, row.target = RowStatus.UNCHANGED, existing
+        if lookup.books[club.pk].openings.get(kind) == (amount, cutoff):
+            row.status = RowStatus.UNCHANGED
             return
-        row.status, row.changes = RowStatus.NEW, {"fund": fund, "amount": amount, "entry_date": cutoff}
+        row.status, row.changes = RowStatus.NEW, {"club": club, "fund": kind, "amount": amount, "entry_date": cutoff}
 
     # --- an open loan --------------------------------------------------------------------------
 
@@ -572,25 +569,31 @@ class CutoffImport(ImportSpec):
         cutoff: datetime.date | None,
         lookup: "_Lookup",
         seen: dict[int, int],
-        today: datetime.date,
     ) -> None:
         _require_cells(row, LOAN_REQUIRED_KEYS)
         borrower = self._borrower(row, club, cutoff, lookup)
         values = _loan_values(row)
-        for key in ("loan_amount", "outstanding"):
-            if values[key] is not None:
-                _check_amount(row, key)
+        # A figure whose cell is wrong is left out of the rules that compare it with another.
+        known = {key: values[key] for key in ("loan_amount", "outstanding") if values[key] is not None}
+        for key in list(known):
+            if not _check_amount(row, key):
+                del known[key]
         if values["overdue_amount"]:
             _check_amount(row, "overdue_amount")
-        self._check_loan_dates(row, values, cutoff, today)
-        if values["loan_amount"] and values["outstanding"] and values["outstanding"] > values["loan_amount"]:
-            row.add_error("outstanding", ERROR_TAKE_OVER_OUTSTANDING)
-        if {"overdue_instalments", "overdue_amount"}.isdisjoint(row.invalid) and (
-            bool(values["overdue_instalments"]) != bool(values["overdue_amount"])
-        ):
-            row.add_error(
-                "overdue_amount" if values["overdue_instalments"] else "overdue_instalments", ERROR_TAKE_OVER_OVERDUE
-            )
+        if values["disbursed_on"] is not None:
+            self._add_refusal(row, check_club_day, club=club, day=values["disbursed_on"], field="disbursed_on")
+        if cutoff is not None:
+            dates = {key: values[key] for key in ("disbursed_on", "next_due_on")}
+            self._add_refusal(row, check_take_over_dates, go_live_on=cutoff, **dates)
+        overdue_known = {"overdue_instalments", "overdue_amount"}.isdisjoint(row.invalid)
+        self._add_refusal(
+            row,
+            check_take_over_figures,
+            amount=known.get("loan_amount"),
+            outstanding=known.get("outstanding"),
+            overdue_instalments=values["overdue_instalments"] if overdue_known else None,
+            overdue_amount=values["overdue_amount"] if overdue_known else None,
+        )
         if borrower is not None:
             row.label = LOAN_LABEL % {
                 "name": borrower.full_name,
@@ -620,7 +623,7 @@ class CutoffImport(ImportSpec):
         if club is None or cutoff is None:
             return None
         members = lookup.members_on(club, cutoff)
-        params = {"club": club.name, "date": _fmt(cutoff)}
+        params = {"club": club.name, "date": format_date(cutoff)}
         if pk:
             person = next((person for person in members if person.pk == pk), None)
             code = Person(pk=pk).code
@@ -642,22 +645,8 @@ class CutoffImport(ImportSpec):
             return None
         return alike[0]
 
-    def _check_loan_dates(self, row: Row, values: dict, cutoff: datetime.date | None, today: datetime.date) -> None:
-        disbursed_on, next_due_on = values["disbursed_on"], values["next_due_on"]
-        if disbursed_on is not None and disbursed_on > today:
-            row.add_error("disbursed_on", ERROR_DATE_IN_FUTURE)
-        if cutoff is None:
-            return
-        if disbursed_on is not None and disbursed_on >= cutoff:
-            row.add_error("disbursed_on", ERROR_TAKE_OVER_DISBURSED)
-        if next_due_on is not None and next_due_on <= cutoff:
-            row.add_error("next_due_on", ERROR_TAKE_OVER_NEXT_DUE)
-
     def _check_schedule(self, row: Row, club: Club, cutoff: datetime.date, values: dict) -> None:
-        """The remaining schedule loan_take_over will write: its overdue instalments must be due by
-        the cut-off (so the loan shows its arrears) and after the disbursement."""
-        # As loan_take_over: a club without a meeting day meets on the next instalment's day.
-        meeting_day = club.meeting_day or values["next_due_on"].day
+        """The remaining schedule club_go_live will write, and the rule on its overdue instalments."""
         try:
             schedule = take_over_schedule(
                 amount=values["loan_amount"],
@@ -670,24 +659,24 @@ class CutoffImport(ImportSpec):
                 next_due_on=values["next_due_on"],
                 overdue_instalments=values["overdue_instalments"],
                 overdue_amount=values["overdue_amount"],
-                meeting_day=meeting_day,
+                meeting_day=club.meeting_day,
             )
         except ValueError as exc:
             row.add_error("overdue_amount", exc.args[0])
             return
-        count = values["overdue_instalments"]
-        overdue = schedule[:count]
-        if overdue and overdue[-1][0] > cutoff:
-            row.add_error("overdue_instalments", ERROR_OVERDUE_AFTER_CUTOFF % {"date": _fmt(overdue[-1][0])})
-        if overdue and overdue[0][0] <= values["disbursed_on"]:
-            row.add_error(
-                "overdue_instalments", ERROR_OVERDUE_BEFORE_DISBURSEMENT % {"count": count, "date": _fmt(overdue[0][0])}
-            )
+        self._add_refusal(
+            row,
+            check_overdue_window,
+            schedule=schedule,
+            overdue_instalments=values["overdue_instalments"],
+            go_live_on=cutoff,
+            disbursed_on=values["disbursed_on"],
+        )
 
     def _decide_loan(
         self, row: Row, club: Club, borrower: Person, cutoff: datetime.date, values: dict, lookup: "_Lookup"
     ) -> None:
-        wanted = {
+        figures = {
             "amount": values["loan_amount"],
             "disbursed_on": values["disbursed_on"],
             "term_months": values["term_months"],
@@ -696,38 +685,39 @@ class CutoffImport(ImportSpec):
             "frequency": values["repayment"],
             "grace_days": values["grace_days"],
             "purpose": values["purpose"],
+            "outstanding": values["outstanding"],
         }
-        for loan in lookup.loans_in_progress.get(borrower.pk, []):
-            if loan.club_id == club.pk and loan.go_live_on == cutoff:
-                differences = [
-                    row.headers[key] for field, key in LOAN_COMPARED if getattr(loan, field) != wanted[field]
-                ]
-                if loan.amount - loan.repaid_before_go_live != values["outstanding"]:
-                    differences.append(row.headers["outstanding"])
-                if not differences:
-                    row.status, row.target = RowStatus.UNCHANGED, loan
-                    return
-                params = {"name": borrower.full_name, "columns": ", ".join(differences)}
+        in_progress = next(iter(lookup.loans_in_progress.get(borrower.pk, [])), None)
+        if in_progress is not None:
+            differences = taken_over_differences(in_progress, club=club, go_live_on=cutoff, **figures)
+            if differences == []:
+                row.status, row.target = RowStatus.UNCHANGED, in_progress
+                return
+            if differences:
+                columns = self.field_columns_for(row)
+                params = {
+                    "name": borrower.full_name,
+                    "columns": ", ".join(row.headers[columns.get(field, field)] for field in differences),
+                }
                 row.add_error(None, ERROR_TAKEN_OVER_DIFFERS % params)
                 return
-            params = {"name": borrower.full_name, "status": loan.get_status_display()}
-            row.add_error(None, ERROR_LOAN_IN_PROGRESS % params)
+        try:
+            check_no_loan_in_progress(borrower=borrower, loan=in_progress)
+        except ValidationError as exc:
+            # On the row as a whole: the loan in progress is in none of its cells.
+            for message in exc.messages:
+                row.add_error(None, message)
             return
         row.status = RowStatus.NEW
         row.changes = {
-            **wanted,
+            **figures,
             "club": club,
             "borrower": borrower,
             "go_live_on": cutoff,
-            "outstanding": values["outstanding"],
             "next_due_on": values["next_due_on"],
             "overdue_instalments": values["overdue_instalments"],
             "overdue_amount": values["overdue_amount"],
         }
-
-
-def _fmt(day: datetime.date) -> str:
-    return date_format(day, "d/m/Y")
 
 
 def _require_columns(rows: list[Row]) -> None:
@@ -761,22 +751,22 @@ def _require_cells(row: Row, keys) -> None:
             row.add_error(key, ERROR_REQUIRED)
 
 
-def _check_amount(row: Row, key: str) -> None:
-    """funds.services.check_amount: more than 0 đồng, at most settings.FUNDS_MAX_AMOUNT."""
+def _check_amount(row: Row, key: str) -> bool:
+    """funds.services.check_amount: more than 0 đồng, at most settings.FUNDS_MAX_AMOUNT. Whether it passed."""
     try:
         check_amount(row.values[key], key)
     except ValidationError as exc:
         for message in exc.message_dict[key]:
             row.add_error(key, message)
+        return False
+    return True
 
 
 def _loan_values(row: Row) -> dict:
-    """The loan's cells, the optional ones with their defaults (no overdue, no grace days, purpose other)."""
+    """The loan's cells, the optional ones as loan_take_over takes them when not given."""
     values = {key: row.values.get(key) for key in LOAN_KEYS}
-    values["overdue_instalments"] = values["overdue_instalments"] or 0
-    values["overdue_amount"] = values["overdue_amount"] or 0
-    values["grace_days"] = values["grace_days"] or 0
-    values["purpose"] = values["purpose"] or LoanPurpose.OTHER
+    for key, default in TAKE_OVER_DEFAULTS.items():
+        values[key] = values[key] or default
     return values
 
 
@@ -793,15 +783,10 @@ class _Lookup:
         clubs: QuerySet[Club] = Club.objects.all() if actor is None else access.clubs_for(actor, Cap.FUNDS_GO_LIVE)
         # 1 query
         self.clubs_by_code = {club.code: club for club in clubs.filter(code__in=codes)}
-        self.clubs_by_pk = {club.pk: club for club in self.clubs_by_code.values()}
-        club_pks = list(self.clubs_by_pk)
+        club_pks = [club.pk for club in self.clubs_by_code.values()]
 
-        # 1 query: the clubs' funds (every club has both, opened with it)
-        self.funds = {(fund.club_id, fund.kind): fund for fund in Fund.objects.filter(club__in=club_pks)}
-        # 1 query: their entries, to tell a club already live and the opening balances of this file
-        self.entries: dict[int, list[FundEntry]] = {}
-        for entry in FundEntry.objects.filter(fund__club__in=club_pks).select_related("fund"):
-            self.entries.setdefault(entry.fund.club_id, []).append(entry)
+        # 2 queries: what their books hold (their funds' entries, their loans taken over)
+        self.books = go_live_books(clubs=self.clubs_by_code.values())
         # 1 query
         self.closed_months = set(ClosedMonth.objects.filter(club__in=club_pks).values_list("club", "month"))
 
@@ -814,18 +799,10 @@ class _Lookup:
             self.memberships.setdefault(membership.club_id, []).append(membership)
         people = {membership.person_id for members in self.memberships.values() for membership in members}
 
-        # 1 query: their loans in progress, and the loans already taken over in these clubs
+        # 1 query: their loans in progress
         self.loans_in_progress: dict[int, list[Loan]] = {}
-        self.go_live_dates: dict[int, set[datetime.date]] = {}
-        loans = (
-            Loan.objects.in_progress().filter(borrower__in=people)
-            | Loan.objects.filter(club__in=club_pks, go_live_on__isnull=False)
-        ).order_by("pk")
-        for loan in loans:
-            if loan.borrower_id in people and loan.is_in_progress:
-                self.loans_in_progress.setdefault(loan.borrower_id, []).append(loan)
-            if loan.go_live_on is not None and loan.club_id in self.clubs_by_pk:
-                self.go_live_dates.setdefault(loan.club_id, set()).add(loan.go_live_on)
+        for loan in Loan.objects.in_progress().filter(borrower__in=people).order_by("pk"):
+            self.loans_in_progress.setdefault(loan.borrower_id, []).append(loan)
 
     def members_on(self, club: Club, day: datetime.date) -> list[Person]:
         """The people the file may name who are active members of the club on `day` (as Membership.active_on)."""

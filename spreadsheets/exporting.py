@@ -17,6 +17,7 @@ one view web/exports.py, which does the same for each:
    from the bytes of `pdf(scope, report)`, inside translation.override of the user's language.
 """
 
+import abc
 import dataclasses
 import datetime
 import enum
@@ -67,9 +68,9 @@ class ExportScope:
 Report = TypeVar("Report")
 
 
-class Exporter(Generic[Report]):
-    """One export. Set the class attributes, write `build` and `filename`, then `sheets` for .xlsx
-    and CSV, `pdf` for PDF (spreadsheets.registry has the seven of the product)."""
+class Exporter(abc.ABC, Generic[Report]):
+    """One export. Set the class attributes, write `build`, `filename` and `sheets` (.xlsx and CSV);
+    an export that is also a PDF is a PdfExporter (spreadsheets.registry has the product's)."""
 
     identifier: str  # in the URL, /exports/<identifier>.<format>: "scorecard"
     formats: ClassVar[tuple[ExportFormat, ...]] = (ExportFormat.XLSX,)  # any other answers 404
@@ -91,28 +92,37 @@ class Exporter(Generic[Report]):
     def page_args(self, scope: ExportScope) -> list:
         return [scope.club.pk] if scope.club is not None else []
 
+    @abc.abstractmethod
     def build(self, scope: ExportScope, form: forms.Form) -> Report | None:
         """The report or the rows to write, from the app's selectors; None when there is nothing to
         export (back to the page, which says why)."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def filename(self, scope: ExportScope, report: Report) -> str:
         """The name of the file without its extension (the format's)."""
-        raise NotImplementedError
 
+    @abc.abstractmethod
     def sheets(self, scope: ExportScope, report: Report) -> Sequence[Sheet]:
         """The sheets of the .xlsx workbook; the CSV file is the one sheet of an export offering CSV."""
-        raise NotImplementedError
-
-    def pdf(self, scope: ExportScope, report: Report) -> bytes:
-        raise NotImplementedError
 
     def response(self, scope: ExportScope, report: Report, export_format: ExportFormat) -> HttpResponse:
         filename = f"{self.filename(scope, report)}.{export_format}"
-        if export_format == ExportFormat.PDF:
-            return attachment_response(filename, self.pdf(scope, report), PDF_CONTENT_TYPE)
         sheets = self.sheets(scope, report)
         if export_format == ExportFormat.CSV:
             (sheet,) = sheets
             return csv_response(filename, sheet.columns, sheet.rows)
         return xlsx_response(filename, sheets)
+
+
+class PdfExporter(Exporter[Report]):
+    """An export that is also a PDF document (the targets report with its official frame)."""
+
+    @abc.abstractmethod
+    def pdf(self, scope: ExportScope, report: Report) -> bytes:
+        """The PDF document's bytes."""
+
+    def response(self, scope: ExportScope, report: Report, export_format: ExportFormat) -> HttpResponse:
+        if export_format == ExportFormat.PDF:
+            filename = f"{self.filename(scope, report)}.{export_format}"
+            return attachment_response(filename, self.pdf(scope, report), PDF_CONTENT_TYPE)
+        return super().response(scope, report, export_format)

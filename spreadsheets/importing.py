@@ -32,7 +32,9 @@ How to add an import (the member import, for example):
       present in the file; `row.invalid` the keys whose cell did not parse. `actor` is None for
       a system import from the command line; otherwise scope every lookup with accounts.access.
     - `save_row(row, actor=…)`: write one checked row through the app's service (member_create…).
-      A ValidationError it raises becomes row errors and the whole import is rolled back.
+      A ValidationError it raises becomes row errors and the whole import is rolled back. Rows
+      written together by one service call override `save(rows, actor=…)` instead (the cut-off
+      sheet: a club's rows through loans.services.club_go_live).
 - Register it in spreadsheets.registry.IMPORTS, add `*import_routes(spec)` to web/urls.py
   and the access entries to tests/url_access/spreadsheets.py, and add a management command:
   `class Command(ImportCommand): kind = "members"` (see spreadsheets/management/commands/).
@@ -52,6 +54,7 @@ from core.text import fold
 from spreadsheets.parsers import Parser
 from spreadsheets.workbook import (
     ERROR_NO_ROWS,
+    PROGRESS_EVERY,
     FileRefused,
     ImportRefused,
     ProgressCallback,
@@ -152,8 +155,9 @@ class ImportSpec(abc.ABC):
         """Validate every row, in bulk, adding RowErrors; nothing is written."""
 
     @abc.abstractmethod
-    def save_row(self, row: Row, *, actor) -> None:
-        """Write one clean row through the app's services (inside the import's transaction)."""
+    def save(self, rows: list[Row], *, actor, progress: ProgressCallback | None = None) -> list[Row]:
+        """Write the checked rows through the app's services (inside the import's transaction).
+        Returns the rows a service refused, its refusal on them."""
 
     def offered_clubs(self, user):
         """The clubs an import into clubs names on its upload page, or None for other imports."""
@@ -181,6 +185,29 @@ class ImportSpec(abc.ABC):
             key = None if field == NON_FIELD_ERRORS else field_columns.get(field, field)
             for message in messages:
                 row.add_error(key, message)
+
+
+class RowByRowImport(ImportSpec):
+    """An import whose rows are saved one by one, each through one service call (clubs, members)."""
+
+    @abc.abstractmethod
+    def save_row(self, row: Row, *, actor) -> None:
+        """Write one clean row through the app's services (inside the import's transaction)."""
+
+    def save(self, rows: list[Row], *, actor, progress: ProgressCallback | None = None) -> list[Row]:
+        """Each new or changed row through save_row; a row a service refuses gets its refusal."""
+        to_save = [row for row in rows if row.status != RowStatus.UNCHANGED]
+        failed = []
+        for done, row in enumerate(to_save, start=1):
+            try:
+                self.save_row(row, actor=actor)
+            except ValidationError as exc:
+                # The service's own checks found what the preview did not: report it with the others.
+                self.add_service_errors(row, exc)
+                failed.append(row)
+            if progress and done % PROGRESS_EVERY == 0:
+                progress("save", done, len(to_save))
+        return failed
 
 
 # --- reading the rows ----------------------------------------------------------------------

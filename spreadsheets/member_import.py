@@ -62,7 +62,7 @@ from members.services import (
     member_join,
 )
 from spreadsheets.club_import import ERROR_UNKNOWN_CLUB
-from spreadsheets.importing import ImportColumn, ImportSpec, Row, RowStatus
+from spreadsheets.importing import ImportColumn, Row, RowByRowImport, RowStatus
 from spreadsheets.parsers import Codes, Date, Integer, Text
 from spreadsheets.workbook import FileRefused
 
@@ -167,7 +167,7 @@ ECONOMIC_STATUS_WORDS = Codes(
 )
 
 
-class MemberImport(ImportSpec):
+class MemberImport(RowByRowImport):
     kind = "members"
     url_prefix = "member"
     title = _("Import members")

@@ -47,7 +47,7 @@ from reports.selectors import ScorecardReport, scorecard_report
 from spreadsheets.club_import import CLUB_IMPORT
 from spreadsheets.cutoff_import import CUTOFF_IMPORT
 from spreadsheets.exporters import club_list_sheet, member_list_sheet
-from spreadsheets.exporting import Exporter, ExportFormat
+from spreadsheets.exporting import Exporter, ExportFormat, PdfExporter
 from spreadsheets.importing import ImportSpec
 from spreadsheets.member_import import MEMBER_IMPORT
 from targets.exporters import report_sheets
@@ -143,7 +143,7 @@ class PortfolioExport(Exporter[PortfolioReport]):
         return portfolio_sheets(report, scope.names)
 
 
-class TargetsExport(Exporter[TargetReport]):
+class TargetsExport(PdfExporter[TargetReport]):
     """The targets report: a sheet per section, or the PDF with the official frame (the same rows)."""
 
     identifier = "targets"

@@ -6,14 +6,13 @@ row is written through the app's own service (club_create…), and if any row fa
 
 import datetime
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from audit.services import audit_record
-from spreadsheets import importing, workbook
-from spreadsheets.importing import ImportSpec, RowsRefused, RowStatus
+from spreadsheets import importing
+from spreadsheets.importing import ImportSpec, RowsRefused
 from spreadsheets.models import SpreadsheetImport
 from spreadsheets.workbook import ProgressCallback
 
@@ -70,17 +69,7 @@ def _import_rows(*, spec: ImportSpec, content: bytes, actor, progress: ProgressC
     preview = importing.preview(spec, content, actor=actor, progress=progress)
     if not preview.is_clean:
         raise RowsRefused(preview.errors)
-    to_save = [row for row in preview.rows if row.status != RowStatus.UNCHANGED]
-    failed = []
-    for done, row in enumerate(to_save, start=1):
-        try:
-            spec.save_row(row, actor=actor)
-        except ValidationError as exc:
-            # The service's own checks found what the preview did not: report it with the others.
-            spec.add_service_errors(row, exc)
-            failed.append(row)
-        if progress and done % workbook.PROGRESS_EVERY == 0:
-            progress("save", done, len(to_save))
+    failed = spec.save(preview.rows, actor=actor, progress=progress)
     if failed:
         # Raising rolls back the rows already saved: all or nothing.
         raise RowsRefused([error for row in failed for error in row.errors])

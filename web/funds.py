@@ -34,6 +34,7 @@ from funds.forms import (
     TransferForm,
 )
 from funds.models import ClosedMonth, FundEntry, FundKind
+from loans.selectors import go_live_books
 from reports.forms import AsOfForm
 from web.paging import page_query
 
@@ -73,8 +74,9 @@ def club_funds(request, club_pk):
             "can_manage": can_manage,
             "can_reopen": access.can_on_club(request.user, club, Cap.FUNDS_CORRECT_CLOSED),
             "can_see_capital_report": access.has_cap(request.user, Cap.REPORT_VIEW),
+            # The cut-off sheet is offered while the club may still go live (as the sheet decides).
             "can_go_live": access.may_go_live(
-                request.user, club, books_started=any(fund.has_entries for fund in funds)
+                request.user, club, still_possible=go_live_books(clubs=[club])[club.pk].can_go_live
             ),
         },
     )

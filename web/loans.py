@@ -36,6 +36,7 @@ from loans.forms import (
 )
 from loans.models import LoanRules, LoanStatus
 from loans.schedules import first_due_date
+from loans.services.checks import ERROR_WRONG_STATUS
 from members.selectors import club_current_members
 from web.paging import paginate
 
@@ -56,7 +57,7 @@ def _wrong_status(request, loan, *statuses):
     """A redirect to the loan's page, with the service's message, when the loan is not in `statuses`."""
     if loan.status in statuses:
         return None
-    messages.error(request, services.ERROR_WRONG_STATUS % {"status": loan.get_status_display()})
+    messages.error(request, ERROR_WRONG_STATUS % {"status": loan.get_status_display()})
     return redirect(loan)
 
 
@@ -151,7 +152,7 @@ def loan_detail(request, club_pk, pk):
             "loan": loan,
             "page": selectors.loan_page(loan=loan, on=today),
             "today": today,
-            "fund_balance": services.income_fund(club).balance() if loan.status == LoanStatus.APPROVED else None,
+            "fund_balance": selectors.income_fund(club).balance() if loan.status == LoanStatus.APPROVED else None,
             "can_manage": access.can_on_club(request.user, club, Cap.FUNDS_MANAGE),
         },
     )
@@ -237,7 +238,7 @@ def loan_disburse(request, club_pk, pk):
         done=_("%(amount)s paid out to %(name)s.") % {"amount": format_vnd(loan.amount), "name": loan.borrower},
         title=_("Disburse the loan"),
         submit=_("Disburse"),
-        aside=lambda: {"fund_balance": services.income_fund(club).balance()},
+        aside=lambda: {"fund_balance": selectors.income_fund(club).balance()},
     )
 
 
@@ -381,7 +382,7 @@ def collection_sheet(request, club_pk, year, month):
             "total_due": sum(row.due for row in rows),
             "total_arrears": sum(row.arrears for row in rows),
             "total_prefilled": sum(row.prefill for row in rows),
-            "fund_balance": services.income_fund(club).balance(),
+            "fund_balance": selectors.income_fund(club).balance(),
             "can_manage": can_manage,
         },
     )

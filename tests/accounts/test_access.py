@@ -671,11 +671,11 @@ def test_may_correct_entry(request, world, name, open_month, closed_month):
 # Each decision: the state in which it may be taken, the state in which nobody may, and who may
 # take it on club A1 then (every other persona may not).
 STATE_DECISIONS = {
-    # The cut-off sheet while the books are empty: the board takes its own paper books over.
+    # The cut-off sheet while the club can still go live: the board takes its own paper books over.
     "go_live": (
         access.may_go_live,
-        {"books_started": False},
-        {"books_started": True},
+        {"still_possible": True},
+        {"still_possible": False},
         {"club_chair", "province_staff"},
     ),
     # A draft report: the board fills it in, staff review it.

@@ -16,6 +16,7 @@ from django.db import connection
 
 from funds.models import CapitalSource, EntryType, FundKind
 from funds.services import contribution_record, spending_record, transfer_record
+from loans import selectors
 from loans import services as loans
 from loans.models import Allocation, InterestMethod, LoanPurpose, LoanStatus, RepaymentFrequency
 from tests import factories
@@ -179,7 +180,7 @@ def test_two_repayments_at_once_do_not_over_allocate(club, treasurer, rules):
         paid = Allocation.objects.filter(instalment=instalment, repayment__reversed_on__isnull=True)
         assert sum(allocation.principal for allocation in paid) <= instalment.principal_due
         assert sum(allocation.interest for allocation in paid) <= instalment.interest_due
-    states = loans.instalment_states(loan)
+    states = selectors.instalment_states(loan)
     assert sum(state.left for state in states) == owed - 4_000_000
     assert fund.balance() == 10_000_000 - 6_000_000 + 4_000_000
     assert_books_hold(fund)
@@ -199,5 +200,5 @@ def test_two_repayments_that_together_fit_both_go_through(club, treasurer, rules
     assert len(done) == 2 and not refused
     loan.refresh_from_db()
     assert loan.status == LoanStatus.REPAID
-    assert sum(state.left for state in loans.instalment_states(loan)) == 0
+    assert sum(state.left for state in selectors.instalment_states(loan)) == 0
     assert fund.balance() == 10_000_000 - 6_000_000 + 6_180_000

@@ -28,7 +28,9 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 
 from funds import services as funds
 from funds.models import LOAN_ENTRY_TYPES, CapitalSource, EntryType, FundEntry, FundKind
+from loans import selectors
 from loans import services as loans
+from loans.allocation import payoff
 from loans.models import Allocation, InterestMethod, Loan, LoanPurpose, LoanStatus, Repayment, RepaymentFrequency
 from tests import factories
 from tests.conftest import TODAY
@@ -216,9 +218,9 @@ class MoneyBooks(RuleBasedStateMachine):
         if out:
             loan = pick(out, index)
             day = self.after(loan, days_later)
-            states = loans.instalment_states(loan)
+            states = selectors.instalment_states(loan)
             chosen = {
-                "payoff": loans.payoff(states, day),
+                "payoff": payoff(states, day),
                 "owed": sum(state.left for state in states),
                 "due": sum(state.left for state in states if state.instalment.due_on <= day),
                 "amount": amount,
@@ -298,7 +300,7 @@ class MoneyBooks(RuleBasedStateMachine):
             kept = loan.repayments.filter(reversed_on__isnull=True)
             principal_repaid = sum(kept.values_list("principal", flat=True))
             owed = loan.amount - loan.repaid_before_go_live - principal_repaid
-            live_principal = sum(state.principal_left for state in loans.instalment_states(loan))
+            live_principal = sum(state.principal_left for state in selectors.instalment_states(loan))
             if loan.status == LoanStatus.DISBURSED:
                 assert live_principal == owed
             elif loan.status == LoanStatus.REPAID:

@@ -144,14 +144,6 @@ def test_a_corrected_opening_balance_is_no_longer_the_funds_opening(world):
     assert selectors.club_funds(club=world.club_a1, on=D(2025, 3, 15))[1].has_opening
 
 
-def test_club_funds_say_whether_they_have_entries(world):
-    assert [f.has_entries for f in selectors.club_funds(club=world.club_a1, on=D(2025, 3, 15))] == [False, False]
-    contribute(world.club_a1, 500_000, D(2025, 1, 10), kind=FundKind.ACTIVITY)
-    income, activity = selectors.club_funds(club=world.club_a1, on=D(2025, 3, 15))
-    assert (income.kind, income.has_entries) == (FundKind.INCOME, False)
-    assert (activity.kind, activity.has_entries) == (FundKind.ACTIVITY, True)
-
-
 def test_a_closed_month_holds_every_day_of_that_month_only(world):
     month_close(actor=None, club=world.club_a1, month=D(2025, 1, 1))
     assert ClosedMonth.objects.holds(world.club_a1, D(2025, 1, 1))

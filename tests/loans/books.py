@@ -12,6 +12,16 @@ from loans.models import InterestMethod, LoanPurpose, RepaymentFrequency
 from tests import factories
 
 D = datetime.date
+# A loan a club made on paper, taken over when it goes live: 12.000.000 đ lent on 20/06/2024 over
+# 12 months at 0,5 % a month, flat, principal and interest every month.
+PAPER_LOAN = {
+    "amount": 12_000_000,
+    "disbursed_on": D(2024, 6, 20),
+    "term_months": 12,
+    "monthly_rate": Decimal("0.5"),
+    "method": InterestMethod.FLAT,
+    "frequency": RepaymentFrequency.MONTHLY,
+}
 CAPITAL_ON = D(2024, 1, 10)
 RULES_FROM = D(2023, 1, 1)
 APPLIED_ON = D(2024, 12, 5)

@@ -18,8 +18,9 @@ from django.utils.html import escape
 from audit.models import AuditEntry
 from core.money import format_vnd
 from funds.models import FundEntry, FundKind
-from loans import selectors, services
+from loans import allocation, selectors, services
 from loans.models import Repayment
+from loans.services import repayments
 from tests.conftest import login
 from tests.loans import books
 from tests.text import vi_html
@@ -124,7 +125,7 @@ def test_one_refused_row_saves_nothing_and_shows_the_message_on_that_row(client,
     assert response.status_code == 200
     form = response.context["form"]
     assert list(form.errors) == [form.field_name(loans["cuc"].pk)]
-    assert vi_html(services.ERROR_OVERPAYMENT, owed=format_vnd(6_180_000), amount=format_vnd(9_000_000)) in (
+    assert vi_html(allocation.ERROR_OVERPAYMENT, owed=format_vnd(6_180_000), amount=format_vnd(9_000_000)) in (
         response.content.decode()
     )
     assert not Repayment.objects.filter(paid_on=D(2025, 3, 15)).exists()
@@ -147,7 +148,7 @@ def test_sheet_with_nothing_entered_says_so(client, club, club_chair, loans):
     page = client.get(sheet_url(club))
     data = {key: ("0" if key.startswith("loan_") else value) for key, value in sheet_data(page).items()}
     response = client.post(sheet_url(club), data)
-    assert vi_html(services.ERROR_SHEET_EMPTY) in response.content.decode()
+    assert vi_html(repayments.ERROR_SHEET_EMPTY) in response.content.decode()
     assert not Repayment.objects.filter(paid_on=D(2025, 3, 15)).exists()
 
 
@@ -173,8 +174,8 @@ def test_service_refuses_another_clubs_loan_and_saves_nothing(world, club, loans
         )
     errors = caught.value.message_dict
     assert set(errors) == {other.pk, 999_999}
-    assert errors[other.pk] == [str(services.ERROR_OTHER_CLUB)]
-    assert errors[999_999] == [str(services.ERROR_SHEET_UNKNOWN_LOAN)]
+    assert errors[other.pk] == [str(repayments.ERROR_OTHER_CLUB)]
+    assert errors[999_999] == [str(repayments.ERROR_SHEET_UNKNOWN_LOAN)]
     assert not Repayment.objects.filter(paid_on=D(2025, 3, 15)).exists()
     assert not FundEntry.objects.filter(entry_date=D(2025, 3, 15)).exists()
 

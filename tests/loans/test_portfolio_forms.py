@@ -25,7 +25,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from clubs.models import Club
-from loans import portfolio, services
+from loans import portfolio, selectors, services
+from loans.allocation import payoff
 from loans.models import Allocation, Instalment, InterestMethod, Loan, RepaymentFrequency, Rescheduling
 from loans.portfolio import Bucket, Period
 from tests import factories
@@ -106,9 +107,9 @@ def add_loan(club, treasurer, plan):
 def act(loan, treasurer, day, action, size):
     loan.refresh_from_db()
     if action == "pay":
-        states = services.instalment_states(loan)
+        states = selectors.instalment_states(loan)
         owed = sum(state.left for state in states)
-        amount = services.payoff(states, day) if size > 95 else max(1, owed * size // 400)
+        amount = payoff(states, day) if size > 95 else max(1, owed * size // 400)
         attempt(lambda: services.repayment_record(actor=treasurer, loan=loan, amount=amount, paid_on=day))
     elif action == "reverse":
         latest = loan.repayments.filter(reversed_on__isnull=True).order_by("-paid_on", "-pk").first()

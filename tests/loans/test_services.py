@@ -17,7 +17,8 @@ from audit.models import AuditEntry
 from core.money import format_vnd
 from funds.models import CapitalSource, ClosedMonth, EntryType, FundKind
 from funds.services import ERROR_MONTH_CLOSED_CORRECTION, contribution_record, month_close
-from loans import services
+from loans import allocation, selectors, services
+from loans import take_over as take_over_rules
 from loans.models import (
     Allocation,
     InterestMethod,
@@ -26,9 +27,11 @@ from loans.models import (
     LoanStatus,
     RepaymentFrequency,
 )
+from loans.services import repayments
 from members.models import LeaveReason
 from tests import factories
 from tests.conftest import TODAY
+from tests.loans import books
 
 D = datetime.date
 pytestmark = pytest.mark.usefixtures("in_english")
@@ -117,7 +120,7 @@ def split_of(repayment):
 
 
 def outstanding(loan):
-    return sum(state.principal_left for state in services.instalment_states(loan))
+    return sum(state.principal_left for state in selectors.instalment_states(loan))
 
 
 def last_audit(action):
@@ -552,7 +555,7 @@ def test_early_full_repayment_closes_the_loan_without_later_interest(club, treas
     loan = disbursed(club, treasurer, member)
     repay(loan, treasurer, 1_030_000, D(2024, 10, 15))
     # On 20/11: all 5.000.000 of principal and the interest due by then (instalment 2's 30.000).
-    assert services.payoff(services.instalment_states(loan), D(2024, 11, 20)) == 5_030_000
+    assert allocation.payoff(selectors.instalment_states(loan), D(2024, 11, 20)) == 5_030_000
     payoff = repay(loan, treasurer, 5_030_000, D(2024, 11, 20))
     assert payoff.closed_loan_early and (payoff.principal, payoff.interest) == (5_000_000, 30_000)
     assert split_of(payoff) == {
@@ -671,7 +674,7 @@ def test_reversing_a_payoff_made_the_day_of_a_rescheduling_keeps_the_old_schedul
         decision_reference="QĐ 3",
     )
     live_before = set(loan.instalments.filter(cancelled_on__isnull=True).values_list("number", flat=True))
-    payoff = services.payoff(services.instalment_states(loan), D(2024, 12, 20))
+    payoff = allocation.payoff(selectors.instalment_states(loan), D(2024, 12, 20))
     repayment = repay(loan, treasurer, payoff, D(2024, 12, 20))
     assert repayment.closed_loan_early
     services.repayment_reverse(actor=treasurer, repayment=repayment, reason="nhầm")
@@ -693,7 +696,7 @@ def test_reversal_refused_after_a_rescheduling_that_replaced_what_it_paid(club, 
     )
     with pytest.raises(ValidationError) as caught:
         services.repayment_reverse(actor=treasurer, repayment=partial, reason="nhầm")
-    assert caught.value.messages == [str(services.ERROR_REVERSAL_AFTER_RESCHEDULING)]
+    assert caught.value.messages == [str(repayments.ERROR_REVERSAL_AFTER_RESCHEDULING)]
     assert outstanding(loan) == 6_000_000 - 470_000
 
 
@@ -834,7 +837,7 @@ TAKE_OVER = {
 
 def take_over_rows(**kwargs):
     arguments = {**TAKE_OVER, "overdue_instalments": 0, "overdue_amount": 0, **kwargs}
-    return services.take_over_schedule(**arguments)
+    return take_over_rules.take_over_schedule(**arguments)
 
 
 def test_take_over_schedule_flat_without_arrears():
@@ -905,13 +908,13 @@ def test_take_over_schedule_past_the_end_of_the_term_and_principal_at_the_end():
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"outstanding": 12_000_001}, services.ERROR_TAKE_OVER_OUTSTANDING),
-        ({"outstanding": 0}, services.ERROR_TAKE_OVER_OUTSTANDING),
-        ({"outstanding": 7_000_000, "overdue_instalments": 2}, services.ERROR_TAKE_OVER_OVERDUE),
-        ({"outstanding": 7_000_000, "overdue_amount": 100_000}, services.ERROR_TAKE_OVER_OVERDUE),
+        ({"outstanding": 12_000_001}, take_over_rules.ERROR_TAKE_OVER_OUTSTANDING),
+        ({"outstanding": 0}, take_over_rules.ERROR_TAKE_OVER_OUTSTANDING),
+        ({"outstanding": 7_000_000, "overdue_instalments": 2}, take_over_rules.ERROR_TAKE_OVER_OVERDUE),
+        ({"outstanding": 7_000_000, "overdue_amount": 100_000}, take_over_rules.ERROR_TAKE_OVER_OVERDUE),
         (
             {"outstanding": 1_000_000, "overdue_instalments": 1, "overdue_amount": 2_000_000},
-            services.ERROR_TAKE_OVER_OVERDUE_TOO_MUCH,
+            take_over_rules.ERROR_TAKE_OVER_OVERDUE_TOO_MUCH,
         ),
     ],
 )
@@ -927,12 +930,7 @@ def take_over(club, treasurer, borrower, **kwargs):
         "club": club,
         "borrower": borrower,
         "go_live_on": D(2025, 1, 31),
-        "amount": 12_000_000,
-        "disbursed_on": D(2024, 6, 20),
-        "term_months": 12,
-        "monthly_rate": Decimal("0.5"),
-        "method": InterestMethod.FLAT,
-        "frequency": RepaymentFrequency.MONTHLY,
+        **books.PAPER_LOAN,
         "outstanding": 7_000_000,
         "next_due_on": D(2025, 2, 15),
     }

@@ -16,8 +16,9 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from core.money import format_vnd
 from funds.models import EntryType, FundEntry, FundKind
-from loans import services
+from loans import allocation, services
 from loans.models import Instalment, Loan, LoanRules, LoanStatus, Repayment
+from loans.services import checks, repayments, rules
 from members.models import LeaveReason
 from tests.conftest import TODAY, login
 from tests.loans import books
@@ -103,7 +104,7 @@ def test_rules_create_saves_a_version_with_a_rate_typed_either_way(chair, club, 
 def test_rules_create_refuses_a_second_version_on_the_same_day(chair, club, lending):
     response = chair.post(club_url("rules-create", club), rules_data(effective_from="01/01/2023"))
     assert response.status_code == 200
-    assert vi_html(services.ERROR_RULES_DATE_TAKEN, date="01/01/2023") in response.content.decode()
+    assert vi_html(rules.ERROR_RULES_DATE_TAKEN, date="01/01/2023") in response.content.decode()
     assert LoanRules.objects.filter(club=club).count() == 1
 
 
@@ -244,14 +245,14 @@ def test_application_dated_before_the_member_joined_is_refused_by_the_service(ch
     response = chair.post(club_url("loan-create", club), apply_data(member, applied_on="10/03/2022"))
     assert response.status_code == 200
     html = response.content.decode()
-    assert vi_html(services.ERROR_NOT_A_MEMBER, name=member.full_name, date="10/03/2022") in html
+    assert vi_html(checks.ERROR_NOT_A_MEMBER, name=member.full_name, date="10/03/2022") in html
     assert not Loan.objects.exists()
 
 
 def test_application_without_rules_shows_why(chair, club):
     member = books.borrower_of(club)
     response = chair.post(club_url("loan-create", club), apply_data(member))
-    assert vi_html(services.ERROR_NO_RULES, date="10/03/2025") in response.content.decode()
+    assert vi_html(rules.ERROR_NO_RULES, date="10/03/2025") in response.content.decode()
     assert not Loan.objects.exists()
 
 
@@ -355,7 +356,7 @@ def test_action_for_another_status_goes_back_to_the_loan_with_the_reason(chair, 
     loan = books.applied_loan(club)
     response = chair.get(url("loan-disburse", loan), follow=True)
     assert response.redirect_chain[-1][0] == loan.get_absolute_url()
-    assert vi_html(services.ERROR_WRONG_STATUS, status=vi_html(LoanStatus.APPLIED.label)) in response.content.decode()
+    assert vi_html(checks.ERROR_WRONG_STATUS, status=vi_html(LoanStatus.APPLIED.label)) in response.content.decode()
 
 
 def test_staff_cannot_approve(client, club, lending, province_staff):
@@ -412,7 +413,7 @@ def test_overpayment_is_refused_and_nothing_saved(chair, club, lending):
     response = chair.post(url("repayment-create", loan), {"paid_on": "15/03/2025", "amount": "7.000.000"})
     assert response.status_code == 200
     html = response.content.decode()
-    assert vi_html(services.ERROR_OVERPAYMENT, owed=format_vnd(6_180_000), amount=format_vnd(7_000_000)) in html
+    assert vi_html(allocation.ERROR_OVERPAYMENT, owed=format_vnd(6_180_000), amount=format_vnd(7_000_000)) in html
     assert not Repayment.objects.exists()
     assert income_fund(club).balance() == 44_000_000
 
@@ -436,7 +437,7 @@ def test_reverse_an_earlier_repayment_is_refused(chair, club, lending):
     services.repayment_record(actor=None, loan=loan, amount=1_030_000, paid_on=D(2025, 2, 15))
     response = chair.post(url("repayment-reverse", loan, repayment_pk=first.pk), {"reason": "Nhập nhầm"})
     assert response.status_code == 200
-    assert vi_html(services.ERROR_NOT_LATEST_REPAYMENT) in response.content.decode()
+    assert vi_html(repayments.ERROR_NOT_LATEST_REPAYMENT) in response.content.decode()
     first.refresh_from_db()
     assert first.reversed_on is None
 
@@ -466,7 +467,7 @@ def test_reschedule(chair, club, lending):
         "decision_reference": "QĐ 6",
     }
     response = chair.post(url("loan-reschedule", loan), data)
-    assert vi_html(services.ERROR_FIRST_DUE_TOO_EARLY, date="15/03/2025") in response.content.decode()
+    assert vi_html(checks.ERROR_FIRST_DUE_TOO_EARLY, date="15/03/2025") in response.content.decode()
     assert not loan.reschedulings.exists()
     response = chair.post(url("loan-reschedule", loan), {**data, "first_due_on": "15/04/2025"})
     assert response.status_code == 302

@@ -13,7 +13,7 @@ from decimal import Decimal
 import pytest
 
 from clubs.models import Club
-from loans import portfolio, services
+from loans import allocation, portfolio, selectors, services
 from loans.models import InterestMethod, LoanPurpose, RepaymentFrequency
 from loans.portfolio import Bucket, Period
 from tests import factories
@@ -236,7 +236,7 @@ def test_rescheduled_loan_counts_its_days_on_the_new_schedule_and_stays_in_par30
     pay(treasurer, loan, 3_000_000, D(2025, 1, 25))  # 240.000 of it interest (90.000 carried over)
     partly = figures(club, D(2025, 1, 26))
     assert (partly.outstanding, partly.par30, partly.par30_overdue) == (3_240_000, 3_240_000, 0)
-    pay(treasurer, loan, services.payoff(services.instalment_states(loan), D(2025, 2, 5)), D(2025, 2, 5))
+    pay(treasurer, loan, allocation.payoff(selectors.instalment_states(loan), D(2025, 2, 5)), D(2025, 2, 5))
     assert (figures(club, D(2025, 2, 5)).outstanding, figures(club, D(2025, 2, 5)).par30) == (0, 0)
     report = portfolio.portfolio_report(
         clubs=Club.objects.filter(pk=club.pk), on=D(2025, 3, 15), period=Period.last_12_months(D(2025, 3, 15))

@@ -26,8 +26,12 @@ from audit.models import AuditEntry
 from core.money import ERROR_FRACTION
 from funds import services as fund_services
 from funds.models import CapitalSource, EntryType, FundEntry, FundKind
+from loans import selectors, take_over
 from loans import services as loan_services
 from loans.models import Instalment, InterestMethod, Loan, LoanPurpose, LoanStatus, RepaymentFrequency
+from loans.services import checks
+from members import services as member_services
+from members.models import LeaveReason
 from spreadsheets import cutoff_import, importing, parsers, services, template, workbook
 from spreadsheets.club_import import ERROR_UNKNOWN_CLUB
 from spreadsheets.cutoff_import import CUTOFF_IMPORT
@@ -164,7 +168,7 @@ def test_clean_file_opens_the_cash_books_and_takes_the_loans_over(world, club_ch
     assert all(due_on.day == world.club_a1.meeting_day for due_on, _p, _i in schedule(loan))
     assert sum(principal for _d, principal, _i in schedule(loan)) == 7_000_000
     # In arrears from the start: what was due by the cut-off is the amount overdue of the sheet.
-    states = loan_services.instalment_states(loan)
+    states = selectors.instalment_states(loan)
     assert sum(state.left for state in states if state.instalment.due_on <= CUTOFF) == 1_060_000
     assert [state.instalment.late_after < D(2025, 3, 15) for state in states][:2] == [True, False]
 
@@ -358,25 +362,25 @@ def bad_row_cases():
             "loan_amount",
             cutoff_import.ERROR_OTHER_KIND_CELL % {"kind": cutoff_import.RowKind.BALANCE.label},
         ),
-        ("loan", {"outstanding": 12_500_000}, "outstanding", loan_services.ERROR_TAKE_OVER_OUTSTANDING),
+        ("loan", {"outstanding": 12_500_000}, "outstanding", take_over.ERROR_TAKE_OVER_OUTSTANDING),
         ("loan", {"outstanding": 0}, "outstanding", fund_services.ERROR_AMOUNT_NOT_POSITIVE),
         ("loan", {"loan_amount": None}, "loan_amount", importing.ERROR_REQUIRED),
-        ("loan", {"disbursed_on": "28/02/2025"}, "disbursed_on", loan_services.ERROR_TAKE_OVER_DISBURSED),
-        ("loan", {"next_due_on": "28/02/2025"}, "next_due_on", loan_services.ERROR_TAKE_OVER_NEXT_DUE),
-        ("loan", {"overdue_amount": None}, "overdue_amount", loan_services.ERROR_TAKE_OVER_OVERDUE),
-        ("loan", {"overdue_instalments": 0}, "overdue_instalments", loan_services.ERROR_TAKE_OVER_OVERDUE),
-        ("loan", {"overdue_amount": 9_000_000}, "overdue_amount", loan_services.ERROR_TAKE_OVER_OVERDUE_TOO_MUCH),
+        ("loan", {"disbursed_on": "28/02/2025"}, "disbursed_on", take_over.ERROR_TAKE_OVER_DISBURSED),
+        ("loan", {"next_due_on": "28/02/2025"}, "next_due_on", take_over.ERROR_TAKE_OVER_NEXT_DUE),
+        ("loan", {"overdue_amount": None}, "overdue_amount", take_over.ERROR_TAKE_OVER_OVERDUE),
+        ("loan", {"overdue_instalments": 0}, "overdue_instalments", take_over.ERROR_TAKE_OVER_OVERDUE),
+        ("loan", {"overdue_amount": 9_000_000}, "overdue_amount", take_over.ERROR_TAKE_OVER_OVERDUE_TOO_MUCH),
         (
             "loan",
             {"next_due_on": "15/04/2025"},
             "overdue_instalments",
-            cutoff_import.ERROR_OVERDUE_AFTER_CUTOFF % {"date": "15/03/2025"},
+            take_over.ERROR_OVERDUE_AFTER_CUTOFF % {"date": "15/03/2025"},
         ),
         (
             "loan",
             {"overdue_instalments": 9, "overdue_amount": 7_000_000},
             "overdue_instalments",
-            cutoff_import.ERROR_OVERDUE_BEFORE_DISBURSEMENT % {"count": 9, "date": "15/06/2024"},
+            take_over.ERROR_OVERDUE_BEFORE_DISBURSEMENT % {"count": 9, "date": "15/06/2024"},
         ),
         ("loan", {"monthly_rate": "10,5"}, "monthly_rate", parsers.ERROR_DECIMAL_RANGE % {"min": 0, "max": 10}),
         ("loan", {"monthly_rate": "0,1234"}, "monthly_rate", parsers.ERROR_DECIMAL_PLACES % {"places": 3}),
@@ -466,7 +470,7 @@ def test_borrower_with_a_loan_in_progress(world, province_staff, dao):
         purpose=LoanPurpose.CROPS,
         applied_on=D(2025, 3, 1),
     )
-    message = loan_services.ERROR_LOAN_IN_PROGRESS % {"name": dao.full_name, "status": LoanStatus.APPLIED.label}
+    message = checks.ERROR_LOAN_IN_PROGRESS % {"name": dao.full_name, "status": LoanStatus.APPLIED.label}
     assert refused_errors(cutoff_xlsx([cutoff_loan(world.club_a1, dao)]), province_staff) == [error(2, None, message)]
 
 
@@ -479,7 +483,7 @@ def test_a_club_already_live_is_refused(world, province_staff, dao):
         source=CapitalSource.MEMBERS,
     )
     rows = [cutoff_balance(world.club_a1), cutoff_loan(world.club_a1, dao), cutoff_balance(world.club_b1)]
-    message = cutoff_import.ERROR_ALREADY_LIVE % {"club": world.club_a1.name, "date": "05/01/2025"}
+    message = take_over.ERROR_ALREADY_LIVE % {"club": world.club_a1.name, "date": "05/01/2025"}
     assert refused_errors(cutoff_xlsx(rows), province_staff) == [
         error(2, "club_code", message),
         error(3, "club_code", message),
@@ -490,7 +494,7 @@ def test_an_opening_balance_other_than_the_files_is_refused(world, province_staf
     fund_services.opening_balance_record(
         actor=province_staff, fund=world.club_a1.funds.get(kind=FundKind.INCOME), amount=29_000_000, entry_date=CUTOFF
     )
-    message = cutoff_import.ERROR_ALREADY_LIVE % {"club": world.club_a1.name, "date": "28/02/2025"}
+    message = take_over.ERROR_ALREADY_LIVE % {"club": world.club_a1.name, "date": "28/02/2025"}
     assert refused_errors(cutoff_xlsx([cutoff_balance(world.club_a1)]), province_staff) == [
         error(2, "club_code", message)
     ]
@@ -498,7 +502,7 @@ def test_an_opening_balance_other_than_the_files_is_refused(world, province_staf
 
 def test_loans_taken_over_at_another_cut_off(world, province_staff, dao, binh):
     import_file(cutoff_xlsx([binh_loan(world.club_a1, cutoff_date="31/01/2025")]), province_staff)
-    message = cutoff_import.ERROR_OTHER_GO_LIVE % {"club": world.club_a1.name, "date": "31/01/2025"}
+    message = take_over.ERROR_OTHER_GO_LIVE % {"club": world.club_a1.name, "date": "31/01/2025"}
     assert refused_errors(cutoff_xlsx([cutoff_loan(world.club_a1, dao)]), province_staff) == [
         error(2, "club_code", message)
     ]
@@ -556,6 +560,43 @@ def test_a_service_refusal_is_reported_under_the_rows_column(world):
         row = Row(number=5, values={"row_kind": kind, **values}, headers=headers)
         CUTOFF_IMPORT.add_service_errors(row, ValidationError({field: "Không được."}))
         assert row.errors == [RowError(5, headers[key], "Không được.")]
+
+
+def test_what_the_service_refuses_at_save_refuses_the_club_rows(world, province_staff, dao, monkeypatch):
+    """The preview and the save apply the same rules; what changed in between (here, an entry
+    written meanwhile) is refused by club_go_live, on every row of the club, and nothing stays."""
+
+    def go_live_after_a_contribution(**kwargs):
+        fund_services.contribution_record(
+            actor=province_staff,
+            fund=world.club_a1.funds.get(kind=FundKind.ACTIVITY),
+            amount=100_000,
+            entry_date=D(2025, 3, 1),
+            source=CapitalSource.MEMBERS,
+        )
+        return loan_services.club_go_live(**kwargs)
+
+    monkeypatch.setattr(cutoff_import, "club_go_live", go_live_after_a_contribution)
+    rows = [cutoff_balance(world.club_a1), cutoff_loan(world.club_a1, dao), cutoff_balance(world.club_b1)]
+    message = take_over.ERROR_ALREADY_LIVE % {"club": world.club_a1.name, "date": "01/03/2025"}
+    assert refused_errors(cutoff_xlsx(rows), province_staff) == [
+        error(2, "club_code", message),
+        error(3, "club_code", message),
+    ]
+
+
+def test_a_loan_the_service_refuses_at_save_is_shown_on_its_row(world, province_staff, dao, binh, monkeypatch):
+    def go_live_after_dao_left(**kwargs):
+        member_services.member_leave(
+            actor=province_staff, membership=dao.memberships.get(), left_on=D(2025, 2, 20), reason=LeaveReason.MOVED
+        )
+        return loan_services.club_go_live(**kwargs)
+
+    monkeypatch.setattr(cutoff_import, "club_go_live", go_live_after_dao_left)
+    message = checks.ERROR_NOT_A_MEMBER % {"name": dao.full_name, "date": "28/02/2025"}
+    assert refused_errors(cutoff_xlsx(club_sheet(world.club_a1, dao, binh)), province_staff) == [
+        error(4, "member_code", message)
+    ]
 
 
 # --- scope -----------------------------------------------------------------------------------------
@@ -671,7 +712,7 @@ def test_chair_uploads_sees_row_errors_fixes_imports_and_reimports(client, world
     assert response["Location"] == preview_url(upload)
     page = client.get(preview_url(upload)).content.decode()
     with translation.override("vi"):
-        line = str(error(4, "outstanding", loan_services.ERROR_TAKE_OVER_OUTSTANDING))
+        line = str(error(4, "outstanding", take_over.ERROR_TAKE_OVER_OUTSTANDING))
     assert escape(line) in page
     assert confirm_url(upload) not in page
 
@@ -689,6 +730,71 @@ def test_chair_uploads_sees_row_errors_fixes_imports_and_reimports(client, world
     assert response.context["preview"].counts == {"new": 0, "update": 0, "unchanged": 4}
     page = response.content.decode()
     assert escape(gettext("Nothing to import: every row is already registered as it is.")) in page
+
+
+def books_empty(world, actor, dao):
+    pass
+
+
+def books_with_a_contribution(world, actor, dao):
+    fund_services.contribution_record(
+        actor=actor,
+        fund=world.club_a1.funds.get(kind=FundKind.INCOME),
+        amount=2_000_000,
+        entry_date=D(2025, 1, 5),
+        source=CapitalSource.MEMBERS,
+    )
+
+
+def books_live_with_balances(world, actor, dao):
+    balances = [cutoff_balance(world.club_a1), cutoff_balance(world.club_a1, fund="Quỹ hoạt động")]
+    import_file(cutoff_xlsx(balances), actor)
+
+
+def books_live_with_a_loan_on_another_date(world, actor, dao):
+    loan = cutoff_loan(world.club_a1, dao, cutoff_date="31/01/2025", overdue_instalments=None, overdue_amount=None)
+    import_file(cutoff_xlsx([loan]), actor)
+
+
+def books_with_opening_balances_of_two_dates(world, actor, dao):
+    for kind, day in ((FundKind.INCOME, CUTOFF), (FundKind.ACTIVITY, D(2025, 1, 31))):
+        fund_services.opening_balance_record(
+            actor=actor, fund=world.club_a1.funds.get(kind=kind), amount=1_000_000, entry_date=day
+        )
+
+
+@pytest.mark.parametrize(
+    ("books", "offered"),
+    [
+        (books_empty, True),
+        (books_with_a_contribution, False),
+        (books_live_with_balances, True),
+        (books_live_with_a_loan_on_another_date, True),
+        (books_with_opening_balances_of_two_dates, False),
+    ],
+)
+def test_the_funds_page_offers_the_sheet_when_the_import_takes_the_club(client, world, club_chair, dao, books, offered):
+    """The funds page and the import apply one rule: the page offers the sheet when a sheet taking
+    over what the books hold already (its balances, on their date) and one more loan goes through."""
+    books(world, club_chair, dao)
+    page = login(client, club_chair).get(reverse("funds:club-funds", args=[world.club_a1.pk])).content.decode()
+    assert ('data-testid="go-live"' in page) is offered
+
+    openings = FundEntry.objects.filter(fund__club=world.club_a1, entry_type=EntryType.OPENING)
+    dates = {entry.entry_date for entry in openings} | set(
+        Loan.objects.filter(club=world.club_a1).values_list("go_live_on", flat=True)
+    )
+    cutoff = f"{min(dates, default=CUTOFF):%d/%m/%Y}"
+    fund_words = {FundKind.INCOME: "Quỹ tăng thu nhập", FundKind.ACTIVITY: "Quỹ hoạt động"}
+    rows = [
+        cutoff_balance(world.club_a1, cutoff_date=cutoff, fund=fund_words[entry.fund.kind], balance=entry.amount)
+        for entry in openings.select_related("fund")
+    ]
+    borrower = member_of(world.club_a1, "Lê Văn Mới", 1955)
+    rows.append(cutoff_loan(world.club_a1, borrower, cutoff_date=cutoff, overdue_instalments=0, overdue_amount=0))
+    result = preview(cutoff_xlsx(rows), club_chair)
+    club_refused = any(error.column == CUTOFF_HEADERS["club_code"] for error in result.errors)
+    assert club_refused is not offered
 
 
 # --- the command -------------------------------------------------------------------------------------

@@ -18,7 +18,7 @@ from openpyxl.utils import quote_sheetname
 from spreadsheets import importing, parsers, workbook
 from spreadsheets import template as templates
 from spreadsheets.club_import import CLUB_IMPORT
-from spreadsheets.importing import ImportColumn, ImportSpec, RowError
+from spreadsheets.importing import ImportColumn, RowByRowImport, RowError
 from spreadsheets.parsers import Codes, Date, Integer, Lines, Text
 from spreadsheets.workbook import FileRefused
 from tests.spreadsheets.files import CLUB_HEADERS, CLUB_KEYS, club_row, with_extra_member, xlsx
@@ -310,7 +310,7 @@ def test_code_parser_lists_the_choices_when_refusing():
 # --- a second import on the same mechanism ------------------------------------------------------
 
 
-class PeopleImport(ImportSpec):
+class PeopleImport(RowByRowImport):
     """A minimal import with a coded column, as the member import will have."""
 
     kind = "people"

@@ -19,6 +19,8 @@ from areas.models import AdminUnit, AreaType
 from clubs.models import ActivityArea, Club, StatusChangeKind
 from funds.models import CapitalSource, FundKind
 from funds.services import contribution_record, spending_record
+from loans import allocation
+from loans import selectors as loan_selectors
 from loans import services as loans
 from members.models import LeaveReason, Membership
 from targets import lists, selectors
@@ -370,7 +372,7 @@ def member(club, name):
 
 def repaid(loan, on):
     """Pay the loan off on `on`: it closes that day."""
-    amount = loans.payoff(loans.instalment_states(loan), on)
+    amount = allocation.payoff(loan_selectors.instalment_states(loan), on)
     loans.repayment_record(actor=None, loan=loan, amount=amount, paid_on=on)
     loan.refresh_from_db()
     assert loan.closed_on == on
