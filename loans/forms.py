@@ -67,7 +67,10 @@ class RulesForm(forms.Form):
         max_value=MAX_GRACE_DAYS,
         initial=0,
         widget=forms.NumberInput(attrs=NUMERIC_INPUT),
-        help_text=_("Days after the due date before an unpaid instalment counts as late."),
+        help_text=_(
+            "Days after the due date before the board chases an unpaid instalment. The portfolio counts "
+            "days overdue from the due date itself."
+        ),
     )
     regulation_reference = forms.CharField(
         label=_("Regulation reference"),

@@ -99,7 +99,10 @@ class LoanRules(models.Model):
         _("grace period (days)"),
         default=0,
         validators=[MaxValueValidator(MAX_GRACE_DAYS)],
-        help_text=_("Days after the due date before an unpaid instalment counts as late."),
+        help_text=_(
+            "Days after the due date before the board chases an unpaid instalment. The portfolio counts "
+            "days overdue from the due date itself."
+        ),
     )
     regulation_reference = models.CharField(
         _("regulation reference"),
