@@ -5,12 +5,11 @@ on 15/12/2024. Today is 15/03/2025.
 """
 
 import datetime
-from decimal import Decimal
 
 import pytest
 
 from loans import services
-from loans.models import InterestMethod, Loan, RepaymentFrequency
+from loans.models import Loan
 from tests import factories
 from tests.loans import books
 
@@ -76,12 +75,7 @@ def test_a_loan_taken_over_is_out_from_its_take_over(lending, treasurer):
         club=club,
         borrower=factories.MembershipFactory(club=club).person,
         go_live_on=D(2025, 1, 31),
-        amount=12_000_000,
-        disbursed_on=D(2024, 6, 20),
-        term_months=12,
-        monthly_rate=Decimal("0.5"),
-        method=InterestMethod.FLAT,
-        frequency=RepaymentFrequency.MONTHLY,
+        **books.PAPER_LOAN,
         outstanding=7_000_000,
         next_due_on=D(2025, 2, 15),
     )

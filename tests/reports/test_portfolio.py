@@ -14,7 +14,7 @@ import pytest
 
 from clubs.models import Club
 from loans import allocation, portfolio, selectors, services
-from loans.models import InterestMethod, LoanPurpose, RepaymentFrequency
+from loans.models import LoanPurpose
 from loans.portfolio import Bucket, Period
 from tests import factories
 from tests.loans import books as loan_books
@@ -251,12 +251,7 @@ def test_taken_over_loan_counts_from_its_take_over(club, treasurer):
         club=club,
         borrower=borrower,
         go_live_on=D(2025, 1, 31),
-        amount=12_000_000,
-        disbursed_on=D(2024, 6, 20),
-        term_months=12,
-        monthly_rate=Decimal("0.5"),
-        method=InterestMethod.FLAT,
-        frequency=RepaymentFrequency.MONTHLY,
+        **loan_books.PAPER_LOAN,
         outstanding=7_000_000,
         next_due_on=D(2025, 2, 15),
         overdue_instalments=1,
@@ -309,12 +304,7 @@ def test_a_loan_taken_over_after_the_as_of_date_adds_nothing_to_its_rate(club, t
         club=club,
         borrower=factories.MembershipFactory(club=club).person,
         go_live_on=D(2025, 1, 31),
-        amount=12_000_000,
-        disbursed_on=D(2024, 6, 20),
-        term_months=12,
-        monthly_rate=Decimal("0.5"),
-        method=InterestMethod.FLAT,
-        frequency=RepaymentFrequency.MONTHLY,
+        **loan_books.PAPER_LOAN,
         outstanding=7_000_000,
         next_due_on=D(2025, 2, 15),
         overdue_instalments=1,
