@@ -14,6 +14,7 @@ from accounts.models import BoardTitle, Role, RoleAssignment, User
 from audit.services import audit_record
 from clubs.models import Club
 from core.errors import refusal
+from core.types import Actor
 from members.models import Person
 
 ERROR_ACCOUNT_TAKEN = _("The user account %(username)s already belongs to %(name)s.")
@@ -70,7 +71,7 @@ class NewAccount:
 
 
 @transaction.atomic
-def account_create(*, actor, username: str, full_name: str, phone: str = "", created_for: str) -> NewAccount:
+def account_create(*, actor: Actor, username: str, full_name: str, phone: str = "", created_for: str) -> NewAccount:
     """A new login with a generated password, for the person named `created_for` (audited without
     the password). Refusals are on the field "username"."""
     username = username.strip()
