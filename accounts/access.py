@@ -138,7 +138,7 @@ def _club_scope(user: AnyUser, cap: Cap) -> Q | None:
     return scope
 
 
-def clubs_for(user: AnyUser, cap: Cap) -> ClubQuerySet:
+def clubs_for(user: AnyUser, cap: Cap) -> ClubQuerySet[Club]:
     """Every club on which the user holds `cap`: the only way to obtain a set of clubs."""
     if not user.is_authenticated:
         return Club.objects.none()
@@ -225,7 +225,7 @@ def get_person_to_move(user: AnyUser, pk: int | str) -> Person:
     return person
 
 
-def clubs_to_move_members_from(user: AnyUser) -> ClubQuerySet:
+def clubs_to_move_members_from(user: AnyUser) -> ClubQuerySet[Club]:
     """The clubs whose members the user may move to another club: those on which they hold both
     MEMBER_MANAGE (they keep the register) and MEMBER_MOVE (a move touches two clubs' registers:
     staff record it). Both on the same club: staff of one area who sit on another club's board

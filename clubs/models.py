@@ -10,7 +10,7 @@ boards/, its funds in funds/, its monthly reports in activities/.
 
 import datetime
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, TypeAlias, TypedDict, TypeVar
 
 from django.conf import settings
 from django.db import models
@@ -39,7 +39,10 @@ class ClubStatusFields(TypedDict):
     status: str  # a ClubStatus
 
 
-class ClubQuerySet(models.QuerySet["Club"]):
+_ClubT = TypeVar("_ClubT", bound="Club")
+
+
+class ClubQuerySet(models.QuerySet[_ClubT]):
     """A club's status on a day, in its three forms: `with_status` (an annotation, to list, filter
     and count by status), `active_on` (the active clubs as a plain filter with an anti-join, for
     reports that join clubs to their members) and `status_from_changes` (from rows already
@@ -58,9 +61,8 @@ class ClubQuerySet(models.QuerySet["Club"]):
             .order_by("-effective_on", "-pk")
             .values("kind")[:1]
         )
-        # django-stubs types annotate()'s result with a TypedDict of its own, which it does not
-        # match with ClubStatusFields (the same names): the annotation's type is declared here.
-        return self.annotate(  # type: ignore[return-value]
+        # The annotations' types, which django-stubs does not infer through a generic queryset.
+        annotated: QuerySet[ClubWithStatus] = self.annotate(
             last_status_change=Subquery(last_change),
             status=Case(
                 When(last_status_change=StatusChangeKind.DISSOLVED, then=Value(ClubStatus.DISSOLVED)),
@@ -70,8 +72,9 @@ class ClubQuerySet(models.QuerySet["Club"]):
                 output_field=models.CharField(),
             ),
         )
+        return annotated
 
-    def active_on(self, on: datetime.date) -> "ClubQuerySet":
+    def active_on(self, on: datetime.date) -> "ClubQuerySet[Club]":
         """The clubs of this queryset active on `on`, as a plain queryset (no annotation to group by).
 
         The rule of `with_status`, written as plain conditions and an anti-join rather than a CASE

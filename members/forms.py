@@ -1,6 +1,7 @@
 import datetime
 import re
 from collections.abc import Callable
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -63,7 +64,7 @@ class MemberFilterForm(forms.Form):
     def __init__(self, *args, clubs: list, **kwargs):
         """`clubs`: (pk, name) of the clubs in the user's scope, from accounts.access."""
         super().__init__(*args, **kwargs)
-        self.fields["club"].choices = [("", _("All clubs"))] + list(clubs)
+        cast(forms.TypedChoiceField, self.fields["club"]).choices = [("", _("All clubs"))] + list(clubs)
 
     def clean_state(self):
         return self.cleaned_data["state"] or MembershipState.CURRENT
@@ -146,13 +147,13 @@ class PersonUpdateForm(PersonForm):
 
     remove_citizen_id = forms.BooleanField(label=_("Remove the recorded citizen ID number"), required=False)
 
-    def __init__(self, *args, person, show_citizen_id: bool, **kwargs):
+    def __init__(self, data: Any = None, *, person: Person, show_citizen_id: bool, **kwargs: Any) -> None:
         initial = {field: getattr(person, field) for field in services.PERSON_FIELDS}
         self.show_citizen_id = show_citizen_id
         self.recorded_citizen_id = person.citizen_id
         if not show_citizen_id:
             initial["citizen_id"] = ""
-        super().__init__(*args, initial=initial, **kwargs)
+        super().__init__(data, initial=initial, **kwargs)
         if show_citizen_id or not person.citizen_id:
             del self.fields["remove_citizen_id"]
         else:

@@ -58,7 +58,7 @@ if TYPE_CHECKING:
 
 def member_list(
     *,
-    clubs: ClubQuerySet,
+    clubs: ClubQuerySet[Club],
     on: datetime.date,
     q: str = "",
     club: Club | int | None = None,
@@ -139,7 +139,7 @@ class _SeenBy(TypedDict):
 
 
 def person_page(
-    *, person: Person, visible: ClubQuerySet, manageable: ClubQuerySet, movable: ClubQuerySet
+    *, person: Person, visible: ClubQuerySet[Club], manageable: ClubQuerySet[Club], movable: ClubQuerySet[Club]
 ) -> PersonPage:
     """The memberships shown on a person's page and what the user may do, in one query.
 
@@ -169,7 +169,9 @@ def person_page(
     )
 
 
-def move_destinations(*, clubs: ClubQuerySet, membership: Membership, on: datetime.date) -> "QuerySet[ClubWithStatus]":
+def move_destinations(
+    *, clubs: ClubQuerySet[Club], membership: Membership, on: datetime.date
+) -> "QuerySet[ClubWithStatus]":
     """The clubs among `clubs` (those whose register the user keeps, accounts.access) that the
     member of `membership` may be moved to on `on`: any but their own that is not dissolved
     (services.member_move refuses to join a dissolved club)."""
@@ -200,7 +202,9 @@ class PersonAlike:
         return self.join_action in (JoinAction.REJOIN, JoinAction.MOVE)
 
 
-def people_alike_for_join(*, club: Club, full_name: str, birth_year: int, movable: ClubQuerySet) -> list[PersonAlike]:
+def people_alike_for_join(
+    *, club: Club, full_name: str, birth_year: int, movable: ClubQuerySet[Club]
+) -> list[PersonAlike]:
     """people_alike() for the add-member page, each with their `current` and `last` membership and
     the `join_action` the user may take, in two queries at most.
 
