@@ -39,7 +39,7 @@ class ClubStatusFields(TypedDict):
     status: str  # a ClubStatus
 
 
-_ClubT = TypeVar("_ClubT", bound="Club")
+_ClubT = TypeVar("_ClubT", bound="Club", covariant=True)
 
 
 class ClubQuerySet(models.QuerySet[_ClubT]):

@@ -17,7 +17,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-_M = TypeVar("_M", bound=models.Model)
+_M = TypeVar("_M", bound=models.Model, covariant=True)
 
 
 class ValidityQuerySet(models.QuerySet[_M]):

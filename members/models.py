@@ -239,7 +239,7 @@ class HouseholdStatus(models.Model):
         return f"{self.person} — {self.get_status_display()} ({self.valid_from:%d/%m/%Y})"
 
 
-_MembershipT = TypeVar("_MembershipT", bound="Membership")
+_MembershipT = TypeVar("_MembershipT", bound="Membership", covariant=True)
 
 
 class MembershipQuerySet(models.QuerySet[_MembershipT]):
