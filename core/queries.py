@@ -1,5 +1,6 @@
 """Query helpers that know no model: grouping a queryset's aggregates by a key."""
 
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Aggregate, Model, QuerySet
@@ -7,7 +8,7 @@ from django.db.models.expressions import Combinable
 
 
 def grouped(
-    rows: QuerySet[Model], key: Combinable | None, aggregates: dict[str, Aggregate | Combinable]
+    rows: QuerySet[Model], key: Combinable | None, aggregates: Mapping[str, Aggregate | Combinable]
 ) -> dict[Any, dict[str, Any]]:
     """{group: {name: value}}: one row per group, or a single row under None without a key."""
     if key is None:

@@ -78,7 +78,10 @@ def older_condition(on: datetime.date, prefix: str = "") -> Q:
     )
 
 
-class PersonQuerySet(models.QuerySet["Person"]):
+_PersonT = TypeVar("_PersonT", bound="Person", covariant=True)
+
+
+class PersonQuerySet(models.QuerySet[_PersonT]):
     def with_age_group(self, on: datetime.date) -> Self:
         return self.annotate(
             age_group=Case(
