@@ -13,15 +13,17 @@ Roles grant capabilities through one table, CAPABILITIES; call sites never compa
 """
 
 import enum
+from typing import TypeAlias
 
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from accounts.models import Role, RoleAssignment
+from accounts.models import Role, RoleAssignment, User
 from areas.models import AdminUnit
-from clubs.models import Club
+from clubs.models import Club, ClubQuerySet
 from members.models import Membership, Person
 
 
@@ -85,11 +87,15 @@ CAPABILITIES: dict[str, frozenset[Cap]] = {
 }
 
 
-def assignments(user) -> list[RoleAssignment]:
+# Whoever makes a request: request.user.
+AnyUser: TypeAlias = User | AnonymousUser
+
+
+def assignments(user: AnyUser) -> list[RoleAssignment]:
     """The user's role assignments in force today, read once per request (cached on the user)."""
     if not user.is_authenticated:
         return []
-    cached = user.__dict__.get("_assignments_in_force")
+    cached: list[RoleAssignment] | None = user.__dict__.get("_assignments_in_force")
     if cached is None:
         cached = list(
             RoleAssignment.objects.in_force(timezone.localdate()).filter(user=user).select_related("area", "club")
@@ -98,11 +104,11 @@ def assignments(user) -> list[RoleAssignment]:
     return cached
 
 
-def _granting(user, cap: Cap) -> list[RoleAssignment]:
+def _granting(user: AnyUser, cap: Cap) -> list[RoleAssignment]:
     return [assignment for assignment in assignments(user) if cap in CAPABILITIES[assignment.role]]
 
 
-def has_cap(user, cap: Cap) -> bool:
+def has_cap(user: AnyUser, cap: Cap) -> bool:
     """Whether the user holds the capability somewhere (superusers everywhere)."""
     if not user.is_authenticated:
         return False
@@ -111,7 +117,14 @@ def has_cap(user, cap: Cap) -> bool:
     return bool(_granting(user, cap))
 
 
-def _club_scope(user, cap: Cap) -> Q | None:
+def _staff_path(assignment: RoleAssignment) -> str:
+    """The path of the unit a staff role covers: a staff role always has one (the database's
+    role_assignment_scope_matches_role), a club-board role none."""
+    assert assignment.area is not None, "a staff role without its unit"
+    return assignment.area.path
+
+
+def _club_scope(user: AnyUser, cap: Cap) -> Q | None:
     """A filter on Club for the clubs where the user holds `cap`; None means no club at all."""
     if user.is_superuser:
         return Q()
@@ -120,12 +133,12 @@ def _club_scope(user, cap: Cap) -> Q | None:
         if assignment.role == Role.CLUB_BOARD:
             condition = Q(pk=assignment.club_id)
         else:
-            condition = Q(unit__path__startswith=assignment.area.path)
+            condition = Q(unit__path__startswith=_staff_path(assignment))
         scope = condition if scope is None else scope | condition
     return scope
 
 
-def clubs_for(user, cap: Cap) -> QuerySet[Club]:
+def clubs_for(user: AnyUser, cap: Cap) -> ClubQuerySet[Club]:
     """Every club on which the user holds `cap`: the only way to obtain a set of clubs."""
     if not user.is_authenticated:
         return Club.objects.none()
@@ -135,7 +148,7 @@ def clubs_for(user, cap: Cap) -> QuerySet[Club]:
     return Club.objects.filter(scope)
 
 
-def units_for(user, cap: Cap) -> QuerySet[AdminUnit]:
+def units_for(user: AnyUser, cap: Cap) -> QuerySet[AdminUnit]:
     """The administrative units under the user's staff assignments that grant `cap`.
 
     Club-board roles cover a club, not a territory, so they add no units.
@@ -148,14 +161,14 @@ def units_for(user, cap: Cap) -> QuerySet[AdminUnit]:
     for assignment in _granting(user, cap):
         if assignment.role == Role.CLUB_BOARD:
             continue
-        condition = Q(path__startswith=assignment.area.path)
+        condition = Q(path__startswith=_staff_path(assignment))
         scope = condition if scope is None else scope | condition
     if scope is None:
         return AdminUnit.objects.none()
     return AdminUnit.objects.filter(scope)
 
 
-def get_club(user, pk, cap: Cap, queryset: QuerySet[Club] | None = None) -> Club:
+def get_club(user: AnyUser, pk: int | str, cap: Cap, queryset: QuerySet[Club] | None = None) -> Club:
     """The club `pk`: 404 if the user cannot see it, 403 if they can see it but lack `cap`.
 
     `queryset` lets a view ask for select_related/annotations; it is narrowed here, never widened.
@@ -170,7 +183,7 @@ def get_club(user, pk, cap: Cap, queryset: QuerySet[Club] | None = None) -> Club
     return club
 
 
-def _person_seen(user, pk, queryset: QuerySet[Person] | None) -> Person:
+def _person_seen(user: AnyUser, pk: int | str, queryset: QuerySet[Person] | None) -> Person:
     """The person `pk` if they are, or ever were, a member of a club where the user holds
     MEMBER_VIEW; 404 otherwise."""
     visible = clubs_for(user, Cap.MEMBER_VIEW)
@@ -189,7 +202,9 @@ def _require_home_club(person: Person, clubs: QuerySet[Club]) -> None:
         raise PermissionDenied
 
 
-def get_person(user, pk, cap: Cap = Cap.MEMBER_VIEW, queryset: QuerySet[Person] | None = None) -> Person:
+def get_person(
+    user: AnyUser, pk: int | str, cap: Cap = Cap.MEMBER_VIEW, queryset: QuerySet[Person] | None = None
+) -> Person:
     """The person `pk`, seen through their memberships.
 
     404 unless the person is, or ever was, a member of a club where the user holds MEMBER_VIEW (a
@@ -202,7 +217,7 @@ def get_person(user, pk, cap: Cap = Cap.MEMBER_VIEW, queryset: QuerySet[Person] 
     return person
 
 
-def get_person_to_move(user, pk) -> Person:
+def get_person_to_move(user: AnyUser, pk: int | str) -> Person:
     """The person `pk`, to move to another club: 404 as get_person, and 403 unless their club (the
     current one, else the last) is among clubs_to_move_members_from."""
     person = _person_seen(user, pk, None)
@@ -210,7 +225,7 @@ def get_person_to_move(user, pk) -> Person:
     return person
 
 
-def clubs_to_move_members_from(user) -> QuerySet[Club]:
+def clubs_to_move_members_from(user: AnyUser) -> ClubQuerySet[Club]:
     """The clubs whose members the user may move to another club: those on which they hold both
     MEMBER_MANAGE (they keep the register) and MEMBER_MOVE (a move touches two clubs' registers:
     staff record it). Both on the same club: staff of one area who sit on another club's board
@@ -218,12 +233,12 @@ def clubs_to_move_members_from(user) -> QuerySet[Club]:
     return clubs_for(user, Cap.MEMBER_MANAGE) & clubs_for(user, Cap.MEMBER_MOVE)
 
 
-def may_on_club_pk(user, club_pk, cap: Cap) -> bool:
+def may_on_club_pk(user: AnyUser, club_pk: int | str, cap: Cap) -> bool:
     """Whether the user holds `cap` on the club `club_pk` (one query; can_on_club has the club)."""
     return clubs_for(user, cap).filter(pk=club_pk).exists()
 
 
-def caps_on_club(user, club: Club) -> frozenset[Cap]:
+def caps_on_club(user: AnyUser, club: Club) -> frozenset[Cap]:
     """Every capability the user holds on one club, decided from the cached assignments.
 
     The same rule as clubs_for (a board role covers its club, a staff role the clubs under its
@@ -233,18 +248,18 @@ def caps_on_club(user, club: Club) -> frozenset[Cap]:
         return frozenset()
     if user.is_superuser:
         return frozenset(Cap)
-    caps = set()
+    caps: set[Cap] = set()
     for assignment in assignments(user):
         if assignment.role == Role.CLUB_BOARD:
             covers = assignment.club_id == club.pk
         else:
-            covers = club.unit.path.startswith(assignment.area.path)
+            covers = club.unit.path.startswith(_staff_path(assignment))
         if covers:
             caps |= CAPABILITIES[assignment.role]
     return frozenset(caps)
 
 
-def can_on_club(user, club: Club, cap: Cap) -> bool:
+def can_on_club(user: AnyUser, club: Club, cap: Cap) -> bool:
     """For templates and menus: may the user do `cap` on this club it already sees?"""
     return cap in caps_on_club(user, club)
 
@@ -254,7 +269,7 @@ def can_on_club(user, club: Club, cap: Cap) -> bool:
 # state, which its own app defines.
 
 
-def may_correct_entry(user, club: Club, *, in_closed_month: bool) -> bool:
+def may_correct_entry(user: AnyUser, club: Club, *, in_closed_month: bool) -> bool:
     """Whether the user may open the correction of an entry of the club's cash book.
 
     The board keeps its own books (FUNDS_MANAGE) and opens the correction of any entry: for one of
@@ -265,38 +280,44 @@ def may_correct_entry(user, club: Club, *, in_closed_month: bool) -> bool:
     return Cap.FUNDS_MANAGE in caps or (in_closed_month and Cap.FUNDS_CORRECT_CLOSED in caps)
 
 
-def may_go_live(user, club: Club, *, still_possible: bool) -> bool:
+def may_go_live(user: AnyUser, club: Club, *, still_possible: bool) -> bool:
     """Whether the club's funds page offers the user the cut-off sheet, which takes a running club's
     paper books over: they may do so for the club (FUNDS_GO_LIVE) and the club can still go live
     (`still_possible`: loans.selectors.go_live_books, the rule the sheet itself applies)."""
     return still_possible and can_on_club(user, club, Cap.FUNDS_GO_LIVE)
 
 
-def may_fill_report(user, club: Club, *, locked: bool) -> bool:
+def may_fill_report(user: AnyUser, club: Club, *, locked: bool) -> bool:
     """Whether the user may fill in the club's monthly report: its board (REPORT_FILL), while the
     report is a draft (`locked`: submitted or accepted, MonthlyReport.is_locked)."""
     return not locked and can_on_club(user, club, Cap.REPORT_FILL)
 
 
-def may_review_report(user, club: Club, *, submitted: bool) -> bool:
+def may_review_report(user: AnyUser, club: Club, *, submitted: bool) -> bool:
     """Whether the user may return or accept the club's monthly report: staff of its area
     (REPORT_REVIEW), while the report is `submitted` and waits for them."""
     return submitted and can_on_club(user, club, Cap.REPORT_REVIEW)
 
 
-def may_reopen_report(user, club: Club, *, accepted: bool) -> bool:
+def may_reopen_report(user: AnyUser, club: Club, *, accepted: bool) -> bool:
     """Whether the user may reopen the club's monthly report: staff of its area (REPORT_REVIEW),
     once the report is `accepted` (a submitted one is returned instead)."""
     return accepted and can_on_club(user, club, Cap.REPORT_REVIEW)
 
 
-def board_club_ids(user, cap: Cap) -> list[int]:
+def board_club_ids(user: AnyUser, cap: Cap) -> list[int]:
     """The clubs whose board the user sits on with `cap`, from the cached assignments (no query):
     the menu takes a club board straight to its own club's books."""
-    return sorted({assignment.club_id for assignment in _granting(user, cap) if assignment.role == Role.CLUB_BOARD})
+    return sorted(
+        {
+            assignment.club_id
+            for assignment in _granting(user, cap)
+            if assignment.role == Role.CLUB_BOARD and assignment.club_id is not None
+        }
+    )
 
 
-def require_cap(user, cap: Cap) -> None:
+def require_cap(user: AnyUser, cap: Cap) -> None:
     """403 unless some role of the user grants `cap` (pages not tied to one club)."""
     if not has_cap(user, cap):
         raise PermissionDenied

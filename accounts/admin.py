@@ -13,7 +13,7 @@ class RoleAssignmentInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    fieldsets = DjangoUserAdmin.fieldsets + ((_("Profile"), {"fields": ("full_name", "phone", "language")}),)
+    fieldsets = (*(DjangoUserAdmin.fieldsets or ()), (_("Profile"), {"fields": ("full_name", "phone", "language")}))
     list_display = ["username", "full_name", "phone", "is_active", "is_staff", "is_superuser"]
     search_fields = ["username", "full_name", "first_name", "last_name", "email", "phone"]
     inlines = [RoleAssignmentInline]

@@ -4,6 +4,8 @@ A role is held over an administrative unit (province or area staff) or over one 
 club board), for a period. What each role may do is decided in `accounts.access`, nowhere else.
 """
 
+from typing import TYPE_CHECKING, Self
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.exceptions import ValidationError
@@ -14,6 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from areas.models import Level
 from core.models import ValidityPeriod, ValidityQuerySet
 
+if TYPE_CHECKING:
+    from clubs.models import Club
+
 
 class User(AbstractUser):
     full_name = models.CharField(_("full name"), max_length=200, blank=True)
@@ -22,11 +27,12 @@ class User(AbstractUser):
         _("interface language"), max_length=8, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
 
-    class Meta(AbstractUser.Meta):
+    # django-stubs does not declare AbstractUser.Meta, which Django's docs have subclasses extend.
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined,misc]
         verbose_name = _("user")
         verbose_name_plural = _("users")
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.full_name or self.get_full_name() or self.username
 
 
@@ -44,8 +50,8 @@ class BoardTitle(models.TextChoices):
     MEMBER = "member", _("board member")
 
 
-class RoleAssignmentQuerySet(ValidityQuerySet):
-    def beyond_club_board(self, club):
+class RoleAssignmentQuerySet(ValidityQuerySet["RoleAssignment"]):
+    def beyond_club_board(self, club: "Club") -> Self:
         """Roles that make an account someone else's to a board of `club`: staff roles, and the
         board of another club (such an account cannot become a login of `club`'s board)."""
         return self.filter(
@@ -106,14 +112,14 @@ class RoleAssignment(ValidityPeriod):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         scope = self.club or self.area
         return f"{self.user} — {self.get_role_display()} — {scope}"
 
-    def clean(self):
-        if self.role == Role.PROVINCE_STAFF and self.area_id and self.area.level != Level.PROVINCE:
+    def clean(self) -> None:
+        if self.role == Role.PROVINCE_STAFF and self.area is not None and self.area.level != Level.PROVINCE:
             raise ValidationError({"area": _("Province staff are assigned to a province.")})
-        if self.role == Role.AREA_STAFF and self.area_id and self.area.level == Level.PROVINCE:
+        if self.role == Role.AREA_STAFF and self.area is not None and self.area.level == Level.PROVINCE:
             raise ValidationError({"area": _("Area staff are assigned to a unit below the province.")})
         if self.role in (Role.PROVINCE_STAFF, Role.AREA_STAFF) and not self.area_id:
             raise ValidationError({"area": _("Choose the unit this staff role covers.")})

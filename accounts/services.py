@@ -14,6 +14,7 @@ from accounts.models import BoardTitle, Role, RoleAssignment, User
 from audit.services import audit_record
 from clubs.models import Club
 from core.errors import refusal
+from core.types import Actor
 from members.models import Person
 
 ERROR_ACCOUNT_TAKEN = _("The user account %(username)s already belongs to %(name)s.")
@@ -70,7 +71,7 @@ class NewAccount:
 
 
 @transaction.atomic
-def account_create(*, actor, username: str, full_name: str, phone: str = "", created_for: str) -> NewAccount:
+def account_create(*, actor: Actor, username: str, full_name: str, phone: str = "", created_for: str) -> NewAccount:
     """A new login with a generated password, for the person named `created_for` (audited without
     the password). Refusals are on the field "username"."""
     username = username.strip()
@@ -103,10 +104,13 @@ def club_board_role_grant(*, user: User, club: Club, title: str, valid_from: dat
     return assignment
 
 
-def club_board_role_end(*, assignment: RoleAssignment, ended_on: datetime.date) -> None:
+def club_board_role_end(*, assignment: RoleAssignment, ended_on: datetime.date) -> datetime.date:
     """End the club-board role of a seat that ends on `ended_on`: the role ends the same day (neither
-    holds then), in the caller's transaction. A role already ending earlier keeps its end."""
-    if assignment.valid_until is None or assignment.valid_until > ended_on:
-        assignment.valid_until = ended_on
-        assignment.full_clean()
-        assignment.save(update_fields=["valid_until"])
+    holds then), in the caller's transaction. A role already ending earlier keeps its end. Returns
+    the day the role ends."""
+    if assignment.valid_until is not None and assignment.valid_until <= ended_on:
+        return assignment.valid_until
+    assignment.valid_until = ended_on
+    assignment.full_clean()
+    assignment.save(update_fields=["valid_until"])
+    return ended_on

@@ -6,16 +6,14 @@ from core.admin import ReadOnlyAdminMixin
 
 class SectionInline(admin.TabularInline):
     model = AreaSection
-    fields = ["area", "no_activity", "values", "note"]
-    readonly_fields = fields
+    fields = readonly_fields = ("area", "no_activity", "values", "note")
     extra = 0
     can_delete = False
 
 
 class EventInline(admin.TabularInline):
     model = ReportEvent
-    fields = ["at", "action", "actor", "comment"]
-    readonly_fields = fields
+    fields = readonly_fields = ("at", "action", "actor", "comment")
     extra = 0
     can_delete = False
 

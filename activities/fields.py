@@ -19,10 +19,10 @@ entered. A province extends a list here; a report keeps the field list it was su
 import dataclasses
 import enum
 
-from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from clubs.models import ActivityArea
+from core.types import Text
 
 
 class FieldKind(enum.StrEnum):
@@ -35,7 +35,7 @@ class FieldKind(enum.StrEnum):
 @dataclasses.dataclass(frozen=True)
 class Field:
     code: str
-    label: Promise
+    label: Text
     kind: FieldKind
     # (other field's code, factor): a value above factor × the other field's value is doubtful.
     doubtful_above: tuple[str, int] | None = None

@@ -31,7 +31,9 @@ year (settings.ACTIVITY_MONTHS_FOR_ALL_EIGHT, default 1).
 
 import dataclasses
 import datetime
+from collections.abc import Sequence
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.conf import settings
 from django.db.models import BigIntegerField, Count, Exists, OuterRef, Q, QuerySet
@@ -46,10 +48,13 @@ from activities.models import AreaSection, MonthlyReport, ReportStatus, deadline
 from areas.models import AdminUnit
 from areas.selectors import district_key
 from boards.models import BoardPosition
-from clubs.models import ALL_AREAS, ActivityArea, Club, ClubStatus, ClubStatusChange, status_from_changes
+from clubs.models import ALL_AREAS, ActivityArea, Club, ClubQuerySet, ClubStatus, ClubStatusChange, status_from_changes
 from core.dates import add_months, month_end, month_start
 from core.shares import share
 from loans.selectors import loans_disbursed_in, repayments_in
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 def months_between(start_month: datetime.date, end_month: datetime.date) -> list[datetime.date]:
@@ -64,7 +69,21 @@ def months_between(start_month: datetime.date, end_month: datetime.date) -> list
 # --- expected reports -----------------------------------------------------------------------
 
 
-def _club_rows(clubs: QuerySet[Club]) -> list[Club]:
+class ClubDistrict(TypedDict):
+    """What _club_rows annotates on each club: the id of its district (areas.selectors.district_key)."""
+
+    district: int | None
+
+
+if TYPE_CHECKING:
+    ClubWithDistrict: TypeAlias = WithAnnotations[Club, ClubDistrict]
+
+
+def _district(club: "ClubWithDistrict", districts: dict[int, AdminUnit]) -> AdminUnit | None:
+    return None if club.district is None else districts.get(club.district)
+
+
+def _club_rows(clubs: ClubQuerySet[Club]) -> "list[ClubWithDistrict]":
     """The clubs with their unit and their district (`district` id): one query."""
     return list(
         Club.objects.filter(pk__in=clubs.values("pk"))
@@ -74,7 +93,7 @@ def _club_rows(clubs: QuerySet[Club]) -> list[Club]:
     )
 
 
-def _changes_by_club(clubs: QuerySet[Club]) -> dict[int, list[tuple[datetime.date, str]]]:
+def _changes_by_club(clubs: ClubQuerySet[Club]) -> dict[int, list[tuple[datetime.date, str]]]:
     """{club id: [(effective_on, kind)]} in the order Club.objects.with_status reads them: one query."""
     changes: dict[int, list[tuple[datetime.date, str]]] = {}
     rows = (
@@ -87,7 +106,9 @@ def _changes_by_club(clubs: QuerySet[Club]) -> dict[int, list[tuple[datetime.dat
     return changes
 
 
-def _expected(launch_date: datetime.date | None, changes: list, months: list[datetime.date]) -> list[datetime.date]:
+def _expected(
+    launch_date: datetime.date | None, changes: Sequence[tuple[datetime.date, str]], months: list[datetime.date]
+) -> list[datetime.date]:
     """The months in which a club was active on the first or the last day."""
     return [
         month
@@ -101,7 +122,7 @@ def _expected(launch_date: datetime.date | None, changes: list, months: list[dat
 
 
 def expected_club_months(
-    clubs: QuerySet[Club], start_month: datetime.date, end_month: datetime.date
+    clubs: ClubQuerySet[Club], start_month: datetime.date, end_month: datetime.date
 ) -> dict[int, list[datetime.date]]:
     """{club id: [months]}: the months of the period in which each club was expected to report
     (clubs expected in none are left out). Two queries, whatever the clubs and months."""
@@ -128,13 +149,22 @@ def club_active_months(*, club: Club, today: datetime.date) -> list[datetime.dat
     return months[::-1][:CLUB_MONTHS_LISTED]
 
 
-def club_report_months(*, club: Club, today: datetime.date) -> list[dict]:
+class ReportMonth(TypedDict):
+    """A row of the club's reports page."""
+
+    month: datetime.date
+    report: MonthlyReport | None  # None until started
+    deadline: datetime.date
+    overdue: bool
+
+
+def club_report_months(*, club: Club, today: datetime.date) -> list[ReportMonth]:
     """The rows of the club's reports page, one a month of club_active_months, newest first:
     {"month", "report" (None until started), "deadline", "overdue"}; overdue is the rule of
     completeness' "missing": never submitted and the deadline passed. Three queries."""
     months = club_active_months(club=club, today=today)
     reports = {report.month: report for report in club.monthly_reports.filter(month__in=months)}
-    rows = []
+    rows: list[ReportMonth] = []
     for month in months:
         report = reports.get(month)
         rows.append(
@@ -179,7 +209,7 @@ class Counts:
 
 @dataclasses.dataclass
 class ClubCompleteness:
-    club: Club
+    club: "ClubWithDistrict"
     district: AdminUnit | None
     counts: Counts
     missing_months: list[datetime.date]
@@ -215,7 +245,7 @@ class CompletenessReport:
         return sorted(rows, key=lambda row: (-len(row.missing_months), -len(row.late_months), row.club.name))
 
 
-def _chairs(clubs: QuerySet[Club], on: datetime.date) -> dict[int, tuple[str, str]]:
+def _chairs(clubs: ClubQuerySet[Club], on: datetime.date) -> dict[int, tuple[str, str]]:
     """{club id: (chair's name, phone)} of the chairs in office on `on`: one query."""
     positions = (
         BoardPosition.objects.held_on(on)
@@ -230,7 +260,7 @@ def _chairs(clubs: QuerySet[Club], on: datetime.date) -> dict[int, tuple[str, st
 
 
 def completeness(
-    clubs: QuerySet[Club], start_month: datetime.date, end_month: datetime.date, on: datetime.date | None = None
+    clubs: ClubQuerySet[Club], start_month: datetime.date, end_month: datetime.date, on: datetime.date | None = None
 ) -> CompletenessReport:
     """Expected, submitted, on time, late, missing and not yet due reports of `clubs` (scoped by
     the caller through accounts.access) for the months from `start_month` to `end_month`, judged
@@ -250,7 +280,9 @@ def completeness(
 
     per_club = []
     for club in club_rows:
-        counts, missing, late = Counts(), [], []
+        counts = Counts()
+        missing: list[datetime.date] = []
+        late: list[datetime.date] = []
         for month in _expected(club.launch_date, changes.get(club.pk, []), months):
             counts.expected += 1
             sent = submitted_at.get((club.pk, month))
@@ -268,7 +300,7 @@ def completeness(
                 counts.not_yet_due += 1
         if counts.expected:
             name, phone = chairs.get(club.pk, ("", ""))
-            per_club.append(ClubCompleteness(club, districts.get(club.district), counts, missing, late, name, phone))
+            per_club.append(ClubCompleteness(club, _district(club, districts), counts, missing, late, name, phone))
 
     total = DistrictCompleteness(None, 0, Counts())
     by_district: dict[int | None, DistrictCompleteness] = {}
@@ -300,7 +332,11 @@ def _figures_above_zero(area: str) -> Q:
     return Q(area=area, no_activity=False) & any_figure
 
 
-def active_sections(reports: QuerySet[MonthlyReport]) -> QuerySet[AreaSection]:
+class SectionId(TypedDict):
+    pk: int
+
+
+def active_sections(reports: QuerySet[MonthlyReport]) -> QuerySet[AreaSection, SectionId]:
     """The ids of the sections of `reports` that count as activity in their area (the rule of the
     module's docstring): the one definition, for the all-eight page and the targets report.
 
@@ -343,7 +379,7 @@ def area_months(reports: QuerySet[MonthlyReport]) -> dict[int, dict[str, int]]:
 
 @dataclasses.dataclass
 class ClubAreas:
-    club: Club
+    club: "ClubWithDistrict"
     district: AdminUnit | None
     accepted_months: int
     months_by_area: dict[str, int]
@@ -384,7 +420,7 @@ class AllEightReport:
     all_areas: int = ALL_AREAS
 
 
-def all_eight_activities(clubs: QuerySet[Club], year: int, min_months: int | None = None) -> AllEightReport:
+def all_eight_activities(clubs: ClubQuerySet[Club], year: int, min_months: int | None = None) -> AllEightReport:
     """Per club active in `year` (expected to report at least one of its months up to today), the
     months of activity in each area from its accepted reports, and whether it carried out all
     eight; rolled up per district and for the whole scope. Five queries."""
@@ -401,7 +437,7 @@ def all_eight_activities(clubs: QuerySet[Club], year: int, min_months: int | Non
     per_club = [
         ClubAreas(
             club=club,
-            district=districts.get(club.district),
+            district=_district(club, districts),
             accepted_months=accepted_months.get(club.pk, 0),
             months_by_area=months_by_area.get(club.pk, {}),
             min_months=min_months,

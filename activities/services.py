@@ -13,6 +13,8 @@ accounts.access in the views; the services check the rules of the report itself:
 """
 
 import datetime
+from collections.abc import Mapping
+from typing import TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -25,6 +27,7 @@ from audit.services import acting_user, audit_record
 from boards.models import TeamMemberRole, TeamMembership
 from clubs.models import ActivityArea, Club, ClubStatus
 from core.dates import format_month, month_end, month_start
+from core.types import Actor
 from members.models import Membership
 
 ERROR_MONTH_IN_FUTURE = _("A month that has not started yet cannot be reported.")
@@ -51,7 +54,7 @@ def club_active_in(club: Club, month: datetime.date) -> bool:
     return ClubStatus.ACTIVE in {club.status_on(day) for day in (month_start(month), month_end(month))}
 
 
-def _event(report: MonthlyReport, action: str, actor, comment: str = "") -> None:
+def _event(report: MonthlyReport, action: str, actor: Actor, comment: str = "") -> None:
     ReportEvent.objects.create(report=report, action=action, actor=acting_user(actor), comment=comment)
     audit_record(
         actor=actor,
@@ -62,7 +65,7 @@ def _event(report: MonthlyReport, action: str, actor, comment: str = "") -> None
 
 
 @transaction.atomic
-def report_start(*, actor, club: Club, month: datetime.date) -> MonthlyReport:
+def report_start(*, actor: Actor, club: Club, month: datetime.date) -> MonthlyReport:
     """The draft report of a club for a month, with an empty section for each area."""
     month = month_start(month)
     if month > timezone.localdate():
@@ -103,11 +106,21 @@ def home_care_recorded(club: Club, on: datetime.date) -> int:
     return flagged.order_by().union(cared_for.order_by()).count()
 
 
-def _clean_section(*, area: str, values: dict, members: int, confirmed: bool, home_care: int = 0) -> dict:
+class SectionEntry(TypedDict, total=False):
+    """One area of a report as the form posts it to report_save."""
+
+    no_activity: bool
+    values: Mapping[str, object]  # {field code: a whole number, None or ""}
+    note: str
+
+
+def _clean_section(
+    *, area: str, values: Mapping[str, object], members: int, confirmed: bool, home_care: int = 0
+) -> dict[str, int | None]:
     """The figures of one area as whole numbers (None for blank), checked field by field."""
     fields = {field.code: field for field in fields_of(area)}
     cleaned: dict[str, int | None] = {}
-    errors = []
+    errors: list[ValidationError] = []
     for code, field in fields.items():
         value = values.get(code)
         if value in (None, ""):
@@ -124,23 +137,24 @@ def _clean_section(*, area: str, values: dict, members: int, confirmed: bool, ho
             )
         cleaned[code] = value
     for code, field in fields.items():
-        if field.doubtful_above and cleaned.get(code) is not None and not confirmed:
+        figure = cleaned.get(code)  # None: blank, or refused above
+        if field.doubtful_above and figure is not None and not confirmed:
             other, factor = field.doubtful_above
             limit = factor * (cleaned.get(other) or 0)
-            if cleaned[code] > limit:
+            if figure > limit:
                 errors.append(
                     ValidationError(
                         ERROR_DOUBTFUL,
                         code="doubtful",
-                        params={"field": field.label, "value": cleaned[code], "limit": limit},
+                        params={"field": field.label, "value": figure, "limit": limit},
                     )
                 )
-        if field.checked_against_home_care_register and (cleaned.get(code) or 0) > home_care and not confirmed:
+        if field.checked_against_home_care_register and (figure or 0) > home_care and not confirmed:
             errors.append(
                 ValidationError(
                     ERROR_MORE_THAN_REGISTER,
                     code="doubtful",
-                    params={"field": field.label, "value": cleaned[code], "recorded": home_care},
+                    params={"field": field.label, "value": figure, "recorded": home_care},
                 )
             )
     if errors:
@@ -151,9 +165,9 @@ def _clean_section(*, area: str, values: dict, members: int, confirmed: bool, ho
 @transaction.atomic
 def report_save(
     *,
-    actor,
+    actor: Actor,
     report: MonthlyReport,
-    sections: dict[str, dict],
+    sections: dict[str, SectionEntry],
     meeting_date: datetime.date | None = None,
     members_present: int | None = None,
     meeting_topics: str = "",
@@ -176,9 +190,9 @@ def report_save(
                 )
             }
         )
-    errors: dict[str, list] = {}
+    errors: dict[str, list[ValidationError]] = {}
     stored = {section.area: section for section in report.sections.all()}
-    changed = []
+    changed: list[AreaSection] = []
     for area, entry in sections.items():
         section = stored[ActivityArea(area)]
         try:
@@ -208,7 +222,7 @@ def report_save(
 
 
 @transaction.atomic
-def report_submit(*, actor, report: MonthlyReport) -> MonthlyReport:
+def report_submit(*, actor: Actor, report: MonthlyReport) -> MonthlyReport:
     """The board sends its report: every area filled in or marked "no activity"."""
     report = MonthlyReport.objects.select_for_update().select_related("club").get(pk=report.pk)
     _require_draft(report)
@@ -231,7 +245,7 @@ def _reviewed(report: MonthlyReport) -> MonthlyReport:
 
 
 @transaction.atomic
-def report_return(*, actor, report: MonthlyReport, comment: str) -> MonthlyReport:
+def report_return(*, actor: Actor, report: MonthlyReport, comment: str) -> MonthlyReport:
     """Staff send a submitted report back to the club with what to fix; it becomes a draft again."""
     comment = comment.strip()
     if not comment:
@@ -244,7 +258,7 @@ def report_return(*, actor, report: MonthlyReport, comment: str) -> MonthlyRepor
 
 
 @transaction.atomic
-def report_accept(*, actor, report: MonthlyReport) -> MonthlyReport:
+def report_accept(*, actor: Actor, report: MonthlyReport) -> MonthlyReport:
     report = _reviewed(report)
     report.status, report.accepted_at = ReportStatus.ACCEPTED, timezone.now()
     report.save(update_fields=["status", "accepted_at", "updated_at"])
@@ -253,7 +267,7 @@ def report_accept(*, actor, report: MonthlyReport) -> MonthlyReport:
 
 
 @transaction.atomic
-def report_reopen(*, actor, report: MonthlyReport, reason: str) -> MonthlyReport:
+def report_reopen(*, actor: Actor, report: MonthlyReport, reason: str) -> MonthlyReport:
     """Staff unlock an accepted report (a correction the club asked for), with the reason logged."""
     reason = reason.strip()
     if not reason:

@@ -6,6 +6,8 @@ version of the map) and has validity dates. Nothing in the code treats "district
 layer: levels are data, and "is under" is a prefix test on the materialized `path`.
 """
 
+from typing import Self
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -25,7 +27,7 @@ class AdminScheme(ValidityPeriod):
         verbose_name_plural = _("administrative schemes")
         ordering = ["valid_from"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -68,12 +70,12 @@ def district_path(path: str) -> str | None:
     return "/" + "/".join(codes[:UNDER_PROVINCE_DEPTH]) + "/"
 
 
-class AdminUnitQuerySet(ValidityQuerySet):
-    def under(self, unit: "AdminUnit"):
+class AdminUnitQuerySet(ValidityQuerySet["AdminUnit"]):
+    def under(self, unit: "AdminUnit") -> Self:
         """The unit itself and every unit below it."""
         return self.filter(path__startswith=unit.path)
 
-    def club_hosts(self):
+    def club_hosts(self) -> Self:
         """Units a club can sit in: commune level, or a district-level unit without communes.
 
         Lý Sơn has had no communes since 2020; project rule (docs/domain.md §6): such a unit hosts
@@ -112,7 +114,7 @@ class AdminUnit(ValidityPeriod):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
     @property

@@ -4,7 +4,7 @@ units group under their ancestors (the key every roll-up by area uses)."""
 import dataclasses
 import datetime
 
-from django.db.models import Exists, Expression, F, IntegerField, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Exists, Expression, F, IntegerField, Model, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Length, Replace
 from django.db.models.lookups import StartsWith
 
@@ -34,7 +34,8 @@ def unit_tree(*, units: QuerySet[AdminUnit], club_counts: dict[int, dict[str, in
     Works for any number of levels; units whose parent is not in `units` become roots (an
     area staff member's district is the root of their tree).
     """
-    nodes = {unit.pk: TreeNode(unit=unit) for unit in units.order_by("path")}
+    # Keyed as a unit names its parent (parent_id, None for the top of the map).
+    nodes: dict[int | None, TreeNode] = {unit.pk: TreeNode(unit=unit) for unit in units.order_by("path")}
     roots = []
     for node in nodes.values():
         parent = nodes.get(node.unit.parent_id)
@@ -73,7 +74,7 @@ def _ancestor_at(depth: int, unit: str) -> Subquery:
     )
 
 
-def unit_group_key(depth: int | None, club: str = "") -> Expression:
+def unit_group_key(depth: int | None, club: str = "") -> F | Subquery:
     """Per unit a club sits in (depth None), or per ancestor at `depth`: the group key of every
     roll-up by area (the scorecard, capital by source, the portfolio, report completeness).
     `club`: the lookup from the rows grouped to their club, e.g. "club__" from a loan."""
@@ -102,7 +103,7 @@ def districts(units: QuerySet[AdminUnit]) -> QuerySet[AdminUnit]:
     return units.alias(depth=_unit_depth()).filter(depth=UNDER_PROVINCE_DEPTH)
 
 
-def scope_units(*, units: QuerySet[AdminUnit], clubs: QuerySet) -> QuerySet[AdminUnit]:
+def scope_units(*, units: QuerySet[AdminUnit], clubs: QuerySet[Model]) -> QuerySet[AdminUnit]:
     """The top units of a user's scope (`units` from accounts.access) on the maps its clubs
     (`clubs`, a Club queryset) are on: the province for province staff, their district or commune
     for area staff. One query."""

@@ -5,6 +5,7 @@ from django.db import transaction
 from areas.models import AdminScheme, AdminUnit, Kind, Level
 from areas.unit_files import UnitFile, UnitRecord
 from audit.services import audit_record
+from core.types import Actor
 
 
 @dataclasses.dataclass
@@ -21,7 +22,7 @@ class LoadResult:
 
 @transaction.atomic(durable=True)
 def admin_units_load(
-    *, scheme: AdminScheme, province_code: str, province_name: str, unit_file: UnitFile, actor=None
+    *, scheme: AdminScheme, province_code: str, province_name: str, unit_file: UnitFile, actor: Actor = None
 ) -> LoadResult:
     """Create or update the units of one province in a scheme from a checked file.
 
@@ -41,7 +42,8 @@ def admin_units_load(
         level=Level.PROVINCE,
         parent=None,
     )
-    districts = {
+    # Keyed as a commune names its district (a UnitRecord's parent_code, None only for the province).
+    districts: dict[str | None, AdminUnit] = {
         record.code: _upsert(existing, result, scheme=scheme, record=record, level=Level.DISTRICT, parent=province)
         for record in unit_file.districts
     }
@@ -65,8 +67,16 @@ def admin_units_load(
     return result
 
 
-def _upsert(existing, result, *, scheme, record: UnitRecord, level, parent) -> AdminUnit:
-    values = {
+def _upsert(
+    existing: dict[str, AdminUnit],
+    result: LoadResult,
+    *,
+    scheme: AdminScheme,
+    record: UnitRecord,
+    level: str,
+    parent: AdminUnit | None,
+) -> AdminUnit:
+    values: dict[str, object] = {
         "name": record.name,
         "level": level,
         "kind": record.kind,

@@ -126,7 +126,7 @@ def _duplicate(line: int, code: str, first: int) -> str:
 def _check_row(line: int, values: dict[str, str]) -> list[str]:
     problems = []
 
-    def problem(message, **params):
+    def problem(message: str, **params: object) -> None:
         problems.append(message % {"line": line, **params})
 
     if not values["district_code"]:

@@ -58,7 +58,7 @@ class AuditEntry(models.Model):
         ordering = ["-created_at", "-pk"]
         indexes = [models.Index(fields=["target_type", "target_id"], name="audit_target_idx")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.target_repr}"
 
     def get_action_display(self) -> str:

@@ -1,16 +1,19 @@
+import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import models
 
 from audit.models import AuditEntry
+from core.types import Actor, AuthUser
 
 
-def acting_user(actor):
+def acting_user(actor: Actor) -> AuthUser | None:
     """The user to record as having done something: None for a command or an anonymous request."""
     return actor if actor is not None and actor.is_authenticated else None
 
 
-def audit_record(*, actor, action: str, target: models.Model, data: dict | None = None) -> AuditEntry:
+def audit_record(*, actor: Actor, action: str, target: models.Model, data: dict[str, Any] | None = None) -> AuditEntry:
     """Write one audit entry. Called inside the caller's transaction, so it lands or not with the change."""
     return AuditEntry.objects.create(
         actor=acting_user(actor),
@@ -22,7 +25,7 @@ def audit_record(*, actor, action: str, target: models.Model, data: dict | None 
     )
 
 
-def changed_fields(instance: models.Model, new_values: dict) -> dict:
+def changed_fields(instance: models.Model, new_values: dict[str, Any]) -> dict[str, list[Any]]:
     """{field: [old, new]} for the values that differ, in a form JSON can hold."""
     changes = {}
     for field, new in new_values.items():
@@ -32,9 +35,9 @@ def changed_fields(instance: models.Model, new_values: dict) -> dict:
     return changes
 
 
-def _jsonable(value):
+def _jsonable(value: object) -> object:
     if isinstance(value, models.Model | Decimal):
         return str(value)
-    if hasattr(value, "isoformat"):
+    if isinstance(value, datetime.date):
         return value.isoformat()
     return value

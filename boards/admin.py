@@ -22,8 +22,7 @@ class BoardPositionAdmin(ReadOnlyAdmin):
 class TeamMembershipInline(admin.TabularInline):
     model = TeamMembership
     extra = 0
-    fields = ["person", "role", "started_on", "ended_on", "note"]
-    readonly_fields = fields
+    fields = readonly_fields = ("person", "role", "started_on", "ended_on", "note")
     can_delete = False
 
     def has_add_permission(self, request, obj=None):

@@ -60,7 +60,7 @@ class BoardPosition(Tenure):
         ]
         indexes = [models.Index(fields=["club", "ended_on"], name="board_position_club_ended_idx")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.holder} — {self.get_title_display()} — {self.club}"
 
 
@@ -102,10 +102,10 @@ class Team(Tenure):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.name} — {self.club}"
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("boards:team-detail", args=[self.club_id, self.pk])
 
     @property
@@ -138,5 +138,5 @@ class TeamMembership(Tenure):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.person} — {self.get_role_display()} — {self.team.name}"

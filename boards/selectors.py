@@ -1,6 +1,7 @@
 """Reads of a club's board and teams, and of the people they may take."""
 
 import datetime
+from collections.abc import Sequence
 
 from django.db.models import Case, Count, Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 
@@ -11,7 +12,7 @@ from members.models import Membership, Person
 from members.selectors import club_current_members
 
 
-def _order_of(field: str, values) -> Case:
+def _order_of(field: str, values: Sequence[str]) -> Case:
     """Sort by the order of a TextChoices list (chair first; the eight areas in their order)."""
     return Case(
         *[When(**{field: value}, then=Value(number)) for number, value in enumerate(values)],
@@ -70,7 +71,7 @@ def team_roster(*, team: Team) -> dict[str, list[TeamMembership]]:
     memberships = team.memberships.select_related("person").order_by("person__sort_key", "started_on", "pk")
     for membership in memberships:
         roster[membership.role if membership.ended_on is None else "past"].append(membership)
-    roster["past"].sort(key=lambda membership: membership.ended_on, reverse=True)
+    roster["past"].sort(key=lambda membership: membership.ended_on or datetime.date.min, reverse=True)  # all ended
     return roster
 
 

@@ -10,15 +10,19 @@ boards/, its funds in funds/, its monthly reports in activities/.
 
 import datetime
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, TypeAlias, TypedDict, TypeVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Exists, OuterRef, Q, Subquery, Value, When
+from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import AdminUnit
 from core.dates import day_in_month
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 class ClubStatus(models.TextChoices):
@@ -28,7 +32,17 @@ class ClubStatus(models.TextChoices):
     DISSOLVED = "dissolved", _("dissolved")
 
 
-class ClubQuerySet(models.QuerySet):
+class ClubStatusFields(TypedDict):
+    """What ClubQuerySet.with_status annotates on each club."""
+
+    last_status_change: str | None  # the kind of the latest status change by then
+    status: str  # a ClubStatus
+
+
+_ClubT = TypeVar("_ClubT", bound="Club", covariant=True)
+
+
+class ClubQuerySet(models.QuerySet[_ClubT]):
     """A club's status on a day, in its three forms: `with_status` (an annotation, to list, filter
     and count by status), `active_on` (the active clubs as a plain filter with an anti-join, for
     reports that join clubs to their members) and `status_from_changes` (from rows already
@@ -40,14 +54,15 @@ class ClubQuerySet(models.QuerySet):
     - otherwise decided (a decision, no launch yet).
     """
 
-    def with_status(self, on: datetime.date):
+    def with_status(self, on: datetime.date) -> "QuerySet[ClubWithStatus]":
         """Annotate `status` as of a day, in SQL, so lists can filter and count by it."""
         last_change = (
             ClubStatusChange.objects.filter(club=OuterRef("pk"), effective_on__lte=on)
             .order_by("-effective_on", "-pk")
             .values("kind")[:1]
         )
-        return self.annotate(
+        # The annotations' types, which django-stubs does not infer through a generic queryset.
+        annotated: QuerySet[ClubWithStatus] = self.annotate(
             last_status_change=Subquery(last_change),
             status=Case(
                 When(last_status_change=StatusChangeKind.DISSOLVED, then=Value(ClubStatus.DISSOLVED)),
@@ -57,8 +72,9 @@ class ClubQuerySet(models.QuerySet):
                 output_field=models.CharField(),
             ),
         )
+        return annotated
 
-    def active_on(self, on: datetime.date):
+    def active_on(self, on: datetime.date) -> "ClubQuerySet[Club]":
         """The clubs of this queryset active on `on`, as a plain queryset (no annotation to group by).
 
         The rule of `with_status`, written as plain conditions and an anti-join rather than a CASE
@@ -147,10 +163,10 @@ class Club(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("clubs:club-detail", args=[self.pk])
 
     @property
@@ -163,16 +179,22 @@ class Club(models.Model):
 
     def status_on(self, on: datetime.date) -> str:
         """The club's status on a day (one query): ClubQuerySet.with_status for this club."""
-        return Club.objects.with_status(on).values_list("status", flat=True).get(pk=self.pk)
+        status: str = Club.objects.with_status(on).values_list("status", flat=True).get(pk=self.pk)
+        return status
 
     def get_status_display(self) -> str:
         """The label of the `status` annotation added by Club.objects.with_status()."""
-        return ClubStatus(self.status).label
+        return str(ClubStatus(self.status).label)  # type: ignore[attr-defined]  # only on a club read through with_status
 
     def meeting_in(self, month: datetime.date) -> datetime.date:
         """The club's meeting in `month`'s month: its meeting day (the month's last day when the
         month is shorter, or when the club has not set a meeting day)."""
         return day_in_month(month, self.meeting_day or 31)
+
+
+if TYPE_CHECKING:
+    # A club read through ClubQuerySet.with_status: its `status` on that day is known.
+    ClubWithStatus: TypeAlias = WithAnnotations[Club, ClubStatusFields]
 
 
 class StatusChangeKind(models.TextChoices):
@@ -200,7 +222,7 @@ class ClubStatusChange(models.Model):
         verbose_name_plural = _("club status changes")
         ordering = ["effective_on", "pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.club} — {self.get_kind_display()} ({self.effective_on:%d/%m/%Y})"
 
 

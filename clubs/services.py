@@ -6,6 +6,7 @@ the clubs.signals.club_created signal this module sends).
 """
 
 import datetime
+from typing import Any, TypedDict, Unpack
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -15,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import AdminUnit
-from audit.services import audit_record, changed_fields
+from audit.services import acting_user, audit_record, changed_fields
 from clubs.models import (
     Club,
     ClubStatus,
@@ -25,6 +26,7 @@ from clubs.models import (
 from clubs.signals import club_created
 from core.dates import format_date
 from core.text import fold
+from core.types import Actor
 
 ERROR_UNIT_HAS_COMMUNES = _("%(unit)s has communes: choose the commune, ward or township the club is in.")
 ERROR_UNIT_NOT_IN_FORCE = _("%(unit)s did not exist on the decision date %(date)s.")
@@ -48,22 +50,27 @@ ALLOWED_FROM = {
     StatusChangeKind.DISSOLVED: {ClubStatus.DECIDED, ClubStatus.ACTIVE, ClubStatus.SUSPENDED},
 }
 
-CLUB_FIELDS = (
-    "name",
-    "unit",
-    "hamlets",
-    "decision_number",
-    "decision_date",
-    "decision_issuer",
-    "launch_date",
-    "meeting_day",
-    "notes",
-)
+
+class ClubFields(TypedDict, total=False):
+    """What a club's page edits, and club_update changes."""
+
+    name: str
+    unit: AdminUnit
+    hamlets: list[str]
+    decision_number: str
+    decision_date: datetime.date | None
+    decision_issuer: str
+    launch_date: datetime.date | None
+    meeting_day: int | None
+    notes: str
+
+
+CLUB_FIELDS = tuple(ClubFields.__annotations__)
 
 
 def club_validate(*, club: Club, unit: AdminUnit) -> None:
     """The rules that span the club and its unit, reported field by field."""
-    errors: dict[str, list] = {}
+    errors: dict[str, list[ValidationError]] = {}
     today = timezone.localdate()
     if not unit.is_club_host:
         errors.setdefault("unit", []).append(ValidationError(ERROR_UNIT_HAS_COMMUNES, params={"unit": unit.name}))
@@ -113,7 +120,7 @@ def _next_code() -> str:
 @transaction.atomic
 def club_create(
     *,
-    actor,
+    actor: Actor,
     name: str,
     unit: AdminUnit,
     hamlets: list[str] | None = None,
@@ -158,13 +165,14 @@ def club_create(
 
 
 @transaction.atomic
-def club_update(*, club: Club, actor, **values) -> Club:
-    unknown = set(values) - set(CLUB_FIELDS)
+def club_update(*, club: Club, actor: Actor, **fields: Unpack[ClubFields]) -> Club:
+    unknown = set(fields) - set(CLUB_FIELDS)
     if unknown:
         raise TypeError(f"club_update() got unexpected fields: {', '.join(sorted(unknown))}")
-    if "name" in values:
-        values["name"] = values["name"].strip()
-        values["name_folded"] = fold(values["name"])
+    values: dict[str, Any] = {**fields}
+    if "name" in fields:
+        values["name"] = fields["name"].strip()
+        values["name_folded"] = fold(fields["name"])
     changes = changed_fields(club, values)
     if not changes:
         return club
@@ -184,7 +192,7 @@ def club_update(*, club: Club, actor, **values) -> Club:
 
 @transaction.atomic
 def club_status_change(
-    *, club: Club, actor, kind: StatusChangeKind, effective_on: datetime.date, reason: str
+    *, club: Club, actor: Actor, kind: StatusChangeKind, effective_on: datetime.date, reason: str
 ) -> ClubStatusChange:
     """Suspend, resume or dissolve a club from a date, with the reason."""
     # Lock the club so two people changing its status at once are serialised.
@@ -213,7 +221,9 @@ def club_status_change(
                 "change": StatusChangeKind(kind).label,
             },
         )
-    change = ClubStatusChange(club=club, kind=kind, effective_on=effective_on, reason=reason.strip(), created_by=actor)
+    change = ClubStatusChange(
+        club=club, kind=kind, effective_on=effective_on, reason=reason.strip(), created_by=acting_user(actor)
+    )
     change.full_clean()
     change.save()
     audit_record(

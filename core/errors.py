@@ -2,10 +2,14 @@
 its parameters, on the field it is about when there is one, so a form shows it beside that field
 (core.forms.write_through)."""
 
+from typing import Any
+
 from django.core.exceptions import ValidationError
 
+from core.types import Text
 
-def refusal(message, *, field: str | None = None, **params) -> ValidationError:
+
+def refusal(message: Text, *, field: str | None = None, **params: Any) -> ValidationError:
     """The refusal `message` % `params`, on `field` (None: about the whole form)."""
     error = ValidationError(message, params=params or None)
     return ValidationError({field: error}) if field else error

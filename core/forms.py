@@ -6,6 +6,7 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from core.money import parse_vnd
@@ -23,18 +24,18 @@ NUMERIC_INPUT = {"inputmode": "numeric", "autocomplete": "off"}
 class VNDField(forms.IntegerField):
     """Accepts 238.500.000, 238500000 or 238,500,000; rejects fractions and negatives."""
 
-    def __init__(self, *, min_value=0, **kwargs):
+    def __init__(self, *, min_value: int | None = 0, **kwargs: Any) -> None:
         kwargs.setdefault("widget", forms.TextInput(attrs=NUMERIC_INPUT))
         super().__init__(min_value=min_value, **kwargs)
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> int | None:
         if value in self.empty_values:
             return None
         if isinstance(value, int):
             return value
         return parse_vnd(value)
 
-    def prepare_value(self, value):
+    def prepare_value(self, value: Any) -> Any:
         if isinstance(value, int) and not isinstance(value, bool):
             return f"{value:,}".replace(",", ".")
         return value
@@ -43,7 +44,7 @@ class VNDField(forms.IntegerField):
 class DateInput(forms.DateInput):
     """A text box for dd/mm/yyyy: a browser's date picker would show the US order in English."""
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         defaults = {"placeholder": _("dd/mm/yyyy"), "inputmode": "numeric", "autocomplete": "off"}
         super().__init__(attrs={**defaults, **(attrs or {})}, format="%d/%m/%Y")
 
@@ -54,7 +55,7 @@ class DateField(forms.DateField):
     widget = DateInput
     default_error_messages = {"invalid": _("Enter a date as dd/mm/yyyy, for example 24/11/2022.")}
 
-    def __init__(self, **kwargs):
+    def __init__(self, **kwargs: Any) -> None:
         super().__init__(input_formats=DATE_INPUT_FORMATS, **kwargs)
 
 
@@ -63,24 +64,24 @@ class LinesField(forms.CharField):
 
     widget = forms.Textarea(attrs={"rows": 3})
 
-    def prepare_value(self, value):
+    def prepare_value(self, value: Any) -> Any:
         if isinstance(value, list):
             return "\n".join(value)
         return value
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> list[str]:  # type: ignore[override]  # a list, not CharField's str
         if isinstance(value, list):
             return value
         return split_lines(super().to_python(value) or "")
 
 
 def write_through(
-    request,
-    form: forms.Form,
-    write: Callable[[dict], T],
+    request: HttpRequest,
+    form: forms.BaseForm,
+    write: Callable[[dict[str, Any]], T],
     *,
     rename: Mapping[Any, str] | Callable[[Any], str] | None = None,
-    also: Iterable = (),
+    also: Iterable["forms.BaseForm | forms.BaseFormSet[Any]"] = (),  # BaseFormSet is generic for mypy only
 ) -> T | None:
     """What `write(form.cleaned_data)` (a service call) returns when the form was posted, it and the
     forms of `also` (a formset saved with it) are valid, and the service accepted it; None

@@ -11,14 +11,17 @@ loan's `closed_on` and an instalment's `cancelled_on`. Pages show a period by it
 """
 
 import datetime
+from typing import Self, TypeVar
 
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+_M = TypeVar("_M", bound=models.Model, covariant=True)
 
-class ValidityQuerySet(models.QuerySet):
-    def in_force(self, on: datetime.date):
+
+class ValidityQuerySet(models.QuerySet[_M]):
+    def in_force(self, on: datetime.date) -> Self:
         """Rows in force on a day: valid from then or before, and not yet ended (see the convention above)."""
         return self.filter(Q(valid_until__isnull=True) | Q(valid_until__gt=on), valid_from__lte=on)
 
@@ -52,7 +55,7 @@ class ValidityPeriod(models.Model):
         return None if self.valid_until is None else self.valid_until - datetime.timedelta(days=1)
 
 
-class TenureQuerySet(models.QuerySet):
+class TenureQuerySet(models.QuerySet[_M]):
     @staticmethod
     def held_condition(on: datetime.date, prefix: str = "") -> Q:
         """Q for "held on a day" (started by then, not yet ended), as seen through `prefix`
@@ -61,15 +64,15 @@ class TenureQuerySet(models.QuerySet):
             Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": on})
         )
 
-    def held_on(self, on: datetime.date):
+    def held_on(self, on: datetime.date) -> Self:
         """Held on a day: started by then and not yet ended (the end day is not counted)."""
         return self.filter(self.held_condition(on))
 
-    def not_ended_by(self, on: datetime.date):
+    def not_ended_by(self, on: datetime.date) -> Self:
         """Still holding after `on`, whenever it started: not ended, or ending after that day."""
         return self.filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
 
-    def current(self):
+    def current(self) -> Self:
         """Not ended (whatever the start date)."""
         return self.filter(ended_on__isnull=True)
 

@@ -1,9 +1,15 @@
 """Query helpers that know no model: grouping a queryset's aggregates by a key."""
 
-from django.db.models import Expression, QuerySet
+from collections.abc import Mapping
+from typing import Any
+
+from django.db.models import Aggregate, Model, QuerySet
+from django.db.models.expressions import Combinable
 
 
-def grouped(rows: QuerySet, key: Expression | None, aggregates: dict) -> dict:
+def grouped(
+    rows: QuerySet[Model], key: Combinable | None, aggregates: Mapping[str, Aggregate | Combinable]
+) -> dict[Any, dict[str, Any]]:
     """{group: {name: value}}: one row per group, or a single row under None without a key."""
     if key is None:
         return {None: rows.aggregate(**aggregates)}

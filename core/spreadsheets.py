@@ -9,12 +9,15 @@ import dataclasses
 import datetime
 import io
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from defusedcsv import csv
 from django.http import HttpResponse
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MONEY_FORMAT = "#,##0"
@@ -33,12 +36,12 @@ class Column:
 class Sheet:
     title: str
     columns: Sequence[Column]
-    rows: Iterable[Sequence]
+    rows: Iterable[Sequence[Any]]
     # Lines written above the header (plan, date, scope…), one cell each.
     preamble: Sequence[str] = ()
 
 
-def _cell(sheet, value, column: Column):
+def _cell(sheet: WriteOnlyWorksheet, value: Any, column: Column) -> Cell:
     cell = WriteOnlyCell(sheet, value=value)
     if value is None:
         return cell
@@ -94,7 +97,7 @@ def xlsx_response(filename: str, sheets: Sequence[Sheet]) -> HttpResponse:
     return attachment_response(filename, xlsx_bytes(sheets), XLSX_CONTENT_TYPE)
 
 
-def csv_response(filename: str, columns: Sequence[Column], rows: Iterable[Sequence]) -> HttpResponse:
+def csv_response(filename: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> HttpResponse:
     """UTF-8 with a byte-order mark, so Excel in Vietnam opens the accents right."""
     response = attachment_response(filename, "\ufeff".encode(), "text/csv; charset=utf-8")
     writer = csv.writer(response)

@@ -69,7 +69,8 @@ def vietnamese_sort_key(name: str) -> str:
     """
     words = name.split()
     text = " ".join([words[-1], *words] if words else [])
-    letters, tones = [], []
+    letters: list[tuple[int, str]] = []
+    tones: list[str] = []
     for char in unicodedata.normalize("NFD", text.lower()):
         if char in _TONES:
             tones[-1:] = [str(_TONE_RANK[char])]

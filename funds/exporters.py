@@ -29,9 +29,9 @@ def entry_description(entry: FundEntry) -> str:
         parts.append(str(entry.get_source_display()))
     if entry.contributor:
         parts.append(entry.contributor)
-    if entry.loan_id:
+    if entry.loan is not None:
         parts.append(_("loan of %(name)s") % {"name": entry.loan.borrower.full_name})
-    if entry.corrects_id:
+    if entry.corrects is not None:
         parts.append(
             _("reverses the %(type)s of %(date)s")
             % {"type": entry.corrects.get_entry_type_display(), "date": _day(entry.corrects.entry_date)}

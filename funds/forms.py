@@ -5,6 +5,7 @@ and a service's ValidationError lands on the field it names (core.forms.write_th
 """
 
 import datetime
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -112,7 +113,7 @@ class TransferForm(EntryForm):
         self.funds = funds
         names = dict(FundKind.choices)
         # "income-generation fund → activity fund": the other fund is the only destination.
-        self.fields["from_fund"].choices = [
+        cast(FundChoiceField, self.fields["from_fund"]).choices = [
             (kind, f"{label} → {names[self._other(kind)]}") for kind, label in FundKind.choices
         ]
 
@@ -154,7 +155,9 @@ class MonthCloseForm(forms.Form):
     def __init__(self, *args, months: list[datetime.date], **kwargs):
         """`months`: the months the club may close (funds.selectors.closable_months)."""
         super().__init__(*args, **kwargs)
-        self.fields["month"].choices = [(month.isoformat(), f"{month:%m/%Y}") for month in months]
+        cast(forms.TypedChoiceField, self.fields["month"]).choices = [
+            (month.isoformat(), f"{month:%m/%Y}") for month in months
+        ]
 
 
 class MonthReopenForm(forms.Form):

@@ -12,6 +12,7 @@ only province staff and admins may correct its entries.
 """
 
 import datetime
+from typing import Self
 
 from django.conf import settings
 from django.db import models
@@ -74,20 +75,21 @@ class Fund(models.Model):
         ordering = ["club", "kind"]
         constraints = [models.UniqueConstraint(fields=["club", "kind"], name="fund_one_of_each_kind_per_club")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.club}"
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("funds:cash-book", args=[self.club_id, self.kind])
 
     def balance(self, on: datetime.date | None = None) -> int:
         """The sum of the signed entries dated up to `on` (all of them when None)."""
         entries = self.entries.all() if on is None else self.entries.filter(entry_date__lte=on)
-        return entries.aggregate(total=Coalesce(Sum(F("amount") * F("direction")), 0))["total"]
+        total: int = entries.aggregate(total=Coalesce(Sum(F("amount") * F("direction")), 0))["total"]
+        return total
 
 
-class FundEntryQuerySet(models.QuerySet):
-    def not_reversed(self, on: datetime.date | None = None):
+class FundEntryQuerySet(models.QuerySet["FundEntry"]):
+    def not_reversed(self, on: datetime.date | None = None) -> Self:
         """Entries no correction has reversed: none dated by `on`, or none at all when `on` is None.
 
         The one definition of the rule (capital, a fund's opening balance, a repayment's entries).
@@ -180,7 +182,7 @@ class FundEntry(models.Model):
         ]
         indexes = [models.Index(fields=["fund", "entry_date"], name="fund_entry_fund_date_idx")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.get_entry_type_display()} {self.amount} — {self.entry_date:%d/%m/%Y}"
 
     @property
@@ -188,7 +190,7 @@ class FundEntry(models.Model):
         return self.amount * self.direction
 
 
-class ClosedMonthQuerySet(models.QuerySet):
+class ClosedMonthQuerySet(models.QuerySet["ClosedMonth"]):
     def holds(self, club: Club, day: datetime.date) -> bool:
         """Whether the club has closed the books of the month of `day` (one query)."""
         return self.filter(club=club, month=month_start(day)).exists()
@@ -214,5 +216,5 @@ class ClosedMonth(models.Model):
             models.UniqueConstraint(fields=["club", "month"], name="closed_month_once_per_club"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.club} — {self.month:%m/%Y}"

@@ -10,38 +10,60 @@ loan interest, each left out once a correction dated by then has reversed it.
 import dataclasses
 import datetime
 from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
-from django.db.models import Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Aggregate, Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 
 from areas.models import UNDER_PROVINCE_DEPTH, AdminUnit
 from areas.selectors import unit_group_key
-from clubs.models import Club
+from clubs.models import Club, ClubQuerySet
 from core.dates import add_months, month_start
 from core.queries import grouped
+from core.types import Text
 from funds.models import LOAN_ENTRY_TYPES, CapitalSource, ClosedMonth, EntryType, Fund, FundEntry, FundKind
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 CAPITAL_TYPES = (EntryType.CONTRIBUTION, EntryType.OPENING, EntryType.INTEREST)
 
 
-def _total(expression, condition: Q | None = None) -> Coalesce:
+def _total(expression: Combinable, condition: Q | None = None) -> Coalesce:
     """SUM(expression) over the rows meeting `condition`, 0 when there are none."""
     return Coalesce(Sum(expression, filter=condition), 0)
 
 
-def _signed(relation: str = ""):
+def _signed(relation: str = "") -> Combinable:
     return F(f"{relation}amount") * F(f"{relation}direction")
 
 
 # --- balances ---------------------------------------------------------------------------------
 
 
-def funds_with_balance(funds: QuerySet[Fund], on: datetime.date) -> QuerySet[Fund]:
+class FundBalance(TypedDict):
+    """What funds_with_balance annotates on each fund."""
+
+    balance_on: int
+
+
+class ClubFund(FundBalance):
+    """What club_funds annotates on each of the club's funds."""
+
+    has_opening: bool
+
+
+if TYPE_CHECKING:
+    FundWithBalance: TypeAlias = WithAnnotations[Fund, FundBalance]
+
+
+def funds_with_balance(funds: QuerySet[Fund], on: datetime.date) -> "QuerySet[FundWithBalance]":
     """The funds, each with `balance_on`: its balance at the end of `on` (in the same query)."""
     return funds.annotate(balance_on=_total(_signed("entries__"), Q(entries__entry_date__lte=on)))
 
 
-def fund_balances(*, clubs: QuerySet[Club], on: datetime.date) -> dict[int, dict[str, int]]:
+def fund_balances(*, clubs: ClubQuerySet[Club], on: datetime.date) -> dict[int, dict[str, int]]:
     """{club id: {fund kind: balance at the end of `on`}} for the clubs' funds: one query."""
     balances: dict[int, dict[str, int]] = {}
     rows = funds_with_balance(Fund.objects.filter(club__in=clubs), on).values_list("club_id", "kind", "balance_on")
@@ -50,12 +72,12 @@ def fund_balances(*, clubs: QuerySet[Club], on: datetime.date) -> dict[int, dict
     return balances
 
 
-def club_funds(*, club: Club, on: datetime.date) -> list[Fund]:
+def club_funds(*, club: Club, on: datetime.date) -> "list[WithAnnotations[Fund, ClubFund]]":
     """The club's two funds (income-generation first), with `balance_on` and `has_opening` (an
     opening balance not corrected): one query."""
     opening = FundEntry.objects.not_reversed().filter(fund=OuterRef("pk"), entry_type=EntryType.OPENING)
     funds = funds_with_balance(club.funds.all(), on).annotate(has_opening=Exists(opening))
-    order = list(FundKind)
+    order = FundKind.values
     return sorted(funds, key=lambda fund: order.index(fund.kind))
 
 
@@ -95,7 +117,7 @@ class CashBook:
         return not self.entry_type
 
     @property
-    def entry_type_label(self) -> str:
+    def entry_type_label(self) -> Text:
         return EntryType(self.entry_type).label if self.entry_type else ""
 
 
@@ -227,7 +249,7 @@ class CapitalReport:
     clubs: list[ClubCapital]  # every club of the scope, with or without capital
 
 
-def _capital_entries(clubs: QuerySet[Club], on: datetime.date) -> QuerySet[FundEntry]:
+def _capital_entries(clubs: ClubQuerySet[Club], on: datetime.date) -> QuerySet[FundEntry]:
     """The capital entries of the clubs' funds standing at the end of `on`: dated by then and
     not reversed by a correction dated by then."""
     return FundEntry.objects.not_reversed(on).filter(
@@ -237,7 +259,7 @@ def _capital_entries(clubs: QuerySet[Club], on: datetime.date) -> QuerySet[FundE
     )
 
 
-def _capital_aggregates() -> dict:
+def _capital_aggregates() -> dict[str, Aggregate | Combinable]:
     contribution = Q(entry_type=EntryType.CONTRIBUTION)
     return {
         **{f"source_{source}": _total(F("amount"), contribution & Q(source=source)) for source in CapitalSource},
@@ -247,7 +269,7 @@ def _capital_aggregates() -> dict:
     }
 
 
-def _capital(row: dict) -> Capital:
+def _capital(row: dict[str, Any]) -> Capital:
     return Capital(
         by_source={source: row[f"source_{source}"] for source in CapitalSource.values},
         opening=row["opening"],
@@ -256,13 +278,13 @@ def _capital(row: dict) -> Capital:
     )
 
 
-def club_capital(*, clubs: QuerySet[Club], on: datetime.date) -> dict[int, Capital]:
+def club_capital(*, clubs: ClubQuerySet[Club], on: datetime.date) -> dict[int, Capital]:
     """{club id: its capital at the end of `on`} for the clubs with any: one query."""
     rows = grouped(_capital_entries(clubs, on), F("fund__club_id"), _capital_aggregates())
     return {club_id: _capital(row) for club_id, row in rows.items()}
 
 
-def capital_rollup(*, clubs: QuerySet[Club], on: datetime.date, depth: int | None) -> list[CapitalRollup]:
+def capital_rollup(*, clubs: ClubQuerySet[Club], on: datetime.date, depth: int | None) -> list[CapitalRollup]:
     """The capital of the clubs by area, grouped as the scorecard groups them
     (areas.selectors.unit_group_key), in the order of the map: two queries."""
     rows = grouped(_capital_entries(clubs, on), unit_group_key(depth, "fund__club__"), _capital_aggregates())
@@ -271,12 +293,12 @@ def capital_rollup(*, clubs: QuerySet[Club], on: datetime.date, depth: int | Non
     return sorted(rollups, key=lambda rollup: rollup.unit.path)
 
 
-def capital_total(*, clubs: QuerySet[Club], on: datetime.date) -> Capital:
+def capital_total(*, clubs: ClubQuerySet[Club], on: datetime.date) -> Capital:
     """The capital of all the clubs together: one query."""
     return _capital(grouped(_capital_entries(clubs, on), None, _capital_aggregates())[None])
 
 
-def capital_by_source(*, clubs: QuerySet[Club], on: datetime.date) -> CapitalReport:
+def capital_by_source(*, clubs: ClubQuerySet[Club], on: datetime.date) -> CapitalReport:
     """The capital page and its export, for clubs already scoped by accounts.access: five queries
     (per club, the clubs, per district and its units, the whole scope), whatever the number of
     clubs and entries."""

@@ -10,8 +10,7 @@ from loans.models import Instalment, Loan, LoanRules, Repayment, Rescheduling
 class InstalmentInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = Instalment
     extra = 0
-    fields = ["number", "due_on", "late_after", "principal_due", "interest_due", "cancelled_on"]
-    readonly_fields = fields
+    fields = readonly_fields = ("number", "due_on", "late_after", "principal_due", "interest_due", "cancelled_on")
 
 
 @admin.register(LoanRules)

@@ -55,6 +55,7 @@ import dataclasses
 import datetime
 from collections import Counter
 from decimal import Decimal
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.db import models
 from django.db.models import (
@@ -63,7 +64,6 @@ from django.db.models import (
     CharField,
     Count,
     Exists,
-    Expression,
     F,
     OuterRef,
     Q,
@@ -73,17 +73,22 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import AdminUnit
 from areas.selectors import district_key
-from clubs.models import Club
+from clubs.models import Club, ClubQuerySet
 from core.dates import add_months, day_in_month
 from core.queries import grouped
 from core.shares import share
+from core.types import Text
 from loans.models import Allocation, Instalment, Loan, LoanStatus, Rescheduling
 from members.models import Membership
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 PAR_DAYS = 30
 
@@ -148,7 +153,7 @@ class BucketFigure:
     overdue: int
 
     @property
-    def label(self) -> str:
+    def label(self) -> Text:
         return self.bucket.label
 
 
@@ -221,14 +226,27 @@ class PortfolioReport:
     rescheduled: list[Rescheduling]  # rescheduled in the period
 
 
+class PortfolioLoanFields(TypedDict):
+    """What portfolio_loans annotates on each loan."""
+
+    principal_outstanding: int
+    oldest_late_due: datetime.date | None  # None when nothing is late
+    amount_overdue: int
+
+
+if TYPE_CHECKING:
+    PortfolioLoan: TypeAlias = WithAnnotations[Loan, PortfolioLoanFields]
+
+
 @dataclasses.dataclass(frozen=True)
 class OverdueLoan:
-    loan: Loan
+    loan: "PortfolioLoan"
     on: datetime.date
 
     @property
     def days_overdue(self) -> int:
-        return (self.on - self.loan.oldest_late_due).days
+        late_since = self.loan.oldest_late_due  # set on every loan overdue_loans keeps
+        return 0 if late_since is None else (self.on - late_since).days
 
     @property
     def bucket(self) -> "Bucket":
@@ -271,7 +289,7 @@ def _late_instalments(on: datetime.date) -> QuerySet[Instalment]:
     )
 
 
-def portfolio_loans(*, clubs: QuerySet[Club], on: datetime.date) -> QuerySet[Loan]:
+def portfolio_loans(*, clubs: ClubQuerySet[Club], on: datetime.date) -> "QuerySet[PortfolioLoan]":
     """The loans of `clubs` in the portfolio on `on`, each with `principal_outstanding`,
     `oldest_late_due` (the due date of its oldest late instalment, None when nothing is late) and
     `amount_overdue`."""
@@ -321,7 +339,7 @@ LOAN_AGGREGATES = {
 }
 
 
-def _loans_by_bucket(clubs: QuerySet[Club], on: datetime.date, key: Expression | None) -> dict:
+def _loans_by_bucket(clubs: ClubQuerySet[Club], on: datetime.date, key: Combinable | None) -> dict:
     """{group: {(bucket, rescheduled): row}}: the loans grouped by `key`, bucket and whether they
     were rescheduled by `on`, in one query.
 
@@ -338,7 +356,7 @@ def _loans_by_bucket(clubs: QuerySet[Club], on: datetime.date, key: Expression |
     return result
 
 
-def _members(clubs: QuerySet[Club], on: datetime.date) -> QuerySet[Membership]:
+def _members(clubs: ClubQuerySet[Club], on: datetime.date) -> QuerySet[Membership]:
     return Membership.objects.active_on(on).filter(club__in=clubs)
 
 
@@ -360,7 +378,7 @@ def _member_aggregates(on: datetime.date, period: Period) -> dict:
     }
 
 
-def _instalments_due(clubs: QuerySet[Club], on: datetime.date, period: Period) -> QuerySet[Instalment]:
+def _instalments_due(clubs: ClubQuerySet[Club], on: datetime.date, period: Period) -> QuerySet[Instalment]:
     """Instalments due in the period up to `on` and not cancelled before their due date (a loan
     closed early or rescheduled did not owe them), each with what was received on it by `on` and
     what it counts as due: all of it, or, when a rescheduling by `on` replaced it, what was
@@ -431,7 +449,7 @@ def _figures(loans: dict, members: dict, repayments: dict) -> PortfolioFigures:
     )
 
 
-def _grouped_figures(clubs: QuerySet[Club], on: datetime.date, period: Period, key) -> dict:
+def _grouped_figures(clubs: ClubQuerySet[Club], on: datetime.date, period: Period, key) -> dict:
     """{group: PortfolioFigures} in three grouped queries (loans by bucket, members, instalments).
 
     `key(club_prefix)` gives the group expression as seen from a row ("club__" from a loan), or None
@@ -483,7 +501,7 @@ def added_up(figures: list[PortfolioFigures]) -> PortfolioFigures:
 # --- selectors ------------------------------------------------------------------------------
 
 
-def report_clubs(clubs: QuerySet[Club], on: datetime.date) -> QuerySet[Club]:
+def report_clubs(clubs: ClubQuerySet[Club], on: datetime.date) -> ClubQuerySet[Club]:
     """The clubs of `clubs` the report covers: those active on `on`, and any other (suspended,
     dissolved) that still has loans out then: its members still owe the fund."""
     # EXISTS, correlated on the club's index of loans: an IN over the loans out would be scanned
@@ -503,7 +521,7 @@ def club_portfolio(club: Club, on: datetime.date, period: Period | None = None) 
     return ClubPortfolio(club=club, on=on, period=period, figures=figures[None])
 
 
-def portfolio_report(*, clubs: QuerySet[Club], on: datetime.date, period: Period) -> PortfolioReport:
+def portfolio_report(*, clubs: ClubQuerySet[Club], on: datetime.date, period: Period) -> PortfolioReport:
     """The portfolio page and its export, for clubs already scoped by accounts.access: 7 queries
     (listed in tests/reports/test_portfolio.py) whatever the number of clubs and loans."""
     covered = report_clubs(clubs, on)
@@ -524,7 +542,7 @@ def portfolio_report(*, clubs: QuerySet[Club], on: datetime.date, period: Period
             for group, figures in by_district.items()
             if group in units
         ),
-        key=lambda rollup: rollup.unit.path,
+        key=lambda rollup: rollup.unit.path if rollup.unit else "",
     )
     club_rows = [
         ClubPortfolio(club=club, on=on, period=period, figures=by_club.get(club.pk) or _empty_figures())
@@ -547,7 +565,7 @@ def _riskiest_first(row: ClubPortfolio):
     return (par is None, -(par or 0), -row.figures.outstanding, row.club.name, row.club.pk)
 
 
-def written_off_loans(*, clubs: QuerySet[Club], period: Period) -> list[Loan]:
+def written_off_loans(*, clubs: ClubQuerySet[Club], period: Period) -> list[Loan]:
     """Loans written off in the period, latest first: one query."""
     return list(
         Loan.objects.filter(
@@ -558,7 +576,7 @@ def written_off_loans(*, clubs: QuerySet[Club], period: Period) -> list[Loan]:
     )
 
 
-def rescheduled_loans(*, clubs: QuerySet[Club], period: Period) -> list[Rescheduling]:
+def rescheduled_loans(*, clubs: ClubQuerySet[Club], period: Period) -> list[Rescheduling]:
     """Reschedulings decided in the period, latest first: one query."""
     return list(
         Rescheduling.objects.filter(
@@ -570,11 +588,12 @@ def rescheduled_loans(*, clubs: QuerySet[Club], period: Period) -> list[Reschedu
 
 
 def overdue_loans(
-    *, clubs: QuerySet[Club], on: datetime.date, bucket: str = "", district: int | None = None
-) -> QuerySet[Loan]:
+    *, clubs: ClubQuerySet[Club], on: datetime.date, bucket: str = "", district: int | None = None
+) -> "QuerySet[PortfolioLoan]":
     """The loans of `clubs` overdue on `on`, most days overdue first, optionally of one bucket and
     of one area right under the province (`district`: its id)."""
-    loans = portfolio_loans(clubs=clubs, on=on).filter(oldest_late_due__isnull=False)
+    # django-stubs reads a lookup on an annotation (__isnull) as the annotation itself.
+    loans = portfolio_loans(clubs=clubs, on=on).filter(oldest_late_due__isnull=False)  # type: ignore[misc]
     if bucket:
         loans = loans.filter(Bucket(bucket).condition(on))
     if district is not None:
@@ -587,7 +606,7 @@ def overdue_rows(loans, on: datetime.date) -> list[OverdueLoan]:
     return [OverdueLoan(loan=loan, on=on) for loan in loans]
 
 
-def district_choices(clubs: QuerySet[Club]) -> list[tuple[int, str]]:
+def district_choices(clubs: ClubQuerySet[Club]) -> list[tuple[int, str]]:
     """(id, name) of the areas right under the province that `clubs` sit in, in map order: one query."""
     district_ids = clubs.annotate(district=district_key()).values("district")
     return list(AdminUnit.objects.filter(pk__in=district_ids).order_by("path").values_list("pk", "name"))
@@ -629,7 +648,9 @@ def _over_days(on: datetime.date, days: int) -> Exists:
     return Exists(_late_instalments(on).filter(due_on__lt=days_before(on, days)))
 
 
-def _sums_by_club(rows: QuerySet, club: str, parts: dict[str, tuple[Q | None, Expression]]) -> dict[int, dict]:
+def _sums_by_club(
+    rows: QuerySet[Loan], club: str, parts: dict[str, tuple[Q | Exists | None, Combinable]]
+) -> dict[int, dict[str, int]]:
     """{club id: {part: SUM(its total) over the rows of the part}} in one query; `parts` maps each
     part's name to its condition (None: all the rows) and the expression it adds up.
 
@@ -647,13 +668,13 @@ def _sums_by_club(rows: QuerySet, club: str, parts: dict[str, tuple[Q | None, Ex
         for name, (condition, total) in parts.items()
     ]
     first, *others = queries
-    result: dict[int, dict] = {}
+    result: dict[int, dict[str, int]] = {}
     for row in first.union(*others, all=True):
         result.setdefault(row["group"], {})[row["part"]] = row["total"]
     return result
 
 
-def at_risk_by_club(*, clubs: QuerySet[Club], on: datetime.date) -> dict[int, AtRisk]:
+def at_risk_by_club(*, clubs: ClubQuerySet[Club], on: datetime.date) -> dict[int, AtRisk]:
     """{club id: AtRisk} on `on` for the clubs with loans out: the figures of portfolio_report's
     PAR30 with and without the rescheduled loans (tests/loans/test_portfolio_forms.py checks both
     forms on random loan books), in two queries whose plans stay linear, so that a report over

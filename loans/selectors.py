@@ -215,8 +215,8 @@ class LoanPage:
     payoff_today: int  # what closes the loan today
 
 
-def _cancel_reason(instalment: Instalment, loan: Loan, rescheduled_on: set, paid_off_on: set) -> str:
-    day = instalment.cancelled_on
+def _cancel_reason(day: datetime.date, loan: Loan, rescheduled_on: set, paid_off_on: set) -> str:
+    """Why an instalment cancelled on `day` is no longer owed."""
     params = {"date": date_format(day, "SHORT_DATE_FORMAT")}
     if day in rescheduled_on:
         return _("replaced by the rescheduling of %(date)s") % params
@@ -244,7 +244,8 @@ def loan_page(*, loan: Loan, on: datetime.date) -> LoanPage:
     for instalment in instalments:
         paid = instalment.principal_paid + instalment.interest_paid
         left = instalment.amount_due - paid
-        cancelled = instalment.cancelled_on is not None
+        cancelled_on = instalment.cancelled_on
+        cancelled = cancelled_on is not None
         if not cancelled:
             live.append(InstalmentState(instalment, instalment.principal_paid, instalment.interest_paid))
         schedule.append(
@@ -253,7 +254,9 @@ def loan_page(*, loan: Loan, on: datetime.date) -> LoanPage:
                 paid=paid,
                 left=0 if cancelled else left,
                 late=not cancelled and left > 0 and instalment.late_after < on,
-                cancelled_because=_cancel_reason(instalment, loan, rescheduled_on, paid_off_on) if cancelled else "",
+                cancelled_because=_cancel_reason(cancelled_on, loan, rescheduled_on, paid_off_on)
+                if cancelled_on
+                else "",
             )
         )
     not_reversed = [repayment for repayment in repayments if repayment.reversed_on is None]

@@ -236,7 +236,7 @@ class GoLiveBooks:
     other_entries: bool  # a fund holds anything but one opening balance
     taken_over_on: frozenset[datetime.date]  # the dates its loans were taken over on
 
-    def refusal(self, *, cutoff: datetime.date | None, balances: Mapping[str, int]) -> ValidationError | None:
+    def refusal(self, *, cutoff: datetime.date | None, balances: Mapping[str, int | None]) -> ValidationError | None:
         """Why the club cannot go live on `cutoff` with `balances` ({fund kind: amount}), or None.
 
         A club goes live once: its funds may hold only the opening balances of this go-live (the
@@ -248,7 +248,7 @@ class GoLiveBooks:
         )
         if kept and self.first_entry_on is not None:
             return refusal(ERROR_ALREADY_LIVE, field="club", club=self.club.name, date=format_date(self.first_entry_on))
-        other_dates = self.taken_over_on - {cutoff}
+        other_dates = self.taken_over_on - ({cutoff} if cutoff is not None else set())
         if other_dates:
             return refusal(ERROR_OTHER_GO_LIVE, field="club", club=self.club.name, date=format_date(min(other_dates)))
         return None

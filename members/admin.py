@@ -15,8 +15,7 @@ class EthnicityAdmin(admin.ModelAdmin):
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
-    fields = ["club", "joined_on", "left_on", "leave_reason", "leave_note"]
-    readonly_fields = fields
+    fields = readonly_fields = ("club", "joined_on", "left_on", "leave_reason", "leave_note")
     can_delete = False
 
     def has_add_permission(self, request, obj=None):
@@ -27,8 +26,7 @@ class MembershipInline(admin.TabularInline):
 class HouseholdStatusInline(admin.TabularInline):
     model = HouseholdStatus
     extra = 0
-    fields = ["status", "valid_from", "note"]
-    readonly_fields = fields
+    fields = readonly_fields = ("status", "valid_from", "note")
     can_delete = False
 
     def has_add_permission(self, request, obj=None):

@@ -1,14 +1,17 @@
 import datetime
 import re
+from collections.abc import Callable
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from clubs.models import Club
 from core.forms import NUMERIC_INPUT, DateField, DateInput
 from members import services
-from members.models import AgeGroup, EconomicStatus, Ethnicity, LeaveReason, Membership, Sex
-from members.selectors import MembershipState, member_list
+from members.models import AgeGroup, EconomicStatus, Ethnicity, LeaveReason, Membership, Person, Sex
+from members.selectors import MembershipState, PersonAlike, member_list
 
 ERROR_DATE_OR_YEAR = _("Enter a year (for example 2024) or a date as dd/mm/yyyy.")
 ERROR_CHOOSE_ALIKE = _(
@@ -61,7 +64,7 @@ class MemberFilterForm(forms.Form):
     def __init__(self, *args, clubs: list, **kwargs):
         """`clubs`: (pk, name) of the clubs in the user's scope, from accounts.access."""
         super().__init__(*args, **kwargs)
-        self.fields["club"].choices = [("", _("All clubs"))] + list(clubs)
+        cast(forms.TypedChoiceField, self.fields["club"]).choices = [("", _("All clubs"))] + list(clubs)
 
     def clean_state(self):
         return self.cleaned_data["state"] or MembershipState.CURRENT
@@ -144,13 +147,13 @@ class PersonUpdateForm(PersonForm):
 
     remove_citizen_id = forms.BooleanField(label=_("Remove the recorded citizen ID number"), required=False)
 
-    def __init__(self, *args, person, show_citizen_id: bool, **kwargs):
+    def __init__(self, data: Any = None, *, person: Person, show_citizen_id: bool, **kwargs: Any) -> None:
         initial = {field: getattr(person, field) for field in services.PERSON_FIELDS}
         self.show_citizen_id = show_citizen_id
         self.recorded_citizen_id = person.citizen_id
         if not show_citizen_id:
             initial["citizen_id"] = ""
-        super().__init__(*args, initial=initial, **kwargs)
+        super().__init__(data, initial=initial, **kwargs)
         if show_citizen_id or not person.citizen_id:
             del self.fields["remove_citizen_id"]
         else:
@@ -189,14 +192,14 @@ class MemberJoinForm(PersonForm):
 
     field_order = [*PersonForm.base_fields, "economic_status", "status_from", "joined_on"]
 
-    def __init__(self, *args, club, alike_finder, **kwargs):
-        """`alike_finder(full_name, birth_year)` → the people alike, each with `available` and `note`
-        set by the caller (who decides whether the user may take the person into this club)."""
+    def __init__(self, *args, club: Club, alike_finder: Callable[[str, int], list[PersonAlike]], **kwargs) -> None:
+        """`alike_finder(full_name, birth_year)` → the people alike and what the user may do with
+        each (the caller decides whether the user may take the person into this club)."""
         super().__init__(*args, **kwargs)
         self.club = club
         self.alike_finder = alike_finder
-        self.alike: list = []
-        self.existing_person = None
+        self.alike: list[PersonAlike] = []
+        self.existing_person: Person | None = None
 
     def clean(self):
         data = super().clean()
@@ -206,12 +209,12 @@ class MemberJoinForm(PersonForm):
         choice = data.get("same_person") or ""
         if not self.alike or choice == self.NEW:
             return data
-        chosen = next((person for person in self.alike if str(person.pk) == choice), None)
+        chosen = next((alike for alike in self.alike if str(alike.person.pk) == choice), None)
         if chosen is None:
             raise ValidationError(ERROR_CHOOSE_ALIKE, code="alike")
         if not chosen.available:
             raise ValidationError(ERROR_ALIKE_NOT_AVAILABLE, code="alike")
-        self.existing_person = chosen
+        self.existing_person = chosen.person
         return data
 
     def join_values(self) -> dict:

@@ -9,6 +9,7 @@ OLDER_PERSON_AGE setting (60 by the Law on Older Persons, 2009; some localities 
 
 import datetime
 import re
+from typing import Self, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -53,7 +54,7 @@ class Ethnicity(models.Model):
         verbose_name_plural = _("ethnicities")
         ordering = ["sort_order", "name"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.name
 
 
@@ -77,8 +78,11 @@ def older_condition(on: datetime.date, prefix: str = "") -> Q:
     )
 
 
-class PersonQuerySet(models.QuerySet):
-    def with_age_group(self, on: datetime.date):
+_PersonT = TypeVar("_PersonT", bound="Person", covariant=True)
+
+
+class PersonQuerySet(models.QuerySet[_PersonT]):
+    def with_age_group(self, on: datetime.date) -> Self:
         return self.annotate(
             age_group=Case(
                 When(older_condition(on), then=Value(AgeGroup.OLDER)),
@@ -87,7 +91,7 @@ class PersonQuerySet(models.QuerySet):
             )
         )
 
-    def with_economic_status(self, on: datetime.date):
+    def with_economic_status(self, on: datetime.date) -> Self:
         """Annotate `economic_status`: the household's status on `on` (HouseholdStatusQuerySet.in_force,
         as a correlated subquery: for a page of people; reports over many use in_force itself)."""
         latest = (
@@ -157,7 +161,7 @@ class Person(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return self.full_name
 
     @property
@@ -171,7 +175,7 @@ class Person(models.Model):
         match = MEMBER_CODE.fullmatch("".join(str(text).split()).upper())
         return int(match["number"]) if match else None
 
-    def clean(self):
+    def clean(self) -> None:
         if self.birth_date is not None and self.birth_year != self.birth_date.year:
             raise ValidationError({"birth_year": _("The year of birth does not match the date of birth.")})
 
@@ -199,8 +203,8 @@ class Person(models.Model):
         return "•" * (len(self.citizen_id) - 3) + self.citizen_id[-3:]
 
 
-class HouseholdStatusQuerySet(models.QuerySet):
-    def in_force(self, on: datetime.date):
+class HouseholdStatusQuerySet(models.QuerySet["HouseholdStatus"]):
+    def in_force(self, on: datetime.date) -> Self:
         """Each person's entry in force on `on`: the latest one valid from that day or before.
 
         The rule of PersonQuerySet.with_economic_status, written as an anti-join ("no later entry
@@ -234,11 +238,14 @@ class HouseholdStatus(models.Model):
             models.UniqueConstraint(fields=["person", "valid_from"], name="household_status_one_per_date"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.person} — {self.get_status_display()} ({self.valid_from:%d/%m/%Y})"
 
 
-class MembershipQuerySet(models.QuerySet):
+_MembershipT = TypeVar("_MembershipT", bound="Membership", covariant=True)
+
+
+class MembershipQuerySet(models.QuerySet[_MembershipT]):
     @staticmethod
     def active_condition(on: datetime.date, prefix: str = "") -> Q:
         """Q for "a member on a day" (joined by then, not yet left), as seen through `prefix` (e.g.
@@ -247,7 +254,7 @@ class MembershipQuerySet(models.QuerySet):
             Q(**{f"{prefix}left_on__isnull": True}) | Q(**{f"{prefix}left_on__gt": on})
         )
 
-    def active_on(self, on: datetime.date):
+    def active_on(self, on: datetime.date) -> Self:
         """Members on a day: joined by then and not yet left (the day of leaving is not counted)."""
         return self.filter(self.active_condition(on))
 
@@ -283,7 +290,7 @@ class Membership(models.Model):
         ]
         indexes = [models.Index(fields=["club", "joined_on", "left_on"], name="membership_club_dates_idx")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.person} — {self.club}"
 
     def is_active_on(self, on: datetime.date) -> bool:

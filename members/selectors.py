@@ -6,12 +6,20 @@ except through a membership of a club in their scope.
 
 import dataclasses
 import datetime
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.db.models import Exists, OuterRef, QuerySet, Subquery
 
-from clubs.models import Club, ClubStatus
+from clubs.models import Club, ClubQuerySet, ClubStatus
 from core.text import fold
+from core.types import Text
 from members.models import AgeGroup, EconomicStatus, Membership, Person
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from clubs.models import ClubWithStatus
 
 
 class MembershipState:
@@ -37,9 +45,20 @@ def people_alike(*, full_name: str, birth_year: int, exclude: Person | None = No
 # --- the member list ------------------------------------------------------------------------
 
 
+class MemberListFields(TypedDict):
+    """What member_list annotates on each membership: the person's on the list's day."""
+
+    age_group: str  # an AgeGroup
+    economic_status: str | None  # an EconomicStatus; None when no status is recorded by then
+
+
+if TYPE_CHECKING:
+    MemberListRow: TypeAlias = WithAnnotations[Membership, MemberListFields]
+
+
 def member_list(
     *,
-    clubs: QuerySet[Club],
+    clubs: ClubQuerySet[Club],
     on: datetime.date,
     q: str = "",
     club: Club | int | None = None,
@@ -47,7 +66,7 @@ def member_list(
     age_group: str = "",
     economic_status: str = "",
     state: str = MembershipState.CURRENT,
-) -> QuerySet[Membership]:
+) -> "QuerySet[MemberListRow]":
     """Memberships of the clubs `clubs` (already scoped) as of `on`, with the person's age group and
     economic status on that day computed in SQL, searched on the folded name and sorted by the
     Vietnamese given name."""
@@ -62,25 +81,41 @@ def member_list(
         rows = rows.filter(person__name_folded__contains=word)
     if sex:
         rows = rows.filter(person__sex=sex)
+    # django-stubs does not see the annotations of PersonQuerySet's methods (they return Self).
     person = Person.objects.with_age_group(on).with_economic_status(on).filter(pk=OuterRef("person_id"))
-    rows = rows.annotate(
-        age_group=Subquery(person.values("age_group")[:1]),
-        economic_status=Subquery(person.values("economic_status")[:1]),
+    annotated = rows.annotate(
+        age_group=Subquery(person.values("age_group")[:1]),  # type: ignore[misc]
+        economic_status=Subquery(person.values("economic_status")[:1]),  # type: ignore[misc]
     )
     if age_group:
-        rows = rows.filter(age_group=age_group)
+        annotated = annotated.filter(age_group=age_group)
     if economic_status:
-        rows = rows.filter(economic_status=economic_status)
-    return rows.select_related("person", "club").order_by("person__sort_key", "person_id", "-joined_on", "pk")
+        annotated = annotated.filter(economic_status=economic_status)
+    return annotated.select_related("person", "club").order_by("person__sort_key", "person_id", "-joined_on", "pk")
 
 
-def with_ages(memberships, on: datetime.date):
-    """Add `age`, the age group label and the economic status label to rows of member_list() (the page, in Python)."""
-    for row in memberships:
-        row.age = row.person.age_on(on)
-        row.age_group_label = AgeGroup(row.age_group).label
-        row.economic_status_label = EconomicStatus(row.economic_status).label if row.economic_status else ""
-    return memberships
+@dataclasses.dataclass(frozen=True)
+class MemberRow:
+    """A line of the member list page: the membership (person and club) and the person's age and
+    household, on the list's day."""
+
+    membership: "MemberListRow"
+    age: int
+    age_group_label: Text
+    economic_status_label: Text  # "" when no status is recorded
+
+
+def member_rows(memberships: Iterable["MemberListRow"], on: datetime.date) -> list[MemberRow]:
+    """The lines of the page for rows of member_list() (the page's rows only: the age is worked out in Python)."""
+    return [
+        MemberRow(
+            membership=row,
+            age=row.person.age_on(on),
+            age_group_label=AgeGroup(row.age_group).label,
+            economic_status_label=EconomicStatus(row.economic_status).label if row.economic_status else "",
+        )
+        for row in memberships
+    ]
 
 
 # --- one person's page ----------------------------------------------------------------------
@@ -95,8 +130,16 @@ class PersonPage:
     can_move: bool  # move to another club (the user may move members out of the current club)
 
 
+class _SeenBy(TypedDict):
+    """What person_page annotates on each membership: what the user may do with its club."""
+
+    visible: bool
+    manageable: bool
+    movable: bool
+
+
 def person_page(
-    *, person: Person, visible: QuerySet[Club], manageable: QuerySet[Club], movable: QuerySet[Club]
+    *, person: Person, visible: ClubQuerySet[Club], manageable: ClubQuerySet[Club], movable: ClubQuerySet[Club]
 ) -> PersonPage:
     """The memberships shown on a person's page and what the user may do, in one query.
 
@@ -106,13 +149,16 @@ def person_page(
     def among(clubs: QuerySet[Club]) -> Exists:
         return Exists(clubs.filter(pk=OuterRef("club_id")))
 
-    memberships = list(
+    memberships: list[WithAnnotations[Membership, _SeenBy]] = list(
         person.memberships.select_related("club")
         .annotate(visible=among(visible), manageable=among(manageable), movable=among(movable))
         .order_by("joined_on", "pk")
     )
     open_membership = next((m for m in memberships if m.left_on is None), None)
-    home = open_membership or max(memberships, key=lambda m: (m.left_on, m.joined_on, m.pk), default=None)
+    home = open_membership
+    if home is None:
+        # In no club now: the membership they left last decides.
+        home = max(memberships, key=lambda m: (m.left_on, m.joined_on, m.pk), default=None)
     current = open_membership if open_membership is not None and open_membership.visible else None
     return PersonPage(
         memberships=[m for m in memberships if m.visible],
@@ -123,7 +169,9 @@ def person_page(
     )
 
 
-def move_destinations(*, clubs: QuerySet[Club], membership: Membership, on: datetime.date) -> QuerySet[Club]:
+def move_destinations(
+    *, clubs: ClubQuerySet[Club], membership: Membership, on: datetime.date
+) -> "QuerySet[ClubWithStatus]":
     """The clubs among `clubs` (those whose register the user keeps, accounts.access) that the
     member of `membership` may be moved to on `on`: any but their own that is not dissolved
     (services.member_move refuses to join a dissolved club)."""
@@ -139,29 +187,51 @@ class JoinAction:
     ELSEWHERE = "elsewhere"  # in a club the user cannot manage: its staff or the province records the move
 
 
-def people_alike_for_join(*, club: Club, full_name: str, birth_year: int, movable: QuerySet[Club]) -> list[Person]:
-    """people_alike() for the add-member page, each with `current` and `last` membership and the
-    `join_action` the user may take (`available` when they may take it), in two queries at most.
+@dataclasses.dataclass(frozen=True)
+class PersonAlike:
+    """A person alike on the add-member page, and what the user may do with them there."""
+
+    person: Person
+    current: Membership | None  # their open membership, if they are in a club now
+    last: Membership | None  # their latest membership (the one they left, when in no club now)
+    join_action: str  # a JoinAction
+
+    @property
+    def available(self) -> bool:
+        """Whether the user may take the person into the club: re-join them or move them here."""
+        return self.join_action in (JoinAction.REJOIN, JoinAction.MOVE)
+
+
+def people_alike_for_join(
+    *, club: Club, full_name: str, birth_year: int, movable: ClubQuerySet[Club]
+) -> list[PersonAlike]:
+    """people_alike() for the add-member page, each with their `current` and `last` membership and
+    the `join_action` the user may take, in two queries at most.
 
     `movable`: the clubs whose members the user may move (accounts.access)."""
-    people = list(people_alike(full_name=full_name, birth_year=birth_year))
-    for person in people:
+    people = []
+    for person in people_alike(full_name=full_name, birth_year=birth_year):
         memberships = sorted(person.memberships.all(), key=lambda m: (m.joined_on, m.pk))
-        person.current = next((m for m in memberships if m.left_on is None), None)
-        person.last = memberships[-1] if memberships else None
-    elsewhere = {p.current.club_id for p in people if p.current is not None and p.current.club_id != club.pk}
+        current = next((m for m in memberships if m.left_on is None), None)
+        people.append((person, current, memberships[-1] if memberships else None))
+    elsewhere = {current.club_id for _, current, _ in people if current is not None and current.club_id != club.pk}
     manageable = set(movable.filter(pk__in=elsewhere).values_list("pk", flat=True)) if elsewhere else set()
-    for person in people:
-        if person.current is None:
-            person.join_action = JoinAction.REJOIN
-        elif person.current.club_id == club.pk:
-            person.join_action = JoinAction.HERE
-        elif person.current.club_id in manageable:
-            person.join_action = JoinAction.MOVE
-        else:
-            person.join_action = JoinAction.ELSEWHERE
-        person.available = person.join_action in (JoinAction.REJOIN, JoinAction.MOVE)
-    return people
+    return [
+        PersonAlike(person=person, current=current, last=last, join_action=_join_action(current, club, manageable))
+        for person, current, last in people
+    ]
+
+
+def _join_action(current: Membership | None, club: Club, manageable: set[int]) -> str:
+    """What adding a member to `club` can do with a person alike whose open membership is `current`
+    (`manageable`: the other clubs whose members the user may move)."""
+    if current is None:
+        return JoinAction.REJOIN
+    if current.club_id == club.pk:
+        return JoinAction.HERE
+    if current.club_id in manageable:
+        return JoinAction.MOVE
+    return JoinAction.ELSEWHERE
 
 
 def club_current_members(*, club: Club, on: datetime.date) -> QuerySet[Person]:

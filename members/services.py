@@ -7,6 +7,7 @@ here; rules on one row are in the models and the database.
 
 import datetime
 import re
+from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -17,7 +18,8 @@ from audit.services import audit_record, changed_fields
 from clubs.models import Club, ClubStatus
 from core.dates import format_date
 from core.text import fold, vietnamese_sort_key
-from members.models import HouseholdStatus, LeaveReason, Membership, Person
+from core.types import Actor, AuthUser, Text
+from members.models import Ethnicity, HouseholdStatus, LeaveReason, Membership, Person
 from members.signals import membership_ended
 
 MAX_AGE = 120
@@ -54,16 +56,41 @@ PERSON_FIELDS = (
     "is_home_care_volunteer",
     "notes",
 )
+
+
+class PersonDetails(TypedDict, total=False):
+    """A person's data beyond their name, sex and year of birth (person_create's optional arguments)."""
+
+    birth_date: datetime.date | None
+    ethnicity: Ethnicity | None
+    hamlet: str
+    phone: str
+    citizen_id: str
+    has_disability: bool
+    lives_alone: bool
+    receives_home_care: bool
+    is_home_care_volunteer: bool
+    notes: str
+
+
+class PersonFields(PersonDetails, total=False):
+    """Any of a person's own data (PERSON_FIELDS): what person_update changes."""
+
+    full_name: str
+    sex: str
+    birth_year: int | None
+
+
 _PHONE = re.compile(r"^\+?[0-9 .]{8,16}$")
 _CITIZEN_ID = re.compile(r"^(\d{9}|\d{12})$")
 
 
 def _check_person(person: Person) -> None:
     """Field rules of a person, collected so a form shows them all at once."""
-    errors: dict[str, list] = {}
+    errors: dict[str, list[ValidationError]] = {}
     today = timezone.localdate()
 
-    def add(field, message, **params):
+    def add(field: str, message: Text, **params: object) -> None:
         errors.setdefault(field, []).append(ValidationError(message, params=params or None))
 
     if person.birth_date is not None:
@@ -90,8 +117,8 @@ def _check_person(person: Person) -> None:
         raise ValidationError(errors)
 
 
-def _normalise(values: dict) -> dict:
-    values = dict(values)
+def _normalise(fields: PersonFields) -> dict[str, Any]:
+    values: dict[str, Any] = {**fields}
     for field in ("full_name", "hamlet", "phone", "citizen_id", "notes"):
         if field in values and values[field] is not None:
             values[field] = " ".join(str(values[field]).split()) if field != "notes" else values[field].strip()
@@ -105,7 +132,9 @@ def _normalise(values: dict) -> dict:
 
 
 @transaction.atomic
-def person_create(*, actor, full_name: str, sex: str, birth_year: int | None = None, **fields) -> Person:
+def person_create(
+    *, actor: Actor, full_name: str, sex: str, birth_year: int | None = None, **fields: Unpack[PersonDetails]
+) -> Person:
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"person_create() got unexpected fields: {', '.join(sorted(unknown))}")
@@ -118,7 +147,7 @@ def person_create(*, actor, full_name: str, sex: str, birth_year: int | None = N
 
 
 @transaction.atomic
-def person_update(*, actor, person: Person, **fields) -> Person:
+def person_update(*, actor: Actor, person: Person, **fields: Unpack[PersonFields]) -> Person:
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"person_update() got unexpected fields: {', '.join(sorted(unknown))}")
@@ -146,7 +175,7 @@ def person_update(*, actor, person: Person, **fields) -> Person:
 
 @transaction.atomic
 def household_status_set(
-    *, actor, person: Person, status: str, valid_from: datetime.date, note: str = ""
+    *, actor: Actor, person: Person, status: str, valid_from: datetime.date, note: str = ""
 ) -> HouseholdStatus:
     """Record the household's status from a date; the same date again replaces that entry."""
     if valid_from > timezone.localdate():
@@ -173,7 +202,7 @@ def household_status_set(
 
 
 @transaction.atomic
-def membership_start(*, actor, person: Person, club: Club, joined_on: datetime.date) -> Membership:
+def membership_start(*, actor: Actor, person: Person, club: Club, joined_on: datetime.date) -> Membership:
     """Make a person a member of a club from a date (a new member, or one re-joining)."""
     # Lock the person so two simultaneous joins cannot both pass the "one club at a time" check.
     person = Person.objects.select_for_update().get(pk=person.pk)
@@ -186,7 +215,7 @@ def membership_start(*, actor, person: Person, club: Club, joined_on: datetime.d
     if current is not None:
         raise ValidationError(ERROR_ALREADY_MEMBER, params={"name": person.full_name, "club": current.club.name})
     last = person.memberships.order_by("-left_on").first()
-    if last is not None and joined_on < last.left_on:
+    if last is not None and last.left_on is not None and joined_on < last.left_on:
         raise ValidationError(
             {
                 "joined_on": ValidationError(
@@ -215,18 +244,21 @@ def membership_start(*, actor, person: Person, club: Club, joined_on: datetime.d
 @transaction.atomic
 def member_join(
     *,
-    actor,
+    actor: Actor,
     club: Club,
     joined_on: datetime.date,
     economic_status: str,
     status_from: datetime.date | None = None,
-    **person_fields,
+    full_name: str,
+    sex: str,
+    birth_year: int | None = None,
+    **person_fields: Unpack[PersonDetails],
 ) -> Membership:
     """A new person joins: the person, their household status and the membership, all or nothing.
 
     `status_from`: from when the economic status holds (default: the joining date).
     """
-    person = person_create(actor=actor, **person_fields)
+    person = person_create(actor=actor, full_name=full_name, sex=sex, birth_year=birth_year, **person_fields)
     membership = membership_start(actor=actor, person=person, club=club, joined_on=joined_on)
     try:
         household_status_set(actor=actor, person=person, status=economic_status, valid_from=status_from or joined_on)
@@ -238,7 +270,9 @@ def member_join(
 
 
 @transaction.atomic
-def member_leave(*, actor, membership: Membership, left_on: datetime.date, reason: str, note: str = "") -> Membership:
+def member_leave(
+    *, actor: Actor, membership: Membership, left_on: datetime.date, reason: str, note: str = ""
+) -> Membership:
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     if membership.left_on is not None:
         raise ValidationError(ERROR_ALREADY_LEFT)
@@ -265,7 +299,7 @@ def member_leave(*, actor, membership: Membership, left_on: datetime.date, reaso
 
 
 @transaction.atomic
-def member_move(*, actor, membership: Membership, to_club: Club, moved_on: datetime.date) -> Membership:
+def member_move(*, actor: Actor, membership: Membership, to_club: Club, moved_on: datetime.date) -> Membership:
     """Leave one club and join another on the same day: one person, two memberships, no gap."""
     if to_club.pk == membership.club_id:
         raise ValidationError({"to_club": ERROR_SAME_CLUB})
@@ -276,7 +310,7 @@ def member_move(*, actor, membership: Membership, to_club: Club, moved_on: datet
 @transaction.atomic
 def member_rejoin(
     *,
-    actor,
+    actor: Actor,
     person: Person,
     club: Club,
     joined_on: datetime.date,
@@ -304,7 +338,10 @@ def member_rejoin(
         raise
     if economic_status:
         valid_from = status_from or joined_on
-        in_force = Person.objects.with_economic_status(valid_from).values_list("economic_status", flat=True)
+        in_force = Person.objects.with_economic_status(valid_from).values_list(
+            "economic_status",  # type: ignore[misc]  # annotated by with_economic_status, unknown to django-stubs
+            flat=True,
+        )
         if in_force.get(pk=person.pk) != economic_status:
             try:
                 household_status_set(actor=actor, person=person, status=economic_status, valid_from=valid_from)
@@ -315,7 +352,7 @@ def member_rejoin(
 
 
 @transaction.atomic
-def person_account_link(*, actor, person: Person, user) -> None:
+def person_account_link(*, actor: Actor, person: Person, user: AuthUser) -> None:
     """Give a person a user account (a board member's login): one account per person, one person
     per account (the database's one-to-one backs it up)."""
     person.user = user

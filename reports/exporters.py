@@ -256,6 +256,7 @@ def portfolio_sheets(report: PortfolioReport, scope: Sequence[str]) -> list[Shee
     rollup_rows += [
         [rollup.unit.code, rollup.unit.name, rollup.clubs, *_portfolio_values(rollup.figures)]
         for rollup in report.districts
+        if rollup.unit is not None  # every district's rollup has its unit; only the total has none
     ]
     written_off_columns = [
         Column(_("Club"), "text", 40),

@@ -1,4 +1,5 @@
 import datetime
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -69,7 +70,7 @@ class OverdueFilterForm(AsOfForm):
     def __init__(self, *args, districts: list, **kwargs):
         """`districts`: (id, name) of the areas right under the province the user's clubs sit in."""
         super().__init__(*args, **kwargs)
-        self.fields["district"].choices = [("", _("All"))] + list(districts)
+        cast(forms.TypedChoiceField, self.fields["district"]).choices = [("", _("All"))] + list(districts)
 
     def rows(self, *, clubs) -> QuerySet[Loan]:
         """The overdue loans the filters select; none when a filter does not validate (a crafted

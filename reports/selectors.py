@@ -21,20 +21,22 @@ import dataclasses
 import datetime
 from collections.abc import Callable
 from decimal import Decimal
+from typing import Any, TypedDict
 
 from django.db.models import (
+    Aggregate,
     Count,
-    Expression,
     F,
     FilteredRelation,
     Q,
     QuerySet,
 )
+from django.db.models.expressions import Combinable
 
 from areas.models import UNDER_PROVINCE_DEPTH, AdminUnit
 from areas.selectors import unit_group_key
 from boards.models import BoardPosition, Team
-from clubs.models import ALL_AREAS, ActivityArea, Club, ClubStatus
+from clubs.models import ALL_AREAS, ActivityArea, Club, ClubQuerySet, ClubStatus
 from clubs.selectors import club_counts_by_status
 from core.queries import grouped
 from core.shares import share
@@ -141,7 +143,11 @@ class ScorecardReport:
 # --- expressions ----------------------------------------------------------------------------
 
 
-def _clubs_with_all_areas(on: datetime.date) -> QuerySet[Team]:
+class PersonId(TypedDict):
+    person: int
+
+
+def _clubs_with_all_areas(on: datetime.date) -> QuerySet[Team, dict[str, Any]]:
     """The ids of the clubs with a team working in each of the eight areas on `on`.
 
     Not correlated with the outer query: the database works it out once and checks each row
@@ -156,13 +162,13 @@ def _clubs_with_all_areas(on: datetime.date) -> QuerySet[Team]:
     )
 
 
-def poor_people(on: datetime.date) -> QuerySet[HouseholdStatus]:
+def poor_people(on: datetime.date) -> QuerySet[HouseholdStatus, PersonId]:
     """The ids of the people whose household status on `on` is poor or near-poor
     (HouseholdStatusQuerySet.in_force: not correlated, for the same reason as above)."""
     return HouseholdStatus.objects.in_force(on).filter(status__in=POOR_OR_NEAR_POOR).values("person")
 
 
-def _member_aggregates(on: datetime.date, *, groups: bool) -> dict:
+def _member_aggregates(on: datetime.date, *, groups: bool) -> dict[str, Aggregate | Combinable]:
     """Counts over the club's active memberships ("active"), then shares and averages from them.
 
     With `groups`, rows are several clubs: add the number of clubs, the averages per club and
@@ -173,7 +179,7 @@ def _member_aggregates(on: datetime.date, *, groups: bool) -> dict:
     older = Count("active", filter=older_condition(on, person))
     women = Count("active", filter=Q(**{f"{person}sex": Sex.FEMALE}))
     poor = Count("active", filter=Q(active__person__in=poor_people(on)))
-    result = {"members": members, "older": older, "women": women, "poor": poor}
+    result: dict[str, Aggregate | Combinable] = {"members": members, "older": older, "women": women, "poor": poor}
     if groups:
         # Rows are club × member, hence DISTINCT when counting clubs.
         result["clubs"] = Count("pk", distinct=True)
@@ -181,7 +187,7 @@ def _member_aggregates(on: datetime.date, *, groups: bool) -> dict:
     return result
 
 
-def _with_members(clubs: QuerySet[Club], on: datetime.date) -> QuerySet[Club]:
+def _with_members(clubs: ClubQuerySet[Club], on: datetime.date) -> ClubQuerySet[Club]:
     """Clubs joined to their memberships active on `on` (the condition of
     Membership.objects.active_on, in the join so that a club without members still counts)."""
     return clubs.alias(
@@ -190,8 +196,8 @@ def _with_members(clubs: QuerySet[Club], on: datetime.date) -> QuerySet[Club]:
 
 
 def _board_and_teams(
-    clubs: QuerySet[Club], on: datetime.date, key: Callable[[str], Expression | None]
-) -> tuple[dict, dict]:
+    clubs: ClubQuerySet[Club], on: datetime.date, key: Callable[[str], Combinable | None]
+) -> tuple[dict[Any, dict[str, Any]], dict[Any, dict[str, Any]]]:
     """People on the boards and teams (with the areas they cover) per group: two queries.
 
     `key(club_prefix)` gives the group expression as seen from a board position or a team.
@@ -214,7 +220,7 @@ def _per_club(people: int, clubs: int) -> int | None:
     return (2 * people + clubs) // (2 * clubs) if clubs else None
 
 
-def _figures(row: dict, standards: ClubStandards) -> Figures:
+def _figures(row: dict[str, Any], standards: ClubStandards) -> Figures:
     members, older = row["members"], row["older"]
     return Figures(
         members=Figure(members, standard=standards.members),
@@ -229,7 +235,7 @@ def _figures(row: dict, standards: ClubStandards) -> Figures:
 
 
 def club_scorecards(
-    *, clubs: QuerySet[Club], on: datetime.date, standards: ClubStandards = DECISION_1336
+    *, clubs: ClubQuerySet[Club], on: datetime.date, standards: ClubStandards = DECISION_1336
 ) -> list[ClubScore]:
     """The score of each club of `clubs` active on `on`, by name: four queries."""
     active = clubs.active_on(on)
@@ -250,7 +256,11 @@ def club_scorecard(
     return _club_score(club, on, status, _club_parts(one, on), standards)
 
 
-def _club_parts(clubs: QuerySet[Club], on: datetime.date) -> tuple[dict, dict, dict]:
+# Per club id: member figures, board, and {activity area: teams} (_club_parts).
+ClubParts = tuple[dict[Any, dict[str, Any]], dict[Any, dict[str, Any]], dict[int, dict[str, int]]]
+
+
+def _club_parts(clubs: ClubQuerySet[Club], on: datetime.date) -> ClubParts:
     """Per club id: member figures, board, and {activity area: teams}: three queries."""
     figures = grouped(_with_members(clubs, on), F("pk"), _member_aggregates(on, groups=False))
     board = grouped(
@@ -270,7 +280,7 @@ def _club_parts(clubs: QuerySet[Club], on: datetime.date) -> tuple[dict, dict, d
     return figures, board, teams
 
 
-def _club_score(club: Club, on: datetime.date, status: str, parts: tuple, standards: ClubStandards) -> ClubScore:
+def _club_score(club: Club, on: datetime.date, status: str, parts: ClubParts, standards: ClubStandards) -> ClubScore:
     figures, board, teams = parts
     by_area = teams.get(club.pk, {})
     return ClubScore(
@@ -285,7 +295,9 @@ def _club_score(club: Club, on: datetime.date, status: str, parts: tuple, standa
     )
 
 
-def scorecard_total(*, clubs: QuerySet[Club], on: datetime.date, standards: ClubStandards = DECISION_1336) -> Rollup:
+def scorecard_total(
+    *, clubs: ClubQuerySet[Club], on: datetime.date, standards: ClubStandards = DECISION_1336
+) -> Rollup:
     """All clubs of `clubs` active on `on`, together: three queries."""
     active = clubs.active_on(on)
     figures = grouped(_with_members(active, on), None, _member_aggregates(on, groups=True))
@@ -295,7 +307,7 @@ def scorecard_total(*, clubs: QuerySet[Club], on: datetime.date, standards: Club
 
 def scorecard_rollup(
     *,
-    clubs: QuerySet[Club],
+    clubs: ClubQuerySet[Club],
     on: datetime.date,
     depth: int | None = None,
     standards: ClubStandards = DECISION_1336,
@@ -316,10 +328,17 @@ def scorecard_rollup(
         for group, row in figures.items()
         if group in units
     ]
-    return sorted(rollups, key=lambda rollup: rollup.unit.path)
+    return sorted(rollups, key=lambda rollup: rollup.unit.path if rollup.unit else "")
 
 
-def _rollup(unit, on, row, board, teams, standards) -> Rollup:
+def _rollup(
+    unit: AdminUnit | None,
+    on: datetime.date,
+    row: dict[str, Any],
+    board: dict[str, Any],
+    teams: dict[str, Any],
+    standards: ClubStandards,
+) -> Rollup:
     return Rollup(
         unit=unit,
         on=on,
@@ -336,13 +355,13 @@ def _rollup(unit, on, row, board, teams, standards) -> Rollup:
 
 
 def scorecard_report(
-    *, clubs: QuerySet[Club], on: datetime.date, standards: ClubStandards = DECISION_1336
+    *, clubs: ClubQuerySet[Club], on: datetime.date, standards: ClubStandards = DECISION_1336
 ) -> ScorecardReport:
     """The page and the export, for clubs already scoped by accounts.access: a fixed number of
     queries (listed in tests/reports/test_views.py), whatever the number of clubs and members."""
     hosts = scorecard_rollup(clubs=clubs, on=on, standards=standards)
     middle = scorecard_rollup(clubs=clubs, on=on, depth=UNDER_PROVINCE_DEPTH, standards=standards)
-    if [rollup.unit.pk for rollup in middle] == [rollup.unit.pk for rollup in hosts]:
+    if [rollup.unit for rollup in middle] == [rollup.unit for rollup in hosts]:
         middle = []
     return ScorecardReport(
         on=on,

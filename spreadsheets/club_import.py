@@ -160,7 +160,7 @@ class ClubImport(RowByRowImport):
                     seen_names[key] = row.number
             else:
                 row.label = name or ""
-            if row.errors:
+            if row.errors or unit is None:  # no unit: its cell (a required one) has the error
                 # Judge what still can be, so that one upload shows every problem of the row.
                 self._check_dates(row, club, lookup, today)
                 if unit is not None:

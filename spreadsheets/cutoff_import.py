@@ -516,7 +516,7 @@ class CutoffImport(ImportSpec):
 
     def _check_can_go_live(self, rows: list[Row], cutoff: datetime.date | None, books: GoLiveBooks) -> None:
         """Refuse every row of a club that cannot go live with the balances of this file."""
-        balances: dict[str, int] = {}
+        balances: dict[str, int | None] = {}
         for row in rows:
             if row.values.get("row_kind") == RowKind.BALANCE and row.values.get("fund"):
                 balances.setdefault(row.values["fund"], row.values.get("balance"))
@@ -594,7 +594,7 @@ class CutoffImport(ImportSpec):
             overdue_instalments=values["overdue_instalments"] if overdue_known else None,
             overdue_amount=values["overdue_amount"] if overdue_known else None,
         )
-        if borrower is not None:
+        if borrower is not None and club is not None:
             row.label = LOAN_LABEL % {
                 "name": borrower.full_name,
                 "code": borrower.code,
@@ -606,8 +606,8 @@ class CutoffImport(ImportSpec):
                 row.add_error(None, ERROR_BORROWER_TWICE % {"row": seen[borrower.pk]})
             else:
                 seen[borrower.pk] = row.number
-        if row.errors or borrower is None:
-            return
+        if row.errors or borrower is None or club is None or cutoff is None:
+            return  # no borrower is found without the club and its cut-off
         self._check_schedule(row, club, cutoff, values)
         if not row.errors:
             self._decide_loan(row, club, borrower, cutoff, values, lookup)
@@ -615,6 +615,7 @@ class CutoffImport(ImportSpec):
     def _borrower(self, row: Row, club: Club | None, cutoff: datetime.date | None, lookup: "_Lookup") -> Person | None:
         """The borrower among the club's active members on the cut-off date: by code, else by name and year."""
         pk, name, year = (row.values.get(key) for key in BORROWER_KEYS)
+        name = name or ""
         if row.invalid.intersection(BORROWER_KEYS):
             return None
         if not pk and not (name and year):
@@ -623,7 +624,7 @@ class CutoffImport(ImportSpec):
         if club is None or cutoff is None:
             return None
         members = lookup.members_on(club, cutoff)
-        params = {"club": club.name, "date": format_date(cutoff)}
+        params: dict[str, object] = {"club": club.name, "date": format_date(cutoff)}
         if pk:
             person = next((person for person in members if person.pk == pk), None)
             code = Person(pk=pk).code
@@ -724,7 +725,7 @@ def _require_columns(rows: list[Row]) -> None:
     """Refuse a file that lacks a column its kinds of rows need (rather than an error on every row)."""
     present = set(rows[0].values) | rows[0].invalid
     kinds = {row.values.get("row_kind") for row in rows}
-    needed = []
+    needed: list[str] = []
     if RowKind.BALANCE in kinds:
         needed += BALANCE_KEYS
     if RowKind.LOAN in kinds:

@@ -3,15 +3,20 @@ pages show, typed cells, headers in the language of the user who asks."""
 
 import datetime
 from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any, cast
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Field, OuterRef, QuerySet, Subquery
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from clubs.models import Club, ClubStatus
+from clubs.models import ClubStatus
 from core.spreadsheets import Column, Sheet
-from members.models import AgeGroup, EconomicStatus, HouseholdStatus, Membership, Person
+from members.models import AgeGroup, EconomicStatus, HouseholdStatus, Person
 from spreadsheets.member_import import MEMBER_IMPORT
+
+if TYPE_CHECKING:
+    from clubs.models import ClubWithStatus
+    from members.selectors import MemberListRow
 
 
 def club_columns() -> list[Column]:
@@ -32,7 +37,7 @@ def club_columns() -> list[Column]:
     ]
 
 
-def club_rows(clubs: QuerySet[Club]) -> Iterator[tuple]:
+def club_rows(clubs: "QuerySet[ClubWithStatus]") -> Iterator[tuple]:
     """One row per club of `clubs`, which must come from clubs.selectors.club_list (status, units joined)."""
     for club in clubs.iterator(chunk_size=1000):
         unit = club.unit
@@ -52,7 +57,7 @@ def club_rows(clubs: QuerySet[Club]) -> Iterator[tuple]:
         )
 
 
-def club_list_sheet(clubs: QuerySet[Club]) -> Sheet:
+def club_list_sheet(clubs: "QuerySet[ClubWithStatus]") -> Sheet:
     return Sheet(title=_("Clubs"), columns=club_columns(), rows=club_rows(clubs))
 
 
@@ -97,7 +102,7 @@ def member_columns() -> list[Column]:
     ]
 
 
-def member_rows(memberships: QuerySet[Membership], *, on: datetime.date, show_citizen_id: bool) -> Iterator[tuple]:
+def member_rows(memberships: "QuerySet[MemberListRow]", *, on: datetime.date, show_citizen_id: bool) -> Iterator[tuple]:
     """One row per membership of `memberships`, which must come from members.selectors.member_list(on=on)
     (age group and economic status on `on` annotated, person and club joined): one query in all."""
     status_since = (
@@ -106,7 +111,7 @@ def member_rows(memberships: QuerySet[Membership], *, on: datetime.date, show_ci
         .values("valid_from")[:1]
     )
     memberships = memberships.select_related("person__ethnicity").annotate(status_since=Subquery(status_since))
-    flags = {field: Person._meta.get_field(field).verbose_name for field in MEMBER_FLAGS}
+    flags = {field: cast("Field[Any, Any]", Person._meta.get_field(field)).verbose_name for field in MEMBER_FLAGS}
     for membership in memberships.iterator(chunk_size=1000):
         person = membership.person
         yield (
@@ -130,6 +135,6 @@ def member_rows(memberships: QuerySet[Membership], *, on: datetime.date, show_ci
         )
 
 
-def member_list_sheet(memberships: QuerySet[Membership], *, on: datetime.date, show_citizen_id: bool) -> Sheet:
+def member_list_sheet(memberships: "QuerySet[MemberListRow]", *, on: datetime.date, show_citizen_id: bool) -> Sheet:
     rows = member_rows(memberships, on=on, show_citizen_id=show_citizen_id)
     return Sheet(title=_("Members"), columns=member_columns(), rows=rows)

@@ -51,6 +51,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
 
 from core.text import fold
+from core.types import Text
 from spreadsheets.parsers import Parser
 from spreadsheets.workbook import (
     ERROR_NO_ROWS,
@@ -103,7 +104,7 @@ class ImportColumn:
     header_en: str
     parser: Parser
     required: bool = False  # the column must be there and no row may leave it empty
-    help: str = ""  # for the instructions sheet (gettext_lazy)
+    help: Text = ""  # for the instructions sheet (gettext_lazy)
     width: int = 20
 
 
@@ -140,13 +141,13 @@ class Row:
 class ImportSpec(abc.ABC):
     kind: str  # in URL names, the command name and the audit action: "clubs"
     url_prefix: str  # URL names are spreadsheets:<url_prefix>-import…: "club"
-    title: str
+    title: Text
     capability: str  # an accounts.access.Cap
     columns: Sequence[ImportColumn]
-    sheet_title: str
+    sheet_title: Text
     list_url_name: str  # where the imported rows are listed: breadcrumbs and the page after import
-    list_title: str
-    instructions: Sequence[str] = ()  # lines for the instructions sheet, after the general ones
+    list_title: Text
+    instructions: Sequence[Text] = ()  # lines for the instructions sheet, after the general ones
     # A service's ValidationError is keyed by model field: the column each field comes from.
     field_columns: Mapping[str, str] = {}
 

@@ -36,7 +36,7 @@ import dataclasses
 import datetime
 import re
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
+from django.db.models import BooleanField, Exists, OuterRef, Prefetch, Q, QuerySet, Value
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -319,7 +319,7 @@ class MemberImport(RowByRowImport):
                 row.add_error("full_name", ERROR_PERSON_TWICE % {"row": seen_people[key]})
                 continue
             seen_people[key] = row.number
-            if row.errors:
+            if row.errors or joined_on is None or status_from is None:  # None: the row has its error
                 continue
             self._decide(row, values, club, joined_on, status_from, lookup, today)
 
@@ -368,6 +368,7 @@ class MemberImport(RowByRowImport):
             elif birth_year != birth_date.year:
                 row.add_error("birth_year", ERROR_BIRTH_YEAR_MISMATCH)
                 return None
+        assert birth_year is not None  # given, or taken from the date of birth above
         if not today.year - MAX_AGE <= birth_year <= today.year:
             # Older than MAX_AGE (120) is a typing mistake, as is a year still to come.
             row.add_error(year_key, ERROR_BIRTH_YEAR_RANGE % {"first": today.year - MAX_AGE, "last": today.year})
@@ -444,19 +445,26 @@ class MemberImport(RowByRowImport):
         alike = lookup.people_alike.get((fold(name), year), [])
         # In this club, the same name and year of birth is the same person (a namesake born the
         # same year in the same club is added by hand, where the member form asks).
-        here = [person for person in alike if person.current is not None and person.current.club_id == club.pk]
+        here = [
+            (recorded.person, recorded.current)
+            for recorded in alike
+            if recorded.current is not None and recorded.current.club_id == club.pk
+        ]
         if here:
-            comparisons = [(person, self._differences(row, values, person, status_from, today)) for person in here]
-            person, differences = min(comparisons, key=lambda item: len(item[1]))
+            comparisons = [
+                (current, self._differences(row, values, person, current, status_from, today))
+                for person, current in here
+            ]
+            current, differences = min(comparisons, key=lambda item: len(item[1]))
             if differences:
                 row.add_error(None, ERROR_MEMBER_DIFFERS % {**params, "columns": ", ".join(differences)})
                 return
-            row.status, row.target = RowStatus.UNCHANGED, person.current
+            row.status, row.target = RowStatus.UNCHANGED, current
             return
-        others = [person for person in alike if _may_be_the_same(person, values)]
-        elsewhere = next((person for person in others if person.current is not None), None)
-        if elsewhere is not None:
-            if elsewhere.current.visible:
+        others = [recorded for recorded in alike if _may_be_the_same(recorded.person, values)]
+        elsewhere = next((recorded for recorded in others if recorded.current is not None), None)
+        if elsewhere is not None and elsewhere.current is not None:
+            if elsewhere.current_seen:
                 row.add_error(None, ERROR_MEMBER_ELSEWHERE % {**params, "club": elsewhere.current.club.name})
             else:
                 row.add_error(None, ERROR_MEMBER_ELSEWHERE_HIDDEN % params)
@@ -470,8 +478,8 @@ class MemberImport(RowByRowImport):
             return
         holder = lookup.citizen_id_holders.get(citizen_id) if citizen_id else None
         if holder is not None:
-            if holder.visible:
-                row.add_error("citizen_id", ERROR_CITIZEN_ID_TAKEN % {"name": holder.full_name})
+            if holder.seen:
+                row.add_error("citizen_id", ERROR_CITIZEN_ID_TAKEN % {"name": holder.person.full_name})
             else:
                 row.add_error("citizen_id", ERROR_CITIZEN_ID_TAKEN_ELSEWHERE)
             return
@@ -485,13 +493,20 @@ class MemberImport(RowByRowImport):
         }
 
     def _differences(
-        self, row: Row, values: dict, person: Person, status_from: datetime.date, today: datetime.date
+        self,
+        row: Row,
+        values: dict,
+        person: Person,
+        current: Membership,
+        status_from: datetime.date,
+        today: datetime.date,
     ) -> list[str]:
-        """The headers of the file's columns whose value is not what is recorded for `person`."""
+        """The headers of the file's columns whose value is not what is recorded for `person`, a
+        member (`current`) of the row's club."""
         different = []
         for key in COMPARED_KEYS:
             value = values.get(key)
-            if value in (None, ""):
+            if value is None or value == "":
                 continue  # an empty cell is not compared: the import clears nothing
             if key == "ethnicity":
                 same = value.pk == person.ethnicity_id
@@ -503,7 +518,7 @@ class MemberImport(RowByRowImport):
                 different.append(row.headers[key])
         if row.values["economic_status"] != _status_for_year(person, status_from.year, today):
             different.append(row.headers["economic_status"])
-        if row.values["joined_on"] != person.current.joined_on:
+        if row.values["joined_on"] != current.joined_on:
             different.append(row.headers["joined_on"])
         return different
 
@@ -560,6 +575,23 @@ def _status_for_year(person: Person, year: int, today: datetime.date) -> str | N
     return status
 
 
+@dataclasses.dataclass(frozen=True)
+class _Recorded:
+    """A person recorded under a name and year of birth of the file."""
+
+    person: Person  # with their memberships and household statuses
+    current: Membership | None  # their open membership
+    current_seen: bool  # whether the user sees the club of `current` (every club: a system import)
+
+
+@dataclasses.dataclass(frozen=True)
+class _Holder:
+    """Who holds a citizen ID of the file."""
+
+    person: Person
+    seen: bool  # whether the user sees them in a club (every club: a system import)
+
+
 class _Lookup:
     """What the rows refer to, read in a fixed number of queries whatever the number of rows."""
 
@@ -591,32 +623,38 @@ class _Lookup:
         # 1 query: the list is short and admins add to it
         self.ethnicities = {fold(ethnicity.name): ethnicity for ethnicity in Ethnicity.objects.all()}
 
-        # 3 queries: the people, their memberships (with whether the user sees the club), their statuses
-        memberships = Membership.objects.select_related("club").order_by("joined_on", "pk")
-        if visible is not None:
-            memberships = memberships.annotate(visible=Exists(visible.filter(pk=OuterRef("club_id"))))
-        people = Person.objects.filter(name_folded__in=names, birth_year__in=years).prefetch_related(
-            Prefetch("memberships", queryset=memberships),
-            Prefetch("household_statuses", queryset=HouseholdStatus.objects.order_by("valid_from", "pk")),
+        # 3 queries: the people (with whether the user sees the club of their open membership),
+        # their memberships, their statuses
+        everywhere = Value(True, output_field=BooleanField())
+        current_seen = (
+            everywhere
+            if visible is None
+            else Exists(Membership.objects.filter(person=OuterRef("pk"), left_on__isnull=True, club__in=visible))
         )
-        self.people_alike: dict[tuple[str, int], list[Person]] = {}
+        people = (
+            Person.objects.filter(name_folded__in=names, birth_year__in=years)
+            .annotate(current_seen=current_seen)
+            .prefetch_related(
+                Prefetch("memberships", queryset=Membership.objects.select_related("club").order_by("joined_on", "pk")),
+                Prefetch("household_statuses", queryset=HouseholdStatus.objects.order_by("valid_from", "pk")),
+            )
+        )
+        self.people_alike: dict[tuple[str, int], list[_Recorded]] = {}
         for person in people:
-            person.current = next((m for m in person.memberships.all() if m.left_on is None), None)
-            if person.current is not None and visible is None:
-                person.current.visible = True
-            self.people_alike.setdefault((person.name_folded, person.birth_year), []).append(person)
+            current = next((m for m in person.memberships.all() if m.left_on is None), None)
+            recorded = _Recorded(person=person, current=current, current_seen=person.current_seen)
+            self.people_alike.setdefault((person.name_folded, person.birth_year), []).append(recorded)
 
         # 1 query: who holds the citizen IDs, and whether the user sees them in a club
+        seen = (
+            everywhere
+            if visible is None
+            else Exists(Membership.objects.filter(person=OuterRef("pk"), club__in=visible))
+        )
         holders = Person.objects.filter(citizen_id__in=citizen_ids).only("pk", "full_name", "citizen_id")
-        if visible is not None:
-            holders = holders.annotate(
-                visible=Exists(Membership.objects.filter(person=OuterRef("pk"), club__in=visible))
-            )
-        self.citizen_id_holders: dict[str, Person] = {}
-        for holder in holders:
-            if visible is None:
-                holder.visible = True
-            self.citizen_id_holders[holder.citizen_id] = holder
+        self.citizen_id_holders: dict[str, _Holder] = {
+            holder.citizen_id: _Holder(person=holder, seen=holder.seen) for holder in holders.annotate(seen=seen)
+        }
 
 
 MEMBER_IMPORT = MemberImport()

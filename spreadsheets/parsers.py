@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from core.money import ERROR_FRACTION, parse_vnd
 from core.text import fold
+from core.types import Text as TextOrLazy
 
 # 24/11/2022 (also with - or .), or 2022-11-24; four-digit years only, so "24/11/22" is refused.
 DAY_FIRST = re.compile(r"(?P<day>[0-9]{1,2})[/.-](?P<month>[0-9]{1,2})[/.-](?P<year>[0-9]{4})")
@@ -217,19 +218,19 @@ class Codes(Parser):
     ("nu" finds "Nữ").
     """
 
-    options: Mapping[str, Sequence[str]]
+    options: Mapping[str, Sequence[TextOrLazy]]  # a label, translated when read
 
     def parse(self, value):
         wanted = fold(str(value))
         for code, words in self.options.items():
-            if wanted in {fold(code), *(fold(word) for word in words)}:
+            if wanted in {fold(code), *(fold(str(word)) for word in words)}:
                 return code
         raise ValidationError(
             ERROR_UNKNOWN_CODE, params={"value": str(value).strip(), "choices": ", ".join(self.choices())}
         )
 
     def choices(self):
-        return [words[0] for words in self.options.values()]
+        return [str(words[0]) for words in self.options.values()]
 
     def describe(self):
         return _("One of: %(choices)s.") % {"choices": ", ".join(self.choices())}

@@ -25,7 +25,7 @@ def template_xlsx(spec: ImportSpec) -> bytes:
     in the active language.
     """
     workbook = openpyxl.Workbook()
-    sheet = workbook.active
+    sheet = workbook.worksheets[0]  # a new workbook's one sheet
     sheet.title = str(spec.sheet_title)[:31]
     instructions = workbook.create_sheet(_("Instructions")[:31])
     lists = None

@@ -15,6 +15,8 @@ from typing import Any
 import openpyxl
 from django.utils.translation import gettext_lazy
 
+from core.types import Text
+
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # An .xlsx is a zip: a few megabytes can unpack to gigabytes ("zip bomb").
 MAX_UNPACKED_BYTES = 100 * 1024 * 1024
@@ -48,7 +50,7 @@ ProgressCallback = Callable[[str, int, int | None], None]
 class ImportRefused(Exception):
     """The file cannot be imported; `messages` says why, in the active language."""
 
-    def __init__(self, messages: Sequence[str]):
+    def __init__(self, messages: Sequence[Text]):
         self.messages = [str(message) for message in messages]
         super().__init__("\n".join(self.messages))
 
@@ -107,7 +109,7 @@ def _read_first_sheet(sheet, progress: ProgressCallback | None) -> Table:
     formulas: list[str] = []
     for cells in sheet.iter_rows():
         values = {}
-        number = None
+        number = 0  # the row's number, from its first value
         for cell in cells:
             if is_blank(cell.value):
                 continue

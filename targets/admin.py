@@ -6,8 +6,7 @@ from targets.models import CoverageTarget, TargetPlan
 
 class CoverageTargetInline(admin.TabularInline):
     model = CoverageTarget
-    fields = ["order", "name", "area_types", "share"]
-    readonly_fields = fields
+    fields = readonly_fields = ("order", "name", "area_types", "share")
     extra = 0
     can_delete = False
 

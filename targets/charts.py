@@ -30,7 +30,7 @@ def chart_data(report: TargetReport) -> dict:
         "coverage": [
             {
                 "id": group.target.pk,
-                "labels": [row.unit.name for row in group.districts],
+                "labels": [row.unit.name if row.unit else "" for row in group.districts],
                 "shares": [_number(row.share) or 0 for row in group.districts],
                 "target": _number(group.target.share),
                 "label": _("Units with a club (%)"),
@@ -53,7 +53,7 @@ def chart_data(report: TargetReport) -> dict:
             "label": _("Capital (đ)"),
         },
         "par30": {
-            "labels": [row.unit.name for row in report.portfolio.districts] + [_("Total")],
+            "labels": [row.unit.name if row.unit else "" for row in report.portfolio.districts] + [_("Total")],
             "shares": [_number(row.figures.par30_share) or 0 for row in report.portfolio.districts]
             + [_number(report.portfolio.total.figures.par30_share) or 0],
             "label": _("PAR30 (%)"),

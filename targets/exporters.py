@@ -13,6 +13,7 @@ the .xlsx export, and the same rows for the PDF (targets/pdf.py), so the three c
 import dataclasses
 from collections.abc import Sequence
 from decimal import Decimal
+from typing import Any
 
 from django.utils.formats import number_format
 from django.utils.translation import gettext as _
@@ -272,7 +273,7 @@ def new_clubs_sheet(report: TargetReport, scope: Sequence[str]) -> Sheet:
 
     rows = [row(_("Whole period"), new.total, new.target)]
     rows += [row(str(year.year), year, new.per_year) for year in new.years]
-    rows += [row(district.unit.name, district, None) for district in new.districts]
+    rows += [row(district.unit.name if district.unit else "", district, None) for district in new.districts]
     title = [
         *_title_rows(report, scope, _("New clubs")),
         _("Target: %(clubs)s new clubs (%(per_year)s a year) with %(members)s members; pace by the date: %(pace)s.")
@@ -317,7 +318,7 @@ def coverage_sheet(report: TargetReport, scope: Sequence[str]) -> Sheet:
 
 @dataclasses.dataclass
 class _DistrictFunds:
-    unit: AdminUnit | None
+    unit: AdminUnit
     clubs: ClubRollup
     capital: Capital
     outstanding: int = 0
@@ -329,17 +330,18 @@ def _district_funds(report: TargetReport) -> list[_DistrictFunds]:
     """The club measures, capital and loans of each district side by side: one row per district."""
     rows: dict[int, _DistrictFunds] = {}
 
-    def row_of(unit):
+    def row_of(unit: AdminUnit) -> _DistrictFunds:
         return rows.setdefault(unit.pk, _DistrictFunds(unit=unit, clubs=ClubRollup(unit), capital=NO_CAPITAL))
 
-    for rollup in report.club_districts:
-        row_of(rollup.unit).clubs = rollup
-    for rollup in report.capital_districts:
-        row_of(rollup.unit).capital = rollup.capital
-    for rollup in report.portfolio.districts:
-        if rollup.unit is not None:
-            figures = rollup.figures
-            row = row_of(rollup.unit)
+    for clubs in report.club_districts:
+        if clubs.unit is not None:
+            row_of(clubs.unit).clubs = clubs
+    for capital in report.capital_districts:
+        row_of(capital.unit).capital = capital.capital
+    for at_risk in report.portfolio.districts:
+        if at_risk.unit is not None:
+            figures = at_risk.figures
+            row = row_of(at_risk.unit)
             row.outstanding, row.par30, row.par30_share = figures.outstanding, figures.par30, figures.par30_share
     return sorted(rows.values(), key=lambda row: row.unit.path)
 
@@ -447,7 +449,9 @@ def activities_sheet(report: TargetReport, scope: Sequence[str]) -> Sheet:
         ]
 
     rows = [rollup_row(_("Total"), _("All districts"), report.club_total)]
-    rows += [rollup_row(_("District"), rollup.unit.name, rollup) for rollup in report.club_districts]
+    rows += [
+        rollup_row(_("District"), rollup.unit.name if rollup.unit else "", rollup) for rollup in report.club_districts
+    ]
     rows += [
         [
             _("Club"),
@@ -478,7 +482,7 @@ def members_sheet(report: TargetReport, scope: Sequence[str]) -> Sheet:
     scorecard = report.scorecard
     figures = scorecard.figures
     columns = [Column(_("Figure"), "text", 40), Column(_("Count"), "int", 10), Column(_("Share (%)"), "int", 10)]
-    rows = [
+    rows: list[list[Any]] = [
         [_("Members"), figures.members.count, None],
         [_("Older people"), figures.older.count, figures.older.share],
         [_("Younger members"), figures.younger.count, figures.younger.share],

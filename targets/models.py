@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import AdminScheme, AdminUnit, AreaType, Level
+from core.types import Text
 
 PERCENT_VALIDATORS = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
 
@@ -181,5 +182,5 @@ class CoverageTarget(models.Model):
             raise ValidationError({"area_types": _("Choose at least one area type.")})
 
     @property
-    def area_type_labels(self) -> list[str]:
+    def area_type_labels(self) -> list[Text]:
         return [AreaType(value).label for value in self.area_types if value in AreaType.values]

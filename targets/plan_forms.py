@@ -4,6 +4,7 @@ ValidationError from targets.services.plan_save lands on the field it is about."
 
 import copy
 from decimal import Decimal
+from typing import Any, cast
 
 from django import forms
 from django.utils.formats import number_format
@@ -106,13 +107,14 @@ class PlanForm(forms.ModelForm):
             },
         }
 
-    def __init__(self, *args, instance: TargetPlan | None = None, **kwargs):
+    def __init__(self, data: Any = None, *, instance: TargetPlan | None = None, **kwargs: Any) -> None:
         # The ModelForm writes the posted values onto its instance while validating; it gets a copy,
         # so the plan passed in keeps the stored values that plan_save compares for the audit entry.
-        super().__init__(*args, instance=copy.copy(instance) if instance else None, **kwargs)
-        self.fields["scheme"].queryset = AdminScheme.objects.order_by("valid_from")
-        self.fields["scheme"].empty_label = None
-        self.fields["province"].queryset = (
+        super().__init__(data, instance=copy.copy(instance) if instance else None, **kwargs)
+        scheme = cast(forms.ModelChoiceField, self.fields["scheme"])
+        scheme.queryset = AdminScheme.objects.order_by("valid_from")
+        scheme.empty_label = None
+        cast(ProvinceChoiceField, self.fields["province"]).queryset = (
             AdminUnit.objects.filter(level=Level.PROVINCE)
             .select_related("scheme")
             .order_by("scheme__valid_from", "name")
@@ -188,4 +190,5 @@ def coverage_formset(data=None, *, plan: TargetPlan | None = None) -> BaseCovera
         {"name": target.name, "area_types": target.area_types, "share": target.share}
         for target in (plan.coverage_targets.all() if plan else [])
     ]
-    return CoverageFormSet(data, initial=initial, prefix="coverage")
+    # formset_factory builds a subclass of BaseCoverageFormSet; its stubs say only BaseFormSet.
+    return cast(BaseCoverageFormSet, CoverageFormSet(data, initial=initial, prefix="coverage"))

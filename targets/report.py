@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from areas.models import AdminUnit
 from clubs.models import ALL_AREAS, Club, ClubStatus
 from core.shares import share
+from core.types import Text
 from funds.models import FundKind
 from funds.selectors import Capital, CapitalRollup
 from loans.portfolio import AtRisk, Period
@@ -54,7 +55,7 @@ class Progress:
     """
 
     key: str
-    label: str
+    label: Text
     numerator: int
     denominator: int | None
     target: Decimal | int
@@ -63,11 +64,11 @@ class Progress:
 
     @property
     def value(self) -> Decimal | int | None:
-        return share(self.numerator, self.denominator) if self.percent else self.numerator
+        return self.share if self.percent else self.numerator
 
     @property
     def share(self) -> Decimal | None:
-        return self.value if self.percent else None
+        return share(self.numerator, self.denominator) if self.percent else None
 
     @property
     def progress(self) -> Decimal | None:
@@ -189,7 +190,8 @@ class ClubRow:
         return self.all_activities and self.borrowing
 
     def meets(self, measure: ClubMeasure) -> bool:
-        return getattr(self, measure.value)
+        met: bool = getattr(self, measure.value)
+        return met
 
 
 @dataclasses.dataclass

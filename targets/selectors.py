@@ -36,22 +36,25 @@ of clubs, members or units (tests/targets/test_query_counts.py).
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Protocol, TypedDict, TypeVar
 
 from django.db.models import Count, F, Q, QuerySet
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce, ExtractYear
 
 from activities.models import MonthlyReport, ReportStatus
 from activities.selectors import area_months
 from areas.models import UNDER_PROVINCE_DEPTH, AdminUnit, Level, district_path
 from areas.selectors import districts
-from clubs.models import Club
+from clubs.models import Club, ClubQuerySet
 from clubs.selectors import club_counts_by_status
 from core.dates import add_months, month_start
 from funds.selectors import capital_rollup, capital_total, fund_balances
 from loans.portfolio import AtRisk, Period, at_risk_by_club, had_a_loan_out
 from members.models import Membership
 from reports.selectors import scorecard_total
-from targets.models import NewClubDate, TargetPlan
+from targets.models import CoverageTarget, NewClubDate, TargetPlan
 from targets.report import (
     AtRiskRow,
     ClubRollup,
@@ -66,21 +69,32 @@ from targets.report import (
     pace,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
 # --- helpers ----------------------------------------------------------------------------------
 
 
-def plan_clubs(plan: TargetPlan, clubs: QuerySet[Club]) -> QuerySet[Club]:
+def plan_clubs(plan: TargetPlan, clubs: ClubQuerySet[Club]) -> ClubQuerySet[Club]:
     """The clubs of `clubs` the plan counts: on its map, under its province."""
     return clubs.filter(unit__scheme=plan.scheme, unit__path__startswith=plan.province.path)
 
 
-def _club_date(plan: TargetPlan):
+def _club_date(plan: TargetPlan) -> Combinable:
     if plan.new_club_date == NewClubDate.LAUNCH:
         return F("launch_date")
     return Coalesce("decision_date", "launch_date")
 
 
-def new_clubs_queryset(plan: TargetPlan, clubs: QuerySet[Club], on: datetime.date) -> QuerySet[Club]:
+class PlanDate(TypedDict):
+    """What new_clubs_queryset annotates on each club: the date that makes it new."""
+
+    plan_date: datetime.date
+
+
+def new_clubs_queryset(
+    plan: TargetPlan, clubs: ClubQuerySet[Club], on: datetime.date
+) -> "ClubQuerySet[WithAnnotations[Club, PlanDate]]":
     """The clubs new in the plan's period up to `on`, each with `plan_date` (the date that counts)."""
     end = min(on, plan.period_end)
     return (
@@ -95,19 +109,33 @@ def plan_districts(plan: TargetPlan) -> QuerySet[AdminUnit]:
     return districts(AdminUnit.objects.filter(scheme=plan.scheme).under(plan.province))
 
 
-def districts_by_path(plan: TargetPlan) -> dict[str, AdminUnit]:
-    """The districts of the plan, by path (what areas.selectors.district_path gives): one query."""
+# The districts of a plan by path (districts_by_path): keyed as areas.models.district_path gives
+# it, which is None for the province itself.
+DistrictsByPath = dict[str | None, AdminUnit]
+
+
+def districts_by_path(plan: TargetPlan) -> DistrictsByPath:
+    """The districts of the plan, by path (what areas.models.district_path gives): one query."""
     return {unit.path: unit for unit in plan_districts(plan)}
 
 
-def _ordered(rows, key=lambda row: row.unit.path if row.unit else ""):
-    return sorted(rows, key=key)
+class _OfUnit(Protocol):
+    @property
+    def unit(self) -> AdminUnit | None: ...
+
+
+_Row = TypeVar("_Row", bound=_OfUnit)
+
+
+def _ordered(rows: Iterable[_Row]) -> list[_Row]:
+    """Rows of districts in the order of the map."""
+    return sorted(rows, key=lambda row: row.unit.path if row.unit else "")
 
 
 # --- sections ---------------------------------------------------------------------------------
 
 
-def _new_clubs(plan: TargetPlan, clubs: QuerySet[Club], on: datetime.date, districts) -> NewClubs:
+def _new_clubs(plan: TargetPlan, clubs: ClubQuerySet[Club], on: datetime.date, districts: DistrictsByPath) -> NewClubs:
     """Two queries: the new clubs (one row each, with district and year), their members per club.
     Adding up per district and year is done here: grouping the members by district in SQL would
     look the district up once per member."""
@@ -147,8 +175,9 @@ def _new_clubs(plan: TargetPlan, clubs: QuerySet[Club], on: datetime.date, distr
 
 def coverage_day(plan: TargetPlan, on: datetime.date) -> datetime.date:
     """The day units are counted on: `on`, or the map's last day once the map was replaced."""
-    if plan.scheme.valid_until is not None and on >= plan.scheme.valid_until:
-        return plan.scheme.last_day
+    last_day = plan.scheme.last_day
+    if last_day is not None and on > last_day:
+        return last_day
     return max(on, plan.scheme.valid_from)
 
 
@@ -161,21 +190,28 @@ def host_units(plan: TargetPlan, units: QuerySet[AdminUnit], on: datetime.date) 
     )
 
 
-def active_clubs_per_unit(plan: TargetPlan, clubs: QuerySet[Club], on: datetime.date) -> dict[int, int]:
+def active_clubs_per_unit(plan: TargetPlan, clubs: ClubQuerySet[Club], on: datetime.date) -> dict[int, int]:
     """{unit id: clubs active on `on`} for the plan's clubs: one grouped query."""
     rows = plan_clubs(plan, clubs).active_on(on).values("unit").annotate(n=Count("pk")).order_by()
     return {row["unit"]: row["n"] for row in rows}
 
 
-def _coverage(plan, clubs, units, on, districts, targets) -> list[CoverageGroup]:
+def _coverage(
+    plan: TargetPlan,
+    clubs: ClubQuerySet[Club],
+    units: QuerySet[AdminUnit],
+    on: datetime.date,
+    districts: DistrictsByPath,
+    targets: list[CoverageTarget],
+) -> list[CoverageGroup]:
     """Two queries: the host units, the active clubs per unit."""
     per_unit = active_clubs_per_unit(plan, clubs, on)
     hosts = list(host_units(plan, units, on).only("pk", "path", "name", "level", "area_type"))
     groups = []
     for target in targets:
         total = CoverageRow(None)
-        by_district: dict[int, CoverageRow] = {}
-        alone = []
+        by_district: dict[int | None, CoverageRow] = {}
+        alone: list[AdminUnit] = []
         for unit in hosts:
             if unit.area_type not in target.area_types:
                 continue
@@ -212,7 +248,9 @@ def _window_months(plan: TargetPlan, on: datetime.date) -> tuple[datetime.date, 
     return add_months(last, 1 - plan.window_months), last
 
 
-def club_rows(plan: TargetPlan, clubs: QuerySet[Club], on: datetime.date, districts) -> list[ClubRow]:
+def club_rows(
+    plan: TargetPlan, clubs: ClubQuerySet[Club], on: datetime.date, districts: DistrictsByPath
+) -> list[ClubRow]:
     """The measures of each club active on `on`, by district and name: four queries."""
     active = plan_clubs(plan, clubs).active_on(on)
     period = window(plan, on)
@@ -249,22 +287,22 @@ def club_rows(plan: TargetPlan, clubs: QuerySet[Club], on: datetime.date, distri
 
 def _club_rollups(rows: list[ClubRow]) -> tuple[ClubRollup, list[ClubRollup]]:
     total = ClubRollup(None)
-    by_district: dict = defaultdict(lambda: None)
+    by_district: dict[int | None, ClubRollup] = {}
     for row in rows:
         key = row.district.pk if row.district else None
-        if by_district[key] is None:
+        if key not in by_district:
             by_district[key] = ClubRollup(row.district)
         by_district[key].add(row)
         total.add(row)
-    return total, _ordered(rollup for rollup in by_district.values() if rollup is not None and rollup.unit)
+    return total, _ordered(rollup for rollup in by_district.values() if rollup.unit)
 
 
-def portfolio_at_risk(clubs: QuerySet[Club], on: datetime.date, districts) -> PortfolioAtRisk:
+def portfolio_at_risk(clubs: ClubQuerySet[Club], on: datetime.date, districts: DistrictsByPath) -> PortfolioAtRisk:
     """PAR30 of the clubs' loans (loans.portfolio.at_risk_by_club, whatever the club's status:
     its members still owe the fund), per district and in total: three queries."""
     by_club = at_risk_by_club(clubs=clubs, on=on)
     club_paths = dict(clubs.values_list("pk", "unit__path"))
-    per_district: dict = defaultdict(AtRisk)
+    per_district: defaultdict[str | None, AtRisk] = defaultdict(AtRisk)
     for club_id, figures in by_club.items():
         per_district[district_path(club_paths[club_id])] += figures
     total = sum(per_district.values(), AtRisk())
@@ -276,7 +314,7 @@ def portfolio_at_risk(clubs: QuerySet[Club], on: datetime.date, districts) -> Po
 
 
 def target_report(
-    *, plan: TargetPlan, clubs: QuerySet[Club], units: QuerySet[AdminUnit], on: datetime.date
+    *, plan: TargetPlan, clubs: ClubQuerySet[Club], units: QuerySet[AdminUnit], on: datetime.date
 ) -> TargetReport:
     """The whole report for the clubs and units of the user's scope (accounts.access), or of the
     province (the command): a fixed number of queries, whatever the number of clubs and members."""

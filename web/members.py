@@ -41,7 +41,6 @@ def member_list(request):
     filters = MemberFilterForm(request.GET or None, clubs=choices)
     criteria = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
     page, query = paginate(request, filters.rows(clubs=clubs, on=today), settings.MEMBERS_PER_PAGE)
-    selectors.with_ages(page.object_list, today)
     # The club new members are added to: the one chosen, or the user's only club, if they keep its register.
     club_pk = criteria.get("club") or (choices[0][0] if len(choices) == 1 else None)
     if club_pk and not access.may_on_club_pk(request.user, club_pk, Cap.MEMBER_MANAGE):
@@ -52,6 +51,7 @@ def member_list(request):
         {
             "filters": filters,
             "page": page,
+            "rows": selectors.member_rows(page.object_list, today),
             "query": query,
             "show_club": len(choices) > 1 and not criteria.get("club"),
             "show_left": criteria.get("state") in (MembershipState.FORMER, MembershipState.ALL),

@@ -32,6 +32,7 @@ from boards.services.checks import (
 from clubs.models import Club
 from core.dates import format_date
 from core.errors import refusal
+from core.types import Actor
 from members.models import Person
 from members.services import person_account_link
 
@@ -53,13 +54,13 @@ class BoardAppointment:
     password: str
 
 
-def _holder_login(*, actor, club: Club, holder: Person, user: User | None, new_username: str) -> str:
+def _holder_login(*, actor: Actor, club: Club, holder: Person, user: User | None, new_username: str) -> str:
     """Link the existing account `user` to the holder, or create the login `new_username`; returns
     the generated password or "". Refusals are on the form's field for the choice made."""
     if user is None and not new_username:
         return ""
     field = "user" if user is not None else "new_username"
-    if holder.user_id is not None:
+    if holder.user is not None:
         raise refusal(ERROR_HOLDER_HAS_ACCOUNT, field=field, name=holder.full_name, username=holder.user.username)
     password = ""
     if user is not None:
@@ -80,7 +81,7 @@ def _holder_login(*, actor, club: Club, holder: Person, user: User | None, new_u
     return password
 
 
-def position_close(*, actor, position: BoardPosition, ended_on: datetime.date, action: str) -> None:
+def position_close(*, actor: Actor, position: BoardPosition, ended_on: datetime.date, action: str) -> None:
     """End a position and the club-board role it gave, in the caller's transaction."""
     position.ended_on = ended_on
     position.full_clean()
@@ -88,15 +89,14 @@ def position_close(*, actor, position: BoardPosition, ended_on: datetime.date, a
     data = {"club": position.club.code, "title": position.title, "ended_on": ended_on.isoformat()}
     assignment = position.role_assignment
     if assignment is not None:
-        club_board_role_end(assignment=assignment, ended_on=ended_on)
-        data["role_valid_until"] = assignment.valid_until.isoformat()
+        data["role_valid_until"] = club_board_role_end(assignment=assignment, ended_on=ended_on).isoformat()
     audit_record(actor=actor, action=action, target=position, data=data)
 
 
 @transaction.atomic
 def board_position_start(
     *,
-    actor,
+    actor: Actor,
     club: Club,
     holder: Person,
     title: str,
@@ -139,9 +139,14 @@ def board_position_start(
             )
         if current is not None and started_on <= current.started_on:
             raise refusal(ERROR_REPLACE_NOT_AFTER, field="started_on", date=format_date(current.started_on))
-        earlier = club.board_positions.filter(title=BoardTitle.CHAIR, ended_on__gt=started_on).order_by("-ended_on")
-        if earlier.exists():
-            raise refusal(ERROR_CHAIR_OVERLAP, field="started_on", date=format_date(earlier.first().ended_on))
+        earlier_end = (
+            club.board_positions.filter(title=BoardTitle.CHAIR, ended_on__gt=started_on)
+            .order_by("-ended_on")
+            .values_list("ended_on", flat=True)
+            .first()
+        )
+        if earlier_end is not None:
+            raise refusal(ERROR_CHAIR_OVERLAP, field="started_on", date=format_date(earlier_end))
         replaced = current
     password = _holder_login(actor=actor, club=club, holder=holder, user=user, new_username=new_username)
     if replaced is not None:
@@ -169,7 +174,7 @@ def board_position_start(
 
 
 @transaction.atomic
-def board_position_end(*, actor, position: BoardPosition, ended_on: datetime.date) -> BoardPosition:
+def board_position_end(*, actor: Actor, position: BoardPosition, ended_on: datetime.date) -> BoardPosition:
     """End a board position from a day (not held that day); the account's club-board role ends with it."""
     position = (
         BoardPosition.objects.select_for_update(of=("self",))

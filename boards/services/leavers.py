@@ -12,6 +12,7 @@ from boards.services.board import position_close
 from clubs.models import Club
 from core.dates import format_date
 from core.errors import refusal
+from core.types import Actor
 from members.models import Person
 
 ERROR_LEAVER_HOLDS_POSITION = _(
@@ -25,7 +26,7 @@ ERROR_LEAVER_IN_TEAM = _(
 
 
 @transaction.atomic
-def club_roles_end_for_leaver(*, actor, person: Person, club: Club, left_on: datetime.date) -> None:
+def club_roles_end_for_leaver(*, actor: Actor, person: Person, club: Club, left_on: datetime.date) -> None:
     """A member leaves `club` on `left_on` (members.services.member_leave, and so member_move):
     their board positions and team memberships in that club end that day, and they no longer
     lead its teams. A position or team membership running past that day but not open (or opened

@@ -10,6 +10,7 @@ people in it and taking them out (docs/domain.md §2).
 """
 
 import datetime
+from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,6 +30,7 @@ from clubs.models import ActivityArea, Club, ClubStatus
 from core.dates import format_date
 from core.errors import refusal
 from core.text import fold
+from core.types import Actor
 from members.models import Membership, Person
 from members.services import person_create
 
@@ -48,12 +50,23 @@ ERROR_ALREADY_IN_TEAM = _("%(name)s is already in this team.")
 ERROR_TEAM_OVERLAP = _("%(name)s was in this team until %(date)s: they can join again from that day.")
 ERROR_TEAM_MEMBERSHIP_ENDED = _("This team membership has already ended.")
 
-TEAM_FIELDS = ("name", "activity_area", "leader", "started_on", "note")
+
+class TeamFields(TypedDict, total=False):
+    """What a team's page edits, and team_update changes."""
+
+    name: str
+    activity_area: str
+    leader: Person | None
+    started_on: datetime.date
+    note: str
+
+
+TEAM_FIELDS = tuple(TeamFields.__annotations__)
 
 
 def _team_validate(*, team: Team) -> None:
     """The rules of a team's own fields, reported field by field."""
-    errors: dict[str, list] = {}
+    errors: dict[str, list[ValidationError]] = {}
     club = team.club
     if team.started_on > timezone.localdate():
         errors.setdefault("started_on", []).append(ValidationError(ERROR_DATE_IN_FUTURE))
@@ -92,7 +105,7 @@ def _team_validate(*, team: Team) -> None:
 @transaction.atomic
 def team_create(
     *,
-    actor,
+    actor: Actor,
     club: Club,
     name: str,
     activity_area: str,
@@ -127,17 +140,18 @@ def team_create(
 
 
 @transaction.atomic
-def team_update(*, actor, team: Team, **values) -> Team:
-    unknown = set(values) - set(TEAM_FIELDS)
+def team_update(*, actor: Actor, team: Team, **fields: Unpack[TeamFields]) -> Team:
+    unknown = set(fields) - set(TEAM_FIELDS)
     if unknown:
         raise TypeError(f"team_update() got unexpected fields: {', '.join(sorted(unknown))}")
     team = Team.objects.select_for_update(of=("self",)).select_related("club", "leader").get(pk=team.pk)
     if team.ended_on is not None:
         raise refusal(ERROR_TEAM_ENDED)
-    if "name" in values:
-        values["name"] = " ".join(values["name"].split())
-    if "note" in values:
-        values["note"] = values["note"].strip()
+    values: dict[str, Any] = {**fields}
+    if "name" in fields:
+        values["name"] = " ".join(fields["name"].split())
+    if "note" in fields:
+        values["note"] = fields["note"].strip()
     changes = changed_fields(team, values)
     if not changes:
         return team
@@ -151,7 +165,7 @@ def team_update(*, actor, team: Team, **values) -> Team:
 
 
 @transaction.atomic
-def team_end(*, actor, team: Team, ended_on: datetime.date) -> Team:
+def team_end(*, actor: Actor, team: Team, ended_on: datetime.date) -> Team:
     """End a team from a day; its members' team memberships end with it."""
     team = Team.objects.select_for_update(of=("self",)).select_related("club").get(pk=team.pk)
     if team.ended_on is not None:
@@ -193,7 +207,7 @@ def team_end(*, actor, team: Team, ended_on: datetime.date) -> Team:
 
 @transaction.atomic
 def team_member_add(
-    *, actor, team: Team, person: Person, role: str, started_on: datetime.date, note: str = ""
+    *, actor: Actor, team: Team, person: Person, role: str, started_on: datetime.date, note: str = ""
 ) -> TeamMembership:
     """Put a person in a team from a day: a member or volunteer of the club, or someone cared for."""
     team = Team.objects.select_for_update(of=("self",)).select_related("club").get(pk=team.pk)
@@ -216,11 +230,10 @@ def team_member_add(
             raise refusal(ERROR_CARED_FOR_OTHER_CLUB, field="person", name=person.full_name, club=elsewhere.club.name)
     else:
         require_current_member(person=person, club=team.club, on=started_on, field="person")
-    previous = team.memberships.filter(person=person).not_ended_by(started_on)
-    previous = previous.order_by("-started_on").first()
+    previous = team.memberships.filter(person=person).not_ended_by(started_on).order_by("-started_on").first()
     if previous is not None and previous.ended_on is None:
         raise refusal(ERROR_ALREADY_IN_TEAM, field="person", name=person.full_name)
-    if previous is not None:
+    if previous is not None and previous.ended_on is not None:
         raise refusal(
             ERROR_TEAM_OVERLAP, field="started_on", name=person.full_name, date=format_date(previous.ended_on)
         )
@@ -245,7 +258,7 @@ def team_member_add(
 @transaction.atomic
 def team_cared_for_add(
     *,
-    actor,
+    actor: Actor,
     team: Team,
     started_on: datetime.date,
     full_name: str,
@@ -267,7 +280,7 @@ def team_cared_for_add(
 
 
 @transaction.atomic
-def team_member_end(*, actor, membership: TeamMembership, ended_on: datetime.date) -> TeamMembership:
+def team_member_end(*, actor: Actor, membership: TeamMembership, ended_on: datetime.date) -> TeamMembership:
     membership = (
         TeamMembership.objects.select_for_update(of=("self",))
         .select_related("team__club", "person")

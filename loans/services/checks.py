@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from clubs.models import Club
 from core.dates import format_date
 from core.errors import refusal
+from core.types import Text
 from funds.services import ERROR_DATE_IN_FUTURE
 from loans.models import Instalment, Loan, LoanStatus
 from loans.schedules import ScheduledInstalment
@@ -56,8 +57,9 @@ def require_not_future(day: datetime.date, field: str) -> None:
         raise refusal(ERROR_DATE_IN_FUTURE, field=field)
 
 
-def require_not_before(day: datetime.date, earliest: datetime.date, what, field: str) -> None:
-    if day < earliest:
+def require_not_before(day: datetime.date, earliest: datetime.date | None, what: Text, field: str) -> None:
+    """`day` is not before `earliest`, the day of an earlier step (none yet: nothing to compare)."""
+    if earliest is not None and day < earliest:
         raise refusal(ERROR_DATE_BEFORE, field=field, what=what, date=format_date(earliest))
 
 

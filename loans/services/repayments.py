@@ -194,10 +194,12 @@ def collection_sheet_record(*, actor, club: Club, paid_on: datetime.date, amount
     if not paying:
         raise refusal(ERROR_SHEET_EMPTY)
     loans = Loan.objects.in_bulk(list(paying))
-    repayments, errors = [], {}
+    repayments: list[Repayment] = []
+    # Keyed by the loan whose row is refused; the sheet puts each on that loan's field.
+    errors: dict[int, list[str]] = {}
     for pk, amount in sorted(paying.items()):
         if pk not in loans:
-            errors[pk] = [ERROR_SHEET_UNKNOWN_LOAN]
+            errors[pk] = [str(ERROR_SHEET_UNKNOWN_LOAN)]
             continue
         try:
             # A refused row rolls back to its own savepoint, so the other rows can still be tried.
@@ -205,7 +207,7 @@ def collection_sheet_record(*, actor, club: Club, paid_on: datetime.date, amount
         except ValidationError as exc:
             errors[pk] = exc.messages
     if errors:
-        raise ValidationError(errors)
+        raise ValidationError(errors)  # type: ignore[arg-type]  # keys are loan ids, not field names
     audit_record(
         actor=actor,
         action="loans.collection_sheet.recorded",

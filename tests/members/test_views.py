@@ -177,7 +177,7 @@ def test_list_filter_by_age_group_computed_today(client, world, province_staff, 
     assert set(names_listed(older)) == {"Người Sáu Mươi", "Người Năm Sinh"}
     younger = client.get(LIST_URL, {"age_group": "younger"})
     assert set(names_listed(younger)) == {"Người Năm Chín", "Người Trẻ"}
-    ages = {row.person.full_name: (row.age, row.age_group) for row in older.context["page"].object_list}
+    ages = {row.membership.person.full_name: (row.age, row.membership.age_group) for row in older.context["rows"]}
     assert ages == {"Người Sáu Mươi": (60, "older"), "Người Năm Sinh": (60, "older")}
 
 
@@ -465,7 +465,7 @@ def test_add_warns_about_people_alike_then_creates_a_different_person(client, wo
     response = client.post(create_url(world.club_a1), join_data(full_name="nguyen thi dao"))
     assert response.status_code == 200
     assert Person.objects.count() == 1
-    assert [person.pk for person in response.context["form"].alike] == [other.pk]
+    assert [alike.person.pk for alike in response.context["form"].alike] == [other.pk]
     html = response.content.decode()
     assert 'data-testid="alike"' in html
     assert world.club_b1.name in html and "1950" in html
@@ -532,7 +532,7 @@ def test_add_cannot_take_a_member_of_a_club_the_user_does_not_manage(client, wor
     client = login(client, club_chair)
     response = client.post(create_url(world.club_a1), join_data())
     alike = response.context["form"].alike
-    assert [(person.pk, person.available) for person in alike] == [(elsewhere.person.pk, False)]
+    assert [(other.person.pk, other.available) for other in alike] == [(elsewhere.person.pk, False)]
     html = response.content.decode()
     assert f'value="{elsewhere.person.pk}" disabled' in html
     assert (
@@ -554,7 +554,7 @@ def test_add_by_staff_moves_a_member_of_another_club_they_manage(client, world, 
     elsewhere = member(world.club_a2, "Nguyễn Thị Đào", birth_year=1950, joined_on=D(2022, 5, 1))
     client = login(client, area_staff)
     response = client.post(create_url(world.club_a1), join_data())
-    assert [person.available for person in response.context["form"].alike] == [True]
+    assert [other.available for other in response.context["form"].alike] == [True]
     response = client.post(
         create_url(world.club_a1), join_data(joined_on="01/03/2025", same_person=str(elsewhere.person.pk))
     )
