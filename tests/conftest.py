@@ -15,18 +15,40 @@ from django.utils import translation
 
 from accounts.models import BoardTitle, Role
 from areas.models import AreaType, Kind
-from tests import factories
+from tests import factories, seeds
+from tests.snapshots import Snapshot
 
 # A fixed "today" in Vietnam time, close to midnight to catch UTC/local slips.
 TODAY = datetime.date(2025, 3, 15)
+NOW = datetime.datetime(2025, 3, 15, 23, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=7)))
 
 
 @pytest.fixture(autouse=True)
 def frozen_today():
-    with time_machine.travel(
-        datetime.datetime(2025, 3, 15, 23, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=7))), tick=False
-    ):
+    with time_machine.travel(NOW, tick=False):
         yield
+
+
+# The seeded province takes seconds to build: each is built once per test process (per worker
+# under pytest-xdist), on the clock the tests run on, and copied into each test that asks for it.
+
+
+@pytest.fixture(scope="session")
+def seed_2022_snapshot(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), time_machine.travel(NOW, tick=False):
+        return Snapshot.take(seeds.record_seed_2022)
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock(), time_machine.travel(NOW, tick=False):
+        return Snapshot.take(seeds.record_demo)
+
+
+@pytest.fixture
+def demo_data(db, demo_snapshot):
+    """The database as `manage.py seed_demo` leaves it (tests.seeds.record_demo)."""
+    demo_snapshot.restore()
 
 
 @dataclasses.dataclass
