@@ -106,6 +106,7 @@ def test_leaving_with_unsaved_changes_asks_first(transactional_db, live_server, 
 
     page.on("dialog", dismiss)
     card(page, ActivityArea.CULTURE).locator('[data-field="performances"]').fill("1")
-    page.evaluate("window.location.href = '/'")
-    page.wait_for_timeout(500)
+    # Waits for the dialog however busy the machine is (a fixed pause was too short under load).
+    with page.expect_event("dialog"):
+        page.evaluate("window.location.href = '/'")
     assert dialogs == ["beforeunload"]
