@@ -8,6 +8,7 @@ Province P ─┬─ district A (plain) ─┬─ commune A1 ── club_a1 (act
 
 import dataclasses
 import datetime
+import os
 
 import pytest
 import time_machine
@@ -29,20 +30,25 @@ def frozen_today():
         yield
 
 
-# The seeded province takes seconds to build: each is built once per test process (per worker
-# under pytest-xdist), on the clock the tests run on, and copied into each test that asks for it.
+# The seeded province takes seconds to build: each is built once per run, on the clock the tests
+# run on, and copied into each test that asks for it. pytest-xdist's workers of one run share the
+# parent of their temporary directories: the first worker to need a snapshot leaves it there.
+def _snapshot(build, tmp_path_factory, django_db_blocker) -> Snapshot:
+    shared = None
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = tmp_path_factory.getbasetemp().parent / f"{build.__name__}.pickle"
+    with django_db_blocker.unblock(), time_machine.travel(NOW, tick=False):
+        return Snapshot.take_once(build, shared)
 
 
 @pytest.fixture(scope="session")
-def seed_2022_snapshot(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), time_machine.travel(NOW, tick=False):
-        return Snapshot.take(seeds.record_seed_2022)
+def seed_2022_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
+    return _snapshot(seeds.record_seed_2022, tmp_path_factory, django_db_blocker)
 
 
 @pytest.fixture(scope="session")
-def demo_snapshot(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), time_machine.travel(NOW, tick=False):
-        return Snapshot.take(seeds.record_demo)
+def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
+    return _snapshot(seeds.record_demo, tmp_path_factory, django_db_blocker)
 
 
 @pytest.fixture

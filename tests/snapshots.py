@@ -8,7 +8,10 @@ and may write freely: its transaction is rolled back as usual.
 """
 
 import dataclasses
+import fcntl
+import pickle
 from collections.abc import Callable
+from pathlib import Path
 
 from django.apps import apps
 from django.core.management.color import no_style
@@ -30,10 +33,12 @@ def _attnames(model) -> list[str]:
 
 
 def _rows(model) -> dict:
-    """The model's rows by primary key, each as its concrete fields' values."""
+    """The model's rows by primary key, each as its concrete fields' values (binary ones as bytes:
+    PostgreSQL gives memoryviews, which cannot be pickled)."""
     names = _attnames(model)
     pk = names.index(model._meta.pk.attname)
-    return {row[pk]: row for row in model._base_manager.values_list(*names).order_by("pk")}
+    rows = model._base_manager.values_list(*names).order_by("pk")
+    return {row[pk]: tuple(bytes(v) if isinstance(v, memoryview) else v for v in row) for row in rows}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,6 +69,21 @@ class Snapshot:
             if new:
                 added[model] = new
         return cls(added=added, returned=[(type(obj), obj.pk) for obj in result or []])
+
+    @classmethod
+    def take_once(cls, build: Callable[[], list[models.Model] | None], shared: Path | None) -> "Snapshot":
+        """`take`, or, when processes of the same run may need the same snapshot (pytest-xdist's
+        workers), the one that the first of them took and left, pickled, at `shared`. Every worker's
+        test database is migrated alike, so the rows fit each."""
+        if shared is None:
+            return cls.take(build)
+        with shared.with_suffix(".lock").open("w") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if shared.exists():
+                return pickle.loads(shared.read_bytes())
+            snapshot = cls.take(build)
+            shared.write_bytes(pickle.dumps(snapshot))
+            return snapshot
 
     def restore(self) -> list[models.Model]:
         """Insert the rows again (raw: no save(), no auto_now) and return the objects the builder
