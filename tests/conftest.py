@@ -36,7 +36,8 @@ def frozen_today():
 def _snapshot(build, tmp_path_factory, django_db_blocker) -> Snapshot:
     shared = None
     if os.environ.get("PYTEST_XDIST_WORKER"):
-        shared = tmp_path_factory.getbasetemp().parent / f"{build.__name__}.pickle"
+        run = os.environ["PYTEST_XDIST_TESTRUNUID"]
+        shared = tmp_path_factory.getbasetemp().parent / f"{build.__name__}-{run}.pickle"
     with django_db_blocker.unblock(), time_machine.travel(NOW, tick=False):
         return Snapshot.take_once(build, shared)
 
