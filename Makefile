@@ -29,8 +29,9 @@ setup: venv .env
 run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
+# One pytest-xdist worker per CPU; PYTEST_ARGS='-n 0' runs the suite in one process.
 test: venv
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n logical $(PYTEST_ARGS)
 
 lint: venv
 	$(VENV)/bin/ruff check .

@@ -20,3 +20,10 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "W
 # Nothing is collected in tests; WhiteNoise serves from the finders instead of STATIC_ROOT.
 STATIC_ROOT = None
 WHITENOISE_USE_FINDERS = True
+# Each test client starts the middleware anew: looking a file up when it is asked for, rather than
+# listing every static file at each start, saves ~30 ms a test.
+WHITENOISE_AUTOREFRESH = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F405
+    # Test databases are thrown away: a commit (migrations, browser and concurrency tests) need not
+    # wait for the disk.
+    DATABASES["default"]["OPTIONS"]["options"] += " -c synchronous_commit=off"  # noqa: F405

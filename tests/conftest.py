@@ -8,6 +8,7 @@ Province P ─┬─ district A (plain) ─┬─ commune A1 ── club_a1 (act
 
 import dataclasses
 import datetime
+import os
 
 import pytest
 import time_machine
@@ -15,18 +16,46 @@ from django.utils import translation
 
 from accounts.models import BoardTitle, Role
 from areas.models import AreaType, Kind
-from tests import factories
+from tests import factories, seeds
+from tests.snapshots import Snapshot
 
 # A fixed "today" in Vietnam time, close to midnight to catch UTC/local slips.
 TODAY = datetime.date(2025, 3, 15)
+NOW = datetime.datetime(2025, 3, 15, 23, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=7)))
 
 
 @pytest.fixture(autouse=True)
 def frozen_today():
-    with time_machine.travel(
-        datetime.datetime(2025, 3, 15, 23, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=7))), tick=False
-    ):
+    with time_machine.travel(NOW, tick=False):
         yield
+
+
+# The seeded province takes seconds to build: each is built once per run, on the clock the tests
+# run on, and copied into each test that asks for it. pytest-xdist's workers of one run share the
+# parent of their temporary directories: the first worker to need a snapshot leaves it there.
+def _snapshot(build, tmp_path_factory, django_db_blocker) -> Snapshot:
+    shared = None
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        run = os.environ["PYTEST_XDIST_TESTRUNUID"]
+        shared = tmp_path_factory.getbasetemp().parent / f"{build.__name__}-{run}.pickle"
+    with django_db_blocker.unblock(), time_machine.travel(NOW, tick=False):
+        return Snapshot.take_once(build, shared)
+
+
+@pytest.fixture(scope="session")
+def seed_2022_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
+    return _snapshot(seeds.record_seed_2022, tmp_path_factory, django_db_blocker)
+
+
+@pytest.fixture(scope="session")
+def demo_snapshot(django_db_setup, django_db_blocker, tmp_path_factory):
+    return _snapshot(seeds.record_demo, tmp_path_factory, django_db_blocker)
+
+
+@pytest.fixture
+def demo_data(db, demo_snapshot):
+    """The database as `manage.py seed_demo` leaves it (tests.seeds.record_demo)."""
+    demo_snapshot.restore()
 
 
 @dataclasses.dataclass
@@ -44,8 +73,8 @@ class World:
     club_l: object
 
 
-@pytest.fixture
-def world(db) -> World:
+def build_world() -> list:
+    """The personas' map and clubs (the module docstring), in the order of World's fields."""
     scheme = factories.AdminSchemeFactory()
     province = factories.province(scheme=scheme, code="51", name="Tỉnh Quảng Ngãi")
     district_a = factories.district(
@@ -58,19 +87,38 @@ def world(db) -> World:
     )
     commune_b1 = factories.commune(district_b, scheme=scheme, code="90201", name="Xã Ba Vì")
     district_l = factories.district(province, scheme=scheme, code="903", name="Huyện Lý Sơn", area_type=AreaType.ISLAND)
-    return World(
-        province=province,
-        district_a=district_a,
-        commune_a1=commune_a1,
-        commune_a2=commune_a2,
-        district_b=district_b,
-        commune_b1=commune_b1,
-        district_l=district_l,
-        club_a1=factories.ClubFactory(unit=commune_a1, name="CLB Liên thế hệ thôn Liên Trì Tây"),
-        club_a2=factories.ClubFactory(unit=commune_a2, name="CLB Liên thôn Cộng Hòa", launch_date=None),
-        club_b1=factories.ClubFactory(unit=commune_b1, name="CLB Liên thế hệ Ba Vì"),
-        club_l=factories.ClubFactory(unit=district_l, name="CLB Liên thế hệ An Hải"),
-    )
+    return [
+        province,
+        district_a,
+        commune_a1,
+        commune_a2,
+        district_b,
+        commune_b1,
+        district_l,
+        factories.ClubFactory(unit=commune_a1, name="CLB Liên thế hệ thôn Liên Trì Tây"),
+        factories.ClubFactory(unit=commune_a2, name="CLB Liên thôn Cộng Hòa", launch_date=None),
+        factories.ClubFactory(unit=commune_b1, name="CLB Liên thế hệ Ba Vì"),
+        factories.ClubFactory(unit=district_l, name="CLB Liên thế hệ An Hải"),
+    ]
+
+
+@pytest.fixture(scope="session")
+def world_snapshot(django_db_setup, django_db_blocker):
+    """The personas' world, built once per test process (not shared between pytest-xdist workers:
+    each worker's factories then count on from the rows they made, and never make them again)."""
+    with django_db_blocker.unblock(), time_machine.travel(NOW, tick=False):
+        return Snapshot.take(build_world)
+
+
+@pytest.fixture
+def world(request, db, world_snapshot) -> World:
+    """Copied into each test's database from the snapshot: the same rows, ids and values as
+    building it again, in a fraction of the queries (most tests start from it). Tests whose
+    database is emptied between tests (browser tests, threads) build it anew: what the
+    migrations put in the database is gone there, and the copy would miss it."""
+    if {"transactional_db", "live_server"} & set(request.fixturenames):
+        return World(*build_world())
+    return World(*world_snapshot.restore())
 
 
 @pytest.fixture

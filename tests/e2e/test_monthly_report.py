@@ -29,6 +29,9 @@ def test_chair_reports_the_month_staff_return_then_accept(
 
     page.goto(f"{live_server.url}/activities/club/{club.pk}/")
     page.locator(f'[data-testid="report-month"][data-month="{month:%Y-%m}"]').get_by_test_id("start-report").click()
+    # The form's script (autosave, the warning on leaving) runs once the page has loaded: typing
+    # before it would change nothing it watches, which happens on a busy machine.
+    page.wait_for_load_state()
     expect(card(page, ActivityArea.HEALTH)).to_be_visible()
     box = card(page, ActivityArea.HEALTH).bounding_box()
     assert box is not None and box["width"] <= 360
@@ -98,6 +101,9 @@ def test_leaving_with_unsaved_changes_asks_first(transactional_db, live_server, 
     log_in(page, live_server, club_chair)
     page.goto(f"{live_server.url}/activities/club/{club.pk}/")
     page.locator(f'[data-testid="report-month"][data-month="{month:%Y-%m}"]').get_by_test_id("start-report").click()
+    # The form's script (autosave, the warning on leaving) runs once the page has loaded: typing
+    # before it would change nothing it watches, which happens on a busy machine.
+    page.wait_for_load_state()
     dialogs = []
 
     def dismiss(dialog):
@@ -106,6 +112,7 @@ def test_leaving_with_unsaved_changes_asks_first(transactional_db, live_server, 
 
     page.on("dialog", dismiss)
     card(page, ActivityArea.CULTURE).locator('[data-field="performances"]').fill("1")
-    page.evaluate("window.location.href = '/'")
-    page.wait_for_timeout(500)
+    # Waits for the dialog however busy the machine is (a fixed pause was too short under load).
+    with page.expect_event("dialog"):
+        page.evaluate("window.location.href = '/'")
     assert dialogs == ["beforeunload"]

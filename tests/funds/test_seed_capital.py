@@ -1,10 +1,6 @@
 """docs/domain.md §7: on 24/11/2022, 4 of the 7 active clubs had raised 238.500.000 đ of initial capital,
 218.500.000 from members and 20.000.000 from the Care Fund. The demo data set is that province."""
 
-import io
-
-from django.core.management import call_command
-
 from clubs.models import Club
 from demo.scenario import AS_OF
 from funds.models import CapitalSource, FundKind
@@ -12,9 +8,7 @@ from funds.selectors import capital_by_source
 from loans.models import Loan, LoanStatus
 
 
-def test_demo_capital_and_loans(db):
-    # One test, as loading the demo data set takes a while.
-    call_command("seed_demo", stdout=io.StringIO())
+def test_demo_capital_and_loans(demo_data):
     capital_figures_of_24_11_2022_per_club_district_and_province()
     demo_loans_run_through_the_chairs_club()
 

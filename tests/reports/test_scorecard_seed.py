@@ -4,10 +4,7 @@ Runs on SQLite and on PostgreSQL (DATABASE_URL=postgres://… pytest tests/repor
 computed in SQL, and both databases must round them the same way.
 """
 
-import io
 from decimal import Decimal
-
-from django.core.management import call_command
 
 from areas.models import PROVINCE_DEPTH, UNDER_PROVINCE_DEPTH
 from clubs.models import Club, ClubStatus
@@ -106,9 +103,8 @@ def test_before_any_launch_nothing_is_counted(seed_2022):
     assert selectors.scorecard_rollup(clubs=Club.objects.all(), on=CLUBS[0][4].replace(day=1)) == []
 
 
-def test_seed_demo_command_gives_the_same_figures(db):
+def test_seed_demo_command_gives_the_same_figures(demo_data):
     """The demo data as `manage.py seed_demo` records it, through the member services."""
-    call_command("seed_demo", stdout=io.StringIO())
     total = selectors.scorecard_total(clubs=Club.objects.all(), on=SEED_DAY)
     assert (total.clubs, total.figures.members.count, total.members_per_club, total.older_per_club) == (7, 413, 59, 41)
     assert (total.figures.older.count, total.figures.women.count, total.figures.poor.count) == (289, 289, 268)

@@ -21,8 +21,8 @@ def report_json(plan: str) -> dict:
 
 
 @pytest.fixture
-def scenario(db):
-    call_command("seed_demo", "--scenario", "quang-ngai-2022", stdout=io.StringIO())
+def scenario(demo_data):
+    """`seed_demo --scenario quang-ngai-2022`: the default scenario, as demo_data holds it."""
 
 
 def test_the_report_of_24_11_2022_shows_the_articles_figures(scenario):
