@@ -136,7 +136,7 @@ def go_live_books(*, clubs: Iterable[Club]) -> dict[int, GoLiveBooks]:
     taken_over_on: dict[int, set[datetime.date]] = {pk: set() for pk in clubs_by_pk}
     taken_over = Loan.objects.filter(club__in=list(clubs_by_pk), go_live_on__isnull=False)
     for club_pk, day in taken_over.values_list("club_id", "go_live_on").order_by().distinct():
-        taken_over_on[club_pk].add(day)
+        taken_over_on[club_pk].add(day)  # type: ignore[arg-type]  # not None: go_live_on__isnull=False above
     return {
         pk: GoLiveBooks(
             club=club,
