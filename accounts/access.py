@@ -22,7 +22,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Role, RoleAssignment, User
-from areas.models import AdminUnit
+from areas.models import AdminUnit, AdminUnitQuerySet
 from clubs.models import Club, ClubQuerySet
 from members.models import Membership, Person
 
@@ -148,7 +148,7 @@ def clubs_for(user: AnyUser, cap: Cap) -> ClubQuerySet[Club]:
     return Club.objects.filter(scope)
 
 
-def units_for(user: AnyUser, cap: Cap) -> QuerySet[AdminUnit]:
+def units_for(user: AnyUser, cap: Cap) -> AdminUnitQuerySet:
     """The administrative units under the user's staff assignments that grant `cap`.
 
     Club-board roles cover a club, not a territory, so they add no units.

@@ -1,11 +1,18 @@
+import datetime
+from typing import TYPE_CHECKING, Any, cast
+
 from django import forms
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from areas.models import AdminUnit
+from areas.models import AdminUnit, AdminUnitQuerySet
 from areas.selectors import districts
-from clubs.models import ClubStatus, StatusChangeKind
+from clubs.models import Club, ClubQuerySet, ClubStatus, StatusChangeKind
 from clubs.selectors import club_list
 from core.forms import DateField, LinesField
+
+if TYPE_CHECKING:
+    from clubs.models import ClubWithStatus
 
 
 class UnitChoiceField(forms.ModelChoiceField):
@@ -60,14 +67,16 @@ class ClubFilterForm(forms.Form):
     commune = UnitChoiceField(label=_("Commune"), queryset=AdminUnit.objects.none(), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("All"))] + ClubStatus.choices, required=False)
 
-    def __init__(self, *args, units, **kwargs):
+    def __init__(self, *args: Any, units: AdminUnitQuerySet, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The level right under the province, whatever it is called in the scheme (districts until
         # mid-2025): no layer is hard-coded by name.
-        self.fields["district"].queryset = districts(units).order_by("path")
-        self.fields["commune"].queryset = units.club_hosts().select_related("parent").order_by("path")
+        cast(forms.ModelChoiceField, self.fields["district"]).queryset = districts(units).order_by("path")
+        cast(UnitChoiceField, self.fields["commune"]).queryset = (
+            units.club_hosts().select_related("parent").order_by("path")
+        )
 
-    def clubs(self, *, clubs, on):
+    def clubs(self, *, clubs: ClubQuerySet[Club], on: datetime.date) -> "QuerySet[ClubWithStatus]":
         """The clubs the filters select, status as of `on`: the list page and its exports agree.
 
         A filter that does not validate is ignored (the whole scope is listed, as with no filter).

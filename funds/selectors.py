@@ -9,7 +9,7 @@ loan interest, each left out once a correction dated by then has reversed it.
 
 import dataclasses
 import datetime
-from collections.abc import Sequence
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 from django.db.models import Aggregate, Count, Exists, F, OuterRef, Q, QuerySet, Sum
@@ -174,7 +174,7 @@ class BookRow:
         )
 
 
-def cash_book_rows(book: CashBook, entries: Sequence[FundEntry]) -> list[BookRow]:
+def cash_book_rows(book: CashBook, entries: Iterable[FundEntry]) -> list[BookRow]:
     """`entries` (a page of book.entries, or all of them) with the balance after each: the balance
     before the first one is summed in the database, so every page adds up (two queries at most)."""
     entries = list(entries)

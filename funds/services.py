@@ -14,6 +14,7 @@ Entries of a loan (disbursement, principal, interest) are written by loans.servi
 """
 
 import datetime
+from typing import TypedDict, Unpack
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -28,6 +29,7 @@ from clubs.models import Club
 from core.dates import format_date, format_month, month_start
 from core.errors import refusal
 from core.money import format_vnd
+from core.types import Actor
 from funds.models import LOAN_ENTRY_TYPES, MONEY_IN, ClosedMonth, EntryType, Fund, FundEntry, FundKind
 
 ERROR_AMOUNT_NOT_WHOLE = _("Amounts are whole đồng.")
@@ -68,7 +70,7 @@ def funds_open(*, club: Club) -> list[Fund]:
     return Fund.objects.bulk_create([Fund(club=club, kind=kind) for kind in FundKind])
 
 
-def check_amount(amount, field: str = "amount") -> int:
+def check_amount(amount: object, field: str = "amount") -> int:
     """A whole, positive amount of đồng under the ceiling; a ValidationError on `field` otherwise."""
     if isinstance(amount, bool) or not isinstance(amount, int):
         raise ValidationError({field: ERROR_AMOUNT_NOT_WHOLE})
@@ -113,7 +115,7 @@ def lock_funds(*funds: Fund) -> list[Fund]:
     return [locked[fund.pk] for fund in funds]
 
 
-def _signed_sum():
+def _signed_sum() -> Coalesce:
     return Coalesce(Sum(F("amount") * F("direction")), 0)
 
 
@@ -162,15 +164,29 @@ def _check_after_opening(fund: Fund, day: datetime.date, field: str) -> None:
         )
 
 
+class EntryFields(TypedDict, total=False):
+    """What an entry holds besides its fund, type, amount and date (write_entry). A loan's entries
+    name their loan and repayment by id: the funds app never imports the loans app above it."""
+
+    description: str
+    source: str
+    contributor: str
+    document_number: str
+    counterpart: FundEntry
+    corrects: FundEntry
+    loan_id: int | None
+    repayment_id: int | None
+
+
 def write_entry(
     *,
-    actor,
+    actor: Actor,
     fund: Fund,
     entry_type: str,
     amount: int,
     entry_date: datetime.date,
     in_closed_month_allowed: bool = False,
-    **fields,
+    **fields: Unpack[EntryFields],
 ) -> FundEntry:
     """Check and write one entry; the fund must already be locked by the caller (lock_funds).
 
@@ -217,7 +233,7 @@ def write_entry(
 
 @transaction.atomic
 def opening_balance_record(
-    *, actor, fund: Fund, amount: int, entry_date: datetime.date, description: str = ""
+    *, actor: Actor, fund: Fund, amount: int, entry_date: datetime.date, description: str = ""
 ) -> FundEntry:
     """What the fund held when the club started keeping its books in the product."""
     (fund,) = lock_funds(fund)
@@ -244,7 +260,7 @@ def opening_balance_record(
 @transaction.atomic
 def contribution_record(
     *,
-    actor,
+    actor: Actor,
     fund: Fund,
     amount: int,
     entry_date: datetime.date,
@@ -271,7 +287,7 @@ def contribution_record(
 
 @transaction.atomic
 def spending_record(
-    *, actor, fund: Fund, amount: int, entry_date: datetime.date, purpose: str, document_number: str = ""
+    *, actor: Actor, fund: Fund, amount: int, entry_date: datetime.date, purpose: str, document_number: str = ""
 ) -> FundEntry:
     """Money paid out of a fund for an activity (a visit, a health talk, a gift to a sick member…)."""
     if not purpose.strip():
@@ -290,7 +306,7 @@ def spending_record(
 
 @transaction.atomic
 def transfer_record(
-    *, actor, from_fund: Fund, to_fund: Fund, amount: int, entry_date: datetime.date, description: str = ""
+    *, actor: Actor, from_fund: Fund, to_fund: Fund, amount: int, entry_date: datetime.date, description: str = ""
 ) -> tuple[FundEntry, FundEntry]:
     """Move money between a club's two funds: an entry out of one, an entry into the other."""
     if from_fund.club_id != to_fund.club_id or from_fund.pk == to_fund.pk:
@@ -320,7 +336,7 @@ def transfer_record(
 
 
 def _reverse(
-    *, actor, entry: FundEntry, entry_date: datetime.date, reason: str, in_closed_month_allowed: bool
+    *, actor: Actor, entry: FundEntry, entry_date: datetime.date, reason: str, in_closed_month_allowed: bool
 ) -> FundEntry:
     """The correction entry of one entry (its fund already locked)."""
     if entry_date < entry.entry_date:
@@ -342,13 +358,18 @@ def _reverse(
         in_closed_month_allowed=in_closed_month_allowed,
         corrects=entry,
         description=reason,
-        loan=entry.loan,
-        repayment=entry.repayment,
+        loan_id=entry.loan_id,
+        repayment_id=entry.repayment_id,
     )
 
 
 def reverse_entries(
-    *, actor, entries: list[FundEntry], entry_date: datetime.date, reason: str, in_closed_month_allowed: bool = False
+    *,
+    actor: Actor,
+    entries: list[FundEntry],
+    entry_date: datetime.date,
+    reason: str,
+    in_closed_month_allowed: bool = False,
 ) -> list[FundEntry]:
     """Correction entries for several entries at once (a repayment's principal and interest).
 
@@ -371,7 +392,7 @@ def reverse_entries(
 
 @transaction.atomic
 def entry_correct(
-    *, actor, entry: FundEntry, entry_date: datetime.date, reason: str, in_closed_month_allowed: bool = False
+    *, actor: Actor, entry: FundEntry, entry_date: datetime.date, reason: str, in_closed_month_allowed: bool = False
 ) -> list[FundEntry]:
     """Reverse an entry recorded by mistake (both halves of a transfer); the right one is then recorded anew."""
     reason = reason.strip()
@@ -397,7 +418,7 @@ def entry_correct(
 
 
 @transaction.atomic
-def month_close(*, actor, club: Club, month: datetime.date) -> ClosedMonth:
+def month_close(*, actor: Actor, club: Club, month: datetime.date) -> ClosedMonth:
     """Close a month's books after the club's meeting: nothing more may be dated in it."""
     month = month_start(month)
     meeting = club.meeting_in(month)
@@ -411,7 +432,7 @@ def month_close(*, actor, club: Club, month: datetime.date) -> ClosedMonth:
 
 
 @transaction.atomic
-def month_reopen(*, actor, closed_month: ClosedMonth, reason: str) -> datetime.date:
+def month_reopen(*, actor: Actor, closed_month: ClosedMonth, reason: str) -> datetime.date:
     """Open a closed month again (province staff, for a correction that cannot wait); returns the
     month opened (its first day)."""
     reason = reason.strip()

@@ -43,7 +43,9 @@ def payoff(states: list[InstalmentState], on: datetime.date) -> int:
     return outstanding_principal(states) + sum(state.interest_left for state in states if state.instalment.due_on <= on)
 
 
-def allocate(states: list[InstalmentState], amount: int, paid_on: datetime.date) -> tuple[dict, bool]:
+def allocate(
+    states: list[InstalmentState], amount: int, paid_on: datetime.date
+) -> tuple[dict[Instalment, list[int]], bool]:
     """Split `amount` over the schedule: {instalment: [principal, interest]} and whether it closes the loan early.
 
     Raises ValidationError when the amount is more than everything still owed.

@@ -14,16 +14,20 @@
 """
 
 import datetime
+from decimal import Decimal
+from typing import Self, TypeVar
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from clubs.models import Club
+from core.types import Text
 
 MAX_MONTHLY_RATE_PERCENT = 10  # a rate per month above this is a typing slip, not a club's rule
 MAX_TERM_MONTHS = 120
@@ -67,7 +71,7 @@ class DecisionBody(models.TextChoices):
     MEETING = "meeting", _("members' meeting")
 
 
-def _rate_field(verbose_name):
+def _rate_field(verbose_name: Text) -> "models.DecimalField[str | float | Decimal | Combinable, Decimal]":
     return models.DecimalField(
         verbose_name,
         max_digits=6,
@@ -77,8 +81,8 @@ def _rate_field(verbose_name):
     )
 
 
-class LoanRulesQuerySet(models.QuerySet):
-    def in_force(self, club, on: datetime.date):
+class LoanRulesQuerySet(models.QuerySet["LoanRules"]):
+    def in_force(self, club: Club, on: datetime.date) -> "LoanRules | None":
         """The version of a club's rules in force on a day, or None."""
         return self.filter(club=club, effective_from__lte=on).order_by("-effective_from").first()
 
@@ -134,20 +138,23 @@ class LoanRules(models.Model):
             models.CheckConstraint(condition=Q(grace_days__lte=MAX_GRACE_DAYS), name="loan_rules_grace_range"),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.club} — {self.effective_from:%d/%m/%Y}"
 
 
-class LoanQuerySet(models.QuerySet):
+_LoanT = TypeVar("_LoanT", bound="Loan", covariant=True)
+
+
+class LoanQuerySet(models.QuerySet[_LoanT]):
     """Which loans count, written once: the services, pages, reports, exports and imports all ask
     these (never their own copy of the conditions)."""
 
-    def in_progress(self):
+    def in_progress(self) -> Self:
         """Loans a member has in progress: applied for, approved or out (not yet repaid, written off
         or rejected). A member may have one at a time, whatever the club."""
         return self.filter(status__in=IN_PROGRESS_STATUSES)
 
-    def out_on(self, day: datetime.date):
+    def out_on(self, day: datetime.date) -> Self:
         """Loans out, in the portfolio, on `day`: disbursed by then (a loan taken over from paper:
         and taken over by then) and not closed — repaid or written off — on or before it. A loan
         repaid or written off on a day is out until the day before."""
@@ -157,7 +164,7 @@ class LoanQuerySet(models.QuerySet):
             Q(closed_on__isnull=True) | Q(closed_on__gt=day),
         )
 
-    def out_during(self, start: datetime.date, end: datetime.date):
+    def out_during(self, start: datetime.date, end: datetime.date) -> Self:
         """Loans out (out_on) on at least one day from `start` to `end`, both included; out_on(day)
         for a single day. A loan repaid or written off on the day it went out was never out."""
         if start > end:
@@ -255,10 +262,10 @@ class Loan(models.Model):
         ]
         indexes = [models.Index(fields=["club", "status"], name="loan_club_status_idx")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.borrower} — {self.amount} — {self.club}"
 
-    def get_absolute_url(self):
+    def get_absolute_url(self) -> str:
         return reverse("loans:loan-detail", args=[self.club_id, self.pk])
 
     @property
@@ -271,8 +278,11 @@ class Loan(models.Model):
         return self.status in IN_PROGRESS_STATUSES
 
 
-class InstalmentQuerySet(models.QuerySet):
-    def live_on(self, on: datetime.date):
+_InstalmentT = TypeVar("_InstalmentT", bound="Instalment", covariant=True)
+
+
+class InstalmentQuerySet(models.QuerySet[_InstalmentT]):
+    def live_on(self, on: datetime.date) -> Self:
         """Instalments still part of the schedule on a day (not cancelled by a rescheduling or closure)."""
         return self.filter(Q(cancelled_on__isnull=True) | Q(cancelled_on__gt=on))
 
@@ -308,7 +318,7 @@ class Instalment(models.Model):
         ]
         indexes = [models.Index(fields=["loan", "due_on"], name="instalment_loan_due_idx")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.loan} — {self.number} — {self.due_on:%d/%m/%Y}"
 
     @property
@@ -345,7 +355,7 @@ class Repayment(models.Model):
         ]
         indexes = [models.Index(fields=["loan", "paid_on"], name="repayment_loan_paid_idx")]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.loan.borrower} — {self.amount} — {self.paid_on:%d/%m/%Y}"
 
 
@@ -371,7 +381,7 @@ class Allocation(models.Model):
             ),
         ]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.repayment} → {self.instalment.number}"
 
 
@@ -396,5 +406,5 @@ class Rescheduling(models.Model):
         verbose_name_plural = _("reschedulings")
         ordering = ["loan", "rescheduled_on", "pk"]
 
-    def __str__(self):
+    def __str__(self) -> str:
         return f"{self.loan} — {self.rescheduled_on:%d/%m/%Y}"

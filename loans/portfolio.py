@@ -54,8 +54,9 @@ its work memory (bench/portfolio_plans.py shows the plans).
 import dataclasses
 import datetime
 from collections import Counter
+from collections.abc import Callable, Iterable
 from decimal import Decimal
-from typing import TYPE_CHECKING, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 from django.db import models
 from django.db.models import (
@@ -65,6 +66,7 @@ from django.db.models import (
     Count,
     Exists,
     F,
+    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -73,7 +75,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.expressions import Combinable
+from django.db.models.expressions import Combinable, CombinedExpression
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
@@ -256,18 +258,18 @@ class OverdueLoan:
 # --- expressions ----------------------------------------------------------------------------
 
 
-def _subquery_sum(rows: QuerySet, expression) -> Coalesce:
+def _subquery_sum(rows: QuerySet[Model], expression: Combinable) -> Coalesce:
     """SUM(expression) over `rows` (filtered on an OuterRef) as a correlated subquery; 0 without rows."""
     total = rows.order_by().values(_one=Value(1)).annotate(total=Sum(expression)).values("total")
     return Coalesce(Subquery(total, output_field=BigIntegerField()), 0)
 
 
-def _counted_allocations(**lookups) -> QuerySet[Allocation]:
+def _counted_allocations(**lookups: object) -> QuerySet[Allocation]:
     """Allocations of repayments that were not reversed (a reversal means it never happened)."""
     return Allocation.objects.filter(repayment__reversed_on__isnull=True, **lookups)
 
 
-def _outstanding(on: datetime.date):
+def _outstanding(on: datetime.date) -> CombinedExpression:
     """The loan's (outer row) principal still owed on `on`."""
     repaid = _subquery_sum(
         _counted_allocations(instalment__loan=OuterRef("pk"), repayment__paid_on__lte=on), F("principal")
@@ -338,8 +340,13 @@ LOAN_AGGREGATES = {
     "overdue": Coalesce(Sum("amount_overdue"), 0),
 }
 
+# One group's loans (see _loans_by_bucket): {(bucket, rescheduled): its row of LOAN_AGGREGATES}.
+BucketRows: TypeAlias = dict[tuple[str, bool], dict[str, Any]]
+# What a report groups its figures by: a club's or an area's id, None for one group of everything.
+Group: TypeAlias = int | None
 
-def _loans_by_bucket(clubs: ClubQuerySet[Club], on: datetime.date, key: Combinable | None) -> dict:
+
+def _loans_by_bucket(clubs: ClubQuerySet[Club], on: datetime.date, key: Combinable | None) -> dict[Group, BucketRows]:
     """{group: {(bucket, rescheduled): row}}: the loans grouped by `key`, bucket and whether they
     were rescheduled by `on`, in one query.
 
@@ -350,7 +357,7 @@ def _loans_by_bucket(clubs: ClubQuerySet[Club], on: datetime.date, key: Combinab
     keys = ["bucket", "rescheduled"] if key is None else ["group", "bucket", "rescheduled"]
     if key is not None:
         loans = loans.annotate(group=key)
-    result: dict = {}
+    result: dict[Group, BucketRows] = {}
     for row in loans.values(*keys).annotate(**LOAN_AGGREGATES).order_by():
         result.setdefault(row.get("group"), {})[(row["bucket"], bool(row["rescheduled"]))] = row
     return result
@@ -367,7 +374,7 @@ def had_a_loan_out(start: datetime.date, end: datetime.date) -> Exists:
     return Exists(Loan.objects.out_during(start, end).filter(club=OuterRef("club"), borrower=OuterRef("person")))
 
 
-def _member_aggregates(on: datetime.date, period: Period) -> dict:
+def _member_aggregates(on: datetime.date, period: Period) -> dict[str, Count]:
     """Active members, those with a loan out on `on`, those who had one out at some time in the
     period up to `on` (what was known on `on`). The conditions sit in the aggregates, not in
     annotations: aggregate() would drop annotations that only a FILTER refers to."""
@@ -421,7 +428,7 @@ REPAYMENT_AGGREGATES = {
 OVER_30_DAYS = (Bucket.DAYS_31_90, Bucket.OVER_90)
 
 
-def _figures(loans: dict, members: dict, repayments: dict) -> PortfolioFigures:
+def _figures(loans: BucketRows, members: dict[str, int], repayments: dict[str, int]) -> PortfolioFigures:
     """`loans`: {(bucket, rescheduled): row} of one group (see _loans_by_bucket)."""
     buckets = tuple(
         BucketFigure(
@@ -449,7 +456,9 @@ def _figures(loans: dict, members: dict, repayments: dict) -> PortfolioFigures:
     )
 
 
-def _grouped_figures(clubs: ClubQuerySet[Club], on: datetime.date, period: Period, key) -> dict:
+def _grouped_figures(
+    clubs: ClubQuerySet[Club], on: datetime.date, period: Period, key: Callable[[str], Combinable | None]
+) -> dict[Group, PortfolioFigures]:
     """{group: PortfolioFigures} in three grouped queries (loans by bucket, members, instalments).
 
     `key(club_prefix)` gives the group expression as seen from a row ("club__" from a loan), or None
@@ -529,10 +538,10 @@ def portfolio_report(*, clubs: ClubQuerySet[Club], on: datetime.date, period: Pe
     club_list = list(covered.select_related("unit__parent").annotate(district=district_key()).order_by("pk"))
     # The districts and the total are the clubs' figures added up: every figure is a sum, so the
     # per-loan subqueries run once, for the clubs, rather than once per level.
-    by_district: dict = {}
+    club_figures_by_district: dict[Group, list[PortfolioFigures]] = {}
     for club in club_list:
-        by_district.setdefault(club.district, []).append(by_club.get(club.pk) or _empty_figures())
-    by_district = {group: added_up(figures) for group, figures in by_district.items()}
+        club_figures_by_district.setdefault(club.district, []).append(by_club.get(club.pk) or _empty_figures())
+    by_district = {group: added_up(figures) for group, figures in club_figures_by_district.items()}
     total = added_up(list(by_district.values()))
     clubs_per_district = Counter(club.district for club in club_list)
     units = AdminUnit.objects.select_related("parent").in_bulk([group for group in by_district if group is not None])
@@ -560,7 +569,7 @@ def portfolio_report(*, clubs: ClubQuerySet[Club], on: datetime.date, period: Pe
     )
 
 
-def _riskiest_first(row: ClubPortfolio):
+def _riskiest_first(row: ClubPortfolio) -> tuple[bool, Decimal | int, int, str, int]:
     par = row.figures.par30_share
     return (par is None, -(par or 0), -row.figures.outstanding, row.club.name, row.club.pk)
 
@@ -601,7 +610,7 @@ def overdue_loans(
     return loans.select_related("club__unit", "borrower").order_by("oldest_late_due", "club__name", "pk")
 
 
-def overdue_rows(loans, on: datetime.date) -> list[OverdueLoan]:
+def overdue_rows(loans: Iterable["PortfolioLoan"], on: datetime.date) -> list[OverdueLoan]:
     """The loans of one page of overdue_loans, with their days overdue and bucket."""
     return [OverdueLoan(loan=loan, on=on) for loan in loans]
 

@@ -18,6 +18,7 @@ from django.db.models import (
     F,
     Max,
     Min,
+    Model,
     OuterRef,
     Q,
     QuerySet,
@@ -26,6 +27,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.expressions import Combinable, CombinedExpression
 from django.db.models.functions import Cast, Coalesce, TruncMonth
 from django.http import Http404
 from django.utils.formats import date_format
@@ -34,14 +36,14 @@ from django.utils.translation import gettext as _
 from clubs.models import Club
 from core.dates import month_end, month_start
 from core.text import fold
-from funds.models import EntryType, Fund, FundKind
+from funds.models import EntryType, Fund, FundEntry, FundKind
 from loans.allocation import InstalmentState, payoff
-from loans.models import Allocation, Instalment, Loan, LoanStatus, Repayment
+from loans.models import Allocation, Instalment, Loan, LoanStatus, Repayment, Rescheduling
 from loans.portfolio import portfolio_loans
 from loans.take_over import GoLiveBooks
 
 
-def loan_of_club(*, club: Club, pk) -> Loan:
+def loan_of_club(*, club: Club, pk: int | str) -> Loan:
     """The loan `pk` of `club` (which accounts.access has checked): 404 when it is another club's."""
     try:
         return Loan.objects.select_related("club__unit", "borrower", "rules").get(club=club, pk=pk)
@@ -49,25 +51,25 @@ def loan_of_club(*, club: Club, pk) -> Loan:
         raise Http404("No loan found.") from None
 
 
-def _sum(queryset: QuerySet, expression):
+def _sum(queryset: QuerySet[Model], expression: Combinable) -> Coalesce:
     """SUM(expression) over `queryset` (filtered on an OuterRef) as a subquery; 0 when there are no rows."""
     total = queryset.order_by().values(_one=Value(1)).annotate(total=Sum(expression)).values("total")
     return Coalesce(Subquery(total, output_field=BigIntegerField()), 0)
 
 
-def _allocations(**lookups) -> QuerySet[Allocation]:
+def _allocations(**lookups: object) -> QuerySet[Allocation]:
     return Allocation.objects.filter(repayment__reversed_on__isnull=True, **lookups)
 
 
-def _live_instalments(**lookups) -> QuerySet[Instalment]:
+def _live_instalments(**lookups: object) -> QuerySet[Instalment]:
     return Instalment.objects.filter(loan=OuterRef("pk"), cancelled_on__isnull=True, **lookups)
 
 
-def _principal_repaid():
+def _principal_repaid() -> Coalesce:
     return _sum(Repayment.objects.filter(loan=OuterRef("pk"), reversed_on__isnull=True), F("principal"))
 
 
-def _outstanding_when_open():
+def _outstanding_when_open() -> Case:
     """The principal still owed: what was lent (less what was repaid before a take-over) less the
     principal of the repayments not reversed; 0 for a loan that is not out."""
     return Case(
@@ -136,7 +138,7 @@ def go_live_books(*, clubs: Iterable[Club]) -> dict[int, GoLiveBooks]:
     taken_over_on: dict[int, set[datetime.date]] = {pk: set() for pk in clubs_by_pk}
     taken_over = Loan.objects.filter(club__in=list(clubs_by_pk), go_live_on__isnull=False)
     for club_pk, day in taken_over.values_list("club_id", "go_live_on").order_by().distinct():
-        taken_over_on[club_pk].add(day)
+        taken_over_on[club_pk].add(day)  # type: ignore[arg-type]  # not None: go_live_on__isnull=False above
     return {
         pk: GoLiveBooks(
             club=club,
@@ -207,15 +209,17 @@ class LoanPage:
     schedule: list[ScheduleRow]
     repayments: list[Repayment]
     reversible: Repayment | None  # the latest repayment not reversed: the only one that can be
-    reschedulings: list
-    entries: list
+    reschedulings: list[Rescheduling]
+    entries: list[FundEntry]
     principal_outstanding: int
     due_today: int  # unpaid on the live instalments due by today
     late_amount: int  # of which past their grace period
     payoff_today: int  # what closes the loan today
 
 
-def _cancel_reason(day: datetime.date, loan: Loan, rescheduled_on: set, paid_off_on: set) -> str:
+def _cancel_reason(
+    day: datetime.date, loan: Loan, rescheduled_on: set[datetime.date], paid_off_on: set[datetime.date]
+) -> str:
     """Why an instalment cancelled on `day` is no longer owed."""
     params = {"date": date_format(day, "SHORT_DATE_FORMAT")}
     if day in rescheduled_on:
@@ -297,7 +301,7 @@ def collection_sheet(*, club: Club, meeting_on: datetime.date) -> list[SheetRow]
     day of the meeting (Loan.objects.out_on), with what is due at the meeting of `meeting_on`.
     One query, whatever the number of loans."""
 
-    def unpaid(**due_lookups):
+    def unpaid(**due_lookups: datetime.date) -> CombinedExpression:
         owed = _sum(_live_instalments(**due_lookups), F("principal_due") + F("interest_due"))
         paid = _sum(
             _allocations(
@@ -375,20 +379,26 @@ def _month_of(field: str) -> Cast:
     return Cast(TruncMonth(field), DateField())
 
 
-def loans_disbursed_in(*, club, month) -> QuerySet[Loan]:
+def loans_disbursed_in(*, club: Club | OuterRef, month: datetime.date | OuterRef) -> QuerySet[Loan]:
     """The loans `club` disbursed through its loan book in the month starting `month`; both may be
     OuterRefs (a report's club and month). Loans taken over from the paper books at a cut-off are
     left out: they were lent before the club kept its books here."""
     return Loan.objects.alias(disbursed_month=_month_of("disbursed_on")).filter(
-        club=club, disbursed_month=month, go_live_on__isnull=True
+        # django-stubs checks a lookup given a union as if it were a value, never an expression.
+        club=club,  # type: ignore[misc]
+        disbursed_month=month,
+        go_live_on__isnull=True,
     )
 
 
-def repayments_in(*, club, month) -> QuerySet[Repayment]:
+def repayments_in(*, club: Club | OuterRef, month: datetime.date | OuterRef) -> QuerySet[Repayment]:
     """The repayments on `club`'s loans paid in the month starting `month` and not reversed; both
     may be OuterRefs (a report's club and month)."""
     return Repayment.objects.alias(paid_month=_month_of("paid_on")).filter(
-        loan__club=club, paid_month=month, reversed_on__isnull=True
+        # django-stubs checks a lookup given a union as if it were a value, never an expression.
+        loan__club=club,  # type: ignore[misc]
+        paid_month=month,
+        reversed_on__isnull=True,
     )
 
 

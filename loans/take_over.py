@@ -211,7 +211,7 @@ def take_over_schedule(
 
 
 def taken_over_differences(
-    loan: Loan, *, club: Club, go_live_on: datetime.date, outstanding: int, **terms
+    loan: Loan, *, club: Club, go_live_on: datetime.date, outstanding: int, **terms: object
 ) -> list[str] | None:
     """Whether `loan` is the take-over, at the club's cut-off, of a loan with these figures (the
     TAKE_OVER_TERMS and the principal still owed): None when it is no take-over of the club on

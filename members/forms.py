@@ -1,17 +1,21 @@
 import datetime
 import re
 from collections.abc import Callable
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from clubs.models import Club
+from clubs.models import Club, ClubQuerySet
 from core.forms import NUMERIC_INPUT, DateField, DateInput
 from members import services
 from members.models import AgeGroup, EconomicStatus, Ethnicity, LeaveReason, Membership, Person, Sex
 from members.selectors import MembershipState, PersonAlike, member_list
+
+if TYPE_CHECKING:
+    from members.selectors import MemberListRow
 
 ERROR_DATE_OR_YEAR = _("Enter a year (for example 2024) or a date as dd/mm/yyyy.")
 ERROR_CHOOSE_ALIKE = _(
@@ -69,13 +73,13 @@ class MemberFilterForm(forms.Form):
     def clean_state(self):
         return self.cleaned_data["state"] or MembershipState.CURRENT
 
-    def rows(self, *, clubs, on):
+    def rows(self, *, clubs: ClubQuerySet[Club], on: datetime.date) -> "QuerySet[MemberListRow]":
         """The memberships the filters select: the list page and its exports show the same rows.
 
         A filter that does not validate (a crafted club outside the scope, say) selects nobody.
         """
         if self.is_bound and not self.is_valid():
-            return Membership.objects.none()
+            return Membership.objects.none()  # type: ignore[return-value]  # no rows, so none lacks the annotations
         return member_list(clubs=clubs, on=on, **(self.cleaned_data if self.is_bound else {}))
 
 

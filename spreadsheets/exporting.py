@@ -26,15 +26,14 @@ from collections.abc import Sequence
 from typing import ClassVar, Generic, TypeVar
 
 from django import forms
-from django.db.models import QuerySet
 from django.http import HttpResponse, QueryDict
 from django.utils import timezone
 
 from accounts.access import Cap
 from accounts.models import User
-from areas.models import AdminUnit
+from areas.models import AdminUnit, AdminUnitQuerySet
 from areas.selectors import scope_units
-from clubs.models import Club
+from clubs.models import Club, ClubQuerySet
 from core.spreadsheets import Sheet, attachment_response, csv_response, xlsx_response
 
 PDF_CONTENT_TYPE = "application/pdf"
@@ -55,9 +54,15 @@ class ExportScope:
 
     user: User
     club: Club | None = None
-    clubs: QuerySet[Club] = dataclasses.field(default_factory=Club.objects.none)
-    units: QuerySet[AdminUnit] = dataclasses.field(default_factory=AdminUnit.objects.none)
+    clubs: ClubQuerySet[Club] = dataclasses.field(default_factory=Club.objects.none)
+    units: AdminUnitQuerySet = dataclasses.field(default_factory=AdminUnit.objects.none)
     today: datetime.date = dataclasses.field(default_factory=timezone.localdate)
+
+    @property
+    def club_of_url(self) -> Club:
+        """The club of a per-club export (Exporter.per_club): web/exports.py always gives it one."""
+        assert self.club is not None, "a per-club export without its club"
+        return self.club
 
     @functools.cached_property
     def names(self) -> list[str]:
@@ -66,11 +71,13 @@ class ExportScope:
 
 
 Report = TypeVar("Report")
+PageForm = TypeVar("PageForm", bound=forms.Form)
 
 
-class Exporter(abc.ABC, Generic[Report]):
+class Exporter(abc.ABC, Generic[Report, PageForm]):
     """One export. Set the class attributes, write `build`, `filename` and `sheets` (.xlsx and CSV);
-    an export that is also a PDF is a PdfExporter (spreadsheets.registry has the product's)."""
+    an export that is also a PDF is a PdfExporter (spreadsheets.registry has the product's). Its type
+    names what `build` returns and the page's form: Exporter[CapitalReport, AsOfForm]."""
 
     identifier: str  # in the URL, /exports/<identifier>.<format>: "scorecard"
     formats: ClassVar[tuple[ExportFormat, ...]] = (ExportFormat.XLSX,)  # any other answers 404
@@ -79,21 +86,21 @@ class Exporter(abc.ABC, Generic[Report]):
     clubs_capability: Cap | None = None
     per_club: bool = False  # about the club of the URL (/exports/club/<pk>/…), not the user's clubs
     page: str  # the URL name of the page it is the file of: back to it when the query is wrong
-    form_class: type[forms.Form]  # the page's form
+    form_class: type[PageForm]  # the page's form
 
-    def form(self, scope: ExportScope, query: QueryDict) -> forms.Form:
+    def form(self, scope: ExportScope, query: QueryDict) -> PageForm:
         """The page's form on the query string (unbound when it is empty, as on the page)."""
         return self.form_class(query or None)
 
-    def accepts(self, form: forms.Form) -> bool:
+    def accepts(self, form: PageForm) -> bool:
         """Whether the query can be exported; if not, back to the page, which says what is wrong."""
         return not form.is_bound or form.is_valid()
 
-    def page_args(self, scope: ExportScope) -> list:
+    def page_args(self, scope: ExportScope) -> list[int | str]:
         return [scope.club.pk] if scope.club is not None else []
 
     @abc.abstractmethod
-    def build(self, scope: ExportScope, form: forms.Form) -> Report | None:
+    def build(self, scope: ExportScope, form: PageForm) -> Report | None:
         """The report or the rows to write, from the app's selectors; None when there is nothing to
         export (back to the page, which says why)."""
 
@@ -114,7 +121,7 @@ class Exporter(abc.ABC, Generic[Report]):
         return xlsx_response(filename, sheets)
 
 
-class PdfExporter(Exporter[Report]):
+class PdfExporter(Exporter[Report, PageForm]):
     """An export that is also a PDF document (the targets report with its official frame)."""
 
     @abc.abstractmethod

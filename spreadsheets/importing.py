@@ -47,11 +47,14 @@ from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 from openpyxl.utils import get_column_letter
 
+from accounts.access import AnyUser
+from clubs.models import Club
 from core.text import fold
-from core.types import Text
+from core.types import Actor, Text
 from spreadsheets.parsers import Parser
 from spreadsheets.workbook import (
     ERROR_NO_ROWS,
@@ -88,7 +91,7 @@ class RowError:
     column: str  # the header as written in the file; empty when the problem is the whole row
     message: str
 
-    def __str__(self):
+    def __str__(self) -> str:
         if self.column:
             return str(ROW_ERROR) % {"row": self.row, "column": self.column, "message": self.message}
         return str(ROW_ERROR_WITHOUT_COLUMN) % {"row": self.row, "message": self.message}
@@ -132,7 +135,7 @@ class Row:
     label: str = ""  # how the preview names the row, e.g. the club and its commune
     changed_columns: list[str] = dataclasses.field(default_factory=list)
 
-    def add_error(self, key: str | None, message) -> None:
+    def add_error(self, key: str | None, message: Text) -> None:
         """`key`: the column the problem is in, or None for the row as a whole."""
         column = self.headers.get(key, "") if key else ""
         self.errors.append(RowError(self.number, column, str(message)))
@@ -152,15 +155,15 @@ class ImportSpec(abc.ABC):
     field_columns: Mapping[str, str] = {}
 
     @abc.abstractmethod
-    def check(self, rows: list[Row], *, actor) -> None:
+    def check(self, rows: list[Row], *, actor: Actor) -> None:
         """Validate every row, in bulk, adding RowErrors; nothing is written."""
 
     @abc.abstractmethod
-    def save(self, rows: list[Row], *, actor, progress: ProgressCallback | None = None) -> list[Row]:
+    def save(self, rows: list[Row], *, actor: Actor, progress: ProgressCallback | None = None) -> list[Row]:
         """Write the checked rows through the app's services (inside the import's transaction).
         Returns the rows a service refused, its refusal on them."""
 
-    def offered_clubs(self, user):
+    def offered_clubs(self, user: AnyUser) -> QuerySet[Club] | None:
         """The clubs an import into clubs names on its upload page, or None for other imports."""
         return None
 
@@ -192,10 +195,10 @@ class RowByRowImport(ImportSpec):
     """An import whose rows are saved one by one, each through one service call (clubs, members)."""
 
     @abc.abstractmethod
-    def save_row(self, row: Row, *, actor) -> None:
+    def save_row(self, row: Row, *, actor: Actor) -> None:
         """Write one clean row through the app's services (inside the import's transaction)."""
 
-    def save(self, rows: list[Row], *, actor, progress: ProgressCallback | None = None) -> list[Row]:
+    def save(self, rows: list[Row], *, actor: Actor, progress: ProgressCallback | None = None) -> list[Row]:
         """Each new or changed row through save_row; a row a service refuses gets its refusal."""
         to_save = [row for row in rows if row.status != RowStatus.UNCHANGED]
         failed = []
@@ -333,7 +336,7 @@ def check_file(spec: ImportSpec, content: bytes, progress: ProgressCallback | No
     return parse_rows(spec, table, layout), layout
 
 
-def preview(spec: ImportSpec, content: bytes, *, actor, progress: ProgressCallback | None = None) -> Preview:
+def preview(spec: ImportSpec, content: bytes, *, actor: Actor, progress: ProgressCallback | None = None) -> Preview:
     """What importing the file would do, row by row; writes nothing. `actor` None: a system import."""
     rows, layout = check_file(spec, content, progress)
     spec.check(rows, actor=actor)

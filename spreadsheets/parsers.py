@@ -8,7 +8,7 @@ import datetime
 import re
 from collections.abc import Mapping, Sequence
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -34,7 +34,10 @@ ERROR_UNKNOWN_CODE = gettext_lazy("Unknown value “%(value)s”: use one of %(c
 
 
 class Parser(abc.ABC):
-    number_format = "General"  # how the template formats the column
+    @property
+    def number_format(self) -> str:
+        """How the template formats the column."""
+        return "General"
 
     def empty(self) -> Any:
         """The value of an empty cell."""
@@ -44,7 +47,7 @@ class Parser(abc.ABC):
     def parse(self, value: Any) -> Any:
         """The cell's value as the import wants it; raise ValidationError with a plain message."""
 
-    def choices(self) -> list:
+    def choices(self) -> Sequence[int | str]:
         """Values offered in the template's drop-down list; none by default."""
         return []
 
@@ -60,13 +63,13 @@ class Text(Parser):
     code: bool = False
 
     @property
-    def number_format(self):
+    def number_format(self) -> str:
         return "@" if self.code else "General"
 
-    def empty(self):
+    def empty(self) -> str:
         return ""
 
-    def parse(self, value):
+    def parse(self, value: object) -> str:
         if isinstance(value, datetime.date):
             raise ValidationError(ERROR_DATE_NOT_TEXT)
         if isinstance(value, float) and value.is_integer():
@@ -76,7 +79,7 @@ class Text(Parser):
             raise ValidationError(ERROR_TOO_LONG, params={"limit": self.max_length, "length": len(text)})
         return text
 
-    def describe(self):
+    def describe(self) -> str:
         return _("Text, at most %(limit)s characters.") % {"limit": self.max_length}
 
 
@@ -84,13 +87,13 @@ class Text(Parser):
 class Lines(Parser):
     """Several entries in one cell, separated by ";" or line breaks (Alt+Enter in Excel)."""
 
-    def empty(self):
+    def empty(self) -> list[str]:
         return []
 
-    def parse(self, value):
+    def parse(self, value: object) -> list[str]:
         return [part.strip() for part in re.split(r"[;\n]", str(value)) if part.strip()]
 
-    def describe(self):
+    def describe(self) -> str:
         return _("One or more, separated by ; or line breaks.")
 
 
@@ -100,7 +103,7 @@ class Date(Parser):
 
     number_format = "dd/mm/yyyy"
 
-    def parse(self, value):
+    def parse(self, value: object) -> datetime.date:
         if isinstance(value, datetime.datetime):
             value = value.date()
         if isinstance(value, datetime.date):
@@ -114,7 +117,7 @@ class Date(Parser):
             raise ValidationError(ERROR_DATE)
         return day
 
-    def _from_text(self, text):
+    def _from_text(self, text: str) -> datetime.date:
         match = DAY_FIRST.fullmatch(text) or ISO_DATE.fullmatch(text)
         if match is None:
             raise ValidationError(ERROR_DATE)
@@ -123,7 +126,7 @@ class Date(Parser):
         except ValueError:  # 31/02/2024
             raise ValidationError(ERROR_DATE) from None
 
-    def describe(self):
+    def describe(self) -> str:
         return _("A date, dd/mm/yyyy (24/11/2022).")
 
 
@@ -134,7 +137,7 @@ class Integer(Parser):
     # A short range (days of the month) is easier picked from a list than typed.
     drop_down: bool = False
 
-    def parse(self, value):
+    def parse(self, value: object) -> int:
         if isinstance(value, bool):
             raise ValidationError(ERROR_WHOLE_NUMBER)
         if isinstance(value, float) and value.is_integer():
@@ -147,10 +150,10 @@ class Integer(Parser):
             raise ValidationError(ERROR_NUMBER_RANGE, params={"min": self.min_value, "max": self.max_value})
         return value
 
-    def choices(self):
+    def choices(self) -> list[int]:
         return list(range(self.min_value, self.max_value + 1)) if self.drop_down else []
 
-    def describe(self):
+    def describe(self) -> str:
         return _("A whole number from %(min)s to %(max)s.") % {"min": self.min_value, "max": self.max_value}
 
 
@@ -163,7 +166,7 @@ class Amount(Parser):
 
     number_format = "#,##0"
 
-    def parse(self, value):
+    def parse(self, value: object) -> int:
         if isinstance(value, (bool, datetime.date)):
             raise ValidationError(ERROR_WHOLE_NUMBER)
         if isinstance(value, float):
@@ -173,7 +176,7 @@ class Amount(Parser):
         # A number cell is read as its digits: parse_vnd refuses a negative one with its message.
         return parse_vnd(str(value))
 
-    def describe(self):
+    def describe(self) -> str:
         return _("A whole number of đồng, e.g. 12.500.000.")
 
 
@@ -186,7 +189,7 @@ class DecimalNumber(Parser):
     max_value: Decimal
     places: int
 
-    def parse(self, value):
+    def parse(self, value: object) -> Decimal:
         if isinstance(value, (bool, datetime.date)):
             raise ValidationError(ERROR_DECIMAL)
         text = str(value).strip().removesuffix("%").strip().replace(",", ".")
@@ -196,13 +199,14 @@ class DecimalNumber(Parser):
             raise ValidationError(ERROR_DECIMAL) from None
         if not number.is_finite():
             raise ValidationError(ERROR_DECIMAL)
-        if number.normalize().as_tuple().exponent < -self.places:
+        # Finite, so its exponent is a number (a NaN's or an infinity's is a letter).
+        if cast(int, number.normalize().as_tuple().exponent) < -self.places:
             raise ValidationError(ERROR_DECIMAL_PLACES, params={"places": self.places})
         if not self.min_value <= number <= self.max_value:
             raise ValidationError(ERROR_DECIMAL_RANGE, params={"min": self.min_value, "max": self.max_value})
         return number.quantize(Decimal(1).scaleb(-self.places))
 
-    def describe(self):
+    def describe(self) -> str:
         return _("A number from %(min)s to %(max)s, at most %(places)s decimals, e.g. 0,5.") % {
             "min": self.min_value,
             "max": self.max_value,
@@ -220,7 +224,7 @@ class Codes(Parser):
 
     options: Mapping[str, Sequence[TextOrLazy]]  # a label, translated when read
 
-    def parse(self, value):
+    def parse(self, value: object) -> str:
         wanted = fold(str(value))
         for code, words in self.options.items():
             if wanted in {fold(code), *(fold(str(word)) for word in words)}:
@@ -229,8 +233,8 @@ class Codes(Parser):
             ERROR_UNKNOWN_CODE, params={"value": str(value).strip(), "choices": ", ".join(self.choices())}
         )
 
-    def choices(self):
+    def choices(self) -> list[str]:
         return [str(words[0]) for words in self.options.values()]
 
-    def describe(self):
+    def describe(self) -> str:
         return _("One of: %(choices)s.") % {"choices": ", ".join(self.choices())}

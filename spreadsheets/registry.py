@@ -14,12 +14,12 @@ How to add an export (the scorecard's, for example):
   date and scope in the title rows (reports/exporters.py: scorecard_sheets). Headers are plain
   gettext: the view renders inside translation.override of the user's language. A PDF is a
   function that returns bytes (targets/pdf.py).
-- Describe it below with a subclass of Exporter: `identifier`, `formats`, `capability` (who may
-  download it, checked through accounts.access), `per_club` (about the club of the URL, else the
-  user's clubs), `page` (the URL name of the page it is the file of) and `form_class` (that page's
-  form on the same query string); then `build(scope, form)` from the app's selectors on
-  `scope.clubs` or `scope.club`, `filename(scope, report)` without the extension, and
-  `sheets(scope, report)` and/or `pdf(scope, report)`. Add it to EXPORTS.
+- Describe it below with a subclass of Exporter[its report, the page's form]: `identifier`,
+  `formats`, `capability` (who may download it, checked through accounts.access), `per_club`
+  (about the club of the URL, else the user's clubs), `page` (the URL name of the page it is the
+  file of) and `form_class` (that page's form on the same query string); then `build(scope, form)`
+  from the app's selectors on `scope.clubs` or `scope.club_of_url`, `filename(scope, report)`
+  without the extension, and `sheets(scope, report)` and/or `pdf(scope, report)`. Add it to EXPORTS.
 - Link the page to it: {% url 'exports:download' 'scorecard' 'xlsx' %}?<the page's query>.
 - Decide who gets what in tests/url_access/exports.py, one row per format: the permission matrix
   fetches each for every persona. tests/spreadsheets/test_export_registry.py checks that every
@@ -28,26 +28,29 @@ How to add an export (the scorecard's, for example):
   Test the file's content next to the app's other tests (tests/reports/test_exporters.py).
 """
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any
+
 from django.db.models import QuerySet
+from django.http import QueryDict
 
 from accounts import access
 from accounts.access import Cap
 from clubs.forms import ClubFilterForm
-from clubs.models import Club
+from core.spreadsheets import Sheet
 from funds.exporters import capital_sheets, cash_book_sheet
 from funds.forms import CashBookFilterForm
 from funds.models import FundKind
 from funds.selectors import BookRow, CapitalReport, CashBook, capital_by_source, cash_book_rows
 from loans.portfolio import PortfolioReport, portfolio_report
 from members.forms import MemberFilterForm
-from members.models import Membership
 from reports.exporters import portfolio_sheets, scorecard_sheets
 from reports.forms import AsOfForm, PortfolioForm
 from reports.selectors import ScorecardReport, scorecard_report
 from spreadsheets.club_import import CLUB_IMPORT
 from spreadsheets.cutoff_import import CUTOFF_IMPORT
 from spreadsheets.exporters import club_list_sheet, member_list_sheet
-from spreadsheets.exporting import Exporter, ExportFormat, PdfExporter
+from spreadsheets.exporting import Exporter, ExportFormat, ExportScope, PdfExporter
 from spreadsheets.importing import ImportSpec
 from spreadsheets.member_import import MEMBER_IMPORT
 from targets.exporters import report_sheets
@@ -56,13 +59,17 @@ from targets.pdf import pdf_bytes
 from targets.report import TargetReport
 from targets.selectors import target_report
 
+if TYPE_CHECKING:
+    from clubs.models import ClubWithStatus
+    from members.selectors import MemberListRow
+
 IMPORTS: dict[str, ImportSpec] = {spec.kind: spec for spec in (CLUB_IMPORT, MEMBER_IMPORT, CUTOFF_IMPORT)}
 
 
 # --- a club's funds -------------------------------------------------------------------------------
 
 
-class CashBookExport(Exporter[tuple[CashBook, list[BookRow]]]):
+class CashBookExport(Exporter[tuple[CashBook, list[BookRow]], CashBookFilterForm]):
     """A fund's cash book (sổ thu chi) over the period and entry type of the cash book page: one
     export per kind of fund, as each fund has its own page."""
 
@@ -75,75 +82,75 @@ class CashBookExport(Exporter[tuple[CashBook, list[BookRow]]]):
         self.kind = kind
         self.identifier = f"cash-book-{kind}"
 
-    def page_args(self, scope):
-        return [scope.club.pk, self.kind]
+    def page_args(self, scope: ExportScope) -> list[int | str]:
+        return [scope.club_of_url.pk, self.kind]
 
-    def build(self, scope, form):
-        book = form.book(scope.club.funds.select_related("club").get(kind=self.kind))
+    def build(self, scope: ExportScope, form: CashBookFilterForm) -> tuple[CashBook, list[BookRow]]:
+        book = form.book(scope.club_of_url.funds.select_related("club").get(kind=self.kind))
         return book, cash_book_rows(book, book.entries)
 
-    def filename(self, scope, report):
+    def filename(self, scope: ExportScope, report: tuple[CashBook, list[BookRow]]) -> str:
         book, _rows = report
-        return f"cash-book-{scope.club.code}-{self.kind}-{book.start:%Y%m%d}-{book.end:%Y%m%d}"
+        return f"cash-book-{scope.club_of_url.code}-{self.kind}-{book.start:%Y%m%d}-{book.end:%Y%m%d}"
 
-    def sheets(self, scope, report):
+    def sheets(self, scope: ExportScope, report: tuple[CashBook, list[BookRow]]) -> Sequence[Sheet]:
         return [cash_book_sheet(*report)]
 
 
-class CapitalExport(Exporter[CapitalReport]):
+class CapitalExport(Exporter[CapitalReport, AsOfForm]):
     identifier = "capital"
     capability = Cap.REPORT_VIEW
     clubs_capability = Cap.FUNDS_VIEW  # the clubs whose books the user reads
     page = "funds:capital"
     form_class = AsOfForm
 
-    def build(self, scope, form):
+    def build(self, scope: ExportScope, form: AsOfForm) -> CapitalReport:
         return capital_by_source(clubs=scope.clubs, on=form.as_of())
 
-    def filename(self, scope, report):
+    def filename(self, scope: ExportScope, report: CapitalReport) -> str:
         return f"capital-{report.on:%Y-%m-%d}"
 
-    def sheets(self, scope, report):
+    def sheets(self, scope: ExportScope, report: CapitalReport) -> Sequence[Sheet]:
         return capital_sheets(report, scope.names)
 
 
 # --- reports over the user's clubs ----------------------------------------------------------------
 
 
-class ScorecardExport(Exporter[ScorecardReport]):
+class ScorecardExport(Exporter[ScorecardReport, AsOfForm]):
     identifier = "scorecard"
     capability = Cap.REPORT_VIEW
     page = "reports:scorecard"
     form_class = AsOfForm
 
-    def build(self, scope, form):
+    def build(self, scope: ExportScope, form: AsOfForm) -> ScorecardReport:
         return scorecard_report(clubs=scope.clubs, on=form.as_of())
 
-    def filename(self, scope, report):
+    def filename(self, scope: ExportScope, report: ScorecardReport) -> str:
         return f"scorecard-{report.on:%Y-%m-%d}"
 
-    def sheets(self, scope, report):
+    def sheets(self, scope: ExportScope, report: ScorecardReport) -> Sequence[Sheet]:
         return scorecard_sheets(report, scope.names)
 
 
-class PortfolioExport(Exporter[PortfolioReport]):
+class PortfolioExport(Exporter[PortfolioReport, PortfolioForm]):
     identifier = "portfolio"
     capability = Cap.REPORT_VIEW
     clubs_capability = Cap.FUNDS_VIEW  # the clubs whose loan books the user reads
     page = "reports:portfolio"
     form_class = PortfolioForm
 
-    def build(self, scope, form):
+    def build(self, scope: ExportScope, form: PortfolioForm) -> PortfolioReport:
         return portfolio_report(clubs=scope.clubs, on=form.as_of(), period=form.period())
 
-    def filename(self, scope, report):
+    def filename(self, scope: ExportScope, report: PortfolioReport) -> str:
         return f"portfolio-{report.on:%Y-%m-%d}"
 
-    def sheets(self, scope, report):
+    def sheets(self, scope: ExportScope, report: PortfolioReport) -> Sequence[Sheet]:
         return portfolio_sheets(report, scope.names)
 
 
-class TargetsExport(PdfExporter[TargetReport]):
+class TargetsExport(PdfExporter[TargetReport, TargetReportForm]):
     """The targets report: a sheet per section, or the PDF with the official frame (the same rows)."""
 
     identifier = "targets"
@@ -152,74 +159,74 @@ class TargetsExport(PdfExporter[TargetReport]):
     page = "targets:dashboard"
     form_class = TargetReportForm
 
-    def build(self, scope, form):
+    def build(self, scope: ExportScope, form: TargetReportForm) -> TargetReport | None:
         plan = form.chosen_plan()
         if plan is None:  # the dashboard says there is no plan yet
             return None
         return target_report(plan=plan, clubs=scope.clubs, units=scope.units, on=form.as_of())
 
-    def filename(self, scope, report):
+    def filename(self, scope: ExportScope, report: TargetReport) -> str:
         return f"targets-{report.plan.code}-{report.on:%Y-%m-%d}"
 
-    def sheets(self, scope, report):
+    def sheets(self, scope: ExportScope, report: TargetReport) -> Sequence[Sheet]:
         return report_sheets(report, scope.names)
 
-    def pdf(self, scope, report):
+    def pdf(self, scope: ExportScope, report: TargetReport) -> bytes:
         return pdf_bytes(report, scope.names)
 
 
 # --- the lists: what the list page shows for the same query, every page of it -----------------------
 
 
-class ClubListExport(Exporter[QuerySet[Club]]):
+class ClubListExport(Exporter["QuerySet[ClubWithStatus]", ClubFilterForm]):
     identifier = "clubs"
     formats = (ExportFormat.XLSX, ExportFormat.CSV)
     capability = Cap.CLUB_VIEW
     page = "clubs:club-list"
     form_class = ClubFilterForm
 
-    def form(self, scope, query):
+    def form(self, scope: ExportScope, query: QueryDict) -> ClubFilterForm:
         return ClubFilterForm(query or None, units=scope.units)
 
-    def accepts(self, form):
+    def accepts(self, form: ClubFilterForm) -> bool:
         return True  # as on the page, a filter that does not hold is left out
 
-    def build(self, scope, form):
+    def build(self, scope: ExportScope, form: ClubFilterForm) -> "QuerySet[ClubWithStatus]":
         return form.clubs(clubs=scope.clubs, on=scope.today)
 
-    def filename(self, scope, report):
+    def filename(self, scope: ExportScope, report: "QuerySet[ClubWithStatus]") -> str:
         return f"clubs-{scope.today:%Y-%m-%d}"
 
-    def sheets(self, scope, report):
+    def sheets(self, scope: ExportScope, report: "QuerySet[ClubWithStatus]") -> Sequence[Sheet]:
         return [club_list_sheet(report)]
 
 
-class MemberListExport(Exporter[QuerySet[Membership]]):
+class MemberListExport(Exporter["QuerySet[MemberListRow]", MemberFilterForm]):
     identifier = "members"
     formats = (ExportFormat.XLSX, ExportFormat.CSV)
     capability = Cap.MEMBER_VIEW
     page = "members:member-list"
     form_class = MemberFilterForm
 
-    def form(self, scope, query):
+    def form(self, scope: ExportScope, query: QueryDict) -> MemberFilterForm:
         # As the member list: the same clubs and the same filters give the same rows.
         return MemberFilterForm(query or None, clubs=list(scope.clubs.order_by("name", "pk").values_list("pk", "name")))
 
-    def accepts(self, form):
+    def accepts(self, form: MemberFilterForm) -> bool:
         return True  # as on the page, a filter that does not hold is left out
 
-    def build(self, scope, form):
+    def build(self, scope: ExportScope, form: MemberFilterForm) -> "QuerySet[MemberListRow]":
         return form.rows(clubs=scope.clubs, on=scope.today)
 
-    def filename(self, scope, report):
+    def filename(self, scope: ExportScope, report: "QuerySet[MemberListRow]") -> str:
         return f"members-{scope.today:%Y-%m-%d}"
 
-    def sheets(self, scope, report):
+    def sheets(self, scope: ExportScope, report: "QuerySet[MemberListRow]") -> Sequence[Sheet]:
         show_citizen_id = access.has_cap(scope.user, Cap.CITIZEN_ID_VIEW)
         return [member_list_sheet(report, on=scope.today, show_citizen_id=show_citizen_id)]
 
 
-EXPORTS: dict[str, Exporter] = {
+EXPORTS: dict[str, Exporter[Any, Any]] = {
     exporter.identifier: exporter
     for exporter in (
         CashBookExport(FundKind.INCOME),

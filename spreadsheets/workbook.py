@@ -10,12 +10,15 @@ import io
 import warnings
 import zipfile
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import openpyxl
 from django.utils.translation import gettext_lazy
 
 from core.types import Text
+
+if TYPE_CHECKING:
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
 # An .xlsx is a zip: a few megabytes can unpack to gigabytes ("zip bomb").
@@ -66,7 +69,7 @@ class Table:
     rows: list[tuple[int, dict[int, Any]]]
 
 
-def is_blank(value) -> bool:
+def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
@@ -102,13 +105,13 @@ def read_table(content: bytes, progress: ProgressCallback | None = None) -> Tabl
             workbook.close()
 
 
-def _read_first_sheet(sheet, progress: ProgressCallback | None) -> Table:
+def _read_first_sheet(sheet: "ReadOnlyWorksheet", progress: ProgressCallback | None) -> Table:
     # The dimension some programs write is wrong; read the rows that are really there.
     sheet.reset_dimensions()
     rows: list[tuple[int, dict[int, Any]]] = []
     formulas: list[str] = []
-    for cells in sheet.iter_rows():
-        values = {}
+    for cells in sheet.rows:
+        values: dict[int, Any] = {}
         number = 0  # the row's number, from its first value
         for cell in cells:
             if is_blank(cell.value):
@@ -116,8 +119,10 @@ def _read_first_sheet(sheet, progress: ProgressCallback | None) -> Table:
             if cell.data_type == "f":
                 formulas.append(cell.coordinate)
                 continue
-            values[cell.column] = cell.value
-            number = cell.row
+            # A read-only sheet's cells are ReadOnlyCell, typed by types-openpyxl as a worksheet's
+            # Cell or MergedCell, whose row and column may be None.
+            values[cell.column] = cell.value  # type: ignore[index]
+            number = cell.row  # type: ignore[assignment]
         if not values:
             continue
         rows.append((number, values))

@@ -39,19 +39,19 @@ def _number(value: Decimal | int | None) -> float | int | None:
     return float(value)
 
 
-def _unit(unit: AdminUnit | None) -> dict | None:
+def _unit(unit: AdminUnit | None) -> dict[str, Any] | None:
     return None if unit is None else {"code": unit.code, "name": unit.name}
 
 
-def _figure(figure: Figure) -> dict:
+def _figure(figure: Figure) -> dict[str, Any]:
     return {"count": figure.count, "share": _number(figure.share)}
 
 
-def _new_clubs_row(row: NewClubsRow) -> dict:
+def _new_clubs_row(row: NewClubsRow) -> dict[str, Any]:
     return {"counted": row.counted, "launched": row.launched, "not_launched": row.not_launched, "members": row.members}
 
 
-def _club_rollup(rollup: ClubRollup) -> dict:
+def _club_rollup(rollup: ClubRollup) -> dict[str, Any]:
     measures = {
         measure.value: {"clubs": getattr(rollup, measure.value), "share": _number(rollup.share_of(measure.value))}
         for measure in ClubMeasure
@@ -65,7 +65,7 @@ def _club_rollup(rollup: ClubRollup) -> dict:
     }
 
 
-def _club_row(row: ClubRow) -> dict:
+def _club_row(row: ClubRow) -> dict[str, Any]:
     return {
         "code": row.club.code,
         "name": row.club.name,
@@ -80,7 +80,7 @@ def _club_row(row: ClubRow) -> dict:
     }
 
 
-def _capital(capital: Capital) -> dict:
+def _capital(capital: Capital) -> dict[str, Any]:
     return {
         "total": capital.total,
         "contributions": capital.contributions,
@@ -91,7 +91,7 @@ def _capital(capital: Capital) -> dict:
     }
 
 
-def report_data(report: TargetReport) -> dict:
+def report_data(report: TargetReport) -> dict[str, Any]:
     """The whole report as JSON-able data (see the module's docstring for units)."""
     plan = report.plan
     new = report.new_clubs
@@ -268,7 +268,7 @@ def new_clubs_sheet(report: TargetReport, scope: Sequence[str]) -> Sheet:
         Column(_("Target"), "int", 10),
     ]
 
-    def row(label, counted: NewClubsRow, target):
+    def row(label: str, counted: NewClubsRow, target: int | None) -> list[object]:
         return [label, counted.counted, counted.launched, counted.not_launched, counted.members, target]
 
     rows = [row(_("Whole period"), new.total, new.target)]
@@ -362,7 +362,9 @@ def funds_sheet(report: TargetReport, scope: Sequence[str]) -> Sheet:
         Column(_("PAR30 (%)"), "int", 10),
     ]
 
-    def row(name, clubs: ClubRollup, capital: Capital, outstanding, par30, par30_share):
+    def row(
+        name: str, clubs: ClubRollup, capital: Capital, outstanding: int, par30: int, par30_share: Decimal | None
+    ) -> list[object]:
         return [
             name,
             clubs.clubs,
@@ -431,7 +433,7 @@ def activities_sheet(report: TargetReport, scope: Sequence[str]) -> Sheet:
         Column(_("Clubs passing the combined test (%)"), "int", 10),
     ]
 
-    def rollup_row(kind, name, rollup: ClubRollup):
+    def rollup_row(kind: str, name: str, rollup: ClubRollup) -> list[object]:
         return [
             kind,
             name,

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import acting_user, audit_record
 from clubs.models import Club
 from core.errors import refusal
+from core.types import Actor
 from funds.models import EntryType
 from funds.services import check_amount, check_club_date, lock_funds, write_entry
 from loans.models import DecisionBody, Loan, LoanRules, LoanStatus
@@ -61,7 +62,7 @@ def _check_override(loan: Loan, rules: LoanRules) -> None:
 @transaction.atomic
 def loan_apply(
     *,
-    actor,
+    actor: Actor,
     club: Club,
     borrower: Person,
     amount: int,
@@ -115,7 +116,7 @@ def _check_decision(*, loan: Loan, decided_on: datetime.date, decision_body: str
 @transaction.atomic
 def loan_approve(
     *,
-    actor,
+    actor: Actor,
     loan: Loan,
     decided_on: datetime.date,
     decision_body: str,
@@ -154,7 +155,7 @@ def loan_approve(
 
 @transaction.atomic
 def loan_reject(
-    *, actor, loan: Loan, decided_on: datetime.date, decision_body: str, decision_reference: str, reason: str
+    *, actor: Actor, loan: Loan, decided_on: datetime.date, decision_body: str, decision_reference: str, reason: str
 ) -> Loan:
     loan = locked(loan)
     require_status(loan, LoanStatus.APPLIED)
@@ -176,7 +177,9 @@ def loan_reject(
 
 
 @transaction.atomic
-def loan_disburse(*, actor, loan: Loan, disbursed_on: datetime.date, first_due_on: datetime.date | None = None) -> Loan:
+def loan_disburse(
+    *, actor: Actor, loan: Loan, disbursed_on: datetime.date, first_due_on: datetime.date | None = None
+) -> Loan:
     """Pay the loan out of the income-generation fund and create its repayment schedule."""
     loan = locked(loan)
     require_status(loan, LoanStatus.APPROVED)
@@ -195,7 +198,7 @@ def loan_disburse(*, actor, loan: Loan, disbursed_on: datetime.date, first_due_o
             entry_type=EntryType.DISBURSEMENT,
             amount=loan.amount,
             entry_date=disbursed_on,
-            loan=loan,
+            loan_id=loan.pk,
             description=str(loan.borrower),
         )
     except ValidationError as exc:

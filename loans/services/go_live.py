@@ -18,6 +18,7 @@ from django.db import transaction
 from audit.services import acting_user, audit_record
 from clubs.models import Club
 from core.errors import refusal
+from core.types import Actor
 from funds.models import Fund, FundEntry
 from funds.services import check_amount, check_club_date, lock_funds, opening_balance_record
 from loans.models import Loan, LoanPurpose, LoanStatus
@@ -43,7 +44,7 @@ from members.models import Person
 @transaction.atomic
 def loan_take_over(
     *,
-    actor,
+    actor: Actor,
     club: Club,
     borrower: Person,
     go_live_on: datetime.date,
@@ -163,7 +164,7 @@ class WentLive:
 @transaction.atomic
 def club_go_live(
     *,
-    actor,
+    actor: Actor,
     club: Club,
     cutoff: datetime.date,
     balances: Mapping[str, int],

@@ -18,10 +18,11 @@ from audit.services import acting_user, audit_record
 from clubs.models import Club
 from core.dates import format_date
 from core.errors import refusal
+from core.types import Actor
 from funds.models import EntryType
 from funds.services import check_amount, check_club_date, lock_funds, reverse_entries, write_entry
 from loans.allocation import allocate
-from loans.models import Allocation, Instalment, Loan, LoanStatus, Repayment
+from loans.models import Allocation, Instalment, InstalmentQuerySet, Loan, LoanStatus, Repayment
 from loans.selectors import income_fund, instalment_states, last_repayment_date
 from loans.services.checks import locked, require_not_before, require_reason, require_status
 
@@ -43,7 +44,7 @@ def _require_same_club(loan: Loan, club: Club | None) -> None:
 
 @transaction.atomic
 def repayment_record(
-    *, actor, loan: Loan, amount: int, paid_on: datetime.date, note: str = "", club: Club | None = None
+    *, actor: Actor, loan: Loan, amount: int, paid_on: datetime.date, note: str = "", club: Club | None = None
 ) -> Repayment:
     """Record money a borrower paid back; `club` is the club the payment was taken in, when known."""
     check_amount(amount)
@@ -84,8 +85,8 @@ def repayment_record(
                 entry_type=entry_type,
                 amount=part,
                 entry_date=paid_on,
-                loan=loan,
-                repayment=repayment,
+                loan_id=loan.pk,
+                repayment_id=repayment.pk,
                 description=str(loan.borrower),
             )
     if closes_early:
@@ -109,7 +110,7 @@ def repayment_record(
     return repayment
 
 
-def _closed_early_by(loan: Loan, repayment: Repayment):
+def _closed_early_by(loan: Loan, repayment: Repayment) -> InstalmentQuerySet[Instalment]:
     """The instalments a repayment that paid the loan off early cancelled (none for any other repayment).
 
     A rescheduling of the same day cancels instalments on that date too; those it replaced are
@@ -128,7 +129,7 @@ def _closed_early_by(loan: Loan, repayment: Repayment):
 @transaction.atomic
 def repayment_reverse(
     *,
-    actor,
+    actor: Actor,
     repayment: Repayment,
     reason: str,
     reversed_on: datetime.date | None = None,
@@ -181,7 +182,9 @@ def repayment_reverse(
 
 
 @transaction.atomic
-def collection_sheet_record(*, actor, club: Club, paid_on: datetime.date, amounts: dict[int, int]) -> list[Repayment]:
+def collection_sheet_record(
+    *, actor: Actor, club: Club, paid_on: datetime.date, amounts: dict[int, int]
+) -> list[Repayment]:
     """Record the repayments taken at a club meeting: all of them, or none.
 
     `amounts` maps loan ids to what each borrower paid (0: nothing). Each amount goes through

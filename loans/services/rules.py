@@ -15,6 +15,7 @@ from clubs.models import Club
 from core.dates import format_date
 from core.errors import refusal
 from core.money import format_vnd
+from core.types import Actor
 from funds.services import check_amount, check_club_date
 from loans.models import LoanRules
 
@@ -27,7 +28,7 @@ ERROR_OVER_MAX_TERM = _("The term is longer than the rules allow (%(max)s months
 @transaction.atomic
 def rules_record(
     *,
-    actor,
+    actor: Actor,
     club: Club,
     effective_from: datetime.date,
     max_amount: int,

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.services import acting_user, audit_record
 from core.errors import refusal
+from core.types import Actor
 from funds.services import check_club_date
 from loans.allocation import ERROR_NOTHING_OWED, outstanding_principal
 from loans.models import Instalment, Loan, LoanStatus, Rescheduling
@@ -40,7 +41,7 @@ def _check_board_decision(*, on: datetime.date, reason: str, decision_reference:
 
 
 @transaction.atomic
-def loan_write_off(*, actor, loan: Loan, on: datetime.date, reason: str, decision_reference: str) -> Loan:
+def loan_write_off(*, actor: Actor, loan: Loan, on: datetime.date, reason: str, decision_reference: str) -> Loan:
     """Give up what a borrower still owes (death, disaster…), by board decision; reported separately."""
     loan = locked(loan)
     require_status(loan, LoanStatus.DISBURSED)
@@ -71,7 +72,7 @@ def loan_write_off(*, actor, loan: Loan, on: datetime.date, reason: str, decisio
 @transaction.atomic
 def loan_reschedule(
     *,
-    actor,
+    actor: Actor,
     loan: Loan,
     on: datetime.date,
     term_months: int,
