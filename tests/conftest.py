@@ -12,6 +12,7 @@ import os
 
 import pytest
 import time_machine
+from django.db import connection
 from django.utils import translation
 
 from accounts.models import BoardTitle, Role
@@ -111,12 +112,12 @@ def world_snapshot(django_db_setup, django_db_blocker):
 
 
 @pytest.fixture
-def world(request, db, world_snapshot) -> World:
+def world(db, world_snapshot) -> World:
     """Copied into each test's database from the snapshot: the same rows, ids and values as
     building it again, in a fraction of the queries (most tests start from it). Tests whose
     database is emptied between tests (browser tests, threads) build it anew: what the
     migrations put in the database is gone there, and the copy would miss it."""
-    if {"transactional_db", "live_server"} & set(request.fixturenames):
+    if not connection.in_atomic_block:  # a transactional test: no transaction rolled back after it
         return World(*build_world())
     return World(*world_snapshot.restore())
 
