@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import audit_record
 from boards.models import BoardPosition, Team, TeamMembership
 from boards.services.board import position_close
+from boards.services.teams import membership_close
 from clubs.models import Club
 from core.dates import format_date
 from core.errors import refusal
@@ -63,15 +64,7 @@ def club_roles_end_for_leaver(*, actor: Actor, person: Person, club: Club, left_
     for position in positions:
         position_close(actor=actor, position=position, ended_on=left_on, action="clubs.board_position.ended")
     for membership in team_memberships:
-        membership.ended_on = left_on
-        membership.full_clean()
-        membership.save(update_fields=["ended_on"])
-        audit_record(
-            actor=actor,
-            action="clubs.team_membership.ended",
-            target=membership,
-            data={"club": club.code, "team": membership.team.name, "ended_on": left_on.isoformat()},
-        )
+        membership_close(actor=actor, membership=membership, ended_on=left_on)
     for team in Team.objects.select_for_update().filter(club=club, leader=person, ended_on__isnull=True):
         team.leader = None
         team.save(update_fields=["leader", "updated_at"])

@@ -290,6 +290,12 @@ def team_member_end(*, actor: Actor, membership: TeamMembership, ended_on: datet
         raise refusal(ERROR_TEAM_MEMBERSHIP_ENDED)
     require_past_or_today(ended_on, "ended_on")
     require_after_start(ended_on=ended_on, started_on=membership.started_on)
+    membership_close(actor=actor, membership=membership, ended_on=ended_on)
+    return membership
+
+
+def membership_close(*, actor: Actor, membership: TeamMembership, ended_on: datetime.date) -> None:
+    """End a place in a team, checked by the caller, and audit it (a team member's end, a leaver's places)."""
     membership.ended_on = ended_on
     membership.full_clean()
     membership.save(update_fields=["ended_on"])
@@ -299,4 +305,3 @@ def team_member_end(*, actor: Actor, membership: TeamMembership, ended_on: datet
         target=membership,
         data={"club": membership.team.club.code, "team": membership.team.name, "ended_on": ended_on.isoformat()},
     )
-    return membership
