@@ -6,6 +6,7 @@ version of the map) and has validity dates. Nothing in the code treats "district
 layer: levels are data, and "is under" is a prefix test on the materialized `path`.
 """
 
+import datetime
 from typing import Self
 
 from django.db import models
@@ -86,7 +87,14 @@ class AdminUnitQuerySet(ValidityQuerySet["AdminUnit"]):
 
 
 class AdminUnit(ValidityPeriod):
+    """A unit of one map (scheme). Its validity is its scheme's, except that the units of the
+    earliest map held for a territory have an open start (`valid_from` empty): a club decided
+    before that map, such as one of 2019 under a map starting 1 Feb 2020, sits in them."""
+
     scheme = models.ForeignKey(AdminScheme, on_delete=models.PROTECT, related_name="units", verbose_name=_("scheme"))
+    valid_from = models.DateField(
+        _("valid from"), null=True, blank=True, help_text=_("Empty: since before the earliest map held.")
+    )
     code = models.CharField(_("official code"), max_length=16)
     name = models.CharField(_("name"), max_length=200)
     level = models.CharField(_("level"), max_length=16, choices=Level.choices)
@@ -96,6 +104,10 @@ class AdminUnit(ValidityPeriod):
     parent = models.ForeignKey(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
     )
+    # The province a unit of a merged province belonged to before the merger ("kon_tum" for the
+    # communes of the former Kon Tum in the Quảng Ngãi of 1 Jul 2025), from the unit file; empty
+    # where the province did not change.
+    former_province = models.CharField(_("former province"), max_length=32, blank=True)
     # "/51/522/21010/": the codes from the top of the scheme down, so that "is under" is one
     # indexed prefix test on both databases.
     path = models.CharField(_("path"), max_length=255, db_index=True, editable=False)
@@ -141,6 +153,46 @@ class AdminUnit(ValidityPeriod):
         district = self.district
         return "" if district is None or district.pk == self.pk else district.name
 
+    def is_in_force(self, on: datetime.date) -> bool:
+        return (self.valid_from is None or self.valid_from <= on) and (
+            self.valid_until is None or on < self.valid_until
+        )
+
     @property
     def is_club_host(self) -> bool:
         return self.level == Level.COMMUNE or (self.level == Level.DISTRICT and not self.children.exists())
+
+
+class Change(models.TextChoices):
+    """How a unit became its successor when the map changed (the lineage file's `change`)."""
+
+    KEPT = "kept", _("kept")
+    RENAMED = "renamed", _("renamed")
+    MERGED = "merged", _("merged")
+    SPLIT = "split", _("split")
+
+
+class UnitLink(models.Model):
+    """One line of the lineage: all or part of `predecessor` became (part of) `successor` when the
+    map changed. A unit with one successor is followed without question (kept, renamed, merged
+    into it); a unit with several (split) needs a person to say where each club went."""
+
+    predecessor = models.ForeignKey(
+        AdminUnit, on_delete=models.CASCADE, related_name="successor_links", verbose_name=_("former unit")
+    )
+    successor = models.ForeignKey(
+        AdminUnit, on_delete=models.CASCADE, related_name="predecessor_links", verbose_name=_("new unit")
+    )
+    change = models.CharField(_("change"), max_length=16, choices=Change.choices)
+
+    class Meta:
+        verbose_name = _("lineage link")
+        verbose_name_plural = _("lineage links")
+        ordering = ["predecessor__path", "successor__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["predecessor", "successor"], name="unit_link_unique"),
+            models.CheckConstraint(condition=~Q(predecessor=models.F("successor")), name="unit_link_not_to_itself"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.predecessor} → {self.successor} ({self.get_change_display()})"

@@ -226,6 +226,53 @@ class ClubStatusChange(models.Model):
         return f"{self.club} — {self.get_kind_display()} ({self.effective_on:%d/%m/%Y})"
 
 
+# --- where a club sits on each map -----------------------------------------------------------
+
+
+class LocationSource(models.TextChoices):
+    REGISTERED = "registered", _("where it was registered")
+    LINEAGE = "lineage", _("followed the map change")
+    DECIDED = "decided", _("decided by province staff")
+
+
+class ClubLocation(models.Model):
+    """Where a club sits on one map (scheme): the unit it was registered in, then on each later
+    map the unit the lineage leads to, or, where a unit was split, the one province staff chose.
+
+    The one answer to "where is this club on map S": access, the club list's filter by unit and
+    the location history read it. `scheme` repeats the unit's scheme so that a club has at most
+    one location per map (a database constraint)."""
+
+    club = models.ForeignKey(Club, on_delete=models.CASCADE, related_name="locations", verbose_name=_("club"))
+    scheme = models.ForeignKey("areas.AdminScheme", on_delete=models.PROTECT, related_name="+", verbose_name=_("map"))
+    unit = models.ForeignKey(AdminUnit, on_delete=models.PROTECT, related_name="club_locations", verbose_name=_("unit"))
+    source = models.CharField(_("source"), max_length=16, choices=LocationSource.choices)
+    reason = models.TextField(_("reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("club location")
+        verbose_name_plural = _("club locations")
+        ordering = ["club", "scheme__valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["club", "scheme"], name="club_location_one_per_map"),
+            models.CheckConstraint(
+                condition=~Q(source="decided") | ~Q(reason=""), name="club_location_decision_has_reason"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.club} — {self.unit}"
+
+
 # --- activity areas -------------------------------------------------------------------------
 
 

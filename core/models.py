@@ -2,7 +2,8 @@
 
 One convention for every dated row of the product: a row holds from its start day, included, up
 to its end day, excluded — the end day is the first day it no longer holds — and an empty end
-means it still holds. A board seat ended on 01/06 was held until 31/05 and its successor holds
+means it still holds (an empty start, which only the units of the earliest map may have, means
+it held before anything the product knows). A board seat ended on 01/06 was held until 31/05 and its successor holds
 it from 01/06; a map replaced on 01/01/2025 was in force until 31/12/2024. So a period's end is
 the next one's start, nothing is counted twice or dropped on the day things change, and "held on
 a day" is one test everywhere: start ≤ day < end. The same goes for a membership's `left_on`, a
@@ -23,7 +24,9 @@ _M = TypeVar("_M", bound=models.Model, covariant=True)
 class ValidityQuerySet(models.QuerySet[_M]):
     def in_force(self, on: datetime.date) -> Self:
         """Rows in force on a day: valid from then or before, and not yet ended (see the convention above)."""
-        return self.filter(Q(valid_until__isnull=True) | Q(valid_until__gt=on), valid_from__lte=on)
+        return self.filter(
+            Q(valid_until__isnull=True) | Q(valid_until__gt=on), Q(valid_from__isnull=True) | Q(valid_from__lte=on)
+        )
 
 
 class ValidityPeriod(models.Model):
