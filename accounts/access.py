@@ -31,6 +31,7 @@ class Cap(enum.StrEnum):
     CLUB_VIEW = "club.view"
     CLUB_MANAGE = "club.manage"  # register, edit, change status, import clubs
     AREA_VIEW = "area.view"  # browse the administrative tree with club counts
+    AREA_CLASSIFY = "area.classify"  # record a unit's official area type or border status from a date
     MEMBER_VIEW = "member.view"
     MEMBER_MANAGE = "member.manage"  # add, edit, leave, import members
     MEMBER_MOVE = "member.move"  # a move touches two clubs' registers: staff record it
@@ -65,9 +66,10 @@ STAFF_CAPABILITIES = frozenset(
 CAPABILITIES: dict[str, frozenset[Cap]] = {
     # Citizen ID numbers are shown in full to the province only (masked for everyone else).
     # The province also puts right a closed month's books and takes running clubs' books over.
-    # Target plans are the province's commitments: only province staff set them.
+    # Target plans are the province's commitments: only province staff set them, and record the
+    # official classification of units (plain, mountain, island, border) the plans count by.
     Role.PROVINCE_STAFF: STAFF_CAPABILITIES
-    | {Cap.CITIZEN_ID_VIEW, Cap.FUNDS_CORRECT_CLOSED, Cap.FUNDS_GO_LIVE, Cap.PLAN_MANAGE},
+    | {Cap.CITIZEN_ID_VIEW, Cap.FUNDS_CORRECT_CLOSED, Cap.FUNDS_GO_LIVE, Cap.PLAN_MANAGE, Cap.AREA_CLASSIFY},
     # Area staff read the funds and loans of their area's clubs; the clubs keep their own books.
     Role.AREA_STAFF: STAFF_CAPABILITIES,
     # The board keeps its own club's member register, teams and books; the register entry and

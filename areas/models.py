@@ -7,13 +7,18 @@ layer: levels are data, and "is under" is a prefix test on the materialized `pat
 """
 
 import datetime
-from typing import Self
+from typing import TYPE_CHECKING, Self, TypeAlias, TypedDict
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
 from core.models import ValidityPeriod, ValidityQuerySet
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
 
 
 class AdminScheme(ValidityPeriod):
@@ -76,6 +81,23 @@ class AdminUnitQuerySet(ValidityQuerySet["AdminUnit"]):
         """The unit itself and every unit below it."""
         return self.filter(path__startswith=unit.path)
 
+    def with_classification_on(self, on: datetime.date) -> Self:
+        """Each unit with `area_type_on` and `is_border_on`: its classification in force on `on`
+        (UnitClassification: the latest dated on or before that day), else the area type the unit
+        file gave it and not a border commune. The one rule for a unit's type on a day;
+        AdminUnit.classification_on is the same for one unit."""
+        in_force = UnitClassification.objects.filter(unit=models.OuterRef("pk"), valid_from__lte=on).order_by(
+            "-valid_from"
+        )
+        return self.annotate(
+            area_type_on=Coalesce(models.Subquery(in_force.values("area_type")[:1]), models.F("area_type")),
+            is_border_on=Coalesce(
+                models.Subquery(in_force.values("is_border")[:1]),
+                models.Value(False),
+                output_field=models.BooleanField(),
+            ),
+        )
+
     def club_hosts(self) -> Self:
         """Units a club can sit in: commune level, or a district-level unit without communes.
 
@@ -92,7 +114,8 @@ class AdminUnit(ValidityPeriod):
     before that map, such as one of 2019 under a map starting 1 Feb 2020, sits in them."""
 
     scheme = models.ForeignKey(AdminScheme, on_delete=models.PROTECT, related_name="units", verbose_name=_("scheme"))
-    valid_from = models.DateField(
+    # django-stubs types the abstract base's non-null field and cannot see this nullable override.
+    valid_from = models.DateField(  # type: ignore[assignment]
         _("valid from"), null=True, blank=True, help_text=_("Empty: since before the earliest map held.")
     )
     code = models.CharField(_("official code"), max_length=16)
@@ -158,6 +181,12 @@ class AdminUnit(ValidityPeriod):
             self.valid_until is None or on < self.valid_until
         )
 
+    def classification_on(self, on: datetime.date) -> tuple[str, bool]:
+        """(area type, border commune) in force on `on`, for this one unit (one query): the rule of
+        AdminUnitQuerySet.with_classification_on, which tests/areas/test_classification.py holds it to."""
+        entry = self.classifications.filter(valid_from__lte=on).order_by("-valid_from").first()
+        return (entry.area_type, entry.is_border) if entry is not None else (self.area_type, False)
+
     @property
     def is_club_host(self) -> bool:
         return self.level == Level.COMMUNE or (self.level == Level.DISTRICT and not self.children.exists())
@@ -196,3 +225,49 @@ class UnitLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.predecessor} → {self.successor} ({self.get_change_display()})"
+
+
+class Classified(TypedDict):
+    """What AdminUnitQuerySet.with_classification_on annotates on each unit."""
+
+    area_type_on: str
+    is_border_on: bool
+
+
+if TYPE_CHECKING:
+    # A unit read through AdminUnitQuerySet.with_classification_on.
+    ClassifiedUnit: TypeAlias = WithAnnotations[AdminUnit, Classified]
+
+
+class UnitClassification(models.Model):
+    """An official classification of a unit from a date: its area type (plain, mountain, island)
+    and whether it is a border commune (the communes Decision 1648/QĐ-TTg groups with the
+    mountainous and island ones). The unit file gives the area type a unit starts with
+    (`AdminUnit.area_type`); when a decision changes it, province staff record it here with the
+    reason, and the reports count the unit by what was in force on their date."""
+
+    unit = models.ForeignKey(
+        AdminUnit, on_delete=models.CASCADE, related_name="classifications", verbose_name=_("unit")
+    )
+    area_type = models.CharField(_("area type"), max_length=16, choices=AreaType.choices)
+    is_border = models.BooleanField(_("border commune"), default=False)
+    valid_from = models.DateField(_("from"))
+    reason = models.TextField(
+        _("reason"), help_text=_("The decision that classifies the unit, with its number and date.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("unit classification")
+        verbose_name_plural = _("unit classifications")
+        ordering = ["unit", "-valid_from"]
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "valid_from"], name="unit_classification_one_per_day"),
+            models.CheckConstraint(condition=~Q(reason=""), name="unit_classification_has_reason"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit} — {self.get_area_type_display()}"

@@ -8,7 +8,7 @@ from django.db.models import Exists, Expression, F, IntegerField, Model, OuterRe
 from django.db.models.functions import Length, Replace
 from django.db.models.lookups import StartsWith
 
-from areas.models import UNDER_PROVINCE_DEPTH, AdminScheme, AdminUnit
+from areas.models import UNDER_PROVINCE_DEPTH, AdminScheme, AdminUnit, AreaType
 
 
 @dataclasses.dataclass
@@ -26,6 +26,13 @@ def scheme_default(on: datetime.date) -> AdminScheme | None:
         if scheme.is_in_force(on):
             return scheme
     return loaded.first()
+
+
+def unit_today(unit: AdminUnit, on: datetime.date) -> dict[str, object]:
+    """The unit's area type and border status in force on `on` (AdminUnitQuerySet.with_classification_on),
+    with the area type's label."""
+    area_type, is_border = unit.classification_on(on)
+    return {"area_type": AreaType(area_type).label if area_type else "", "is_border": is_border}
 
 
 def unit_tree(*, units: QuerySet[AdminUnit], club_counts: dict[int, dict[str, int]]) -> list[TreeNode]:

@@ -1,10 +1,14 @@
 import dataclasses
+import datetime
 
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
-from areas.models import AdminScheme, AdminUnit, Kind, Level
+from areas.models import AdminScheme, AdminUnit, Kind, Level, UnitClassification
 from areas.unit_files import UnitFile, UnitRecord
-from audit.services import audit_record
+from audit.services import acting_user, audit_record
+from core.dates import format_date
+from core.errors import refusal
 from core.types import Actor
 
 
@@ -103,3 +107,43 @@ def _upsert(
     unit.save(update_fields=changed)
     result.updated += 1
     return unit
+
+
+ERROR_CLASSIFICATION_DATE_TAKEN = _(
+    "%(unit)s already has a classification from %(date)s: change that one in the admin."
+)
+ERROR_CLASSIFICATION_OUTSIDE_UNIT = _("%(unit)s did not exist on %(date)s.")
+ERROR_CLASSIFICATION_NOT_A_CHANGE = _("From %(date)s %(unit)s is already classified so: nothing to record.")
+
+
+@transaction.atomic
+def unit_classify(
+    *, actor: Actor, unit: AdminUnit, area_type: str, is_border: bool, valid_from: datetime.date, reason: str
+) -> UnitClassification:
+    """Record an official classification of `unit` from `valid_from` (a decision changed its area
+    type or made it a border commune), with the reason. Reports dated from then count it so."""
+    unit = AdminUnit.objects.select_for_update().get(pk=unit.pk)
+    params = {"unit": unit.name, "date": format_date(valid_from)}
+    if not unit.is_in_force(valid_from):
+        raise refusal(ERROR_CLASSIFICATION_OUTSIDE_UNIT, field="valid_from", **params)
+    if unit.classifications.filter(valid_from=valid_from).exists():
+        raise refusal(ERROR_CLASSIFICATION_DATE_TAKEN, field="valid_from", **params)
+    if unit.classification_on(valid_from) == (area_type, is_border):
+        raise refusal(ERROR_CLASSIFICATION_NOT_A_CHANGE, **params)
+    classification = UnitClassification(
+        unit=unit,
+        area_type=area_type,
+        is_border=is_border,
+        valid_from=valid_from,
+        reason=reason.strip(),
+        created_by=acting_user(actor),
+    )
+    classification.full_clean()
+    classification.save()
+    audit_record(
+        actor=actor,
+        action="areas.unit.classified",
+        target=unit,
+        data={"area_type": area_type, "is_border": is_border, "valid_from": valid_from.isoformat()},
+    )
+    return classification

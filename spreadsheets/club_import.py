@@ -321,7 +321,7 @@ def _unit_on(candidates: list[AdminUnit], on: datetime.date | None) -> AdminUnit
         for unit in candidates:
             if unit.is_in_force(on):
                 return unit
-    return max(candidates, key=lambda unit: unit.valid_from)
+    return max(candidates, key=lambda unit: unit.valid_from or datetime.date.min)  # an open start: the earliest
 
 
 def _value(row: Row, club: Club | None, key: str):

@@ -120,7 +120,7 @@ def unit_rows(
     districts = districts_by_path(plan)
     hosts = host_units(plan, units, on)
     if group is not None:
-        hosts = hosts.filter(area_type__in=group.area_types)
+        hosts = hosts.filter(group.unit_condition())
     if district is not None:
         hosts = hosts.alias(district_pk=district_key("")).filter(district_pk=district.pk)
     per_unit: dict[int, list[Club]] = defaultdict(list)

@@ -155,6 +155,17 @@ class TargetPlan(models.Model):
         return list(range(self.period_start.year, self.period_end.year + 1))
 
 
+class UnitCategory(models.TextChoices):
+    """What a coverage group is made of: the area types, and the border communes (Decision
+    1648/QĐ-TTg groups "mountainous, border and island communes"), as classified on the report's
+    date (AdminUnitQuerySet.with_classification_on)."""
+
+    PLAIN = AreaType.PLAIN.value, AreaType.PLAIN.label
+    MOUNTAIN = AreaType.MOUNTAIN.value, AreaType.MOUNTAIN.label
+    ISLAND = AreaType.ISLAND.value, AreaType.ISLAND.label
+    BORDER = "border", _("border commune")
+
+
 class CoverageTarget(models.Model):
     """The share of a group's commune-level units to have a club, e.g. 50 % of the communes of
     the plain districts, the town and the city."""
@@ -178,9 +189,23 @@ class CoverageTarget(models.Model):
         return self.name
 
     def clean(self):
-        if not self.area_types or not set(self.area_types) <= set(AreaType.values):
+        if not self.area_types or not set(self.area_types) <= set(UnitCategory.values):
             raise ValidationError({"area_types": _("Choose at least one area type.")})
 
     @property
     def area_type_labels(self) -> list[Text]:
-        return [AreaType(value).label for value in self.area_types if value in AreaType.values]
+        return [UnitCategory(value).label for value in self.area_types if value in UnitCategory.values]
+
+    # Which units the group counts, in two forms side by side: `includes` for a unit already
+    # fetched, `unit_condition` to filter units in SQL; both over the unit's classification on
+    # the day (area_type_on, is_border_on) and tested together in tests/targets/test_coverage_groups.py.
+
+    def includes(self, area_type: str, is_border: bool) -> bool:
+        return area_type in self.area_types or (is_border and UnitCategory.BORDER in self.area_types)
+
+    def unit_condition(self) -> Q:
+        """Q on units annotated by AdminUnitQuerySet.with_classification_on."""
+        condition = Q(area_type_on__in=self.area_types)
+        if UnitCategory.BORDER in self.area_types:
+            condition |= Q(is_border_on=True)
+        return condition

@@ -10,9 +10,9 @@ from django import forms
 from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
-from areas.models import AdminScheme, AdminUnit, AreaType, Level
+from areas.models import AdminScheme, AdminUnit, Level
 from core.forms import NUMERIC_INPUT, DateField
-from targets.models import TargetPlan
+from targets.models import TargetPlan, UnitCategory
 from targets.services import PLAN_FIELDS
 
 PERCENT_FIELDS = (
@@ -129,10 +129,10 @@ class CoverageForm(forms.Form):
     name = forms.CharField(label=_("Group"), max_length=200, help_text=_("e.g. Plain districts, town and city"))
     area_types = forms.MultipleChoiceField(
         label=_("Area types"),
-        choices=AreaType.choices,
+        choices=UnitCategory.choices,
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": ERROR_AREA_TYPES},
-        help_text=_("The commune-level units of districts of these types make up the group."),
+        help_text=_("The commune-level units of these types on the report's date make up the group."),
     )
     share = PercentField(
         label=_("Coverage target (%)"),

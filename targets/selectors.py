@@ -37,7 +37,7 @@ of clubs, members or units (tests/targets/test_query_counts.py).
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Protocol, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Protocol, TypedDict, TypeVar, cast
 
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.expressions import Combinable
@@ -71,6 +71,8 @@ from targets.report import (
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
+
+    from areas.models import ClassifiedUnit
 
 # --- helpers ----------------------------------------------------------------------------------
 
@@ -182,10 +184,13 @@ def coverage_day(plan: TargetPlan, on: datetime.date) -> datetime.date:
 
 
 def host_units(plan: TargetPlan, units: QuerySet[AdminUnit], on: datetime.date) -> QuerySet[AdminUnit]:
-    """The units of the plan's map that host clubs, in force on the coverage day, within `units`."""
+    """The units of the plan's map that host clubs, in force on the coverage day, within `units`,
+    with their classification on that day (area_type_on, is_border_on)."""
+    day = coverage_day(plan, on)
     return (
         AdminUnit.objects.club_hosts()
-        .in_force(coverage_day(plan, on))
+        .in_force(day)
+        .with_classification_on(day)
         .filter(scheme=plan.scheme, path__startswith=plan.province.path, pk__in=units.values("pk"))
     )
 
@@ -206,14 +211,14 @@ def _coverage(
 ) -> list[CoverageGroup]:
     """Two queries: the host units, the active clubs per unit."""
     per_unit = active_clubs_per_unit(plan, clubs, on)
-    hosts = list(host_units(plan, units, on).only("pk", "path", "name", "level", "area_type"))
+    hosts = cast("list[ClassifiedUnit]", list(host_units(plan, units, on).only("pk", "path", "name", "level")))
     groups = []
     for target in targets:
         total = CoverageRow(None)
         by_district: dict[int | None, CoverageRow] = {}
         alone: list[AdminUnit] = []
         for unit in hosts:
-            if unit.area_type not in target.area_types:
+            if not target.includes(unit.area_type_on, unit.is_border_on):
                 continue
             district = districts.get(district_path(unit.path))
             # A host at district level has no communes (AdminUnitQuerySet.club_hosts). Not "its own

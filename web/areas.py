@@ -1,12 +1,17 @@
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import access
 from accounts.access import Cap
-from areas import selectors
+from areas import selectors, services
+from areas.forms import ClassificationForm
 from areas.models import AdminScheme
 from clubs.selectors import club_counts_by_unit
+from core.dates import format_date
+from core.forms import write_through
 
 
 @require_http_methods(["GET"])
@@ -27,4 +32,40 @@ def unit_tree(request):
         request,
         "areas/unit_tree.html",
         {"scheme": scheme, "schemes": AdminScheme.objects.all(), "roots": roots},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def unit_detail(request, pk):
+    """One unit: its map, its classification over time, where it came from and went. Province
+    staff record a new classification here."""
+    access.require_cap(request.user, Cap.AREA_VIEW)
+    unit = get_object_or_404(
+        access.units_for(request.user, Cap.AREA_VIEW).select_related("scheme", "parent__parent"), pk=pk
+    )
+    may_classify = access.has_cap(request.user, Cap.AREA_CLASSIFY)
+    form = ClassificationForm(request.POST if request.method == "POST" and may_classify else None)
+    if request.method == "POST":
+        access.require_cap(request.user, Cap.AREA_CLASSIFY)
+        classification = write_through(
+            request, form, lambda data: services.unit_classify(actor=request.user, unit=unit, **data)
+        )
+        if classification is not None:
+            messages.success(
+                request,
+                _("%(unit)s: classification from %(date)s recorded.")
+                % {"unit": unit.name, "date": format_date(classification.valid_from)},
+            )
+            return redirect("areas:unit-detail", pk=unit.pk)
+    return render(
+        request,
+        "areas/unit_detail.html",
+        {
+            "unit": unit,
+            "today": selectors.unit_today(unit, timezone.localdate()),
+            "classifications": unit.classifications.select_related("created_by"),
+            "predecessors": unit.predecessor_links.select_related("predecessor__parent"),
+            "successors": unit.successor_links.select_related("successor__parent"),
+            "form": form if may_classify else None,
+        },
     )

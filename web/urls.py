@@ -41,6 +41,7 @@ ACCOUNTS_ROUTES = [
 
 AREAS_ROUTES = [
     path("", areas.unit_tree, name="unit-tree"),
+    path("<int:pk>/", areas.unit_detail, name="unit-detail"),
 ]
 
 CLUBS_ROUTES = [

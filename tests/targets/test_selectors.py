@@ -16,6 +16,7 @@ from accounts import access
 from accounts.access import Cap
 from activities import services as activities
 from areas.models import AdminUnit, AreaType
+from areas.services import unit_classify
 from clubs.models import ActivityArea, Club, StatusChangeKind
 from funds.models import CapitalSource, FundKind
 from funds.services import contribution_record, spending_record
@@ -588,3 +589,42 @@ def test_the_figures_of_24_11_2022(qng_plan):
     assert plain.units_without_communes == []
     assert result.club_total.clubs == 7
     assert result.club_total.members == 413
+
+
+def test_a_group_with_border_communes_counts_them_by_their_classification_on_the_date(world, plan):
+    """Decision 1648/QĐ-TTg's "mountainous, border and island communes": a plain commune classified
+    a border commune from 01/07/2024 joins the group on reports dated from then."""
+    CoverageTarget.objects.create(
+        plan=plan,
+        name="Miền núi, biên giới và hải đảo",
+        area_types=[AreaType.MOUNTAIN.value, "border", AreaType.ISLAND.value],
+        share=70,
+        order=3,
+    )
+    unit_classify(
+        actor=None,
+        unit=world.commune_a2,
+        area_type=AreaType.PLAIN,
+        is_border=True,
+        valid_from=D(2024, 7, 1),
+        reason="Quyết định về xã biên giới",
+    )
+    assert coverage(report(plan, on=D(2024, 6, 30)))["Miền núi, biên giới và hải đảo"] == (2, 2)
+    assert coverage(report(plan, on=D(2024, 7, 1)))["Miền núi, biên giới và hải đảo"] == (2, 3)
+    assert coverage(report(plan, on=D(2024, 7, 1)))["Đồng bằng"] == (1, 2)  # still plain as well
+    group = plan.coverage_targets.get(order=3)
+    listed = lists.unit_rows(plan, Club.objects.all(), AdminUnit.objects.all(), D(2024, 7, 1), group=group)
+    assert [row.unit for row in listed] == [world.commune_a2, world.commune_b1, world.district_l]
+
+
+def test_a_unit_reclassified_moves_between_groups_from_the_date(world, plan):
+    unit_classify(
+        actor=None,
+        unit=world.commune_b1,
+        area_type=AreaType.PLAIN,
+        is_border=False,
+        valid_from=D(2024, 1, 1),
+        reason="Quyết định công nhận xã đồng bằng",
+    )
+    assert coverage(report(plan, on=D(2023, 12, 31))) == {"Đồng bằng": (1, 2), "Miền núi và hải đảo": (2, 2)}
+    assert coverage(report(plan, on=D(2024, 1, 1))) == {"Đồng bằng": (2, 3), "Miền núi và hải đảo": (1, 1)}
