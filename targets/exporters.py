@@ -39,6 +39,10 @@ def _number(value: Decimal | int | None) -> float | int | None:
     return float(value)
 
 
+def _or_not_set(value: int | None) -> str:
+    return _("not set") if value is None else str(value)
+
+
 def _unit(unit: AdminUnit | None) -> dict[str, Any] | None:
     return None if unit is None else {"code": unit.code, "name": unit.name}
 
@@ -274,16 +278,18 @@ def new_clubs_sheet(report: TargetReport, scope: Sequence[str]) -> Sheet:
     rows = [row(_("Whole period"), new.total, new.target)]
     rows += [row(str(year.year), year, new.per_year) for year in new.years]
     rows += [row(district.unit.name if district.unit else "", district, None) for district in new.districts]
-    title = [
-        *_title_rows(report, scope, _("New clubs")),
-        _("Target: %(clubs)s new clubs (%(per_year)s a year) with %(members)s members; pace by the date: %(pace)s.")
-        % {
+    if new.target is None:
+        target_line = _("No target for new clubs is set in the plan yet.")
+    else:
+        target_line = _(
+            "Target: %(clubs)s new clubs (%(per_year)s a year) with %(members)s members; pace by the date: %(pace)s."
+        ) % {
             "clubs": new.target,
-            "per_year": new.per_year,
-            "members": new.members_target,
-            "pace": number_format(new.pace, 1),
-        },
-    ]
+            "per_year": _or_not_set(new.per_year),
+            "members": _or_not_set(new.members_target),
+            "pace": number_format(new.pace, 1) if new.pace is not None else _("not set"),
+        }
+    title = [*_title_rows(report, scope, _("New clubs")), target_line]
     return Sheet(title=_("New clubs"), columns=columns, rows=rows, preamble=title)
 
 

@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from areas.models import AdminScheme, AdminUnit, AreaType, Level
 from core.types import Text
 
+NOT_SET_YET = _("Leave empty while the province has not set it.")
 PERCENT_VALIDATORS = [MinValueValidator(Decimal(0)), MaxValueValidator(Decimal(100))]
 
 
@@ -55,8 +56,12 @@ class TargetPlan(models.Model):
     period_start = models.DateField(_("period start"))
     period_end = models.DateField(_("period end"))
 
-    new_clubs = models.PositiveIntegerField(_("new clubs"))
-    new_clubs_per_year = models.PositiveIntegerField(_("new clubs a year"))
+    # The count targets may be left empty until the province sets them (a plan adopted nationally
+    # before the province's own numbers): the report then shows the figures without a target.
+    new_clubs = models.PositiveIntegerField(_("new clubs"), null=True, blank=True, help_text=NOT_SET_YET)
+    new_clubs_per_year = models.PositiveIntegerField(
+        _("new clubs a year"), null=True, blank=True, help_text=NOT_SET_YET
+    )
     new_club_date = models.CharField(
         _("a club is new from its"),
         max_length=16,
@@ -64,7 +69,9 @@ class TargetPlan(models.Model):
         default=NewClubDate.DECISION,
         help_text=_("Which date must fall in the period for a club to count as new."),
     )
-    new_club_members = models.PositiveIntegerField(_("members of the new clubs"))
+    new_club_members = models.PositiveIntegerField(
+        _("members of the new clubs"), null=True, blank=True, help_text=NOT_SET_YET
+    )
     both_funds_share = _percent(
         _("clubs with both funds (%)"), _("Share of active clubs whose two funds both have a positive balance.")
     )

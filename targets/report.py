@@ -8,6 +8,7 @@ import datetime
 import enum
 import functools
 from decimal import ROUND_HALF_UP, Decimal
+from typing import overload
 
 from django.utils.translation import gettext_lazy as _
 
@@ -58,7 +59,7 @@ class Progress:
     label: Text
     numerator: int
     denominator: int | None
-    target: Decimal | int
+    target: Decimal | int | None  # None: not set yet
     percent: bool
     pace: Decimal | None = None
 
@@ -81,7 +82,7 @@ class Progress:
     @property
     def met(self) -> bool | None:
         value = self.value
-        return None if value is None else value >= self.target
+        return None if value is None or self.target is None else value >= self.target
 
     @property
     def on_pace(self) -> bool | None:
@@ -91,7 +92,7 @@ class Progress:
     def gap(self) -> Decimal | int | None:
         """What is still missing to reach the target (0 when reached)."""
         value = self.value
-        return None if value is None else max(self.target - value, 0)
+        return None if value is None or self.target is None else max(self.target - value, 0)
 
 
 @dataclasses.dataclass
@@ -114,10 +115,10 @@ class NewClubs:
     total: NewClubsRow
     years: list[NewClubsRow]  # every year of the period up to the report date
     districts: list[NewClubsRow]
-    target: int
-    per_year: int
-    members_target: int
-    pace: Decimal  # target × the share of the period gone by (pace, below)
+    target: int | None  # None: not set yet (TargetPlan.new_clubs)
+    per_year: int | None
+    members_target: int | None
+    pace: Decimal | None  # target × the share of the period gone by (pace, below)
 
 
 @dataclasses.dataclass
@@ -345,9 +346,15 @@ def _days_gone(plan: TargetPlan, on: datetime.date) -> tuple[int, int]:
     return min(max((on - plan.period_start).days + 1, 0), days), days
 
 
-def pace(target: int, plan: TargetPlan, on: datetime.date) -> Decimal:
+@overload
+def pace(target: int, plan: TargetPlan, on: datetime.date) -> Decimal: ...
+@overload
+def pace(target: None, plan: TargetPlan, on: datetime.date) -> None: ...
+def pace(target: int | None, plan: TargetPlan, on: datetime.date) -> Decimal | None:
     """target × the days gone ÷ the period's days, to one decimal rounded half up (from the exact
-    fraction: the elapsed share shown is rounded)."""
+    fraction: the elapsed share shown is rounded); None for a target not set."""
+    if target is None:
+        return None
     gone, days = _days_gone(plan, on)
     return (Decimal(target * gone) / days).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
 

@@ -336,3 +336,27 @@ def test_lists_are_paginated(client, world, plan, province_staff):
     assert len(listed(root)) == 14
     root, _response = page(client, "targets:clubs", plan=plan.code, on="15/03/2025", page=2)
     assert len(listed(root)) == 63 - 50  # club A2 is not launched
+
+
+def test_a_plan_whose_count_targets_are_not_set_yet_is_reported_without_them(client, world, plan, province_staff):
+    """A plan adopted before the province sets its new-club and member numbers (the 2026–2030
+    plan under Decision 1648/QĐ-TTg): the figures are counted, no target is invented."""
+    plan.new_clubs = plan.new_clubs_per_year = plan.new_club_members = None
+    plan.save()
+    login(client, province_staff)
+    root, response = page(client, "targets:dashboard", plan=plan.code)
+    report = response.context["report"]
+    new_clubs, members = report.progress[0], report.progress[1]
+    assert (new_clubs.target, new_clubs.pace, new_clubs.met, new_clubs.gap, new_clubs.progress) == (
+        None,
+        None,
+        None,
+        None,
+        None,
+    )
+    assert members.target is None and report.new_clubs.pace is None
+    assert summary_row(root, "new_clubs")["target"] == "not set"
+    for kind in ("xlsx", "pdf"):
+        export = client.get(reverse("exports:download", args=["targets", kind]), {"plan": plan.code})
+        assert export.status_code == 200
+    assert client.get(reverse("targets:plans")).status_code == 200
