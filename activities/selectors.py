@@ -45,10 +45,18 @@ from django.utils import timezone
 from accounts.models import BoardTitle
 from activities.fields import AREA_FIELDS
 from activities.models import AreaSection, MonthlyReport, ReportStatus, deadline_passed, report_deadline
-from areas.models import AdminUnit
-from areas.selectors import district_key
+from areas.models import UNDER_PROVINCE_DEPTH, AdminScheme, AdminUnit
 from boards.models import BoardPosition
-from clubs.models import ALL_AREAS, ActivityArea, Club, ClubQuerySet, ClubStatus, ClubStatusChange, status_from_changes
+from clubs.models import (
+    ALL_AREAS,
+    ActivityArea,
+    Club,
+    ClubQuerySet,
+    ClubStatus,
+    ClubStatusChange,
+    MapGrouping,
+    status_from_changes,
+)
 from core.dates import add_months, month_end, month_start
 from core.shares import share
 from loans.selectors import loans_disbursed_in, repayments_in
@@ -70,7 +78,8 @@ def months_between(start_month: datetime.date, end_month: datetime.date) -> list
 
 
 class ClubDistrict(TypedDict):
-    """What _club_rows annotates on each club: the id of its district (areas.selectors.district_key)."""
+    """What _club_rows annotates on each club: the id of its district on the map reported
+    (clubs.models.MapGrouping), None for a club not located on it."""
 
     district: int | None
 
@@ -83,11 +92,12 @@ def _district(club: "ClubWithDistrict", districts: dict[int, AdminUnit]) -> Admi
     return None if club.district is None else districts.get(club.district)
 
 
-def _club_rows(clubs: ClubQuerySet[Club]) -> "list[ClubWithDistrict]":
-    """The clubs with their unit and their district (`district` id): one query."""
+def _club_rows(clubs: ClubQuerySet[Club], scheme: AdminScheme | None) -> "list[ClubWithDistrict]":
+    """The clubs with their unit and their district (`district` id) on the map `scheme`: one query."""
+    districts_on_map = MapGrouping(scheme, UNDER_PROVINCE_DEPTH)
     return list(
-        Club.objects.filter(pk__in=clubs.values("pk"))
-        .annotate(district=district_key())
+        districts_on_map.rows(Club.objects.filter(pk__in=clubs.values("pk")), unplaced=True)
+        .annotate(district=districts_on_map.key())
         .select_related("unit")
         .order_by("name", "pk")
     )
@@ -260,14 +270,19 @@ def _chairs(clubs: ClubQuerySet[Club], on: datetime.date) -> dict[int, tuple[str
 
 
 def completeness(
-    clubs: ClubQuerySet[Club], start_month: datetime.date, end_month: datetime.date, on: datetime.date | None = None
+    clubs: ClubQuerySet[Club],
+    start_month: datetime.date,
+    end_month: datetime.date,
+    on: datetime.date | None = None,
+    *,
+    scheme: AdminScheme | None,
 ) -> CompletenessReport:
     """Expected, submitted, on time, late, missing and not yet due reports of `clubs` (scoped by
     the caller through accounts.access) for the months from `start_month` to `end_month`, judged
-    on `on` (today by default): per club, per district and in total. Five queries."""
+    on `on` (today by default): per club, per district of the map `scheme` and in total. Five queries."""
     on = on or timezone.localdate()
     months = months_between(start_month, end_month)
-    club_rows = _club_rows(clubs)
+    club_rows = _club_rows(clubs, scheme)
     changes = _changes_by_club(clubs)
     submitted_at = {
         (club_id, month): first_submitted_at
@@ -420,14 +435,16 @@ class AllEightReport:
     all_areas: int = ALL_AREAS
 
 
-def all_eight_activities(clubs: ClubQuerySet[Club], year: int, min_months: int | None = None) -> AllEightReport:
+def all_eight_activities(
+    clubs: ClubQuerySet[Club], year: int, min_months: int | None = None, *, scheme: AdminScheme | None
+) -> AllEightReport:
     """Per club active in `year` (expected to report at least one of its months up to today), the
     months of activity in each area from its accepted reports, and whether it carried out all
-    eight; rolled up per district and for the whole scope. Five queries."""
+    eight; rolled up per district of the map `scheme` and for the whole scope. Five queries."""
     if min_months is None:
         min_months = getattr(settings, "ACTIVITY_MONTHS_FOR_ALL_EIGHT", 1)
     months = months_between(datetime.date(year, 1, 1), min(datetime.date(year, 12, 1), timezone.localdate()))
-    club_rows = _club_rows(clubs)
+    club_rows = _club_rows(clubs, scheme)
     changes = _changes_by_club(clubs)
     accepted = MonthlyReport.objects.filter(club__in=clubs.values("pk"), month__year=year, status=ReportStatus.ACCEPTED)
     accepted_months = dict(accepted.order_by().values("club_id").annotate(n=Count("pk")).values_list("club_id", "n"))

@@ -4,7 +4,7 @@ units group under their ancestors (the key every roll-up by area uses)."""
 import dataclasses
 import datetime
 
-from django.db.models import Exists, Expression, F, IntegerField, Model, OuterRef, QuerySet, Subquery, Value
+from django.db.models import Exists, Expression, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Length, Replace
 from django.db.models.lookups import StartsWith
 
@@ -81,11 +81,11 @@ def _ancestor_at(depth: int, unit: str) -> Subquery:
     )
 
 
-def unit_group_key(depth: int | None, club: str = "") -> F | Subquery:
-    """Per unit a club sits in (depth None), or per ancestor at `depth`: the group key of every
-    roll-up by area (the scorecard, capital by source, the portfolio, report completeness).
-    `club`: the lookup from the rows grouped to their club, e.g. "club__" from a loan."""
-    return F(f"{club}unit_id") if depth is None else _ancestor_at(depth, f"{club}unit__")
+def unit_group_key(depth: int | None, unit: str) -> F | Subquery:
+    """Per unit (depth None), or per ancestor at `depth`: the group key of every roll-up by area
+    (clubs.models.MapGrouping, the unit a club sits in on the map reported). `unit`: the lookup from
+    the rows grouped to the unit, e.g. "map_location__unit"."""
+    return F(f"{unit}_id") if depth is None else _ancestor_at(depth, f"{unit}__")
 
 
 # --- the district of a unit -------------------------------------------------------------------
@@ -110,13 +110,7 @@ def districts(units: QuerySet[AdminUnit]) -> QuerySet[AdminUnit]:
     return units.alias(depth=_unit_depth()).filter(depth=UNDER_PROVINCE_DEPTH)
 
 
-def scope_units(*, units: QuerySet[AdminUnit], clubs: QuerySet[Model]) -> QuerySet[AdminUnit]:
-    """The top units of a user's scope (`units` from accounts.access) on the maps its clubs
-    (`clubs`, a Club queryset) are on: the province for province staff, their district or commune
-    for area staff. One query."""
-    return (
-        units.exclude(parent__in=units)
-        .filter(scheme__in=clubs.values("unit__scheme"))
-        .select_related("scheme")
-        .order_by("path")
-    )
+def scope_units(*, units: QuerySet[AdminUnit], scheme: AdminScheme | None) -> QuerySet[AdminUnit]:
+    """The top units of a user's scope (`units` from accounts.access) on the map a report groups
+    clubs on: the province for province staff, their district or commune for area staff. One query."""
+    return units.exclude(parent__in=units).filter(scheme=scheme).select_related("scheme").order_by("path")

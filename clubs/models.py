@@ -8,17 +8,20 @@ ActivityArea is the one list of the eight activity areas; a club's board and tea
 boards/, its funds in funds/, its monthly reports in activities/.
 """
 
+import dataclasses
 import datetime
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, TypeAlias, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Any, Self, TypeAlias, TypedDict, TypeVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models.expressions import Combinable
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from areas.models import AdminUnit
+from areas.models import AdminScheme, AdminUnit
+from areas.selectors import unit_group_key
 from core.dates import day_in_month
 
 if TYPE_CHECKING:
@@ -73,6 +76,17 @@ class ClubQuerySet(models.QuerySet[_ClubT]):
             ),
         )
         return annotated
+
+    def located_under(self, unit: AdminUnit) -> Self:
+        """The clubs that sit in `unit` or under it on its map (ClubLocation): a plan's clubs on
+        its map under its province, whatever map they were registered on."""
+        return self.filter(
+            Exists(
+                ClubLocation.objects.filter(
+                    club=OuterRef("pk"), scheme_id=unit.scheme_id, unit__path__startswith=unit.path
+                )
+            )
+        )
 
     def active_on(self, on: datetime.date) -> "ClubQuerySet[Club]":
         """The clubs of this queryset active on `on`, as a plain queryset (no annotation to group by).
@@ -271,6 +285,46 @@ class ClubLocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.club} — {self.unit}"
+
+
+# The location a roll-up joins to each row's club (MapGrouping.rows): `map_location__unit` is the
+# unit the club sits in on the map being reported.
+MAP_LOCATION = "map_location"
+_Rows = TypeVar("_Rows", bound=QuerySet[Any])
+
+
+@dataclasses.dataclass(frozen=True)
+class MapGrouping:
+    """How a report over many clubs groups them by area on one map (`scheme`): by the unit each
+    club sits in on that map (`depth` None: a commune, or a district without communes such as Lý
+    Sơn), or by that unit's ancestor `depth` levels from the top (UNDER_PROVINCE_DEPTH: the
+    districts until 30/06/2025, the communes on the two-level map since). The one place a roll-up
+    learns where a club is: a plan on an old map groups the clubs registered since by where they
+    sit on that map (ClubLocation), never by the unit they were registered in."""
+
+    scheme: AdminScheme | None  # None: no map is loaded, no club is on it
+    depth: int | None = None
+
+    def rows(self, queryset: _Rows, club: str = "", *, unplaced: bool = False) -> _Rows:
+        """`queryset` (clubs, or rows reaching their club by the lookup `club`, e.g. "club__" from
+        a loan) narrowed to the clubs located on the map, with that location joined (one join).
+        `unplaced`: keep the rows of clubs not located on the map as well, with no group (a total
+        counts them; a club waiting for a decision on a split unit is in no district)."""
+        location = FilteredRelation(f"{club}locations", condition=Q(**{f"{club}locations__scheme": self.scheme}))
+        joined = queryset.annotate(**{MAP_LOCATION: location})
+        return joined if unplaced else joined.filter(**{f"{MAP_LOCATION}__isnull": False})
+
+    def key(self) -> Combinable:
+        """The group of each row of `rows()`: the id of the unit, or of its ancestor at `depth`."""
+        return unit_group_key(self.depth, f"{MAP_LOCATION}__unit")
+
+    def unit_path(self) -> str:
+        """The lookup of the path of the unit each row's club sits in, on the rows of `rows()`."""
+        return f"{MAP_LOCATION}__unit__path"
+
+    def unit_id(self) -> str:
+        """The lookup of the id of the unit each row's club sits in, on the rows of `rows()`."""
+        return f"{MAP_LOCATION}__unit"
 
 
 # --- activity areas -------------------------------------------------------------------------

@@ -19,8 +19,10 @@ from areas.models import AdminUnit
 from audit.services import acting_user, audit_record, changed_fields
 from clubs.models import (
     Club,
+    ClubLocation,
     ClubStatus,
     ClubStatusChange,
+    LocationSource,
     StatusChangeKind,
 )
 from clubs.signals import club_created
@@ -160,6 +162,7 @@ def club_create(
         raise IntegrityError("Could not allocate a club code.")
     audit_record(actor=actor, action="clubs.club.created", target=club, data={"code": club.code, "unit": unit.code})
     # Its two funds open with it (funds receives it).
+    ClubLocation.objects.create(club=club, scheme_id=unit.scheme_id, unit=unit, source=LocationSource.REGISTERED)
     club_created.send(sender=Club, actor=actor, club=club)
     return club
 
@@ -185,6 +188,10 @@ def club_update(*, club: Club, actor: Actor, **fields: Unpack[ClubFields]) -> Cl
         club.refresh_from_db()  # the caller's object keeps the stored values, as the database does
         raise
     club.save(update_fields=[*changes, "updated_at"])
+    if "unit" in changes:
+        ClubLocation.objects.filter(club=club, source=LocationSource.REGISTERED).update(
+            unit=club.unit, scheme_id=club.unit.scheme_id
+        )
     changes.pop("name_folded", None)
     audit_record(actor=actor, action="clubs.club.updated", target=club, data=changes)
     return club

@@ -16,9 +16,8 @@ from django.db.models import Aggregate, Count, Exists, F, OuterRef, Q, QuerySet,
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 
-from areas.models import UNDER_PROVINCE_DEPTH, AdminUnit
-from areas.selectors import unit_group_key
-from clubs.models import Club, ClubQuerySet
+from areas.models import UNDER_PROVINCE_DEPTH, AdminScheme, AdminUnit
+from clubs.models import Club, ClubQuerySet, MapGrouping
 from core.dates import add_months, month_start
 from core.queries import grouped
 from core.types import Text
@@ -244,6 +243,7 @@ class CapitalRollup:
 @dataclasses.dataclass(frozen=True)
 class CapitalReport:
     on: datetime.date
+    scheme: AdminScheme | None  # the map its districts are of (clubs.models.MapGrouping)
     total: Capital  # every club of the scope
     districts: list[CapitalRollup]  # by area right under the province, in the order of the map
     clubs: list[ClubCapital]  # every club of the scope, with or without capital
@@ -284,10 +284,9 @@ def club_capital(*, clubs: ClubQuerySet[Club], on: datetime.date) -> dict[int, C
     return {club_id: _capital(row) for club_id, row in rows.items()}
 
 
-def capital_rollup(*, clubs: ClubQuerySet[Club], on: datetime.date, depth: int | None) -> list[CapitalRollup]:
-    """The capital of the clubs by area, grouped as the scorecard groups them
-    (areas.selectors.unit_group_key), in the order of the map: two queries."""
-    rows = grouped(_capital_entries(clubs, on), unit_group_key(depth, "fund__club__"), _capital_aggregates())
+def capital_rollup(*, clubs: ClubQuerySet[Club], on: datetime.date, by_area: MapGrouping) -> list[CapitalRollup]:
+    """The capital of the clubs by area (clubs.models.MapGrouping), in the order of the map: two queries."""
+    rows = grouped(by_area.rows(_capital_entries(clubs, on), "fund__club__"), by_area.key(), _capital_aggregates())
     units = AdminUnit.objects.select_related("parent").in_bulk([group for group in rows if group is not None])
     rollups = [CapitalRollup(unit=units[group], capital=_capital(row)) for group, row in rows.items() if group in units]
     return sorted(rollups, key=lambda rollup: rollup.unit.path)
@@ -298,15 +297,16 @@ def capital_total(*, clubs: ClubQuerySet[Club], on: datetime.date) -> Capital:
     return _capital(grouped(_capital_entries(clubs, on), None, _capital_aggregates())[None])
 
 
-def capital_by_source(*, clubs: ClubQuerySet[Club], on: datetime.date) -> CapitalReport:
-    """The capital page and its export, for clubs already scoped by accounts.access: five queries
-    (per club, the clubs, per district and its units, the whole scope), whatever the number of
-    clubs and entries."""
+def capital_by_source(*, clubs: ClubQuerySet[Club], on: datetime.date, scheme: AdminScheme | None) -> CapitalReport:
+    """The capital page and its export, for clubs already scoped by accounts.access, by district of
+    the map `scheme`: five queries (per club, the clubs, per district and its units, the whole
+    scope), whatever the number of clubs and entries."""
     per_club = club_capital(clubs=clubs, on=on)
     return CapitalReport(
         on=on,
+        scheme=scheme,
         total=capital_total(clubs=clubs, on=on),
-        districts=capital_rollup(clubs=clubs, on=on, depth=UNDER_PROVINCE_DEPTH),
+        districts=capital_rollup(clubs=clubs, on=on, by_area=MapGrouping(scheme, UNDER_PROVINCE_DEPTH)),
         clubs=[
             ClubCapital(club=club, capital=per_club.get(club.pk, NO_CAPITAL))
             for club in clubs.select_related("unit__parent").order_by("unit__path", "name", "pk")

@@ -79,9 +79,8 @@ from django.db.models.expressions import Combinable, CombinedExpression
 from django.db.models.functions import Coalesce
 from django.utils.translation import gettext_lazy as _
 
-from areas.models import AdminUnit
-from areas.selectors import district_key
-from clubs.models import Club, ClubQuerySet
+from areas.models import UNDER_PROVINCE_DEPTH, AdminScheme, AdminUnit
+from clubs.models import Club, ClubQuerySet, MapGrouping
 from core.dates import add_months, day_in_month
 from core.queries import grouped
 from core.shares import share
@@ -220,6 +219,7 @@ class PortfolioRollup:
 @dataclasses.dataclass(frozen=True)
 class PortfolioReport:
     on: datetime.date
+    scheme: AdminScheme | None  # the map its districts are of (clubs.models.MapGrouping)
     period: Period
     total: PortfolioRollup
     districts: list[PortfolioRollup]  # areas right under the province, in the order of the map
@@ -530,12 +530,20 @@ def club_portfolio(club: Club, on: datetime.date, period: Period | None = None) 
     return ClubPortfolio(club=club, on=on, period=period, figures=figures[None])
 
 
-def portfolio_report(*, clubs: ClubQuerySet[Club], on: datetime.date, period: Period) -> PortfolioReport:
-    """The portfolio page and its export, for clubs already scoped by accounts.access: 7 queries
-    (listed in tests/reports/test_portfolio.py) whatever the number of clubs and loans."""
+def portfolio_report(
+    *, clubs: ClubQuerySet[Club], on: datetime.date, period: Period, scheme: AdminScheme | None
+) -> PortfolioReport:
+    """The portfolio page and its export, for clubs already scoped by accounts.access, by district
+    of the map `scheme`: 7 queries (listed in tests/reports/test_portfolio.py) whatever the number
+    of clubs and loans."""
     covered = report_clubs(clubs, on)
     by_club = _grouped_figures(covered, on, period, lambda prefix: F(f"{prefix}id"))
-    club_list = list(covered.select_related("unit__parent").annotate(district=district_key()).order_by("pk"))
+    districts_on_map = MapGrouping(scheme, UNDER_PROVINCE_DEPTH)
+    club_list = list(
+        districts_on_map.rows(covered.select_related("unit__parent"), unplaced=True)
+        .annotate(district=districts_on_map.key())
+        .order_by("pk")
+    )
     # The districts and the total are the clubs' figures added up: every figure is a sum, so the
     # per-loan subqueries run once, for the clubs, rather than once per level.
     club_figures_by_district: dict[Group, list[PortfolioFigures]] = {}
@@ -560,6 +568,7 @@ def portfolio_report(*, clubs: ClubQuerySet[Club], on: datetime.date, period: Pe
     club_rows.sort(key=_riskiest_first)
     return PortfolioReport(
         on=on,
+        scheme=scheme,
         period=period,
         total=PortfolioRollup(unit=None, clubs=len(club_list), figures=total),
         districts=districts,
@@ -597,16 +606,22 @@ def rescheduled_loans(*, clubs: ClubQuerySet[Club], period: Period) -> list[Resc
 
 
 def overdue_loans(
-    *, clubs: ClubQuerySet[Club], on: datetime.date, bucket: str = "", district: int | None = None
+    *,
+    clubs: ClubQuerySet[Club],
+    on: datetime.date,
+    bucket: str = "",
+    district: int | None = None,
+    scheme: AdminScheme | None = None,
 ) -> "QuerySet[PortfolioLoan]":
     """The loans of `clubs` overdue on `on`, most days overdue first, optionally of one bucket and
-    of one area right under the province (`district`: its id)."""
+    of one area right under the province (`district`: its id, on the map `scheme`)."""
     # django-stubs reads a lookup on an annotation (__isnull) as the annotation itself.
     loans = portfolio_loans(clubs=clubs, on=on).filter(oldest_late_due__isnull=False)  # type: ignore[misc]
     if bucket:
         loans = loans.filter(Bucket(bucket).condition(on))
-    if district is not None:
-        loans = loans.alias(district=district_key("club__unit__")).filter(district=district)
+    if district is not None and scheme is not None:
+        districts_on_map = MapGrouping(scheme, UNDER_PROVINCE_DEPTH)
+        loans = districts_on_map.rows(loans, "club__").alias(district=districts_on_map.key()).filter(district=district)
     return loans.select_related("club__unit", "borrower").order_by("oldest_late_due", "club__name", "pk")
 
 
@@ -615,9 +630,11 @@ def overdue_rows(loans: Iterable["PortfolioLoan"], on: datetime.date) -> list[Ov
     return [OverdueLoan(loan=loan, on=on) for loan in loans]
 
 
-def district_choices(clubs: ClubQuerySet[Club]) -> list[tuple[int, str]]:
-    """(id, name) of the areas right under the province that `clubs` sit in, in map order: one query."""
-    district_ids = clubs.annotate(district=district_key()).values("district")
+def district_choices(clubs: ClubQuerySet[Club], scheme: AdminScheme | None) -> list[tuple[int, str]]:
+    """(id, name) of the areas right under the province that `clubs` sit in on the map `scheme`,
+    in map order: one query."""
+    districts_on_map = MapGrouping(scheme, UNDER_PROVINCE_DEPTH)
+    district_ids = districts_on_map.rows(clubs).annotate(district=districts_on_map.key()).values("district")
     return list(AdminUnit.objects.filter(pk__in=district_ids).order_by("path").values_list("pk", "name"))
 
 

@@ -7,6 +7,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from areas.models import AdminScheme
 from core.forms import DateField
 from loans.models import Loan
 from loans.portfolio import Bucket, Period, overdue_loans
@@ -67,9 +68,11 @@ class OverdueFilterForm(AsOfForm):
     bucket = forms.ChoiceField(label=_("Days overdue"), choices=[("", _("All"))] + Bucket.choices, required=False)
     district = forms.TypedChoiceField(label=_("District"), coerce=int, required=False, empty_value=None)
 
-    def __init__(self, *args, districts: list, **kwargs):
-        """`districts`: (id, name) of the areas right under the province the user's clubs sit in."""
+    def __init__(self, *args, districts: list, scheme: AdminScheme | None, **kwargs):
+        """`districts`: (id, name) of the areas right under the province the user's clubs sit in
+        on the map `scheme` (loans.portfolio.district_choices)."""
         super().__init__(*args, **kwargs)
+        self.scheme = scheme
         cast(forms.TypedChoiceField, self.fields["district"]).choices = [("", _("All"))] + list(districts)
 
     def rows(self, *, clubs) -> QuerySet[Loan]:
@@ -79,5 +82,9 @@ class OverdueFilterForm(AsOfForm):
             return Loan.objects.none()
         criteria = self.cleaned_data if self.is_bound else {}
         return overdue_loans(
-            clubs=clubs, on=self.as_of(), bucket=criteria.get("bucket", ""), district=criteria.get("district")
+            clubs=clubs,
+            on=self.as_of(),
+            bucket=criteria.get("bucket", ""),
+            district=criteria.get("district"),
+            scheme=self.scheme,
         )

@@ -19,7 +19,6 @@ What is counted on a date `on`:
 
 import dataclasses
 import datetime
-from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, TypedDict
 
@@ -33,10 +32,9 @@ from django.db.models import (
 )
 from django.db.models.expressions import Combinable
 
-from areas.models import UNDER_PROVINCE_DEPTH, AdminUnit
-from areas.selectors import unit_group_key
+from areas.models import UNDER_PROVINCE_DEPTH, AdminScheme, AdminUnit
 from boards.models import BoardPosition, Team
-from clubs.models import ALL_AREAS, ActivityArea, Club, ClubQuerySet, ClubStatus
+from clubs.models import ALL_AREAS, ActivityArea, Club, ClubQuerySet, ClubStatus, MapGrouping
 from clubs.selectors import club_counts_by_status
 from core.queries import grouped
 from core.shares import share
@@ -122,6 +120,7 @@ class ScorecardReport:
     """What the scorecard page and its export show, for clubs already scoped by the caller."""
 
     on: datetime.date
+    scheme: AdminScheme | None  # the map its areas are of (clubs.models.MapGrouping)
     total: Rollup
     # Areas right under the province (districts until 30/06/2025). Empty when that level is the
     # one clubs sit in (after the two-tier reform): the `hosts` table shows it already.
@@ -196,23 +195,19 @@ def _with_members(clubs: ClubQuerySet[Club], on: datetime.date) -> ClubQuerySet[
 
 
 def _board_and_teams(
-    clubs: ClubQuerySet[Club], on: datetime.date, key: Callable[[str], Combinable | None]
+    clubs: ClubQuerySet[Club], on: datetime.date, by_area: MapGrouping | None
 ) -> tuple[dict[Any, dict[str, Any]], dict[Any, dict[str, Any]]]:
-    """People on the boards and teams (with the areas they cover) per group: two queries.
-
-    `key(club_prefix)` gives the group expression as seen from a board position or a team.
-    """
-    board = grouped(
-        BoardPosition.objects.held_on(on).filter(club__in=clubs),
-        key("club__"),
-        {"board_members": Count("holder", distinct=True)},
+    """People on the boards and teams (with the areas they cover) per area of `by_area`, or all
+    together (None): two queries."""
+    positions: QuerySet[BoardPosition] = BoardPosition.objects.held_on(on).filter(club__in=clubs)
+    teams: QuerySet[Team] = Team.objects.held_on(on).filter(club__in=clubs)
+    if by_area is not None:
+        positions, teams = by_area.rows(positions, "club__"), by_area.rows(teams, "club__")
+    key = by_area.key() if by_area is not None else None
+    return (
+        grouped(positions, key, {"board_members": Count("holder", distinct=True)}),
+        grouped(teams, key, {"teams": Count("pk"), "areas": Count("activity_area", distinct=True)}),
     )
-    teams = grouped(
-        Team.objects.held_on(on).filter(club__in=clubs),
-        key("club__"),
-        {"teams": Count("pk"), "areas": Count("activity_area", distinct=True)},
-    )
-    return board, teams
 
 
 def _per_club(people: int, clubs: int) -> int | None:
@@ -301,7 +296,7 @@ def scorecard_total(
     """All clubs of `clubs` active on `on`, together: three queries."""
     active = clubs.active_on(on)
     figures = grouped(_with_members(active, on), None, _member_aggregates(on, groups=True))
-    board, teams = _board_and_teams(active, on, lambda club: None)
+    board, teams = _board_and_teams(active, on, None)
     return _rollup(None, on, figures[None], board.get(None, {}), teams.get(None, {}), standards)
 
 
@@ -309,19 +304,20 @@ def scorecard_rollup(
     *,
     clubs: ClubQuerySet[Club],
     on: datetime.date,
-    depth: int | None = None,
+    by_area: MapGrouping,
     standards: ClubStandards = DECISION_1336,
 ) -> list[Rollup]:
     """The clubs of `clubs` active on `on`, grouped by area, in the order of the map: four queries.
 
-    depth=None groups by the unit each club sits in (a commune, or a district without communes
-    such as Lý Sơn, which counts as one: docs/domain.md §6); depth=n by the unit's ancestor n levels
-    from the top of the map (PROVINCE_DEPTH, UNDER_PROVINCE_DEPTH). Clubs sitting above that
-    depth are in no group.
+    `by_area` (clubs.models.MapGrouping) with depth None groups by the unit each club sits in on
+    the map (a commune, or a district without communes such as Lý Sơn, which counts as one:
+    docs/domain.md §6); with depth n by the unit's ancestor n levels from the top of the map
+    (PROVINCE_DEPTH, UNDER_PROVINCE_DEPTH). Clubs sitting above that depth, or not on the map,
+    are in no group.
     """
     active = clubs.active_on(on)
-    figures = grouped(_with_members(active, on), unit_group_key(depth), _member_aggregates(on, groups=True))
-    board, teams = _board_and_teams(active, on, lambda club: unit_group_key(depth, club))
+    figures = grouped(by_area.rows(_with_members(active, on)), by_area.key(), _member_aggregates(on, groups=True))
+    board, teams = _board_and_teams(active, on, by_area)
     units = AdminUnit.objects.select_related("parent").in_bulk([group for group in figures if group is not None])
     rollups = [
         _rollup(units[group], on, row, board.get(group, {}), teams.get(group, {}), standards)
@@ -355,16 +351,24 @@ def _rollup(
 
 
 def scorecard_report(
-    *, clubs: ClubQuerySet[Club], on: datetime.date, standards: ClubStandards = DECISION_1336
+    *,
+    clubs: ClubQuerySet[Club],
+    on: datetime.date,
+    scheme: AdminScheme | None,
+    standards: ClubStandards = DECISION_1336,
 ) -> ScorecardReport:
-    """The page and the export, for clubs already scoped by accounts.access: a fixed number of
-    queries (listed in tests/reports/test_views.py), whatever the number of clubs and members."""
-    hosts = scorecard_rollup(clubs=clubs, on=on, standards=standards)
-    middle = scorecard_rollup(clubs=clubs, on=on, depth=UNDER_PROVINCE_DEPTH, standards=standards)
+    """The page and the export, for clubs already scoped by accounts.access, by area of the map
+    `scheme`: a fixed number of queries (listed in tests/reports/test_views.py), whatever the
+    number of clubs and members."""
+    hosts = scorecard_rollup(clubs=clubs, on=on, by_area=MapGrouping(scheme), standards=standards)
+    middle = scorecard_rollup(
+        clubs=clubs, on=on, by_area=MapGrouping(scheme, UNDER_PROVINCE_DEPTH), standards=standards
+    )
     if [rollup.unit for rollup in middle] == [rollup.unit for rollup in hosts]:
         middle = []
     return ScorecardReport(
         on=on,
+        scheme=scheme,
         total=scorecard_total(clubs=clubs, on=on, standards=standards),
         middle=middle,
         hosts=hosts,

@@ -21,7 +21,6 @@ import abc
 import dataclasses
 import datetime
 import enum
-import functools
 from collections.abc import Sequence
 from typing import ClassVar, Generic, TypeVar
 
@@ -31,7 +30,7 @@ from django.utils import timezone
 
 from accounts.access import Cap
 from accounts.models import User
-from areas.models import AdminUnit, AdminUnitQuerySet
+from areas.models import AdminScheme, AdminUnit, AdminUnitQuerySet
 from areas.selectors import scope_units
 from clubs.models import Club, ClubQuerySet
 from core.spreadsheets import Sheet, attachment_response, csv_response, xlsx_response
@@ -64,10 +63,10 @@ class ExportScope:
         assert self.club is not None, "a per-club export without its club"
         return self.club
 
-    @functools.cached_property
-    def names(self) -> list[str]:
-        """The top units of the user's area, named in the title rows of the reports ("Scope: …")."""
-        return [unit.name for unit in scope_units(units=self.units, clubs=self.clubs)]
+    def names(self, scheme: AdminScheme | None) -> list[str]:
+        """The top units of the user's area on the map a report is grouped on, named in its title
+        rows ("Scope: …")."""
+        return [unit.name for unit in scope_units(units=self.units, scheme=scheme)]
 
 
 Report = TypeVar("Report")

@@ -36,6 +36,7 @@ from django.http import QueryDict
 
 from accounts import access
 from accounts.access import Cap
+from areas.selectors import scheme_default
 from clubs.forms import ClubFilterForm
 from core.spreadsheets import Sheet
 from funds.exporters import capital_sheets, cash_book_sheet
@@ -105,13 +106,13 @@ class CapitalExport(Exporter[CapitalReport, AsOfForm]):
     form_class = AsOfForm
 
     def build(self, scope: ExportScope, form: AsOfForm) -> CapitalReport:
-        return capital_by_source(clubs=scope.clubs, on=form.as_of())
+        return capital_by_source(clubs=scope.clubs, on=form.as_of(), scheme=scheme_default(form.as_of()))
 
     def filename(self, scope: ExportScope, report: CapitalReport) -> str:
         return f"capital-{report.on:%Y-%m-%d}"
 
     def sheets(self, scope: ExportScope, report: CapitalReport) -> Sequence[Sheet]:
-        return capital_sheets(report, scope.names)
+        return capital_sheets(report, scope.names(report.scheme))
 
 
 # --- reports over the user's clubs ----------------------------------------------------------------
@@ -124,13 +125,13 @@ class ScorecardExport(Exporter[ScorecardReport, AsOfForm]):
     form_class = AsOfForm
 
     def build(self, scope: ExportScope, form: AsOfForm) -> ScorecardReport:
-        return scorecard_report(clubs=scope.clubs, on=form.as_of())
+        return scorecard_report(clubs=scope.clubs, on=form.as_of(), scheme=scheme_default(form.as_of()))
 
     def filename(self, scope: ExportScope, report: ScorecardReport) -> str:
         return f"scorecard-{report.on:%Y-%m-%d}"
 
     def sheets(self, scope: ExportScope, report: ScorecardReport) -> Sequence[Sheet]:
-        return scorecard_sheets(report, scope.names)
+        return scorecard_sheets(report, scope.names(report.scheme))
 
 
 class PortfolioExport(Exporter[PortfolioReport, PortfolioForm]):
@@ -141,13 +142,14 @@ class PortfolioExport(Exporter[PortfolioReport, PortfolioForm]):
     form_class = PortfolioForm
 
     def build(self, scope: ExportScope, form: PortfolioForm) -> PortfolioReport:
-        return portfolio_report(clubs=scope.clubs, on=form.as_of(), period=form.period())
+        on = form.as_of()
+        return portfolio_report(clubs=scope.clubs, on=on, period=form.period(), scheme=scheme_default(on))
 
     def filename(self, scope: ExportScope, report: PortfolioReport) -> str:
         return f"portfolio-{report.on:%Y-%m-%d}"
 
     def sheets(self, scope: ExportScope, report: PortfolioReport) -> Sequence[Sheet]:
-        return portfolio_sheets(report, scope.names)
+        return portfolio_sheets(report, scope.names(report.scheme))
 
 
 class TargetsExport(PdfExporter[TargetReport, TargetReportForm]):
@@ -169,10 +171,10 @@ class TargetsExport(PdfExporter[TargetReport, TargetReportForm]):
         return f"targets-{report.plan.code}-{report.on:%Y-%m-%d}"
 
     def sheets(self, scope: ExportScope, report: TargetReport) -> Sequence[Sheet]:
-        return report_sheets(report, scope.names)
+        return report_sheets(report, scope.names(report.plan.scheme))
 
     def pdf(self, scope: ExportScope, report: TargetReport) -> bytes:
-        return pdf_bytes(report, scope.names)
+        return pdf_bytes(report, scope.names(report.plan.scheme))
 
 
 # --- the lists: what the list page shows for the same query, every page of it -----------------------

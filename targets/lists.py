@@ -14,7 +14,7 @@ from clubs.models import Club, ClubQuerySet
 from members.models import Membership
 from targets.models import CoverageTarget, TargetPlan
 from targets.report import ClubMeasure, ClubRow
-from targets.selectors import club_rows, districts_by_path, host_units, new_clubs_queryset, plan_clubs
+from targets.selectors import club_rows, districts_by_path, host_units, new_clubs_queryset, on_plan_map, plan_clubs
 
 
 @dataclasses.dataclass(frozen=True)
@@ -40,15 +40,17 @@ def new_club_list(
     `on`), by district, date and name: three queries."""
     districts = districts_by_path(plan)
     new = new_clubs_queryset(plan, clubs, on).annotate(counted_on=F("plan_date"))
+    by_unit = on_plan_map(plan)
+    new = by_unit.rows(new)
     if district is not None:
-        new = new.alias(district=district_key()).filter(district=district.pk)
+        new = new.filter(**{f"{by_unit.unit_path()}__startswith": district.path})
     if year is not None:
         # django-stubs reads a transform of an annotation (__year) as the annotation itself.
         new = new.filter(plan_date__year=year)  # type: ignore[misc]
     if launched is not None:
         launched_by = Q(launch_date__lte=on)
         new = new.filter(launched_by) if launched else new.exclude(launched_by)
-    listed = list(new.with_status(on).select_related("unit"))
+    listed = list(new.with_status(on).select_related("unit").annotate(map_path=F(by_unit.unit_path())))
     members = {
         row["club"]: row["n"]
         for row in Membership.objects.active_on(on)
@@ -60,7 +62,7 @@ def new_club_list(
     lines = [
         NewClubLine(
             club=club,
-            district=districts.get(district_path(club.unit.path)),
+            district=districts.get(district_path(club.map_path)),
             counted_on=club.counted_on,  # type: ignore[attr-defined]  # annotated above, not in with_status's type
             members=members.get(club.pk, 0),
         )
@@ -124,9 +126,14 @@ def unit_rows(
     if district is not None:
         hosts = hosts.alias(district_pk=district_key("")).filter(district_pk=district.pk)
     per_unit: dict[int, list[Club]] = defaultdict(list)
-    active = plan_clubs(plan, clubs).active_on(on).filter(unit__in=hosts.values("pk"))
-    for club in active.only("pk", "name", "code", "unit_id").order_by("name", "pk"):
-        per_unit[club.unit_id].append(club)
+    by_unit = on_plan_map(plan)
+    active = (
+        by_unit.rows(plan_clubs(plan, clubs).active_on(on))
+        .filter(**{f"{by_unit.unit_id()}__in": hosts.values("pk")})
+        .annotate(map_unit=F(by_unit.unit_id()))
+    )
+    for club in active.only("pk", "name", "code").order_by("name", "pk"):
+        per_unit[club.map_unit].append(club)
     rows = [
         UnitRow(
             unit=unit,

@@ -47,9 +47,10 @@ from activities.models import MonthlyReport, ReportStatus
 from activities.selectors import area_months
 from areas.models import UNDER_PROVINCE_DEPTH, AdminUnit, Level, district_path
 from areas.selectors import districts
-from clubs.models import Club, ClubQuerySet
+from clubs.models import Club, ClubQuerySet, MapGrouping
 from clubs.selectors import club_counts_by_status
 from core.dates import add_months, month_start
+from core.queries import grouped
 from funds.selectors import capital_rollup, capital_total, fund_balances
 from loans.portfolio import AtRisk, Period, at_risk_by_club, had_a_loan_out
 from members.models import Membership
@@ -78,8 +79,15 @@ if TYPE_CHECKING:
 
 
 def plan_clubs(plan: TargetPlan, clubs: ClubQuerySet[Club]) -> ClubQuerySet[Club]:
-    """The clubs of `clubs` the plan counts: on its map, under its province."""
-    return clubs.filter(unit__scheme=plan.scheme, unit__path__startswith=plan.province.path)
+    """The clubs of `clubs` the plan counts: located on its map under its province, whatever
+    map they were registered on (ClubQuerySet.located_under)."""
+    return clubs.located_under(plan.province)
+
+
+def on_plan_map(plan: TargetPlan, depth: int | None = None) -> MapGrouping:
+    """The plan's clubs grouped by where they sit on its map (by unit, or by district with
+    depth=UNDER_PROVINCE_DEPTH)."""
+    return MapGrouping(plan.scheme, depth)
 
 
 def _club_date(plan: TargetPlan) -> Combinable:
@@ -142,7 +150,12 @@ def _new_clubs(plan: TargetPlan, clubs: ClubQuerySet[Club], on: datetime.date, d
     Adding up per district and year is done here: grouping the members by district in SQL would
     look the district up once per member."""
     new = new_clubs_queryset(plan, clubs, on)
-    club_rows = new.annotate(year=ExtractYear("plan_date")).values("pk", "unit__path", "year", "launch_date")
+    by_unit = on_plan_map(plan)
+    club_rows = (
+        by_unit.rows(new)
+        .annotate(year=ExtractYear("plan_date"), path=F(by_unit.unit_path()))
+        .values("pk", "path", "year", "launch_date")
+    )
     members = dict(
         Membership.objects.active_on(on)
         .filter(club__in=new.values("pk"))
@@ -156,7 +169,7 @@ def _new_clubs(plan: TargetPlan, clubs: ClubQuerySet[Club], on: datetime.date, d
     by_district: dict[str | None, NewClubsRow] = {}
     total = NewClubsRow()
     for row in club_rows:
-        key = district_path(row["unit__path"])
+        key = district_path(row["path"])
         district = by_district.setdefault(key, NewClubsRow(unit=districts.get(key)))
         year = years.setdefault(row["year"], NewClubsRow(year=row["year"]))
         launched = row["launch_date"] is not None and row["launch_date"] <= on
@@ -197,8 +210,9 @@ def host_units(plan: TargetPlan, units: QuerySet[AdminUnit], on: datetime.date) 
 
 def active_clubs_per_unit(plan: TargetPlan, clubs: ClubQuerySet[Club], on: datetime.date) -> dict[int, int]:
     """{unit id: clubs active on `on`} for the plan's clubs: one grouped query."""
-    rows = plan_clubs(plan, clubs).active_on(on).values("unit").annotate(n=Count("pk")).order_by()
-    return {row["unit"]: row["n"] for row in rows}
+    by_unit = on_plan_map(plan)
+    rows = grouped(by_unit.rows(plan_clubs(plan, clubs).active_on(on)), by_unit.key(), {"n": Count("pk")})
+    return {unit_id: row["n"] for unit_id, row in rows.items()}
 
 
 def _coverage(
@@ -274,12 +288,14 @@ def club_rows(
     )
     months = area_months(accepted)
     rows = []
-    for club in active.select_related("unit").only("pk", "code", "name", "unit__code", "unit__name", "unit__path"):
+    by_unit = on_plan_map(plan)
+    placed = by_unit.rows(active.select_related("unit")).annotate(map_path=F(by_unit.unit_path()))
+    for club in placed.only("pk", "code", "name", "unit__code", "unit__name", "unit__path"):
         counts = members.get(club.pk, {})
         rows.append(
             ClubRow(
                 club=club,
-                district=districts.get(district_path(club.unit.path)),
+                district=districts.get(district_path(club.map_path)),
                 members=counts.get("members", 0),
                 borrowers=counts.get("borrowers", 0),
                 balances=balances.get(club.pk, {}),
@@ -302,11 +318,14 @@ def _club_rollups(rows: list[ClubRow]) -> tuple[ClubRollup, list[ClubRollup]]:
     return total, _ordered(rollup for rollup in by_district.values() if rollup.unit)
 
 
-def portfolio_at_risk(clubs: ClubQuerySet[Club], on: datetime.date, districts: DistrictsByPath) -> PortfolioAtRisk:
+def portfolio_at_risk(
+    clubs: ClubQuerySet[Club], on: datetime.date, districts: DistrictsByPath, by_unit: MapGrouping
+) -> PortfolioAtRisk:
     """PAR30 of the clubs' loans (loans.portfolio.at_risk_by_club, whatever the club's status:
-    its members still owe the fund), per district and in total: three queries."""
+    its members still owe the fund), per district (where `by_unit` places the clubs) and in
+    total: three queries."""
     by_club = at_risk_by_club(clubs=clubs, on=on)
-    club_paths = dict(clubs.values_list("pk", "unit__path"))
+    club_paths = dict(by_unit.rows(clubs).values_list("pk", by_unit.unit_path()))
     per_district: defaultdict[str | None, AtRisk] = defaultdict(AtRisk)
     for club_id, figures in by_club.items():
         per_district[district_path(club_paths[club_id])] += figures
@@ -346,8 +365,8 @@ def target_report(
             clubs=counted.filter(Q(decision_date__lte=on) | Q(launch_date__lte=on)), on=on
         ),
         capital=capital_total(clubs=active, on=on),
-        capital_districts=capital_rollup(clubs=active, on=on, depth=UNDER_PROVINCE_DEPTH),
-        portfolio=portfolio_at_risk(counted, on, districts),
+        capital_districts=capital_rollup(clubs=active, on=on, by_area=on_plan_map(plan, UNDER_PROVINCE_DEPTH)),
+        portfolio=portfolio_at_risk(counted, on, districts, on_plan_map(plan)),
     )
 
 

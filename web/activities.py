@@ -23,8 +23,9 @@ from activities.fields import fields_of
 from activities.forms import CommentForm, ReasonForm, ReportForm
 from activities.models import AreaSection, MonthlyReport, ReportEvent, ReportStatus
 from activities.report_forms import PeriodForm, YearForm
+from areas.selectors import scheme_default
 from clubs.models import ActivityArea, Club
-from core.dates import format_month
+from core.dates import format_month, month_end
 from core.forms import write_through
 from loans.selectors import month_lending
 
@@ -257,7 +258,10 @@ def completeness(request):
     form = PeriodForm(request.GET or None)
     start, end = form.period()
     clubs = access.clubs_for(request.user, Cap.CLUB_VIEW)
-    report = selectors.completeness(clubs, start, end, timezone.localdate())
+    today = timezone.localdate()
+    # Districts as they were at the end of the period (today at the latest).
+    scheme = scheme_default(min(month_end(end), today))
+    report = selectors.completeness(clubs, start, end, today, scheme=scheme)
     return render(request, "activities/completeness.html", {"form": form, "report": report})
 
 
@@ -266,5 +270,7 @@ def all_eight(request):
     access.require_cap(request.user, Cap.REPORT_VIEW)
     form = YearForm(request.GET or None)
     clubs = access.clubs_for(request.user, Cap.CLUB_VIEW)
-    report = selectors.all_eight_activities(clubs, form.the_year())
+    year = form.the_year()
+    scheme = scheme_default(min(datetime.date(year, 12, 31), timezone.localdate()))
+    report = selectors.all_eight_activities(clubs, year, scheme=scheme)
     return render(request, "activities/completeness_all_eight.html", {"form": form, "report": report})

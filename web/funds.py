@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import access
 from accounts.access import Cap
-from areas.selectors import scope_units
+from areas.selectors import scheme_default, scope_units
 from clubs.models import Club
 from core.dates import format_date, format_month
 from core.forms import write_through
@@ -304,9 +304,11 @@ def month_reopen(request, club_pk, closed_pk):
 
 
 def _capital_report(request, form):
+    on = form.as_of()
+    scheme = scheme_default(on)  # the districts of the map in force on the report's date
     clubs = access.clubs_for(request.user, Cap.FUNDS_VIEW)
-    scope = scope_units(units=access.units_for(request.user, Cap.FUNDS_VIEW), clubs=clubs)
-    return selectors.capital_by_source(clubs=clubs, on=form.as_of()), scope
+    scope = scope_units(units=access.units_for(request.user, Cap.FUNDS_VIEW), scheme=scheme)
+    return selectors.capital_by_source(clubs=clubs, on=on, scheme=scheme), scope
 
 
 @require_http_methods(["GET"])

@@ -50,7 +50,7 @@ class Asked:
             "form": self.form,
             "plan": self.plan,
             "on": self.on,
-            "scope": scope_units(units=self.units, clubs=self.clubs),
+            "scope": scope_units(units=self.units, scheme=self.plan.scheme if self.plan else None),
             "query": urlencode({"plan": self.plan.code, "on": self.on.strftime("%d/%m/%Y")}),
             **extra,
         }

@@ -1,6 +1,7 @@
 """docs/domain.md §7: on 24/11/2022, 4 of the 7 active clubs had raised 238.500.000 đ of initial capital,
 218.500.000 from members and 20.000.000 from the Care Fund. The demo data set is that province."""
 
+from areas.selectors import scheme_default
 from clubs.models import Club
 from demo.scenario import AS_OF
 from funds.models import CapitalSource, FundKind
@@ -25,7 +26,7 @@ def demo_loans_run_through_the_chairs_club():
 
 
 def capital_figures_of_24_11_2022_per_club_district_and_province():
-    report = capital_by_source(clubs=Club.objects.all(), on=AS_OF)
+    report = capital_by_source(clubs=Club.objects.all(), on=AS_OF, scheme=scheme_default(AS_OF))
     province = report.total
     assert province.clubs_with_capital == 4
     assert province.total == 238_500_000

@@ -10,6 +10,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from areas.selectors import scheme_default
 from clubs.models import Club
 from funds import selectors
 from funds.models import CapitalSource, ClosedMonth, EntryType, FundKind
@@ -278,7 +279,9 @@ def test_interest_of_a_reversed_repayment_leaves_capital_on_the_reversal_day(wor
 
 def test_capital_rolled_up_by_district_and_for_the_scope(capital_world):
     world = capital_world
-    report = selectors.capital_by_source(clubs=Club.objects.all(), on=D(2025, 3, 15))
+    report = selectors.capital_by_source(
+        clubs=Club.objects.all(), on=D(2025, 3, 15), scheme=scheme_default(D(2025, 3, 15))
+    )
     assert report.total.total == 20_030_000 + 4_000_000
     assert report.total.clubs_with_capital == 2
     assert report.total.by_source[CapitalSource.LOCAL_BUDGET] == 4_000_000
@@ -293,22 +296,25 @@ def test_capital_rolled_up_by_district_and_for_the_scope(capital_world):
 
 def test_capital_of_a_scope_leaves_other_clubs_out(capital_world):
     world = capital_world
-    report = selectors.capital_by_source(clubs=only(world.club_b1, world.club_l), on=D(2025, 3, 15))
+    report = selectors.capital_by_source(
+        clubs=only(world.club_b1, world.club_l), on=D(2025, 3, 15), scheme=scheme_default(D(2025, 3, 15))
+    )
     assert report.total.total == 4_000_000
     assert [rollup.unit for rollup in report.districts] == [world.district_b]
 
 
 def test_capital_queries_do_not_grow_with_clubs(capital_world, django_assert_num_queries):
     world = capital_world
+    scheme = scheme_default(D(2025, 3, 15))
     # 1 per club, 2 per district, 3 the districts' units, 4 the whole scope, 5 the clubs.
     with django_assert_num_queries(5):
-        small = selectors.capital_by_source(clubs=Club.objects.all(), on=D(2025, 3, 15))
+        small = selectors.capital_by_source(clubs=Club.objects.all(), on=D(2025, 3, 15), scheme=scheme)
     for number in range(8):
         club = factories.ClubFactory(unit=world.commune_b1 if number % 2 else world.district_l)
         contribute(club, 1_000_000, D(2024, 1, 1), source=CapitalSource.FUNDRAISING)
         spend(club, 100_000, D(2024, 2, 1), kind=FundKind.INCOME)  # spending is no capital
     with django_assert_num_queries(5):
-        large = selectors.capital_by_source(clubs=Club.objects.all(), on=D(2025, 3, 15))
+        large = selectors.capital_by_source(clubs=Club.objects.all(), on=D(2025, 3, 15), scheme=scheme)
     assert len(large.clubs) == len(small.clubs) + 8
     assert large.total.by_source[CapitalSource.FUNDRAISING] == 8_000_000
     assert large.total.clubs_with_capital == 10

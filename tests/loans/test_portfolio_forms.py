@@ -24,6 +24,7 @@ from django.db import transaction
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from areas.selectors import scheme_default
 from clubs.models import Club
 from loans import portfolio, selectors, services
 from loans.allocation import payoff
@@ -254,7 +255,9 @@ def test_both_forms_and_the_reckoning_agree_on_random_loan_books(world, plans, d
             assert {pk: loan.oldest_late_due for pk, loan in per_loan.items() if loan.oldest_late_due} == (
                 expected.oldest_late_due
             )
-            report = portfolio.portfolio_report(clubs=clubs, on=on, period=Period.last_12_months(on))
+            report = portfolio.portfolio_report(
+                clubs=clubs, on=on, period=Period.last_12_months(on), scheme=scheme_default(on)
+            )
             figures = report.total.figures
             assert (figures.loans, figures.outstanding, figures.par30, figures.par30_overdue) == (
                 len(expected.out),

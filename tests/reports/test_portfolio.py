@@ -12,6 +12,7 @@ from decimal import Decimal
 
 import pytest
 
+from areas.selectors import scheme_default
 from clubs.models import Club
 from loans import allocation, portfolio, selectors, services
 from loans.models import LoanPurpose
@@ -198,7 +199,10 @@ def test_written_off_loan_counts_until_the_write_off_then_is_listed_apart(club, 
     after = figures(club, D(2025, 1, 10))
     assert (after.loans, after.outstanding, after.par30, after.par30_share) == (0, 0, 0, None)
     report = portfolio.portfolio_report(
-        clubs=Club.objects.filter(pk=club.pk), on=D(2025, 3, 15), period=Period(D(2025, 1, 1), D(2025, 3, 15))
+        clubs=Club.objects.filter(pk=club.pk),
+        on=D(2025, 3, 15),
+        period=Period(D(2025, 1, 1), D(2025, 3, 15)),
+        scheme=scheme_default(D(2025, 3, 15)),
     )
     assert [(w.borrower, w.written_off_amount, w.closed_on) for w in report.written_off] == [
         (loan.borrower, 6_000_000, D(2025, 1, 10))
@@ -239,7 +243,10 @@ def test_rescheduled_loan_counts_its_days_on_the_new_schedule_and_stays_in_par30
     pay(treasurer, loan, allocation.payoff(selectors.instalment_states(loan), D(2025, 2, 5)), D(2025, 2, 5))
     assert (figures(club, D(2025, 2, 5)).outstanding, figures(club, D(2025, 2, 5)).par30) == (0, 0)
     report = portfolio.portfolio_report(
-        clubs=Club.objects.filter(pk=club.pk), on=D(2025, 3, 15), period=Period.last_12_months(D(2025, 3, 15))
+        clubs=Club.objects.filter(pk=club.pk),
+        on=D(2025, 3, 15),
+        period=Period.last_12_months(D(2025, 3, 15)),
+        scheme=scheme_default(D(2025, 3, 15)),
     )
     assert [(r.loan, r.principal, r.rescheduled_on) for r in report.rescheduled] == [(loan, 6_000_000, D(2024, 12, 20))]
 
@@ -430,7 +437,10 @@ def four_clubs(world):
 def test_report_rolls_up_by_district_and_for_the_whole_scope(four_clubs):
     world = four_clubs
     report = portfolio.portfolio_report(
-        clubs=Club.objects.all(), on=ROLLUP_DAY, period=Period(D(2024, 10, 1), D(2024, 12, 31))
+        clubs=Club.objects.all(),
+        on=ROLLUP_DAY,
+        period=Period(D(2024, 10, 1), D(2024, 12, 31)),
+        scheme=scheme_default(ROLLUP_DAY),
     )
     total = report.total.figures
     assert (report.total.clubs, total.loans, total.outstanding, total.par30) == (4, 4, 18_000_000, 11_000_000)
@@ -455,7 +465,10 @@ def test_report_rolls_up_by_district_and_for_the_whole_scope(four_clubs):
 
 def test_clubs_without_loans_are_listed_when_active(world):
     report = portfolio.portfolio_report(
-        clubs=Club.objects.all(), on=ROLLUP_DAY, period=Period.last_12_months(ROLLUP_DAY)
+        clubs=Club.objects.all(),
+        on=ROLLUP_DAY,
+        period=Period.last_12_months(ROLLUP_DAY),
+        scheme=scheme_default(ROLLUP_DAY),
     )
     # A2 is not launched and lends nothing: left out. The others show zeros and no shares.
     assert {row.club for row in report.clubs} == {world.club_a1, world.club_b1, world.club_l}
@@ -474,9 +487,11 @@ def test_overdue_list_filters_and_order(four_clubs):
     assert rows[0].loan.amount_overdue == 3 * INSTALMENT and rows[0].loan.principal_outstanding == 6_000_000
     recent = portfolio.overdue_loans(clubs=clubs, on=ROLLUP_DAY, bucket=Bucket.DAYS_1_30)
     assert [loan.club for loan in recent] == [world.club_l]
-    in_a = portfolio.overdue_loans(clubs=clubs, on=ROLLUP_DAY, district=world.district_a.pk)
+    in_a = portfolio.overdue_loans(
+        clubs=clubs, on=ROLLUP_DAY, district=world.district_a.pk, scheme=world.province.scheme
+    )
     assert [loan.club for loan in in_a] == [world.club_a1]
-    assert portfolio.district_choices(clubs) == [
+    assert portfolio.district_choices(clubs, scheme_default(D(2025, 3, 15))) == [
         (world.district_a.pk, world.district_a.name),
         (world.district_b.pk, world.district_b.name),
         (world.district_l.pk, world.district_l.name),
@@ -511,8 +526,11 @@ def test_report_queries_do_not_grow_with_loans(world, django_assert_num_queries,
     clubs = Club.objects.all()
     # Per club: loans, members, instalments due (3; districts and the total add the clubs up);
     # the districts' units (1); the clubs (1); written off (1); rescheduled (1).
+    scheme = scheme_default(ROLLUP_DAY)
     with django_assert_num_queries(7):
-        report = portfolio.portfolio_report(clubs=clubs, on=ROLLUP_DAY, period=Period.last_12_months(ROLLUP_DAY))
+        report = portfolio.portfolio_report(
+            clubs=clubs, on=ROLLUP_DAY, period=Period.last_12_months(ROLLUP_DAY), scheme=scheme
+        )
     assert report.total.figures.loans == count
     # The overdue list: a page costs one query, whatever the number of loans.
     with django_assert_num_queries(1):
@@ -524,9 +542,10 @@ def test_report_queries_do_not_grow_with_clubs(world, django_assert_num_queries,
     for number in range(count):
         district = world.district_a if number % 2 else world.district_b
         lend_many(factories.ClubFactory(unit=factories.commune(district, scheme=district.scheme)), 2)
+    scheme = scheme_default(ROLLUP_DAY)
     with django_assert_num_queries(7):
         report = portfolio.portfolio_report(
-            clubs=Club.objects.all(), on=ROLLUP_DAY, period=Period.last_12_months(ROLLUP_DAY)
+            clubs=Club.objects.all(), on=ROLLUP_DAY, period=Period.last_12_months(ROLLUP_DAY), scheme=scheme
         )
     assert len(report.clubs) == count + 3
 

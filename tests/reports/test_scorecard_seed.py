@@ -6,8 +6,8 @@ computed in SQL, and both databases must round them the same way.
 
 from decimal import Decimal
 
-from areas.models import PROVINCE_DEPTH, UNDER_PROVINCE_DEPTH
-from clubs.models import Club, ClubStatus
+from areas.models import PROVINCE_DEPTH, UNDER_PROVINCE_DEPTH, AdminScheme
+from clubs.models import Club, ClubStatus, MapGrouping
 from demo.scenario import CLUBS, demo_members
 from reports import selectors
 from reports.standards import Mark
@@ -31,7 +31,11 @@ def test_province_rollup_shows_the_figures_of_the_report(seed_2022):
 
 
 def test_the_province_as_the_top_of_the_map_gives_the_same_figures(seed_2022):
-    [province] = selectors.scorecard_rollup(clubs=Club.objects.all(), on=SEED_DAY, depth=PROVINCE_DEPTH)
+    [province] = selectors.scorecard_rollup(
+        clubs=Club.objects.all(),
+        on=SEED_DAY,
+        by_area=MapGrouping(AdminScheme.objects.get(code="vn-2020"), PROVINCE_DEPTH),
+    )
     assert province.unit.name == "Tỉnh Quảng Ngãi"
     total = selectors.scorecard_total(clubs=Club.objects.all(), on=SEED_DAY)
     assert (province.clubs, province.figures, province.members_per_club, province.older_per_club) == (
@@ -43,7 +47,11 @@ def test_the_province_as_the_top_of_the_map_gives_the_same_figures(seed_2022):
 
 
 def test_rollup_per_district_level_unit_found_on_the_path(seed_2022):
-    rows = selectors.scorecard_rollup(clubs=Club.objects.all(), on=SEED_DAY, depth=UNDER_PROVINCE_DEPTH)
+    rows = selectors.scorecard_rollup(
+        clubs=Club.objects.all(),
+        on=SEED_DAY,
+        by_area=MapGrouping(AdminScheme.objects.get(code="vn-2020"), UNDER_PROVINCE_DEPTH),
+    )
     by_name = {row.unit.name: (row.clubs, row.figures.members.count, row.members_per_club) for row in rows}
     # Nghĩa Hành has only a club not launched yet: no row.
     assert by_name == {
@@ -60,7 +68,9 @@ def test_rollup_per_district_level_unit_found_on_the_path(seed_2022):
 
 
 def test_rollup_per_commune(seed_2022):
-    rows = selectors.scorecard_rollup(clubs=Club.objects.all(), on=SEED_DAY)
+    rows = selectors.scorecard_rollup(
+        clubs=Club.objects.all(), on=SEED_DAY, by_area=MapGrouping(AdminScheme.objects.get(code="vn-2020"))
+    )
     assert [row.unit.code for row in rows] == sorted(
         (code for code, _name, _hamlets, _decided, launched, _day in CLUBS if launched),
         key=lambda code: next(row.unit.path for row in rows if row.unit.code == code),
@@ -100,7 +110,14 @@ def test_before_any_launch_nothing_is_counted(seed_2022):
     total = selectors.scorecard_total(clubs=Club.objects.all(), on=CLUBS[0][4].replace(day=1))
     assert (total.clubs, total.figures.members.count, total.members_per_club) == (0, 0, None)
     assert total.figures.older.share is None and total.figures.older.mark is None
-    assert selectors.scorecard_rollup(clubs=Club.objects.all(), on=CLUBS[0][4].replace(day=1)) == []
+    assert (
+        selectors.scorecard_rollup(
+            clubs=Club.objects.all(),
+            on=CLUBS[0][4].replace(day=1),
+            by_area=MapGrouping(AdminScheme.objects.get(code="vn-2020")),
+        )
+        == []
+    )
 
 
 def test_seed_demo_command_gives_the_same_figures(demo_data):

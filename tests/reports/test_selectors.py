@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 
 from areas.models import UNDER_PROVINCE_DEPTH, AreaType, Level
-from clubs.models import ActivityArea, Club, ClubStatus, StatusChangeKind
+from areas.selectors import scheme_default
+from clubs.models import ActivityArea, Club, ClubStatus, MapGrouping, StatusChangeKind
 from members.models import EconomicStatus, Sex
 from reports import selectors
 from reports.standards import Mark
@@ -47,7 +48,9 @@ def test_share_mark_at_the_edges(world, women, share, mark):
     for number, club in enumerate(clubs):
         add_members(club, 100, women=max(0, min(100, women - 100 * number)))
     [district_a] = selectors.scorecard_rollup(
-        clubs=Club.objects.filter(pk__in=[club.pk for club in clubs]), on=ON, depth=UNDER_PROVINCE_DEPTH
+        clubs=Club.objects.filter(pk__in=[club.pk for club in clubs]),
+        on=ON,
+        by_area=MapGrouping(world.province.scheme, UNDER_PROVINCE_DEPTH),
     )
     assert district_a.figures.members.count == 1000
     assert (district_a.figures.women.share, district_a.figures.women.mark) == (share, mark)
@@ -191,14 +194,16 @@ def test_rollups_group_by_the_unit_clubs_sit_in_and_by_the_level_under_the_provi
     add_members(world.club_b1, 5)
     add_members(world.club_l, 7)
     clubs = Club.objects.all()
-    hosts = selectors.scorecard_rollup(clubs=clubs, on=ON)
+    hosts = selectors.scorecard_rollup(clubs=clubs, on=ON, by_area=MapGrouping(world.province.scheme))
     assert [(row.unit, row.clubs, row.figures.members.count) for row in hosts] == [
         (world.commune_a1, 2, 30),
         (world.commune_b1, 1, 5),
         (world.district_l, 1, 7),  # Lý Sơn has no communes: it is its own unit
     ]
     assert hosts[0].figures.women.share == Decimal("66.7")
-    middle = selectors.scorecard_rollup(clubs=clubs, on=ON, depth=UNDER_PROVINCE_DEPTH)
+    middle = selectors.scorecard_rollup(
+        clubs=clubs, on=ON, by_area=MapGrouping(world.province.scheme, UNDER_PROVINCE_DEPTH)
+    )
     assert [(row.unit, row.clubs, row.figures.members.count) for row in middle] == [
         (world.district_a, 2, 30),
         (world.district_b, 1, 5),
@@ -218,7 +223,7 @@ def test_a_map_without_districts_has_no_middle_table(db):
     ]
     for commune in communes:
         add_members(factories.ClubFactory(unit=commune), 5)
-    report = selectors.scorecard_report(clubs=Club.objects.all(), on=ON)
+    report = selectors.scorecard_report(clubs=Club.objects.all(), on=ON, scheme=scheme_default(ON))
     assert [row.unit for row in report.hosts] == communes
     assert report.middle == []
     assert (report.total.clubs, report.total.figures.members.count) == (3, 15)
@@ -227,7 +232,9 @@ def test_a_map_without_districts_has_no_middle_table(db):
 def test_clubs_of_the_scope_only(world):
     add_members(world.club_a1, 10)
     add_members(world.club_b1, 5)
-    report = selectors.scorecard_report(clubs=Club.objects.filter(unit__path__startswith=world.district_a.path), on=ON)
+    report = selectors.scorecard_report(
+        clubs=Club.objects.filter(unit__path__startswith=world.district_a.path), on=ON, scheme=scheme_default(ON)
+    )
     assert (report.total.clubs, report.total.figures.members.count) == (1, 10)
     assert [row.unit for row in report.middle] == [world.district_a]
     assert [row.unit for row in report.hosts] == [world.commune_a1]
@@ -263,9 +270,9 @@ def test_board_and_teams_on_the_date(world):
 
     total = selectors.scorecard_total(clubs=Club.objects.all(), on=ON)
     assert (total.board_members, total.teams, total.areas, total.clubs_all_areas) == (5, 5, 4, 0)
-    [district_a, district_b] = selectors.scorecard_rollup(clubs=Club.objects.all(), on=ON, depth=UNDER_PROVINCE_DEPTH)[
-        :2
-    ]
+    [district_a, district_b] = selectors.scorecard_rollup(
+        clubs=Club.objects.all(), on=ON, by_area=MapGrouping(world.province.scheme, UNDER_PROVINCE_DEPTH)
+    )[:2]
     assert (district_a.board_members, district_a.teams, district_a.areas) == (5, 4, 3)
     assert (district_b.board_members, district_b.teams, district_b.areas) == (0, 1, 1)
 
@@ -300,8 +307,9 @@ def test_the_report_takes_the_same_queries_for_2_or_20_clubs(world, django_asser
     # Per roll-up table (communes, districts): members, board, teams, their units (4 × 2);
     # the whole scope: members, board, teams (3); clubs: members, board, teams, the clubs (4);
     # clubs by status (1).
+    scheme = scheme_default(ON)
     with django_assert_num_queries(16):
-        report = selectors.scorecard_report(clubs=clubs, on=ON)
+        report = selectors.scorecard_report(clubs=clubs, on=ON, scheme=scheme)
     assert len(report.clubs) == count + 3  # and A1, B1, L of the personas' map
 
 
