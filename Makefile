@@ -1,5 +1,5 @@
 # Two commands set everything up on a fresh machine with Python ≥ 3.11:
-#   make run   — virtual environment, install, migrate, demo data, serve on http://127.0.0.1:8000
+#   make run   — virtual environment, install, migrate, demo data and the maps of 2025, serve on http://127.0.0.1:8000
 #   make test  — the whole test suite (DATABASE_URL if set, else SQLite)
 
 PYTHON ?= python3
@@ -22,9 +22,13 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 .env:
 	cp .env.example .env
 
+# Every step is idempotent. The maps of 2025 come after the demo clubs: loading the lineage tells
+# the club register, which follows the clubs onto the later maps.
 setup: venv .env
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --scenario quang-ngai-2022 --unless-data
+	$(PY) manage.py load_admin_units data/quang_ngai_2025_units.csv --scheme vn-2025-07
+	$(PY) manage.py load_lineage data/quang_ngai_lineage.csv
 
 run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)

@@ -114,7 +114,8 @@ class AdminUnit(ValidityPeriod):
     before that map, such as one of 2019 under a map starting 1 Feb 2020, sits in them."""
 
     scheme = models.ForeignKey(AdminScheme, on_delete=models.PROTECT, related_name="units", verbose_name=_("scheme"))
-    # django-stubs types the abstract base's non-null field and cannot see this nullable override.
+    # Nullable on units only: for mypy a subclass field that also takes None is an incompatible
+    # override of ValidityPeriod's, though Django means exactly that.
     valid_from = models.DateField(  # type: ignore[assignment]
         _("valid from"), null=True, blank=True, help_text=_("Empty: since before the earliest map held.")
     )
@@ -128,9 +129,17 @@ class AdminUnit(ValidityPeriod):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="children", verbose_name=_("parent")
     )
     # The province a unit of a merged province belonged to before the merger ("kon_tum" for the
-    # communes of the former Kon Tum in the Quảng Ngãi of 1 Jul 2025), from the unit file; empty
-    # where the province did not change.
+    # communes of the former Kon Tum in the Quảng Ngãi of 1 Jul 2025), as the unit file says it:
+    # "quang_ngai" for the communes of the former Quảng Ngãi too. Empty on the maps before the
+    # merger, whose files have no such column, and on maps derived from the lineage.
     former_province = models.CharField(_("former province"), max_length=32, blank=True)
+    # A map no unit file gives (the one of 1 Jan 2025) is derived from the lineage and the map
+    # before it (areas/lineage.py); a lineage load recomputes such units, never those of a file.
+    derived = models.BooleanField(
+        _("derived from the lineage"),
+        default=False,
+        help_text=_("Not loaded from a unit file: built from the lineage and the map before it."),
+    )
     # "/51/522/21010/": the codes from the top of the scheme down, so that "is under" is one
     # indexed prefix test on both databases.
     path = models.CharField(_("path"), max_length=255, db_index=True, editable=False)

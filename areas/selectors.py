@@ -1,14 +1,36 @@
-"""Reads of the administrative map: the scheme to show, the tree with its club counts, and how
-units group under their ancestors (the key every roll-up by area uses)."""
+"""Reads of the administrative map: the scheme to show, the tree with its club counts and the
+lineage of its units, and how units group under their ancestors (the key every roll-up by area
+uses)."""
 
 import dataclasses
 import datetime
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.db.models import Exists, Expression, F, IntegerField, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Length, Replace
 from django.db.models.lookups import StartsWith
 
-from areas.models import UNDER_PROVINCE_DEPTH, AdminScheme, AdminUnit, AreaType
+from areas.models import UNDER_PROVINCE_DEPTH, AdminScheme, AdminUnit, AreaType, Change, UnitLink
+
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+
+class _Loaded(TypedDict):
+    has_units: bool
+
+
+if TYPE_CHECKING:
+    # A scheme as map_schemes() gives it.
+    MapScheme: TypeAlias = WithAnnotations[AdminScheme, _Loaded]
+
+
+@dataclasses.dataclass
+class UnitLineage:
+    """The names of the units a unit came from, on the map before, and went to, on the map after."""
+
+    came_from: list[str] = dataclasses.field(default_factory=list)
+    went_to: list[str] = dataclasses.field(default_factory=list)
 
 
 @dataclasses.dataclass
@@ -17,15 +39,16 @@ class TreeNode:
     children: list["TreeNode"] = dataclasses.field(default_factory=list)
     clubs: int = 0
     active_clubs: int = 0
+    lineage: UnitLineage = dataclasses.field(default_factory=UnitLineage)
 
 
-def scheme_default(on: datetime.date) -> AdminScheme | None:
-    """The scheme in force on a day if its units are loaded, else the latest loaded one."""
-    loaded = AdminScheme.objects.filter(Exists(AdminUnit.objects.filter(scheme=OuterRef("pk")))).order_by("-valid_from")
-    for scheme in loaded:
-        if scheme.is_in_force(on):
-            return scheme
-    return loaded.first()
+def map_schemes() -> "list[MapScheme]":
+    """Every scheme, oldest first, each with `has_units`: whether units of it are loaded."""
+    return list(
+        AdminScheme.objects.annotate(has_units=Exists(AdminUnit.objects.filter(scheme=OuterRef("pk")))).order_by(
+            "valid_from"
+        )
+    )
 
 
 def unit_today(unit: AdminUnit, on: datetime.date) -> dict[str, object]:
@@ -35,14 +58,58 @@ def unit_today(unit: AdminUnit, on: datetime.date) -> dict[str, object]:
     return {"area_type": AreaType(area_type).label if area_type else "", "is_border": is_border}
 
 
-def unit_tree(*, units: QuerySet[AdminUnit], club_counts: dict[int, dict[str, int]]) -> list[TreeNode]:
-    """Nest the given units by parent and add up club counts from each unit to the top.
+def scheme_default(on: datetime.date, schemes: "list[MapScheme] | None" = None) -> AdminScheme | None:
+    """The scheme in force on a day if its units are loaded, else the latest loaded one.
+    `schemes`: map_schemes() when the caller has them already (no query then)."""
+    loaded = [scheme for scheme in (schemes if schemes is not None else map_schemes()) if scheme.has_units]
+    in_force = [scheme for scheme in loaded if scheme.is_in_force(on)]
+    if in_force:
+        return in_force[0]
+    return loaded[-1] if loaded else None
+
+
+def unit_lineage(scheme: AdminScheme) -> dict[int, UnitLineage]:
+    """Where each unit of a map came from and where it went, by unit id: the names of the units of
+    the maps before and after, in the order of the map. A kept unit (the same code and name) has
+    nothing to tell and is left out. One query, however many units."""
+    columns = (
+        *("predecessor_id", "predecessor__scheme_id", "predecessor__name", "predecessor__path"),
+        *("successor_id", "successor__scheme_id", "successor__name", "successor__path"),
+    )
+    links = UnitLink.objects.exclude(change=Change.KEPT).order_by()
+    # Two halves in one statement, rather than an OR across the two joins.
+    rows = (
+        links.filter(successor__scheme=scheme)
+        .values_list(*columns)
+        .union(links.filter(predecessor__scheme=scheme).values_list(*columns), all=True)
+    )
+    lineage: dict[int, UnitLineage] = {}
+    for row in sorted(rows, key=lambda row: (row[3], row[7])):
+        predecessor, predecessor_scheme, predecessor_name, _path, successor, successor_scheme, successor_name, _ = row
+        if successor_scheme == scheme.pk:
+            lineage.setdefault(successor, UnitLineage()).came_from.append(predecessor_name)
+        if predecessor_scheme == scheme.pk:
+            lineage.setdefault(predecessor, UnitLineage()).went_to.append(successor_name)
+    return lineage
+
+
+def unit_tree(
+    *,
+    units: QuerySet[AdminUnit],
+    club_counts: dict[int, dict[str, int]],
+    lineage: dict[int, UnitLineage] | None = None,
+) -> list[TreeNode]:
+    """Nest the given units by parent and add up club counts from each unit to the top; give each
+    its lineage (unit_lineage) when there is one.
 
     Works for any number of levels; units whose parent is not in `units` become roots (an
     area staff member's district is the root of their tree).
     """
+    lineage = lineage or {}
     # Keyed as a unit names its parent (parent_id, None for the top of the map).
-    nodes: dict[int | None, TreeNode] = {unit.pk: TreeNode(unit=unit) for unit in units.order_by("path")}
+    nodes: dict[int | None, TreeNode] = {
+        unit.pk: TreeNode(unit=unit, lineage=lineage.get(unit.pk, UnitLineage())) for unit in units.order_by("path")
+    }
     roots = []
     for node in nodes.values():
         parent = nodes.get(node.unit.parent_id)

@@ -1,8 +1,15 @@
-"""Reading a file of administrative units (the layout of data/quang_ngai_2020_2024_units.csv).
+"""Reading a file of administrative units, in one of two layouts told apart by the header:
 
-One row per commune-level unit, repeating its district; a district without communes (Lý Sơn)
-has one row with the commune columns empty. The whole file is read and checked before
-anything is written, and every problem is reported with its line number.
+- three levels (data/quang_ngai_2020_2024_units.csv, the maps until 30/06/2025): one row per
+  commune-level unit, repeating its district; a district without communes (Lý Sơn) has one row
+  with the commune columns empty;
+- two levels (data/quang_ngai_2025_units.csv, the map from 01/07/2025, when districts were
+  abolished): one row per commune-level unit, right under the province, with its own area type
+  and the province it belonged to before the provinces merged (`former_province`, a slug such as
+  "kon_tum"; stored as the file says it, "quang_ngai" included).
+
+The whole file is read and checked before anything is written, and every problem is reported with
+its line number.
 """
 
 import csv
@@ -14,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from areas.models import AreaType, Kind
 
+# A file with a district_code column is of three levels; one without it but with ward_code, of two.
 REQUIRED_COLUMNS = [
     "district_code",
     "district_name",
@@ -23,11 +31,14 @@ REQUIRED_COLUMNS = [
     "ward_name",
     "ward_type",
 ]
+TWO_LEVEL_COLUMNS = ["ward_code", "ward_name", "ward_type", "former_province", "area_type"]
 DISTRICT_KINDS = {"city": Kind.CITY, "town": Kind.TOWN, "district": Kind.DISTRICT}
 COMMUNE_KINDS = {"xa": Kind.COMMUNE, "phuong": Kind.WARD, "thi_tran": Kind.TOWNSHIP, "dac_khu": Kind.SPECIAL_ZONE}
 AREA_TYPES = {choice.value for choice in AreaType}
 # Official codes are ASCII digits; str.isdigit() would also take full-width or superscript digits.
 CODE = re.compile(r"[0-9]+")
+# A province's slug as AdminUnit.former_province holds it (at most 32 characters).
+PROVINCE_SLUG = re.compile(r"[a-z0-9_-]{1,32}")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -36,8 +47,10 @@ class UnitRecord:
     name: str
     kind: str
     area_type: str
+    # The district's code; None for a district, and for a commune right under the province.
     parent_code: str | None
     line: int
+    former_province: str = ""
 
 
 @dataclasses.dataclass
@@ -56,9 +69,14 @@ class UnitFileError(Exception):
 
 def read_unit_file(stream: io.TextIOBase) -> UnitFile:
     reader = csv.DictReader(stream)
-    missing = [column for column in REQUIRED_COLUMNS if column not in (reader.fieldnames or [])]
+    header = reader.fieldnames or []
+    two_levels = "district_code" not in header and "ward_code" in header
+    required = TWO_LEVEL_COLUMNS if two_levels else REQUIRED_COLUMNS
+    missing = [column for column in required if column not in header]
     if missing:
         raise UnitFileError([_("Line 1: missing column(s): %(columns)s.") % {"columns": ", ".join(missing)}])
+    if two_levels:
+        return _read_two_levels(reader)
 
     problems: list[str] = []
     districts: dict[str, UnitRecord] = {}
@@ -113,6 +131,70 @@ def read_unit_file(stream: io.TextIOBase) -> UnitFile:
     if problems:
         raise UnitFileError(problems)
     return UnitFile(districts=list(districts.values()), communes=list(communes.values()))
+
+
+def _read_two_levels(reader: "csv.DictReader[str]") -> UnitFile:
+    """Communes right under the province, each with its own area type and former province."""
+    problems: list[str] = []
+    communes: dict[str, UnitRecord] = {}
+    for row in reader:
+        line = reader.line_num
+        values = {column: (row.get(column) or "").strip() for column in TWO_LEVEL_COLUMNS}
+        line_problems = _check_two_level_row(line, values)
+        if line_problems:
+            problems.extend(line_problems)
+            continue
+        code = values["ward_code"]
+        if code in communes:
+            problems.append(_duplicate(line, code, communes[code].line))
+            continue
+        communes[code] = UnitRecord(
+            code=code,
+            name=values["ward_name"],
+            kind=COMMUNE_KINDS[values["ward_type"]],
+            area_type=values["area_type"],
+            parent_code=None,
+            line=line,
+            former_province=values["former_province"],
+        )
+    if not problems and not communes:
+        problems.append(_("The file has no units."))
+    if problems:
+        raise UnitFileError(problems)
+    return UnitFile(districts=[], communes=list(communes.values()))
+
+
+def _check_two_level_row(line: int, values: dict[str, str]) -> list[str]:
+    problems = []
+
+    def problem(message: str, **params: object) -> None:
+        problems.append(message % {"line": line, **params})
+
+    if not CODE.fullmatch(values["ward_code"]):
+        problem(_("Line %(line)s: the commune code %(code)s is not a number."), code=repr(values["ward_code"]))
+    if not values["ward_name"]:
+        problem(_("Line %(line)s: the commune name is empty."))
+    if values["ward_type"] not in COMMUNE_KINDS:
+        problem(
+            _("Line %(line)s: unknown commune type %(value)s (expected one of %(expected)s)."),
+            value=repr(values["ward_type"]),
+            expected=", ".join(COMMUNE_KINDS),
+        )
+    if values["former_province"] and not PROVINCE_SLUG.fullmatch(values["former_province"]):
+        problem(
+            _(
+                "Line %(line)s: the former province %(value)s is not a short name in lower case "
+                "(letters a–z, digits, _ and -, such as kon_tum)."
+            ),
+            value=repr(values["former_province"]),
+        )
+    if values["area_type"] not in AREA_TYPES:
+        problem(
+            _("Line %(line)s: unknown area type %(value)s (expected one of %(expected)s)."),
+            value=repr(values["area_type"]),
+            expected=", ".join(sorted(AREA_TYPES)),
+        )
+    return problems
 
 
 def _duplicate(line: int, code: str, first: int) -> str:

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 # What people read for each action code written by the services; a code missing here is shown as is.
 ACTION_LABELS = {
     "areas.units.loaded": _("administrative units loaded"),
+    "areas.lineage.loaded": _("lineage between maps loaded"),
     "clubs.club.created": _("club registered"),
     "clubs.club.updated": _("club details changed"),
     "clubs.club.suspended": _("club suspended"),

@@ -16,6 +16,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from activities.services import report_start
+from areas.models import AdminScheme, Change, UnitLink
 from funds.models import CapitalSource, FundKind
 from funds.services import contribution_record, month_close
 from loans.services import loan_reschedule, repayment_record
@@ -180,6 +181,9 @@ ADMIN_REFUSED = {
     # Target plans are set on their page by province staff, through the audited service.
     "admin:targets_targetplan_add",
     "admin:targets_targetplan_delete",
+    # The lineage changes only through load_lineage, which checks the whole file.
+    "admin:areas_unitlink_add",
+    "admin:areas_unitlink_delete",
     # Only answers the admin's own select widgets, which send the field to complete.
     "admin:autocomplete",
 }
@@ -216,4 +220,11 @@ def audit_entry(world):
     )
     report_start(actor=None, club=world.club_a1, month=datetime.date(2025, 2, 1))
     small_plan(world)
+    later_map = AdminScheme.objects.get(code="vn-2025-07")
+    later_province = factories.province(scheme=later_map, code="51", name="Tỉnh Quảng Ngãi")
+    UnitLink.objects.create(
+        predecessor=world.commune_a1,
+        successor=factories.commune(later_province, scheme=later_map, name="Xã Bình Hiệp Mới"),
+        change=Change.RENAMED,
+    )
     return factories.AuditEntryFactory(actor=None, target_id=str(world.club_a1.pk))

@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -8,7 +9,6 @@ from accounts import access
 from accounts.access import Cap
 from areas import selectors, services
 from areas.forms import ClassificationForm
-from areas.models import AdminScheme
 from clubs.selectors import club_counts_by_unit
 from core.dates import format_date
 from core.forms import write_through
@@ -16,22 +16,28 @@ from core.forms import write_through
 
 @require_http_methods(["GET"])
 def unit_tree(request):
+    """The map in force today (or the latest loaded), the other maps one click away."""
     access.require_cap(request.user, Cap.AREA_VIEW)
     today = timezone.localdate()
+    schemes = selectors.map_schemes()
     if request.GET.get("scheme"):
-        scheme = get_object_or_404(AdminScheme, code=request.GET["scheme"])
+        scheme = next((option for option in schemes if option.code == request.GET["scheme"]), None)
+        if scheme is None:
+            raise Http404("No such map.")
     else:
-        scheme = selectors.scheme_default(today)
+        scheme = selectors.scheme_default(today, schemes)
     roots = []
     if scheme is not None:
         roots = selectors.unit_tree(
             units=access.units_for(request.user, Cap.AREA_VIEW).filter(scheme=scheme),
             club_counts=club_counts_by_unit(clubs=access.clubs_for(request.user, Cap.CLUB_VIEW), on=today),
+            lineage=selectors.unit_lineage(scheme),
         )
+    in_force_today = next((option for option in schemes if option.is_in_force(today)), None)
     return render(
         request,
         "areas/unit_tree.html",
-        {"scheme": scheme, "schemes": AdminScheme.objects.all(), "roots": roots},
+        {"scheme": scheme, "schemes": schemes, "in_force_today": in_force_today, "roots": roots},
     )
 
 

@@ -74,7 +74,7 @@ def test_real_file_loads_every_level_once(loaded):
     assert entry.actor is None
     assert entry.target_type == "areas.adminscheme"
     assert entry.target_id == str(AdminScheme.objects.get(code="vn-2020").pk)
-    assert entry.data == {"province": "51", "created": 187, "updated": 0}
+    assert entry.data == {"province": "51", "created": 187, "updated": 0, "starts_changed": 0}
 
 
 def test_real_file_area_types_and_ly_son(loaded):
@@ -111,8 +111,12 @@ def test_real_file_paths_kinds_and_validity(loaded):
     for unit in AdminUnit.objects.exclude(level=Level.PROVINCE).select_related("parent"):
         assert unit.path == f"{unit.parent.path}{unit.code}/"
     assert AdminUnit.objects.under(AdminUnit.objects.get(code="51")).count() == 187
+    # The first map held for the province: every unit starts open (a club of 2019 sits in them)
+    # and ends with its scheme.
     scheme = AdminScheme.objects.get(code="vn-2020")
-    assert set(AdminUnit.objects.values_list("valid_from", "valid_until")) == {(scheme.valid_from, scheme.valid_until)}
+    assert set(AdminUnit.objects.values_list("valid_from", "valid_until")) == {(None, scheme.valid_until)}
+    assert ward.is_in_force(datetime.date(2019, 6, 1))
+    assert not ward.is_in_force(datetime.date(2025, 1, 1))
 
 
 def test_second_run_changes_nothing(loaded):
@@ -145,7 +149,7 @@ def test_changed_name_updates_unit_in_place(loaded, tmp_path):
     assert AdminUnit.objects.count() == 187
     latest = AuditEntry.objects.order_by("-pk").first()
     assert AuditEntry.objects.count() == 2
-    assert latest.data == {"province": "51", "created": 0, "updated": 1}
+    assert latest.data == {"province": "51", "created": 0, "updated": 1, "starts_changed": 0}
 
 
 def test_changed_district_area_type_moves_its_communes_too(loaded, tmp_path):
@@ -407,3 +411,165 @@ def test_a_scheme_ends_the_day_the_next_one_starts(db):
     assert old.is_in_force(datetime.date(2024, 12, 31)) and not new.is_in_force(datetime.date(2024, 12, 31))
     assert new.is_in_force(datetime.date(2025, 1, 1)) and not old.is_in_force(datetime.date(2025, 1, 1))
     assert list(AdminScheme.objects.in_force(datetime.date(2025, 1, 1))) == [new]
+
+
+# --- The map of 1 Jul 2025: two levels ------------------------------------------------------
+
+FILE_2025 = Path(settings.BASE_DIR) / "data" / "quang_ngai_2025_units.csv"
+HEADER_2025 = "ward_code,ward_name,ward_type,former_province,area_type"
+ROW_2025 = "21025,Phường Cẩm Thành,phuong,quang_ngai,plain"
+
+
+def test_two_level_file_puts_communes_right_under_the_province(db):
+    output = load(FILE_2025, scheme="vn-2025-07")
+
+    assert "vn-2025-07: 1 province, 0 district-level units, 96 commune-level units." in output
+    assert "97 created, 0 updated, 0 unchanged." in output
+    units = AdminUnit.objects.filter(scheme__code="vn-2025-07")
+    province = units.get(level=Level.PROVINCE)
+    # The new Quảng Ngãi of 1 Jul 2025 keeps code 51 (settings.PROVINCE_CODE).
+    assert (province.code, province.name, province.path) == ("51", "Tỉnh Quảng Ngãi", "/51/")
+    communes = units.filter(level=Level.COMMUNE)
+    assert communes.count() == 96
+    assert set(communes.values_list("parent", flat=True)) == {province.pk}
+    assert not units.filter(level=Level.DISTRICT).exists()
+    # docs/domain.md §6: 86 xã, 9 phường, 1 đặc khu.
+    assert communes.filter(kind=Kind.COMMUNE).count() == 86
+    assert communes.filter(kind=Kind.WARD).count() == 9
+    [ly_son] = communes.filter(kind=Kind.SPECIAL_ZONE)
+    assert (ly_son.code, ly_son.name, ly_son.area_type, ly_son.path) == (
+        "21548",
+        "Đặc khu Lý Sơn",
+        AreaType.ISLAND,
+        "/51/21548/",
+    )
+    assert ly_son.is_club_host
+    assert units.club_hosts().count() == 96
+    # The former province as the file says it, that of the old Quảng Ngãi included.
+    assert communes.filter(former_province="kon_tum").count() == 40
+    assert communes.filter(former_province="quang_ngai").count() == 56
+    assert province.former_province == ""
+    assert set(communes.filter(former_province="kon_tum").values_list("area_type", flat=True)) == {AreaType.MOUNTAIN}
+    assert not units.filter(derived=True).exists()
+
+
+def test_two_level_file_second_run_changes_nothing(db):
+    load(FILE_2025, scheme="vn-2025-07")
+    before = snapshot()
+
+    output = load(FILE_2025, scheme="vn-2025-07")
+
+    assert "No change: all 97 units were already up to date." in output
+    assert snapshot() == before
+    assert AuditEntry.objects.filter(action="areas.units.loaded").count() == 1
+
+
+def test_two_level_file_updates_area_type_and_former_province_in_place(db, tmp_path):
+    path = write_csv(tmp_path, ROW_2025, "23281,Phường Đăk Cấm,phuong,kon_tum,mountain", header=HEADER_2025)
+    load(path, scheme="vn-2025-07")
+    ward = AdminUnit.objects.get(code="23281")
+    path = write_csv(tmp_path, ROW_2025, "23281,Phường Đăk Cấm,phuong,gia_lai,plain", header=HEADER_2025)
+
+    output = load(path, scheme="vn-2025-07")
+
+    assert "0 created, 1 updated, 2 unchanged." in output
+    ward.refresh_from_db()
+    assert (ward.former_province, ward.area_type) == ("gia_lai", AreaType.PLAIN)
+
+
+def test_a_later_map_loaded_first_starts_open_until_an_earlier_one_is_loaded(db):
+    """Open starts follow the maps held (areas.services.open_starts_refresh): the map of 1 Jul 2025
+    alone is the earliest held for code 51 and starts open; once the map of 2020 is loaded, that one
+    does, and the later map starts on its scheme's day — one audited change of the second load."""
+    load(FILE_2025, scheme="vn-2025-07")
+    assert set(AdminUnit.objects.values_list("valid_from", flat=True)) == {None}
+
+    load(REAL_FILE)
+
+    later = AdminScheme.objects.get(code="vn-2025-07")
+    assert set(AdminUnit.objects.filter(scheme=later).values_list("valid_from", flat=True)) == {later.valid_from}
+    assert set(AdminUnit.objects.filter(scheme__code="vn-2020").values_list("valid_from", flat=True)) == {None}
+    entry = AuditEntry.objects.order_by("-pk").first()
+    assert entry.data == {"province": "51", "created": 187, "updated": 0, "starts_changed": 97}
+    # Nothing to refresh on a second run.
+    assert "No change" in load(FILE_2025, scheme="vn-2025-07")
+
+
+@pytest.mark.parametrize(
+    ("rows", "line", "fragment"),
+    [
+        pytest.param(
+            [ROW_2025, "2103A,Phường Nghĩa Lộ,phuong,quang_ngai,plain"],
+            3,
+            "the commune code '2103A' is not a number",
+            id="non-numeric-code",
+        ),
+        pytest.param([ROW_2025, "21028,,phuong,quang_ngai,plain"], 3, "the commune name is empty", id="empty-name"),
+        pytest.param(
+            [ROW_2025, "21028,Phường Nghĩa Lộ,ward,quang_ngai,plain"],
+            3,
+            "unknown commune type 'ward'",
+            id="unknown-ward-type",
+        ),
+        pytest.param(
+            [ROW_2025, "21028,Phường Nghĩa Lộ,phuong,quang_ngai,coastal"],
+            3,
+            "unknown area type 'coastal'",
+            id="unknown-area-type",
+        ),
+        pytest.param(
+            [ROW_2025, "21028,Phường Nghĩa Lộ,phuong,Kon Tum,plain"],
+            3,
+            "the former province 'Kon Tum' is not a short name in lower case",
+            id="former-province-not-a-slug",
+        ),
+        pytest.param(
+            [ROW_2025, "21028,Phường Nghĩa Lộ,phuong,quang_ngai,plain", "21025,Phường Trùng,phuong,quang_ngai,plain"],
+            4,
+            "code 21025 is already used on line 2",
+            id="duplicate-code",
+        ),
+    ],
+)
+def test_malformed_two_level_row_is_rejected_with_line_number(db, tmp_path, rows, line, fragment):
+    path = write_csv(tmp_path, *rows, header=HEADER_2025)
+
+    message = load_error(path, scheme="vn-2025-07")
+
+    assert "nothing was written" in message
+    assert f"Line {line}: {fragment}" in message
+    assert AdminUnit.objects.count() == 0
+    assert AuditEntry.objects.count() == 0
+
+
+def test_two_level_file_lists_every_problem(db, tmp_path):
+    path = write_csv(
+        tmp_path,
+        "21025,Phường Cẩm Thành,phuong,quang_ngai,hill",
+        "21028,Phường Nghĩa Lộ,phuong,quang_ngai,plain",
+        "x,,dac_khu,quang_ngai,island",
+        header=HEADER_2025,
+    )
+
+    message = load_error(path, scheme="vn-2025-07")
+
+    assert "Line 2: unknown area type 'hill'" in message
+    assert "Line 4: the commune code 'x' is not a number" in message
+    assert "Line 4: the commune name is empty" in message
+    assert "Line 3" not in message
+    assert AdminUnit.objects.count() == 0
+
+
+def test_two_level_header_without_former_province_is_rejected_on_line_1(db, tmp_path):
+    path = write_csv(tmp_path, "21025,Phường Cẩm Thành,phuong,plain", header="ward_code,ward_name,ward_type,area_type")
+
+    message = load_error(path, scheme="vn-2025-07")
+
+    assert "Line 1: missing column(s): former_province." in message
+    assert AdminUnit.objects.count() == 0
+
+
+def test_two_level_header_only_is_rejected(db, tmp_path):
+    message = load_error(write_csv(tmp_path, header=HEADER_2025), scheme="vn-2025-07")
+
+    assert "The file has no units." in message

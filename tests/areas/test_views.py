@@ -2,12 +2,14 @@
 
 import datetime
 
+import pytest
 from django.urls import reverse
 
-from areas.models import AdminScheme
+from accounts.models import Role
+from areas.models import AdminScheme, AdminUnit
 from tests import factories
 from tests.conftest import login
-from tests.text import vi_html
+from tests.text import vi, vi_html
 
 URL = reverse("areas:unit-tree")
 NO_UNITS = "No administrative units are loaded for this map in your area."
@@ -98,8 +100,10 @@ def test_default_scheme_is_the_latest_loaded_one(client, world, province_staff):
     assert response.context["scheme"].code == "vn-2020"
     assert len(response.context["roots"]) == 1
     html = response.content.decode()
-    assert '<option value="vn-2020" selected>' in html
-    assert '<option value="vn-2025" >' in html
+    # The map shown is marked; a map without units cannot be opened.
+    assert '<a class="nav-link active" aria-current="page" href="?scheme=vn-2020">' in html
+    assert 'href="?scheme=vn-2025"' not in html
+    assert '<span class="nav-link disabled"' in html
 
 
 def test_no_scheme_at_all_says_so(client, db):
@@ -119,3 +123,100 @@ def test_the_scheme_in_force_is_preferred_when_loaded(client, world, province_st
     assert response.context["scheme"] == scheme
     [root] = response.context["roots"]
     assert root.unit.name == "Tỉnh Quảng Ngãi (2025)"
+
+
+# --- The real maps and their lineage -------------------------------------------------------
+
+
+@pytest.fixture
+def quang_ngai_staff(maps_with_lineage):
+    """Province staff of Quảng Ngãi (code 51: every map's Quảng Ngãi, not the Kon Tum of 1 Jan 2025)."""
+    user = factories.UserFactory(username="tinh")
+    province = AdminUnit.objects.get(scheme__code="vn-2020", code="51")
+    factories.RoleAssignmentFactory(user=user, role=Role.PROVINCE_STAFF, area=province)
+    return user
+
+
+def node_named(nodes, name):
+    for node in nodes:
+        if node.unit.name == name:
+            return node
+        found = node_named(node.children, name)
+        if found is not None:
+            return found
+    return None
+
+
+def test_opens_on_the_map_in_force_today_with_the_others_one_click_away(client, quang_ngai_staff):
+    """On 15/03/2025 the map of 1 Jan 2025 (derived from the lineage) is in force."""
+    response = login(client, quang_ngai_staff).get(URL)
+
+    assert response.context["scheme"].code == "vn-2025-01"
+    html = response.content.decode()
+    assert '<a class="nav-link active" aria-current="page" href="?scheme=vn-2025-01">' in html
+    assert f"{vi('in force today')}</a>" in html
+    for code in ("vn-2020", "vn-2025-07"):
+        assert f'<a class="nav-link border" href="?scheme={code}">' in html
+    [root] = response.context["roots"]
+    assert root.unit.name == "Tỉnh Quảng Ngãi"
+    assert len(root.children) == 13
+    assert sum(len(district.children) for district in root.children) == 170
+
+
+def test_units_show_where_they_came_from_and_went(client, quang_ngai_staff):
+    response = login(client, quang_ngai_staff).get(URL, {"scheme": "vn-2025-01"})
+    roots = response.context["roots"]
+
+    an_phu = node_named(roots, "Xã An Phú")
+    assert an_phu.lineage.came_from == ["Xã Nghĩa Phú", "Xã Nghĩa An"]
+    assert an_phu.lineage.went_to == ["Xã An Phú"]  # 21034 of 1 Jul 2025, with others
+    tra_bui = node_named(roots, "Xã Trà Bùi")
+    assert tra_bui.lineage.came_from == []  # kept from 2020: nothing to tell
+    assert tra_bui.lineage.went_to == ["Xã Cà Đam", "Xã Tây Trà Bồng"]
+    ly_son = node_named(roots, "Huyện Lý Sơn")
+    assert (ly_son.lineage.came_from, ly_son.lineage.went_to) == ([], ["Đặc khu Lý Sơn"])
+    html = response.content.decode()
+    assert "← Xã Nghĩa Phú, Xã Nghĩa An</span>" in html
+    assert "→ Xã Cà Đam, Xã Tây Trà Bồng</span>" in html
+
+
+def test_the_two_level_map_nests_communes_under_the_province_and_counts_their_clubs(client, quang_ngai_staff):
+    commune = AdminUnit.objects.get(scheme__code="vn-2025-07", code="21548")
+    factories.ClubFactory(unit=commune, name="CLB Liên thế hệ An Vĩnh")
+    factories.ClubFactory(unit=commune, name="CLB Liên thế hệ An Hải", launch_date=None)
+
+    response = login(client, quang_ngai_staff).get(URL, {"scheme": "vn-2025-07"})
+
+    [root] = response.context["roots"]
+    assert root.unit.name == "Tỉnh Quảng Ngãi"
+    assert len(root.children) == 96
+    assert all(not node.children for node in root.children)
+    assert (root.clubs, root.active_clubs) == (2, 1)
+    ly_son = node_named(root.children, "Đặc khu Lý Sơn")
+    assert (ly_son.clubs, ly_son.active_clubs) == (2, 1)
+    assert ly_son.lineage.came_from == ["Huyện Lý Sơn"]
+    html = response.content.decode()
+    link = f'<a href="{reverse("clubs:club-list")}?commune={commune.pk}">Đặc khu Lý Sơn</a>'
+    assert link in html
+    assert html[html.index(link) :].split("</span>")[0].endswith(">2 (1)")
+    assert "← Huyện Lý Sơn</span>" in html
+
+
+def test_older_map_shows_where_its_units_went(client, quang_ngai_staff):
+    roots = login(client, quang_ngai_staff).get(URL, {"scheme": "vn-2020"}).context["roots"]
+
+    assert node_named(roots, "Xã Nghĩa An").lineage.went_to == ["Xã An Phú"]
+    assert node_named(roots, "Xã Nghĩa An").lineage.came_from == []
+
+
+@pytest.mark.parametrize("scheme", ["vn-2020", "vn-2025-01", "vn-2025-07"])
+def test_tree_with_lineage_takes_as_many_queries_as_the_small_map(
+    client, quang_ngai_staff, django_assert_num_queries, scheme
+):
+    """The same 7 queries as the personas' map of 7 units without lineage
+    (tests/clubs/test_views.py), for 97 to 287 units and hundreds of links."""
+    client = login(client, quang_ngai_staff)
+    # 1 session, 2 user, 3 role assignments, 4 schemes with whether their units are loaded,
+    # 5 units in scope, 6 club counts grouped by unit and status, 7 the lineage of the map.
+    with django_assert_num_queries(7):
+        client.get(URL, {"scheme": scheme})

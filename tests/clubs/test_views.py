@@ -251,8 +251,9 @@ def test_unit_tree_query_count_does_not_grow(client, world, province_staff, djan
     before = count_queries(client, url)
     more_data(world)
     assert count_queries(client, url) == before
-    # 1 session, 2 user, 3 role assignments, 4 default scheme (loaded schemes), 5 units in
-    # scope, 6 club counts grouped by unit and status, 7 schemes for the map dropdown.
+    # 1 session, 2 user, 3 role assignments, 4 schemes with whether their units are loaded (the
+    # default and the maps' links), 5 units in scope, 6 club counts grouped by unit and status,
+    # 7 the lineage of the map's units.
     with django_assert_num_queries(7):
         client.get(url)
 
