@@ -5,8 +5,8 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Count, QuerySet
 
-from areas.models import AdminUnit
-from clubs.models import Club, ClubQuerySet
+from areas.models import AdminScheme, AdminUnit
+from clubs.models import Club, ClubQuerySet, MapGrouping
 from core.text import fold
 
 if TYPE_CHECKING:
@@ -28,11 +28,16 @@ def club_list(
     return rows.order_by("name_folded", "pk")
 
 
-def club_counts_by_unit(*, clubs: ClubQuerySet[Club], on: datetime.date) -> dict[int, dict[str, int]]:
-    """{unit_id: {status: count}} in one grouped query."""
+def club_counts_by_unit(
+    *, clubs: ClubQuerySet[Club], on: datetime.date, scheme: AdminScheme
+) -> dict[int, dict[str, int]]:
+    """{unit_id: {status: count}} of the units of the map `scheme`, by where each club sits on it
+    (MapGrouping), in one grouped query."""
+    by_unit = MapGrouping(scheme)
     counts: dict[int, dict[str, int]] = {}
-    for row in clubs.with_status(on).order_by().values("unit_id", "status").annotate(n=Count("pk")):
-        counts.setdefault(row["unit_id"], {})[row["status"]] = row["n"]
+    rows = by_unit.rows(clubs.with_status(on)).order_by().annotate(unit_on_map=by_unit.key())
+    for row in rows.values("unit_on_map", "status").annotate(n=Count("pk")):
+        counts.setdefault(row["unit_on_map"], {})[row["status"]] = row["n"]
     return counts
 
 

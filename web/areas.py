@@ -30,7 +30,9 @@ def unit_tree(request):
     if scheme is not None:
         roots = selectors.unit_tree(
             units=access.units_for(request.user, Cap.AREA_VIEW).filter(scheme=scheme),
-            club_counts=club_counts_by_unit(clubs=access.clubs_for(request.user, Cap.CLUB_VIEW), on=today),
+            club_counts=club_counts_by_unit(
+                clubs=access.clubs_for(request.user, Cap.CLUB_VIEW), on=today, scheme=scheme
+            ),
             lineage=selectors.unit_lineage(scheme),
         )
     in_force_today = next((option for option in schemes if option.is_in_force(today)), None)

@@ -1,4 +1,4 @@
-"""areas/views.py: the administrative tree with club counts (clubs, of which active)."""
+"""web/areas.py: the administrative tree with club counts (clubs, of which active) on each map."""
 
 import datetime
 
@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from accounts.models import Role
 from areas.models import AdminScheme, AdminUnit
+from clubs.models import ClubLocation, LocationSource
 from tests import factories
 from tests.conftest import login
 from tests.text import vi, vi_html
@@ -200,6 +201,20 @@ def test_the_two_level_map_nests_communes_under_the_province_and_counts_their_cl
     assert link in html
     assert html[html.index(link) :].split("</span>")[0].endswith(">2 (1)")
     assert "← Huyện Lý Sơn</span>" in html
+
+
+def test_each_map_counts_clubs_where_they_sit_on_it(client, quang_ngai_staff):
+    """A club registered in Xã Nghĩa An in 2022 sits in Xã An Phú on the maps of 2025 (its
+    locations): each map's tree counts it there, not in the unit it was registered in."""
+    nghia_an = AdminUnit.objects.get(scheme__code="vn-2020", code="21262")
+    club = factories.ClubFactory(unit=nghia_an, name="CLB Liên thế hệ Nghĩa An")
+    for scheme, code in (("vn-2025-01", "21262"), ("vn-2025-07", "21034")):
+        unit = AdminUnit.objects.get(scheme__code=scheme, code=code)
+        ClubLocation.objects.create(club=club, scheme=unit.scheme, unit=unit, source=LocationSource.LINEAGE)
+    login(client, quang_ngai_staff)
+    for scheme, name in (("vn-2020", "Xã Nghĩa An"), ("vn-2025-01", "Xã An Phú"), ("vn-2025-07", "Xã An Phú")):
+        roots = client.get(URL, {"scheme": scheme}).context["roots"]
+        assert (roots[0].clubs, node_named(roots, name).clubs) == (1, 1), scheme
 
 
 def test_older_map_shows_where_its_units_went(client, quang_ngai_staff):
