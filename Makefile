@@ -23,12 +23,14 @@ $(VENV)/.installed: requirements.txt requirements-dev.txt
 	cp .env.example .env
 
 # Every step is idempotent. The maps of 2025 come after the demo clubs: loading the lineage tells
-# the club register, which follows the clubs onto the later maps.
+# the club register, which follows the clubs onto the later maps. The plans come last: the plan of
+# 2026–2030 is on the map of 1 Jul 2025.
 setup: venv .env
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py seed_demo --scenario quang-ngai-2022 --unless-data
 	$(PY) manage.py load_admin_units data/quang_ngai_2025_units.csv --scheme vn-2025-07
 	$(PY) manage.py load_lineage data/quang_ngai_lineage.csv
+	$(PY) manage.py seed_plans
 
 run: setup
 	$(PY) manage.py runserver $(HOST):$(PORT)

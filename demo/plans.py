@@ -92,6 +92,10 @@ QUANG_NGAI_2026_2030 = {
 }
 
 
+# Every plan seed_plans creates, oldest first.
+PLANS = [QUANG_NGAI_2022_2025, QUANG_NGAI_2026_2030]
+
+
 def seed_plan(definition: dict) -> TargetPlan | None:
     """Create the plan unless one with its code exists; None when its map or province is not loaded."""
     values = dict(definition["values"])

@@ -18,11 +18,12 @@ from django.utils import translation
 from accounts.models import BoardTitle, Role
 from areas.models import AreaType, Kind
 from tests import factories, seeds
+from tests.clock import NOW
+from tests.maps import maps, maps_snapshot, maps_with_lineage, maps_with_lineage_snapshot  # noqa: F401 (fixtures)
 from tests.snapshots import Snapshot
 
 # A fixed "today" in Vietnam time, close to midnight to catch UTC/local slips.
 TODAY = datetime.date(2025, 3, 15)
-NOW = datetime.datetime(2025, 3, 15, 23, 30, tzinfo=datetime.timezone(datetime.timedelta(hours=7)))
 
 
 @pytest.fixture(autouse=True)

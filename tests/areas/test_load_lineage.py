@@ -16,7 +16,7 @@ from areas.models import AdminScheme, AdminUnit, AreaType, Change, Kind, Level, 
 from areas.signals import lineage_loaded
 from audit.models import AuditEntry
 from tests import factories
-from tests.areas.conftest import LINEAGE, PROVINCES
+from tests.maps import LINEAGE, PROVINCES
 
 D = datetime.date
 

@@ -1,7 +1,7 @@
-"""Quảng Ngãi's real maps, loaded once per test process by the commands `make run` uses and copied
-into each test that asks for them (tests.snapshots): the units of 2020–2024 and of 1 Jul 2025
-(`maps`), and the same with the lineage loaded, which derives the map of 1 Jan 2025
-(`maps_with_lineage`)."""
+"""Quảng Ngãi's real maps, fixtures that tests/conftest.py offers every test: loaded once per test
+process by the commands `make run` uses and copied into each test that asks for them
+(tests.snapshots): the units of 2020–2024 and of 1 Jul 2025 (`maps`), and the same with the lineage
+loaded, which derives the map of 1 Jan 2025 (`maps_with_lineage`)."""
 
 import io
 from pathlib import Path
@@ -11,7 +11,7 @@ import time_machine
 from django.conf import settings
 from django.core.management import call_command
 
-from tests.conftest import NOW
+from tests.clock import NOW
 from tests.snapshots import Snapshot
 
 DATA = Path(settings.BASE_DIR) / "data"
