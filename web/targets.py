@@ -22,6 +22,7 @@ from targets.glossary import glossary
 from targets.models import TargetPlan
 from targets.official import official_frame
 from targets.report import MEASURE_LABELS, TargetReport
+from targets.trends import trend_years, yearly_trend
 from web.paging import paginate
 
 PER_PAGE = 50
@@ -111,7 +112,20 @@ def dashboard(request):
     if asked.plan is None:
         return _no_plan(request)
     report = asked.report()
-    return render(request, "targets/dashboard.html", asked.context(charts=chart_data(report), **_report_parts(report)))
+    plan = asked.plan
+    trend = yearly_trend(
+        clubs=asked.clubs,
+        units=asked.units,
+        province_code=plan.province.code,
+        years=trend_years(plan.period_start.year, asked.on),
+        on=asked.on,
+        min_clubs=plan.coverage_min_clubs,
+    )
+    return render(
+        request,
+        "targets/dashboard.html",
+        asked.context(charts=chart_data(report, trend), trend=trend, **_report_parts(report)),
+    )
 
 
 @require_http_methods(["GET"])

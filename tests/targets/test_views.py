@@ -1,5 +1,6 @@
 """The targets dashboard, its print layout and the lists behind its figures (docs/domain.md §5)."""
 
+import datetime
 import json
 
 import pytest
@@ -147,7 +148,16 @@ def test_province_staff_see_every_figure_of_24_11_2022(client, scenario):
     assert charts["new_clubs"] == {**charts["new_clubs"], "labels": ["2022"], "counted": [10], "target": 19}
     assert [group["target"] for group in charts["coverage"]] == [50.0, 30.0]
     assert sum(charts["capital"]["amounts"]) == 238_500_000
-    assert len(find_all(root, "canvas")) == 2 + 4  # new clubs, 2 coverage groups, composition, capital, PAR30
+    # New clubs, 2 coverage groups, composition, capital, PAR30, the trend.
+    assert len(find_all(root, "canvas")) == 2 + 5
+    # The trend, five years to the report's: nothing before 2022; on 24/11/2022 the 7 clubs launched
+    # (7 communes of the 174 units of 2020: 173 communes and Lý Sơn) and their 413 members.
+    trend = [(p.year, p.day, p.scheme.code, p.clubs, p.members, p.covered, p.units) for p in response.context["trend"]]
+    assert trend == [
+        *[(year, datetime.date(year, 12, 31), "vn-2020", 0, 0, 0, 174) for year in range(2018, 2022)],
+        (2022, datetime.date(2022, 11, 24), "vn-2020", 7, 413, 7, 174),
+    ]
+    assert charts["trend"]["clubs"] == [0, 0, 0, 0, 7] and charts["trend"]["coverage"][-1] == 4.0
     assert "/static/vendor/chartjs-4.6.1/chart.umd.min.js" in response.content.decode()
 
 
