@@ -4,7 +4,7 @@ A row without a club code is a new club; a row with one changes that club. A row
 what is registered (by code, or by commune and name) is unchanged, so importing the same file
 again adds nothing.
 
-The preview applies the rules of clubs.services.club_validate, with its messages, on data read
+The preview applies the rules of clubs.services.register.club_validate, with its messages, on data read
 in a few bulk queries, so its query count does not grow with the rows (club_validate queries
 per club). The save goes through club_create / club_update, which apply club_validate again:
 they stay the authority, and anything they refuse refuses the whole file.
@@ -20,7 +20,7 @@ from accounts import access
 from accounts.access import Cap
 from areas.models import AdminUnit
 from clubs.models import Club, ClubStatusChange, StatusChangeKind
-from clubs.services import (
+from clubs.services.register import (
     ERROR_DATE_AFTER_DISSOLUTION,
     ERROR_DATE_IN_FUTURE,
     ERROR_LAUNCH_AFTER_CHANGE,
@@ -234,7 +234,7 @@ class ClubImport(RowByRowImport):
         if not row.errors:
             row.status, row.changes = RowStatus.UPDATE, changes
 
-    # --- the rules of clubs.services.club_validate, on data read in bulk ----------------------
+    # --- the rules of clubs.services.register.club_validate, on data read in bulk ----------------------
 
     def _check_dates(self, row: Row, club: Club | None, lookup: "_Lookup", today: datetime.date) -> None:
         if row.invalid.intersection(DATE_KEYS):

@@ -108,7 +108,7 @@ class ClubFactory(DjangoModelFactory):
 
     @factory.post_generation
     def funds(club, create, extracted, **kwargs):
-        """Every club has its two funds, as clubs.services.club_create opens them."""
+        """Every club has its two funds, as clubs.services.register.club_create opens them."""
         if create:
             Fund.objects.bulk_create([Fund(club=club, kind=kind) for kind in FundKind])
 

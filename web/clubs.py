@@ -11,9 +11,9 @@ from accounts import access
 from accounts.access import Cap
 from audit.models import AuditEntry
 from boards.selectors import club_board, club_teams
-from clubs import services
 from clubs.forms import ClubFilterForm, ClubForm, ClubStatusChangeForm
 from clubs.models import Club
+from clubs.services import register
 from core.dates import format_date
 from core.forms import write_through
 from reports.selectors import club_scorecard
@@ -71,7 +71,7 @@ def club_detail(request, pk):
 def club_create(request):
     access.require_cap(request.user, Cap.CLUB_MANAGE)
     form = ClubForm(request.POST or None, units=access.units_for(request.user, Cap.CLUB_MANAGE))
-    club = write_through(request, form, lambda data: services.club_create(actor=request.user, **data))
+    club = write_through(request, form, lambda data: register.club_create(actor=request.user, **data))
     if club is not None:
         messages.success(
             request, _("Club %(name)s registered with code %(code)s.") % {"name": club.name, "code": club.code}
@@ -83,9 +83,9 @@ def club_create(request):
 @require_http_methods(["GET", "POST"])
 def club_update(request, pk):
     club = access.get_club(request.user, pk, Cap.CLUB_MANAGE)
-    initial = {field: getattr(club, field) for field in services.CLUB_FIELDS}
+    initial = {field: getattr(club, field) for field in register.CLUB_FIELDS}
     form = ClubForm(request.POST or None, initial=initial, units=access.units_for(request.user, Cap.CLUB_MANAGE))
-    updated = write_through(request, form, lambda data: services.club_update(club=club, actor=request.user, **data))
+    updated = write_through(request, form, lambda data: register.club_update(club=club, actor=request.user, **data))
     if updated is not None:
         messages.success(request, _("Changes to %(name)s saved.") % {"name": club.name})
         return redirect("clubs:club-detail", club.pk)
@@ -97,7 +97,7 @@ def club_status_change(request, pk):
     club = access.get_club(request.user, pk, Cap.CLUB_MANAGE)
     form = ClubStatusChangeForm(request.POST or None)
     change = write_through(
-        request, form, lambda data: services.club_status_change(club=club, actor=request.user, **data)
+        request, form, lambda data: register.club_status_change(club=club, actor=request.user, **data)
     )
     if change is not None:
         messages.success(

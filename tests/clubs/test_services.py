@@ -1,4 +1,4 @@
-"""clubs/services.py and the status annotation Club.objects.with_status(on)."""
+"""clubs/services/register.py and the status annotation Club.objects.with_status(on)."""
 
 import datetime
 
@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from audit.models import AuditEntry
 from clubs.models import Club, ClubStatus, ClubStatusChange, StatusChangeKind
-from clubs.services import club_create, club_status_change, club_update, club_validate
+from clubs.services.register import club_create, club_status_change, club_update, club_validate
 from core.text import fold
 from tests import factories
 

@@ -14,8 +14,8 @@ from django.utils.formats import date_format
 
 from areas.models import Level
 from audit.models import AuditEntry
-from clubs import services as club_services
 from clubs.models import Club
+from clubs.services import register as club_services
 from spreadsheets import club_import, importing, parsers, services
 from spreadsheets.club_import import CLUB_IMPORT
 from spreadsheets.importing import RowError, RowsRefused, RowStatus

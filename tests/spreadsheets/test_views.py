@@ -16,8 +16,8 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from audit.models import AuditEntry
-from clubs import services as club_services
 from clubs.models import Club
+from clubs.services import register as club_services
 from spreadsheets import club_import, importing, parsers, workbook
 from spreadsheets.models import SpreadsheetImport
 from tests import factories
