@@ -28,6 +28,14 @@ def scheme_default(on: datetime.date) -> AdminScheme | None:
     return loaded.first()
 
 
+def scheme_in_force(on: datetime.date) -> AdminScheme | None:
+    """The map in force on a day: the one whose units hold it (the units of the earliest map held
+    start open, so it holds the days before it too), else the one whose dates hold it (its units
+    are not loaded yet); None before every map held. Two queries at most."""
+    holding = AdminScheme.objects.filter(Exists(AdminUnit.objects.in_force(on).filter(scheme=OuterRef("pk"))))
+    return holding.order_by("-valid_from").first() or AdminScheme.objects.in_force(on).order_by("-valid_from").first()
+
+
 def unit_tree(*, units: QuerySet[AdminUnit], club_counts: dict[int, dict[str, int]]) -> list[TreeNode]:
     """Nest the given units by parent and add up club counts from each unit to the top.
 

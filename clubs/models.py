@@ -9,12 +9,13 @@ boards/, its funds in funds/, its monthly reports in activities/.
 """
 
 import datetime
+import functools
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, TypeAlias, TypedDict, TypeVar
+from typing import TYPE_CHECKING, Self, TypeAlias, TypedDict, TypeVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Exists, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -88,6 +89,41 @@ class ClubQuerySet(models.QuerySet[_ClubT]):
             club=OuterRef("pk"), effective_on__lte=on, kind__in=STOPPING_CHANGES
         ).exclude(Exists(later))
         return self.model.objects.filter(pk__in=self.values("pk"), launch_date__lte=on).exclude(Exists(stopped))
+
+    @staticmethod
+    def dissolution_day() -> Subquery:
+        """The day the club was dissolved (a dissolution is final), or NULL: annotate it
+        (`.annotate(dissolved_on=ClubQuerySet.dissolution_day())`)."""
+        dissolution = ClubStatusChange.objects.filter(club=OuterRef("pk"), kind=StatusChangeKind.DISSOLVED)
+        return Subquery(dissolution.order_by("effective_on").values("effective_on")[:1])
+
+    # --- where a club sits (ClubLocation) -------------------------------------------------------
+
+    @staticmethod
+    def located_condition(units: Sequence[AdminUnit], *, registrations_anywhere: bool = False) -> Q:
+        """Q for "the club is located under one of `units`": it has a location (ClubLocation) on
+        the unit's map in that unit or below it — where it was registered, or where the lineage
+        or a decision took it from an earlier map.
+
+        `registrations_anywhere`: also a club registered under the unit's path on another map.
+        Access asks it: a path names the same territory from one map to the next where its codes
+        did not change (the province; a district until 30/06/2025), and staff register clubs in
+        the units under their path on any map (accounts.access.units_for).
+
+        One EXISTS over the locations, whose (club, map) pairs are unique and indexed.
+        Club.is_located_under is its form for one club already read, without a query."""
+        assert units, "located under no unit at all"
+        under = Q()
+        for unit in units:
+            on_map = Q(scheme_id=unit.scheme_id)
+            if registrations_anywhere:
+                on_map |= Q(source=LocationSource.REGISTERED)
+            under |= Q(unit__path__startswith=unit.path) & on_map
+        return Q(Exists(ClubLocation.objects.filter(under, club=OuterRef("pk"))))
+
+    def located_under(self, unit: AdminUnit) -> Self:
+        """The clubs located, on the map of `unit`, in `unit` or below it (the club list's filter)."""
+        return self.filter(self.located_condition([unit]))
 
 
 def status_from_changes(
@@ -186,6 +222,26 @@ class Club(models.Model):
         """The label of the `status` annotation added by Club.objects.with_status()."""
         return str(ClubStatus(self.status).label)  # type: ignore[attr-defined]  # only on a club read through with_status
 
+    def is_located_under(self, unit: AdminUnit, *, registrations_anywhere: bool = False) -> bool:
+        """ClubQuerySet.located_condition for this club. Its registered unit (club.unit) is its one
+        location on its registration's map, so a unit of that map needs no query, nor does a club
+        registered under the unit's path with `registrations_anywhere`; a unit of another map
+        reads the club's locations once (no query when the caller prefetched LOCATION_UNITS)."""
+        registered = self.unit
+        if registered.path.startswith(unit.path) and (registrations_anywhere or registered.scheme_id == unit.scheme_id):
+            return True
+        if registered.scheme_id == unit.scheme_id:
+            return False
+        return any(scheme_id == unit.scheme_id and path.startswith(unit.path) for scheme_id, path in self.located)
+
+    @functools.cached_property
+    def located(self) -> list[tuple[int, str]]:
+        """(map id, unit path) of each of the club's locations (see is_located_under)."""
+        prefetched: list[ClubLocation] | None = getattr(self, "_prefetched_objects_cache", {}).get("locations")
+        if prefetched is not None:
+            return [(location.scheme_id, location.unit.path) for location in prefetched]
+        return list(self.locations.values_list("scheme_id", "unit__path"))
+
     def meeting_in(self, month: datetime.date) -> datetime.date:
         """The club's meeting in `month`'s month: its meeting day (the month's last day when the
         month is shorter, or when the club has not set a meeting day)."""
@@ -271,6 +327,13 @@ class ClubLocation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.club} — {self.unit}"
+
+
+# For pages that ask Club.is_located_under of many clubs: their locations with their units'
+# paths, in one query (prefetch_related(LOCATION_UNITS)).
+LOCATION_UNITS = Prefetch(
+    "locations", queryset=ClubLocation.objects.select_related("unit").only("club", "scheme", "unit__path")
+)
 
 
 # --- activity areas -------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from accounts.models import BoardTitle, Role, RoleAssignment, User
 from areas.models import AdminScheme, AdminUnit, AreaType, Kind, Level
 from audit.models import AuditEntry
 from boards.models import BoardPosition, Team, TeamMemberRole, TeamMembership
-from clubs.models import ActivityArea, Club, ClubStatusChange, StatusChangeKind
+from clubs.models import ActivityArea, Club, ClubLocation, ClubStatusChange, LocationSource, StatusChangeKind
 from core.text import fold, vietnamese_sort_key
 from funds.models import Fund, FundKind
 from members.models import EconomicStatus, Ethnicity, HouseholdStatus, Membership, Person, Sex
@@ -111,6 +111,15 @@ class ClubFactory(DjangoModelFactory):
         """Every club has its two funds, as clubs.services.register.club_create opens them."""
         if create:
             Fund.objects.bulk_create([Fund(club=club, kind=kind) for kind in FundKind])
+
+    @factory.post_generation
+    def location(club, create, extracted, **kwargs):
+        """Every club is located in its unit on its unit's map, as club_create places it (it is
+        followed onto later maps by the lineage, which the factories do not make)."""
+        if create:
+            ClubLocation.objects.create(
+                club=club, scheme_id=club.unit.scheme_id, unit=club.unit, source=LocationSource.REGISTERED
+            )
 
 
 class ClubStatusChangeFactory(DjangoModelFactory):

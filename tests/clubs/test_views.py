@@ -385,7 +385,9 @@ def test_create_accepts_a_district_without_communes(client, world, province_staf
 
 
 def test_create_accepts_only_the_required_fields(client, world, province_staff):
-    data = {"name": "CLB Tối Thiểu", "unit": world.commune_b1.pk}
+    # Without a decision date, a unit in force today.
+    unit = factories.commune(world.district_b, scheme=world.province.scheme, valid_until=None)
+    data = {"name": "CLB Tối Thiểu", "unit": unit.pk}
     response = login(client, province_staff).post(CREATE_URL, data)
     assert response.status_code == 302
     club = Club.objects.get(name="CLB Tối Thiểu")

@@ -122,7 +122,9 @@ def test_confirm_checks_the_file_again(client, world, province_staff):
     client = login(client, province_staff)
     upload_file(client, xlsx([club_row(name="CLB Một"), club_row(name="CLB Hai")]))
     upload = SpreadsheetImport.objects.get()
-    club = club_services.club_create(actor=province_staff, name="CLB Hai", unit=world.commune_a1)
+    club = club_services.club_create(
+        actor=province_staff, name="CLB Hai", unit=world.commune_a1, decision_date=datetime.date(2024, 5, 2)
+    )
 
     response = client.post(confirm_url(upload))
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from activities.fields import field_codes
 from activities.models import AreaSection, MonthlyReport, ReportStatus
 from areas.models import AdminUnit
-from clubs.models import ActivityArea, Club, ClubStatusChange, StatusChangeKind
+from clubs.models import ActivityArea, Club, ClubLocation, ClubStatusChange, LocationSource, StatusChangeKind
 from core.dates import add_months, day_in_month
 from core.text import fold, vietnamese_sort_key
 from funds.models import CapitalSource, EntryType, Fund, FundEntry, FundKind
@@ -73,6 +73,10 @@ def add_clubs(
             )
         )
     clubs = Club.objects.bulk_create(clubs)
+    ClubLocation.objects.bulk_create(
+        ClubLocation(club=club, scheme_id=club.unit.scheme_id, unit=club.unit, source=LocationSource.REGISTERED)
+        for club in clubs
+    )
     ClubStatusChange.objects.bulk_create(
         ClubStatusChange(club=club, kind=StatusChangeKind.SUSPENDED, effective_on=D(2024, 6, 1), reason="Tạm ngừng")
         for number, club in enumerate(clubs)
