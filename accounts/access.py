@@ -45,6 +45,7 @@ class Cap(enum.StrEnum):
     REPORT_FILL = "activities.fill"  # fill in and submit the club's monthly activity report
     REPORT_REVIEW = "activities.review"  # return, accept or reopen a club's monthly report
     PLAN_MANAGE = "targets.plans"  # create and edit the province's target plans
+    LOCATION_DECIDE = "club.location"  # where a club sits on a new map when its unit was split
 
 
 STAFF_CAPABILITIES = frozenset(
@@ -66,8 +67,12 @@ CAPABILITIES: dict[str, frozenset[Cap]] = {
     # Citizen ID numbers are shown in full to the province only (masked for everyone else).
     # The province also puts right a closed month's books and takes running clubs' books over.
     # Target plans are the province's commitments: only province staff set them.
+    # Where a club of a split unit sits on the new map is decided by the province, which holds the
+    # map and its lineage: the choice moves the club into a unit of the new map, from the scope of
+    # one area's staff into another's (area staff of an abolished district cover no unit of the
+    # map of 1 Jul 2025), and a wrong one hides the club from the staff who should see it.
     Role.PROVINCE_STAFF: STAFF_CAPABILITIES
-    | {Cap.CITIZEN_ID_VIEW, Cap.FUNDS_CORRECT_CLOSED, Cap.FUNDS_GO_LIVE, Cap.PLAN_MANAGE},
+    | {Cap.CITIZEN_ID_VIEW, Cap.FUNDS_CORRECT_CLOSED, Cap.FUNDS_GO_LIVE, Cap.PLAN_MANAGE, Cap.LOCATION_DECIDE},
     # Area staff read the funds and loans of their area's clubs; the clubs keep their own books.
     Role.AREA_STAFF: STAFF_CAPABILITIES,
     # The board keeps its own club's member register, teams and books; the register entry and
