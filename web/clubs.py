@@ -1,4 +1,5 @@
-"""The club register's pages: the list, a club's page, registering, editing, changing its status."""
+"""The club register's pages: the list, a club's page, registering, editing, changing its status,
+and deciding where a club sits on a new map when its unit was split."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,9 +12,10 @@ from accounts import access
 from accounts.access import Cap
 from audit.models import AuditEntry
 from boards.selectors import club_board, club_teams
-from clubs.forms import ClubFilterForm, ClubForm, ClubStatusChangeForm
+from clubs import selectors
+from clubs.forms import ClubFilterForm, ClubForm, ClubStatusChangeForm, LocationDecisionForm
 from clubs.models import Club
-from clubs.services import register
+from clubs.services import locations, register
 from core.dates import format_date
 from core.forms import write_through
 from reports.selectors import club_scorecard
@@ -34,6 +36,7 @@ def club_list(request):
             "page": page,
             "query": query,
             "can_create": access.has_cap(request.user, Cap.CLUB_MANAGE),
+            "can_decide_locations": access.has_cap(request.user, Cap.LOCATION_DECIDE),
         },
     )
 
@@ -59,6 +62,9 @@ def club_detail(request, pk):
             "can_see_members": access.can_on_club(request.user, club, Cap.MEMBER_VIEW),
             "can_add_members": access.can_on_club(request.user, club, Cap.MEMBER_MANAGE),
             "can_see_funds": access.can_on_club(request.user, club, Cap.FUNDS_VIEW),
+            "locations": selectors.club_location_history(club=club),
+            "decision": next(iter(selectors.location_decisions(clubs=Club.objects.filter(pk=club.pk))), None),
+            "can_decide_location": access.can_on_club(request.user, club, Cap.LOCATION_DECIDE),
             "today": today,
             "history": AuditEntry.objects.filter(target_type="clubs.club", target_id=str(club.pk)).select_related(
                 "actor"
@@ -111,3 +117,45 @@ def club_status_change(request, pk):
         )
         return redirect("clubs:club-detail", club.pk)
     return render(request, "clubs/club_status_form.html", {"form": form, "club": club})
+
+
+@require_http_methods(["GET"])
+def location_decisions(request):
+    """The clubs of the user's scope whose unit was split, each with its decision form."""
+    access.require_cap(request.user, Cap.LOCATION_DECIDE)
+    decisions = selectors.location_decisions(clubs=access.clubs_for(request.user, Cap.LOCATION_DECIDE))
+    rows = [
+        (decision, LocationDecisionForm(decision=decision, auto_id=f"id_{decision.club.pk}_%s"))
+        for decision in decisions
+    ]
+    return render(request, "clubs/location_decisions.html", {"rows": rows})
+
+
+@require_http_methods(["GET", "POST"])
+def location_decide(request, pk):
+    """Where one club sits on the new map; a club that waits for nothing (already decided: the form
+    cannot save twice) says so."""
+    club = access.get_club(request.user, pk, Cap.LOCATION_DECIDE)
+    decision = next(iter(selectors.location_decisions(clubs=Club.objects.filter(pk=club.pk))), None)
+    form = None
+    if decision is not None:
+        form = LocationDecisionForm(request.POST or None, decision=decision)
+        location = write_through(
+            request,
+            form,
+            lambda data: locations.club_location_decide(actor=request.user, club=club, **data),
+        )
+        if location is not None:
+            messages.success(
+                request,
+                _("%(club)s is located in %(unit)s on the map in force since %(date)s.")
+                % {"club": club.name, "unit": location.unit.name, "date": format_date(location.scheme.valid_from)},
+            )
+            return redirect("clubs:location-decisions")
+    elif request.method == "POST":
+        messages.info(request, _("%(club)s waits for no decision: it was probably just made.") % {"club": club.name})
+    return render(
+        request,
+        "clubs/location_decide.html",
+        {"club": club, "decision": decision, "form": form, "locations": selectors.club_location_history(club=club)},
+    )
