@@ -32,11 +32,18 @@ def club_list(
     return rows.order_by("name_folded", "pk")
 
 
-def club_counts_by_unit(*, clubs: ClubQuerySet[Club], on: datetime.date) -> dict[int, dict[str, int]]:
-    """{unit_id: {status: count}} in one grouped query."""
+def club_counts_by_unit(
+    *, clubs: ClubQuerySet[Club], on: datetime.date, scheme: AdminScheme | None = None
+) -> dict[int, dict[str, int]]:
+    """{unit_id: {status: count}} in one grouped query: by the unit each club was registered in,
+    or, given a map, by the unit each club is located in on it (ClubLocation: one per map)."""
+    rows = clubs.with_status(on).order_by()
+    unit = "unit_id"
+    if scheme is not None:
+        rows, unit = rows.filter(locations__scheme=scheme), "locations__unit_id"
     counts: dict[int, dict[str, int]] = {}
-    for row in clubs.with_status(on).order_by().values("unit_id", "status").annotate(n=Count("pk")):
-        counts.setdefault(row["unit_id"], {})[row["status"]] = row["n"]
+    for row in rows.values(unit, "status").annotate(n=Count("pk")):
+        counts.setdefault(row[unit], {})[row["status"]] = row["n"]
     return counts
 
 

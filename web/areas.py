@@ -21,7 +21,9 @@ def unit_tree(request):
     if scheme is not None:
         roots = selectors.unit_tree(
             units=access.units_for(request.user, Cap.AREA_VIEW).filter(scheme=scheme),
-            club_counts=club_counts_by_unit(clubs=access.clubs_for(request.user, Cap.CLUB_VIEW), on=today),
+            club_counts=club_counts_by_unit(
+                clubs=access.clubs_for(request.user, Cap.CLUB_VIEW), on=today, scheme=scheme
+            ),
         )
     return render(
         request,

@@ -339,3 +339,21 @@ def test_edit_form_moves_the_club_to_a_unit_of_another_map(client, world, maps, 
         "vn-2025-01": ("Xã Sơn Thượng", LocationSource.REGISTERED),
         "vn-2025-07": ("Xã Sơn Hà", LocationSource.LINEAGE),
     }
+
+
+# --- the administrative tree of a later map ---------------------------------------------------------
+
+
+def test_area_tree_counts_the_clubs_located_on_the_map_shown(client, world, maps, province_staff):
+    response = login(client, province_staff).get(reverse("areas:unit-tree"), {"scheme": "vn-2025-07"})
+    [root] = response.context["roots"]
+    assert (root.unit, root.clubs) == (maps.province_july, 2)  # clubs A1 and A2 wait for a decision
+    assert {node.unit: node.clubs for node in root.children} == {
+        maps.an_phu: 0,
+        maps.nghia_an: 0,
+        maps.son_ha: 1,
+        maps.dac_khu: 1,
+    }
+    response = client.get(reverse("areas:unit-tree"), {"scheme": "vn-2025-01"})
+    [root] = response.context["roots"]
+    assert root.clubs == 4
