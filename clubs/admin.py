@@ -28,7 +28,10 @@ class ClubAdminForm(forms.ModelForm):
         if not self.errors:
             # The instance is updated only after clean(); check the values as they will be saved.
             candidate = Club(pk=self.instance.pk, name_folded=fold(cleaned["name"]), **cleaned)
-            register.club_validate(club=candidate, unit=candidate.unit)
+            placing = (
+                candidate.unit_id != self.instance.unit_id or candidate.decision_date != self.instance.decision_date
+            )
+            register.club_validate(club=candidate, unit=candidate.unit, placing=placing)
         return cleaned
 
 
