@@ -3,7 +3,7 @@ the maps and which wait for a decision."""
 
 import dataclasses
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, OuterRef, QuerySet
 
@@ -102,9 +102,27 @@ class Lineage:
         return found
 
 
+def _split_units() -> "QuerySet[UnitLink, dict[str, Any]]":
+    """The units split when the map changed (several successors), as {"predecessor": id} rows."""
+    return UnitLink.objects.order_by().values("predecessor").annotate(n=Count("pk")).filter(n__gt=1)
+
+
 def club_location_history(*, club: Club) -> list[ClubLocation]:
-    """Where the club sits on each map, the earliest map first, with the units' districts."""
-    return list(club.locations.select_related("unit__parent", "scheme", "decided_by").order_by("scheme__valid_from"))
+    """Where the club sits on each map, the earliest map first, with the units' districts; each
+    location says whether its unit was split on the next map (`split`: club_location_decision)."""
+    return list(
+        club.locations.select_related("unit__parent", "scheme", "decided_by")
+        .annotate(split=Exists(_split_units().filter(predecessor=OuterRef("unit_id"))))
+        .order_by("scheme__valid_from")
+    )
+
+
+def club_location_decision(*, club: Club, history: list[ClubLocation]) -> "LocationDecision | None":
+    """The decision the club waits for, if it waits for one (location_decisions for one club), from
+    its `history` (club_location_history): no query unless one of its units was split."""
+    if not any(getattr(location, "split", True) for location in history):
+        return None
+    return next(iter(location_decisions(clubs=Club.objects.filter(pk=club.pk))), None)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -124,9 +142,9 @@ def location_decisions(*, clubs: ClubQuerySet[Club]) -> list[LocationDecision]:
 
     Five queries at most, whatever the number of clubs: the clubs located in a unit that was split
     (only they can wait), their stored locations, the lineage, then the units to choose from."""
-    split = UnitLink.objects.order_by().values("predecessor").annotate(n=Count("pk")).filter(n__gt=1)
+    split = _split_units().values("predecessor")
     waiting = list(
-        clubs.filter(Exists(ClubLocation.objects.filter(club=OuterRef("pk"), unit__in=split.values("predecessor"))))
+        clubs.filter(Exists(ClubLocation.objects.filter(club=OuterRef("pk"), unit__in=split)))
         .annotate(dissolved_on=ClubQuerySet.dissolution_day())
         .select_related("unit__scheme", "unit__parent")
         .order_by("name_folded", "pk")

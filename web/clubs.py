@@ -47,6 +47,7 @@ def club_detail(request, pk):
     club = access.get_club(
         request.user, pk, Cap.CLUB_VIEW, queryset=Club.objects.with_status(today).select_related("unit__parent")
     )
+    history = selectors.club_location_history(club=club)
     return render(
         request,
         "clubs/club_detail.html",
@@ -62,8 +63,8 @@ def club_detail(request, pk):
             "can_see_members": access.can_on_club(request.user, club, Cap.MEMBER_VIEW),
             "can_add_members": access.can_on_club(request.user, club, Cap.MEMBER_MANAGE),
             "can_see_funds": access.can_on_club(request.user, club, Cap.FUNDS_VIEW),
-            "locations": selectors.club_location_history(club=club),
-            "decision": next(iter(selectors.location_decisions(clubs=Club.objects.filter(pk=club.pk))), None),
+            "locations": history,
+            "decision": selectors.club_location_decision(club=club, history=history),
             "can_decide_location": access.can_on_club(request.user, club, Cap.LOCATION_DECIDE),
             "today": today,
             "history": AuditEntry.objects.filter(target_type="clubs.club", target_id=str(club.pk)).select_related(
