@@ -21,6 +21,8 @@ import dataclasses
 import datetime
 from collections.abc import Callable, Sequence
 
+from clubs.models import LocationSource
+
 
 @dataclasses.dataclass(frozen=True)
 class Successor:
@@ -43,7 +45,7 @@ class Held:
 
 @dataclasses.dataclass(frozen=True)
 class Place:
-    """Where the rule puts the club on one map; `source` a clubs.models.LocationSource."""
+    """Where the rule puts the club on one map."""
 
     scheme_id: int
     unit_id: int
@@ -73,18 +75,15 @@ class Placement:
         add, keep = [], set()
         for index, place in enumerate(self.chain):
             stored = by_scheme.get(place.scheme_id)
-            if stored is not None and stored.unit_id == place.unit_id and _registered(stored.source) == (index == 0):
+            if (
+                stored is not None
+                and stored.unit_id == place.unit_id
+                and (stored.source == LocationSource.REGISTERED) == (index == 0)
+            ):
                 keep.add(stored.pk)
             else:
                 add.append(place)
         return add, [location for location in held if location.pk not in keep]
-
-
-REGISTERED, LINEAGE, DECIDED = "registered", "lineage", "decided"  # clubs.models.LocationSource
-
-
-def _registered(source: str) -> bool:
-    return source == REGISTERED
 
 
 def place(
@@ -99,8 +98,8 @@ def place(
     starting on `registered_start`, given its stored locations `held` (they carry the decisions
     already made) and the lineage: `successors(unit_id)`, the successors of a unit on all later
     maps. `dissolved_on`: the day the club was dissolved, if it was."""
-    decided = {location.scheme_id: location.unit_id for location in held if location.source == DECIDED}
-    chain = [Place(scheme_id=registered[0], unit_id=registered[1], source=REGISTERED)]
+    decided = {location.scheme_id: location.unit_id for location in held if location.source == LocationSource.DECIDED}
+    chain = [Place(scheme_id=registered[0], unit_id=registered[1], source=LocationSource.REGISTERED)]
     start = registered_start
     while True:
         later = [successor for successor in successors(chain[-1].unit_id) if successor.scheme_start > start]
@@ -113,9 +112,9 @@ def place(
             return Placement(chain=tuple(chain), pending=None)
         candidates = sorted({successor.unit_id for successor in later if successor.scheme_id == scheme_id})
         if len(candidates) == 1:
-            chain.append(Place(scheme_id=scheme_id, unit_id=candidates[0], source=LINEAGE))
+            chain.append(Place(scheme_id=scheme_id, unit_id=candidates[0], source=LocationSource.LINEAGE))
         elif decided.get(scheme_id) in candidates:
-            chain.append(Place(scheme_id=scheme_id, unit_id=decided[scheme_id], source=DECIDED))
+            chain.append(Place(scheme_id=scheme_id, unit_id=decided[scheme_id], source=LocationSource.DECIDED))
         else:
             pending = Pending(scheme_id=scheme_id, previous_unit_id=chain[-1].unit_id, candidates=tuple(candidates))
             return Placement(chain=tuple(chain), pending=pending)

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from areas.models import AdminUnit
 from areas.signals import lineage_loaded
 from audit.models import AuditEntry
+from clubs import locating
 from clubs.models import Club, ClubLocation, LocationSource, StatusChangeKind
 from clubs.selectors import club_location_history, location_decisions
 from clubs.services import locations, register
@@ -308,3 +309,44 @@ def test_history_is_in_map_order(world, followed, province_staff):
         ("vn-2025-01", "Xã Bình Hiệp", LIN),
         ("vn-2025-07", "Phường An Phú", DEC),
     ]
+
+
+# --- the rule alone (clubs/locating.py) ----------------------------------------------------------
+
+
+def lineage_of(links):
+    """successors() over {unit: [(successor, map id, map start)]}."""
+    return lambda unit_id: [locating.Successor(unit, scheme, start) for unit, scheme, start in links.get(unit_id, [])]
+
+
+def test_the_rule_takes_the_nearest_later_map():
+    """A lineage that leads from a unit to two later maps: the nearer first, then from there."""
+    links = {1: [(30, 3, D(2025, 7, 1)), (20, 2, D(2025, 1, 1))], 20: [(31, 3, D(2025, 7, 1))]}
+    placement = locating.place(
+        registered=(1, 1), registered_start=D(2020, 2, 1), held=[], successors=lineage_of(links), dissolved_on=None
+    )
+    assert [(place.scheme_id, place.unit_id) for place in placement.chain] == [(1, 1), (2, 20), (3, 31)]
+
+
+def test_the_rule_ignores_links_to_earlier_maps():
+    links = {20: [(1, 1, D(2020, 2, 1))]}
+    placement = locating.place(
+        registered=(2, 20), registered_start=D(2025, 1, 1), held=[], successors=lineage_of(links), dissolved_on=None
+    )
+    assert [(place.scheme_id, place.unit_id) for place in placement.chain] == [(2, 20)]
+    assert placement.pending is None
+
+
+def test_the_rule_keeps_a_decision_only_among_the_successors():
+    links = {1: [(20, 2, D(2025, 1, 1)), (21, 2, D(2025, 1, 1))]}
+    registered = locating.Held(pk=8, scheme_id=1, unit_id=1, source=LocationSource.REGISTERED)
+    stale = locating.Held(pk=9, scheme_id=2, unit_id=99, source=LocationSource.DECIDED)
+    placement = locating.place(
+        registered=(1, 1),
+        registered_start=D(2020, 2, 1),
+        held=[registered, stale],
+        successors=lineage_of(links),
+        dissolved_on=None,
+    )
+    assert placement.pending == locating.Pending(scheme_id=2, previous_unit_id=1, candidates=(20, 21))
+    assert placement.changes([registered, stale]) == ([], [stale])
