@@ -46,6 +46,7 @@ class Cap(enum.StrEnum):
     REPORT_FILL = "activities.fill"  # fill in and submit the club's monthly activity report
     REPORT_REVIEW = "activities.review"  # return, accept or reopen a club's monthly report
     PLAN_MANAGE = "targets.plans"  # create and edit the province's target plans
+    LOCATION_DECIDE = "club.location"  # where a club sits on a new map when its unit was split
 
 
 STAFF_CAPABILITIES = frozenset(
@@ -68,8 +69,19 @@ CAPABILITIES: dict[str, frozenset[Cap]] = {
     # The province also puts right a closed month's books and takes running clubs' books over.
     # Target plans are the province's commitments: only province staff set them, and record the
     # official classification of units (plain, mountain, island, border) the plans count by.
+    # Where a club of a split unit sits on the new map is decided by the province, which holds the
+    # map and its lineage: the choice moves the club into a unit of the new map, from the scope of
+    # one area's staff into another's (area staff of an abolished district cover no unit of the
+    # map of 1 Jul 2025), and a wrong one hides the club from the staff who should see it.
     Role.PROVINCE_STAFF: STAFF_CAPABILITIES
-    | {Cap.CITIZEN_ID_VIEW, Cap.FUNDS_CORRECT_CLOSED, Cap.FUNDS_GO_LIVE, Cap.PLAN_MANAGE, Cap.AREA_CLASSIFY},
+    | {
+        Cap.CITIZEN_ID_VIEW,
+        Cap.FUNDS_CORRECT_CLOSED,
+        Cap.FUNDS_GO_LIVE,
+        Cap.PLAN_MANAGE,
+        Cap.AREA_CLASSIFY,
+        Cap.LOCATION_DECIDE,
+    },
     # Area staff read the funds and loans of their area's clubs; the clubs keep their own books.
     Role.AREA_STAFF: STAFF_CAPABILITIES,
     # The board keeps its own club's member register, teams and books; the register entry and
@@ -119,24 +131,31 @@ def has_cap(user: AnyUser, cap: Cap) -> bool:
     return bool(_granting(user, cap))
 
 
-def _staff_path(assignment: RoleAssignment) -> str:
-    """The path of the unit a staff role covers: a staff role always has one (the database's
+def _staff_unit(assignment: RoleAssignment) -> AdminUnit:
+    """The unit a staff role covers: a staff role always has one (the database's
     role_assignment_scope_matches_role), a club-board role none."""
     assert assignment.area is not None, "a staff role without its unit"
-    return assignment.area.path
+    return assignment.area
 
 
 def _club_scope(user: AnyUser, cap: Cap) -> Q | None:
-    """A filter on Club for the clubs where the user holds `cap`; None means no club at all."""
+    """A filter on Club for the clubs where the user holds `cap`; None means no club at all.
+
+    A board role covers its club; a staff role the clubs located under its unit
+    (ClubQuerySet.located_condition): on the unit's map, where they were registered or where the
+    lineage or a decision took them, so staff of a district abolished on 1 Jul 2025 keep its clubs
+    and staff of a commune of the new map see the clubs that came into it; and the clubs
+    registered under the unit's path on any map, the units staff may register clubs in
+    (units_for)."""
     if user.is_superuser:
         return Q()
-    scope = None
-    for assignment in _granting(user, cap):
-        if assignment.role == Role.CLUB_BOARD:
-            condition = Q(pk=assignment.club_id)
-        else:
-            condition = Q(unit__path__startswith=_staff_path(assignment))
-        scope = condition if scope is None else scope | condition
+    granting = _granting(user, cap)
+    boards = [assignment.club_id for assignment in granting if assignment.role == Role.CLUB_BOARD]
+    units = [_staff_unit(assignment) for assignment in granting if assignment.role != Role.CLUB_BOARD]
+    scope = Q(pk__in=boards) if boards else None
+    if units:
+        located = ClubQuerySet.located_condition(units, registrations_anywhere=True)
+        scope = located if scope is None else scope | located
     return scope
 
 
@@ -163,7 +182,7 @@ def units_for(user: AnyUser, cap: Cap) -> AdminUnitQuerySet:
     for assignment in _granting(user, cap):
         if assignment.role == Role.CLUB_BOARD:
             continue
-        condition = Q(path__startswith=_staff_path(assignment))
+        condition = Q(path__startswith=_staff_unit(assignment).path)
         scope = condition if scope is None else scope | condition
     if scope is None:
         return AdminUnit.objects.none()
@@ -243,8 +262,11 @@ def may_on_club_pk(user: AnyUser, club_pk: int | str, cap: Cap) -> bool:
 def caps_on_club(user: AnyUser, club: Club) -> frozenset[Cap]:
     """Every capability the user holds on one club, decided from the cached assignments.
 
-    The same rule as clubs_for (a board role covers its club, a staff role the clubs under its
-    unit's path), without a query: pages ask it for each button they may show.
+    The same rule as clubs_for (a board role covers its club, a staff role the clubs located under
+    its unit: Club.is_located_under), without a query when the club comes with its unit: pages ask
+    it for each button they may show. Only a staff role on another map than the club's
+    registration reads the club's locations, once (none if the caller prefetched them with
+    clubs.models.LOCATION_UNITS).
     """
     if not user.is_authenticated:
         return frozenset()
@@ -252,12 +274,15 @@ def caps_on_club(user: AnyUser, club: Club) -> frozenset[Cap]:
         return frozenset(Cap)
     caps: set[Cap] = set()
     for assignment in assignments(user):
+        granted = CAPABILITIES[assignment.role]
+        if granted <= caps:
+            continue  # nothing more to learn from it
         if assignment.role == Role.CLUB_BOARD:
             covers = assignment.club_id == club.pk
         else:
-            covers = club.unit.path.startswith(_staff_path(assignment))
+            covers = club.is_located_under(_staff_unit(assignment), registrations_anywhere=True)
         if covers:
-            caps |= CAPABILITIES[assignment.role]
+            caps |= granted
     return frozenset(caps)
 
 

@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 class _Loaded(TypedDict):
     has_units: bool
+    starts_open: bool
 
 
 if TYPE_CHECKING:
@@ -43,11 +44,14 @@ class TreeNode:
 
 
 def map_schemes() -> "list[MapScheme]":
-    """Every scheme, oldest first, each with `has_units`: whether units of it are loaded."""
+    """Every scheme, oldest first, each with `has_units` (whether units of it are loaded) and
+    `starts_open` (whether some of its units hold before its start: the earliest map held of a
+    province, areas.services.open_starts_refresh)."""
+    units = AdminUnit.objects.filter(scheme=OuterRef("pk"))
     return list(
-        AdminScheme.objects.annotate(has_units=Exists(AdminUnit.objects.filter(scheme=OuterRef("pk")))).order_by(
-            "valid_from"
-        )
+        AdminScheme.objects.annotate(
+            has_units=Exists(units), starts_open=Exists(units.filter(valid_from__isnull=True))
+        ).order_by("valid_from")
     )
 
 
@@ -58,13 +62,26 @@ def unit_today(unit: AdminUnit, on: datetime.date) -> dict[str, object]:
     return {"area_type": AreaType(area_type).label if area_type else "", "is_border": is_border}
 
 
+def scheme_in_force(on: datetime.date, schemes: "list[MapScheme] | None" = None) -> "MapScheme | None":
+    """The map in force on a day, by its dates; a day before the earliest map loaded falls to that
+    map when its units start open (a club older than it sits in it). None when no map holds the day.
+    `schemes`: map_schemes() when the caller has them already (no query then; else one)."""
+    schemes = schemes if schemes is not None else map_schemes()
+    holding = [scheme for scheme in schemes if scheme.is_in_force(on)]
+    if holding:
+        return holding[-1]
+    earliest = next((scheme for scheme in schemes if scheme.has_units), None)
+    return earliest if earliest is not None and earliest.starts_open and on < earliest.valid_from else None
+
+
 def scheme_default(on: datetime.date, schemes: "list[MapScheme] | None" = None) -> AdminScheme | None:
-    """The scheme in force on a day if its units are loaded, else the latest loaded one.
-    `schemes`: map_schemes() when the caller has them already (no query then)."""
-    loaded = [scheme for scheme in (schemes if schemes is not None else map_schemes()) if scheme.has_units]
-    in_force = [scheme for scheme in loaded if scheme.is_in_force(on)]
-    if in_force:
-        return in_force[0]
+    """The map a page shows, or a report groups clubs on, for a day: the map in force then
+    (scheme_in_force) if its units are loaded, else the latest map loaded."""
+    schemes = schemes if schemes is not None else map_schemes()
+    scheme = scheme_in_force(on, schemes)
+    if scheme is not None and scheme.has_units:
+        return scheme
+    loaded = [scheme for scheme in schemes if scheme.has_units]
     return loaded[-1] if loaded else None
 
 

@@ -1,4 +1,5 @@
 import datetime
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -22,6 +23,25 @@ def audit_record(*, actor: Actor, action: str, target: models.Model, data: dict[
         target_id=str(target.pk),
         target_repr=str(target)[:255],
         data=data or {},
+    )
+
+
+def audit_record_many(
+    *, actor: Actor, action: str, entries: Iterable[tuple[models.Model, dict[str, Any]]]
+) -> list[AuditEntry]:
+    """audit_record for many targets at once, `entries` as (target, data), in one insert: a write
+    over many rows (every club followed onto a new map) records each in its own history."""
+    user = acting_user(actor)
+    return AuditEntry.objects.bulk_create(
+        AuditEntry(
+            actor=user,
+            action=action,
+            target_type=target._meta.label_lower,
+            target_id=str(target.pk),
+            target_repr=str(target)[:255],
+            data=data,
+        )
+        for target, data in entries
     )
 
 

@@ -1,8 +1,8 @@
 from django import forms
 from django.contrib import admin
 
-from clubs import services
 from clubs.models import Club, ClubStatusChange
+from clubs.services import register
 from core.admin import ReadOnlyAdminMixin
 from core.text import fold
 
@@ -21,14 +21,17 @@ class ClubStatusChangeInline(admin.TabularInline):
 class ClubAdminForm(forms.ModelForm):
     class Meta:
         model = Club
-        fields = services.CLUB_FIELDS
+        fields = register.CLUB_FIELDS
 
     def clean(self):
         cleaned = super().clean()
         if not self.errors:
             # The instance is updated only after clean(); check the values as they will be saved.
             candidate = Club(pk=self.instance.pk, name_folded=fold(cleaned["name"]), **cleaned)
-            services.club_validate(club=candidate, unit=candidate.unit)
+            placing = (
+                candidate.unit_id != self.instance.unit_id or candidate.decision_date != self.instance.decision_date
+            )
+            register.club_validate(club=candidate, unit=candidate.unit, placing=placing)
         return cleaned
 
 
@@ -49,8 +52,8 @@ class ClubAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         stored = Club.objects.get(pk=obj.pk)
-        services.club_update(
-            club=stored, actor=request.user, **{field: getattr(obj, field) for field in services.CLUB_FIELDS}
+        register.club_update(
+            club=stored, actor=request.user, **{field: getattr(obj, field) for field in register.CLUB_FIELDS}
         )
 
 

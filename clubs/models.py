@@ -10,12 +10,13 @@ boards/, its funds in funds/, its monthly reports in activities/.
 
 import dataclasses
 import datetime
+import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Self, TypeAlias, TypedDict, TypeVar
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, Exists, FilteredRelation, OuterRef, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Exists, FilteredRelation, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.expressions import Combinable
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -77,17 +78,6 @@ class ClubQuerySet(models.QuerySet[_ClubT]):
         )
         return annotated
 
-    def located_under(self, unit: AdminUnit) -> Self:
-        """The clubs that sit in `unit` or under it on its map (ClubLocation): a plan's clubs on
-        its map under its province, whatever map they were registered on."""
-        return self.filter(
-            Exists(
-                ClubLocation.objects.filter(
-                    club=OuterRef("pk"), scheme_id=unit.scheme_id, unit__path__startswith=unit.path
-                )
-            )
-        )
-
     def active_on(self, on: datetime.date) -> "ClubQuerySet[Club]":
         """The clubs of this queryset active on `on`, as a plain queryset (no annotation to group by).
 
@@ -102,6 +92,41 @@ class ClubQuerySet(models.QuerySet[_ClubT]):
             club=OuterRef("pk"), effective_on__lte=on, kind__in=STOPPING_CHANGES
         ).exclude(Exists(later))
         return self.model.objects.filter(pk__in=self.values("pk"), launch_date__lte=on).exclude(Exists(stopped))
+
+    @staticmethod
+    def dissolution_day() -> Subquery:
+        """The day the club was dissolved (a dissolution is final), or NULL: annotate it
+        (`.annotate(dissolved_on=ClubQuerySet.dissolution_day())`)."""
+        dissolution = ClubStatusChange.objects.filter(club=OuterRef("pk"), kind=StatusChangeKind.DISSOLVED)
+        return Subquery(dissolution.order_by("effective_on").values("effective_on")[:1])
+
+    # --- where a club sits (ClubLocation) -------------------------------------------------------
+
+    @staticmethod
+    def located_condition(units: Sequence[AdminUnit], *, registrations_anywhere: bool = False) -> Q:
+        """Q for "the club is located under one of `units`": it has a location (ClubLocation) on
+        the unit's map in that unit or below it — where it was registered, or where the lineage
+        or a decision took it from an earlier map.
+
+        `registrations_anywhere`: also a club registered under the unit's path on another map.
+        Access asks it: a path names the same territory from one map to the next where its codes
+        did not change (the province; a district until 30/06/2025), and staff register clubs in
+        the units under their path on any map (accounts.access.units_for).
+
+        One EXISTS over the locations, whose (club, map) pairs are unique and indexed.
+        Club.is_located_under is its form for one club already read, without a query."""
+        assert units, "located under no unit at all"
+        under = Q()
+        for unit in units:
+            on_map = Q(scheme_id=unit.scheme_id)
+            if registrations_anywhere:
+                on_map |= Q(source=LocationSource.REGISTERED)
+            under |= Q(unit__path__startswith=unit.path) & on_map
+        return Q(Exists(ClubLocation.objects.filter(under, club=OuterRef("pk"))))
+
+    def located_under(self, unit: AdminUnit) -> Self:
+        """The clubs located, on the map of `unit`, in `unit` or below it (the club list's filter)."""
+        return self.filter(self.located_condition([unit]))
 
 
 def status_from_changes(
@@ -199,6 +224,26 @@ class Club(models.Model):
     def get_status_display(self) -> str:
         """The label of the `status` annotation added by Club.objects.with_status()."""
         return str(ClubStatus(self.status).label)  # type: ignore[attr-defined]  # only on a club read through with_status
+
+    def is_located_under(self, unit: AdminUnit, *, registrations_anywhere: bool = False) -> bool:
+        """ClubQuerySet.located_condition for this club. Its registered unit (club.unit) is its one
+        location on its registration's map, so a unit of that map needs no query, nor does a club
+        registered under the unit's path with `registrations_anywhere`; a unit of another map
+        reads the club's locations once (no query when the caller prefetched LOCATION_UNITS)."""
+        registered = self.unit
+        if registered.path.startswith(unit.path) and (registrations_anywhere or registered.scheme_id == unit.scheme_id):
+            return True
+        if registered.scheme_id == unit.scheme_id:
+            return False
+        return any(scheme_id == unit.scheme_id and path.startswith(unit.path) for scheme_id, path in self.located)
+
+    @functools.cached_property
+    def located(self) -> list[tuple[int, str]]:
+        """(map id, unit path) of each of the club's locations (see is_located_under)."""
+        prefetched: list[ClubLocation] | None = getattr(self, "_prefetched_objects_cache", {}).get("locations")
+        if prefetched is not None:
+            return [(location.scheme_id, location.unit.path) for location in prefetched]
+        return list(self.locations.values_list("scheme_id", "unit__path"))
 
     def meeting_in(self, month: datetime.date) -> datetime.date:
         """The club's meeting in `month`'s month: its meeting day (the month's last day when the
@@ -325,6 +370,13 @@ class MapGrouping:
     def unit_id(self) -> str:
         """The lookup of the id of the unit each row's club sits in, on the rows of `rows()`."""
         return f"{MAP_LOCATION}__unit"
+
+
+# For pages that ask Club.is_located_under of many clubs: their locations with their units'
+# paths, in one query (prefetch_related(LOCATION_UNITS)).
+LOCATION_UNITS = Prefetch(
+    "locations", queryset=ClubLocation.objects.select_related("unit").only("club", "scheme", "unit__path")
+)
 
 
 # --- activity areas -------------------------------------------------------------------------

@@ -1,12 +1,15 @@
-"""Reads of the club register: the list, and club counts by unit and by status."""
+"""Reads of the club register: the list, club counts by unit and by status, where clubs sit on
+the maps and which wait for a decision."""
 
+import dataclasses
 import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Exists, OuterRef, QuerySet
 
-from areas.models import AdminScheme, AdminUnit
-from clubs.models import Club, ClubQuerySet, MapGrouping
+from areas.models import AdminScheme, AdminUnit, UnitLink
+from clubs import locating
+from clubs.models import Club, ClubLocation, ClubQuerySet, MapGrouping
 from core.text import fold
 
 if TYPE_CHECKING:
@@ -16,13 +19,14 @@ if TYPE_CHECKING:
 def club_list(
     *, clubs: ClubQuerySet[Club], on: datetime.date, q: str = "", unit: AdminUnit | None = None, status: str = ""
 ) -> "QuerySet[ClubWithStatus]":
-    """The clubs of a scope for the list page: status as of `on`, searched and filtered in SQL."""
+    """The clubs of a scope for the list page: status as of `on`, searched and filtered in SQL.
+    `unit`: a unit of any map; the clubs located under it on its map (ClubQuerySet.located_under)."""
+    if unit is not None:
+        clubs = clubs.located_under(unit)
     rows = clubs.with_status(on).select_related("unit", "unit__parent")
     if q:
         for word in fold(q).split():
             rows = rows.filter(name_folded__contains=word)
-    if unit is not None:
-        rows = rows.filter(unit__path__startswith=unit.path)
     if status:
         rows = rows.filter(status=status)
     return rows.order_by("name_folded", "pk")
@@ -44,3 +48,134 @@ def club_counts_by_unit(
 def club_counts_by_status(*, clubs: ClubQuerySet[Club], on: datetime.date) -> dict[str, int]:
     rows = clubs.with_status(on).order_by().values("status").annotate(n=Count("pk"))
     return {row["status"]: row["n"] for row in rows}
+
+
+# --- where clubs sit on the maps -------------------------------------------------------------
+
+
+class Lineage:
+    """The lineage as the rule reads it: each unit's successors on the later maps, with the codes
+    the audit entries name. Read whole in one query (`loaded`, to follow many clubs), or unit by
+    unit as the rule asks (`lazy`, to follow one club: one query per map it is followed onto)."""
+
+    def __init__(self, successors: dict[int, list[locating.Successor]] | None) -> None:
+        self._successors = successors
+        self._asked: dict[int, list[locating.Successor]] = {}
+        self.unit_codes: dict[int, str] = {}
+        self.scheme_codes: dict[int, str] = {}
+
+    @classmethod
+    def loaded(cls) -> "Lineage":
+        lineage = cls({})
+        lineage._read(UnitLink.objects.all())
+        return lineage
+
+    @classmethod
+    def lazy(cls) -> "Lineage":
+        return cls(None)
+
+    def successors(self, unit_id: int) -> list[locating.Successor]:
+        if self._successors is not None:
+            return self._successors.get(unit_id, [])
+        if unit_id not in self._asked:
+            self._asked[unit_id] = self._read(UnitLink.objects.filter(predecessor_id=unit_id)).get(unit_id, [])
+        return self._asked[unit_id]
+
+    def _read(self, links: QuerySet[UnitLink]) -> dict[int, list[locating.Successor]]:
+        found: dict[int, list[locating.Successor]] = {} if self._successors is None else self._successors
+        rows = links.order_by().values_list(
+            "predecessor_id",
+            "successor_id",
+            "successor__code",
+            "successor__scheme_id",
+            "successor__scheme__code",
+            "successor__scheme__valid_from",
+        )
+        for predecessor_id, unit_id, unit_code, scheme_id, scheme_code, scheme_start in rows:
+            found.setdefault(predecessor_id, []).append(
+                locating.Successor(unit_id=unit_id, scheme_id=scheme_id, scheme_start=scheme_start)
+            )
+            self.unit_codes[unit_id] = unit_code
+            self.scheme_codes[scheme_id] = scheme_code
+        return found
+
+
+def _split_units() -> "QuerySet[UnitLink, dict[str, Any]]":
+    """The units split when the map changed (several successors), as {"predecessor": id} rows."""
+    return UnitLink.objects.order_by().values("predecessor").annotate(n=Count("pk")).filter(n__gt=1)
+
+
+def club_location_history(*, club: Club) -> list[ClubLocation]:
+    """Where the club sits on each map, the earliest map first, with the units' districts; each
+    location says whether its unit was split on the next map (`split`: club_location_decision)."""
+    return list(
+        club.locations.select_related("unit__parent", "scheme", "decided_by")
+        .annotate(split=Exists(_split_units().filter(predecessor=OuterRef("unit_id"))))
+        .order_by("scheme__valid_from")
+    )
+
+
+def club_location_decision(*, club: Club, history: list[ClubLocation]) -> "LocationDecision | None":
+    """The decision the club waits for, if it waits for one (location_decisions for one club), from
+    its `history` (club_location_history): no query unless one of its units was split."""
+    if not any(getattr(location, "split", True) for location in history):
+        return None
+    return next(iter(location_decisions(clubs=Club.objects.filter(pk=club.pk))), None)
+
+
+@dataclasses.dataclass(frozen=True)
+class LocationDecision:
+    """A club whose unit on the map before `scheme` was split: someone must choose among
+    `candidates` where it sits on `scheme` (clubs.services.locations.club_location_decide)."""
+
+    club: Club
+    scheme: AdminScheme
+    previous: AdminUnit
+    candidates: list[AdminUnit]
+
+
+def location_decisions(*, clubs: ClubQuerySet[Club]) -> list[LocationDecision]:
+    """The clubs among `clubs` that wait for a decision on where they sit (the rule of
+    clubs.locating), by name, each with the units to choose from.
+
+    Five queries at most, whatever the number of clubs: the clubs located in a unit that was split
+    (only they can wait), their stored locations, the lineage, then the units to choose from."""
+    split = _split_units().values("predecessor")
+    waiting = list(
+        clubs.filter(Exists(ClubLocation.objects.filter(club=OuterRef("pk"), unit__in=split)))
+        .annotate(dissolved_on=ClubQuerySet.dissolution_day())
+        .select_related("unit__scheme", "unit__parent")
+        .order_by("name_folded", "pk")
+    )
+    if not waiting:
+        return []
+    held: dict[int, list[locating.Held]] = {}
+    for pk, club_id, scheme_id, unit_id, source in ClubLocation.objects.filter(club__in=waiting).values_list(
+        "pk", "club_id", "scheme_id", "unit_id", "source"
+    ):
+        held.setdefault(club_id, []).append(locating.Held(pk=pk, scheme_id=scheme_id, unit_id=unit_id, source=source))
+    lineage = Lineage.loaded()
+    pending: list[tuple[Club, locating.Pending]] = []
+    for club in waiting:
+        placement = locating.place(
+            registered=(club.unit.scheme_id, club.unit_id),
+            registered_start=club.unit.scheme.valid_from,
+            held=held.get(club.pk, []),
+            successors=lineage.successors,
+            dissolved_on=club.dissolved_on,
+        )
+        if placement.pending is not None:
+            pending.append((club, placement.pending))
+    if not pending:
+        return []
+    unit_ids = {unit_id for _club, wait in pending for unit_id in (wait.previous_unit_id, *wait.candidates)}
+    units = AdminUnit.objects.filter(pk__in=unit_ids).select_related("parent", "scheme").in_bulk()
+    return [
+        LocationDecision(
+            club=club,
+            scheme=units[wait.candidates[0]].scheme,
+            previous=units[wait.previous_unit_id],
+            candidates=sorted((units[pk] for pk in wait.candidates), key=lambda unit: unit.path),
+        )
+        for club, wait in pending
+    ]

@@ -7,6 +7,6 @@ that transaction: a receiver that raises refuses the whole write.
 
 from django.dispatch import Signal
 
-# A club was registered, inside the transaction of clubs.services.club_create. Arguments: actor,
+# A club was registered, inside the transaction of clubs.services.register.club_create. Arguments: actor,
 # club. funds opens the club's two funds (every club has both from its registration).
 club_created = Signal()

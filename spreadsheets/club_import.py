@@ -4,7 +4,7 @@ A row without a club code is a new club; a row with one changes that club. A row
 what is registered (by code, or by commune and name) is unchanged, so importing the same file
 again adds nothing.
 
-The preview applies the rules of clubs.services.club_validate, with its messages, on data read
+The preview applies the rules of clubs.services.register.club_validate, with its messages, on data read
 in a few bulk queries, so its query count does not grow with the rows (club_validate queries
 per club). The save goes through club_create / club_update, which apply club_validate again:
 they stay the authority, and anything they refuse refuses the whole file.
@@ -18,17 +18,18 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import access
 from accounts.access import Cap
-from areas.models import AdminUnit
+from areas.models import AdminScheme, AdminUnit
 from clubs.models import Club, ClubStatusChange, StatusChangeKind
-from clubs.services import (
+from clubs.services.register import (
     ERROR_DATE_AFTER_DISSOLUTION,
     ERROR_DATE_IN_FUTURE,
     ERROR_LAUNCH_AFTER_CHANGE,
     ERROR_LAUNCH_BEFORE_DECISION,
     ERROR_UNIT_HAS_COMMUNES,
-    ERROR_UNIT_NOT_IN_FORCE,
     club_create,
     club_update,
+    map_on,
+    unit_not_in_force,
 )
 from core.dates import format_date
 from core.text import fold
@@ -164,7 +165,7 @@ class ClubImport(RowByRowImport):
                 # Judge what still can be, so that one upload shows every problem of the row.
                 self._check_dates(row, club, lookup, today)
                 if unit is not None:
-                    self._check_unit(row, unit, _value(row, club, "decision_date"))
+                    self._check_unit(row, unit, club, lookup)
                 continue
             if club is None:
                 self._decide_new(row, unit, lookup, today)
@@ -215,7 +216,7 @@ class ClubImport(RowByRowImport):
         if existing is not None:
             row.add_error("name", ERROR_NAME_EXISTS % {"unit": unit.name, "code": existing.code})
         self._check_dates(row, None, lookup, today)
-        self._check_unit(row, unit, _value(row, None, "decision_date"))
+        self._check_unit(row, unit, None, lookup)
         if not row.errors:
             row.status, row.changes = RowStatus.NEW, {**values, "unit": unit}
 
@@ -230,11 +231,11 @@ class ClubImport(RowByRowImport):
         if existing is not None and existing.pk != club.pk:
             row.add_error("name", ERROR_NAME_EXISTS % {"unit": unit.name, "code": existing.code})
         self._check_dates(row, club, lookup, today)
-        self._check_unit(row, unit, _value(row, club, "decision_date"))
+        self._check_unit(row, unit, club, lookup)
         if not row.errors:
             row.status, row.changes = RowStatus.UPDATE, changes
 
-    # --- the rules of clubs.services.club_validate, on data read in bulk ----------------------
+    # --- the rules of clubs.services.register.club_validate, on data read in bulk ----------------------
 
     def _check_dates(self, row: Row, club: Club | None, lookup: "_Lookup", today: datetime.date) -> None:
         if row.invalid.intersection(DATE_KEYS):
@@ -257,15 +258,16 @@ class ClubImport(RowByRowImport):
         elif launch is None or launch > first_change.effective_on:
             row.add_error("launch_date", ERROR_LAUNCH_AFTER_CHANGE % params)
 
-    def _check_unit(self, row: Row, unit: AdminUnit, decision_date: datetime.date | None) -> None:
+    def _check_unit(self, row: Row, unit: AdminUnit, club: Club | None, lookup: "_Lookup") -> None:
         # is_club_host reads the prefetched children: no query.
         if not unit.is_club_host:
             row.add_error("unit_code", ERROR_UNIT_HAS_COMMUNES % {"unit": unit.name})
-        if decision_date and not unit.is_in_force(decision_date):
-            row.add_error(
-                "unit_code",
-                ERROR_UNIT_NOT_IN_FORCE % {"unit": unit.name, "date": format_date(decision_date)},
-            )
+        decision_date = _value(row, club, "decision_date")
+        # A new club, or a new unit or decision date, places the club (register.unit_not_in_force).
+        placing = club is None or club.unit_id != unit.pk or club.decision_date != decision_date
+        refusal = unit_not_in_force(unit, decision_date, placing=placing, maps=lookup.map_on)
+        if refusal is not None:
+            row.add_error("unit_code", refusal.messages[0])
 
 
 class _Lookup:
@@ -278,7 +280,11 @@ class _Lookup:
 
         # The children are prefetched so that AdminUnit.is_club_host needs no query, here and
         # when club_create / club_update validate the unit again (only whether there are any).
-        units = AdminUnit.objects.filter(code__in=unit_codes).prefetch_related(children("children"))
+        units = (
+            AdminUnit.objects.filter(code__in=unit_codes)
+            .select_related("scheme")
+            .prefetch_related(children("children"))
+        )
         self.units_by_code: dict[str, list[AdminUnit]] = {}
         for unit in units:
             self.units_by_code.setdefault(unit.code, []).append(unit)
@@ -298,6 +304,7 @@ class _Lookup:
             (club.unit_id, club.name_folded): club
             for club in Club.objects.filter(unit__in=unit_ids, name_folded__in=names)
         }
+        self._maps: dict[datetime.date, tuple[AdminScheme | None, bool]] = {}
         self.first_changes: dict[int, ClubStatusChange] = {}
         changes = ClubStatusChange.objects.filter(club__in=[club.pk for club in self.clubs_by_code.values()])
         for change in changes.order_by("club_id", "effective_on", "pk"):
@@ -306,22 +313,30 @@ class _Lookup:
     def in_scope(self, unit: AdminUnit) -> bool:
         return self.scope is None or unit.pk in self.scope
 
+    def map_on(self, on: datetime.date) -> tuple[AdminScheme | None, bool]:
+        """register.map_on, read once per day: only rows whose unit is refused ask it."""
+        if on not in self._maps:
+            self._maps[on] = map_on(on)
+        return self._maps[on]
+
 
 def children(lookup: str) -> Prefetch:
     return Prefetch(lookup, queryset=AdminUnit.objects.only("pk", "parent_id"))
 
 
 def _unit_on(candidates: list[AdminUnit], on: datetime.date | None) -> AdminUnit:
-    """The unit with this code on the map in force on `on`, else on the most recent map that has it.
+    """The unit with this code on the map in force on `on` (today without a decision date: a club
+    is registered on the map in force then), else on the most recent map that has it.
 
     Codes were reused when the map changed (docs/domain.md §6); a unit that did not exist on the
-    decision date is then reported by the unit rule.
+    decision date is then reported by the unit rule. The units of the earliest map start open (no
+    `valid_from`): a club decided in 2019 is read on the map of 2020.
     """
-    if on is not None:
-        for unit in candidates:
-            if unit.is_in_force(on):
-                return unit
-    return max(candidates, key=lambda unit: unit.valid_from or datetime.date.min)  # an open start: the earliest
+    day = on or timezone.localdate()
+    for unit in candidates:
+        if unit.is_in_force(day):
+            return unit
+    return max(candidates, key=lambda unit: unit.scheme.valid_from)
 
 
 def _value(row: Row, club: Club | None, key: str):

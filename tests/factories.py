@@ -108,13 +108,14 @@ class ClubFactory(DjangoModelFactory):
 
     @factory.post_generation
     def funds(club, create, extracted, **kwargs):
-        """Every club has its two funds, as clubs.services.club_create opens them."""
+        """Every club has its two funds, as clubs.services.register.club_create opens them."""
         if create:
             Fund.objects.bulk_create([Fund(club=club, kind=kind) for kind in FundKind])
 
     @factory.post_generation
     def location(club, create, extracted, **kwargs):
-        """A club sits where it was registered, as clubs.services.club_create places it."""
+        """Every club is located in its unit on its unit's map, as club_create places it (it is
+        followed onto later maps by the lineage, which the factories do not make)."""
         if create:
             ClubLocation.objects.create(
                 club=club, scheme_id=club.unit.scheme_id, unit=club.unit, source=LocationSource.REGISTERED

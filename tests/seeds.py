@@ -9,7 +9,7 @@ from django.core.management import call_command
 
 from areas.models import AdminUnit
 from clubs.models import Club
-from clubs.services import club_create
+from clubs.services.register import club_create
 from demo.scenario import CLUBS, demo_members
 from members.models import HouseholdStatus, Membership, Person
 from tests import factories

@@ -1,4 +1,5 @@
-"""The club register's pages: the list, a club's page, registering, editing, changing its status."""
+"""The club register's pages: the list, a club's page, registering, editing, changing its status,
+and deciding where a club sits on a new map when its unit was split."""
 
 from django.conf import settings
 from django.contrib import messages
@@ -11,9 +12,10 @@ from accounts import access
 from accounts.access import Cap
 from audit.models import AuditEntry
 from boards.selectors import club_board, club_teams
-from clubs import services
-from clubs.forms import ClubFilterForm, ClubForm, ClubStatusChangeForm
+from clubs import selectors
+from clubs.forms import ClubFilterForm, ClubForm, ClubStatusChangeForm, LocationDecisionForm
 from clubs.models import Club
+from clubs.services import locations, register
 from core.dates import format_date
 from core.forms import write_through
 from reports.selectors import club_scorecard
@@ -34,6 +36,7 @@ def club_list(request):
             "page": page,
             "query": query,
             "can_create": access.has_cap(request.user, Cap.CLUB_MANAGE),
+            "can_decide_locations": access.has_cap(request.user, Cap.LOCATION_DECIDE),
         },
     )
 
@@ -44,6 +47,7 @@ def club_detail(request, pk):
     club = access.get_club(
         request.user, pk, Cap.CLUB_VIEW, queryset=Club.objects.with_status(today).select_related("unit__parent")
     )
+    history = selectors.club_location_history(club=club)
     return render(
         request,
         "clubs/club_detail.html",
@@ -59,6 +63,9 @@ def club_detail(request, pk):
             "can_see_members": access.can_on_club(request.user, club, Cap.MEMBER_VIEW),
             "can_add_members": access.can_on_club(request.user, club, Cap.MEMBER_MANAGE),
             "can_see_funds": access.can_on_club(request.user, club, Cap.FUNDS_VIEW),
+            "locations": history,
+            "decision": selectors.club_location_decision(club=club, history=history),
+            "can_decide_location": access.can_on_club(request.user, club, Cap.LOCATION_DECIDE),
             "today": today,
             "history": AuditEntry.objects.filter(target_type="clubs.club", target_id=str(club.pk)).select_related(
                 "actor"
@@ -71,7 +78,7 @@ def club_detail(request, pk):
 def club_create(request):
     access.require_cap(request.user, Cap.CLUB_MANAGE)
     form = ClubForm(request.POST or None, units=access.units_for(request.user, Cap.CLUB_MANAGE))
-    club = write_through(request, form, lambda data: services.club_create(actor=request.user, **data))
+    club = write_through(request, form, lambda data: register.club_create(actor=request.user, **data))
     if club is not None:
         messages.success(
             request, _("Club %(name)s registered with code %(code)s.") % {"name": club.name, "code": club.code}
@@ -83,9 +90,9 @@ def club_create(request):
 @require_http_methods(["GET", "POST"])
 def club_update(request, pk):
     club = access.get_club(request.user, pk, Cap.CLUB_MANAGE)
-    initial = {field: getattr(club, field) for field in services.CLUB_FIELDS}
+    initial = {field: getattr(club, field) for field in register.CLUB_FIELDS}
     form = ClubForm(request.POST or None, initial=initial, units=access.units_for(request.user, Cap.CLUB_MANAGE))
-    updated = write_through(request, form, lambda data: services.club_update(club=club, actor=request.user, **data))
+    updated = write_through(request, form, lambda data: register.club_update(club=club, actor=request.user, **data))
     if updated is not None:
         messages.success(request, _("Changes to %(name)s saved.") % {"name": club.name})
         return redirect("clubs:club-detail", club.pk)
@@ -97,7 +104,7 @@ def club_status_change(request, pk):
     club = access.get_club(request.user, pk, Cap.CLUB_MANAGE)
     form = ClubStatusChangeForm(request.POST or None)
     change = write_through(
-        request, form, lambda data: services.club_status_change(club=club, actor=request.user, **data)
+        request, form, lambda data: register.club_status_change(club=club, actor=request.user, **data)
     )
     if change is not None:
         messages.success(
@@ -111,3 +118,45 @@ def club_status_change(request, pk):
         )
         return redirect("clubs:club-detail", club.pk)
     return render(request, "clubs/club_status_form.html", {"form": form, "club": club})
+
+
+@require_http_methods(["GET"])
+def location_decisions(request):
+    """The clubs of the user's scope whose unit was split, each with its decision form."""
+    access.require_cap(request.user, Cap.LOCATION_DECIDE)
+    decisions = selectors.location_decisions(clubs=access.clubs_for(request.user, Cap.LOCATION_DECIDE))
+    rows = [
+        (decision, LocationDecisionForm(decision=decision, auto_id=f"id_{decision.club.pk}_%s"))
+        for decision in decisions
+    ]
+    return render(request, "clubs/location_decisions.html", {"rows": rows})
+
+
+@require_http_methods(["GET", "POST"])
+def location_decide(request, pk):
+    """Where one club sits on the new map; a club that waits for nothing (already decided: the form
+    cannot save twice) says so."""
+    club = access.get_club(request.user, pk, Cap.LOCATION_DECIDE)
+    decision = next(iter(selectors.location_decisions(clubs=Club.objects.filter(pk=club.pk))), None)
+    form = None
+    if decision is not None:
+        form = LocationDecisionForm(request.POST or None, decision=decision)
+        location = write_through(
+            request,
+            form,
+            lambda data: locations.club_location_decide(actor=request.user, club=club, **data),
+        )
+        if location is not None:
+            messages.success(
+                request,
+                _("%(club)s is located in %(unit)s on the map in force since %(date)s.")
+                % {"club": club.name, "unit": location.unit.name, "date": format_date(location.scheme.valid_from)},
+            )
+            return redirect("clubs:location-decisions")
+    elif request.method == "POST":
+        messages.info(request, _("%(club)s waits for no decision: it was probably just made.") % {"club": club.name})
+    return render(
+        request,
+        "clubs/location_decide.html",
+        {"club": club, "decision": decision, "form": form, "locations": selectors.club_location_history(club=club)},
+    )

@@ -50,6 +50,8 @@ CLUBS_ROUTES = [
     path("<int:pk>/", clubs.club_detail, name="club-detail"),
     path("<int:pk>/edit/", clubs.club_update, name="club-update"),
     path("<int:pk>/status/", clubs.club_status_change, name="club-status-change"),
+    path("locations/", clubs.location_decisions, name="location-decisions"),
+    path("<int:pk>/location/", clubs.location_decide, name="location-decide"),
 ]
 
 # A club's board and teams, under the club's address.

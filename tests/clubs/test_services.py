@@ -1,4 +1,4 @@
-"""clubs/services.py and the status annotation Club.objects.with_status(on)."""
+"""clubs/services/register.py and the status annotation Club.objects.with_status(on)."""
 
 import datetime
 
@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 
 from audit.models import AuditEntry
 from clubs.models import Club, ClubStatus, ClubStatusChange, StatusChangeKind
-from clubs.services import club_create, club_status_change, club_update, club_validate
+from clubs.services.register import club_create, club_status_change, club_update, club_validate
 from core.text import fold
 from tests import factories
 
@@ -89,7 +89,9 @@ def test_create_writes_an_audit_entry(world, actor):
 
 
 def test_create_without_dates_is_a_decided_club(world, actor):
-    club = club_create(actor=actor, name="CLB Chưa có quyết định", unit=world.commune_b1)
+    # Without a decision date the unit must be in force today (15/03/2025).
+    unit = factories.commune(world.district_b, scheme=world.province.scheme, valid_until=None)
+    club = club_create(actor=actor, name="CLB Chưa có quyết định", unit=unit)
     assert club.hamlets == []
     assert status_on(club, TODAY) == ClubStatus.DECIDED
 
@@ -202,7 +204,7 @@ def test_update_saves_changes_and_audits_them(world, actor):
 def test_update_audits_dates_and_units_as_text(world, actor):
     club = world.club_a2
     club_update(club=club, actor=actor, unit=world.commune_a1, launch_date=D(2024, 1, 5))
-    assert AuditEntry.objects.get().data == {
+    assert AuditEntry.objects.get(action="clubs.club.updated").data == {
         "unit": [world.commune_a2.name, world.commune_a1.name],
         "launch_date": [None, "2024-01-05"],
     }

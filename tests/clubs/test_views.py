@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from audit.models import ACTION_LABELS, AuditEntry
-from clubs import services
 from clubs.models import Club, ClubStatus, ClubStatusChange, StatusChangeKind
+from clubs.services import register
 from tests import factories
 from tests.conftest import login
 from tests.text import vi_html
@@ -386,7 +386,9 @@ def test_create_accepts_a_district_without_communes(client, world, province_staf
 
 
 def test_create_accepts_only_the_required_fields(client, world, province_staff):
-    data = {"name": "CLB Tối Thiểu", "unit": world.commune_b1.pk}
+    # Without a decision date, a unit in force today.
+    unit = factories.commune(world.district_b, scheme=world.province.scheme, valid_until=None)
+    data = {"name": "CLB Tối Thiểu", "unit": unit.pk}
     response = login(client, province_staff).post(CREATE_URL, data)
     assert response.status_code == 302
     club = Club.objects.get(name="CLB Tối Thiểu")
@@ -404,23 +406,23 @@ def test_create_form_offers_only_club_hosts_in_scope(client, world, area_staff):
 @pytest.mark.parametrize(
     ("overrides", "field", "message", "params"),
     [
-        ({"decision_date": "16/03/2025", "launch_date": ""}, "decision_date", services.ERROR_DATE_IN_FUTURE, {}),
-        ({"launch_date": "16/03/2025"}, "launch_date", services.ERROR_DATE_IN_FUTURE, {}),
-        ({"launch_date": "02/04/2024"}, "launch_date", services.ERROR_LAUNCH_BEFORE_DECISION, {}),
+        ({"decision_date": "16/03/2025", "launch_date": ""}, "decision_date", register.ERROR_DATE_IN_FUTURE, {}),
+        ({"launch_date": "16/03/2025"}, "launch_date", register.ERROR_DATE_IN_FUTURE, {}),
+        ({"launch_date": "02/04/2024"}, "launch_date", register.ERROR_LAUNCH_BEFORE_DECISION, {}),
         # A district with communes is not among the form's choices, so the form refuses it
-        # before services.ERROR_UNIT_HAS_COMMUNES could.
+        # before register.ERROR_UNIT_HAS_COMMUNES could.
         ({"unit": "district_a"}, "unit", INVALID_CHOICE, {}),
         ({"meeting_day": "32"}, "meeting_day", MaxValueValidator.message, {"limit_value": 31}),
         (
             {"decision_date": "15/01/2020", "launch_date": ""},
             "unit",
-            services.ERROR_UNIT_NOT_IN_FORCE,
+            register.ERROR_UNIT_NOT_IN_FORCE,
             {"unit": "Xã Bình Hiệp", "date": "15/01/2020"},
         ),
         (
             {"name": "clb lien the he thon lien tri tay"},
             "name",
-            services.ERROR_DUPLICATE_NAME,
+            register.ERROR_DUPLICATE_NAME,
             {"unit": "Xã Bình Hiệp"},
         ),
     ],
@@ -536,7 +538,7 @@ def test_update_refuses_a_duplicate_name(client, world, area_staff):
     factories.ClubFactory(unit=world.commune_a1, name="CLB Đồng Tâm")
     response = login(client, area_staff).post(update_url(world.club_a1), form_data(world.club_a1, name="clb dong tam"))
     assert response.status_code == 200
-    assert vi_html(services.ERROR_DUPLICATE_NAME, unit="Xã Bình Hiệp") in response.content.decode()
+    assert vi_html(register.ERROR_DUPLICATE_NAME, unit="Xã Bình Hiệp") in response.content.decode()
     world.club_a1.refresh_from_db()
     assert world.club_a1.name == "CLB Liên thế hệ thôn Liên Trì Tây"
 
@@ -547,7 +549,7 @@ def test_update_refuses_a_launch_after_the_first_status_change(client, world, ar
         update_url(world.club_a1), form_data(world.club_a1, launch_date="01/07/2024")
     )
     assert response.status_code == 200
-    assert vi_html(services.ERROR_LAUNCH_AFTER_CHANGE, date="01/06/2024") in response.content.decode()
+    assert vi_html(register.ERROR_LAUNCH_AFTER_CHANGE, date="01/06/2024") in response.content.decode()
     world.club_a1.refresh_from_db()
     assert world.club_a1.launch_date == datetime.date(2022, 4, 15)
 
@@ -618,7 +620,7 @@ def test_status_change_twice_is_refused(client, world, area_staff):
     response = client.post(status_url(world.club_a1), SUSPEND)
     assert response.status_code == 200
     expected = vi_html(
-        services.ERROR_CHANGE_NOT_ALLOWED,
+        register.ERROR_CHANGE_NOT_ALLOWED,
         status=ClubStatus.SUSPENDED.label,
         date="01/03/2025",
         change=StatusChangeKind.SUSPENDED.label,
@@ -631,7 +633,7 @@ def test_status_change_in_the_future_is_refused(client, world, area_staff):
     response = login(client, area_staff).post(status_url(world.club_a1), {**SUSPEND, "effective_on": "16/03/2025"})
     assert response.status_code == 200
     assert "effective_on" in response.context["form"].errors
-    assert vi_html(services.ERROR_CHANGE_IN_FUTURE) in response.content.decode()
+    assert vi_html(register.ERROR_CHANGE_IN_FUTURE) in response.content.decode()
     assert not ClubStatusChange.objects.exists()
 
 
@@ -653,7 +655,7 @@ def test_status_change_of_a_club_not_launched_cannot_suspend(client, world, area
     response = login(client, area_staff).post(status_url(world.club_a2), SUSPEND)
     assert response.status_code == 200
     expected = vi_html(
-        services.ERROR_CHANGE_NOT_ALLOWED,
+        register.ERROR_CHANGE_NOT_ALLOWED,
         status=ClubStatus.DECIDED.label,
         date="01/03/2025",
         change=StatusChangeKind.SUSPENDED.label,
@@ -679,7 +681,7 @@ def test_status_change_earlier_than_the_last_is_refused(client, world, area_staf
         status_url(world.club_a1), {"kind": "resumed", "effective_on": "28/02/2025", "reason": "Sinh hoạt lại"}
     )
     assert response.status_code == 200
-    assert vi_html(services.ERROR_CHANGE_BEFORE_LAST, date="01/03/2025") in response.content.decode()
+    assert vi_html(register.ERROR_CHANGE_BEFORE_LAST, date="01/03/2025") in response.content.decode()
     assert ClubStatusChange.objects.filter(club=world.club_a1).count() == 1
 
 
@@ -718,7 +720,7 @@ def test_large_ids_in_links_are_not_grouped_like_numbers(client, world, province
 
 
 def test_detail_history_reads_as_words_not_codes(client, world, province_staff):
-    services.club_update(club=world.club_a1, actor=province_staff, meeting_day=9)
+    register.club_update(club=world.club_a1, actor=province_staff, meeting_day=9)
     html = login(client, province_staff).get(reverse("clubs:club-detail", args=[world.club_a1.pk])).content.decode()
     with translation.override("vi"):
         assert str(ACTION_LABELS["clubs.club.updated"]) in html

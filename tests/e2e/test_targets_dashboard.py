@@ -19,9 +19,9 @@ def test_province_staff_see_the_charts_and_print_the_report(
 
     page.goto(f"{live_server.url}/targets/?plan={plan.code}")
     expect(page.get_by_test_id("plan-name")).to_have_text(plan.name)
-    # New clubs per year, two coverage groups, composition, capital, PAR30.
-    expect(page.locator("canvas[data-chart]")).to_have_count(6)
-    page.wait_for_function("() => window.Chart && Object.keys(Chart.instances).length === 6")
+    # New clubs per year, two coverage groups, composition, capital, PAR30, the trend.
+    expect(page.locator("canvas[data-chart]")).to_have_count(7)
+    page.wait_for_function("() => window.Chart && Object.keys(Chart.instances).length === 7")
     assert page.evaluate("() => Chart.version").startswith("4.")
 
     # Each chart is a picture of the table next to it.

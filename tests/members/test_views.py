@@ -778,3 +778,14 @@ def test_club_chair_cannot_move_members(client, world, club_chair):
     response = client.post(url("move", membership.person), {"to_club": world.club_a2.pk, "moved_on": "01/03/2025"})
     assert response.status_code == 403
     assert Membership.objects.count() == 1
+
+
+def test_a_member_who_joined_before_2020_is_added_on_the_page(client, world, province_staff):
+    """The form checks the joining date against the club's decision, not its unit's map: a club of
+    2017 sits in a unit of the map of 2020, whose units start open, and takes a member of 2018."""
+    club = factories.ClubFactory(unit=world.commune_b1, decision_date=datetime.date(2017, 6, 1), launch_date=None)
+    response = login(client, province_staff).post(
+        create_url(club), join_data(joined_on="10/01/2018", status_from="2018")
+    )
+    assert response.status_code == 302
+    assert Membership.objects.get(club=club).joined_on == datetime.date(2018, 1, 10)

@@ -7,20 +7,22 @@ B (902) with B1 (90201), Lý Sơn (903) without communes; "today" is 15/03/2025.
 import datetime
 
 import pytest
+import time_machine
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils.formats import date_format
 
-from areas.models import Level
+from areas.models import AdminUnit, Level
 from audit.models import AuditEntry
-from clubs import services as club_services
-from clubs.models import Club
+from clubs.models import Club, LocationSource
+from clubs.services import register as club_services
 from spreadsheets import club_import, importing, parsers, services
 from spreadsheets.club_import import CLUB_IMPORT
 from spreadsheets.importing import RowError, RowsRefused, RowStatus
 from spreadsheets.models import SpreadsheetImport
 from tests import factories
+from tests.clubs.maps import build_maps, where
 from tests.spreadsheets.files import CLUB_KEYS, club_row, xlsx
 
 D = datetime.date
@@ -411,12 +413,12 @@ def test_preview_queries_do_not_grow_with_rows(world, province_staff, django_ass
 
 # Each new club costs what club_create costs, row by row: the name checked twice (club_validate,
 # then the unique constraint in full_clean), the next code, the unit's existence, the two check
-# constraints, the insert, its location on its map, its two funds (one insert) and the audit
-# entry: 10 queries. Add 8
+# constraints, the insert, its two funds (one insert), the audit entry, and its location: its
+# unit's successors on the later maps (none here) and the insert: 11 queries. Add 8
 # SAVEPOINT / RELEASE statements: club_create, its insert and each check constraint (Django runs
 # those in a savepoint) are atomic.
 # The preview before the save is a fixed 7 queries at most, whatever the number of rows.
-QUERIES_PER_NEW_CLUB = 10
+QUERIES_PER_NEW_CLUB = 11
 SAVEPOINT_STATEMENTS_PER_NEW_CLUB = 8
 
 
@@ -460,3 +462,80 @@ def test_updating_rows_has_bounded_queries(world, province_staff):
     assert upload.result == {"new": 0, "update": 50, "unchanged": 0}
     savepoints = [query for query in queries if "SAVEPOINT" in query["sql"]]
     assert len(queries) - len(savepoints) <= 50 * QUERIES_PER_UPDATED_CLUB + 20
+
+
+# --- clubs on any map (tests/clubs/maps.py) -------------------------------------------------------
+
+
+def test_a_club_decided_in_2019_is_read_on_the_earliest_map(world, province_staff):
+    """The units of the earliest map held start open: a decision of 2019 sits in a unit of 2020."""
+    maps = build_maps(world)
+    AdminUnit.objects.filter(scheme=world.province.scheme).update(valid_from=None)
+    content = xlsx([club_row(name="CLB 2019", unit="90201", decision_date="15/05/2019", launch_date="01/06/2019")])
+    assert import_file(content, province_staff).result["new"] == 1
+    club = Club.objects.get(name="CLB 2019")
+    assert club.unit == world.commune_b1
+    assert where(club) == {
+        "vn-2020": ("Xã Ba Vì", LocationSource.REGISTERED),
+        "vn-2025-01": ("Xã Ba Vì Mới", LocationSource.LINEAGE),
+        "vn-2025-07": (maps.son_ha.name, LocationSource.LINEAGE),
+    }
+
+
+def test_a_club_decided_in_2026_is_read_on_the_map_of_july_2025(world, province_staff):
+    maps = build_maps(world)
+    content = xlsx([club_row(name="CLB 2026", unit="21002", decision_date="15/11/2026", launch_date="20/11/2026")])
+    with time_machine.travel(datetime.datetime(2026, 12, 6, 9, tzinfo=datetime.UTC), tick=False):
+        assert import_file(content, province_staff).result["new"] == 1
+    club = Club.objects.get(name="CLB 2026")
+    assert club.unit == maps.nghia_an
+    assert where(club) == {"vn-2025-07": ("Xã Nghĩa An", LocationSource.REGISTERED)}
+
+
+def test_a_code_of_several_maps_without_a_decision_date(world, province_staff):
+    """Code 90101 is on the maps of 2020 (open start) and of January 2025: without a decision date
+    the club is registered on the map in force today."""
+    maps = build_maps(world)
+    AdminUnit.objects.filter(scheme=world.province.scheme).update(valid_from=None)
+    import_file(xlsx([club_row(name="CLB Không Ngày", decision_date=None, launch_date=None)]), province_staff)
+    club = Club.objects.get(name="CLB Không Ngày")
+    assert club.unit == maps.binh_hiep
+    assert set(where(club)) == {"vn-2025-01"}  # Bình Hiệp was split on 01/07/2025: a decision waits
+
+
+def test_a_unit_of_another_map_names_the_map_in_force(world, province_staff):
+    maps = build_maps(world)
+    # Tịnh Ấn Tây (90102) is on the map of 2020 only: merged into Bình Hiệp on 01/01/2025.
+    content = xlsx([club_row(unit="90102", decision_date="10/02/2025", launch_date=None)])
+    assert only_error(content, province_staff) == RowError(
+        2,
+        "Mã đơn vị hành chính",
+        str(club_services.ERROR_UNIT_ON_ANOTHER_MAP)
+        % {
+            "unit": "Xã Tịnh Ấn Tây",
+            "unit_map": world.province.scheme.name,
+            "date": "10/02/2025",
+            "map": maps.january.name,
+        },
+    )
+
+
+def test_a_changed_unit_moves_the_club_across_maps(world, province_staff):
+    maps = build_maps(world)
+    content = xlsx(
+        [
+            club_row(
+                code=world.club_b1.code,
+                name=world.club_b1.name,
+                unit="90202",
+                decision_date="10/02/2025",
+                launch_date="01/03/2025",
+            )
+        ]
+    )
+    import_file(content, province_staff)
+    assert where(world.club_b1) == {
+        "vn-2025-01": ("Xã Sơn Thượng", LocationSource.REGISTERED),
+        "vn-2025-07": ("Xã Sơn Hà", LocationSource.LINEAGE),
+    }
+    assert maps.son_thuong.code == "90202"

@@ -19,7 +19,9 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import gettext
 
+from areas.models import AdminUnit
 from audit.models import AuditEntry
+from clubs.services import register as club_services
 from members import services as member_services
 from members.models import EconomicStatus, Ethnicity, HouseholdStatus, LeaveReason, Membership, Person, Sex
 from spreadsheets import importing, member_import, parsers, services, template
@@ -860,3 +862,47 @@ def test_command_reports_progress(world, write):
     rows = [member(world.club_a1, full_name=f"Người Số {n}") for n in range(500)]
     _stdout, stderr = run(write(member_file(rows)), "--dry-run")
     assert stderr.splitlines() == [gettext("%(done)s rows read…") % {"done": 500}]
+
+
+# --- members who joined before the first map held (2020) ------------------------------------------
+
+
+@pytest.fixture
+def club_of_2017(world, province_staff):
+    """A club decided in 2017 in a unit of the map of 2020, whose units start open (areas)."""
+    AdminUnit.objects.filter(scheme=world.province.scheme).update(valid_from=None)
+    return club_services.club_create(
+        actor=province_staff,
+        name="CLB Liên thế hệ 2017",
+        unit=AdminUnit.objects.get(pk=world.commune_b1.pk),
+        decision_date=D(2017, 6, 1),
+        launch_date=D(2017, 7, 1),
+    )
+
+
+def test_members_who_joined_before_2020_are_imported(world, province_staff, club_of_2017):
+    """Joining dates are checked against the club's decision and dissolution, never against its
+    unit's map: a member of 2018 joins a club of 2017 (by club code, or by unit code and name)."""
+    rows = [
+        member(club_of_2017, joined_on="10/01/2018", status_year=2018),
+        member(
+            None,
+            unit_code="90201",
+            club_name="CLB Liên thế hệ 2017",
+            full_name="Trần Văn Bình",
+            sex="Nam",
+            joined_on="15/03/2019",
+            status_year=2019,
+        ),
+    ]
+    upload = import_file(member_file(rows, keys=list(VI)), province_staff)
+    assert upload.result["new"] == 2
+    assert sorted(Membership.objects.filter(club=club_of_2017).values_list("joined_on", flat=True)) == [
+        D(2018, 1, 10),
+        D(2019, 3, 15),
+    ]
+
+
+def test_a_member_who_joined_before_2020_is_recorded_by_hand(world, province_staff, club_of_2017):
+    membership = join(club_of_2017, province_staff, joined_on=D(2018, 1, 10), status_from=D(2018, 1, 1))
+    assert membership.joined_on == D(2018, 1, 10)

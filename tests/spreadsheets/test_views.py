@@ -16,8 +16,8 @@ from django.utils import timezone, translation
 from django.utils.html import escape
 
 from audit.models import AuditEntry
-from clubs import services as club_services
 from clubs.models import Club
+from clubs.services import register as club_services
 from spreadsheets import club_import, importing, parsers, workbook
 from spreadsheets.models import SpreadsheetImport
 from tests import factories
@@ -122,7 +122,9 @@ def test_confirm_checks_the_file_again(client, world, province_staff):
     client = login(client, province_staff)
     upload_file(client, xlsx([club_row(name="CLB Một"), club_row(name="CLB Hai")]))
     upload = SpreadsheetImport.objects.get()
-    club = club_services.club_create(actor=province_staff, name="CLB Hai", unit=world.commune_a1)
+    club = club_services.club_create(
+        actor=province_staff, name="CLB Hai", unit=world.commune_a1, decision_date=datetime.date(2024, 5, 2)
+    )
 
     response = client.post(confirm_url(upload))
 

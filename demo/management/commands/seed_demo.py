@@ -25,7 +25,7 @@ from areas.unit_files import read_unit_file
 from boards.models import BoardPosition, TeamMemberRole
 from boards.services import board_position_start, team_create, team_member_add
 from clubs.models import ActivityArea, Club
-from clubs.services import club_create
+from clubs.services.register import club_create
 from core.dates import add_months
 from core.text import fold
 from demo.plans import QUANG_NGAI_2022_2025, seed_plan

@@ -1,11 +1,13 @@
 """Writes to the club register: registering a club, changing its details, suspending, resuming
-or dissolving it. Each service is atomic, takes the acting user and is audited.
+or dissolving it. Each service is atomic, takes the acting user and is audited. Where the club
+sits on each map follows from its unit, its decision date and its dissolution: locations.py.
 
 A club's board and teams are written by boards.services, its funds by funds.services (opened on
 the clubs.signals.club_created signal this module sends).
 """
 
 import datetime
+from collections.abc import Callable
 from typing import Any, TypedDict, Unpack
 
 from django.conf import settings
@@ -15,16 +17,16 @@ from django.db.models.functions import Length
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from areas.models import AdminUnit
+from areas.models import AdminScheme, AdminUnit
+from areas.selectors import scheme_in_force
 from audit.services import acting_user, audit_record, changed_fields
 from clubs.models import (
     Club,
-    ClubLocation,
     ClubStatus,
     ClubStatusChange,
-    LocationSource,
     StatusChangeKind,
 )
+from clubs.services import locations
 from clubs.signals import club_created
 from core.dates import format_date
 from core.text import fold
@@ -32,6 +34,18 @@ from core.types import Actor
 
 ERROR_UNIT_HAS_COMMUNES = _("%(unit)s has communes: choose the commune, ward or township the club is in.")
 ERROR_UNIT_NOT_IN_FORCE = _("%(unit)s did not exist on the decision date %(date)s.")
+ERROR_UNIT_ON_ANOTHER_MAP = _(
+    "%(unit)s is a unit of the map “%(unit_map)s”, which was not in force on the decision date %(date)s: "
+    "choose a unit of the map in force then, “%(map)s”."
+)
+ERROR_UNIT_ON_ANOTHER_MAP_TODAY = _(
+    "%(unit)s is a unit of the map “%(unit_map)s”, which is not in force today (%(date)s): choose a unit of "
+    "the map in force, “%(map)s”, or give the date of the decision of establishment."
+)
+ERROR_MAP_NOT_LOADED = _(
+    "%(unit)s is a unit of the map “%(unit_map)s”, which was not in force on %(date)s; the units of the map "
+    "in force then, “%(map)s”, are not loaded yet: ask the administrator to load them."
+)
 ERROR_DATE_IN_FUTURE = _("The date cannot be in the future.")
 ERROR_LAUNCH_BEFORE_DECISION = _("The launch date cannot be before the decision date.")
 ERROR_DUPLICATE_NAME = _("There is already a club with this name in %(unit)s.")
@@ -70,18 +84,52 @@ class ClubFields(TypedDict, total=False):
 CLUB_FIELDS = tuple(ClubFields.__annotations__)
 
 
-def club_validate(*, club: Club, unit: AdminUnit) -> None:
-    """The rules that span the club and its unit, reported field by field."""
+def map_on(on: datetime.date) -> tuple[AdminScheme | None, bool]:
+    """The map in force on a day (areas.selectors.scheme_in_force) and whether its units are loaded."""
+    scheme = scheme_in_force(on)
+    return scheme, scheme is not None and scheme.has_units
+
+
+def unit_not_in_force(
+    unit: AdminUnit,
+    decision_date: datetime.date | None,
+    *,
+    placing: bool,
+    maps: Callable[[datetime.date], tuple[AdminScheme | None, bool]] = map_on,
+) -> ValidationError | None:
+    """The refusal of a unit that was not in force when the club was decided, naming the map that
+    was, so that the user knows which to choose from.
+
+    A club sits in a unit of the map in force on its decision date; without a decision date, of
+    the map in force today. `placing`: the unit is being chosen (a new club, a changed unit or
+    decision date): a club registered without a decision date keeps its unit when the map changes.
+    `maps`: map_on, or what an import read once per day; asked on refusal only."""
+    if decision_date is None and not placing:
+        return None
+    on = decision_date or timezone.localdate()
+    if unit.is_in_force(on):
+        return None
+    in_force, loaded = maps(on)
+    if in_force is None:
+        return ValidationError(ERROR_UNIT_NOT_IN_FORCE, params={"unit": unit.name, "date": format_date(on)})
+    params = {"unit": unit.name, "unit_map": unit.scheme.name, "date": format_date(on), "map": in_force.name}
+    if not loaded:
+        return ValidationError(ERROR_MAP_NOT_LOADED, params=params)
+    return ValidationError(
+        ERROR_UNIT_ON_ANOTHER_MAP if decision_date else ERROR_UNIT_ON_ANOTHER_MAP_TODAY, params=params
+    )
+
+
+def club_validate(*, club: Club, unit: AdminUnit, placing: bool = True) -> None:
+    """The rules that span the club and its unit, reported field by field. `placing`: the club's
+    unit is being chosen (unit_not_in_force)."""
     errors: dict[str, list[ValidationError]] = {}
     today = timezone.localdate()
     if not unit.is_club_host:
         errors.setdefault("unit", []).append(ValidationError(ERROR_UNIT_HAS_COMMUNES, params={"unit": unit.name}))
-    if club.decision_date and not unit.is_in_force(club.decision_date):
-        errors.setdefault("unit", []).append(
-            ValidationError(
-                ERROR_UNIT_NOT_IN_FORCE, params={"unit": unit.name, "date": format_date(club.decision_date)}
-            )
-        )
+    not_in_force = unit_not_in_force(unit, club.decision_date, placing=placing)
+    if not_in_force is not None:
+        errors.setdefault("unit", []).append(not_in_force)
     for field in ("decision_date", "launch_date"):
         value = getattr(club, field)
         if value and value > today:
@@ -161,8 +209,9 @@ def club_create(
     else:
         raise IntegrityError("Could not allocate a club code.")
     audit_record(actor=actor, action="clubs.club.created", target=club, data={"code": club.code, "unit": unit.code})
+    # Located in its unit on the unit's map, and followed onto the later maps.
+    locations.club_place(actor=actor, club=club)
     # Its two funds open with it (funds receives it).
-    ClubLocation.objects.create(club=club, scheme_id=unit.scheme_id, unit=unit, source=LocationSource.REGISTERED)
     club_created.send(sender=Club, actor=actor, club=club)
     return club
 
@@ -181,19 +230,21 @@ def club_update(*, club: Club, actor: Actor, **fields: Unpack[ClubFields]) -> Cl
         return club
     for field, value in values.items():
         setattr(club, field, value)
+    # A new unit or decision date places the club anew (unit_not_in_force).
+    placing = bool(changes.keys() & {"unit", "decision_date"})
     try:
-        club_validate(club=club, unit=club.unit)
+        club_validate(club=club, unit=club.unit, placing=placing)
         club.full_clean()
     except ValidationError:
         club.refresh_from_db()  # the caller's object keeps the stored values, as the database does
         raise
     club.save(update_fields=[*changes, "updated_at"])
-    if "unit" in changes:
-        ClubLocation.objects.filter(club=club, source=LocationSource.REGISTERED).update(
-            unit=club.unit, scheme_id=club.unit.scheme_id
-        )
     changes.pop("name_folded", None)
     audit_record(actor=actor, action="clubs.club.updated", target=club, data=changes)
+    if "unit" in changes:
+        # Its registered location moves with it, and the later ones are followed again (a new
+        # decision date alone changes none: the unit, in force on it, stays where it was).
+        locations.club_follow(actor=actor, club=club)
     return club
 
 
@@ -239,4 +290,7 @@ def club_status_change(
         target=club,
         data={"effective_on": effective_on.isoformat(), "reason": change.reason},
     )
+    if kind == StatusChangeKind.DISSOLVED:
+        # No location on the maps that start after it.
+        locations.club_follow(actor=actor, club=club)
     return change

@@ -1,0 +1,120 @@
+"""Where a club sits on each map, the rule without the database (docs/domain.md §6).
+
+A club sits, on the map of its registration, in the unit it was registered in (`Club.unit`, in
+force on its decision date). From there it is followed onto each later map along the lineage
+(`areas.models.UnitLink`), one map at a time:
+- its unit has one successor on the next map (kept, renamed, merged into it): the club sits in it;
+- its unit has several (it was split): a person decides which one, per club; until then the club
+  is not followed further (it needs a decision on that map);
+- its unit has none (the lineage to that map is not loaded yet): it is not followed further;
+- a map that starts on or after the day the club was dissolved gets no location, nor do the maps
+  after it.
+A club never sits on a map that ended before its registration map (it did not exist then).
+
+`place` gives the chain of locations the rule leads to from the rows a caller read;
+`clubs.services.locations` writes the difference with what is stored, and
+`clubs.selectors.location_decisions` lists the clubs that wait for a decision. Both read the rule
+here, so the page that asks for a decision and the service that records it cannot disagree.
+"""
+
+import dataclasses
+import datetime
+from collections.abc import Callable, Sequence
+
+from clubs.models import LocationSource
+
+
+@dataclasses.dataclass(frozen=True)
+class Successor:
+    """A unit that (part of) a unit became on a later map: a line of the lineage."""
+
+    unit_id: int
+    scheme_id: int
+    scheme_start: datetime.date  # the first day of the successor's map
+
+
+@dataclasses.dataclass(frozen=True)
+class Held:
+    """A location stored for the club (clubs.models.ClubLocation)."""
+
+    pk: int
+    scheme_id: int
+    unit_id: int
+    source: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Place:
+    """Where the rule puts the club on one map."""
+
+    scheme_id: int
+    unit_id: int
+    source: str
+
+
+@dataclasses.dataclass(frozen=True)
+class Pending:
+    """The club's unit on the previous map was split: someone must choose among `candidates` (unit
+    ids) on the map `scheme_id`."""
+
+    scheme_id: int
+    previous_unit_id: int
+    candidates: tuple[int, ...]
+
+
+@dataclasses.dataclass(frozen=True)
+class Placement:
+    chain: tuple[Place, ...]  # the registration first, then each later map in order
+    pending: Pending | None
+
+    def changes(self, held: Sequence[Held]) -> tuple[list[Place], list[Held]]:
+        """What to write so that the stored locations are the chain: (to add, to drop). A stored
+        location is kept when it puts the club in the same unit and agrees on being the
+        registration (a decision or a lineage location in the chain's unit stays as it is)."""
+        by_scheme = {location.scheme_id: location for location in held}
+        add, keep = [], set()
+        for index, place in enumerate(self.chain):
+            stored = by_scheme.get(place.scheme_id)
+            if (
+                stored is not None
+                and stored.unit_id == place.unit_id
+                and (stored.source == LocationSource.REGISTERED) == (index == 0)
+            ):
+                keep.add(stored.pk)
+            else:
+                add.append(place)
+        return add, [location for location in held if location.pk not in keep]
+
+
+def place(
+    *,
+    registered: tuple[int, int],
+    registered_start: datetime.date,
+    held: Sequence[Held],
+    successors: Callable[[int], Sequence[Successor]],
+    dissolved_on: datetime.date | None,
+) -> Placement:
+    """The chain of the club registered in the unit `registered` = (scheme id, unit id) of a map
+    starting on `registered_start`, given its stored locations `held` (they carry the decisions
+    already made) and the lineage: `successors(unit_id)`, the successors of a unit on all later
+    maps. `dissolved_on`: the day the club was dissolved, if it was."""
+    decided = {location.scheme_id: location.unit_id for location in held if location.source == LocationSource.DECIDED}
+    chain = [Place(scheme_id=registered[0], unit_id=registered[1], source=LocationSource.REGISTERED)]
+    start = registered_start
+    while True:
+        later = [successor for successor in successors(chain[-1].unit_id) if successor.scheme_start > start]
+        if not later:
+            return Placement(chain=tuple(chain), pending=None)
+        # The next map: the nearest of the later maps the lineage leads to.
+        start = min(successor.scheme_start for successor in later)
+        scheme_id = next(successor.scheme_id for successor in later if successor.scheme_start == start)
+        if dissolved_on is not None and start >= dissolved_on:
+            return Placement(chain=tuple(chain), pending=None)
+        candidates = sorted({successor.unit_id for successor in later if successor.scheme_id == scheme_id})
+        if len(candidates) == 1:
+            chain.append(Place(scheme_id=scheme_id, unit_id=candidates[0], source=LocationSource.LINEAGE))
+        elif decided.get(scheme_id) in candidates:
+            chain.append(Place(scheme_id=scheme_id, unit_id=decided[scheme_id], source=LocationSource.DECIDED))
+        else:
+            pending = Pending(scheme_id=scheme_id, previous_unit_id=chain[-1].unit_id, candidates=tuple(candidates))
+            return Placement(chain=tuple(chain), pending=pending)

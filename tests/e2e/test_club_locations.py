@@ -1,0 +1,85 @@
+"""A club across maps on a phone: province staff decide where the clubs of a split commune are,
+and the club form offers the units of the map in force on the decision date typed
+(static/js/map_units.js). The maps: tests/clubs/maps.py; the live server runs on the real clock."""
+
+import re
+
+from playwright.sync_api import expect
+
+from areas.models import AdminUnit
+from areas.signals import lineage_loaded
+from clubs.models import ClubLocation, LocationSource
+from tests.clubs.maps import build_maps
+
+
+def sign_in(page, live_server, user):
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("Tên đăng nhập").fill(user.username)
+    page.get_by_label("Mật khẩu").fill("secret-pass-123")
+    page.get_by_role("button", name="Đăng nhập").click()
+
+
+def test_province_staff_decide_where_the_clubs_of_a_split_commune_are(
+    transactional_db, live_server, world, province_staff, phone_page
+):
+    maps = build_maps(world)
+    lineage_loaded.send(sender=AdminUnit, actor=province_staff)
+    page = phone_page
+    sign_in(page, live_server, province_staff)
+
+    page.goto(f"{live_server.url}/clubs/{world.club_a1.pk}/")
+    expect(page.get_by_test_id("location-decision-needed")).to_be_visible()
+    page.goto(f"{live_server.url}/clubs/")
+    page.get_by_role("link", name="Units after a split").click()
+    cards = page.get_by_test_id("location-decision")
+    expect(cards).to_have_count(2)
+
+    card = cards.filter(has_text=world.club_a1.name)
+    # No reason: refused, and the choice made is kept.
+    card.get_by_text("Phường An Phú").click()
+    card.get_by_role("button", name="Save the decision").click()
+    expect(page.get_by_text("Give the reason for this choice")).to_be_visible()
+    expect(page.get_by_label("Phường An Phú")).to_be_checked()
+
+    page.locator("textarea[name=reason]").fill("Thôn Liên Trì Tây thuộc phường An Phú")
+    page.get_by_role("button", name="Save the decision").click()
+    expect(page).to_have_url(re.compile(r"/clubs/locations/$"))
+    expect(page.get_by_text("is located in Phường An Phú")).to_be_visible()
+    expect(page.get_by_test_id("location-decision")).to_have_count(1)
+    location = ClubLocation.objects.get(club=world.club_a1, scheme=maps.july)
+    assert (location.unit, location.source) == (maps.an_phu, LocationSource.DECIDED)
+
+    # Its page shows where it sat on each map.
+    page.goto(f"{live_server.url}/clubs/{world.club_a1.pk}/")
+    chain = page.get_by_test_id("club-locations")
+    expect(chain).to_contain_text("Xã Bình Hiệp, Huyện Đồng Bằng")
+    expect(chain).to_contain_text("Phường An Phú")
+    expect(page.get_by_test_id("location-decision-needed")).to_have_count(0)
+
+
+def test_the_club_form_offers_the_map_in_force_on_the_decision_date(
+    transactional_db, live_server, world, province_staff, phone_page
+):
+    build_maps(world)
+    page = phone_page
+    sign_in(page, live_server, province_staff)
+    page.goto(f"{live_server.url}/clubs/new/")
+    unit = page.locator("select[name=unit]")
+
+    def groups():
+        return unit.locator("optgroup").evaluate_all("groups => groups.map(group => group.label)")
+
+    page.locator("input[name=decision_date]").fill("10/02/2025")
+    assert groups() == ["Map in force 01/01/2025 – 30/06/2025"]
+    page.locator("input[name=decision_date]").fill("15/06/2022")
+    assert groups() == ["Map in force 01/02/2020 – 31/12/2024"]
+    unit.select_option(label="Xã Ba Vì — Huyện Miền Núi")
+    # A date on another map: the unit chosen on the old one is dropped.
+    page.locator("input[name=decision_date]").fill("20/07/2025")
+    assert groups() == ["Map in force since 01/07/2025"]
+    assert unit.input_value() == ""
+    # No date: today's map; a date not yet complete: every map.
+    page.locator("input[name=decision_date]").fill("")
+    assert groups() == ["Map in force since 01/07/2025"]
+    page.locator("input[name=decision_date]").fill("20/07/20")
+    assert len(groups()) == 3
