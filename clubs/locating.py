@@ -9,7 +9,12 @@ force on its decision date). From there it is followed onto each later map along
 - its unit has none (the lineage to that map is not loaded yet): it is not followed further;
 - a map that starts on or after the day the club was dissolved gets no location, nor do the maps
   after it.
-A club never sits on a map that ended before its registration map (it did not exist then).
+A club never sits on a map that ended before its registration map (it did not exist then). For
+the reports of a plan on such a map (the 2022–2025 plan, counted on the districts of 2020, with
+clubs registered since 1 Jul 2025), `place` also traces it back along the lineage, one earlier map
+at a time: to the unit its unit came from, or where it came from several, to the unit holding them
+all (their district, or the province), so that the club counts once, as far down as the lineage
+tells (a `traced_back` location: the history shows it apart).
 
 `place` gives the chain of locations the rule leads to from the rows a caller read;
 `clubs.services.locations` writes the difference with what is stored, and
@@ -31,6 +36,18 @@ class Successor:
     unit_id: int
     scheme_id: int
     scheme_start: datetime.date  # the first day of the successor's map
+
+
+@dataclasses.dataclass(frozen=True)
+class Predecessor:
+    """A unit that (part of) a unit was on an earlier map: a line of the lineage read backwards,
+    with the unit's ancestors (id, path) on its map, nearest first."""
+
+    unit_id: int
+    scheme_id: int
+    scheme_start: datetime.date  # the first day of the predecessor's map
+    path: str
+    ancestors: tuple[tuple[int, str], ...]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -66,19 +83,24 @@ class Pending:
 class Placement:
     chain: tuple[Place, ...]  # the registration first, then each later map in order
     pending: Pending | None
+    traced: tuple[Place, ...] = ()  # the earlier maps, nearest first (traced back)
 
     def changes(self, held: Sequence[Held]) -> tuple[list[Place], list[Held]]:
-        """What to write so that the stored locations are the chain: (to add, to drop). A stored
-        location is kept when it puts the club in the same unit and agrees on being the
-        registration (a decision or a lineage location in the chain's unit stays as it is)."""
+        """What to write so that the stored locations are the chain and the traced places: (to
+        add, to drop). A stored location is kept when it puts the club in the same unit and agrees
+        on being the registration, or on being traced back (a decision or a lineage location in
+        the chain's unit stays as it is)."""
         by_scheme = {location.scheme_id: location for location in held}
+        wanted = [(place, index == 0) for index, place in enumerate(self.chain)]
+        wanted += [(place, False) for place in self.traced]
         add, keep = [], set()
-        for index, place in enumerate(self.chain):
+        for place, is_registration in wanted:
             stored = by_scheme.get(place.scheme_id)
             if (
                 stored is not None
                 and stored.unit_id == place.unit_id
-                and (stored.source == LocationSource.REGISTERED) == (index == 0)
+                and (stored.source == LocationSource.REGISTERED) == is_registration
+                and (stored.source == LocationSource.TRACED_BACK) == (place.source == LocationSource.TRACED_BACK)
             ):
                 keep.add(stored.pk)
             else:
@@ -93,11 +115,65 @@ def place(
     held: Sequence[Held],
     successors: Callable[[int], Sequence[Successor]],
     dissolved_on: datetime.date | None,
+    predecessors: Callable[[int], Sequence[Predecessor]] | None = None,
 ) -> Placement:
     """The chain of the club registered in the unit `registered` = (scheme id, unit id) of a map
     starting on `registered_start`, given its stored locations `held` (they carry the decisions
     already made) and the lineage: `successors(unit_id)`, the successors of a unit on all later
-    maps. `dissolved_on`: the day the club was dissolved, if it was."""
+    maps. `dissolved_on`: the day the club was dissolved, if it was. `predecessors(unit_id)`: the
+    units a unit came from on all earlier maps, to trace the club back (None: not traced)."""
+    traced = () if predecessors is None else trace_back(registered[1], registered_start, predecessors)
+    placement = _follow(
+        registered=registered,
+        registered_start=registered_start,
+        held=held,
+        successors=successors,
+        dissolved_on=dissolved_on,
+    )
+    return dataclasses.replace(placement, traced=traced)
+
+
+def trace_back(
+    unit_id: int, start: datetime.date, predecessors: Callable[[int], Sequence[Predecessor]]
+) -> tuple[Place, ...]:
+    """Where the lineage puts a club registered in `unit_id` (of a map starting on `start`) on each
+    earlier map, nearest first: the unit its units came from, or the unit holding them all."""
+    traced: list[Place] = []
+    units = {unit_id}
+    while True:
+        earlier = [found for unit in units for found in predecessors(unit) if found.scheme_start < start]
+        if not earlier:
+            return tuple(traced)
+        start = max(found.scheme_start for found in earlier)
+        on_map = {found.unit_id: found for found in earlier if found.scheme_start == start}
+        holder = _holding_all(list(on_map.values()))
+        if holder is None:
+            return tuple(traced)
+        scheme_id = next(iter(on_map.values())).scheme_id
+        traced.append(Place(scheme_id=scheme_id, unit_id=holder, source=LocationSource.TRACED_BACK))
+        units = set(on_map)
+
+
+def _holding_all(units: Sequence[Predecessor]) -> int | None:
+    """The unit itself when there is one; else the nearest ancestor holding them all (the
+    longest path every one starts with), None when they share none (other provinces)."""
+    if len(units) == 1:
+        return units[0].unit_id
+    for ancestor_id, path in units[0].ancestors:
+        if all(unit.path.startswith(path) for unit in units):
+            return ancestor_id
+    return None
+
+
+def _follow(
+    *,
+    registered: tuple[int, int],
+    registered_start: datetime.date,
+    held: Sequence[Held],
+    successors: Callable[[int], Sequence[Successor]],
+    dissolved_on: datetime.date | None,
+) -> Placement:
+    """The chain from the registration onto the later maps (place)."""
     decided = {location.scheme_id: location.unit_id for location in held if location.source == LocationSource.DECIDED}
     chain = [Place(scheme_id=registered[0], unit_id=registered[1], source=LocationSource.REGISTERED)]
     start = registered_start

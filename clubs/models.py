@@ -292,6 +292,10 @@ class LocationSource(models.TextChoices):
     REGISTERED = "registered", _("where it was registered")
     LINEAGE = "lineage", _("followed the map change")
     DECIDED = "decided", _("decided by province staff")
+    # On a map that ended before the club was registered: where the lineage puts it back, so that
+    # a plan on that map counts it once (the unit its unit came from; where it came from several,
+    # the unit holding them all, such as their district). Not a place the club ever sat in.
+    TRACED_BACK = "traced_back", _("traced back for reports on an earlier map")
 
 
 class ClubLocation(models.Model):

@@ -5,11 +5,11 @@ import dataclasses
 import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, OuterRef, QuerySet
+from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
 
 from areas.models import AdminScheme, AdminUnit, UnitLink
 from clubs import locating
-from clubs.models import Club, ClubLocation, ClubQuerySet, MapGrouping
+from clubs.models import Club, ClubLocation, ClubQuerySet, LocationSource, MapGrouping
 from core.text import fold
 
 if TYPE_CHECKING:
@@ -61,6 +61,9 @@ class Lineage:
     def __init__(self, successors: dict[int, list[locating.Successor]] | None) -> None:
         self._successors = successors
         self._asked: dict[int, list[locating.Successor]] = {}
+        # Read with the successors, from the same links: unit id → the units it came from.
+        self._predecessors: dict[int, list[locating.Predecessor]] = {}
+        self._asked_back: set[int] = set()
         self.unit_codes: dict[int, str] = {}
         self.scheme_codes: dict[int, str] = {}
 
@@ -81,6 +84,12 @@ class Lineage:
             self._asked[unit_id] = self._read(UnitLink.objects.filter(predecessor_id=unit_id)).get(unit_id, [])
         return self._asked[unit_id]
 
+    def predecessors(self, unit_id: int) -> list[locating.Predecessor]:
+        if self._successors is None and unit_id not in self._asked_back:
+            self._asked_back.add(unit_id)
+            self._read(UnitLink.objects.filter(successor_id=unit_id))
+        return self._predecessors.get(unit_id, [])
+
     def _read(self, links: QuerySet[UnitLink]) -> dict[int, list[locating.Successor]]:
         found: dict[int, list[locating.Successor]] = {} if self._successors is None else self._successors
         rows = links.order_by().values_list(
@@ -90,10 +99,34 @@ class Lineage:
             "successor__scheme_id",
             "successor__scheme__code",
             "successor__scheme__valid_from",
+            *("predecessor__scheme_id", "predecessor__scheme__code", "predecessor__scheme__valid_from"),
+            *("predecessor__code", "predecessor__path"),
+            # A unit's ancestors on its map, nearest first (a commune's district, then province).
+            *("predecessor__parent_id", "predecessor__parent__code", "predecessor__parent__path"),
+            *("predecessor__parent__parent_id", "predecessor__parent__parent__code"),
+            "predecessor__parent__parent__path",
         )
-        for predecessor_id, unit_id, unit_code, scheme_id, scheme_code, scheme_start in rows:
+        for row in rows:
+            predecessor_id, unit_id, unit_code, scheme_id, scheme_code, scheme_start = row[:6]
+            old_scheme_id, old_scheme_code, old_start, old_code, old_path = row[6:11]
             found.setdefault(predecessor_id, []).append(
                 locating.Successor(unit_id=unit_id, scheme_id=scheme_id, scheme_start=scheme_start)
+            )
+            ancestors = []
+            for pk, code, path in (row[11:14], row[14:17]):
+                if pk is not None:
+                    ancestors.append((pk, path))
+                    self.unit_codes[pk] = code
+            self.unit_codes[predecessor_id] = old_code
+            self.scheme_codes[old_scheme_id] = old_scheme_code
+            self._predecessors.setdefault(unit_id, []).append(
+                locating.Predecessor(
+                    unit_id=predecessor_id,
+                    scheme_id=old_scheme_id,
+                    scheme_start=old_start,
+                    path=old_path,
+                    ancestors=tuple(ancestors),
+                )
             )
             self.unit_codes[unit_id] = unit_code
             self.scheme_codes[scheme_id] = scheme_code
@@ -108,10 +141,15 @@ def _split_units() -> "QuerySet[UnitLink, dict[str, Any]]":
 def club_location_history(*, club: Club) -> list[ClubLocation]:
     """Where the club sits on each map, the earliest map first, with the units' districts; each
     location says whether its unit was split on the next map (`split`: club_location_decision)."""
+    traced = Q(source=LocationSource.TRACED_BACK)
     return list(
         club.locations.select_related("unit__parent", "scheme", "decided_by")
-        .annotate(split=Exists(_split_units().filter(predecessor=OuterRef("unit_id"))))
-        .order_by("scheme__valid_from")
+        .annotate(
+            split=Exists(_split_units().filter(predecessor=OuterRef("unit_id"))),
+            # Where it sat first, then where it is only counted on earlier maps (traced back).
+            traced=Case(When(traced, then=Value(True)), default=Value(False), output_field=BooleanField()),
+        )
+        .order_by("traced", "scheme__valid_from")
     )
 
 

@@ -31,7 +31,8 @@ ERROR_NO_DECISION_NEEDED = _("%(club)s does not wait for a decision on the map â
 
 def club_place(*, actor: Actor, club: Club, lineage: Lineage | None = None) -> list[ClubLocation]:
     """Locate a club just registered: in its unit on its unit's map, then on each later map the
-    lineage leads it to (register.club_create, in its transaction). One query per map the club is
+    lineage leads it to, and traced back onto the earlier ones (register.club_create, in its
+    transaction). One query per map the club is
     followed from, one insert; an audit entry when it was followed beyond its registration."""
     lineage = lineage or Lineage.lazy()
     unit = club.unit
@@ -41,14 +42,16 @@ def club_place(*, actor: Actor, club: Club, lineage: Lineage | None = None) -> l
         held=[],
         successors=lineage.successors,
         dissolved_on=None,
+        predecessors=lineage.predecessors,
     )
+    places = [*placement.chain, *placement.traced]
     locations = ClubLocation.objects.bulk_create(
         ClubLocation(club=club, scheme_id=place.scheme_id, unit_id=place.unit_id, source=place.source)
-        for place in placement.chain
+        for place in places
     )
-    if len(placement.chain) > 1:
+    if len(places) > 1:
         lineage.unit_codes[unit.pk], lineage.scheme_codes[unit.scheme_id] = unit.code, unit.scheme.code
-        audit_record(actor=actor, action="clubs.club.located", target=club, data=_located(placement.chain, [], lineage))
+        audit_record(actor=actor, action="clubs.club.located", target=club, data=_located(places, [], lineage))
     return locations
 
 
@@ -105,6 +108,7 @@ def club_locations_follow(
             held=held.get(club_id, []),
             successors=lineage.successors,
             dissolved_on=dissolved_on,
+            predecessors=lineage.predecessors,
         )
         pending += placement.pending is not None
         add, drop = placement.changes(held.get(club_id, []))

@@ -67,9 +67,8 @@ def test_club_page_shows_where_it_sat_on_each_map(client, world, maps, province_
     locations.club_location_decide(actor=province_staff, club=world.club_a2, unit=maps.nghia_an, reason="Thôn Cộng Hòa")
     html = login(client, province_staff).get(detail_url(world.club_a2)).content.decode()
     chain = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", html.split('data-testid="club-locations"')[1].split("</dd>")[0]))
-    assert (
-        "Xã Tịnh Ấn Tây, Huyện Đồng Bằng (until 31/12/2024) → Xã Bình Hiệp, Huyện Đồng Bằng (until 30/06/2025)" in chain
-    )
+    until = [vi("until %(date)s", date=date) for date in ("31/12/2024", "30/06/2025")]
+    assert f"Xã Tịnh Ấn Tây, Huyện Đồng Bằng ({until[0]}) → Xã Bình Hiệp, Huyện Đồng Bằng ({until[1]})" in chain
     assert "→ Xã Nghĩa An (" + vi("from %(date)s", date="01/07/2025") + ")" in chain
     assert "Thôn Cộng Hòa" in chain
     assert 'data-testid="location-decision-needed"' not in html
@@ -253,9 +252,9 @@ def test_form_offers_the_units_grouped_by_map_today_first(client, world, maps, p
     html = response.content.decode()
     select = html.split('name="unit"')[1].split("</select>")[0]
     assert re.findall(r'<optgroup label="([^"]*)"', select) == [
-        "Map in force 01/01/2025 – 30/06/2025",
-        "Map in force since 01/07/2025",
-        "Map in force 01/02/2020 – 31/12/2024",
+        vi("Map in force %(start)s – %(end)s", start="01/01/2025", end="30/06/2025"),
+        vi("Map in force since %(start)s", start="01/07/2025"),
+        vi("Map in force %(start)s – %(end)s", start="01/02/2020", end="31/12/2024"),
     ]
     assert 'data-today="vn-2025-01"' in select
     assert 'data-map-date="decision_date"' in select

@@ -20,6 +20,7 @@ from tests.clubs.maps import build_maps, link_2025, where
 
 D = datetime.date
 REG, LIN, DEC = LocationSource.REGISTERED, LocationSource.LINEAGE, LocationSource.DECIDED
+TRACED = LocationSource.TRACED_BACK
 
 
 @pytest.fixture
@@ -110,14 +111,21 @@ def test_a_club_decided_in_2019_sits_on_the_earliest_map(world, maps, province_s
     }
 
 
-def test_a_club_registered_in_2026_has_only_the_current_map(world, maps, province_staff):
+def test_a_club_registered_in_2026_sits_only_on_the_current_map_and_is_traced_back(world, maps, province_staff):
+    """It never sat on the earlier maps; for their reports it is traced back along the lineage: to
+    the unit its unit came from (Bình Hiệp), or the one holding all it came from (district A)."""
     with in_2026():
         club = register.club_create(
             actor=province_staff, name="CLB Nghĩa An", unit=maps.nghia_an, decision_date=D(2025, 11, 15)
         )
         without_date = register.club_create(actor=province_staff, name="CLB Không Ngày", unit=maps.son_ha)
-    assert where(club) == {"vn-2025-07": ("Xã Nghĩa An", REG)}
-    assert where(without_date) == {"vn-2025-07": ("Xã Sơn Hà", REG)}
+    assert where(club) == {
+        "vn-2025-07": ("Xã Nghĩa An", REG),
+        "vn-2025-01": ("Xã Bình Hiệp", TRACED),
+        "vn-2020": ("Huyện Đồng Bằng", TRACED),
+    }
+    assert where(without_date)["vn-2025-07"] == ("Xã Sơn Hà", REG)
+    assert where(without_date)["vn-2025-01"] == ("Huyện Miền Núi", TRACED)  # Ba Vì Mới and Sơn Thượng
 
 
 def test_a_dissolved_club_is_not_followed_onto_maps_after_its_dissolution(world, maps, province_staff):

@@ -9,7 +9,9 @@ from playwright.sync_api import expect
 from areas.models import AdminUnit
 from areas.signals import lineage_loaded
 from clubs.models import ClubLocation, LocationSource
+from clubs.services.locations import ERROR_DECISION_REASON_REQUIRED
 from tests.clubs.maps import build_maps
+from tests.text import vi
 
 
 def sign_in(page, live_server, user):
@@ -30,21 +32,27 @@ def test_province_staff_decide_where_the_clubs_of_a_split_commune_are(
     page.goto(f"{live_server.url}/clubs/{world.club_a1.pk}/")
     expect(page.get_by_test_id("location-decision-needed")).to_be_visible()
     page.goto(f"{live_server.url}/clubs/")
-    page.get_by_role("link", name="Units after a split").click()
+    page.get_by_role("link", name=vi("Units after a split")).click()
     cards = page.get_by_test_id("location-decision")
     expect(cards).to_have_count(2)
 
     card = cards.filter(has_text=world.club_a1.name)
     # No reason: refused, and the choice made is kept.
     card.get_by_text("Phường An Phú").click()
-    card.get_by_role("button", name="Save the decision").click()
-    expect(page.get_by_text("Give the reason for this choice")).to_be_visible()
+    card.get_by_role("button", name=vi("Save the decision")).click()
+    expect(page.get_by_text(vi(ERROR_DECISION_REASON_REQUIRED))).to_be_visible()
     expect(page.get_by_label("Phường An Phú")).to_be_checked()
 
     page.locator("textarea[name=reason]").fill("Thôn Liên Trì Tây thuộc phường An Phú")
-    page.get_by_role("button", name="Save the decision").click()
+    page.get_by_role("button", name=vi("Save the decision")).click()
     expect(page).to_have_url(re.compile(r"/clubs/locations/$"))
-    expect(page.get_by_text("is located in Phường An Phú")).to_be_visible()
+    located = vi(
+        "%(club)s is located in %(unit)s on the map in force since %(date)s.",
+        club=world.club_a1.name,
+        unit="Phường An Phú",
+        date="01/07/2025",
+    )
+    expect(page.get_by_text(located)).to_be_visible()
     expect(page.get_by_test_id("location-decision")).to_have_count(1)
     location = ClubLocation.objects.get(club=world.club_a1, scheme=maps.july)
     assert (location.unit, location.source) == (maps.an_phu, LocationSource.DECIDED)
@@ -70,16 +78,16 @@ def test_the_club_form_offers_the_map_in_force_on_the_decision_date(
         return unit.locator("optgroup").evaluate_all("groups => groups.map(group => group.label)")
 
     page.locator("input[name=decision_date]").fill("10/02/2025")
-    assert groups() == ["Map in force 01/01/2025 – 30/06/2025"]
+    assert groups() == [vi("Map in force %(start)s – %(end)s", start="01/01/2025", end="30/06/2025")]
     page.locator("input[name=decision_date]").fill("15/06/2022")
-    assert groups() == ["Map in force 01/02/2020 – 31/12/2024"]
+    assert groups() == [vi("Map in force %(start)s – %(end)s", start="01/02/2020", end="31/12/2024")]
     unit.select_option(label="Xã Ba Vì — Huyện Miền Núi")
     # A date on another map: the unit chosen on the old one is dropped.
     page.locator("input[name=decision_date]").fill("20/07/2025")
-    assert groups() == ["Map in force since 01/07/2025"]
+    assert groups() == [vi("Map in force since %(start)s", start="01/07/2025")]
     assert unit.input_value() == ""
     # No date: today's map; a date not yet complete: every map.
     page.locator("input[name=decision_date]").fill("")
-    assert groups() == ["Map in force since 01/07/2025"]
+    assert groups() == [vi("Map in force since %(start)s", start="01/07/2025")]
     page.locator("input[name=decision_date]").fill("20/07/20")
     assert len(groups()) == 3

@@ -414,11 +414,12 @@ def test_preview_queries_do_not_grow_with_rows(world, province_staff, django_ass
 # Each new club costs what club_create costs, row by row: the name checked twice (club_validate,
 # then the unique constraint in full_clean), the next code, the unit's existence, the two check
 # constraints, the insert, its two funds (one insert), the audit entry, and its location: its
-# unit's successors on the later maps (none here) and the insert: 11 queries. Add 8
+# unit's successors on the later maps and its predecessors on the earlier ones (none here) and the
+# insert: 12 queries. Add 8
 # SAVEPOINT / RELEASE statements: club_create, its insert and each check constraint (Django runs
 # those in a savepoint) are atomic.
 # The preview before the save is a fixed 7 queries at most, whatever the number of rows.
-QUERIES_PER_NEW_CLUB = 11
+QUERIES_PER_NEW_CLUB = 12
 SAVEPOINT_STATEMENTS_PER_NEW_CLUB = 8
 
 
@@ -489,7 +490,11 @@ def test_a_club_decided_in_2026_is_read_on_the_map_of_july_2025(world, province_
         assert import_file(content, province_staff).result["new"] == 1
     club = Club.objects.get(name="CLB 2026")
     assert club.unit == maps.nghia_an
-    assert where(club) == {"vn-2025-07": ("Xã Nghĩa An", LocationSource.REGISTERED)}
+    assert where(club)["vn-2025-07"] == ("Xã Nghĩa An", LocationSource.REGISTERED)
+    assert {source for _unit, source in where(club).values()} == {  # earlier maps: traced back
+        LocationSource.REGISTERED,
+        LocationSource.TRACED_BACK,
+    }
 
 
 def test_a_code_of_several_maps_without_a_decision_date(world, province_staff):
@@ -500,7 +505,11 @@ def test_a_code_of_several_maps_without_a_decision_date(world, province_staff):
     import_file(xlsx([club_row(name="CLB Không Ngày", decision_date=None, launch_date=None)]), province_staff)
     club = Club.objects.get(name="CLB Không Ngày")
     assert club.unit == maps.binh_hiep
-    assert set(where(club)) == {"vn-2025-01"}  # Bình Hiệp was split on 01/07/2025: a decision waits
+    # Bình Hiệp was split on 01/07/2025: a decision waits; on 2020 it came from A1 and A2.
+    assert where(club) == {
+        "vn-2025-01": ("Xã Bình Hiệp", LocationSource.REGISTERED),
+        "vn-2020": ("Huyện Đồng Bằng", LocationSource.TRACED_BACK),
+    }
 
 
 def test_a_unit_of_another_map_names_the_map_in_force(world, province_staff):

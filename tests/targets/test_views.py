@@ -14,6 +14,7 @@ from targets.models import CoverageTarget, TargetPlan
 from tests import factories
 from tests.conftest import login
 from tests.targets.conftest import SEED_DAY
+from tests.text import vi
 
 PAGES = ["targets:dashboard", "targets:print", "targets:new-clubs", "targets:clubs", "targets:units"]
 ON = SEED_DAY.strftime("%d/%m/%Y")
@@ -365,7 +366,7 @@ def test_a_plan_whose_count_targets_are_not_set_yet_is_reported_without_them(cli
         None,
     )
     assert members.target is None and report.new_clubs.pace is None
-    assert summary_row(root, "new_clubs")["target"] == "not set"
+    assert summary_row(root, "new_clubs")["target"] == vi("not set")
     for kind in ("xlsx", "pdf"):
         export = client.get(reverse("exports:download", args=["targets", kind]), {"plan": plan.code})
         assert export.status_code == 200
