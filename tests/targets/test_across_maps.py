@@ -18,6 +18,8 @@ is counted by hand from the list of clubs.
 import datetime
 
 import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from areas.models import AdminUnit
 from clubs.models import Club, ClubLocation, LocationSource
@@ -160,3 +162,36 @@ def test_the_trend_counts_each_year_on_its_own_map(maps_with_lineage):
         (2025, "vn-2025-07", 6, 6, 96, True),  # and C, D, E (Kon Tum joined the province)
         (2026, "vn-2025-07", 7, 7, 96, False),  # and G
     ]
+
+
+def test_the_reports_take_the_same_queries_with_more_clubs_on_every_map(maps_with_lineage):
+    """With the lineage in play: clubs registered on the three maps, followed and traced back."""
+    register_the_clubs()
+    plans = [(seed_plan(QUANG_NGAI_2022_2025), D(2025, 12, 31)), (seed_plan(QUANG_NGAI_2026_2030), D(2026, 11, 30))]
+
+    def counted():
+        counts = []
+        for plan, on in plans:
+            with CaptureQueriesContext(connection) as queries:
+                target_report(plan=plan, clubs=Club.objects.all(), units=AdminUnit.objects.all(), on=on)
+            counts.append(len(queries))
+        return counts
+
+    before = counted()
+    with time_machine.travel(datetime.datetime(2026, 12, 1, 9, tzinfo=VN), tick=False):
+        for number, (scheme, code, decided) in enumerate(
+            [
+                ("vn-2020", "21262", D(2023, 1, 1)),
+                ("vn-2025-01", "21406", D(2025, 2, 1)),
+                ("vn-2025-07", "21028", D(2025, 9, 1)),
+            ]
+            * 4
+        ):
+            club_create(
+                actor=None,
+                name=f"CLB thêm {number}",
+                unit=unit(scheme, code),
+                decision_date=decided,
+                launch_date=decided + datetime.timedelta(days=30),
+            )
+    assert counted() == before
