@@ -78,6 +78,10 @@ def measure(plans, client):
         url = f"{reverse('targets:dashboard')}?plan={plan.code}&on={on:%d/%m/%Y}"
         timings[f"report {label}"] = harness.timed(report(plan, on))
         timings[f"dashboard {label}"] = harness.timed(harness.page(client, url))
+    # The trend across the maps, on the latest plan's date: five years, each on its own map.
+    label, plan, on = plans[-1]
+    url = f"{reverse('targets:trend')}?plan={plan.code}&on={on:%d/%m/%Y}"
+    timings[f"trend page {label}"] = harness.timed(harness.page(client, url))
     return timings
 
 

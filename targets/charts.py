@@ -13,7 +13,22 @@ def _number(value) -> float | None:
     return None if value is None else float(value)
 
 
-def chart_data(report: TargetReport, trend: Sequence[TrendPoint] = ()) -> dict:
+def trend_chart(trend: Sequence[TrendPoint]) -> dict:
+    """What targets_trend.js draws: a year counted on a new map is marked in its label (its
+    coverage is of other units)."""
+    return {
+        "labels": [f"{point.year} ★" if point.map_changed else str(point.year) for point in trend],
+        "clubs": [point.clubs for point in trend],
+        "coverage": [_number(point.coverage) or 0 for point in trend],
+        "labels_text": {
+            "clubs": _("Active clubs"),
+            "coverage": _("Units with a club (%)"),
+            "map_changed": _("★ a new administrative map"),
+        },
+    }
+
+
+def chart_data(report: TargetReport) -> dict:
     """What targets_dashboard.js draws, passed with |json_script: labels in the active language,
     numbers as JSON numbers. The tables next to each chart show the same figures."""
     scorecard = report.scorecard.figures
@@ -54,17 +69,6 @@ def chart_data(report: TargetReport, trend: Sequence[TrendPoint] = ()) -> dict:
             + [_("Opening balances taken over"), _("Loan interest")],
             "amounts": [amount for _source, amount in capital.sources] + [capital.opening, capital.interest],
             "label": _("Capital (đ)"),
-        },
-        "trend": {
-            # A year counted on a new map is marked in its label: its coverage is of other units.
-            "labels": [f"{point.year} ★" if point.map_changed else str(point.year) for point in trend],
-            "clubs": [point.clubs for point in trend],
-            "coverage": [_number(point.coverage) or 0 for point in trend],
-            "labels_text": {
-                "clubs": _("Active clubs"),
-                "coverage": _("Units with a club (%)"),
-                "map_changed": _("★ a new administrative map"),
-            },
         },
         "par30": {
             "labels": [row.unit.name if row.unit else "" for row in report.portfolio.districts] + [_("Total")],

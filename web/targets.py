@@ -16,7 +16,7 @@ from accounts.access import Cap
 from areas.models import AdminUnit
 from areas.selectors import scope_units
 from targets import lists, selectors
-from targets.charts import chart_data
+from targets.charts import chart_data, trend_chart
 from targets.forms import ClubsForm, NewClubsForm, TargetReportForm, UnitsForm
 from targets.glossary import glossary
 from targets.models import TargetPlan
@@ -112,8 +112,18 @@ def dashboard(request):
     if asked.plan is None:
         return _no_plan(request)
     report = asked.report()
+    return render(request, "targets/dashboard.html", asked.context(charts=chart_data(report), **_report_parts(report)))
+
+
+@require_http_methods(["GET"])
+def trend(request):
+    """Clubs, members and coverage at the end of each year, each on the map in force then: a page
+    of its own (a few queries a year), linked from the dashboard."""
+    asked = _asked(request, TargetReportForm)
+    if asked.plan is None:
+        return _no_plan(request)
     plan = asked.plan
-    trend = yearly_trend(
+    points = yearly_trend(
         clubs=asked.clubs,
         units=asked.units,
         province_code=plan.province.code,
@@ -121,11 +131,7 @@ def dashboard(request):
         on=asked.on,
         min_clubs=plan.coverage_min_clubs,
     )
-    return render(
-        request,
-        "targets/dashboard.html",
-        asked.context(charts=chart_data(report, trend), trend=trend, **_report_parts(report)),
-    )
+    return render(request, "targets/trend.html", asked.context(trend=points, charts=trend_chart(points)))
 
 
 @require_http_methods(["GET"])

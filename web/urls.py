@@ -167,6 +167,7 @@ REPORTS_ROUTES = [
 TARGETS_ROUTES = [
     path("", targets.dashboard, name="dashboard"),
     path("print/", targets.print_layout, name="print"),
+    path("trend/", targets.trend, name="trend"),
     path("new-clubs/", targets.new_clubs, name="new-clubs"),
     path("clubs/", targets.clubs_behind, name="clubs"),
     path("units/", targets.units_behind, name="units"),

@@ -110,25 +110,6 @@
     },
   });
 
-  const trend = data.trend;
-  draw(document.querySelector('canvas[data-chart="trend"]'), {
-    type: "bar",
-    data: {
-      labels: trend.labels,
-      datasets: [
-        { label: trend.labels_text.clubs, data: trend.clubs, backgroundColor: green, yAxisID: "y" },
-        { label: trend.labels_text.coverage, data: trend.coverage, type: "line", borderColor: dark, yAxisID: "share" },
-      ],
-    },
-    options: {
-      scales: {
-        y: { beginAtZero: true, ticks: { precision: 0 } },
-        share: { ...percentAxis, position: "right", grid: { drawOnChartArea: false } },
-      },
-      plugins: { subtitle: { display: trend.labels.some((label) => label.endsWith("★")), text: trend.labels_text.map_changed } },
-    },
-  });
-
   const par30 = data.par30;
   draw(document.querySelector('canvas[data-chart="par30"]'), {
     type: "bar",

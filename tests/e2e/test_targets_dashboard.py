@@ -19,9 +19,9 @@ def test_province_staff_see_the_charts_and_print_the_report(
 
     page.goto(f"{live_server.url}/targets/?plan={plan.code}")
     expect(page.get_by_test_id("plan-name")).to_have_text(plan.name)
-    # New clubs per year, two coverage groups, composition, capital, PAR30, the trend.
-    expect(page.locator("canvas[data-chart]")).to_have_count(7)
-    page.wait_for_function("() => window.Chart && Object.keys(Chart.instances).length === 7")
+    # New clubs per year, two coverage groups, composition, capital, PAR30.
+    expect(page.locator("canvas[data-chart]")).to_have_count(6)
+    page.wait_for_function("() => window.Chart && Object.keys(Chart.instances).length === 6")
     assert page.evaluate("() => Chart.version").startswith("4.")
 
     # Each chart is a picture of the table next to it.
@@ -46,6 +46,12 @@ def test_province_staff_see_the_charts_and_print_the_report(
         url for url in requests if not url.startswith(live_server.url)
     ]
     assert f"{live_server.url}/static/vendor/chartjs-4.6.1/chart.umd.min.js" in requests
+
+    # The trend, on its own page: one chart, drawn.
+    page.get_by_test_id("trend-link").click()
+    expect(page.locator('canvas[data-chart="trend"]')).to_have_count(1)
+    page.wait_for_function("() => window.Chart && Object.keys(Chart.instances).length === 1")
+    page.go_back()
 
     page.get_by_test_id("print-link").click()
     expect(page.get_by_test_id("official-frame")).to_be_visible()

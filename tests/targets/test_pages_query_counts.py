@@ -27,6 +27,7 @@ def _pages(plan, world) -> list[str]:
         f"{reverse('targets:units')}?{query}",
         f"{reverse('targets:units')}?{query}&group={mountain.pk}&district={world.district_b.pk}&covered=0",
         f"{reverse('targets:units')}?{query}&group={plain.pk}&covered=1",
+        f"{reverse('targets:trend')}?{query}",
     ]
 
 

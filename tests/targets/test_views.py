@@ -97,6 +97,22 @@ def scenario(qng_plan, seed_2022, seed_staff, client):
 # --- the dashboard ----------------------------------------------------------------------------
 
 
+def test_the_trend_of_24_11_2022(client, scenario):
+    """Five years to the report's, each on the map in force at its end: nothing before 2022; on
+    24/11/2022 the 7 clubs launched (7 communes of the 174 units of 2020: 173 communes and Lý Sơn)
+    and their 413 members."""
+    root, response = page(client, "targets:trend", plan=scenario.code, on=ON)
+    trend = [(p.year, p.day, p.scheme.code, p.clubs, p.members, p.covered, p.units) for p in response.context["trend"]]
+    assert trend == [
+        *[(year, datetime.date(year, 12, 31), "vn-2020", 0, 0, 0, 174) for year in range(2018, 2022)],
+        (2022, datetime.date(2022, 11, 24), "vn-2020", 7, 413, 7, 174),
+    ]
+    charts = response.context["charts"]
+    assert json.loads(text(find(root, id="targets-trend-data"))) == charts
+    assert charts["clubs"] == [0, 0, 0, 0, 7] and charts["coverage"][-1] == 4.0
+    assert len(find_all(find(root, data_testid="trend-table"), "tr")) == 1 + 5
+
+
 def test_province_staff_see_every_figure_of_24_11_2022(client, scenario):
     root, response = page(client, "targets:dashboard", plan=scenario.code, on=ON)
     plain, mountain = CoverageTarget.objects.filter(plan=scenario).order_by("order")
@@ -149,16 +165,8 @@ def test_province_staff_see_every_figure_of_24_11_2022(client, scenario):
     assert charts["new_clubs"] == {**charts["new_clubs"], "labels": ["2022"], "counted": [10], "target": 19}
     assert [group["target"] for group in charts["coverage"]] == [50.0, 30.0]
     assert sum(charts["capital"]["amounts"]) == 238_500_000
-    # New clubs, 2 coverage groups, composition, capital, PAR30, the trend.
-    assert len(find_all(root, "canvas")) == 2 + 5
-    # The trend, five years to the report's: nothing before 2022; on 24/11/2022 the 7 clubs launched
-    # (7 communes of the 174 units of 2020: 173 communes and Lý Sơn) and their 413 members.
-    trend = [(p.year, p.day, p.scheme.code, p.clubs, p.members, p.covered, p.units) for p in response.context["trend"]]
-    assert trend == [
-        *[(year, datetime.date(year, 12, 31), "vn-2020", 0, 0, 0, 174) for year in range(2018, 2022)],
-        (2022, datetime.date(2022, 11, 24), "vn-2020", 7, 413, 7, 174),
-    ]
-    assert charts["trend"]["clubs"] == [0, 0, 0, 0, 7] and charts["trend"]["coverage"][-1] == 4.0
+    assert len(find_all(root, "canvas")) == 2 + 4  # new clubs, 2 coverage groups, composition, capital, PAR30
+    assert dict(find(root, data_testid="trend-link").attributes)["href"] == f"/targets/trend/?{query}"
     assert "/static/vendor/chartjs-4.6.1/chart.umd.min.js" in response.content.decode()
 
 

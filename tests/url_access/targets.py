@@ -18,6 +18,7 @@ def plan_code(world):
 PROTECTED = {
     "targets:dashboard": ("get", with_plan, STAFF_ONLY),
     "targets:print": ("get", with_plan, STAFF_ONLY),
+    "targets:trend": ("get", with_plan, STAFF_ONLY),
     "targets:new-clubs": ("get", with_plan, STAFF_ONLY),
     "targets:clubs": ("get", with_plan, STAFF_ONLY),
     "targets:units": ("get", with_plan, STAFF_ONLY),
