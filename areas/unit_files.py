@@ -16,6 +16,7 @@ import csv
 import dataclasses
 import io
 import re
+from collections.abc import Callable
 
 from django.utils.translation import gettext as _
 
@@ -164,12 +165,8 @@ def _read_two_levels(reader: "csv.DictReader[str]") -> UnitFile:
     return UnitFile(districts=[], communes=list(communes.values()))
 
 
-def _check_two_level_row(line: int, values: dict[str, str]) -> list[str]:
-    problems = []
-
-    def problem(message: str, **params: object) -> None:
-        problems.append(message % {"line": line, **params})
-
+def _check_commune(problem: Callable[..., None], values: dict[str, str]) -> None:
+    """The commune columns of a row, in both layouts: its code, name and type."""
     if not CODE.fullmatch(values["ward_code"]):
         problem(_("Line %(line)s: the commune code %(code)s is not a number."), code=repr(values["ward_code"]))
     if not values["ward_name"]:
@@ -180,6 +177,15 @@ def _check_two_level_row(line: int, values: dict[str, str]) -> list[str]:
             value=repr(values["ward_type"]),
             expected=", ".join(COMMUNE_KINDS),
         )
+
+
+def _check_two_level_row(line: int, values: dict[str, str]) -> list[str]:
+    problems = []
+
+    def problem(message: str, **params: object) -> None:
+        problems.append(message % {"line": line, **params})
+
+    _check_commune(problem, values)
     if values["former_province"] and not PROVINCE_SLUG.fullmatch(values["former_province"]):
         problem(
             _(
@@ -235,14 +241,5 @@ def _check_row(line: int, values: dict[str, str]) -> list[str]:
         )
     ward_given = any(values[column] for column in ("ward_code", "ward_name", "ward_type"))
     if ward_given:
-        if not CODE.fullmatch(values["ward_code"]):
-            problem(_("Line %(line)s: the commune code %(code)s is not a number."), code=repr(values["ward_code"]))
-        if not values["ward_name"]:
-            problem(_("Line %(line)s: the commune name is empty."))
-        if values["ward_type"] not in COMMUNE_KINDS:
-            problem(
-                _("Line %(line)s: unknown commune type %(value)s (expected one of %(expected)s)."),
-                value=repr(values["ward_type"]),
-                expected=", ".join(COMMUNE_KINDS),
-            )
+        _check_commune(problem, values)
     return problems
