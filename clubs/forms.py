@@ -228,8 +228,11 @@ class ClubFilterForm(forms.Form):
         today = timezone.localdate()
         return next((group.scheme.code for group in self._groups() if group.holds(today)), "")
 
-    def clubs(self, *, clubs: ClubQuerySet[Club], on: datetime.date) -> "QuerySet[ClubWithStatus]":
+    def clubs(
+        self, *, clubs: ClubQuerySet[Club], on: datetime.date, shown_on: AdminScheme | None = None
+    ) -> "QuerySet[ClubWithStatus]":
         """The clubs the filters select, status as of `on`: the list page and its exports agree.
+        `shown_on`: the map whose unit each club is shown in (the list: today's).
 
         A commune or district of any map selects the clubs located under it on its map. A filter
         that does not validate is ignored (the whole scope is listed, as with no filter).
@@ -241,6 +244,7 @@ class ClubFilterForm(forms.Form):
             q=criteria.get("q", ""),
             unit=criteria.get("commune") or criteria.get("district"),
             status=criteria.get("status", ""),
+            shown_on=shown_on,
         )
 
 

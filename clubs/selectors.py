@@ -5,9 +5,9 @@ import dataclasses
 import datetime
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import BooleanField, Case, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 
-from areas.models import AdminScheme, AdminUnit, UnitLink
+from areas.models import AdminScheme, AdminUnit, Level, UnitLink
 from clubs import locating
 from clubs.models import Club, ClubLocation, ClubQuerySet, LocationSource, MapGrouping
 from core.text import fold
@@ -17,13 +17,28 @@ if TYPE_CHECKING:
 
 
 def club_list(
-    *, clubs: ClubQuerySet[Club], on: datetime.date, q: str = "", unit: AdminUnit | None = None, status: str = ""
+    *,
+    clubs: ClubQuerySet[Club],
+    on: datetime.date,
+    q: str = "",
+    unit: AdminUnit | None = None,
+    status: str = "",
+    shown_on: AdminScheme | None = None,
 ) -> "QuerySet[ClubWithStatus]":
     """The clubs of a scope for the list page: status as of `on`, searched and filtered in SQL.
-    `unit`: a unit of any map; the clubs located under it on its map (ClubQuerySet.located_under)."""
+    `unit`: a unit of any map; the clubs located under it on its map (ClubQuerySet.located_under).
+    `shown_on`: the map whose unit each club is shown in (`place`, and its district `place_district`;
+    empty for a club not on that map, such as one dissolved before it), in the same query."""
     if unit is not None:
         clubs = clubs.located_under(unit)
     rows = clubs.with_status(on).select_related("unit", "unit__parent")
+    if shown_on is not None:
+        by_unit = MapGrouping(shown_on)
+        parent = f"{by_unit.unit_id()}__parent"
+        rows = by_unit.rows(rows, unplaced=True).annotate(
+            place=F(f"{by_unit.unit_id()}__name"),
+            place_district=Case(When(**{f"{parent}__level": Level.DISTRICT}, then=F(f"{parent}__name"))),
+        )
     if q:
         for word in fold(q).split():
             rows = rows.filter(name_folded__contains=word)

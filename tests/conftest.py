@@ -12,6 +12,7 @@ import os
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.db import connection
 from django.utils import translation
 
@@ -30,6 +31,15 @@ TODAY = datetime.date(2025, 3, 15)
 def frozen_today():
     with time_machine.travel(NOW, tick=False):
         yield
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the default language (Vietnamese): a request in English activates it for
+    the rest of the thread, and a test after it in the same worker would read English."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 # The seeded province takes seconds to build: each is built once per run, on the clock the tests

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import access
 from accounts.access import Cap
+from areas.selectors import scheme_default
 from audit.models import AuditEntry
 from boards.selectors import club_board, club_teams
 from clubs import selectors
@@ -26,7 +27,8 @@ from web.paging import paginate
 def club_list(request):
     today = timezone.localdate()
     filters = ClubFilterForm(request.GET or None, units=access.units_for(request.user, Cap.CLUB_VIEW))
-    clubs = filters.clubs(clubs=access.clubs_for(request.user, Cap.CLUB_VIEW), on=today)
+    # Each club in the unit it sits in on today's map (its registration's on an earlier map).
+    clubs = filters.clubs(clubs=access.clubs_for(request.user, Cap.CLUB_VIEW), on=today, shown_on=scheme_default(today))
     page, query = paginate(request, clubs, settings.CLUBS_PER_PAGE)
     return render(
         request,

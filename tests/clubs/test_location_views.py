@@ -222,7 +222,8 @@ def test_list_filter_query_count_does_not_grow(client, world, maps, province_sta
     assert count_queries(client, LIST_URL, params) == before
     # 1 session, 2 user, 3 role assignments, 4 commune choice validated, 5 district options,
     # 6 commune options, 7 count, 8 page rows (located under the commune: one EXISTS).
-    with django_assert_num_queries(8):
+    # The 8 of the list filtered, and the map in force today (where each club is shown).
+    with django_assert_num_queries(9):
         response = client.get(LIST_URL, params)
     assert len(response.context["page"].object_list) == 11
 
@@ -356,3 +357,11 @@ def test_area_tree_counts_the_clubs_located_on_the_map_shown(client, world, maps
     response = client.get(reverse("areas:unit-tree"), {"scheme": "vn-2025-01"})
     [root] = response.context["roots"]
     assert root.clubs == 4
+
+
+def test_the_list_shows_each_club_where_it_sits_on_todays_map(client, world, maps, province_staff):
+    """Club B1 was registered in Xã Ba Vì (2020); on the map in force on 15/03/2025 it sits in Xã
+    Ba Vì Mới (renamed): the list shows that, with its district."""
+    login(client, province_staff)
+    rows = {club.pk: club for club in client.get(reverse("clubs:club-list")).context["page"].object_list}
+    assert (rows[world.club_b1.pk].place, rows[world.club_b1.pk].place_district) == ("Xã Ba Vì Mới", "Huyện Miền Núi")

@@ -225,9 +225,10 @@ def test_list_query_count_does_not_grow(client, world, province_staff, django_as
     before = count_queries(client, LIST_URL)
     more_data(world)
     assert count_queries(client, LIST_URL) == before
-    # 1 session, 2 user, 3 role assignments in force, 4 district options, 5 commune options,
-    # 6 count of clubs for the paginator, 7 the page of clubs with unit, parent and status.
-    with django_assert_num_queries(7):
+    # 1 session, 2 user, 3 role assignments in force, 4 the map in force today (where each club is
+    # shown), 5 district options, 6 commune options, 7 count of clubs for the paginator, 8 the page
+    # of clubs with unit, parent, status and unit on today's map.
+    with django_assert_num_queries(8):
         response = client.get(LIST_URL)
     assert len(response.context["page"].object_list) == 24
 
@@ -239,9 +240,9 @@ def test_list_query_count_with_filters_does_not_grow(client, world, province_sta
     before = count_queries(client, url)
     more_data(world)
     assert count_queries(client, url) == before
-    # 1 session, 2 user, 3 role assignments, 4 district choice validated, 5 district options,
-    # 6 commune options, 7 count, 8 page rows.
-    with django_assert_num_queries(8):
+    # 1 session, 2 user, 3 role assignments, 4 district choice validated, 5 the map in force today,
+    # 6 district options, 7 commune options, 8 count, 9 page rows.
+    with django_assert_num_queries(9):
         client.get(LIST_URL, params)
 
 
