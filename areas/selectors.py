@@ -182,9 +182,10 @@ def unit_group_key(depth: int | None, unit: str) -> F | Subquery:
 # rows already fetched with their unit's path).
 
 
-def district_key(unit: str = "unit__") -> Subquery:
-    """The id of the district of a unit, in SQL. `unit`: the lookup from the rows to their unit:
-    "unit__" from a club (the default), "club__unit__" from a loan, "" from a unit itself."""
+def district_key(unit: str) -> Subquery:
+    """The id of the district of a unit, in SQL. `unit`: the lookup from the rows to their unit: ""
+    from a unit itself, "map_location__unit__" from rows joined to where their club sits on a map
+    (clubs.models.MapGrouping, which groups clubs by district so)."""
     return _ancestor_at(UNDER_PROVINCE_DEPTH, unit)
 
 

@@ -62,7 +62,7 @@ def test_the_forms_of_a_units_district_agree(django_assert_num_queries, shapes, 
         # SQL, from the units themselves and from the clubs sitting in them.
         assert dict(units.annotate(district=district_key("")).values_list("pk", "district")) == expected_ids
         clubs = [factories.ClubFactory(unit=unit) for unit in expected]
-        from_clubs = Club.objects.filter(pk__in=[club.pk for club in clubs]).annotate(district=district_key())
+        from_clubs = Club.objects.filter(pk__in=[club.pk for club in clubs]).annotate(district=district_key("unit__"))
         assert {club.unit_id: club.district for club in from_clubs} == expected_ids
 
         # Python, from the paths (a path names one unit within its map).
