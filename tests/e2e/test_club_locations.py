@@ -11,14 +11,8 @@ from areas.signals import lineage_loaded
 from clubs.models import ClubLocation, LocationSource
 from clubs.services.locations import ERROR_DECISION_REASON_REQUIRED
 from tests.clubs.maps import build_maps
+from tests.e2e.test_member_register import log_in
 from tests.text import vi
-
-
-def sign_in(page, live_server, user):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Tên đăng nhập").fill(user.username)
-    page.get_by_label("Mật khẩu").fill("secret-pass-123")
-    page.get_by_role("button", name="Đăng nhập").click()
 
 
 def test_province_staff_decide_where_the_clubs_of_a_split_commune_are(
@@ -27,7 +21,7 @@ def test_province_staff_decide_where_the_clubs_of_a_split_commune_are(
     maps = build_maps(world)
     lineage_loaded.send(sender=AdminUnit, actor=province_staff)
     page = phone_page
-    sign_in(page, live_server, province_staff)
+    log_in(page, live_server, province_staff)
 
     page.goto(f"{live_server.url}/clubs/{world.club_a1.pk}/")
     expect(page.get_by_test_id("location-decision-needed")).to_be_visible()
@@ -70,7 +64,7 @@ def test_the_club_form_offers_the_map_in_force_on_the_decision_date(
 ):
     build_maps(world)
     page = phone_page
-    sign_in(page, live_server, province_staff)
+    log_in(page, live_server, province_staff)
     page.goto(f"{live_server.url}/clubs/new/")
     unit = page.locator("select[name=unit]")
 
