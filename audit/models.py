@@ -15,7 +15,7 @@ ACTION_LABELS = {
     "clubs.club.resumed": _("club resumed"),
     "clubs.club.dissolved": _("club dissolved"),
     "clubs.club.located": _("club located on the maps"),
-    "clubs.club.location_decided": _("club's unit decided after a split"),
+    "clubs.club.location_decided": _("club's unit decided where the map changed"),
     "members.person.created": _("person recorded"),
     "members.person.updated": _("person's details changed"),
     "members.household_status.set": _("household economic status recorded"),

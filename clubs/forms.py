@@ -255,7 +255,8 @@ class ClubStatusChangeForm(forms.Form):
 
 
 class LocationDecisionForm(forms.Form):
-    """Which of the units its former unit was split into a club is in (club_location_decide)."""
+    """Which of the units its former unit was split into a club is in, or, for a club traced back,
+    which of the units its unit was formed from its area was in (club_location_decide)."""
 
     unit = forms.ModelChoiceField(
         label=_("The club is now in"),
@@ -278,3 +279,7 @@ class LocationDecisionForm(forms.Form):
         # Offered from the units already read (the pending page lists many clubs); the queryset
         # only checks the choice posted.
         unit.choices = [(candidate.pk, candidate.name) for candidate in decision.candidates]
+        if decision.back:
+            unit.label = _("On this map, the club's area was in")
+        if decision.current is not None:
+            unit.initial = decision.current.pk

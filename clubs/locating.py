@@ -14,7 +14,9 @@ the reports of a plan on such a map (the 2022–2025 plan, counted on the distri
 clubs registered since 1 Jul 2025), `place` also traces it back along the lineage, one earlier map
 at a time: to the unit its unit came from, or where it came from several, to the unit holding them
 all (their district, or the province), so that the club counts once, as far down as the lineage
-tells (a `traced_back` location: the history shows it apart).
+tells (a `traced_back` location: the history shows it apart). Where the unit came from several,
+a person may choose the one the club's area was in (a decision on that earlier map), and the
+trace goes on from it.
 
 `place` gives the chain of locations the rule leads to from the rows a caller read;
 `clubs.services.locations` writes the difference with what is stored, and
@@ -24,7 +26,7 @@ here, so the page that asks for a decision and the service that records it canno
 
 import dataclasses
 import datetime
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from clubs.models import LocationSource
 
@@ -71,12 +73,14 @@ class Place:
 
 @dataclasses.dataclass(frozen=True)
 class Pending:
-    """The club's unit on the previous map was split: someone must choose among `candidates` (unit
-    ids) on the map `scheme_id`."""
+    """Someone must choose among `candidates` (unit ids) where the club sits on the map
+    `scheme_id`: its unit `changed_unit_id` on the map before was split into them, or, `back`, its
+    unit on the map after was formed from them (the club, registered later, is traced back)."""
 
     scheme_id: int
-    previous_unit_id: int
+    changed_unit_id: int
     candidates: tuple[int, ...]
+    back: bool = False
 
 
 @dataclasses.dataclass(frozen=True)
@@ -84,6 +88,12 @@ class Placement:
     chain: tuple[Place, ...]  # the registration first, then each later map in order
     pending: Pending | None
     traced: tuple[Place, ...] = ()  # the earlier maps, nearest first (traced back)
+    pending_back: Pending | None = None  # the nearest earlier map where the trace needs a choice
+
+    @property
+    def waiting(self) -> tuple[Pending, ...]:
+        """The decisions the club waits for: on a later map, then on an earlier one."""
+        return tuple(wait for wait in (self.pending, self.pending_back) if wait is not None)
 
     def changes(self, held: Sequence[Held]) -> tuple[list[Place], list[Held]]:
         """What to write so that the stored locations are the chain and the traced places: (to
@@ -122,7 +132,6 @@ def place(
     already made) and the lineage: `successors(unit_id)`, the successors of a unit on all later
     maps. `dissolved_on`: the day the club was dissolved, if it was. `predecessors(unit_id)`: the
     units a unit came from on all earlier maps, to trace the club back (None: not traced)."""
-    traced = () if predecessors is None else trace_back(registered[1], registered_start, predecessors)
     placement = _follow(
         registered=registered,
         registered_start=registered_start,
@@ -130,26 +139,48 @@ def place(
         successors=successors,
         dissolved_on=dissolved_on,
     )
-    return dataclasses.replace(placement, traced=traced)
+    if predecessors is None:
+        return placement
+    decided = {location.scheme_id: location.unit_id for location in held if location.source == LocationSource.DECIDED}
+    traced, pending_back = trace_back(registered[1], registered_start, predecessors, decided=decided)
+    return dataclasses.replace(placement, traced=traced, pending_back=pending_back)
 
 
 def trace_back(
-    unit_id: int, start: datetime.date, predecessors: Callable[[int], Sequence[Predecessor]]
-) -> tuple[Place, ...]:
+    unit_id: int,
+    start: datetime.date,
+    predecessors: Callable[[int], Sequence[Predecessor]],
+    *,
+    decided: Mapping[int, int],
+) -> tuple[tuple[Place, ...], Pending | None]:
     """Where the lineage puts a club registered in `unit_id` (of a map starting on `start`) on each
-    earlier map, nearest first: the unit its units came from, or the unit holding them all."""
+    earlier map, nearest first, and the first of those maps where a person must choose (or None).
+
+    On each earlier map: the unit its unit came from; where it came from several, the one decided
+    for the club on that map (`decided`: map id → unit id), from which the trace goes on; until
+    then the unit holding them all, and the choice among them is pending."""
     traced: list[Place] = []
+    pending: Pending | None = None
     units = {unit_id}
     while True:
         earlier = [found for unit in units for found in predecessors(unit) if found.scheme_start < start]
         if not earlier:
-            return tuple(traced)
+            return tuple(traced), pending
         start = max(found.scheme_start for found in earlier)
         on_map = {found.unit_id: found for found in earlier if found.scheme_start == start}
+        scheme_id = next(iter(on_map.values())).scheme_id
+        if len(on_map) > 1 and decided.get(scheme_id) in on_map:
+            traced.append(Place(scheme_id=scheme_id, unit_id=decided[scheme_id], source=LocationSource.DECIDED))
+            units = {decided[scheme_id]}
+            continue
+        if len(on_map) > 1 and pending is None:
+            # No choice was pending before, so the trace had come down to one unit.
+            pending = Pending(
+                scheme_id=scheme_id, changed_unit_id=min(units), candidates=tuple(sorted(on_map)), back=True
+            )
         holder = _holding_all(list(on_map.values()))
         if holder is None:
-            return tuple(traced)
-        scheme_id = next(iter(on_map.values())).scheme_id
+            return tuple(traced), pending
         traced.append(Place(scheme_id=scheme_id, unit_id=holder, source=LocationSource.TRACED_BACK))
         units = set(on_map)
 
@@ -192,5 +223,5 @@ def _follow(
         elif decided.get(scheme_id) in candidates:
             chain.append(Place(scheme_id=scheme_id, unit_id=decided[scheme_id], source=LocationSource.DECIDED))
         else:
-            pending = Pending(scheme_id=scheme_id, previous_unit_id=chain[-1].unit_id, candidates=tuple(candidates))
+            pending = Pending(scheme_id=scheme_id, changed_unit_id=chain[-1].unit_id, candidates=tuple(candidates))
             return Placement(chain=tuple(chain), pending=pending)

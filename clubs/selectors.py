@@ -3,7 +3,8 @@ the maps and which wait for a decision."""
 
 import dataclasses
 import datetime
-from typing import TYPE_CHECKING, Any
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 
 from django.db.models import BooleanField, Case, Count, Exists, F, OuterRef, Q, QuerySet, Value, When
 
@@ -13,6 +14,8 @@ from clubs.models import Club, ClubLocation, ClubQuerySet, LocationSource, MapGr
 from core.text import fold
 
 if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
     from clubs.models import ClubWithStatus
 
 
@@ -153,82 +156,162 @@ def _split_units() -> "QuerySet[UnitLink, dict[str, Any]]":
     return UnitLink.objects.order_by().values("predecessor").annotate(n=Count("pk")).filter(n__gt=1)
 
 
-def club_location_history(*, club: Club) -> list[ClubLocation]:
-    """Where the club sits on each map, the earliest map first, with the units' districts; each
-    location says whether its unit was split on the next map (`split`: club_location_decision)."""
-    traced = Q(source=LocationSource.TRACED_BACK)
-    return list(
-        club.locations.select_related("unit__parent", "scheme", "decided_by")
-        .annotate(
-            split=Exists(_split_units().filter(predecessor=OuterRef("unit_id"))),
-            # Where it sat first, then where it is only counted on earlier maps (traced back).
-            traced=Case(When(traced, then=Value(True)), default=Value(False), output_field=BooleanField()),
-        )
-        .order_by("traced", "scheme__valid_from")
+def _merged_units() -> "QuerySet[UnitLink, dict[str, Any]]":
+    """The units formed from several units of one earlier map, as {"successor": id} rows."""
+    return (
+        UnitLink.objects.order_by()
+        .values("successor", "predecessor__scheme")
+        .annotate(n=Count("pk"))
+        .filter(n__gt=1)
+        .values("successor")
     )
 
 
-def club_location_decision(*, club: Club, history: list[ClubLocation]) -> "LocationDecision | None":
-    """The decision the club waits for, if it waits for one (location_decisions for one club), from
-    its `history` (club_location_history): no query unless one of its units was split."""
-    if not any(getattr(location, "split", True) for location in history):
+# A location on a map that began before the club's registration map: the club is only counted
+# there (traced back), it did not sit there.
+_BEFORE_REGISTRATION = Q(scheme__valid_from__lt=F("club__unit__scheme__valid_from"))
+
+
+class LocationInHistory(TypedDict):
+    """What club_location_history annotates on each location."""
+
+    split: bool
+    merged: bool
+    traced: bool
+
+
+class Dissolution(TypedDict):
+    dissolved_on: datetime.date | None
+
+
+if TYPE_CHECKING:
+    HistoryLocation: TypeAlias = WithAnnotations[ClubLocation, LocationInHistory]
+    ClubToPlace: TypeAlias = WithAnnotations[Club, Dissolution]
+
+
+def club_location_history(*, club: Club) -> "list[HistoryLocation]":
+    """Where the club sits on each map, the earliest map first, with the units' districts; then
+    where it is only counted, on maps before its registration (`traced`), the nearest first. Each location says
+    whether its unit was split on a later map or formed from several (`split`, `merged`:
+    club_location_decision reads them)."""
+    history = list(
+        club.locations.select_related("unit__parent", "scheme", "decided_by")
+        .annotate(
+            split=Exists(_split_units().filter(predecessor=OuterRef("unit_id"))),
+            merged=Exists(_merged_units().filter(successor=OuterRef("unit_id"))),
+            traced=Case(
+                When(_BEFORE_REGISTRATION, then=Value(True)), default=Value(False), output_field=BooleanField()
+            ),
+        )
+        .order_by("scheme__valid_from")
+    )
+    # The traced locations as the trace goes: the nearest earlier map first.
+    return [location for location in history if not location.traced] + [
+        location for location in reversed(history) if location.traced
+    ]
+
+
+def club_location_decision(*, club: Club, history: "Sequence[HistoryLocation]") -> "LocationDecision | None":
+    """The first decision the club waits for, if it waits for one (location_decisions for one
+    club), from its `history` (club_location_history): no query unless one of its units was split,
+    or it was registered or traced back into a unit formed from several."""
+    if not any(_may_wait(location) for location in history):
         return None
     return next(iter(location_decisions(clubs=Club.objects.filter(pk=club.pk))), None)
 
 
+def _may_wait(location: "HistoryLocation") -> bool:
+    if location.split:
+        return True
+    return (location.source == LocationSource.REGISTERED or location.traced) and location.merged
+
+
 @dataclasses.dataclass(frozen=True)
 class LocationDecision:
-    """A club whose unit on the map before `scheme` was split: someone must choose among
-    `candidates` where it sits on `scheme` (clubs.services.locations.club_location_decide)."""
+    """Where a club sits on `scheme`, to be chosen among `candidates`
+    (clubs.services.locations.club_location_decide): the club's unit `changed` on the map before
+    was split into them, or, `back`, its unit on the map after was formed from them. `current`:
+    the unit chosen before, when the decision is being changed."""
 
     club: Club
     scheme: AdminScheme
-    previous: AdminUnit
+    changed: AdminUnit
     candidates: list[AdminUnit]
+    back: bool = False
+    current: AdminUnit | None = None
 
 
 def location_decisions(*, clubs: ClubQuerySet[Club]) -> list[LocationDecision]:
-    """The clubs among `clubs` that wait for a decision on where they sit (the rule of
-    clubs.locating), by name, each with the units to choose from.
+    """The decisions the clubs among `clubs` wait for on where they sit (the rule of
+    clubs.locating), by club name, each with the units to choose from; a club may wait for two
+    (on a later map and on an earlier one).
 
-    Five queries at most, whatever the number of clubs: the clubs located in a unit that was split
-    (only they can wait), their stored locations, the lineage, then the units to choose from."""
-    split = _split_units().values("predecessor")
+    Five queries at most, whatever the number of clubs: the clubs that may wait (located in a unit
+    that was split, or registered or traced back into a unit formed from several), their stored
+    locations, the lineage, then the units to choose from."""
+    may_wait = Q(unit__in=_split_units().values("predecessor")) | (
+        Q(unit__in=_merged_units()) & (Q(source=LocationSource.REGISTERED) | _BEFORE_REGISTRATION)
+    )
     waiting = list(
-        clubs.filter(Exists(ClubLocation.objects.filter(club=OuterRef("pk"), unit__in=split)))
+        clubs.filter(Exists(ClubLocation.objects.filter(may_wait, club=OuterRef("pk"))))
         .annotate(dissolved_on=ClubQuerySet.dissolution_day())
         .select_related("unit__scheme", "unit__parent")
         .order_by("name_folded", "pk")
     )
-    if not waiting:
+    return _decisions(waiting, reopened=None)
+
+
+def club_location_choice(*, club: Club, scheme: AdminScheme) -> LocationDecision | None:
+    """The choice of where `club` sits on `scheme`: the decision it waits for there, or the one
+    made there, to change it (None when the lineage leaves no choice there)."""
+    club = (
+        Club.objects.filter(pk=club.pk)
+        .annotate(dissolved_on=ClubQuerySet.dissolution_day())
+        .select_related("unit__scheme", "unit__parent")
+        .get()
+    )
+    return next(iter(_decisions([club], reopened=scheme)), None)
+
+
+def _decisions(clubs: "Sequence[ClubToPlace]", *, reopened: AdminScheme | None) -> list[LocationDecision]:
+    """The decisions `clubs` (annotated with `dissolved_on`) wait for, from their stored locations
+    and the lineage; with `reopened`, only the choice on that map, as if the decision made there
+    (`current`) had not been."""
+    if not clubs:
         return []
     held: dict[int, list[locating.Held]] = {}
-    for pk, club_id, scheme_id, unit_id, source in ClubLocation.objects.filter(club__in=waiting).values_list(
+    current: dict[int, int] = {}
+    for pk, club_id, scheme_id, unit_id, source in ClubLocation.objects.filter(club__in=clubs).values_list(
         "pk", "club_id", "scheme_id", "unit_id", "source"
     ):
+        if reopened is not None and scheme_id == reopened.pk and source == LocationSource.DECIDED:
+            current[club_id] = unit_id
+            continue
         held.setdefault(club_id, []).append(locating.Held(pk=pk, scheme_id=scheme_id, unit_id=unit_id, source=source))
     lineage = Lineage.loaded()
-    pending: list[tuple[Club, locating.Pending]] = []
-    for club in waiting:
+    waits: list[tuple[Club, locating.Pending]] = []
+    for club in clubs:
         placement = locating.place(
             registered=(club.unit.scheme_id, club.unit_id),
             registered_start=club.unit.scheme.valid_from,
             held=held.get(club.pk, []),
             successors=lineage.successors,
             dissolved_on=club.dissolved_on,
+            predecessors=lineage.predecessors,
         )
-        if placement.pending is not None:
-            pending.append((club, placement.pending))
-    if not pending:
+        waits += ((club, wait) for wait in placement.waiting if reopened is None or wait.scheme_id == reopened.pk)
+    if not waits:
         return []
-    unit_ids = {unit_id for _club, wait in pending for unit_id in (wait.previous_unit_id, *wait.candidates)}
+    unit_ids = {pk for _club, wait in waits for pk in (wait.changed_unit_id, *wait.candidates)} | set(current.values())
     units = AdminUnit.objects.filter(pk__in=unit_ids).select_related("parent", "scheme").in_bulk()
     return [
         LocationDecision(
             club=club,
             scheme=units[wait.candidates[0]].scheme,
-            previous=units[wait.previous_unit_id],
+            changed=units[wait.changed_unit_id],
             candidates=sorted((units[pk] for pk in wait.candidates), key=lambda unit: unit.path),
+            back=wait.back,
+            current=units.get(current.get(club.pk, 0)),
         )
-        for club, wait in pending
+        for club, wait in waits
     ]

@@ -3,13 +3,14 @@ and deciding where a club sits on a new map when its unit was split."""
 
 from django.conf import settings
 from django.contrib import messages
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import access
 from accounts.access import Cap
+from areas.models import AdminScheme
 from areas.selectors import scheme_default
 from audit.models import AuditEntry
 from boards.selectors import club_board, club_teams
@@ -124,11 +125,12 @@ def club_status_change(request, pk):
 
 @require_http_methods(["GET"])
 def location_decisions(request):
-    """The clubs of the user's scope whose unit was split, each with its decision form."""
+    """The decisions on where clubs of the user's scope sit that wait (a split unit, or a unit formed
+    from several for a club traced back), each with its form."""
     access.require_cap(request.user, Cap.LOCATION_DECIDE)
     decisions = selectors.location_decisions(clubs=access.clubs_for(request.user, Cap.LOCATION_DECIDE))
     rows = [
-        (decision, LocationDecisionForm(decision=decision, auto_id=f"id_{decision.club.pk}_%s"))
+        (decision, LocationDecisionForm(decision=decision, auto_id=f"id_{decision.club.pk}_{decision.scheme.pk}_%s"))
         for decision in decisions
     ]
     return render(request, "clubs/location_decisions.html", {"rows": rows})
@@ -136,10 +138,16 @@ def location_decisions(request):
 
 @require_http_methods(["GET", "POST"])
 def location_decide(request, pk):
-    """Where one club sits on the new map; a club that waits for nothing (already decided: the form
-    cannot save twice) says so."""
+    """Where one club sits on a map where the lineage leaves a choice: the first decision it waits
+    for, or, with `?map=<id>`, the choice on that map (to change a decision made there). A club
+    that waits for nothing (already decided: the form cannot save twice) says so."""
     club = access.get_club(request.user, pk, Cap.LOCATION_DECIDE)
-    decision = next(iter(selectors.location_decisions(clubs=Club.objects.filter(pk=club.pk))), None)
+    map_id = request.GET.get("map", "")
+    if map_id:
+        scheme = get_object_or_404(AdminScheme, pk=int(map_id) if map_id.isdecimal() else 0)
+        decision = selectors.club_location_choice(club=club, scheme=scheme)
+    else:
+        decision = next(iter(selectors.location_decisions(clubs=Club.objects.filter(pk=club.pk))), None)
     form = None
     if decision is not None:
         form = LocationDecisionForm(request.POST or None, decision=decision)
@@ -154,6 +162,8 @@ def location_decide(request, pk):
                 _("%(club)s is located in %(unit)s on the map in force since %(date)s.")
                 % {"club": club.name, "unit": location.unit.name, "date": format_date(location.scheme.valid_from)},
             )
+            if decision.current is not None:
+                return redirect("clubs:club-detail", club.pk)
             return redirect("clubs:location-decisions")
     elif request.method == "POST":
         messages.info(request, _("%(club)s waits for no decision: it was probably just made.") % {"club": club.name})

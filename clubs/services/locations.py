@@ -6,7 +6,9 @@ the decisions of province staff where a unit was split (the rule: clubs/locating
   it reads changed: the lineage was loaded (every club, clubs/receivers.py), a club moved to
   another unit, a club was dissolved, a decision was made. Its number of queries does not grow
   with the number of clubs;
-- `club_location_decide` records which of the units a split unit became a club is in.
+- `club_location_decide` records, or changes, which unit a club is in where the lineage leaves a
+  choice: which of the units a split unit became, or, for a club traced back onto a map before
+  its registration, which of the units its unit was formed from.
 """
 
 import dataclasses
@@ -24,7 +26,8 @@ from clubs.selectors import Lineage
 from core.types import Actor
 
 ERROR_DECISION_REASON_REQUIRED = _("Give the reason for this choice: what shows that the club is in this unit.")
-ERROR_NOT_A_SUCCESSOR = _("%(unit)s is not one of the units that %(previous)s was split into.")
+ERROR_NOT_A_SUCCESSOR = _("%(unit)s is not one of the units that %(changed)s was split into.")
+ERROR_NOT_FORMED_FROM = _("%(unit)s is not one of the units that %(changed)s was formed from.")
 ERROR_ALREADY_LOCATED = _("%(club)s is already located in %(unit)s on the map “%(map)s”.")
 ERROR_NO_DECISION_NEEDED = _("%(club)s does not wait for a decision on the map “%(map)s”.")
 
@@ -147,9 +150,11 @@ def _located(
 
 @transaction.atomic
 def club_location_decide(*, actor: Actor, club: Club, unit: AdminUnit, reason: str) -> ClubLocation:
-    """Record that `club`, whose unit on the previous map was split, is in `unit` on `unit`'s map,
-    for `reason`; then follow it onward. Only where the club waits for that decision (a second
-    save of the same decision is refused: the club is located there already)."""
+    """Record that `club` sits in `unit` on `unit`'s map, for `reason`, where the lineage leaves a
+    choice: its unit on the map before was split, or (the club registered later, traced back) its
+    unit on the map after was formed from several. A decision made before on that map is changed;
+    then the club is followed onward. Saving the same decision twice is refused (the club is
+    located there already)."""
     # Locked so that two people deciding for the same club at once are serialised.
     club = (
         Club.objects.select_for_update()
@@ -160,29 +165,43 @@ def club_location_decide(*, actor: Actor, club: Club, unit: AdminUnit, reason: s
     scheme = unit.scheme
     held = list(club.locations.select_related("unit"))
     located = next((location for location in held if location.scheme_id == scheme.pk), None)
-    if located is not None:
-        raise ValidationError(
-            ERROR_ALREADY_LOCATED, params={"club": club.name, "unit": located.unit.name, "map": scheme.name}
-        )
+    # The choice is read as if a decision made on this map had not been: it may be changed.
+    reopened = [
+        locating.Held(pk=h.pk, scheme_id=h.scheme_id, unit_id=h.unit_id, source=h.source)
+        for h in held
+        if h is not located or h.source != LocationSource.DECIDED
+    ]
     lineage = Lineage.lazy()
     placement = locating.place(
         registered=(club.unit.scheme_id, club.unit_id),
         registered_start=club.unit.scheme.valid_from,
-        held=[locating.Held(pk=h.pk, scheme_id=h.scheme_id, unit_id=h.unit_id, source=h.source) for h in held],
+        held=reopened,
         successors=lineage.successors,
         dissolved_on=club.dissolved_on,
+        predecessors=lineage.predecessors,
     )
-    pending = placement.pending
-    if pending is None or pending.scheme_id != scheme.pk:
+    pending = next((wait for wait in placement.waiting if wait.scheme_id == scheme.pk), None)
+    if located is not None and (pending is None or located.unit_id == unit.pk):
+        raise ValidationError(
+            ERROR_ALREADY_LOCATED, params={"club": club.name, "unit": located.unit.name, "map": scheme.name}
+        )
+    if pending is None:
         raise ValidationError(ERROR_NO_DECISION_NEEDED, params={"club": club.name, "map": scheme.name})
     errors: dict[str, ValidationError] = {}
     if unit.pk not in pending.candidates:
-        previous = AdminUnit.objects.get(pk=pending.previous_unit_id)
-        errors["unit"] = ValidationError(ERROR_NOT_A_SUCCESSOR, params={"unit": unit.name, "previous": previous.name})
+        changed = AdminUnit.objects.get(pk=pending.changed_unit_id)
+        error = ERROR_NOT_FORMED_FROM if pending.back else ERROR_NOT_A_SUCCESSOR
+        errors["unit"] = ValidationError(error, params={"unit": unit.name, "changed": changed.name})
     if not reason.strip():
         errors["reason"] = ValidationError(ERROR_DECISION_REASON_REQUIRED)
     if errors:
         raise ValidationError(errors)
+    data = {"map": scheme.code, "unit": unit.code, "reason": reason.strip()}
+    if located is not None:
+        # The unit holding all the candidates (traced back), or the decision being changed.
+        if located.source == LocationSource.DECIDED:
+            data["replaced"] = located.unit.code
+        located.delete()
     location = ClubLocation(
         club=club,
         scheme=scheme,
@@ -193,11 +212,6 @@ def club_location_decide(*, actor: Actor, club: Club, unit: AdminUnit, reason: s
     )
     location.full_clean()
     location.save()
-    audit_record(
-        actor=actor,
-        action="clubs.club.location_decided",
-        target=club,
-        data={"map": scheme.code, "unit": unit.code, "reason": location.reason},
-    )
+    audit_record(actor=actor, action="clubs.club.location_decided", target=club, data=data)
     club_locations_follow(actor=actor, clubs=Club.objects.filter(pk=club.pk), lineage=lineage)
     return location

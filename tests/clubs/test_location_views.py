@@ -94,7 +94,8 @@ def test_decisions_page_lists_the_clubs_with_their_choices(client, world, maps, 
     assert [decision.club for decision, _form in response.context["rows"]] == [world.club_a1, world.club_a2]
     html = response.content.decode()
     assert html.count('data-testid="location-decision"') == 2
-    assert f'id="id_{world.club_a1.pk}_unit_0"' in html and f'id="id_{world.club_a2.pk}_unit_0"' in html
+    july = maps.an_phu.scheme_id
+    assert f'id="id_{world.club_a1.pk}_{july}_unit_0"' in html and f'id="id_{world.club_a2.pk}_{july}_unit_0"' in html
     assert html.count(f'value="{maps.an_phu.pk}"') == 2
 
 

@@ -233,7 +233,7 @@ def test_the_receiver_follows_every_club_in_a_fixed_number_of_queries(world, pro
 
 def test_the_pending_decisions_with_their_candidates(world, followed):
     decisions = location_decisions(clubs=Club.objects.all())
-    assert [(d.club, d.scheme, d.previous) for d in decisions] == [
+    assert [(d.club, d.scheme, d.changed) for d in decisions] == [
         (world.club_a1, followed.july, followed.binh_hiep),
         (world.club_a2, followed.july, followed.binh_hiep),
     ]
@@ -271,7 +271,7 @@ def test_decide_refuses_a_unit_that_is_not_a_successor(world, followed, province
     with pytest.raises(ValidationError) as exc:
         locations.club_location_decide(actor=province_staff, club=world.club_a1, unit=followed.son_ha, reason="Lý do")
     assert exc.value.message_dict == {
-        "unit": [str(locations.ERROR_NOT_A_SUCCESSOR) % {"unit": "Xã Sơn Hà", "previous": "Xã Bình Hiệp"}]
+        "unit": [str(locations.ERROR_NOT_A_SUCCESSOR) % {"unit": "Xã Sơn Hà", "changed": "Xã Bình Hiệp"}]
     }
     assert "vn-2025-07" not in where(world.club_a1)
     assert not AuditEntry.objects.filter(action="clubs.club.location_decided").exists()
@@ -356,5 +356,5 @@ def test_the_rule_keeps_a_decision_only_among_the_successors():
         successors=lineage_of(links),
         dissolved_on=None,
     )
-    assert placement.pending == locating.Pending(scheme_id=2, previous_unit_id=1, candidates=(20, 21))
+    assert placement.pending == locating.Pending(scheme_id=2, changed_unit_id=1, candidates=(20, 21))
     assert placement.changes([registered, stale]) == ([], [stale])

@@ -125,6 +125,33 @@ def test_the_2022_2025_plan_as_of_31_12_2025_on_the_districts_of_2020(maps_with_
     assert {row.club for row in report.clubs} == {clubs[name] for name in "ABCDF"}
 
 
+def test_staff_decisions_put_traced_clubs_in_a_commune_of_the_2020_map(maps_with_lineage):
+    """C's Thắng Lợi came from Đức Lợi and Đức Thắng; D's Nghĩa Lộ from four wards of January
+    2025's map, each kept from 2020. Once staff say which one each club's area was in, the clubs
+    cover those communes in the 2022–2025 plan, and count in the same districts as before."""
+    clubs = register_the_clubs()
+    staff = factories.UserFactory(username="tinh2")
+    club_location_decide(actor=staff, club=clubs["C"], unit=unit("vn-2020", "21403"), reason="Thôn ở Đức Lợi")
+    club_location_decide(actor=staff, club=clubs["D"], unit=unit("vn-2025-01", "21013"), reason="Tổ dân phố Trần Phú")
+    assert located(clubs["C"])["vn-2020"] == ("21403", LocationSource.DECIDED)
+    assert located(clubs["D"])["vn-2025-01"] == ("21013", LocationSource.DECIDED)
+    assert located(clubs["D"])["vn-2020"] == ("21013", LocationSource.TRACED_BACK)  # Trần Phú was kept
+
+    report = target_report(
+        plan=seed_plan(QUANG_NGAI_2022_2025),
+        clubs=Club.objects.all(),
+        units=AdminUnit.objects.all(),
+        on=D(2025, 12, 31),
+    )
+    assert {row.unit.name: row.counted for row in report.new_clubs.districts} == {
+        "Thành phố Quảng Ngãi": 2,
+        "Huyện Trà Bồng": 1,
+        "Huyện Mộ Đức": 1,
+    }
+    # Plain: Nghĩa An (A), Tịnh Ấn Tây (F), and now Đức Lợi (C) and Trần Phú (D).
+    assert [(group.total.covered, group.total.units) for group in report.coverage] == [(4, 110), (1, 64)]
+
+
 def test_the_2026_2030_plan_as_of_30_11_2026_on_the_communes_of_1_july_2025(maps_with_lineage):
     clubs = register_the_clubs()
     plan = seed_plan(QUANG_NGAI_2026_2030)
