@@ -67,3 +67,29 @@ def phone_page(chromium):
 def frozen_today():
     """The live server answers in real time: the browser and the server must agree on the clock."""
     yield
+
+
+@pytest.fixture
+def desktop_page(chromium):
+    """A fresh browser context the size of a staff desktop (1280 px)."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 800}, locale="vi-VN")
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+# Where browser tests leave their screenshots (CI keeps the folder as an artefact).
+ARTIFACTS = Path(os.environ.get("E2E_ARTIFACTS", Path(__file__).resolve().parents[2] / "artifacts" / "e2e"))
+
+
+@pytest.fixture
+def screenshot(request):
+    """shot(page, "step") saves a full-page screenshot as artifacts/e2e/<test>--<step>.png."""
+
+    def shot(page, step: str) -> Path:
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        path = ARTIFACTS / f"{request.node.name}--{step}.png"
+        page.screenshot(path=str(path), full_page=True)
+        return path
+
+    return shot
