@@ -1,15 +1,18 @@
-"""Form fields shared by every app (money in đồng, dates typed dd/mm/yyyy), and how a form
-shows what a service refused."""
+"""Form fields shared by every app (money in đồng, dates typed dd/mm/yyyy), the forms that write
+money once (core.once), and how a form shows what a service refused."""
 
+import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest
+from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 
 from core.money import parse_vnd
+from core.once import StaleVersion, Version, already_saved_message, write_once
 from core.text import split_lines
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
@@ -75,6 +78,45 @@ class LinesField(forms.CharField):
         return split_lines(super().to_python(value) or "")
 
 
+ERROR_FORM_INCOMPLETE = _("The form is incomplete: open the page again.")
+
+
+class OnceForm(forms.Form):
+    """A form that writes money: it carries a one-time token, new each time the form is shown
+    (and kept when it is shown again with what was typed), and write_through saves it once
+    (core.once.write_once). The token is not passed on to the service."""
+
+    token = forms.UUIDField(
+        widget=forms.HiddenInput,
+        initial=uuid.uuid4,
+        error_messages={"required": ERROR_FORM_INCOMPLETE, "invalid": ERROR_FORM_INCOMPLETE},
+    )
+
+    def write_kind(self) -> str:
+        """What the token's receipt names: the form's class."""
+        return f"{type(self).__module__}.{type(self).__qualname__}"
+
+
+class VersionedForm(OnceForm):
+    """A OnceForm that also carries the version of the books it was opened at (core.once.Version,
+    its number as `initial={"version": …}`): the service refuses it over a newer one (StaleVersion),
+    and write_through then shows the form again, with what was typed, at the version now."""
+
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=0,
+        error_messages={"required": ERROR_FORM_INCOMPLETE, "invalid": ERROR_FORM_INCOMPLETE},
+    )
+
+    def show_version(self, current: Version) -> None:
+        """Show the form again at the version the books are now at."""
+        # A bound form's data is the request's QueryDict (immutable): shown from a copy.
+        data = QueryDict(mutable=True)
+        data.update(self.data)
+        data[self.add_prefix("version")] = str(current.number)
+        self.data = data
+
+
 def write_through(
     request: HttpRequest,
     form: forms.BaseForm,
@@ -91,11 +133,27 @@ def write_through(
     nothing, or a name the form has no field of, shows on top of the form: a service may name any
     argument, and the user still reads why. `rename` gives the form's field for a name it has no
     field of: a mapping ({"left_on": "moved_on"}) or a callable (a collection sheet's loan id → the
-    row's field)."""
+    row's field).
+
+    A OnceForm's write runs once for its token: posted again, the first posting's result is
+    returned (with a message saying when it was saved) and nothing is written again."""
     if request.method != "POST" or not all([form.is_valid(), *(other.is_valid() for other in also)]):
         return None
     try:
-        return write(form.cleaned_data)
+        if not isinstance(form, OnceForm):
+            return write(form.cleaned_data)
+        data = {name: value for name, value in form.cleaned_data.items() if name != "token"}
+        written = write_once(
+            token=form.cleaned_data["token"], actor=request.user, kind=form.write_kind(), write=lambda: write(data)
+        )
+        if written.first_saved_at is not None:
+            messages.info(request, already_saved_message(written.first_saved_at))
+        return written.result
+    except StaleVersion as exc:
+        if isinstance(form, VersionedForm):
+            form.show_version(exc.current)
+        form.add_error(None, exc)
+        return None
     except ValidationError as exc:
         if not hasattr(exc, "error_dict"):
             form.add_error(None, exc)

@@ -1,4 +1,5 @@
-"""Abstract building blocks shared by the apps' models (core itself has no tables).
+"""Abstract building blocks shared by the apps' models, and the one table of core: the receipts
+of the forms that write money once (core.once).
 
 One convention for every dated row of the product: a row holds from its start day, included, up
 to its end day, excluded — the end day is the first day it no longer holds — and an empty end
@@ -14,6 +15,7 @@ loan's `closed_on` and an instalment's `cancelled_on`. Pages show a period by it
 import datetime
 from typing import Self, TypeVar
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -106,3 +108,26 @@ class Tenure(models.Model):
     @property
     def is_current(self) -> bool:
         return self.ended_on is None
+
+
+class Submission(models.Model):
+    """The receipt of one form that wrote money, by the one-time token the form carried
+    (core.once.write_once): written in the write's own transaction, so a token is on record
+    exactly when its write is. The unique token is what makes the second posting of a form
+    wait for the first and then answer with what it saved, instead of saving again."""
+
+    token = models.UUIDField(_("token"), unique=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("saved by")
+    )
+    kind = models.CharField(_("form"), max_length=100)
+    # What the write produced, enough to answer again: {"model": "app.model", "pks": [...]}.
+    result = models.JSONField(_("result"), default=dict)
+    created_at = models.DateTimeField(_("saved at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("saved form")
+        verbose_name_plural = _("saved forms")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.token}"
