@@ -296,6 +296,14 @@ def can_on_club(user: AnyUser, club: Club, cap: Cap) -> bool:
 # state, which its own app defines.
 
 
+def may_set_usual_contributions(user: AnyUser, club: Club) -> bool:
+    """Whether the user may set what the club's members usually pay into each fund at a meeting
+    (the contributions sheet's prefill): the club's board, which keeps its books, or staff who
+    manage the club's register (a club's rule, like its meeting day)."""
+    caps = caps_on_club(user, club)
+    return Cap.FUNDS_MANAGE in caps or Cap.CLUB_MANAGE in caps
+
+
 def may_correct_entry(user: AnyUser, club: Club, *, in_closed_month: bool) -> bool:
     """Whether the user may open the correction of an entry of the club's cash book.
 

@@ -8,12 +8,14 @@ import datetime
 from typing import cast
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateField, VNDField
+from core.forms import NUMERIC_INPUT, DateField, DateInput, OnceForm, VersionedForm, VNDField
 from funds.models import CapitalSource, EntryType, Fund, FundKind
 from funds.selectors import CashBook, cash_book
+from members.models import Person
 
 ERROR_PERIOD_REVERSED = _("The period ends before it starts.")
 ERROR_MONTH_NOT_OFFERED = _("Choose one of the months offered.")
@@ -66,8 +68,9 @@ class FundChoiceField(forms.TypedChoiceField):
         return self.funds[kind]
 
 
-class EntryForm(forms.Form):
-    """Base of the entry forms: `funds` are the club's funds by kind, offered in FundKind order."""
+class EntryForm(OnceForm):
+    """Base of the entry forms: `funds` are the club's funds by kind, offered in FundKind order.
+    Each is saved once (core.forms.OnceForm)."""
 
     def __init__(self, *args, funds: dict[str, Fund], **kwargs):
         super().__init__(*args, **kwargs)
@@ -140,6 +143,95 @@ class OpeningBalanceForm(EntryForm):
 class EntryCorrectForm(forms.Form):
     entry_date = DateField(label=_("Date of the correction"))
     reason = forms.CharField(label=_("Reason"), max_length=300)
+
+
+# --- the meeting's contributions sheet --------------------------------------------------------
+
+
+class ContributionsSheetForm(VersionedForm):
+    """The date of a meeting's contributions and, for each member and each fund, what they paid
+    (0 or empty: nothing), prefilled with the fund's usual contribution unless already recorded."""
+
+    entry_date = DateField(label=_("Date"), widget=DateInput(attrs={"class": "form-control form-control-lg"}))
+
+    def __init__(
+        self,
+        *args,
+        members: list[Person],
+        funds: list[Fund],
+        paid: dict[tuple[int, str], int],
+        read_only: bool = False,
+        **kwargs,
+    ):
+        """`members`: funds.selectors.sheet_members; `funds`: the club's funds in FundKind order;
+        `paid`: funds.selectors.sheet_paid, what each member already paid that day."""
+        super().__init__(*args, **kwargs)
+        self.members, self.funds, self.paid = members, funds, paid
+        for person in members:
+            for fund in funds:
+                prefill = 0 if (person.pk, fund.kind) in paid else fund.usual_contribution
+                self.fields[self.field_name(person.pk, fund.kind)] = VNDField(
+                    label=fund.get_kind_display(),
+                    required=False,
+                    initial=prefill or None,
+                    widget=forms.TextInput(
+                        attrs={
+                            **NUMERIC_INPUT,
+                            "class": "form-control form-control-lg text-end",
+                            "data-fund": fund.kind,
+                        }
+                    ),
+                )
+        if read_only:
+            for field in self.fields.values():
+                field.disabled = True
+
+    @staticmethod
+    def field_name(person_pk: int, kind: str) -> str:
+        return f"member_{person_pk}_{kind}"
+
+    def rows(self):
+        """(member, [(fund, bound field, already paid)]) for the template, in the register's order."""
+        return [
+            (
+                person,
+                [
+                    (fund, self[self.field_name(person.pk, fund.kind)], self.paid.get((person.pk, fund.kind), 0))
+                    for fund in self.funds
+                ],
+            )
+            for person in self.members
+        ]
+
+    def amounts(self) -> dict[tuple[int, str], int]:
+        return {
+            (person.pk, fund.kind): self.cleaned_data.get(self.field_name(person.pk, fund.kind)) or 0
+            for person in self.members
+            for fund in self.funds
+        }
+
+    def entered(self) -> dict[str, int]:
+        """{fund kind: what the sheet adds up to}: as typed when posted (a refused row included),
+        the prefilled amounts otherwise."""
+        totals = dict.fromkeys((fund.kind for fund in self.funds), 0)
+        for person in self.members:
+            for fund in self.funds:
+                name = self.field_name(person.pk, fund.kind)
+                if not self.is_bound:
+                    totals[fund.kind] += self.fields[name].initial or 0
+                    continue
+                try:
+                    totals[fund.kind] += self.fields[name].clean(self[name].data) or 0
+                except ValidationError:
+                    continue  # not an amount: its row shows why
+        return totals
+
+
+class UsualContributionsForm(forms.Form):
+    """What each member usually pays into each fund at a meeting; fields named by fund kind."""
+
+    income = VNDField(label=_("Into the income-generation fund (đồng)"), help_text=_("0: nothing is usual."))
+    activity = VNDField(label=_("Into the activity fund (đồng)"), help_text=_("0: nothing is usual."))
 
 
 # --- closed months ----------------------------------------------------------------------------

@@ -67,13 +67,22 @@ class Fund(models.Model):
     # A club whose funds never held money may be deleted with them; entries protect a fund.
     club = models.ForeignKey(Club, on_delete=models.CASCADE, related_name="funds", verbose_name=_("club"))
     kind = models.CharField(_("fund"), max_length=16, choices=FundKind.choices)
+    # What the contributions sheet of a meeting offers each member: the club's own rule.
+    usual_contribution = models.BigIntegerField(
+        _("usual monthly contribution (đồng)"),
+        default=0,
+        help_text=_("What each member usually pays into this fund at the monthly meeting; 0 when nothing is usual."),
+    )
     created_at = models.DateTimeField(_("opened at"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("fund")
         verbose_name_plural = _("funds")
         ordering = ["club", "kind"]
-        constraints = [models.UniqueConstraint(fields=["club", "kind"], name="fund_one_of_each_kind_per_club")]
+        constraints = [
+            models.UniqueConstraint(fields=["club", "kind"], name="fund_one_of_each_kind_per_club"),
+            models.CheckConstraint(condition=Q(usual_contribution__gte=0), name="fund_usual_contribution_not_negative"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} — {self.club}"
@@ -126,6 +135,11 @@ class FundEntry(models.Model):
     )
     source = models.CharField(_("source"), max_length=24, choices=CapitalSource.choices, blank=True)
     contributor = models.CharField(_("contributor"), max_length=200, blank=True)
+    # The member a contribution came from, when it was taken on a meeting's contributions sheet:
+    # the sheet then knows who has already paid that day.
+    member = models.ForeignKey(
+        "members.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("member")
+    )
     description = models.CharField(_("description"), max_length=300, blank=True)
     loan = models.ForeignKey(
         "loans.Loan", on_delete=models.PROTECT, null=True, blank=True, related_name="entries", verbose_name=_("loan")

@@ -19,9 +19,11 @@ from django.db.models.functions import Coalesce
 from areas.models import UNDER_PROVINCE_DEPTH, AdminScheme, AdminUnit
 from clubs.models import Club, ClubQuerySet, MapGrouping
 from core.dates import add_months, month_start
+from core.once import Version
 from core.queries import grouped
 from core.types import Text
 from funds.models import LOAN_ENTRY_TYPES, CapitalSource, ClosedMonth, EntryType, Fund, FundEntry, FundKind
+from members.models import MembershipQuerySet, Person
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -78,6 +80,42 @@ def club_funds(*, club: Club, on: datetime.date) -> "list[WithAnnotations[Fund, 
     funds = funds_with_balance(club.funds.all(), on).annotate(has_opening=Exists(opening))
     order = FundKind.values
     return sorted(funds, key=lambda fund: order.index(fund.kind))
+
+
+def books_version(*, club: Club, loans: bool) -> Version:
+    """The version of a club's books a meeting sheet is opened at (core.once.check_version): its
+    latest cash-book entry of the loans (`loans`: disbursements, repayments and their reversals,
+    what the collection sheet shows) or of the rest (contributions, spending, transfers and their
+    corrections, what the contributions sheet shows). One query."""
+    entry = (
+        FundEntry.objects.filter(fund__club=club, loan__isnull=not loans)
+        .select_related("created_by")
+        .order_by("-pk")
+        .first()
+    )
+    if entry is None:
+        return Version(0)
+    return Version(entry.pk, entry.created_at, str(entry.created_by) if entry.created_by else "")
+
+
+def sheet_members(*, club: Club, on: datetime.date) -> QuerySet[Person]:
+    """The club's members on the day of a meeting (Membership.objects.active_on), in the
+    register's order: the rows of its contributions sheet."""
+    # One filter() call: the club and the dates are those of one membership.
+    active = MembershipQuerySet.active_condition(on, prefix="memberships__")
+    return Person.objects.filter(active, memberships__club=club).order_by("sort_key", "pk")
+
+
+def sheet_paid(*, club: Club, on: datetime.date) -> dict[tuple[int, str], int]:
+    """{(member id, fund kind): amount} of the contributions taken from members on a contributions
+    sheet dated `on` and not reversed: the sheet does not offer them again. One query."""
+    rows = (
+        FundEntry.objects.not_reversed()
+        .filter(fund__club=club, entry_type=EntryType.CONTRIBUTION, entry_date=on, member__isnull=False)
+        .values("member", "fund__kind")
+        .annotate(total=Sum("amount"))
+    )
+    return {(row["member"], row["fund__kind"]): row["total"] for row in rows}
 
 
 # How far back the month-close form goes: older months left open stay open until staff close them.

@@ -29,8 +29,20 @@ from clubs.models import Club
 from core.dates import format_date, format_month, month_start
 from core.errors import refusal
 from core.money import format_vnd
+from core.once import check_version
 from core.types import Actor
-from funds.models import LOAN_ENTRY_TYPES, MONEY_IN, ClosedMonth, EntryType, Fund, FundEntry, FundKind
+from funds.models import (
+    LOAN_ENTRY_TYPES,
+    MONEY_IN,
+    CapitalSource,
+    ClosedMonth,
+    EntryType,
+    Fund,
+    FundEntry,
+    FundKind,
+)
+from funds.selectors import books_version, sheet_members
+from members.models import Person
 
 ERROR_AMOUNT_NOT_WHOLE = _("Amounts are whole đồng.")
 ERROR_AMOUNT_NOT_POSITIVE = _("The amount must be more than 0 đồng.")
@@ -57,6 +69,9 @@ ERROR_LOAN_ENTRY = _("This entry belongs to a loan: reverse the repayment or the
 ERROR_CORRECTION_BEFORE_ENTRY = _("A correction cannot be dated before the entry it corrects (%(date)s).")
 ERROR_MONTH_NOT_OVER = _("The books of %(month)s can be closed after the club's meeting of that month (%(date)s).")
 ERROR_MONTH_ALREADY_CLOSED = _("The books of %(month)s are already closed.")
+ERROR_SHEET_EMPTY = _("No amount was entered: there is nothing to save.")
+ERROR_NOT_A_MEMBER = _("This person is not a member of the club on that day.")
+ERROR_USUAL_NEGATIVE = _("The usual contribution cannot be below 0 đồng.")
 
 
 def club_start_date(club: Club) -> datetime.date | None:
@@ -174,6 +189,7 @@ class EntryFields(TypedDict, total=False):
     document_number: str
     counterpart: FundEntry
     corrects: FundEntry
+    member: Person | None
     loan_id: int | None
     repayment_id: int | None
 
@@ -213,7 +229,7 @@ def write_entry(
         created_by=acting_user(actor),
         **fields,
     )
-    entry.full_clean(exclude=["counterpart", "corrects", "loan", "repayment", "created_by"])
+    entry.full_clean(exclude=["counterpart", "corrects", "loan", "repayment", "created_by", "member"])
     entry.save()
     audit_record(
         actor=actor,
@@ -268,7 +284,9 @@ def contribution_record(
     contributor: str = "",
     description: str = "",
     document_number: str = "",
+    member: Person | None = None,
 ) -> FundEntry:
+    """Money given to a fund; `member` the club member it came from (the contributions sheet)."""
     if not source:
         raise ValidationError({"source": ERROR_SOURCE_REQUIRED})
     (fund,) = lock_funds(fund)
@@ -282,6 +300,7 @@ def contribution_record(
         contributor=contributor.strip(),
         description=description.strip(),
         document_number=document_number.strip(),
+        member=member,
     )
 
 
@@ -415,6 +434,97 @@ def entry_correct(
         reason=reason,
         in_closed_month_allowed=in_closed_month_allowed,
     )
+
+
+# --- the meeting's contributions sheet ----------------------------------------------------------
+
+
+@transaction.atomic
+def contributions_sheet_record(
+    *,
+    actor: Actor,
+    club: Club,
+    entry_date: datetime.date,
+    amounts: dict[tuple[int, str], int],
+    description: str = "",
+    version: int | None = None,
+) -> list[FundEntry]:
+    """Record the members' contributions taken at a club meeting: all of them, or none.
+
+    `amounts` maps (person id, fund kind) to what the member paid into that fund (0: nothing);
+    each amount is one contribution from the members (contribution_record). `version` is the
+    version of the books the sheet was opened at (funds.selectors.books_version, not loans):
+    checked with both funds locked, so a sheet saved from two phones is recorded once. Every row
+    is tried; when any is refused nothing is saved, and the ValidationError maps each refused
+    (person id, fund kind) to its messages.
+    """
+    funds = {fund.kind: fund for fund in lock_funds(*club.funds.order_by("pk"))}
+    check_version(opened_at=version, current=books_version(club=club, loans=False))
+    check_club_date(club=club, day=entry_date, field="entry_date")
+    paying = {key: amount for key, amount in amounts.items() if amount}
+    if not paying:
+        raise refusal(ERROR_SHEET_EMPTY)
+    members = sheet_members(club=club, on=entry_date).in_bulk({person for person, _kind in paying})
+    entries: list[FundEntry] = []
+    errors: dict[tuple[int, str], list[str]] = {}
+    for (person, kind), amount in sorted(paying.items()):
+        if person not in members or kind not in funds:
+            errors[person, kind] = [str(ERROR_NOT_A_MEMBER)]
+            continue
+        try:
+            # A refused row rolls back to its own savepoint, so the other rows can still be tried.
+            entries.append(
+                contribution_record(
+                    actor=actor,
+                    fund=funds[kind],
+                    amount=amount,
+                    entry_date=entry_date,
+                    source=CapitalSource.MEMBERS,
+                    contributor=members[person].full_name,
+                    description=description,
+                    member=members[person],
+                )
+            )
+        except ValidationError as exc:
+            errors[person, kind] = exc.messages
+    if errors:
+        raise ValidationError(errors)  # type: ignore[arg-type]  # keys are rows, not field names
+    audit_record(
+        actor=actor,
+        action="funds.contributions_sheet.recorded",
+        target=club,
+        data={
+            "date": entry_date.isoformat(),
+            "entries": [entry.pk for entry in entries],
+            "total": sum(entry.amount for entry in entries),
+        },
+    )
+    return entries
+
+
+@transaction.atomic
+def usual_contributions_set(*, actor: Actor, club: Club, amounts: dict[str, int]) -> list[Fund]:
+    """What the club's members usually pay into each fund at a meeting (the contributions sheet's
+    prefill): `amounts` by fund kind, 0 for nothing. A refusal names the fund's kind."""
+    for kind, amount in amounts.items():
+        if amount < 0:
+            raise ValidationError({kind: ERROR_USUAL_NEGATIVE})
+        check_amount(amount or 1, field=kind)
+    changed = []
+    for fund in lock_funds(*club.funds.filter(kind__in=list(amounts)).order_by("pk")):
+        amount = amounts[fund.kind]
+        if fund.usual_contribution == amount:
+            continue
+        audit_record(
+            actor=actor,
+            action="funds.fund.usual_contribution_set",
+            target=fund,
+            data={"usual_contribution": [fund.usual_contribution, amount]},
+        )
+        fund.usual_contribution = amount
+        fund.save(update_fields=["usual_contribution"])
+        changed.append(fund)
+    return changed
 
 
 @transaction.atomic

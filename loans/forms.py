@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import NUMERIC_INPUT, DateField, DateInput, VNDField
+from core.forms import NUMERIC_INPUT, DateField, DateInput, OnceForm, VersionedForm, VNDField
 from loans.models import (
     MAX_GRACE_DAYS,
     MAX_MONTHLY_RATE_PERCENT,
@@ -138,7 +138,7 @@ class LoanRejectForm(DecisionForm):
     reason = reason_field(_("Reason for rejection"))
 
 
-class LoanDisburseForm(forms.Form):
+class LoanDisburseForm(OnceForm):
     disbursed_on = DateField(label=_("Disbursement date"))
     first_due_on = DateField(
         label=_("First due date"),
@@ -147,7 +147,7 @@ class LoanDisburseForm(forms.Form):
     )
 
 
-class RepaymentForm(forms.Form):
+class RepaymentForm(OnceForm):
     paid_on = DateField(label=_("Date paid"))
     amount = VNDField(label=_("Amount (đồng)"), min_value=1)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
@@ -171,8 +171,9 @@ class RescheduleForm(forms.Form):
     decision_reference = reference_field(_("Board decision reference"))
 
 
-class CollectionSheetForm(forms.Form):
-    """The date of the meeting's payments and one amount per loan of the sheet (0 or empty: nothing paid)."""
+class CollectionSheetForm(VersionedForm):
+    """The date of the meeting's payments and one amount per loan of the sheet (0 or empty:
+    nothing paid), saved once and over the version of the loan books it was opened at."""
 
     paid_on = DateField(label=_("Paid on"), widget=DateInput(attrs={"class": "form-control form-control-lg"}))
 

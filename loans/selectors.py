@@ -37,6 +37,7 @@ from clubs.models import Club
 from core.dates import month_end, month_start
 from core.text import fold
 from funds.models import EntryType, Fund, FundEntry, FundKind
+from funds.selectors import funds_with_balance
 from loans.allocation import InstalmentState, payoff
 from loans.models import Allocation, Instalment, Loan, LoanStatus, Repayment, Rescheduling
 from loans.portfolio import portfolio_loans
@@ -358,6 +359,67 @@ def collection_paid_on(*, meeting_on: datetime.date, today: datetime.date) -> da
     if meeting_on <= today:
         return meeting_on
     return max(today, month_start(meeting_on))
+
+
+# --- after the meeting: its summary ------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class MeetingFund:
+    fund: Fund
+    opening: int  # at the end of the day before
+    closing: int  # at the end of the meeting's day
+
+
+@dataclasses.dataclass(frozen=True)
+class MeetingSummary:
+    """What a club's books recorded on the day of a meeting (entries and repayments reversed
+    since are left out)."""
+
+    on: datetime.date
+    contributions: list[FundEntry]
+    repayments: list[Repayment]
+    loans: list[Loan]  # paid out that day
+    funds: list[MeetingFund]
+
+    @property
+    def contributed(self) -> int:
+        return sum(entry.amount for entry in self.contributions)
+
+    @property
+    def repaid(self) -> int:
+        return sum(repayment.amount for repayment in self.repayments)
+
+    @property
+    def lent(self) -> int:
+        return sum(loan.amount for loan in self.loans)
+
+
+def meeting_summary(*, club: Club, on: datetime.date) -> MeetingSummary:
+    """The summary of the club's meeting of `on`: five queries, whatever the number of members,
+    entries and loans."""
+    order = FundKind.values
+    closing = {fund.pk: fund for fund in funds_with_balance(club.funds.all(), on)}
+    opening = {fund.pk: fund.balance_on for fund in funds_with_balance(club.funds.all(), on - datetime.timedelta(1))}
+    return MeetingSummary(
+        on=on,
+        contributions=list(
+            FundEntry.objects.not_reversed()
+            .filter(fund__club=club, entry_type=EntryType.CONTRIBUTION, entry_date=on)
+            .select_related("fund")
+            .order_by("fund__kind", "contributor", "pk")
+        ),
+        repayments=list(
+            Repayment.objects.filter(loan__club=club, paid_on=on, reversed_on__isnull=True)
+            .select_related("loan__borrower")
+            .order_by("loan__borrower__sort_key", "pk")
+        ),
+        loans=list(Loan.objects.filter(club=club, disbursed_on=on).select_related("borrower").order_by("pk")),
+        funds=sorted(
+            (MeetingFund(fund, opening[pk], fund.balance_on) for pk, fund in closing.items()),
+            key=lambda row: order.index(row.fund.kind),
+        ),
+    )
 
 
 @dataclasses.dataclass(frozen=True)

@@ -13,29 +13,33 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from accounts import access
 from accounts.access import Cap
 from areas.selectors import scheme_default, scope_units
 from clubs.models import Club
-from core.dates import format_date, format_month
+from core.dates import add_months, format_date, format_month
 from core.forms import write_through
 from core.money import format_vnd
 from funds import selectors, services
 from funds.forms import (
     CashBookFilterForm,
     ContributionForm,
+    ContributionsSheetForm,
     EntryCorrectForm,
     MonthCloseForm,
     MonthReopenForm,
     OpeningBalanceForm,
     SpendingForm,
     TransferForm,
+    UsualContributionsForm,
 )
 from funds.models import ClosedMonth, FundEntry, FundKind
-from loans.selectors import go_live_books
+from loans.selectors import collection_paid_on, go_live_books
 from reports.forms import AsOfForm
+from web.loans import CLUB_WITH_UNIT, sheet_month
 from web.paging import page_query
 
 
@@ -72,6 +76,7 @@ def club_funds(request, club_pk):
             "closed_months": closed_months,
             "close_form": MonthCloseForm(months=closable) if can_manage and closable else None,
             "can_manage": can_manage,
+            "meeting_month": today,
             "can_reopen": access.can_on_club(request.user, club, Cap.FUNDS_CORRECT_CLOSED),
             "can_see_capital_report": access.has_cap(request.user, Cap.REPORT_VIEW),
             # The cut-off sheet is offered while the club may still go live (as the sheet decides).
@@ -259,6 +264,94 @@ def entry_correct(request, club_pk, entry_pk):
         "funds/entry_correct.html",
         {"club": club, "entry": entry, "form": form, "in_closed_month": in_closed_month},
     )
+
+
+# --- the meeting's contributions sheet -----------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def contributions_sheet(request, club_pk, year, month):
+    """Every member of the club on the day of the month's meeting, with what they usually pay
+    into each fund, saved all together (funds.services.contributions_sheet_record), once."""
+    club = access.get_club(request.user, club_pk, Cap.FUNDS_VIEW, queryset=CLUB_WITH_UNIT)
+    can_manage = access.can_on_club(request.user, club, Cap.FUNDS_MANAGE)
+    if request.method == "POST" and not can_manage:
+        raise PermissionDenied
+    month_start = sheet_month(year, month)
+    meeting_on = club.meeting_in(month_start)
+    funds = selectors.club_funds(club=club, on=timezone.localdate())
+    form = ContributionsSheetForm(
+        request.POST or None,
+        members=list(selectors.sheet_members(club=club, on=meeting_on)),
+        funds=funds,
+        paid=selectors.sheet_paid(club=club, on=meeting_on),
+        read_only=not can_manage,
+        initial={
+            # The date the collection sheet gives its payments: the meeting's, once it has come.
+            "entry_date": collection_paid_on(meeting_on=meeting_on, today=timezone.localdate()),
+            "version": selectors.books_version(club=club, loans=False).number,
+        },
+    )
+    entries = write_through(
+        request,
+        form,
+        lambda data: services.contributions_sheet_record(
+            actor=request.user,
+            club=club,
+            entry_date=data["entry_date"],
+            amounts=form.amounts(),
+            description=_("Meeting of %(date)s") % {"date": format_date(meeting_on)},
+            version=data["version"],
+        ),
+        # The service names each refused row by (member id, fund kind).
+        rename=lambda key: form.field_name(*key),
+    )
+    if entries is not None:
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s contribution saved, %(total)s in all.",
+                "%(count)s contributions saved, %(total)s in all.",
+                len(entries),
+            )
+            % {"count": len(entries), "total": format_vnd(sum(entry.amount for entry in entries))},
+        )
+        day = entries[0].entry_date
+        return redirect("loans:meeting-summary", club.pk, day.year, day.month, day.day)
+    entered = form.entered()
+    return render(
+        request,
+        "funds/contributions_sheet.html",
+        {
+            "club": club,
+            "form": form,
+            "meeting_on": meeting_on,
+            "previous_month": add_months(month_start, -1),
+            "next_month": add_months(month_start, 1),
+            "balances": [(fund, fund.balance_on, fund.balance_on + entered[fund.kind]) for fund in funds],
+            "can_manage": can_manage,
+            "can_set_usual": access.may_set_usual_contributions(request.user, club),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def usual_contributions(request, club_pk):
+    club = access.get_club(request.user, club_pk, Cap.FUNDS_VIEW, queryset=CLUB_WITH_UNIT)
+    if not access.may_set_usual_contributions(request.user, club):
+        raise PermissionDenied
+    funds = _funds_by_kind(club)
+    form = UsualContributionsForm(
+        request.POST or None, initial={kind: fund.usual_contribution for kind, fund in funds.items()}
+    )
+    changed = write_through(
+        request, form, lambda data: services.usual_contributions_set(actor=request.user, club=club, amounts=data)
+    )
+    if changed is not None:
+        messages.success(request, _("Usual contributions saved."))
+        today = timezone.localdate()
+        return redirect("funds:contributions-sheet", club.pk, today.year, today.month)
+    return render(request, "funds/usual_contributions.html", {"club": club, "form": form})
 
 
 # --- closed months ----------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from clubs.models import Club
 from core.dates import add_months, format_date
 from core.forms import write_through
 from core.money import format_vnd
+from funds.selectors import books_version
 from loans import selectors, services
 from loans.forms import (
     CollectionSheetForm,
@@ -330,7 +331,9 @@ def loan_reschedule(request, club_pk, pk):
 # --- the meeting collection sheet -------------------------------------------------------------
 
 
-def _sheet_month(year: int, month: int) -> datetime.date:
+def sheet_month(year: int, month: int) -> datetime.date:
+    """The first day of a meeting sheet's month (the collection and contributions sheets); 404
+    for a month that does not exist."""
     # Strictly inside the calendar's range, so that the previous and next months exist too.
     if not datetime.MINYEAR < year < datetime.MAXYEAR or not 1 <= month <= 12:
         raise Http404("No such month.")
@@ -343,16 +346,21 @@ def collection_sheet(request, club_pk, year, month):
     can_manage = access.can_on_club(request.user, club, Cap.FUNDS_MANAGE)
     if request.method == "POST" and not can_manage:
         raise PermissionDenied
-    month_start = _sheet_month(year, month)
+    month_start = sheet_month(year, month)
     meeting_on = club.meeting_in(month_start)
     rows = selectors.collection_sheet(club=club, meeting_on=meeting_on)
     paid_on = selectors.collection_paid_on(meeting_on=meeting_on, today=timezone.localdate())
-    form = CollectionSheetForm(request.POST or None, rows=rows, read_only=not can_manage, initial={"paid_on": paid_on})
+    form = CollectionSheetForm(
+        request.POST or None,
+        rows=rows,
+        read_only=not can_manage,
+        initial={"paid_on": paid_on, "version": books_version(club=club, loans=True).number},
+    )
     repayments = write_through(
         request,
         form,
         lambda data: services.collection_sheet_record(
-            actor=request.user, club=club, paid_on=data["paid_on"], amounts=form.amounts()
+            actor=request.user, club=club, paid_on=data["paid_on"], amounts=form.amounts(), version=data["version"]
         ),
         # The service names each refused row by its loan's id.
         rename=form.field_name,
@@ -384,5 +392,23 @@ def collection_sheet(request, club_pk, year, month):
             "total_prefilled": sum(row.prefill for row in rows),
             "fund_balance": selectors.income_fund(club).balance(),
             "can_manage": can_manage,
+            "summary_on": paid_on,
         },
+    )
+
+
+# --- after the meeting ----------------------------------------------------------------------------
+
+
+@require_http_methods(["GET"])
+def meeting_summary(request, club_pk, year, month, day):
+    """One printable page of what a meeting recorded: contributions, repayments, new loans and
+    the funds' balances at the end of the day."""
+    club = _club(request, club_pk, Cap.FUNDS_VIEW)
+    try:
+        on = datetime.date(year, month, day)
+    except ValueError:
+        raise Http404("No such day.") from None
+    return render(
+        request, "loans/meeting_summary.html", {"club": club, "summary": selectors.meeting_summary(club=club, on=on)}
     )

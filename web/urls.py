@@ -90,6 +90,12 @@ FUNDS_ROUTES = [
     path("club/<int:club_pk>/transfer/new/", funds.transfer_create, name="transfer-create"),
     path("club/<int:club_pk>/opening-balance/new/", funds.opening_balance_create, name="opening-balance-create"),
     path("club/<int:club_pk>/entries/<int:entry_pk>/correct/", funds.entry_correct, name="entry-correct"),
+    path(
+        "club/<int:club_pk>/contributions/<int:year>/<int:month>/",
+        funds.contributions_sheet,
+        name="contributions-sheet",
+    ),
+    path("club/<int:club_pk>/usual-contributions/", funds.usual_contributions, name="usual-contributions"),
     path("club/<int:club_pk>/months/close/", funds.month_close, name="month-close"),
     path("club/<int:club_pk>/months/<int:closed_pk>/reopen/", funds.month_reopen, name="month-reopen"),
     # The kind of fund last: "income" or "activity" (anything else is no fund: 404).
@@ -103,6 +109,7 @@ LOANS_ROUTES = [
     path("club/<int:club_pk>/rules/", loans.rules_list, name="rules"),
     path("club/<int:club_pk>/rules/new/", loans.rules_create, name="rules-create"),
     path("club/<int:club_pk>/collection/<int:year>/<int:month>/", loans.collection_sheet, name="collection-sheet"),
+    path("club/<int:club_pk>/meeting/<int:year>/<int:month>/<int:day>/", loans.meeting_summary, name="meeting-summary"),
     # /loans/club/<club_pk>/<pk>/: one loan and its actions
     path("club/<int:club_pk>/<int:pk>/", loans.loan_detail, name="loan-detail"),
     path("club/<int:club_pk>/<int:pk>/approve/", loans.loan_approve, name="loan-approve"),

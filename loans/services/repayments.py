@@ -18,8 +18,10 @@ from audit.services import acting_user, audit_record
 from clubs.models import Club
 from core.dates import format_date
 from core.errors import refusal
+from core.once import check_version
 from core.types import Actor
 from funds.models import EntryType
+from funds.selectors import books_version
 from funds.services import check_amount, check_club_date, lock_funds, reverse_entries, write_entry
 from loans.allocation import allocate
 from loans.models import Allocation, Instalment, InstalmentQuerySet, Loan, LoanStatus, Repayment
@@ -183,7 +185,7 @@ def repayment_reverse(
 
 @transaction.atomic
 def collection_sheet_record(
-    *, actor: Actor, club: Club, paid_on: datetime.date, amounts: dict[int, int]
+    *, actor: Actor, club: Club, paid_on: datetime.date, amounts: dict[int, int], version: int | None = None
 ) -> list[Repayment]:
     """Record the repayments taken at a club meeting: all of them, or none.
 
@@ -191,12 +193,20 @@ def collection_sheet_record(
     repayment_record with `club`, so a loan of another club is refused like any other bad row.
     Every row is tried, so that the treasurer sees all the problems at once; when any is refused,
     nothing is saved and the ValidationError maps each refused loan's id to its messages.
+
+    `version` is the version of the club's loan books the sheet was opened at
+    (funds.selectors.books_version with loans): a sheet saved over a newer one (the same meeting
+    saved from another phone) is refused (core.once.StaleVersion). It is checked with the sheet's
+    loans and then the income-generation fund locked, in the order repayment_record locks them,
+    so that the second of two sheets saved at once waits for the first and then sees it.
     """
-    check_club_date(club=club, day=paid_on, field="paid_on")
     paying = {pk: amount for pk, amount in amounts.items() if amount}
+    loans = Loan.objects.select_for_update().order_by("pk").in_bulk(list(paying))
+    lock_funds(income_fund(club))
+    check_version(opened_at=version, current=books_version(club=club, loans=True))
+    check_club_date(club=club, day=paid_on, field="paid_on")
     if not paying:
         raise refusal(ERROR_SHEET_EMPTY)
-    loans = Loan.objects.in_bulk(list(paying))
     repayments: list[Repayment] = []
     # Keyed by the loan whose row is refused; the sheet puts each on that loan's field.
     errors: dict[int, list[str]] = {}

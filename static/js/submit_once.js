@@ -1,7 +1,7 @@
 // Forms marked data-submit-once are sent once: a second click (or Enter) while the page waits for
-// the answer is ignored and the button is disabled. The server refuses a second save anyway (the
-// club no longer waits for the decision); this spares the user its message. A page shown again
-// from the browser's history gets its buttons back.
+// the answer is ignored and the button is disabled. The server saves a form once anyway (a money
+// form's one-time token, core/once.py; the state a decision changes): this spares the user the
+// wait and the message. A page shown again from the browser's history gets its buttons back.
 (function () {
   "use strict";
   document.querySelectorAll("form[data-submit-once]").forEach(function (form) {

@@ -17,6 +17,7 @@ from funds.models import CapitalSource, ClosedMonth, EntryType, FundEntry, FundK
 from tests import factories
 from tests.conftest import login
 from tests.funds.test_selectors import contribute, fund, lend_with_interest, spend
+from tests.once import sent_once
 from tests.text import vi_html
 
 D = datetime.date
@@ -273,14 +274,16 @@ def test_contribution_saved(client, world, club_chair):
     club = world.club_a1
     response = login(client, club_chair).post(
         reverse("funds:contribution-create", args=[club.pk]),
-        {
-            "fund": "income",
-            "entry_date": "03/02/2025",
-            "amount": "1.500.000",
-            "source": CapitalSource.CARE_FUND,
-            "contributor": "Hội NCT xã",
-            "document_number": "PT05",
-        },
+        sent_once(
+            {
+                "fund": "income",
+                "entry_date": "03/02/2025",
+                "amount": "1.500.000",
+                "source": CapitalSource.CARE_FUND,
+                "contributor": "Hội NCT xã",
+                "document_number": "PT05",
+            }
+        ),
         follow=True,
     )
     assert response.redirect_chain[-1][0] == book_url(club)
@@ -299,7 +302,7 @@ def test_contribution_saved(client, world, club_chair):
 def test_contribution_in_the_future_is_refused_with_the_message(client, world, club_chair):
     response = login(client, club_chair).post(
         reverse("funds:contribution-create", args=[world.club_a1.pk]),
-        {"fund": "income", "entry_date": "16/03/2025", "amount": "1000000", "source": CapitalSource.MEMBERS},
+        sent_once({"fund": "income", "entry_date": "16/03/2025", "amount": "1000000", "source": CapitalSource.MEMBERS}),
     )
     assert vi_html(str(services.ERROR_DATE_IN_FUTURE)) in html_of(response)
     assert not FundEntry.objects.exists()
@@ -317,7 +320,7 @@ def test_spending_more_than_the_fund_holds_is_refused(client, world, club_chair)
     contribute(club, 200_000, D(2025, 1, 5), kind=FundKind.ACTIVITY)
     response = login(client, club_chair).post(
         reverse("funds:spending-create", args=[club.pk]),
-        {"fund": "activity", "entry_date": "10/03/2025", "amount": "500.000", "purpose": "Thăm ốm"},
+        sent_once({"fund": "activity", "entry_date": "10/03/2025", "amount": "500.000", "purpose": "Thăm ốm"}),
     )
     message = vi_html(
         str(services.ERROR_NOT_ENOUGH),
@@ -335,13 +338,15 @@ def test_spending_saved(client, world, club_chair):
     contribute(club, 800_000, D(2025, 1, 5), kind=FundKind.ACTIVITY)
     response = login(client, club_chair).post(
         reverse("funds:spending-create", args=[club.pk]),
-        {
-            "fund": "activity",
-            "entry_date": "10/03/2025",
-            "amount": "300.000",
-            "purpose": "Thăm ốm",
-            "document_number": "PC2",
-        },
+        sent_once(
+            {
+                "fund": "activity",
+                "entry_date": "10/03/2025",
+                "amount": "300.000",
+                "purpose": "Thăm ốm",
+                "document_number": "PC2",
+            }
+        ),
     )
     assert response.status_code == 302 and response["Location"] == book_url(club, FundKind.ACTIVITY)
     spending = FundEntry.objects.get(entry_type=EntryType.SPENDING)
@@ -357,7 +362,9 @@ def test_transfer_moves_money_to_the_other_fund(client, world, club_chair):
     contribute(club, 5_000_000, D(2025, 1, 5))
     response = login(client, club_chair).post(
         reverse("funds:transfer-create", args=[club.pk]),
-        {"from_fund": "income", "entry_date": "01/03/2025", "amount": "2.000.000", "description": "Theo nghị quyết"},
+        sent_once(
+            {"from_fund": "income", "entry_date": "01/03/2025", "amount": "2.000.000", "description": "Theo nghị quyết"}
+        ),
     )
     assert response.status_code == 302
     assert (fund(club).balance(), fund(club, FundKind.ACTIVITY).balance()) == (3_000_000, 2_000_000)
@@ -368,7 +375,7 @@ def test_transfer_moves_money_to_the_other_fund(client, world, club_chair):
 def test_transfer_of_money_the_fund_does_not_hold_is_refused(client, world, club_chair):
     response = login(client, club_chair).post(
         reverse("funds:transfer-create", args=[world.club_a1.pk]),
-        {"from_fund": "activity", "entry_date": "01/03/2025", "amount": "100.000"},
+        sent_once({"from_fund": "activity", "entry_date": "01/03/2025", "amount": "100.000"}),
     )
     message = vi_html(
         str(services.ERROR_NOT_ENOUGH),
@@ -386,10 +393,10 @@ def test_opening_balance_saved_and_a_late_one_refused(client, world, club_chair)
     contribute(club, 100_000, D(2024, 1, 5), kind=FundKind.ACTIVITY)
     client = login(client, club_chair)
     url = reverse("funds:opening-balance-create", args=[club.pk])
-    response = client.post(url, {"fund": "income", "entry_date": "31/12/2023", "amount": "25.000.000"})
+    response = client.post(url, sent_once({"fund": "income", "entry_date": "31/12/2023", "amount": "25.000.000"}))
     assert response.status_code == 302
     assert fund(club).entries.get().entry_type == EntryType.OPENING
-    response = client.post(url, {"fund": "activity", "entry_date": "01/02/2024", "amount": "1.000.000"})
+    response = client.post(url, sent_once({"fund": "activity", "entry_date": "01/02/2024", "amount": "1.000.000"}))
     assert vi_html(str(services.ERROR_OPENING_AFTER_ENTRIES), date="05/01/2024") in html_of(response)
     assert not fund(club, FundKind.ACTIVITY).entries.filter(entry_type=EntryType.OPENING).exists()
 
@@ -397,7 +404,7 @@ def test_opening_balance_saved_and_a_late_one_refused(client, world, club_chair)
 def test_bad_amount_is_a_form_error(client, world, club_chair):
     response = login(client, club_chair).post(
         reverse("funds:contribution-create", args=[world.club_a1.pk]),
-        {"fund": "income", "entry_date": "01/03/2025", "amount": "1,5", "source": CapitalSource.MEMBERS},
+        sent_once({"fund": "income", "entry_date": "01/03/2025", "amount": "1,5", "source": CapitalSource.MEMBERS}),
     )
     assert response.context["form"].errors["amount"]
     assert not FundEntry.objects.exists()

@@ -10,12 +10,15 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 from django.utils.html import escape
 
 from audit.models import AuditEntry
+from core import once
+from core.models import Submission
 from core.money import format_vnd
 from funds.models import FundEntry, FundKind
 from loans import allocation, selectors, services
@@ -23,6 +26,7 @@ from loans.models import Repayment
 from loans.services import repayments
 from tests.conftest import login
 from tests.loans import books
+from tests.once import as_shown
 from tests.text import vi_html
 
 D = datetime.date
@@ -59,9 +63,9 @@ def rows_by_loan(response):
 
 
 def sheet_data(response):
-    """The sheet as the page sent it: the meeting date and each loan's prefilled amount."""
+    """The sheet as the page sent it: the meeting date, each loan's prefilled amount, its token and version."""
     form = response.context["form"]
-    data = {"paid_on": "15/03/2025"}
+    data = {"paid_on": "15/03/2025", **as_shown(form)}
     for row in form.rows:
         data[form.field_name(row.loan.pk)] = str(row.prefill)
     return data
@@ -266,3 +270,66 @@ def test_the_sheet_offers_the_date_of_collection_paid_on(client, club, treasurer
     response = login(client, treasurer).get(sheet_url(club))
     assert response.context["form"].initial["paid_on"] == D(2025, 3, 15)
     assert login(client, treasurer).get(sheet_url(club, 2025, 2)).context["form"].initial["paid_on"] == D(2025, 2, 20)
+
+
+# --- saved once (core.once) ---------------------------------------------------------------------
+
+
+def test_the_same_sheet_posted_twice_records_each_repayment_once(client, club, club_chair, loans):
+    client = login(client, club_chair)
+    data = sheet_data(client.get(sheet_url(club)))
+    before = balance(club)
+    first = client.post(sheet_url(club), data)
+    second = client.post(sheet_url(club), data, follow=True)
+    assert first.status_code == 302 and second.redirect_chain == [(sheet_url(club), 302)]
+    assert Repayment.objects.filter(paid_on=D(2025, 3, 15)).count() == 3
+    assert balance(club) == before + 6 * INSTALMENT
+    receipt = Submission.objects.get(kind="loans.forms.CollectionSheetForm")
+    time, date = once.local_time(receipt.created_at)
+    html = second.content.decode()
+    assert vi_html(once.ALREADY_SAVED, time=time, date=date) in html
+    with translation.override("vi"):
+        saved = translation.ngettext(
+            "%(count)s repayment saved, %(total)s in all.", "%(count)s repayments saved, %(total)s in all.", 3
+        ) % {"count": 3, "total": format_vnd(6 * INSTALMENT)}
+    assert escape(saved) in html
+
+
+def test_a_sheet_opened_before_another_device_saved_is_refused_and_keeps_what_was_typed(
+    client, club, club_chair, treasurer, loans
+):
+    phone_a, phone_b = login(client, club_chair), login(Client(), treasurer)
+    page_a, page_b = phone_a.get(sheet_url(club)), phone_b.get(sheet_url(club))
+    assert phone_b.post(sheet_url(club), sheet_data(page_b)).status_code == 302
+    typed = page_a.context["form"].field_name(loans["dao"].pk)
+    response = phone_a.post(sheet_url(club), {**sheet_data(page_a), typed: "1.234.000"})
+    assert response.status_code == 200
+    latest = FundEntry.objects.filter(fund__club=club).latest("pk")
+    time, date = once.local_time(latest.created_at)
+    html = response.content.decode()
+    assert vi_html(once.ERROR_STALE, time=time, date=date, name=str(treasurer)) in html
+    assert 'value="1.234.000"' in html
+    assert response.context["form"]["version"].value() == str(latest.pk)
+    assert Repayment.objects.filter(paid_on=D(2025, 3, 15)).count() == 3
+
+
+def test_a_repayment_form_posted_twice_records_once(client, club, club_chair, loans):
+    client = login(client, club_chair)
+    url = reverse("loans:repayment-create", args=[club.pk, loans["cuc"].pk])
+    data = {"paid_on": "15/03/2025", "amount": "1.030.000", **as_shown(client.get(url).context["form"])}
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302
+    assert loans["cuc"].repayments.count() == 1
+
+
+def test_a_token_of_another_user_is_refused(client, club, club_chair, treasurer, loans):
+    url = reverse("loans:repayment-create", args=[club.pk, loans["cuc"].pk])
+    data = {
+        "paid_on": "15/03/2025",
+        "amount": "1.030.000",
+        **as_shown(login(client, club_chair).get(url).context["form"]),
+    }
+    assert client.post(url, data).status_code == 302
+    response = login(Client(), treasurer).post(url, data)
+    assert vi_html(once.ERROR_TOKEN_ELSEWHERE) in response.content.decode()
+    assert loans["cuc"].repayments.count() == 1

@@ -22,6 +22,7 @@ from loans.services import checks, repayments, rules
 from members.models import LeaveReason
 from tests.conftest import TODAY, login
 from tests.loans import books
+from tests.once import sent_once
 from tests.text import vi_html
 
 D = datetime.date
@@ -375,7 +376,7 @@ def test_disburse_shows_the_fund_and_pays_out(chair, club, lending):
     page = chair.get(url("loan-disburse", loan))
     assert page.context["aside"]["fund_balance"] == 50_000_000
     assert page.context["form"].initial["first_due_on"] == D(2025, 4, 15)
-    response = chair.post(url("loan-disburse", loan), {"disbursed_on": "15/03/2025", "first_due_on": ""})
+    response = chair.post(url("loan-disburse", loan), sent_once({"disbursed_on": "15/03/2025", "first_due_on": ""}))
     assert response.status_code == 302
     loan.refresh_from_db()
     assert loan.status == LoanStatus.DISBURSED
@@ -386,7 +387,7 @@ def test_disburse_shows_the_fund_and_pays_out(chair, club, lending):
 def test_disburse_more_than_the_fund_holds_is_refused(chair, club):
     books.open_lending(club, capital=5_000_000)
     loan = books.approved_loan(club, applied_on=D(2025, 2, 1))
-    response = chair.post(url("loan-disburse", loan), {"disbursed_on": "15/03/2025", "first_due_on": ""})
+    response = chair.post(url("loan-disburse", loan), sent_once({"disbursed_on": "15/03/2025", "first_due_on": ""}))
     assert response.status_code == 200
     assert "disbursed_on" in response.context["form"].errors
     loan.refresh_from_db()
@@ -402,7 +403,9 @@ def test_repayment_is_prefilled_with_what_is_due_today_and_saved(chair, club, le
     loan = books.disbursed_loan(club)
     page = chair.get(url("repayment-create", loan))
     assert page.context["form"].initial["amount"] == 3 * 1_030_000  # January, February and March
-    response = chair.post(url("repayment-create", loan), {"paid_on": "15/03/2025", "amount": "2.060.000", "note": ""})
+    response = chair.post(
+        url("repayment-create", loan), sent_once({"paid_on": "15/03/2025", "amount": "2.060.000", "note": ""})
+    )
     assert response.status_code == 302
     assert Repayment.objects.get(loan=loan).amount == 2_060_000
     assert income_fund(club).balance() == 44_000_000 + 2_060_000
@@ -410,7 +413,7 @@ def test_repayment_is_prefilled_with_what_is_due_today_and_saved(chair, club, le
 
 def test_overpayment_is_refused_and_nothing_saved(chair, club, lending):
     loan = books.disbursed_loan(club)
-    response = chair.post(url("repayment-create", loan), {"paid_on": "15/03/2025", "amount": "7.000.000"})
+    response = chair.post(url("repayment-create", loan), sent_once({"paid_on": "15/03/2025", "amount": "7.000.000"}))
     assert response.status_code == 200
     html = response.content.decode()
     assert vi_html(allocation.ERROR_OVERPAYMENT, owed=format_vnd(6_180_000), amount=format_vnd(7_000_000)) in html

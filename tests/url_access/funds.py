@@ -44,6 +44,10 @@ def closed_month_a1(world):
     return {"club_pk": world.club_a1.pk, "closed_pk": closed.pk}
 
 
+def sheet_of_a1(world):
+    return {"club_pk": world.club_a1.pk, "year": 2025, "month": 3}
+
+
 PROTECTED = {
     "funds:club-funds": ("get", club_a1, VIEW_CLUB_A1),
     "funds:cash-book": ("get", income_book_a1, VIEW_CLUB_A1),
@@ -53,6 +57,10 @@ PROTECTED = {
     "funds:opening-balance-create": ("get", club_a1, KEEP_BOOKS_A1),
     "funds:entry-correct": ("get", open_month_entry_a1, KEEP_BOOKS_A1),
     "funds:month-close": ("post", club_a1, CLOSE_MONTH_A1),
+    # Staff see the contributions sheet read-only; saving it is the board's (tests/funds/test_contributions_sheet.py).
+    "funds:contributions-sheet": ("get", sheet_of_a1, VIEW_CLUB_A1),
+    # The usual contributions are the club's rule: its board, or the staff who manage its register.
+    "funds:usual-contributions": ("get", club_a1, VIEW_CLUB_A1),
     "funds:month-reopen": ("get", closed_month_a1, REOPEN_A1),
     "funds:capital": ("get", None, STAFF_ONLY),
 }

@@ -43,6 +43,11 @@ applied = loan_of_a1(books.applied_loan)
 approved = loan_of_a1(books.approved_loan)
 disbursed = loan_of_a1(books.disbursed_loan)
 
+
+def meeting_of_a1(world):
+    return {"club_pk": world.club_a1.pk, "year": 2025, "month": 3, "day": 15}
+
+
 PROTECTED = {
     "loans:rules": ("get", lending_a1, VIEW_CLUB_A1),
     "loans:rules-create": ("get", club_a1, KEEP_BOOKS_OF_A1),
@@ -58,4 +63,5 @@ PROTECTED = {
     "loans:loan-reschedule": ("get", disbursed, KEEP_BOOKS_OF_A1),
     # Staff see the sheet read-only; saving it is the board's (tests/loans/test_collection_sheet.py).
     "loans:collection-sheet": ("get", sheet_of_a1, VIEW_CLUB_A1),
+    "loans:meeting-summary": ("get", meeting_of_a1, VIEW_CLUB_A1),
 }
