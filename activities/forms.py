@@ -199,28 +199,6 @@ class ReportForm(forms.Form):
                 messages.append(str(CONFLICT) % {"time": time, "name": by, "inputs": inputs})
         return messages
 
-    def sections(self) -> dict[str, dict]:
-        """What report_save takes: {area: {"no_activity", "values", "note"}}."""
-        data = self.cleaned_data
-        return {
-            area.value: {
-                "no_activity": data[_name(area, "no_activity")],
-                "values": {field.code: data[_name(area, field.code)] for field in fields_of(area)},
-                "note": data[_name(area, "note")],
-            }
-            for area in ActivityArea
-        }
-
-    def save_kwargs(self) -> dict:
-        data = self.cleaned_data
-        return {
-            "sections": self.sections(),
-            "meeting_date": data["meeting_date"],
-            "members_present": data["members_present"],
-            "meeting_topics": data["meeting_topics"],
-            "confirmed": data["confirmed"],
-        }
-
     @staticmethod
     def area_field(area: str) -> str:
         """The field that holds the service's errors about an area (core.forms.write_through's
@@ -230,14 +208,6 @@ class ReportForm(forms.Form):
     def _area_errors(self, area: str) -> list[ValidationError]:
         errors = self.errors.get(self.area_field(area))
         return errors.as_data() if errors else []
-
-    def errors_by_key(self) -> dict[str, list[str]]:
-        """Every error, for the autosave's JSON answer: keyed by area, meeting field or "__all__"."""
-        result: dict[str, list[str]] = {}
-        for name, errors in self.errors.items():
-            area = name.split("-", 1)[0] if "-" in name else name
-            result.setdefault(area, []).extend(str(error) for error in errors)
-        return result
 
     def error_summary(self) -> list[dict[str, str]]:
         """Every error with the element it is about, for the list on top of the page: the input,

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import access
 from accounts.access import Cap
 from activities import selectors, services
-from activities.fields import fields_of
+from activities.fields import Field, FieldKind, fields_of
 from activities.forms import CommentForm, ReasonForm, ReportForm
 from activities.models import AreaSection, MonthlyReport, ReportEvent, ReportStatus
 from activities.report_forms import PeriodForm, YearForm
@@ -188,15 +188,22 @@ def _confirm_page(request, club: Club, report: MonthlyReport):
     )
 
 
+def _figure(field: Field | None, code: str, value: object) -> tuple[object, object, bool]:
+    """(label, value, whether it is money in đồng): a code no longer listed shows as itself."""
+    if field is None:
+        return code, value, False
+    return field.label, value, field.kind == FieldKind.MONEY
+
+
 def _sections(report: MonthlyReport) -> list[dict]:
     """Each area of a report, in ActivityArea order, with its figures labelled (the fields it kept)."""
     stored = {section.area: section for section in report.sections.all()}
     rows = []
     for area in ActivityArea:
         section = stored.get(area) or AreaSection(report=report, area=area)
-        labels = {field.code: field.label for field in fields_of(area)}
-        codes = report.field_codes.get(area, list(labels))
-        figures = [(labels.get(code, code), section.values.get(code)) for code in codes]
+        known = {field.code: field for field in fields_of(area)}
+        codes = report.field_codes.get(area, list(known))
+        figures = [_figure(known.get(code), code, section.values.get(code)) for code in codes]
         rows.append({"area": area, "section": section, "figures": figures})
     return rows
 
@@ -304,7 +311,10 @@ def report_print(request, club_pk, year, month):
 def blank_form(request, club_pk, year, month):
     club = _club(request, club_pk, Cap.CLUB_VIEW)
     the_month = _month(year, month)
-    sections = [{"area": area, "figures": [(field.label, None) for field in fields_of(area)]} for area in ActivityArea]
+    sections = [
+        {"area": area, "figures": [_figure(field, field.code, None) for field in fields_of(area)]}
+        for area in ActivityArea
+    ]
     return render(
         request,
         "activities/report_print.html",

@@ -324,6 +324,8 @@
 
   function changed(event) {
     if (event.target.name === "confirmed") confirmChanged = true;
+    // A box left after typing fires "change" again: nothing new to save, the status stays.
+    if (!confirmChanged && !changedNames().length) return;
     keep();
     show(form.dataset.pendingText, "secondary");
     schedule();
