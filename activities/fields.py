@@ -17,6 +17,7 @@ entered. A province extends a list here; a report keeps the field list it was su
 """
 
 import dataclasses
+import datetime
 import enum
 
 from django.utils.translation import gettext_lazy as _
@@ -97,3 +98,29 @@ def fields_of(area: str) -> tuple[Field, ...]:
 def field_codes() -> dict[str, list[str]]:
     """{area: [field codes]}: what a report stores to remember the fields it was made with."""
     return {area.value: [field.code for field in fields_of(area)] for area in ActivityArea}
+
+
+MEETING_FIELDS = ("meeting_date", "members_present", "meeting_topics")
+
+
+def input_name(area: str, code: str) -> str:
+    """The name of an area's input in the form and in a draft: "<area>-<code>" (a figure's code,
+    "no_activity" or "note")."""
+    return f"{area}-{code}"
+
+
+def canonical(value: object) -> str:
+    """A value as one string, to tell whether two values are the same whatever way they were typed
+    ("1.180.000" and "1180000" are one amount; blank, None and an unticked box are all "")."""
+    if value is None or value is False:
+        return ""
+    if value is True:
+        return "1"
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def invalid_canonical(text: str) -> str:
+    """What could not be read, as typed: never equal to the canonical form of a value."""
+    return "?" + text.strip()

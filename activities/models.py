@@ -47,6 +47,13 @@ class MonthlyReport(models.Model):
     # The fields of each area when the report was started ({area: [field codes]}): a report keeps
     # the fields it had when the province's list changes later.
     field_codes = models.JSONField(_("fields"), default=dict, editable=False)
+    # Raised by every write: a page and each autosave say the version they were based on, and a
+    # field another device changed since then is refused rather than overwritten.
+    version = models.PositiveIntegerField(_("version"), default=0, editable=False)
+    # What the chair typed that could not be saved ({input name: {"text": as typed, "value": the
+    # value read, absent when unreadable}}): kept on the server, shown back with its error, and
+    # retried at each save (a doubtful figure once confirmed). A report is submitted without it.
+    draft_input = models.JSONField(_("figures not saved yet"), default=dict, blank=True, editable=False)
     staff_comment = models.TextField(_("comment from the association"), blank=True)
     first_submitted_at = models.DateTimeField(_("first submitted at"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
@@ -131,6 +138,12 @@ class ReportEvent(models.Model):
     )
     at = models.DateTimeField(_("at"), auto_now_add=True)
     comment = models.TextField(_("comment"), blank=True)
+    # The report's version after the event, the inputs a save changed, and the browser it came
+    # from (a random id the page keeps): what says who changed a field since a page's version, and
+    # that a device's own earlier save is no conflict for it.
+    version = models.PositiveIntegerField(_("version"), null=True, blank=True)
+    fields = models.JSONField(_("inputs changed"), default=list, blank=True)
+    device = models.CharField(_("device"), max_length=64, blank=True)
 
     class Meta:
         verbose_name = _("report event")

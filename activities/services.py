@@ -9,19 +9,23 @@ accounts.access in the views; the services check the rules of the report itself:
   members on the month's last day; a doubtful value (activities/fields.py) is saved only once
   the chair confirms it;
 - only a draft can be changed or submitted; a submitted report is returned or accepted; an
-  accepted one is reopened (with a reason) before it can change again.
+  accepted one is reopened (with a reason) before it can change again;
+- every write raises the report's version. The form saves input by input against the version its
+  page was based on: an input another device changed since is refused (a conflict), the others
+  merge; what the rules refuse is kept as typed and shown back, and blocks the submission.
 """
 
+import dataclasses
 import datetime
 from collections.abc import Mapping
-from typing import TypedDict
+from typing import Any, TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from activities.fields import field_codes, fields_of
+from activities.fields import MEETING_FIELDS, canonical, field_codes, fields_of, input_name, invalid_canonical
 from activities.models import AreaSection, MonthlyReport, ReportAction, ReportEvent, ReportStatus
 from audit.services import acting_user, audit_record
 from boards.models import TeamMemberRole, TeamMembership
@@ -46,6 +50,8 @@ ERROR_MORE_THAN_REGISTER = _(
     "in the register and people cared for by the home-care team). Check it, then confirm to save it."
 )
 ERROR_UNFILLED = _("Fill in each area, or tick “no activity this month”: %(areas)s.")
+ERROR_CHANGED_SINCE_CHECKED = _("The report changed after you checked it: check it again, then send it.")
+ERROR_KEPT_UNSAVED = _("Some figures are not saved yet: fix those marked in red, then send the report.")
 ERROR_ACTIVITY_AND_FIGURES = _("%(area)s: “no activity this month” is ticked, but figures are filled in.")
 
 
@@ -55,7 +61,9 @@ def club_active_in(club: Club, month: datetime.date) -> bool:
 
 
 def _event(report: MonthlyReport, action: str, actor: Actor, comment: str = "") -> None:
-    ReportEvent.objects.create(report=report, action=action, actor=acting_user(actor), comment=comment)
+    ReportEvent.objects.create(
+        report=report, action=action, actor=acting_user(actor), comment=comment, version=report.version
+    )
     audit_record(
         actor=actor,
         action=f"activities.report.{action}",
@@ -107,7 +115,7 @@ def home_care_recorded(club: Club, on: datetime.date) -> int:
 
 
 class SectionEntry(TypedDict, total=False):
-    """One area of a report as the form posts it to report_save."""
+    """One area of a report as a caller gives it to report_save."""
 
     no_activity: bool
     values: Mapping[str, object]  # {field code: a whole number, None or ""}
@@ -162,79 +170,304 @@ def _clean_section(
     return cleaned
 
 
+@dataclasses.dataclass(frozen=True)
+class Typed:
+    """One input as the chair typed it: its text, and the value the form read from it (`readable`
+    False: nothing could be read, and the text alone is kept)."""
+
+    text: str
+    value: object = None
+    readable: bool = True
+
+    @property
+    def canonical(self) -> str:
+        return canonical(self.value) if self.readable else invalid_canonical(self.text)
+
+    def as_draft(self) -> dict[str, object]:
+        return {"text": self.text, "value": self.value} if self.readable else {"text": self.text}
+
+    @classmethod
+    def from_draft(cls, entry: Mapping[str, Any]) -> "Typed":
+        return cls(entry["text"], entry.get("value"), readable="value" in entry)
+
+
+@dataclasses.dataclass(frozen=True)
+class Conflict:
+    """An input another device changed since the page's version: who, when."""
+
+    name: str
+    by: str
+    at: datetime.datetime | None
+
+
+@dataclasses.dataclass
+class DraftSaved:
+    """What report_draft_save did: the report as saved, the refusals of what it kept as typed
+    ({area or input name: errors}), the inputs refused because another device changed them, and
+    the inputs other devices changed since the page's version (to show their values)."""
+
+    report: MonthlyReport
+    errors: dict[str, list[ValidationError]]
+    conflicts: list[Conflict]
+    changed_elsewhere: set[str]
+
+
+def _area_of(name: str) -> str | None:
+    area, _sep, code = name.partition("-")
+    return area if code else None
+
+
+def stored_values(report: MonthlyReport, sections: Mapping[str, AreaSection]) -> dict[str, object]:
+    """Every input of the report as saved, the meeting's and each area's ({input name: value})."""
+    values: dict[str, object] = {name: getattr(report, name) for name in MEETING_FIELDS}
+    for area in ActivityArea:
+        section = sections[area]
+        values[input_name(area, "no_activity")] = section.no_activity
+        values[input_name(area, "note")] = section.note
+        for field in fields_of(area):
+            values[input_name(area, field.code)] = section.values.get(field.code)
+    return values
+
+
+def _changes_since(report: MonthlyReport, version: int | None) -> dict[str, ReportEvent]:
+    """The last save that changed each input after `version` (one query; none when up to date)."""
+    if version is None or version >= report.version:
+        return {}
+    latest: dict[str, ReportEvent] = {}
+    events = report.events.filter(action=ReportAction.SAVED, version__gt=version).select_related("actor")
+    for event in events.order_by("version"):
+        for name in event.fields:
+            latest[name] = event
+    return latest
+
+
+def _check(
+    report: MonthlyReport, values: Mapping[str, object], names: set[str], confirmed: bool
+) -> tuple[dict[str, list[ValidationError]], dict[str, dict[str, int | None]]]:
+    """The rules on the areas (and the members present) that `names` touch, `values` being every
+    input as it would be saved: the errors by area or input name, and the figures of each area
+    that passes."""
+    month_last = month_end(report.month)
+    areas = {area for name in names if (area := _area_of(name))}
+    members = Membership.objects.active_on(month_last).filter(club=report.club).count()
+    home_care = home_care_recorded(report.club, month_last) if ActivityArea.HOME_CARE in areas else 0
+    errors: dict[str, list[ValidationError]] = {}
+    present = values["members_present"]
+    if "members_present" in names and isinstance(present, int) and present > members:
+        errors["members_present"] = [
+            ValidationError(
+                ERROR_TOO_MANY_PEOPLE, params={"field": _("members present"), "value": present, "members": members}
+            )
+        ]
+    passed: dict[str, dict[str, int | None]] = {}
+    for area in ActivityArea:
+        if area not in areas:
+            continue
+        figures = {field.code: values[input_name(area, field.code)] for field in fields_of(area)}
+        try:
+            cleaned = _clean_section(
+                area=area, values=figures, members=members, confirmed=confirmed, home_care=home_care
+            )
+        except ValidationError as exc:
+            errors.update(exc.error_dict)  # the errors keep their codes: the form asks to confirm the doubtful
+            continue
+        if values[input_name(area, "no_activity")] and any(value is not None for value in cleaned.values()):
+            errors[area] = [ValidationError(ERROR_ACTIVITY_AND_FIGURES, params={"area": area.label})]
+            continue
+        passed[area] = cleaned
+    return errors, passed
+
+
+def _is_conflict(name: str, base: Mapping[str, str], current: str, other: ReportEvent | None, device: str) -> bool:
+    """Whether another device changed an input since the page's base: its value is not the one
+    the page showed, or (the page sent no base) a later save changed it. A save by this same
+    device (its answer lost on the way) is no conflict."""
+    if other is not None and device and other.device == device:
+        return False
+    if name in base:
+        return base[name] != current
+    return other is not None
+
+
+def _merge(
+    *,
+    actor: Actor,
+    report: MonthlyReport,
+    typed: Mapping[str, Typed],
+    version: int | None,
+    base: Mapping[str, str],
+    device: str,
+    confirmed: bool,
+) -> DraftSaved:
+    """Write what was typed into the locked report, input by input.
+
+    An input typed as it is saved changes nothing; one typed as the page showed it (its `base`)
+    was not touched there. Any other is a change: refused as a conflict when another device
+    changed the input since; else checked with the rules of its area, saved when they pass, kept
+    as typed in the draft when they do not (or when nothing could be read from it). What the draft
+    keeps is tried again at each save (a doubtful figure passes once confirmed)."""
+    sections = {section.area: section for section in report.sections.all()}
+    stored = stored_values(report, sections)
+    draft = dict(report.draft_input)
+    current = {
+        name: Typed.from_draft(draft[name]).canonical if name in draft else canonical(value)
+        for name, value in stored.items()
+    }
+    since = _changes_since(report, version)
+    conflicts: list[Conflict] = []
+    changes: dict[str, Typed] = {}
+    for name, entry in typed.items():
+        mine = entry.canonical
+        if name not in current or mine == current[name] or base.get(name) == mine:
+            continue
+        other = since.get(name)
+        if _is_conflict(name, base, current[name], other, device):
+            conflicts.append(Conflict(name, str(other.actor or "") if other else "", other.at if other else None))
+        else:
+            changes[name] = entry
+    if changes:
+        _require_draft(report)
+    conflicting = {conflict.name for conflict in conflicts}
+    retried = {name: Typed.from_draft(entry) for name, entry in draft.items() if name not in conflicting}
+    candidates = {**retried, **changes}
+    errors: dict[str, list[ValidationError]] = {}
+    if candidates:
+        values = {**stored, **{name: entry.value for name, entry in candidates.items() if entry.readable}}
+        errors, passed = _check(report, values, set(candidates), confirmed)
+        for name, entry in candidates.items():
+            if entry.readable and name not in errors and _area_of(name) not in errors:
+                draft.pop(name, None)
+                if name in MEETING_FIELDS:
+                    setattr(report, name, entry.value.strip() if isinstance(entry.value, str) else entry.value)
+            else:
+                draft[name] = entry.as_draft()
+        for area, figures in passed.items():
+            section = sections[area]
+            section.no_activity = bool(values[input_name(area, "no_activity")])
+            section.values = figures
+            section.note = str(values[input_name(area, "note")] or "").strip()
+        AreaSection.objects.bulk_update([sections[area] for area in passed], ["no_activity", "values", "note"])
+    saved = set(changes) | {name for name in retried if name not in draft}
+    if saved or draft != report.draft_input:
+        report.draft_input = draft
+        report.version += 1
+        report.save(update_fields=[*MEETING_FIELDS, "draft_input", "version", "updated_at"])
+        ReportEvent.objects.create(
+            report=report,
+            action=ReportAction.SAVED,
+            actor=acting_user(actor),
+            version=report.version,
+            fields=sorted(saved | set(changes)),
+            device=device,
+        )
+    return DraftSaved(report=report, errors=errors, conflicts=conflicts, changed_elsewhere=set(since) - conflicting)
+
+
+def _locked(report: MonthlyReport) -> MonthlyReport:
+    return MonthlyReport.objects.select_for_update().select_related("club").get(pk=report.pk)
+
+
+@transaction.atomic
+def report_draft_save(
+    *,
+    actor: Actor,
+    report: MonthlyReport,
+    typed: Mapping[str, Typed],
+    version: int | None,
+    base: Mapping[str, str] | None = None,
+    device: str = "",
+    confirmed: bool = False,
+) -> DraftSaved:
+    """Save what the chair typed on a page at `version`: `typed` holds the inputs sent ({input
+    name: Typed}), `base` the canonical value each had when the page last saved, `device` the
+    random id the page keeps.
+
+    Nothing typed is lost: what the rules refuse is kept as typed (report.draft_input) and comes
+    back with its errors; an input another device changed meanwhile is refused as a conflict, and
+    the others are saved. Two devices changing different inputs both keep their work."""
+    return _merge(
+        actor=actor,
+        report=_locked(report),
+        typed=typed,
+        version=version,
+        base=base or {},
+        device=device,
+        confirmed=confirmed,
+    )
+
+
+def report_draft_problems(report: MonthlyReport, *, confirmed: bool = False) -> dict[str, list[ValidationError]]:
+    """The rules' refusals of what the report keeps as typed, to show them back with it (reads only)."""
+    kept = {name: Typed.from_draft(entry) for name, entry in report.draft_input.items()}
+    readable = {name: entry.value for name, entry in kept.items() if entry.readable}
+    if not readable:
+        return {}
+    sections = {section.area: section for section in report.sections.all()}
+    return _check(report, {**stored_values(report, sections), **readable}, set(readable), confirmed)[0]
+
+
 @transaction.atomic
 def report_save(
     *,
     actor: Actor,
     report: MonthlyReport,
-    sections: dict[str, SectionEntry],
-    meeting_date: datetime.date | None = None,
-    members_present: int | None = None,
-    meeting_topics: str = "",
+    sections: Mapping[str, SectionEntry],
     confirmed: bool = False,
+    **meeting: object,
 ) -> MonthlyReport:
-    """Save a draft as the chair types: `sections` is {area: {"no_activity", "values", "note"}}.
-
-    Areas left out of `sections` keep what they had. Errors come back keyed by area.
-    """
-    report = MonthlyReport.objects.select_for_update().select_related("club").get(pk=report.pk)
+    """Save figures given as {area: {"no_activity", "values", "note"}} and the meeting's inputs
+    (meeting_date, members_present, meeting_topics) all or nothing, for callers other than the
+    form (imports, demo data): errors come back keyed by area. What is left out keeps what it had."""
+    unknown = set(meeting) - set(MEETING_FIELDS)
+    if unknown:
+        raise TypeError(f"report_save() got unexpected inputs: {sorted(unknown)}")
+    report = _locked(report)
     _require_draft(report)
-    members = Membership.objects.active_on(month_end(report.month)).filter(club=report.club).count()
-    home_care = home_care_recorded(report.club, month_end(report.month)) if ActivityArea.HOME_CARE in sections else 0
-    if members_present is not None and members_present > members:
-        raise ValidationError(
-            {
-                "members_present": ValidationError(
-                    ERROR_TOO_MANY_PEOPLE,
-                    params={"field": _("members present"), "value": members_present, "members": members},
-                )
-            }
-        )
-    errors: dict[str, list[ValidationError]] = {}
-    stored = {section.area: section for section in report.sections.all()}
-    changed: list[AreaSection] = []
+    typed = {name: Typed(str(value), value) for name, value in meeting.items()}
     for area, entry in sections.items():
-        section = stored[ActivityArea(area)]
-        try:
-            values = _clean_section(
-                area=area, values=entry.get("values", {}), members=members, confirmed=confirmed, home_care=home_care
-            )
-        except ValidationError as exc:
-            errors.update(exc.error_dict)  # the errors keep their codes: the form asks to confirm the doubtful
-            continue
-        no_activity = bool(entry.get("no_activity"))
-        if no_activity and any(value is not None for value in values.values()):
-            errors[area] = [ValidationError(ERROR_ACTIVITY_AND_FIGURES, params={"area": ActivityArea(area).label})]
-            continue
-        section.no_activity, section.values, section.note = no_activity, values, entry.get("note", "").strip()
-        changed.append(section)
-    if errors:
-        raise ValidationError(errors)
-    AreaSection.objects.bulk_update(changed, ["no_activity", "values", "note"])
-    report.meeting_date, report.members_present, report.meeting_topics = (
-        meeting_date,
-        members_present,
-        meeting_topics.strip(),
-    )
-    report.save(update_fields=["meeting_date", "members_present", "meeting_topics", "updated_at"])
-    ReportEvent.objects.create(report=report, action=ReportAction.SAVED, actor=acting_user(actor))
-    return report
+        for key, value in entry.items():
+            if key != "values":
+                typed[input_name(area, key)] = Typed(str(value), value)
+        for code, value in entry.get("values", {}).items():
+            typed[input_name(area, code)] = Typed(str(value), value)
+    saved = _merge(actor=actor, report=report, typed=typed, version=None, base={}, device="", confirmed=confirmed)
+    if saved.errors:
+        raise ValidationError(saved.errors)
+    return saved.report
 
 
 @transaction.atomic
-def report_submit(*, actor: Actor, report: MonthlyReport) -> MonthlyReport:
-    """The board sends its report: every area filled in or marked "no activity"."""
-    report = MonthlyReport.objects.select_for_update().select_related("club").get(pk=report.pk)
+def report_submit(*, actor: Actor, report: MonthlyReport, version: int | None = None) -> MonthlyReport:
+    """The board sends its report: every area filled in or marked "no activity", nothing kept
+    unsaved. `version` is the version the sender checked: a report changed since is refused, and
+    the same sending received twice (a double tap, a retried request) answers as the first did."""
+    report = _locked(report)
+    if (
+        version is not None
+        and report.status == ReportStatus.SUBMITTED
+        and report.events.filter(action=ReportAction.SUBMITTED, version=version + 1).exists()
+    ):
+        return report
     _require_draft(report)
+    if version is not None and version != report.version:
+        raise ValidationError(ERROR_CHANGED_SINCE_CHECKED)
+    if report.draft_input:
+        raise ValidationError(ERROR_KEPT_UNSAVED)
     unfilled = [section.get_area_display() for section in report.sections.order_by("pk") if not section.is_filled]
     if unfilled:
         raise ValidationError(ERROR_UNFILLED, params={"areas": ", ".join(str(area) for area in unfilled)})
     now = timezone.now()
     report.status, report.submitted_at = ReportStatus.SUBMITTED, now
     report.first_submitted_at = report.first_submitted_at or now
-    report.save(update_fields=["status", "submitted_at", "first_submitted_at", "updated_at"])
+    _transition(report, ["status", "submitted_at", "first_submitted_at"])
     _event(report, ReportAction.SUBMITTED, actor)
     return report
+
+
+def _transition(report: MonthlyReport, update_fields: list[str]) -> None:
+    """Save a change of state: it raises the version, so a page opened before is out of date."""
+    report.version += 1
+    report.save(update_fields=[*update_fields, "version", "updated_at"])
 
 
 def _reviewed(report: MonthlyReport) -> MonthlyReport:
@@ -252,7 +485,7 @@ def report_return(*, actor: Actor, report: MonthlyReport, comment: str) -> Month
         raise ValidationError({"comment": ERROR_COMMENT_REQUIRED})
     report = _reviewed(report)
     report.status, report.staff_comment = ReportStatus.DRAFT, comment
-    report.save(update_fields=["status", "staff_comment", "updated_at"])
+    _transition(report, ["status", "staff_comment"])
     _event(report, ReportAction.RETURNED, actor, comment)
     return report
 
@@ -261,7 +494,7 @@ def report_return(*, actor: Actor, report: MonthlyReport, comment: str) -> Month
 def report_accept(*, actor: Actor, report: MonthlyReport) -> MonthlyReport:
     report = _reviewed(report)
     report.status, report.accepted_at = ReportStatus.ACCEPTED, timezone.now()
-    report.save(update_fields=["status", "accepted_at", "updated_at"])
+    _transition(report, ["status", "accepted_at"])
     _event(report, ReportAction.ACCEPTED, actor)
     return report
 
@@ -276,6 +509,6 @@ def report_reopen(*, actor: Actor, report: MonthlyReport, reason: str) -> Monthl
     if report.status != ReportStatus.ACCEPTED:
         raise ValidationError(ERROR_NOT_ACCEPTED)
     report.status, report.accepted_at = ReportStatus.DRAFT, None
-    report.save(update_fields=["status", "accepted_at", "updated_at"])
+    _transition(report, ["status", "accepted_at"])
     _event(report, ReportAction.REOPENED, actor, reason)
     return report

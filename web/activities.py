@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 from accounts import access
 from accounts.access import Cap
 from activities import selectors, services
-from activities.fields import fields_of
+from activities.fields import Field, FieldKind, fields_of
 from activities.forms import CommentForm, ReasonForm, ReportForm
 from activities.models import AreaSection, MonthlyReport, ReportEvent, ReportStatus
 from activities.report_forms import PeriodForm, YearForm
@@ -73,43 +73,95 @@ def report_start(request, club_pk, year, month):
     return redirect("activities:report-edit", club.pk, report.month.year, report.month.month)
 
 
-def _autosave_answer(form: ReportForm | None, saved: bool) -> JsonResponse:
-    if saved:
-        return JsonResponse({"saved": True, "at": time_format(timezone.localtime(), "H:i")})
-    return JsonResponse({"saved": False, "errors": form.errors_by_key()}, status=400)
+def _saved_at(report: MonthlyReport) -> str:
+    return time_format(timezone.localtime(report.updated_at), "H:i")
+
+
+def _autosave_answer(form: ReportForm, saved: services.DraftSaved | None) -> JsonResponse:
+    """The autosave's answer: the version now, what was kept unsaved and why (with the element each
+    error is about), the inputs refused as changed elsewhere (with their value there) and the
+    values other devices saved since the page's version."""
+    if saved is None:  # no longer a draft
+        return JsonResponse({"saved": False, "errors": form.error_summary()}, status=409)
+    now = ReportForm(report=saved.report).texts()
+    conflicts = [
+        {"name": conflict.name, "label": form.label_of(conflict.name), "theirs": now[conflict.name]}
+        for conflict in saved.conflicts
+    ]
+    answer = {
+        "saved": not form.errors and not conflicts,
+        "version": saved.report.version,
+        "at": _saved_at(saved.report),
+        "kept": sorted(saved.report.draft_input),
+        "errors": form.error_summary(),
+        "conflicts": conflicts,
+        "conflict_messages": form.conflict_messages(saved.conflicts),
+        "values": {name: now[name] for name in saved.changed_elsewhere},
+    }
+    return JsonResponse(answer, status=409 if conflicts else 400 if form.errors else 200)
+
+
+def _draft_save(request, form: ReportForm, report: MonthlyReport) -> services.DraftSaved | None:
+    """Save what the form holds, readable or not; the refusals go on the form."""
+    form.is_valid()  # reads what it can: the rest is kept as typed
+    try:
+        saved = services.report_draft_save(actor=request.user, report=report, **form.draft_kwargs())
+    except ValidationError as exc:  # the report was sent or accepted meanwhile
+        form.show_refusals({"__all__": exc.error_list})
+        return None
+    form.show_refusals(saved.errors)
+    for message in form.conflict_messages(saved.conflicts):
+        form.add_error(None, message)
+    return saved
+
+
+def _submit(request, club: Club, report: MonthlyReport):
+    """The report sent after its check page: a second sending (a double tap) answers as the first."""
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        version = None
+    try:
+        services.report_submit(actor=request.user, report=report, version=version)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect("activities:report-edit", club.pk, report.month.year, report.month.month)
+    messages.success(request, _("The report of %(month)s has been sent.") % {"month": format_month(report.month)})
+    return redirect("activities:report-detail", club.pk, report.month.year, report.month.month)
 
 
 @require_http_methods(["GET", "POST"])
 def report_edit(request, club_pk, year, month):
     club = _club(request, club_pk, Cap.REPORT_FILL)
     report = _report(club, year, month)
+    action = request.POST.get("action")
+    if action == "submit":
+        return _submit(request, club, report)
     autosave = request.POST.get("autosave") == "1"
     if report.is_locked:
         if autosave:
-            return JsonResponse(
-                {"saved": False, "errors": {"__all__": [_("The report is no longer a draft.")]}}, status=409
-            )
+            locked = {"target": "", "area": "", "message": _("The report is no longer a draft.")}
+            return JsonResponse({"saved": False, "errors": [locked]}, status=409)
         messages.info(request, _("The report has been submitted: it can no longer be changed here."))
         return redirect("activities:report-detail", club.pk, year, month)
-    form = ReportForm(request.POST or None, report=report)
-    saved = write_through(
-        request,
-        form,
-        lambda _data: services.report_save(actor=request.user, report=report, **form.save_kwargs()),
-        rename=form.area_field,
-    )
-    if autosave:
-        return _autosave_answer(form, saved is not None)
-    if saved is not None and request.POST.get("action") == "submit":
-        sent = write_through(request, form, lambda _data: services.report_submit(actor=request.user, report=report))
-        if sent is not None:
-            messages.success(
-                request, _("The report of %(month)s has been sent.") % {"month": format_month(report.month)}
-            )
-            return redirect("activities:report-detail", club.pk, year, month)
-    elif saved is not None:
-        messages.success(request, _("Draft saved."))
-        return redirect("activities:report-edit", club.pk, year, month)
+    if request.method == "POST":
+        form = ReportForm(request.POST, report=report)
+        saved = _draft_save(request, form, report)
+        if autosave:
+            return _autosave_answer(form, saved)
+        if saved is not None and not form.errors:
+            report = saved.report
+            if action == "review":
+                return _confirm_page(request, club, report)
+            messages.success(request, _("Draft saved."))
+            return redirect("activities:report-edit", club.pk, year, month)
+    elif report.draft_input:  # what could not be saved is shown back with its errors
+        form = ReportForm(ReportForm(report=report).texts(), report=report)
+        form.is_valid()
+        form.show_refusals(services.report_draft_problems(report))
+    else:
+        form = ReportForm(report=report)
     return render(
         request,
         "activities/report_form.html",
@@ -119,10 +171,28 @@ def report_edit(request, club_pk, year, month):
             "form": form,
             "cards": form.cards(),
             "meeting_fields": form.meeting_fields(),
+            "error_summary": form.error_summary() if form.is_bound else [],
             "deadline": report.deadline,
             "lending": _lending(club, report),
+            "draft_key": f"report-draft:{club.pk}:{report.month:%Y-%m}:{request.user.pk}",
         },
     )
+
+
+def _confirm_page(request, club: Club, report: MonthlyReport):
+    """What will be sent, area by area, with the button that sends it (at the version shown)."""
+    return render(
+        request,
+        "activities/report_confirm.html",
+        {"club": club, "report": report, "sections": _sections(report), "lending": _lending(club, report)},
+    )
+
+
+def _figure(field: Field | None, code: str, value: object) -> tuple[object, object, bool]:
+    """(label, value, whether it is money in đồng): a code no longer listed shows as itself."""
+    if field is None:
+        return code, value, False
+    return field.label, value, field.kind == FieldKind.MONEY
 
 
 def _sections(report: MonthlyReport) -> list[dict]:
@@ -131,9 +201,9 @@ def _sections(report: MonthlyReport) -> list[dict]:
     rows = []
     for area in ActivityArea:
         section = stored.get(area) or AreaSection(report=report, area=area)
-        labels = {field.code: field.label for field in fields_of(area)}
-        codes = report.field_codes.get(area, list(labels))
-        figures = [(labels.get(code, code), section.values.get(code)) for code in codes]
+        known = {field.code: field for field in fields_of(area)}
+        codes = report.field_codes.get(area, list(known))
+        figures = [_figure(known.get(code), code, section.values.get(code)) for code in codes]
         rows.append({"area": area, "section": section, "figures": figures})
     return rows
 
@@ -241,7 +311,10 @@ def report_print(request, club_pk, year, month):
 def blank_form(request, club_pk, year, month):
     club = _club(request, club_pk, Cap.CLUB_VIEW)
     the_month = _month(year, month)
-    sections = [{"area": area, "figures": [(field.label, None) for field in fields_of(area)]} for area in ActivityArea]
+    sections = [
+        {"area": area, "figures": [_figure(field, field.code, None) for field in fields_of(area)]}
+        for area in ActivityArea
+    ]
     return render(
         request,
         "activities/report_print.html",

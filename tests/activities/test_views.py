@@ -129,21 +129,26 @@ def test_saving_a_draft_keeps_the_figures(client, club, club_chair, report):
     assert 'value="3"' in html and "Đo huyết áp" in html
 
 
-def test_errors_show_on_their_area_and_nothing_is_saved(client, club, club_chair, report):
+def test_errors_show_on_their_area_which_is_kept_as_typed_and_the_others_are_saved(client, club, club_chair, report):
     data = blank_post(**{"health-checked": "9", "culture-performances": "1", "action": "save"})
     response = login(client, club_chair).post(url("report-edit", club, **FEBRUARY), data)
     assert response.status_code == 200
     cards = {card.area: card for card in response.context["cards"]}
-    assert cards[ActivityArea.HEALTH].errors == [
-        vi(
-            services.ERROR_TOO_MANY_PEOPLE,
-            field=vi("members whose blood pressure or weight was checked"),
-            value=9,
-            members=4,
-        )
-    ]
+    message = vi(
+        services.ERROR_TOO_MANY_PEOPLE,
+        field=vi("members whose blood pressure or weight was checked"),
+        value=9,
+        members=4,
+    )
+    assert cards[ActivityArea.HEALTH].errors == [message]
     assert cards[ActivityArea.CULTURE].errors == []
-    assert report.sections.get(area=ActivityArea.CULTURE).values == {}
+    assert report.sections.get(area=ActivityArea.CULTURE).values["performances"] == 1
+    report.refresh_from_db()
+    assert report.draft_input == {"health-checked": {"text": "9", "value": 9}}
+    assert report.sections.get(area=ActivityArea.HEALTH).values == {}
+    page = client.get(url("report-edit", club, **FEBRUARY))
+    assert [card.errors for card in page.context["cards"] if card.area == ActivityArea.HEALTH] == [[message]]
+    assert 'value="9"' in page.content.decode()
 
 
 def test_a_doubtful_value_asks_to_confirm_then_saves(client, club, club_chair, report):
@@ -165,7 +170,16 @@ def test_autosave_answers_json(client, club, club_chair, report):
         url("report-edit", club, **FEBRUARY), blank_post(**{"learning-sessions": "2", "autosave": "1"})
     )
     assert response.status_code == 200
-    assert response.json() == {"saved": True, "at": "23:30"}
+    assert response.json() == {
+        "saved": True,
+        "version": 1,
+        "at": "23:30",
+        "kept": [],
+        "errors": [],
+        "conflicts": [],
+        "conflict_messages": [],
+        "values": {},
+    }
     assert report.sections.get(area=ActivityArea.LEARNING).values["sessions"] == 2
     assert report.events.filter(action=ReportAction.SAVED).count() == 1
     response = client.post(
@@ -173,25 +187,54 @@ def test_autosave_answers_json(client, club, club_chair, report):
     )
     assert response.status_code == 400
     answer = response.json()
-    assert answer["saved"] is False and list(answer["errors"]) == [ActivityArea.RIGHTS]
+    assert answer["saved"] is False and answer["kept"] == ["rights-social_pension"]
+    assert [(error["target"], error["area"]) for error in answer["errors"]] == [("area-rights", "rights")]
     response = client.post(url("report-edit", club, **FEBRUARY), blank_post(**{"health-checked": "x", "autosave": "1"}))
-    assert list(response.json()["errors"]) == [ActivityArea.HEALTH]
+    errors = response.json()["errors"]
+    assert [(error["target"], error["area"]) for error in errors] == [("id_health-checked", "health")]
+    assert errors[0]["message"].startswith(vi("members whose blood pressure or weight was checked") + ": ")
 
 
-def test_submit_needs_every_area_then_sends_the_report(client, club, club_chair, report):
+def test_the_form_checks_then_sends_the_report_once(client, club, club_chair, report):
     login(client, club_chair)
     response = client.post(
-        url("report-edit", club, **FEBRUARY), blank_post(**{"health-checked": "2", "action": "submit"})
+        url("report-edit", club, **FEBRUARY), blank_post(**{"health-checked": "2", "action": "review"})
     )
     assert response.status_code == 200
-    assert shown(services.ERROR_UNFILLED, areas="").split(":")[0] in response.content.decode()
+    assert 'data-testid="confirm-form"' in response.content.decode()  # the draft is good: check it
+    report.refresh_from_db()
     assert report.sections.get(area=ActivityArea.HEALTH).values["checked"] == 2  # the draft is kept
-    data = nothing_anywhere(**{"health-checked": "2", "action": "submit"})
+    response = client.post(url("report-edit", club, **FEBRUARY), {"action": "submit", "version": report.version})
+    assert response["Location"] == url("report-edit", club, **FEBRUARY)
+    follow = client.get(response["Location"])
+    assert shown(services.ERROR_UNFILLED, areas="").split(":")[0] in follow.content.decode()
+    data = nothing_anywhere(**{"health-checked": "2", "action": "review", "version": report.version})
     del data["health-no_activity"]
-    response = client.post(url("report-edit", club, **FEBRUARY), data)
+    check = client.post(url("report-edit", club, **FEBRUARY), data)
+    html = check.content.decode()
+    assert html.count('data-testid="section"') == len(ActivityArea) and 'data-testid="meeting"' in html
+    assert check.context["report"].version == report.version + 1
+    send = {"action": "submit", "version": check.context["report"].version}
+    response = client.post(url("report-edit", club, **FEBRUARY), send)
     assert response["Location"] == url("report-detail", club, **FEBRUARY)
     report.refresh_from_db()
     assert report.status == ReportStatus.SUBMITTED and report.is_on_time is False  # February's deadline was 10/03
+    again = client.post(url("report-edit", club, **FEBRUARY), send, follow=True)  # a double tap
+    assert again.redirect_chain == [(url("report-detail", club, **FEBRUARY), 302)]
+    sent_message = vi("The report of %(month)s has been sent.", month="02/2025")
+    assert [str(message) for message in again.context["messages"]][-1] == sent_message
+    assert report.events.filter(action=ReportAction.SUBMITTED).count() == 1
+
+
+def test_a_report_changed_after_it_was_checked_is_not_sent(client, club, club_chair, report):
+    login(client, club_chair)
+    check = client.post(url("report-edit", club, **FEBRUARY), nothing_anywhere(action="review"))
+    checked = check.context["report"].version
+    services.report_save(actor=club_chair, report=report, sections={}, meeting_topics="Thêm nội dung")
+    response = client.post(url("report-edit", club, **FEBRUARY), {"action": "submit", "version": checked}, follow=True)
+    assert shown(services.ERROR_CHANGED_SINCE_CHECKED) in response.content.decode()
+    report.refresh_from_db()
+    assert report.status == ReportStatus.DRAFT
 
 
 # --- review --------------------------------------------------------------------------------------
