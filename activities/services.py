@@ -8,8 +8,9 @@ accounts.access in the views; the services check the rules of the report itself:
 - figures are whole numbers ≥ 0; a number of people cannot be more than the club's active
   members on the month's last day; a doubtful value (activities/fields.py) is saved only once
   the chair confirms it;
-- only a draft can be changed or submitted; a submitted report is returned or accepted; an
-  accepted one is reopened (with a reason) before it can change again.
+- only a draft or a returned report can be changed or submitted; a submitted report is returned
+  (with a comment) or accepted; an accepted one is reopened (with a reason) before it can change
+  again.
 """
 
 import datetime
@@ -22,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.fields import field_codes, fields_of
-from activities.models import AreaSection, MonthlyReport, ReportAction, ReportEvent, ReportStatus
+from activities.models import EDITABLE_STATUSES, AreaSection, MonthlyReport, ReportAction, ReportEvent, ReportStatus
 from audit.services import acting_user, audit_record
 from boards.models import TeamMemberRole, TeamMembership
 from clubs.models import ActivityArea, Club, ClubStatus
@@ -84,8 +85,8 @@ def report_start(*, actor: Actor, club: Club, month: datetime.date) -> MonthlyRe
     return report
 
 
-def _require_draft(report: MonthlyReport) -> None:
-    if report.status != ReportStatus.DRAFT:
+def _require_editable(report: MonthlyReport) -> None:
+    if report.status not in EDITABLE_STATUSES:
         raise ValidationError(ERROR_NOT_A_DRAFT, params={"status": report.get_status_display()})
 
 
@@ -178,7 +179,7 @@ def report_save(
     Areas left out of `sections` keep what they had. Errors come back keyed by area.
     """
     report = MonthlyReport.objects.select_for_update().select_related("club").get(pk=report.pk)
-    _require_draft(report)
+    _require_editable(report)
     members = Membership.objects.active_on(month_end(report.month)).filter(club=report.club).count()
     home_care = home_care_recorded(report.club, month_end(report.month)) if ActivityArea.HOME_CARE in sections else 0
     if members_present is not None and members_present > members:
@@ -223,9 +224,10 @@ def report_save(
 
 @transaction.atomic
 def report_submit(*, actor: Actor, report: MonthlyReport) -> MonthlyReport:
-    """The board sends its report: every area filled in or marked "no activity"."""
+    """The board sends its report (a draft, or a returned one again): every area filled in or
+    marked "no activity"."""
     report = MonthlyReport.objects.select_for_update().select_related("club").get(pk=report.pk)
-    _require_draft(report)
+    _require_editable(report)
     unfilled = [section.get_area_display() for section in report.sections.order_by("pk") if not section.is_filled]
     if unfilled:
         raise ValidationError(ERROR_UNFILLED, params={"areas": ", ".join(str(area) for area in unfilled)})
@@ -246,12 +248,13 @@ def _reviewed(report: MonthlyReport) -> MonthlyReport:
 
 @transaction.atomic
 def report_return(*, actor: Actor, report: MonthlyReport, comment: str) -> MonthlyReport:
-    """Staff send a submitted report back to the club with what to fix; it becomes a draft again."""
+    """Staff send a submitted report back to the club with what to fix: it is returned, and the
+    board changes it and submits it again."""
     comment = comment.strip()
     if not comment:
         raise ValidationError({"comment": ERROR_COMMENT_REQUIRED})
     report = _reviewed(report)
-    report.status, report.staff_comment = ReportStatus.DRAFT, comment
+    report.status, report.staff_comment = ReportStatus.RETURNED, comment
     report.save(update_fields=["status", "staff_comment", "updated_at"])
     _event(report, ReportAction.RETURNED, actor, comment)
     return report
