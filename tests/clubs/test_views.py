@@ -259,17 +259,6 @@ def test_unit_tree_query_count_does_not_grow(client, world, province_staff, djan
         client.get(url)
 
 
-def test_home_query_count_does_not_grow(client, world, province_staff, django_assert_num_queries):
-    client = login(client, province_staff)
-    url = reverse("home")
-    before = count_queries(client, url)
-    more_data(world)
-    assert count_queries(client, url) == before
-    # 1 session, 2 user, 3 role assignments, 4 club counts grouped by status.
-    with django_assert_num_queries(4):
-        client.get(url)
-
-
 # --- detail -------------------------------------------------------------------------------
 
 
