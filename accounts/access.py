@@ -324,7 +324,7 @@ def may_go_live(user: AnyUser, club: Club, *, still_possible: bool) -> bool:
 
 def may_fill_report(user: AnyUser, club: Club, *, locked: bool) -> bool:
     """Whether the user may fill in the club's monthly report: its board (REPORT_FILL), while the
-    report is a draft (`locked`: submitted or accepted, MonthlyReport.is_locked)."""
+    report is a draft or returned to it (`locked`: submitted or accepted, MonthlyReport.is_locked)."""
     return not locked and can_on_club(user, club, Cap.REPORT_FILL)
 
 

@@ -1,8 +1,9 @@
 """The club-month report: what a club did in each of the eight activity areas in one month.
 
 One report per club and calendar month (`month` is its first day). It goes draft → submitted (by
-the club's board) → accepted (by staff), or back to draft with the staff's comment; staff may
-reopen an accepted report with a reason. Every change is a ReportEvent (who, when, what).
+the club's board) → accepted (by staff), or → returned with the staff's comment, which the board
+fixes and submits again; staff may reopen an accepted report with a reason (it is a draft again).
+Every change is a ReportEvent (who, when, what).
 
 Each area has a section: either "no activity this month" or the counts of activities/fields.py,
 and a note. A section not filled in is not "zero": the report cannot be submitted with it.
@@ -34,7 +35,14 @@ def deadline_passed(month: datetime.date, on: datetime.date) -> bool:
 class ReportStatus(models.TextChoices):
     DRAFT = "draft", _("draft")
     SUBMITTED = "submitted", _("submitted")
+    # Sent back by staff with a comment: the board changes it and submits it again. A state of its
+    # own, not a draft, so that the club's pages and staff's lists say so until it is resubmitted.
+    RETURNED = "returned", _("returned")
     ACCEPTED = "accepted", _("accepted")
+
+
+# The states in which the club's board changes its report.
+EDITABLE_STATUSES = (ReportStatus.DRAFT, ReportStatus.RETURNED)
 
 
 class MonthlyReport(models.Model):
@@ -94,7 +102,11 @@ class MonthlyReport(models.Model):
     @property
     def is_locked(self) -> bool:
         """Accepted reports change only after staff reopen them; submitted ones wait for review."""
-        return self.status != ReportStatus.DRAFT
+        return self.status not in EDITABLE_STATUSES
+
+    @property
+    def is_returned(self) -> bool:
+        return self.status == ReportStatus.RETURNED
 
 
 class AreaSection(models.Model):

@@ -36,9 +36,9 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
 from django.conf import settings
-from django.db.models import BigIntegerField, Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import BigIntegerField, Count, Exists, F, OuterRef, Q, QuerySet, Value
 from django.db.models.fields.json import KeyTextTransform
-from django.db.models.functions import Cast
+from django.db.models.functions import Cast, Coalesce, NullIf
 from django.db.models.lookups import GreaterThan
 from django.utils import timezone
 
@@ -249,19 +249,30 @@ class CompletenessReport:
     clubs: list[ClubCompleteness]
 
     @property
+    def missing(self) -> list[ClubCompleteness]:
+        """Clubs with a missing report: most missing first."""
+        rows = [club for club in self.clubs if club.missing_months]
+        return sorted(rows, key=lambda row: (-len(row.missing_months), row.club.name))
+
+    @property
     def follow_up(self) -> list[ClubCompleteness]:
         """Clubs with a missing or a late report: most missing first."""
         rows = [club for club in self.clubs if club.needs_follow_up]
         return sorted(rows, key=lambda row: (-len(row.missing_months), -len(row.late_months), row.club.name))
 
 
-def _chairs(clubs: ClubQuerySet[Club], on: datetime.date) -> dict[int, tuple[str, str]]:
-    """{club id: (chair's name, phone)} of the chairs in office on `on`: one query."""
+def chairs_of(clubs: QuerySet[Club], on: datetime.date) -> dict[int, tuple[str, str]]:
+    """{club id: (chair's name, phone)} of the chairs in office on `on`: one query. The phone is the
+    member register's, else that of the chair's login (the account her seat gives the club-board
+    role), else empty: staff call the number they have."""
+    phone = Coalesce(
+        NullIf(F("holder__phone"), Value("")), NullIf(F("role_assignment__user__phone"), Value("")), Value("")
+    )
     positions = (
         BoardPosition.objects.held_on(on)
         .filter(club__in=clubs.values("pk"), title=BoardTitle.CHAIR)
         .order_by("club_id", "-started_on", "-pk")
-        .values_list("club_id", "holder__full_name", "holder__phone")
+        .values_list("club_id", "holder__full_name", phone)
     )
     chairs: dict[int, tuple[str, str]] = {}
     for club_id, name, phone in positions:
@@ -290,7 +301,7 @@ def completeness(
             club__in=clubs.values("pk"), month__in=months, first_submitted_at__isnull=False
         ).values_list("club_id", "month", "first_submitted_at")
     }
-    chairs = _chairs(clubs, on)
+    chairs = chairs_of(clubs, on)
     districts = AdminUnit.objects.in_bulk({club.district for club in club_rows if club.district is not None})
 
     per_club = []
@@ -331,6 +342,72 @@ def completeness(
         total=total,
         districts=sorted(by_district.values(), key=lambda group: group.unit.path if group.unit else ""),
         clubs=per_club,
+    )
+
+
+# --- what waits for staff: reports to review, returned ones, missing ones ---------------------
+
+
+def reports_waiting(clubs: ClubQuerySet[Club]) -> QuerySet[MonthlyReport]:
+    """The submitted reports of `clubs` (scoped by the caller through accounts.access) waiting for
+    review, the longest waiting first: staff's queue."""
+    return (
+        MonthlyReport.objects.filter(club__in=clubs.values("pk"), status=ReportStatus.SUBMITTED)
+        .select_related("club__unit")
+        .order_by("submitted_at", "pk")
+    )
+
+
+def reports_returned(clubs: ClubQuerySet[Club]) -> QuerySet[MonthlyReport]:
+    """The reports of `clubs` returned to the club and not submitted again, oldest month first."""
+    return (
+        MonthlyReport.objects.filter(club__in=clubs.values("pk"), status=ReportStatus.RETURNED)
+        .select_related("club__unit")
+        .order_by("month", "club__name", "pk")
+    )
+
+
+def missing_reports(clubs: ClubQuerySet[Club], on: datetime.date, *, scheme: AdminScheme | None) -> CompletenessReport:
+    """The completeness of `clubs` over the months the club's reports page lists (the last
+    CLUB_MONTHS_LISTED up to `on`'s), judged on `on`: its `missing` are the clubs with a report
+    missing (never submitted, the deadline passed). Five queries, as completeness."""
+    return completeness(clubs, add_months(month_start(on), -(CLUB_MONTHS_LISTED - 1)), on, on, scheme=scheme)
+
+
+# --- a club's month, for its chair's home ------------------------------------------------------
+
+
+@dataclasses.dataclass
+class ClubMonth:
+    """What a club's board has to do this month: this month's report (None when the club is not
+    expected to report it), the reports returned to it, and the earlier months not sent yet."""
+
+    club: Club
+    month: datetime.date
+    meeting_on: datetime.date
+    current: ReportMonth | None
+    returned: list[ReportMonth]
+    unsent: list[ReportMonth]
+
+
+def club_month(*, club: Club, today: datetime.date) -> ClubMonth:
+    """The club's month (ClubMonth) from club_report_months, the rows of its reports page. The
+    meeting is the one the month's report records, else the club's meeting day. Three queries."""
+    month = month_start(today)
+    rows = club_report_months(club=club, today=today)
+    current = next((row for row in rows if row["month"] == month), None)
+    report = current["report"] if current else None
+    return ClubMonth(
+        club=club,
+        month=month,
+        meeting_on=(report.meeting_date if report and report.meeting_date else club.meeting_in(month)),
+        current=current,
+        returned=[row for row in rows if row["report"] is not None and row["report"].is_returned],
+        unsent=[
+            row
+            for row in rows
+            if row is not current and (row["report"] is None or row["report"].status == ReportStatus.DRAFT)
+        ],
     )
 
 

@@ -8,8 +8,9 @@ accounts.access in the views; the services check the rules of the report itself:
 - figures are whole numbers ≥ 0; a number of people cannot be more than the club's active
   members on the month's last day; a doubtful value (activities/fields.py) is saved only once
   the chair confirms it;
-- only a draft can be changed or submitted; a submitted report is returned or accepted; an
-  accepted one is reopened (with a reason) before it can change again;
+- only a draft or a returned report can be changed or submitted; a submitted report is returned
+  (with a comment) or accepted; an accepted one is reopened (with a reason) before it can change
+  again;
 - every write raises the report's version. The form saves input by input against the version its
   page was based on: an input another device changed since is refused (a conflict), the others
   merge; what the rules refuse is kept as typed and shown back, and blocks the submission.
@@ -26,7 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from activities.fields import MEETING_FIELDS, canonical, field_codes, fields_of, input_name, invalid_canonical
-from activities.models import AreaSection, MonthlyReport, ReportAction, ReportEvent, ReportStatus
+from activities.models import EDITABLE_STATUSES, AreaSection, MonthlyReport, ReportAction, ReportEvent, ReportStatus
 from audit.services import acting_user, audit_record
 from boards.models import TeamMemberRole, TeamMembership
 from clubs.models import ActivityArea, Club, ClubStatus
@@ -92,8 +93,8 @@ def report_start(*, actor: Actor, club: Club, month: datetime.date) -> MonthlyRe
     return report
 
 
-def _require_draft(report: MonthlyReport) -> None:
-    if report.status != ReportStatus.DRAFT:
+def _require_editable(report: MonthlyReport) -> None:
+    if report.status not in EDITABLE_STATUSES:
         raise ValidationError(ERROR_NOT_A_DRAFT, params={"status": report.get_status_display()})
 
 
@@ -326,7 +327,7 @@ def _merge(
         else:
             changes[name] = entry
     if changes:
-        _require_draft(report)
+        _require_editable(report)
     conflicting = {conflict.name for conflict in conflicts}
     retried = {name: Typed.from_draft(entry) for name, entry in draft.items() if name not in conflicting}
     candidates = {**retried, **changes}
@@ -422,7 +423,7 @@ def report_save(
     if unknown:
         raise TypeError(f"report_save() got unexpected inputs: {sorted(unknown)}")
     report = _locked(report)
-    _require_draft(report)
+    _require_editable(report)
     typed = {name: Typed(str(value), value) for name, value in meeting.items()}
     for area, entry in sections.items():
         for key, value in entry.items():
@@ -448,7 +449,7 @@ def report_submit(*, actor: Actor, report: MonthlyReport, version: int | None = 
         and report.events.filter(action=ReportAction.SUBMITTED, version=version + 1).exists()
     ):
         return report
-    _require_draft(report)
+    _require_editable(report)
     if version is not None and version != report.version:
         raise ValidationError(ERROR_CHANGED_SINCE_CHECKED)
     if report.draft_input:
@@ -479,12 +480,13 @@ def _reviewed(report: MonthlyReport) -> MonthlyReport:
 
 @transaction.atomic
 def report_return(*, actor: Actor, report: MonthlyReport, comment: str) -> MonthlyReport:
-    """Staff send a submitted report back to the club with what to fix; it becomes a draft again."""
+    """Staff send a submitted report back to the club with what to fix: it is returned, and the
+    board changes it and submits it again."""
     comment = comment.strip()
     if not comment:
         raise ValidationError({"comment": ERROR_COMMENT_REQUIRED})
     report = _reviewed(report)
-    report.status, report.staff_comment = ReportStatus.DRAFT, comment
+    report.status, report.staff_comment = ReportStatus.RETURNED, comment
     _transition(report, ["status", "staff_comment"])
     _event(report, ReportAction.RETURNED, actor, comment)
     return report

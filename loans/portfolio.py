@@ -605,6 +605,10 @@ def rescheduled_loans(*, clubs: ClubQuerySet[Club], period: Period) -> list[Resc
     )
 
 
+# The overdue loans' filter for PAR30's loans overdue (more than PAR_DAYS): the two buckets past it.
+OVER_PAR_DAYS = f"over-{PAR_DAYS}"
+
+
 def overdue_loans(
     *,
     clubs: ClubQuerySet[Club],
@@ -613,11 +617,14 @@ def overdue_loans(
     district: int | None = None,
     scheme: AdminScheme | None = None,
 ) -> "QuerySet[PortfolioLoan]":
-    """The loans of `clubs` overdue on `on`, most days overdue first, optionally of one bucket and
-    of one area right under the province (`district`: its id, on the map `scheme`)."""
+    """The loans of `clubs` overdue on `on`, most days overdue first, optionally of one bucket (or
+    OVER_PAR_DAYS: more than PAR_DAYS overdue, the rule of _over_days) and of one area right under
+    the province (`district`: its id, on the map `scheme`)."""
     # django-stubs reads a lookup on an annotation (__isnull) as the annotation itself.
     loans = portfolio_loans(clubs=clubs, on=on).filter(oldest_late_due__isnull=False)  # type: ignore[misc]
-    if bucket:
+    if bucket == OVER_PAR_DAYS:
+        loans = loans.filter(oldest_late_due__lt=days_before(on, PAR_DAYS))
+    elif bucket:
         loans = loans.filter(Bucket(bucket).condition(on))
     if district is not None and scheme is not None:
         districts_on_map = MapGrouping(scheme, UNDER_PROVINCE_DEPTH)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from areas.models import AdminScheme
 from core.forms import DateField
 from loans.models import Loan
-from loans.portfolio import Bucket, Period, overdue_loans
+from loans.portfolio import OVER_PAR_DAYS, Bucket, Period, overdue_loans
 
 ERROR_FUTURE = _("The date cannot be in the future.")
 
@@ -65,7 +65,11 @@ class PortfolioForm(AsOfForm):
 
 
 class OverdueFilterForm(AsOfForm):
-    bucket = forms.ChoiceField(label=_("Days overdue"), choices=[("", _("All"))] + Bucket.choices, required=False)
+    bucket = forms.ChoiceField(
+        label=_("Days overdue"),
+        choices=[("", _("All")), (OVER_PAR_DAYS, _("over 30 days"))] + Bucket.choices,
+        required=False,
+    )
     district = forms.TypedChoiceField(label=_("District"), coerce=int, required=False, empty_value=None)
 
     def __init__(self, *args, districts: list, scheme: AdminScheme | None, **kwargs):

@@ -247,7 +247,9 @@ def report_detail(request, club_pk, year, month):
     )
 
 
-def _review(request, club_pk, year, month, form_class, service, field, done_message):
+def _review(request, club_pk, year, month, form_class, service, field, done_message, *, then_next: bool):
+    """A review that needs a text (`field`); then the next waiting report (`then_next`: a return
+    empties the reviewer's queue by one) or the report again."""
     club = _club(request, club_pk, Cap.REPORT_REVIEW)
     report = _report(club, year, month)
     form = form_class(request.POST or None)
@@ -256,6 +258,8 @@ def _review(request, club_pk, year, month, form_class, service, field, done_mess
     )
     if reviewed is not None:
         messages.success(request, done_message)
+        if then_next:
+            return redirect("activities:review-next")
         return redirect("activities:report-detail", club.pk, year, month)
     return render(
         request,
@@ -266,14 +270,14 @@ def _review(request, club_pk, year, month, form_class, service, field, done_mess
 
 @require_http_methods(["GET", "POST"])
 def report_return(request, club_pk, year, month):
-    return _review(
-        request, club_pk, year, month, CommentForm, services.report_return, "comment", _("Report returned to the club.")
-    )
+    done = _("Report returned to the club.")
+    return _review(request, club_pk, year, month, CommentForm, services.report_return, "comment", done, then_next=True)
 
 
 @require_http_methods(["GET", "POST"])
 def report_reopen(request, club_pk, year, month):
-    return _review(request, club_pk, year, month, ReasonForm, services.report_reopen, "reason", _("Report reopened."))
+    done = _("Report reopened.")
+    return _review(request, club_pk, year, month, ReasonForm, services.report_reopen, "reason", done, then_next=False)
 
 
 @require_http_methods(["POST"])
@@ -284,9 +288,9 @@ def report_accept(request, club_pk, year, month):
         services.report_accept(actor=request.user, report=report)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Report accepted: it is now locked."))
-    return redirect("activities:report-detail", club.pk, year, month)
+        return redirect("activities:report-detail", club.pk, year, month)
+    messages.success(request, _("Report accepted: it is now locked."))
+    return redirect("activities:review-next")
 
 
 @require_http_methods(["GET"])

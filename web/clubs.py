@@ -66,6 +66,7 @@ def club_detail(request, pk):
             "can_see_members": access.can_on_club(request.user, club, Cap.MEMBER_VIEW),
             "can_add_members": access.can_on_club(request.user, club, Cap.MEMBER_MANAGE),
             "can_see_funds": access.can_on_club(request.user, club, Cap.FUNDS_VIEW),
+            "can_record_funds": access.can_on_club(request.user, club, Cap.FUNDS_MANAGE),
             "locations": history,
             "decision": selectors.club_location_decision(club=club, history=history),
             "can_decide_location": access.can_on_club(request.user, club, Cap.LOCATION_DECIDE),

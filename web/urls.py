@@ -21,6 +21,7 @@ from web import (
     loans,
     members,
     reports,
+    review,
     spreadsheets,
     target_plans,
     targets,
@@ -138,6 +139,11 @@ ACTIVITIES_ROUTES = [
     path(MONTH + "blank/", activities.blank_form, name="blank-form"),
     path("completeness/", activities.completeness, name="completeness"),
     path("all-eight/", activities.all_eight, name="all-eight"),
+    # What waits for staff: the home's figures open these.
+    path("review/", review.review_queue, name="review-queue"),
+    path("review/next/", review.review_next, name="review-next"),
+    path("returned/", review.returned, name="returned"),
+    path("missing/", review.missing, name="missing"),
 ]
 
 

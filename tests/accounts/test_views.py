@@ -202,7 +202,7 @@ def test_navigation_is_absent_when_logged_out(client, db):
 
 def test_home_of_a_club_board_opens_their_club(client, world, club_chair):
     response = login(client, club_chair).get(reverse("home"))
-    assert [club.pk for club in response.context["own_clubs"]] == [world.club_a1.pk]
+    assert [item["month"].club.pk for item in response.context["club_months"]] == [world.club_a1.pk]
     assert f'href="{reverse("clubs:club-detail", args=[world.club_a1.pk])}"' in response.content.decode()
 
 

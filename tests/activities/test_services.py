@@ -218,7 +218,8 @@ def test_return_accept_reopen_and_what_a_locked_report_refuses(treasurer, provin
         services.report_return(actor=province_staff, report=report, comment=" ")
     assert caught.value.message_dict == {"comment": ["Say what the club should fix."]}
     report = services.report_return(actor=province_staff, report=report, comment="Thiếu số người dự họp")
-    assert report.status == ReportStatus.DRAFT and report.staff_comment == "Thiếu số người dự họp"
+    assert report.status == ReportStatus.RETURNED and report.staff_comment == "Thiếu số người dự họp"
+    assert not report.is_locked and report.is_returned
     first = report.first_submitted_at
     report = services.report_submit(actor=treasurer, report=report)
     assert report.first_submitted_at == first  # timeliness is the first submission's

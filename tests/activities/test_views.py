@@ -246,7 +246,7 @@ def test_staff_return_with_a_comment_the_chair_sees_it(client, club, club_chair,
     detail = client.get(url("report-detail", club, **FEBRUARY)).content.decode()
     assert 'data-testid="review-actions"' in detail and 'data-testid="edit-report"' not in detail
     response = client.post(url("report-return", club, **FEBRUARY), {"comment": "Thiếu số liệu sức khỏe"})
-    assert response["Location"] == url("report-detail", club, **FEBRUARY)
+    assert response["Location"] == reverse("activities:review-next")  # the next waiting report
     login(client, club_chair)
     html = client.get(url("report-edit", club, **FEBRUARY)).content.decode()
     assert 'data-testid="staff-comment"' in html and "Thiếu số liệu sức khỏe" in html

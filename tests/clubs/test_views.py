@@ -259,17 +259,6 @@ def test_unit_tree_query_count_does_not_grow(client, world, province_staff, djan
         client.get(url)
 
 
-def test_home_query_count_does_not_grow(client, world, province_staff, django_assert_num_queries):
-    client = login(client, province_staff)
-    url = reverse("home")
-    before = count_queries(client, url)
-    more_data(world)
-    assert count_queries(client, url) == before
-    # 1 session, 2 user, 3 role assignments, 4 club counts grouped by status.
-    with django_assert_num_queries(4):
-        client.get(url)
-
-
 # --- detail -------------------------------------------------------------------------------
 
 
@@ -738,3 +727,24 @@ def test_list_offers_downloads_of_what_it_shows_and_import_to_staff(client, worl
     chair_html = login(client, club_chair).get(reverse("clubs:club-list")).content.decode()
     assert f'href="{xlsx}"' in chair_html
     assert reverse("spreadsheets:club-import") not in chair_html
+
+
+def test_the_board_main_actions_are_at_the_top_of_the_club_page(client, world, club_chair):
+    club = world.club_a1
+    html = login(client, club_chair).get(detail_url(club)).content.decode()
+    actions = html.split('data-testid="club-main-actions"')[1].split("</div>")[0]
+    for name, args in [
+        ("activities:club-reports", [club.pk]),
+        ("members:member-create", [club.pk]),
+        ("loans:collection-sheet", [club.pk, 2025, 3]),
+        ("funds:contribution-create", [club.pk]),
+    ]:
+        assert reverse(name, args=args) in actions
+    assert html.index('data-testid="club-main-actions"') < html.index(vi_html("Commune"))
+
+
+def test_staff_see_the_actions_they_may_take_at_the_top(client, world, area_staff):
+    html = login(client, area_staff).get(detail_url(world.club_a1)).content.decode()
+    actions = html.split('data-testid="club-main-actions"')[1].split("</div>")[0]
+    assert reverse("activities:club-reports", args=[world.club_a1.pk]) in actions
+    assert reverse("funds:contribution-create", args=[world.club_a1.pk]) not in actions  # the club keeps its books

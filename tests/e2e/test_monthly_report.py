@@ -66,7 +66,7 @@ def test_chair_reports_the_month_staff_return_then_accept(
     staff.goto(detail_url)
     staff.get_by_test_id("comment").fill("Ghi rõ số người tham gia sinh hoạt")
     staff.get_by_test_id("return").click()
-    expect(staff.get_by_test_id("staff-comment")).to_be_visible()
+    expect(staff.get_by_test_id("none-waiting")).to_be_visible()  # on to the next report: none waits
 
     # The chair sees the comment, fixes the report and sends it again.
     page.goto(edit_url)
@@ -80,7 +80,7 @@ def test_chair_reports_the_month_staff_return_then_accept(
 
     staff.goto(detail_url)
     staff.get_by_test_id("accept").click()
-    expect(staff.get_by_test_id("reopen-actions")).to_be_visible()
+    expect(staff.get_by_test_id("none-waiting")).to_be_visible()
     staff_context.close()
     report.refresh_from_db()
     assert report.status == ReportStatus.ACCEPTED
