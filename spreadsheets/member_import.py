@@ -162,7 +162,14 @@ ECONOMIC_STATUS_WORDS = Codes(
             "near-poor household",
             EconomicStatus.NEAR_POOR.label,
         ),
-        EconomicStatus.OTHER: ("Khác", "other", "better-off", "other (better-off)", EconomicStatus.OTHER.label),
+        EconomicStatus.OTHER: (
+            "Khác",
+            "other",
+            EconomicStatus.OTHER.label,
+            # The label of earlier templates, still in the drop-downs of files downloaded then.
+            "Khác (khá giả)",
+            "other (better-off)",
+        ),
     }
 )
 
