@@ -120,6 +120,20 @@ def test_sheets_carry_the_plan_and_date_in_any_language(qng_plan):
                 assert len(row) == len(sheet.columns)
 
 
+def test_the_new_clubs_target_reads_in_whole_grouped_numbers(qng_plan):
+    report = target_report(plan=qng_plan, clubs=Club.objects.all(), units=AdminUnit.objects.all(), on=SEED_DAY)
+    with translation.override("vi"):
+        new_clubs = report_sheets(report, ["Tỉnh Quảng Ngãi"])[1]
+    line = vi(
+        "Target: %(clubs)s new clubs (%(per_year)s a year) with %(members)s members; pace by the date: %(pace)s.",
+        clubs="76",
+        per_year="19",
+        members="3.800",
+        pace="18",  # 76 × 328 ÷ 1.461 days = 17,06 clubs, to have whole
+    )
+    assert line in new_clubs.preamble
+
+
 # --- the PDF ----------------------------------------------------------------------------------
 
 
