@@ -282,6 +282,20 @@ class MemberImport(RowByRowImport):
             width=16,
         ),
     )
+    examples = (
+        {
+            "club_code": "QNG-0001",
+            "full_name": "Nguyễn Thị Đào",
+            "sex": "Nữ",
+            "birth_date": datetime.date(1950, 4, 3),
+            "ethnicity": "Kinh",
+            "hamlet": "Thôn Liên Trì Tây",
+            "economic_status": "Cận nghèo",
+            "status_year": 2025,
+            "joined_on": datetime.date(2025, 3, 15),
+            "phone": "0912 345 678",
+        },
+    )
     instructions = (
         _(
             "Give each member's club by its code (Mã CLB); or, for a list of a whole province imported right after "

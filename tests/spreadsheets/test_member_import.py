@@ -24,11 +24,12 @@ from audit.models import AuditEntry
 from clubs.services import register as club_services
 from members import services as member_services
 from members.models import EconomicStatus, Ethnicity, HouseholdStatus, LeaveReason, Membership, Person, Sex
-from spreadsheets import importing, member_import, parsers, services, template
+from spreadsheets import importing, member_import, parsers, services, template, workbook
 from spreadsheets.club_import import ERROR_UNKNOWN_CLUB
 from spreadsheets.importing import RowError, RowsRefused, RowStatus
 from spreadsheets.member_import import MEMBER_IMPORT
 from spreadsheets.models import SpreadsheetImport
+from spreadsheets.registry import IMPORTS
 from spreadsheets.workbook import FileRefused
 from tests import factories
 from tests.conftest import login
@@ -708,6 +709,27 @@ def test_template_has_the_headers_drop_downs_and_instructions(world, province_st
     text = "\n".join(str(cell.value) for row in instructions.iter_rows() for cell in row if cell.value)
     assert str(MEMBER_IMPORT.instructions[0]) in text
     assert "Năm xét hoàn cảnh" in text
+
+
+@pytest.mark.parametrize("kind", list(IMPORTS))
+def test_every_template_has_a_marked_example_row_that_is_never_imported(world, kind):
+    spec = IMPORTS[kind]
+    content = template.template_xlsx(spec)
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
+    for row in sheet.iter_rows(min_row=2, max_row=1 + len(spec.examples)):
+        assert row[0].value.startswith("VD:")
+        assert all(cell.font.i and cell.font.color.rgb == "00808080" for cell in row)
+    assert sheet.max_row == 1 + len(spec.examples) >= 2
+    with pytest.raises(FileRefused) as exc:  # the examples alone: nothing to import
+        importing.check_file(spec, content)
+    assert exc.value.messages == [str(workbook.ERROR_NO_ROWS)]
+
+
+def test_rows_marked_as_examples_are_skipped(world, province_staff):
+    rows = [member(world.club_a1), member(club_code="Ví dụ: QNG-0001", full_name="Người Mẫu")]
+    assert [row.label for row in preview(member_file(rows), province_staff).rows] == [
+        f"Nguyễn Thị Đào (1950) — {world.club_a1.name}"
+    ]
 
 
 def test_a_filled_in_template_imports(world, province_staff):
