@@ -33,7 +33,7 @@ class AgeGroup(models.TextChoices):
 class EconomicStatus(models.TextChoices):
     POOR = "poor", _("poor household")
     NEAR_POOR = "near_poor", _("near-poor household")
-    OTHER = "other", _("other (better-off)")
+    OTHER = "other", _("neither poor nor near-poor")
 
 
 class LeaveReason(models.TextChoices):

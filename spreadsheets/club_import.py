@@ -138,6 +138,18 @@ class ClubImport(RowByRowImport):
             width=16,
         ),
     )
+    examples = (
+        {
+            "name": "CLB Liên thế hệ thôn Liên Trì Tây",
+            "unit_code": "21103",
+            "hamlets": "Thôn Liên Trì Tây",
+            "decision_number": "12/QĐ-UBND",
+            "decision_date": datetime.date(2024, 3, 1),
+            "decision_issuer": "UBND xã Bình Hiệp",
+            "launch_date": datetime.date(2024, 4, 15),
+            "meeting_day": 15,
+        },
+    )
     instructions = (
         _("Leave the club code empty to register a new club: its code is given when it is saved."),
         _("Give the club code to change that club: the columns in the file replace what is registered."),

@@ -371,6 +371,32 @@ class CutoffImport(ImportSpec):
             width=12,
         ),
     )
+    examples = (
+        {
+            "club_code": "QNG-0001",
+            "row_kind": "Số dư quỹ",
+            "cutoff_date": datetime.date(2025, 2, 28),
+            "fund": "Quỹ tăng thu nhập",
+            "balance": 30_000_000,
+        },
+        {
+            "club_code": "QNG-0001",
+            "row_kind": "Khoản vay",
+            "cutoff_date": datetime.date(2025, 2, 28),
+            "member_code": "TV000123",
+            "loan_amount": 12_000_000,
+            "disbursed_on": datetime.date(2024, 6, 20),
+            "term_months": 12,
+            "monthly_rate": 0.5,
+            "method": "Dư nợ ban đầu",
+            "repayment": "Gốc và lãi hằng tháng",
+            "outstanding": 7_000_000,
+            "next_due_on": datetime.date(2025, 3, 15),
+            "overdue_instalments": 1,
+            "overdue_amount": 1_060_000,
+            "purpose": "Chăn nuôi",
+        },
+    )
     instructions = (
         _(
             "One sheet holds the whole cut-off: in the column Loại dòng, “Số dư quỹ” for the balance of a fund and "

@@ -7,8 +7,9 @@ A file goes through these steps; nothing is written before the last one:
 2. `match_headers(spec, table)` finds the header row (a title may sit above it) and each column
    by its Vietnamese or English header, ignoring case and accents; a missing required column
    refuses the file, an unknown one is reported and ignored;
-3. `parse_rows(spec, table, layout)` parses every row that is not empty with the columns' parsers
-   (`check_file` runs steps 1–3: the upload form uses it before keeping a file);
+3. `parse_rows(spec, table, layout)` parses every row that is not empty with the columns' parsers,
+   skipping example rows (their first cell starts with “VD:”, as the template's grey row does;
+   `check_file` runs steps 1–3: the upload form uses it before keeping a file);
 4. `preview(spec, content, actor=…)` then lets the import check the rows against the database in
    a few bulk queries: each row becomes new, update or unchanged, or gets its errors (RowError:
    the row number as Excel shows it, the column, what is wrong);
@@ -75,6 +76,9 @@ ROW_ERROR_WITHOUT_COLUMN = gettext_lazy("Row %(row)s: %(message)s")
 
 # How far down a title may push the header row.
 HEADER_SEARCH_ROWS = 10
+# A row whose first cell starts so is an example (the template's grey row): it is never imported.
+EXAMPLE_MARK = "VD:"
+EXAMPLE_MARKS = tuple(fold(mark) for mark in (EXAMPLE_MARK, "Ví dụ:"))
 
 
 class RowsRefused(ImportRefused):
@@ -151,6 +155,8 @@ class ImportSpec(abc.ABC):
     list_url_name: str  # where the imported rows are listed: breadcrumbs and the page after import
     list_title: Text
     instructions: Sequence[Text] = ()  # lines for the instructions sheet, after the general ones
+    # Rows of the template's example ({column key: value}), marked “VD:” and never imported.
+    examples: Sequence[Mapping[str, Any]] = ()
     # A service's ValidationError is keyed by model field: the column each field comes from.
     field_columns: Mapping[str, str] = {}
 
@@ -276,6 +282,8 @@ def parse_rows(spec: ImportSpec, table: Table, layout: Layout) -> list[Row]:
     by_key = {column.key: column for column in spec.columns}
     rows = []
     for number, cells in table.rows[layout.header_index + 1 :]:
+        if is_example(cells):
+            continue
         # A row is judged on the known columns only: a filled-down "STT" column makes no row.
         if all(is_blank(cells.get(index)) for index in layout.columns.values()):
             continue
@@ -300,6 +308,12 @@ def parse_rows(spec: ImportSpec, table: Table, layout: Layout) -> list[Row]:
     if not rows:
         raise FileRefused([ERROR_NO_ROWS])
     return rows
+
+
+def is_example(cells: Mapping[int, Any]) -> bool:
+    """Whether a row is an example: its first cell is a text starting with “VD:” (or “Ví dụ:”)."""
+    first = cells[min(cells)]
+    return isinstance(first, str) and fold(first).startswith(EXAMPLE_MARKS)
 
 
 @dataclasses.dataclass

@@ -3,7 +3,9 @@
 Each row is a person joining a club. The club is given by its code (Mã CLB), or, for a
 province-wide list imported right after the clubs, by the administrative unit's code and the
 club's name (Mã đơn vị hành chính + Tên CLB, the name compared ignoring case and accents); the
-code wins when a row has both. Only clubs whose register the user keeps are found
+code wins when a row has both. Someone who keeps the register of one club only (a club's board)
+needs neither: a row that names no club is for that club. Someone with several clubs gives each
+row its club. Only clubs whose register the user keeps are found
 (accounts.access.clubs_for(user, Cap.MEMBER_MANAGE)); any other club reads as unknown, as the
 club pages answer 404 for it: nothing leaks across scopes.
 
@@ -71,6 +73,10 @@ ERROR_NO_CLUB_COLUMNS = _(
     "Mã đơn vị hành chính (unit_code) and Tên CLB (club_name)."
 )
 ERROR_NO_CLUB = _("Give the club code, or the administrative unit code and the club name.")
+ERROR_NO_CLUB_SEVERAL = _(
+    "You keep the members of several clubs: give this row's club code (Mã CLB), or the administrative unit code "
+    "and the club name."
+)
 ERROR_UNKNOWN_CLUB_NAME = _("There is no club named “%(name)s” in the administrative unit with code %(code)s.")
 ERROR_CLUB_NAME_AMBIGUOUS = _("Several clubs are named “%(name)s” under the code %(code)s: give the club code instead.")
 ERROR_UNKNOWN_ETHNICITY = _(
@@ -162,7 +168,14 @@ ECONOMIC_STATUS_WORDS = Codes(
             "near-poor household",
             EconomicStatus.NEAR_POOR.label,
         ),
-        EconomicStatus.OTHER: ("Khác", "other", "better-off", "other (better-off)", EconomicStatus.OTHER.label),
+        EconomicStatus.OTHER: (
+            "Khác",
+            "other",
+            EconomicStatus.OTHER.label,
+            # The label of earlier templates, still in the drop-downs of files downloaded then.
+            "Khác (khá giả)",
+            "other (better-off)",
+        ),
     }
 )
 
@@ -269,12 +282,27 @@ class MemberImport(RowByRowImport):
             width=16,
         ),
     )
+    examples = (
+        {
+            "club_code": "QNG-0001",
+            "full_name": "Nguyễn Thị Đào",
+            "sex": "Nữ",
+            "birth_date": datetime.date(1950, 4, 3),
+            "ethnicity": "Kinh",
+            "hamlet": "Thôn Liên Trì Tây",
+            "economic_status": "Cận nghèo",
+            "status_year": 2025,
+            "joined_on": datetime.date(2025, 3, 15),
+            "phone": "0912 345 678",
+        },
+    )
     instructions = (
         _(
             "Give each member's club by its code (Mã CLB); or, for a list of a whole province imported right after "
             "the clubs, by the code of its administrative unit and its name (Mã đơn vị hành chính and Tên CLB). The "
             "code wins when a row has both. The import page names the clubs you may import into."
         ),
+        _("If you keep the members of one club only, you may leave the club columns out: every row is for your club."),
         _("Give the date of birth, or only the year of birth when the date is not known."),
         _(
             "The economic status holds from 1 January of the year it was assessed (Năm xét hoàn cảnh); without a "
@@ -292,9 +320,10 @@ class MemberImport(RowByRowImport):
         return access.clubs_for(user, Cap.MEMBER_MANAGE).select_related("unit").order_by("name", "pk")
 
     def check(self, rows: list[Row], *, actor) -> None:
-        _require_club_columns(rows)
         today = timezone.localdate()
         lookup = _Lookup(rows, actor)
+        if lookup.own_club is None:
+            _require_club_columns(rows)
         seen_people: dict[tuple[int, str, int], int] = {}
         seen_ids: dict[str, int] = {}
         for row in rows:
@@ -337,8 +366,11 @@ class MemberImport(RowByRowImport):
             return club
         unit_code, name = row.values.get("unit_code"), row.values.get("club_name")
         if not unit_code or not name:
-            if not row.invalid.intersection({"club_code", "unit_code", "club_name"}):
-                row.add_error("club_code", ERROR_NO_CLUB)
+            if row.invalid.intersection({"club_code", "unit_code", "club_name"}):
+                return None  # the cell's own error says it
+            if not unit_code and not name and lookup.own_club is not None:
+                return lookup.own_club
+            row.add_error("club_code", ERROR_NO_CLUB_SEVERAL if lookup.several_clubs else ERROR_NO_CLUB)
             return None
         clubs = lookup.clubs_by_name.get((unit_code, fold(name)), [])
         if len(clubs) > 1:
@@ -530,6 +562,12 @@ def _require_club_columns(rows: list[Row]) -> None:
         raise FileRefused([ERROR_NO_CLUB_COLUMNS])
 
 
+def _names_no_club(row: Row) -> bool:
+    return not any(
+        row.values.get(key) for key in ("club_code", "unit_code", "club_name")
+    ) and not row.invalid.intersection({"club_code", "unit_code", "club_name"})
+
+
 def _label(name: str | None, year: int | None, club: Club | None) -> str:
     """How the preview names a row: Nguyễn Thị Đào (1950) — CLB Liên thế hệ thôn Tân An."""
     person = f"{name} ({year})" if name and year else name or ""
@@ -608,15 +646,25 @@ class _Lookup:
         manageable = Club.objects.all() if actor is None else access.clubs_for(actor, Cap.MEMBER_MANAGE)
         visible = None if actor is None else access.clubs_for(actor, Cap.MEMBER_VIEW)
 
+        # Rows that name no club are for the user's club if they keep one only: 1 query, only then.
+        own: list[int] = []
+        if actor is not None and any(_names_no_club(row) for row in rows):
+            own = list(manageable.order_by("pk").values_list("pk", flat=True)[:2])
+        self.several_clubs = len(own) > 1
+
         # 1 query (and the status changes of those clubs: 1 more)
-        clubs = manageable.filter(
-            Q(code__in=club_codes) | Q(unit__code__in=unit_codes, name_folded__in=club_names)
-        ).select_related("unit")
+        named = Q(code__in=club_codes) | Q(unit__code__in=unit_codes, name_folded__in=club_names)
+        if len(own) == 1:
+            named |= Q(pk=own[0])
+        clubs = manageable.filter(named).select_related("unit")
         changes = ClubStatusChange.objects.order_by("effective_on", "pk")
         clubs = clubs.prefetch_related(Prefetch("status_changes", queryset=changes))
         self.clubs_by_code: dict[str, Club] = {}
         self.clubs_by_name: dict[tuple[str, str], list[Club]] = {}
+        self.own_club: Club | None = None  # the one club of the user, for rows that name none
         for club in clubs:
+            if own == [club.pk]:
+                self.own_club = club
             self.clubs_by_code[club.code] = club
             self.clubs_by_name.setdefault((club.unit.code, club.name_folded), []).append(club)
 

@@ -1,8 +1,6 @@
-from django.shortcuts import get_object_or_404
-
 from spreadsheets.models import SpreadsheetImport
 
 
-def pending_upload_get(*, user, kind: str, pk) -> SpreadsheetImport:
-    """The user's own upload waiting for confirmation: 404 for anyone else's, and once imported."""
-    return get_object_or_404(SpreadsheetImport.objects.pending(), pk=pk, kind=kind, created_by=user)
+def pending_upload_find(*, user, kind: str, pk) -> SpreadsheetImport | None:
+    """The user's own upload waiting for confirmation; None for anyone else's, and once imported."""
+    return SpreadsheetImport.objects.pending().filter(pk=pk, kind=kind, created_by=user).first()

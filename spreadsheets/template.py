@@ -9,13 +9,15 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from spreadsheets.importing import ImportSpec
+from spreadsheets.importing import EXAMPLE_MARK, ImportSpec
 from spreadsheets.workbook import MAX_FILE_BYTES, MAX_ROWS
 
 # --- the template to download -----------------------------------------------------------------
 
 # Rows of the template that get the drop-down lists: the whole importable range.
 TEMPLATE_ROWS = MAX_ROWS
+# The example rows stand apart from what people type: grey italics, and “VD:” in the first cell.
+EXAMPLE_FONT = Font(italic=True, color="808080")
 
 
 def template_xlsx(spec: ImportSpec) -> bytes:
@@ -56,6 +58,7 @@ def template_xlsx(spec: ImportSpec) -> bytes:
         )
         validation.add(f"{letter}2:{letter}{TEMPLATE_ROWS + 1}")
         sheet.add_data_validation(validation)
+    _write_examples(sheet, spec)
     sheet.freeze_panes = "A2"
     _write_instructions(instructions, spec, bold)
     buffer = io.BytesIO()
@@ -63,7 +66,30 @@ def template_xlsx(spec: ImportSpec) -> bytes:
     return buffer.getvalue()
 
 
+def _write_examples(sheet, spec: ImportSpec) -> None:
+    """The spec's example rows under the header, the first cell marked “VD:”: the import skips them."""
+    for index, example in enumerate(spec.examples, start=2):
+        for number, column in enumerate(spec.columns, start=1):
+            value = example.get(column.key)
+            if number == 1:
+                value = f"{EXAMPLE_MARK} {'' if value is None else value}".strip()
+            cell = sheet.cell(row=index, column=number, value=value)
+            cell.font = EXAMPLE_FONT
+            cell.number_format = column.parser.number_format
+
+
 def _write_instructions(sheet, spec: ImportSpec, bold: Font) -> None:
+    examples = (
+        [
+            _(
+                "The grey rows starting with “%(mark)s” are examples: they are never imported. Type over them "
+                "or leave them."
+            )
+            % {"mark": EXAMPLE_MARK}
+        ]
+        if spec.examples
+        else []
+    )
     general = [
         _(
             "Enter the list on the first sheet (“%(sheet)s”), one row each, under the header row. "
@@ -74,6 +100,7 @@ def _write_instructions(sheet, spec: ImportSpec, bold: Font) -> None:
         _("At most %(size)s MB and %(rows)s rows. Empty rows are skipped.")
         % {"size": MAX_FILE_BYTES // (1024 * 1024), "rows": MAX_ROWS},
         _("Nothing is saved unless every row is correct; importing the same file again changes nothing."),
+        *examples,
         *[str(line) for line in spec.instructions],
     ]
     sheet.append([str(spec.title)])

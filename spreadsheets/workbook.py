@@ -2,14 +2,17 @@
 
 `read_table(content)` refuses, with a message for people, a file that is too large, is not a real
 .xlsx workbook, carries macros, unpacks to too much data, has too many rows or holds a formula
-on its first sheet (FileRefused); otherwise it gives the non-empty rows of the first sheet.
+on its first sheet (FileRefused); otherwise it gives the non-empty rows of the first sheet, each
+cell's value as the sheet shows it (a number in a percent cell is the percentage: 1 % is 1).
 """
 
 import dataclasses
 import io
+import re
 import warnings
 import zipfile
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 import openpyxl
@@ -43,6 +46,9 @@ ERROR_FORMULAS = gettext_lazy(
 ERROR_NO_ROWS = gettext_lazy("The file has no rows to import under the header row.")
 ERROR_TOO_MANY_ROWS = gettext_lazy("The file has more than %(limit)s rows: split it into smaller files.")
 
+# The parts of a number format that Excel shows as they are: quoted text, an escaped character.
+LITERAL_IN_FORMAT = re.compile(r'"[^"]*"|\\.')
+
 # How many formula cells a refusal names: enough to find them, short enough to read.
 FORMULA_CELLS_SHOWN = 10
 
@@ -71,6 +77,18 @@ class Table:
 
 def is_blank(value: object) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
+
+
+def shown_value(value: Any, number_format: str | None) -> Any:
+    """A cell's value as the sheet shows it. A number in a percent format is stored a hundred times
+    smaller than it reads (an interest rate typed 1 % is 0.01): it is read as the percentage, 1,
+    through its text so that 0,5 % stays exactly 0.5. Other values are read as they are."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        return value
+    if "%" not in LITERAL_IN_FORMAT.sub("", number_format or ""):
+        return value
+    percentage = Decimal(repr(value)) * 100
+    return int(percentage) if percentage == percentage.to_integral_value() else percentage.normalize()
 
 
 def read_table(content: bytes, progress: ProgressCallback | None = None) -> Table:
@@ -121,7 +139,7 @@ def _read_first_sheet(sheet: "ReadOnlyWorksheet", progress: ProgressCallback | N
                 continue
             # A read-only sheet's cells are ReadOnlyCell, typed by types-openpyxl as a worksheet's
             # Cell or MergedCell, whose row and column may be None.
-            values[cell.column] = cell.value  # type: ignore[index]
+            values[cell.column] = shown_value(cell.value, cell.number_format)  # type: ignore[index]
             number = cell.row  # type: ignore[assignment]
         if not values:
             continue

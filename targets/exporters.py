@@ -40,7 +40,8 @@ def _number(value: Decimal | int | None) -> float | int | None:
 
 
 def _or_not_set(value: int | None) -> str:
-    return _("not set") if value is None else str(value)
+    """A count as the page shows it (3.800), or "not set"."""
+    return _("not set") if value is None else number_format(value, force_grouping=True)
 
 
 def _unit(unit: AdminUnit | None) -> dict[str, Any] | None:
@@ -284,10 +285,10 @@ def new_clubs_sheet(report: TargetReport, scope: Sequence[str]) -> Sheet:
         target_line = _(
             "Target: %(clubs)s new clubs (%(per_year)s a year) with %(members)s members; pace by the date: %(pace)s."
         ) % {
-            "clubs": new.target,
+            "clubs": _or_not_set(new.target),
             "per_year": _or_not_set(new.per_year),
             "members": _or_not_set(new.members_target),
-            "pace": number_format(new.pace, 1) if new.pace is not None else _("not set"),
+            "pace": _or_not_set(new.pace),
         }
     title = [*_title_rows(report, scope, _("New clubs")), target_line]
     return Sheet(title=_("New clubs"), columns=columns, rows=rows, preamble=title)

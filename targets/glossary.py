@@ -39,8 +39,9 @@ def glossary(plan: TargetPlan) -> list[tuple[str, str]]:
         (
             _("Pace"),
             _(
-                "The target × the share of the period's days elapsed on the report date: where the "
-                "count should be if clubs were set up evenly over the period."
+                "The target × the share of the period's days elapsed on the report date, rounded up to "
+                "whole clubs or members: where the count should be if clubs were set up evenly over the "
+                "period."
             ),
         ),
         (_("Members of the new clubs"), _("Members on the report date of the clubs counted as new.")),

@@ -4,12 +4,16 @@ signature block, on A4.
 
 The tables are the rows of the .xlsx export (targets.exporters.report_sheets), so the PDF and the
 Excel file cannot disagree. Wide sections (more than PORTRAIT_MAX_COLUMNS columns) go on
-landscape pages. Vietnamese needs a Unicode font: DejaVu Sans ships with the product in
-targets/fonts (with its licence) and is embedded in the file; system fonts are never read.
+landscape pages, after the narrow ones, so that the orientation changes once (one page at most
+is left short before the change); the glossary and the signature block close the report on the
+last pages. No number is ever broken across lines: each column is at least as wide as its widest
+figure and its longest word. Vietnamese needs a Unicode font: DejaVu Sans ships with the product
+in targets/fonts (with its licence) and is embedded in the file; system fonts are never read.
 Called inside translation.override(the user's language).
 """
 
 import io
+import re
 from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -25,6 +29,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.platypus import (
     BaseDocTemplate,
+    CondPageBreak,
+    Flowable,
     Frame,
     KeepTogether,
     NextPageTemplate,
@@ -52,6 +58,11 @@ PORTRAIT_MAX_COLUMNS = 8
 # the PDF, and the section's name (its heading here); the rows after them describe the section
 # and are printed above its table.
 COMMON_TITLE_ROWS = 3
+CELL_FONT_SIZE = 7
+CELL_PADDING = 2
+# A section's heading starts a page rather than end one: it needs room for its notes, the table's
+# header and this many rows below it.
+ROWS_KEPT_WITH_HEADING = 3
 
 
 def _register_fonts() -> None:
@@ -75,9 +86,6 @@ def _styles() -> dict[str, ParagraphStyle]:
         ),
         "heading": ParagraphStyle("heading", parent=body, fontName=BOLD, fontSize=10.5, spaceBefore=10, spaceAfter=3),
         "note": ParagraphStyle("note", parent=body, fontSize=8, leading=10),
-        "cell": ParagraphStyle("cell", parent=body, fontSize=7, leading=8.5),
-        "cell_number": ParagraphStyle("cell_number", parent=body, fontSize=7, leading=8.5, alignment=TA_RIGHT),
-        "cell_header": ParagraphStyle("cell_header", parent=body, fontName=BOLD, fontSize=7, leading=8.5),
     }
 
 
@@ -94,33 +102,96 @@ def _shown(value, column: Column) -> str:
     return number_format(value, 1)
 
 
-def _table(sheet: Sheet, width: float, styles) -> Table:
-    columns = list(sheet.columns)
-    scale = width / sum(column.width for column in columns)
-    data = [[Paragraph(escape(column.header), styles["cell_header"]) for column in columns]]
-    for row in sheet.rows:
-        data.append(
-            [
-                Paragraph(
-                    escape(_shown(value, column)),
-                    styles["cell"] if column.kind == "text" else styles["cell_number"],
-                )
-                for value, column in zip(row, columns, strict=True)
-            ]
+def _cell_styles(size: float) -> dict[str, ParagraphStyle]:
+    """Table cells at a font size. Words are never split: the columns are made wide enough."""
+    cell = ParagraphStyle("cell", fontName=REGULAR, fontSize=size, leading=size * 1.2, splitLongWords=0)
+    return {
+        "text": cell,
+        "number": ParagraphStyle("cell_number", parent=cell, alignment=TA_RIGHT),
+        "header": ParagraphStyle("cell_header", parent=cell, fontName=BOLD),
+    }
+
+
+def _unbroken_width(text: str, font: str, wraps: bool) -> float:
+    """The width (at font size 1) the text needs so as not to be broken inside a word, or, if it
+    may not wrap at all (a number or an amount, its đ joined by a non-breaking space), whole."""
+    pieces = re.split(r"[ \t\n]+", text) if wraps else [text]
+    return max(pdfmetrics.stringWidth(piece, font, 1) for piece in pieces)
+
+
+def _column_widths(header: list[str], body: list[list[str]], columns: list[Column], width: float):
+    """The cell font size and the column widths: each column at least as wide as its widest figure
+    and its longest word, the room left shared in proportion to the columns' widths in the .xlsx.
+    The font gets smaller only if the narrowest columns cannot fit the page at the usual size."""
+    unit = [
+        max(
+            _unbroken_width(title, BOLD, wraps=True),
+            *(_unbroken_width(row[index], REGULAR, wraps=column.kind == "text") for row in body),
         )
-    table = Table(data, colWidths=[column.width * scale for column in columns], repeatRows=1)
+        for index, (title, column) in enumerate(zip(header, columns, strict=True))
+    ]
+    padding = 2 * CELL_PADDING + 0.5  # half a point against rounding in reportlab's fitting
+    size = min(CELL_FONT_SIZE, (width - padding * len(columns)) / sum(unit))
+    minimum = [size * needed + padding for needed in unit]
+    free = set(range(len(columns)))
+    while free:
+        room = width - sum(minimum[index] for index in range(len(columns)) if index not in free)
+        weight = sum(columns[index].width for index in free)
+        pinched = {index for index in free if columns[index].width * room / weight < minimum[index]}
+        if not pinched:
+            break
+        free -= pinched
+    widths = [
+        columns[index].width * room / weight if index in free else minimum[index] for index in range(len(columns))
+    ]
+    return size, widths
+
+
+def _table(sheet: Sheet, width: float) -> Table:
+    columns = list(sheet.columns)
+    header = [column.header for column in columns]
+    body = [[_shown(value, column) for value, column in zip(row, columns, strict=True)] for row in sheet.rows]
+    size, widths = _column_widths(header, body, columns, width)
+    styles = _cell_styles(size)
+    data = [[Paragraph(escape(title), styles["header"]) for title in header]]
+    data += [
+        [
+            Paragraph(escape(text), styles["text"] if column.kind == "text" else styles["number"])
+            for text, column in zip(row, columns, strict=True)
+        ]
+        for row in body
+    ]
+    table = Table(data, colWidths=widths, repeatRows=1)
     table.setStyle(
         TableStyle(
             [
                 ("GRID", (0, 0), (-1, -1), 0.4, colors.grey),
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e9ecef")),
                 ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                ("LEFTPADDING", (0, 0), (-1, -1), 2),
-                ("RIGHTPADDING", (0, 0), (-1, -1), 2),
+                ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+                ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
             ]
         )
     )
     return table
+
+
+def _section(sheet: Sheet, width: float, shown_on_top: set[str], styles) -> list[Flowable]:
+    """The section's heading and notes, then its table, which splits across pages under its
+    repeated header row; the heading moves to the next page if its first rows would not follow."""
+    lead = [Paragraph(escape(sheet.title), styles["heading"])]
+    lead += [
+        Paragraph(escape(line), styles["note"])
+        for line in sheet.preamble[COMMON_TITLE_ROWS + 1 :]
+        if line not in shown_on_top  # the legal basis is on top already
+    ]
+    table = _table(sheet, width)
+    table.wrap(width, 0)
+    room = sum(
+        paragraph.wrap(width, 0)[1] + paragraph.getSpaceBefore() + paragraph.getSpaceAfter() for paragraph in lead
+    )
+    room += sum(table._rowHeights[: 1 + ROWS_KEPT_WITH_HEADING])
+    return [CondPageBreak(room), *lead, table]
 
 
 def _frame_header(report: TargetReport, scope: Sequence[str], styles, width: float):
@@ -198,50 +269,48 @@ def pdf_bytes(report: TargetReport, scope_names: Sequence[str]) -> bytes:
         title=_("Report on the targets of the plan %(plan)s") % {"plan": report.plan.name},
         author=report.plan.province.name,
     )
-    page_numbers = _page_number_painter()
     document.addPageTemplates(
         [
             PageTemplate(
                 id="portrait",
                 frames=[Frame(MARGIN, MARGIN, portrait_size[0] - 2 * MARGIN, portrait_size[1] - 2 * MARGIN)],
                 pagesize=portrait_size,
-                onPage=page_numbers,
+                onPage=_page_number_painter(portrait_size),
             ),
             PageTemplate(
                 id="landscape",
                 frames=[Frame(MARGIN, MARGIN, landscape_size[0] - 2 * MARGIN, landscape_size[1] - 2 * MARGIN)],
                 pagesize=landscape_size,
-                onPage=page_numbers,
+                onPage=_page_number_painter(landscape_size),
             ),
         ]
     )
     widths = {"portrait": portrait_size[0] - 2 * MARGIN, "landscape": landscape_size[0] - 2 * MARGIN}
     story, frame, shown_on_top = _frame_header(report, scope_names, styles, widths["portrait"])
+    *sections, glossary = report_sheets(report, scope_names)  # the glossary comes last
     orientation = "portrait"
-    for sheet in report_sheets(report, scope_names):
-        wanted = "landscape" if len(sheet.columns) > PORTRAIT_MAX_COLUMNS else "portrait"
-        if wanted != orientation:
-            story += [NextPageTemplate(wanted), PageBreak()]
-            orientation = wanted
-        notes = [
-            Paragraph(escape(line), styles["note"])
-            for line in sheet.preamble[COMMON_TITLE_ROWS + 1 :]
-            if line not in shown_on_top  # the legal basis is on top already
-        ]
-        story.append(KeepTogether([Paragraph(escape(sheet.title), styles["heading"]), *notes]))
-        story.append(_table(sheet, widths[orientation], styles))
+    for sheet in [*sorted(sections, key=_is_wide), glossary]:
+        if _is_wide(sheet) and orientation == "portrait":
+            story += [NextPageTemplate("landscape"), PageBreak()]
+            orientation = "landscape"
+        story += _section(sheet, widths[orientation], shown_on_top, styles)
     story += [Spacer(1, 8 * mm), KeepTogether([_signature_block(frame, styles, widths[orientation])])]
     document.build(story)
     return buffer.getvalue()
 
 
-def _page_number_painter():
+def _is_wide(sheet: Sheet) -> bool:
+    return len(sheet.columns) > PORTRAIT_MAX_COLUMNS
+
+
+def _page_number_painter(page_size: tuple[float, float]):
+    """The page number at the bottom right of a page of this size (each orientation has its own)."""
     label = _("Page %(page)s")
 
     def paint(canvas, document):
         canvas.saveState()
         canvas.setFont(REGULAR, 7)
-        canvas.drawRightString(document.pagesize[0] - MARGIN, MARGIN / 2, label % {"page": canvas.getPageNumber()})
+        canvas.drawRightString(page_size[0] - MARGIN, MARGIN / 2, label % {"page": canvas.getPageNumber()})
         canvas.restoreState()
 
     return paint

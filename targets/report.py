@@ -7,7 +7,7 @@ import dataclasses
 import datetime
 import enum
 import functools
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from typing import overload
 
 from django.utils.translation import gettext_lazy as _
@@ -61,7 +61,7 @@ class Progress:
     denominator: int | None
     target: Decimal | int | None  # None: not set yet
     percent: bool
-    pace: Decimal | None = None
+    pace: int | None = None
 
     @property
     def value(self) -> Decimal | int | None:
@@ -118,7 +118,7 @@ class NewClubs:
     target: int | None  # None: not set yet (TargetPlan.new_clubs)
     per_year: int | None
     members_target: int | None
-    pace: Decimal | None  # target × the share of the period gone by (pace, below)
+    pace: int | None  # target × the share of the period gone by, rounded up (pace, below)
 
 
 @dataclasses.dataclass
@@ -292,7 +292,7 @@ class TargetReport:
         rows += [
             Progress(
                 f"coverage-{group.target.pk}",
-                _("Coverage: %(group)s") % {"group": group.target.name},
+                _("Communes with a club: %(group)s") % {"group": group.target.name},
                 group.total.covered,
                 group.total.units,
                 group.target.share,
@@ -347,16 +347,17 @@ def _days_gone(plan: TargetPlan, on: datetime.date) -> tuple[int, int]:
 
 
 @overload
-def pace(target: int, plan: TargetPlan, on: datetime.date) -> Decimal: ...
+def pace(target: int, plan: TargetPlan, on: datetime.date) -> int: ...
 @overload
 def pace(target: None, plan: TargetPlan, on: datetime.date) -> None: ...
-def pace(target: int | None, plan: TargetPlan, on: datetime.date) -> Decimal | None:
-    """target × the days gone ÷ the period's days, to one decimal rounded half up (from the exact
-    fraction: the elapsed share shown is rounded); None for a target not set."""
+def pace(target: int | None, plan: TargetPlan, on: datetime.date) -> int | None:
+    """target × the days gone ÷ the period's days, rounded up to whole clubs or members (17,1
+    clubs are 18 to have by the date: a club is founded whole); from the exact fraction, not the
+    elapsed share shown (rounded). None for a target not set."""
     if target is None:
         return None
     gone, days = _days_gone(plan, on)
-    return (Decimal(target * gone) / days).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return -(-target * gone // days)
 
 
 def elapsed_share(plan: TargetPlan, on: datetime.date) -> Decimal:

@@ -5,13 +5,19 @@ from django.utils import translation
 from django.utils.html import escape
 
 
-def vi(message, **params) -> str:
-    """The message (a string or a lazy one) in Vietnamese, with its %(name)s params filled in."""
+def vi(message, *, context: str | None = None, **params) -> str:
+    """The message (a string or a lazy one) in Vietnamese, with its %(name)s params filled in;
+    `context` for a message marked with one (pgettext, {% translate … context … %})."""
     with translation.override("vi"):
-        text = str(translation.gettext(message)) if isinstance(message, str) else str(message)
+        if not isinstance(message, str):
+            text = str(message)
+        elif context:
+            text = translation.pgettext(context, message)
+        else:
+            text = translation.gettext(message)
         return text % params if params else text
 
 
-def vi_html(message, **params) -> str:
+def vi_html(message, *, context: str | None = None, **params) -> str:
     """The same, escaped as a template writes it into HTML."""
-    return escape(vi(message, **params))
+    return escape(vi(message, context=context, **params))

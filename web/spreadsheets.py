@@ -60,11 +60,19 @@ def import_template(request, kind):
     return attachment_response(f"{spec.kind}-template.xlsx", template.template_xlsx(spec), XLSX_CONTENT_TYPE)
 
 
+def _upload_gone(request, spec):
+    """A preview link that leads to no file waiting for this user — imported already, or not
+    theirs — says so and offers to upload again; still "not found" (404) for what it may hide."""
+    return render(request, "spreadsheets/import_gone.html", {"spec": spec, **_urls(spec)}, status=404)
+
+
 @require_http_methods(["GET"])
 def import_preview(request, kind, pk):
     spec = IMPORTS[kind]
     access.require_cap(request.user, spec.capability)
-    upload = selectors.pending_upload_get(user=request.user, kind=kind, pk=pk)
+    upload = selectors.pending_upload_find(user=request.user, kind=kind, pk=pk)
+    if upload is None:
+        return _upload_gone(request, spec)
     try:
         preview, refused = importing.preview(spec, bytes(upload.content), actor=request.user), []
     except workbook.ImportRefused as exc:  # the file passed at upload; a new version of the checks may differ
@@ -80,7 +88,9 @@ def import_preview(request, kind, pk):
 def import_confirm(request, kind, pk):
     spec = IMPORTS[kind]
     access.require_cap(request.user, spec.capability)
-    upload = selectors.pending_upload_get(user=request.user, kind=kind, pk=pk)
+    upload = selectors.pending_upload_find(user=request.user, kind=kind, pk=pk)
+    if upload is None:
+        return _upload_gone(request, spec)
     try:
         upload = services.spreadsheet_import_confirm(spec=spec, upload=upload, actor=request.user)
     except workbook.ImportRefused as exc:

@@ -15,6 +15,7 @@ from clubs.models import ActivityArea
 from tests import factories
 from tests.activities.test_selectors import EVERY_AREA_ACTIVE, accept, at, submit
 from tests.conftest import login
+from tests.text import vi_html
 
 COMPLETENESS = reverse("activities:completeness")
 ALL_EIGHT = reverse("activities:all-eight")
@@ -46,6 +47,13 @@ def test_the_default_period_is_the_last_twelve_complete_months_and_the_current_o
     # A1, B1 and L active all along (A2 never launched): 13 months each, March not yet due.
     assert report.total.counts.expected == 39
     assert report.total.counts.not_yet_due == 3
+
+
+def test_the_period_reads_as_months(client, province_staff):
+    """In Vietnamese a month is "tháng 01/2025", never "ngày 01/2025" (a day)."""
+    html = login(client, province_staff).get(COMPLETENESS, {"start": "01/2025", "end": "02/2025"}).content.decode()
+    assert vi_html("From %(start)s to %(end)s", context="months", start="01/2025", end="02/2025") in html
+    assert "ngày 01/2025" not in html
 
 
 def test_the_period_filter_and_the_follow_up_list(client, province_staff, world, reports):

@@ -8,6 +8,7 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils.html import escape
+from django.utils.text import capfirst
 
 from audit.models import AuditEntry
 from core.money import format_vnd
@@ -72,6 +73,18 @@ def test_staff_read_the_funds_without_buttons(client, world, area_staff):
     for name in ("funds:contribution-create", "funds:spending-create", "funds:transfer-create", "funds:month-close"):
         assert reverse(name, args=[world.club_a1.pk]) not in html
     assert reverse("funds:capital") in html
+
+
+def test_fund_names_read_in_sentence_case(client, world, club_chair):
+    """Fund names as Vietnamese writes them ("Quỹ tăng thu nhập"), never capitalised word by word."""
+    login(client, club_chair)
+    funds_page = html_of(client.get(funds_url(world.club_a1)))
+    book = html_of(client.get(book_url(world.club_a1)))
+    for kind in FundKind:
+        name = capfirst(vi_html(kind.label))
+        assert f'<h2 class="h5" id="fund-{kind}">{name}</h2>' in funds_page
+    assert f"{vi_html('Cash book')}: {capfirst(vi_html(FundKind.INCOME.label))}</h1>" in book
+    assert "text-capitalize" not in funds_page + book
 
 
 def test_opening_balance_is_offered_only_while_the_fund_has_none(client, world, club_chair):

@@ -194,6 +194,13 @@ def test_list_filter_by_economic_status_valid_today(client, world, province_staf
     assert vi_html("near-poor household") in response.content.decode()
 
 
+def test_the_third_economic_status_says_what_it_means(client, world, province_staff):
+    """A household that is not poor or near-poor is not thereby well-off: the label says only the first."""
+    html = login(client, province_staff).get(LIST_URL).content.decode()
+    assert f'<option value="other">{vi_html("neither poor nor near-poor")}</option>' in html
+    assert "khá giả" not in html and "better-off" not in html
+
+
 def test_list_membership_state_filter(client, world, area_staff):
     member(world.club_a1, "Nguyễn Văn Hiện")
     former = member(world.club_a1, "Trần Thị Cũ")

@@ -35,7 +35,7 @@ def add_members(
     joined_on: datetime.date = datetime.date(2022, 5, 1),
 ) -> list[Membership]:
     """`count` members of `club` in bulk: the first `women` are women, the first `older` older
-    people, the first `poor` from poor households (since 01/01/2022), the others better-off."""
+    people, the first `poor` from poor households (since 01/01/2022), the others neither poor nor near-poor."""
     people = Person.objects.bulk_create(
         factories.PersonFactory.build(
             sex=Sex.FEMALE if number < women else Sex.MALE,

@@ -256,6 +256,32 @@ def test_excel_date_and_number_cells_are_read(world, province_staff, dao):
     assert import_file(cutoff_xlsx([row]), province_staff).result["new"] == 1
 
 
+def test_a_rate_in_a_percent_cell_reads_as_the_percentage_shown(world, province_staff, dao):
+    """0,5 % typed in a cell formatted as a percentage is stored 0.005: it is read as 0,5 (% a month)."""
+    book = openpyxl.load_workbook(io.BytesIO(cutoff_xlsx([cutoff_loan(world.club_a1, dao, monthly_rate=0.005)])))
+    rate = book.active.cell(row=2, column=CUTOFF_KEYS.index("monthly_rate") + 1)
+    rate.number_format = "0.00%"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    assert import_file(buffer.getvalue(), province_staff).result["new"] == 1
+    assert Loan.objects.get().monthly_rate == Decimal("0.5")
+
+
+@pytest.mark.parametrize(
+    ("value", "number_format", "read"),
+    [
+        (0.01, "0%", 1),
+        (0.005, "0.00%", Decimal("0.5")),
+        (0.007, "0.0%", Decimal("0.7")),  # not 0.7000000000000001
+        (0.5, "General", 0.5),
+        (0.5, '0.0"%"', 0.5),  # a % sign written as text: Excel shows the number as it is
+        ("0,5%", "@", "0,5%"),
+    ],
+)
+def test_percent_cells_are_read_as_shown(value, number_format, read):
+    assert workbook.shown_value(value, number_format) == read
+
+
 def test_balances_only_need_no_loan_columns(world, province_staff):
     keys = ["club_code", "row_kind", "cutoff_date", "fund", "balance"]
     content = cutoff_xlsx([cutoff_balance(world.club_a1), cutoff_balance(world.club_a2)], keys=keys)

@@ -24,11 +24,12 @@ from audit.models import AuditEntry
 from clubs.services import register as club_services
 from members import services as member_services
 from members.models import EconomicStatus, Ethnicity, HouseholdStatus, LeaveReason, Membership, Person, Sex
-from spreadsheets import importing, member_import, parsers, services, template
+from spreadsheets import importing, member_import, parsers, services, template, workbook
 from spreadsheets.club_import import ERROR_UNKNOWN_CLUB
 from spreadsheets.importing import RowError, RowsRefused, RowStatus
 from spreadsheets.member_import import MEMBER_IMPORT
 from spreadsheets.models import SpreadsheetImport
+from spreadsheets.registry import IMPORTS
 from spreadsheets.workbook import FileRefused
 from tests import factories
 from tests.conftest import login
@@ -203,6 +204,9 @@ def test_english_headers_and_words_import_the_same(world, province_staff):
         ("F", "Hộ cận nghèo", (Sex.FEMALE, EconomicStatus.NEAR_POOR)),
         ("NỮ", "khac", (Sex.FEMALE, EconomicStatus.OTHER)),
         ("male", "other", (Sex.MALE, EconomicStatus.OTHER)),
+        ("Nam", "neither poor nor near-poor", (Sex.MALE, EconomicStatus.OTHER)),
+        # The wording of earlier templates' drop-downs, in files filled in then.
+        ("Nữ", "Khác (khá giả)", (Sex.FEMALE, EconomicStatus.OTHER)),
     ],
 )
 def test_coded_columns_accept_vietnamese_and_english_words(world, province_staff, sex, status, expected):
@@ -339,6 +343,35 @@ def test_row_without_a_club(world, province_staff):
     keys = ["club_code", "unit_code", "club_name", *KEYS[1:]]
     content = member_file([member(unit_code="90101")], keys=keys)
     assert only_error(content, province_staff) == RowError(2, "Mã CLB", str(member_import.ERROR_NO_CLUB))
+
+
+def test_someone_with_several_clubs_gives_each_row_its_club(world, area_staff):
+    rows = [member(world.club_a1, full_name="Người Một"), member(full_name="Người Hai")]
+    error = only_error(member_file(rows), area_staff)
+    assert error == RowError(3, "Mã CLB", str(member_import.ERROR_NO_CLUB_SEVERAL))
+    with pytest.raises(FileRefused) as exc:
+        preview(member_file(rows, keys=KEYS[1:]), area_staff)
+    assert exc.value.messages == [str(member_import.ERROR_NO_CLUB_COLUMNS)]
+
+
+def test_a_board_with_one_club_needs_no_club_column(world, club_chair, django_assert_num_queries):
+    """Rows that name no club are for the one club whose register the user keeps; a row naming
+    another club still reads as unknown."""
+    rows = [member(full_name=f"Người Số {n}") for n in range(3)]
+    preview(member_file(rows[:1], keys=KEYS[1:]), club_chair)  # the user's role assignments cached
+    # the user's clubs (only while rows name none), clubs, their status changes, ethnicities, people
+    # alike (none: no memberships or statuses to read)
+    with django_assert_num_queries(5):
+        preview(member_file(rows[:1], keys=KEYS[1:]), club_chair)
+    with django_assert_num_queries(5):
+        result = preview(member_file(rows, keys=KEYS[1:]), club_chair)
+    assert result.is_clean and result.counts["new"] == 3
+    upload = import_file(member_file([*rows, member(full_name="Người Có Mã", club=world.club_a1)]), club_chair)
+    assert upload.result["new"] == 4
+    assert set(Membership.objects.values_list("club", flat=True)) == {world.club_a1.pk}
+    elsewhere = member_file([member(world.club_b1, full_name="Người Khác")])
+    unknown = RowError(2, "Mã CLB", str(ERROR_UNKNOWN_CLUB % {"code": world.club_b1.code}))
+    assert preview(elsewhere, club_chair).errors == [unknown]
 
 
 def test_file_without_a_club_column_is_refused(world, province_staff):
@@ -678,6 +711,27 @@ def test_template_has_the_headers_drop_downs_and_instructions(world, province_st
     assert "Năm xét hoàn cảnh" in text
 
 
+@pytest.mark.parametrize("kind", list(IMPORTS))
+def test_every_template_has_a_marked_example_row_that_is_never_imported(world, kind):
+    spec = IMPORTS[kind]
+    content = template.template_xlsx(spec)
+    sheet = openpyxl.load_workbook(io.BytesIO(content)).worksheets[0]
+    for row in sheet.iter_rows(min_row=2, max_row=1 + len(spec.examples)):
+        assert row[0].value.startswith("VD:")
+        assert all(cell.font.i and cell.font.color.rgb == "00808080" for cell in row)
+    assert sheet.max_row == 1 + len(spec.examples) >= 2
+    with pytest.raises(FileRefused) as exc:  # the examples alone: nothing to import
+        importing.check_file(spec, content)
+    assert exc.value.messages == [str(workbook.ERROR_NO_ROWS)]
+
+
+def test_rows_marked_as_examples_are_skipped(world, province_staff):
+    rows = [member(world.club_a1), member(club_code="Ví dụ: QNG-0001", full_name="Người Mẫu")]
+    assert [row.label for row in preview(member_file(rows), province_staff).rows] == [
+        f"Nguyễn Thị Đào (1950) — {world.club_a1.name}"
+    ]
+
+
 def test_a_filled_in_template_imports(world, province_staff):
     workbook = openpyxl.load_workbook(io.BytesIO(template.template_xlsx(MEMBER_IMPORT)))
     sheet = workbook.worksheets[0]
@@ -712,9 +766,11 @@ def test_upload_page_names_the_clubs_the_user_may_import_into(client, world, clu
     page = response.content.decode()
     assert world.club_a1.code in page and TEMPLATE_URL in page
     assert world.club_b1.code not in page
+    assert 'data-testid="one-club"' in page  # one club: the file needs no club column
     response = login(client, area_staff).get(UPLOAD_URL)
     assert set(response.context["offered_clubs"]) == {world.club_a1, world.club_a2}
     assert response.context["more_clubs"] is False
+    assert 'data-testid="one-club"' not in response.content.decode()
 
 
 def test_upload_page_of_a_large_area_names_some_clubs(client, world, province_staff):

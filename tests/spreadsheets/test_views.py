@@ -23,6 +23,7 @@ from spreadsheets.models import SpreadsheetImport
 from tests import factories
 from tests.conftest import login
 from tests.spreadsheets.files import club_row, xlsx
+from tests.text import vi_html
 
 D = datetime.date
 UPLOAD_URL = reverse("spreadsheets:club-import")
@@ -188,6 +189,30 @@ def test_an_imported_upload_cannot_be_confirmed_again(client, world, province_st
     client.post(confirm_url(upload))
     assert client.post(confirm_url(upload)).status_code == 404
     assert Club.objects.filter(name="CLB Liên thế hệ thôn Mới").count() == 1
+
+
+def test_a_preview_link_that_expired_says_so_and_offers_to_upload_again(client, world, province_staff):
+    client = login(client, province_staff)
+    upload_file(client, xlsx([club_row()]))
+    imported = SpreadsheetImport.objects.get()
+    client.post(confirm_url(imported))
+    forgotten = SpreadsheetImport.objects.create(
+        kind="clubs",
+        created_by=province_staff,
+        original_name="old.xlsx",
+        created_at=timezone.now() - datetime.timedelta(days=2),
+    )
+    upload_file(client, xlsx([club_row(name="CLB Khác")]))  # drops the forgotten upload
+    responses = [
+        client.get(preview_url(imported)),
+        client.post(confirm_url(imported)),
+        client.get(preview_url(forgotten)),
+    ]
+    for response in responses:
+        assert response.status_code == 404  # still "not found": the link may be someone else's
+        html = response.content.decode()
+        assert vi_html("This file is no longer waiting") in html
+        assert f'href="{UPLOAD_URL}" data-testid="upload-again"' in html
 
 
 def test_a_new_upload_replaces_your_pending_one(client, world, province_staff, area_staff):

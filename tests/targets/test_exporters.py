@@ -1,7 +1,9 @@
 """The exports of the targets report: .xlsx (one sheet per section, typed numbers, the plan and
 the date on every sheet) and PDF (the official frame, the same rows), scoped like the page."""
 
+import dataclasses
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -15,8 +17,11 @@ from accounts.access import Cap
 from accounts.services import user_language_set
 from areas.models import AdminUnit
 from clubs.models import Club
+from core.money import format_vnd
+from funds.models import CapitalSource
+from funds.services import contribution_record
 from targets.exporters import report_sheets
-from targets.pdf import pdf_bytes
+from targets.pdf import MARGIN, pdf_bytes
 from targets.selectors import target_report
 from tests import factories
 from tests.conftest import login
@@ -115,6 +120,20 @@ def test_sheets_carry_the_plan_and_date_in_any_language(qng_plan):
                 assert len(row) == len(sheet.columns)
 
 
+def test_the_new_clubs_target_reads_in_whole_grouped_numbers(qng_plan):
+    report = target_report(plan=qng_plan, clubs=Club.objects.all(), units=AdminUnit.objects.all(), on=SEED_DAY)
+    with translation.override("vi"):
+        new_clubs = report_sheets(report, ["Tỉnh Quảng Ngãi"])[1]
+    line = vi(
+        "Target: %(clubs)s new clubs (%(per_year)s a year) with %(members)s members; pace by the date: %(pace)s.",
+        clubs="76",
+        per_year="19",
+        members="3.800",
+        pace="18",  # 76 × 328 ÷ 1.461 days = 17,06 clubs, to have whole
+    )
+    assert line in new_clubs.preamble
+
+
 # --- the PDF ----------------------------------------------------------------------------------
 
 
@@ -155,6 +174,77 @@ def test_pdf_renders_in_both_languages(qng_plan):
     for language in ("vi", "en"):
         with translation.override(language):
             assert pdf_bytes(report, ["Tỉnh Quảng Ngãi"]).startswith(b"%PDF")
+
+
+@dataclasses.dataclass
+class PdfPage:
+    width: float
+    height: float
+    lines: list[tuple[float, float, str]]  # x and y of each line's start, its text
+
+    def body(self):
+        return [line for line in self.lines if line[1] > MARGIN]
+
+    def footer(self):
+        return [line for line in self.lines if line[1] < MARGIN]
+
+    def filled(self) -> float:
+        """The share of the frame's height that the page's text reaches down to."""
+        lowest = min(y for _x, y, _text in self.body())
+        return (self.height - MARGIN - lowest) / (self.height - 2 * MARGIN)
+
+
+def pdf_pages(content: bytes) -> list[PdfPage]:
+    pages = []
+    for page in PdfReader(io.BytesIO(content)).pages:
+        lines: list[tuple[float, float, str]] = []
+
+        def visit(text, cm, tm, _font, _size, lines=lines):
+            if text.strip():
+                x, y = tm[4], tm[5]
+                lines.append((x * cm[0] + y * cm[2] + cm[4], x * cm[1] + y * cm[3] + cm[5], text.strip()))
+
+        page.extract_text(visitor_text=visit)
+        pages.append(PdfPage(float(page.mediabox.width), float(page.mediabox.height), lines))
+    return pages
+
+
+def test_pdf_keeps_figures_whole_fills_its_pages_and_numbers_each_orientation(qng_plan):
+    for club in Club.objects.filter(funds__isnull=False).distinct():  # the seven launched clubs
+        contribution_record(
+            actor=None,
+            fund=club.funds.first(),
+            amount=238_500_000,
+            entry_date=SEED_DAY,
+            source=CapitalSource.MEMBERS,
+        )
+    report = target_report(plan=qng_plan, clubs=Club.objects.all(), units=AdminUnit.objects.all(), on=SEED_DAY)
+    with translation.override("vi"):
+        pages = pdf_pages(pdf_bytes(report, ["Tỉnh Quảng Ngãi"]))
+        shown = {
+            format_vnd(value).replace("\u00a0", " ")
+            for sheet in report_sheets(report, ["Tỉnh Quảng Ngãi"])
+            for row in sheet.rows
+            for value, column in zip(row, sheet.columns, strict=True)
+            if column.kind == "money" and value is not None
+        }
+    assert "1.669.500.000 đ" in shown
+    # Every amount stands whole on one line: none is cut inside its digits or from its đ.
+    printed = {
+        figure
+        for page in pages
+        for _x, _y, text in page.lines
+        for figure in re.findall(r"(?<![\w.])[\d.]+ đ(?!\w)", text.replace("\u00a0", " "))
+    }
+    assert printed == shown
+    # No page is left mostly empty before the next one: only the last may be.
+    assert [round(page.filled(), 1) for page in pages[:-1] if page.filled() < 0.5] == []
+    # The page number sits at the bottom right of its own page, portrait or landscape.
+    assert {page.width > page.height for page in pages} == {True, False}
+    for number, page in enumerate(pages, start=1):
+        ((x, _y, text),) = page.footer()
+        assert text == vi("Page %(page)s", page=number)
+        assert page.width - MARGIN - 40 < x < page.width - MARGIN
 
 
 # --- the views ----------------------------------------------------------------------------------

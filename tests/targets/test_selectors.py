@@ -134,13 +134,14 @@ def test_members_of_the_new_clubs_on_the_date(world, plan):
 @pytest.mark.parametrize(
     ("on", "elapsed", "pace", "members_pace"),
     [
-        (D(2021, 12, 31), Decimal(0), Decimal("0.0"), Decimal("0.0")),  # before the period
-        # Its first day: 1 of 1.461 days, 0,1 % shown; 400 × 1 ÷ 1.461 = 0,27.
-        (D(2022, 1, 1), Decimal("0.1"), Decimal("0.0"), Decimal("0.3")),
+        (D(2021, 12, 31), Decimal(0), 0, 0),  # before the period
+        # Its first day: 1 of 1.461 days, 0,1 % shown; 8 × 1 ÷ 1.461 = 0,005 and 400 × 1 ÷ 1.461 =
+        # 0,27, rounded up to whole clubs and members.
+        (D(2022, 1, 1), Decimal("0.1"), 1, 1),
         # 730 of 1.461 days, 50,0 % shown; 8 × 730 ÷ 1.461 = 3,997 and 400 × 730 ÷ 1.461 = 199,86.
-        (D(2023, 12, 31), Decimal("50.0"), Decimal("4.0"), Decimal("199.9")),
-        (D(2025, 12, 31), Decimal(100), Decimal("8.0"), Decimal("400.0")),  # its last day
-        (D(2026, 6, 30), Decimal(100), Decimal("8.0"), Decimal("400.0")),  # after it
+        (D(2023, 12, 31), Decimal("50.0"), 4, 200),
+        (D(2025, 12, 31), Decimal(100), 8, 400),  # its last day
+        (D(2026, 6, 30), Decimal(100), 8, 400),  # after it
     ],
 )
 def test_pace_is_the_target_times_the_share_of_the_period_gone_by(world, plan, on, elapsed, pace, members_pace):
@@ -494,7 +495,7 @@ def test_progress_rows_for_count_and_percent_targets(world, combined_world):
     new = progress["new_clubs"]
     assert (new.numerator, new.denominator, new.target, new.percent) == (4, None, 8, False)
     assert (new.value, new.share, new.progress, new.met, new.gap) == (4, None, Decimal(50), False, 4)
-    assert new.pace == result.new_clubs.pace == Decimal("6.4")  # 1.170 of 1.461 days: 80,1 %
+    assert new.pace == result.new_clubs.pace == 7  # 1.170 of 1.461 days: 80,1 %, 6,4 clubs
     assert new.on_pace is False
     members = progress["new_club_members"]
     assert (members.value, members.target, members.met, members.gap) == (2 + 3 + 1 + 4, 400, False, 390)
@@ -576,10 +577,10 @@ def test_the_figures_of_24_11_2022(qng_plan):
     assert new.total.members == 413
     assert (new.target, new.per_year, new.members_target) == (76, 19, 3800)
     # 328 of the period's 1.461 days: 22,5 % shown, but the pace comes from the exact fraction
-    # (3.800 × 22,5 % would say 855).
+    # (3.800 × 22,5 % would say 855): 17,06 clubs and 853,1 members, rounded up to whole ones.
     assert result.elapsed == Decimal("22.5")
     progress = {row.key: row for row in result.progress}
-    assert (new.pace, progress["new_club_members"].pace) == (Decimal("17.1"), Decimal("853.1"))
+    assert (new.pace, progress["new_club_members"].pace) == (18, 854)
     assert len(new.districts) == 6
     assert result.decided == 10
     plain, mountain_island = result.coverage

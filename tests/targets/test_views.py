@@ -123,6 +123,17 @@ def test_province_staff_see_every_figure_of_24_11_2022(client, scenario):
     assert "22,5" in text(find(root, data_testid="elapsed"))
     assert summary_row(root, "new_clubs") == {"numerator": "10", "denominator": "", "value": "10", "target": "76"}
     assert summary_row(root, "new_club_members")["numerator"] == "413"
+    # Counts grouped in thousands; the paces in whole clubs and members, rounded up (17,06 and 853,1).
+    assert summary_row(root, "new_club_members")["target"] == "3.800"
+    assert "3.800" in text(find(root, data_testid="new-members"))
+    summary = find(root, data_testid="summary")
+    paces = [
+        text(find(find(summary, data_target=key), data_testid="pace")) for key in ("new_clubs", "new_club_members")
+    ]
+    assert [pace.split()[0] for pace in paces] == ["18", "854"]
+    # A coverage group counts communes, whatever the group is called.
+    plain_row = find_all(find(summary, data_target=f"coverage-{plain.pk}"), "th")[0]
+    assert text(plain_row).startswith(vi("Communes with a club: %(group)s", group=plain.name))
     assert summary_row(root, f"coverage-{plain.pk}") == {
         "numerator": "7",
         "denominator": "110",
