@@ -193,9 +193,12 @@ def person_update(*, actor: Actor, person: Person, **fields: Unpack[PersonFields
 
 @transaction.atomic
 def household_status_set(
-    *, actor: Actor, person: Person, status: str, valid_from: datetime.date, note: str = ""
+    *, actor: Actor, person: Person, status: str, valid_from: datetime.date, note: str = "", club: Club | None = None
 ) -> HouseholdStatus:
-    """Record the household's status from a date; the same date again replaces that entry."""
+    """Record the household's status from a date; the same date again replaces that entry.
+
+    `club`: the club the person is joining, when that is why (their audit entry's club, read from
+    their memberships otherwise: an import of many members saves the query for each)."""
     if valid_from > timezone.localdate():
         raise ValidationError({"valid_from": ERROR_IN_FUTURE})
     born = person.birth_date or datetime.date(person.birth_year, 1, 1)
@@ -214,7 +217,7 @@ def household_status_set(
         actor=actor,
         action="members.household_status.set",
         target=person,
-        club_id=_home_club_id(person),
+        club_id=club.pk if club is not None else _home_club_id(person),
         data={"status": [old_status, status], "valid_from": valid_from.isoformat()},
     )
     return entry
@@ -281,7 +284,9 @@ def member_join(
     person = person_create(actor=actor, full_name=full_name, sex=sex, birth_year=birth_year, club=club, **person_fields)
     membership = membership_start(actor=actor, person=person, club=club, joined_on=joined_on)
     try:
-        household_status_set(actor=actor, person=person, status=economic_status, valid_from=status_from or joined_on)
+        household_status_set(
+            actor=actor, person=person, status=economic_status, valid_from=status_from or joined_on, club=club
+        )
     except ValidationError as exc:
         # Reported on the field the person filled in, not on the stored entry's.
         messages = exc.message_dict.get("valid_from", exc.messages)
@@ -365,7 +370,9 @@ def member_rejoin(
         )
         if in_force.get(pk=person.pk) != economic_status:
             try:
-                household_status_set(actor=actor, person=person, status=economic_status, valid_from=valid_from)
+                household_status_set(
+                    actor=actor, person=person, status=economic_status, valid_from=valid_from, club=club
+                )
             except ValidationError as exc:
                 messages = exc.message_dict.get("valid_from", exc.messages)
                 raise ValidationError({"status_from" if status_from else "joined_on": messages}) from None
