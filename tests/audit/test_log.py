@@ -4,6 +4,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils.text import capfirst
 
 from accounts import access
 from audit.models import AuditEntry
@@ -95,14 +96,14 @@ def test_anonymous_visitors_are_sent_to_log_in(client, entries):
 def test_an_entry_reads_in_words_with_its_time_in_vietnam(client, world, entries, province_staff):
     client.force_login(province_staff)
     page = client.get(URL, {"club": world.club_a1.pk}).content.decode()
-    assert f'data-testid="audit-action">{vi_html("cash-book entry recorded")}<' in page
+    assert f'data-testid="audit-action">{capfirst(vi_html("cash-book entry recorded"))}<' in page
     assert ">funds.entry.recorded<" not in page  # the code is no text people read
     assert "14/03/2025 23:30" in page
     assert "238.500.000\u00a0đ" in page
     assert "24/11/2022" in page
-    assert vi_html("amount (đồng)").capitalize() in page
+    assert capfirst(vi_html("amount (đồng)")) in page
     # Its object, in words, with a link to the page it has (the club's funds).
-    assert vi_html("cash-book entry").capitalize() in page
+    assert capfirst(vi_html("cash-book entry")) in page
     assert reverse("funds:club-funds", args=[world.club_a1.pk]) in page
 
 
@@ -196,6 +197,6 @@ def test_the_entries_of_a_new_service_write_reach_the_log(client, world, area_st
     entry = AuditEntry.objects.get(action="clubs.club.suspended")
     assert entry.club_id == world.club_a1.pk
     page = client.get(URL).content.decode()
-    assert vi_html("club suspended") in page
+    assert capfirst(vi_html("club suspended")) in page
     assert "01/03/2025" in page
     assert "Tạm nghỉ mùa mưa" in page
