@@ -6,6 +6,7 @@ Every view, form choice list, report and export gets its clubs and units from he
 - `get_club(user, pk, cap)`: one club, or 404 when the user cannot see it at all and 403
   when they can see it but lack the capability (no information leaks across scopes);
 - `has_cap(user, cap)`: whether any of the user's roles grants a capability at all;
+- `audit_entries_for(user)`: the audit log entries the user may read;
 - `may_…(user, club, …)`: a capability together with the state of what it acts on (an entry of a
   closed month, a submitted report), for the pages that offer or refuse that action.
 
@@ -23,6 +24,7 @@ from django.utils import timezone
 
 from accounts.models import Role, RoleAssignment, User
 from areas.models import AdminUnit, AdminUnitQuerySet
+from audit.models import AuditEntry
 from clubs.models import Club, ClubQuerySet
 from members.models import Membership, Person
 
@@ -47,6 +49,8 @@ class Cap(enum.StrEnum):
     REPORT_REVIEW = "activities.review"  # return, accept or reopen a club's monthly report
     PLAN_MANAGE = "targets.plans"  # create and edit the province's target plans
     LOCATION_DECIDE = "club.location"  # where a club sits on a new map when its unit was split
+    AUDIT_VIEW = "audit.view"  # the audit log of the clubs in scope: who changed what, and when
+    AUDIT_VIEW_ALL = "audit.view_all"  # also the entries no club holds: maps, target plans, accounts, imports
 
 
 STAFF_CAPABILITIES = frozenset(
@@ -62,6 +66,7 @@ STAFF_CAPABILITIES = frozenset(
         Cap.REPORT_VIEW,
         Cap.FUNDS_VIEW,
         Cap.REPORT_REVIEW,
+        Cap.AUDIT_VIEW,
     }
 )
 CAPABILITIES: dict[str, frozenset[Cap]] = {
@@ -81,11 +86,14 @@ CAPABILITIES: dict[str, frozenset[Cap]] = {
         Cap.PLAN_MANAGE,
         Cap.AREA_CLASSIFY,
         Cap.LOCATION_DECIDE,
+        Cap.AUDIT_VIEW_ALL,
     },
     # Area staff read the funds and loans of their area's clubs; the clubs keep their own books.
     Role.AREA_STAFF: STAFF_CAPABILITIES,
     # The board keeps its own club's member register, teams and books; the register entry and
-    # the board itself are changed by association staff.
+    # the board itself are changed by association staff. The audit log is the association's
+    # oversight of what boards and staff wrote (AUDIT_VIEW is staff's): a board reads its own books,
+    # reports and register on their pages, each with its history, and does not audit itself.
     Role.CLUB_BOARD: frozenset(
         {
             Cap.CLUB_VIEW,
@@ -356,3 +364,18 @@ def require_cap(user: AnyUser, cap: Cap) -> None:
     """403 unless some role of the user grants `cap` (pages not tied to one club)."""
     if not has_cap(user, cap):
         raise PermissionDenied
+
+
+def audit_entries_for(user: AnyUser) -> QuerySet[AuditEntry]:
+    """The audit entries the user may read.
+
+    Every entry for AUDIT_VIEW_ALL (province staff: the installation serves one province, and the
+    maps, plans and accounts no club holds are theirs); otherwise the entries of the clubs where
+    the user holds AUDIT_VIEW (area staff: their area's clubs, with the members, loans, reports…
+    of those clubs); none for anyone else.
+    """
+    if has_cap(user, Cap.AUDIT_VIEW_ALL):
+        return AuditEntry.objects.all()
+    if not has_cap(user, Cap.AUDIT_VIEW):
+        return AuditEntry.objects.none()
+    return AuditEntry.objects.filter(club__in=clubs_for(user, Cap.AUDIT_VIEW).values("pk"))

@@ -235,6 +235,7 @@ def write_entry(
         actor=actor,
         action="funds.entry.recorded",
         target=entry,
+        club_id=fund.club_id,
         data={
             "club": fund.club.code,
             "fund": fund.kind,

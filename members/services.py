@@ -131,10 +131,24 @@ def _normalise(fields: PersonFields) -> dict[str, Any]:
     return values
 
 
+def _home_club_id(person: Person) -> int | None:
+    """The club a person's audit entries belong to: their home membership's (Person.home_membership)."""
+    home = person.home_membership()
+    return home.club_id if home is not None else None
+
+
 @transaction.atomic
 def person_create(
-    *, actor: Actor, full_name: str, sex: str, birth_year: int | None = None, **fields: Unpack[PersonDetails]
+    *,
+    actor: Actor,
+    full_name: str,
+    sex: str,
+    birth_year: int | None = None,
+    club: Club | None = None,
+    **fields: Unpack[PersonDetails],
 ) -> Person:
+    """A person in the register; `club`: the club they are recorded for (joining it, cared for by
+    its team), which their audit entry belongs to before any membership says so."""
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"person_create() got unexpected fields: {', '.join(sorted(unknown))}")
@@ -142,7 +156,9 @@ def person_create(
     _check_person(person)
     person.full_clean()
     person.save()
-    audit_record(actor=actor, action="members.person.created", target=person)
+    audit_record(
+        actor=actor, action="members.person.created", target=person, club_id=club.pk if club is not None else None
+    )
     return person
 
 
@@ -169,15 +185,20 @@ def person_update(*, actor: Actor, person: Person, **fields: Unpack[PersonFields
     if "citizen_id" in changes:
         # The audit log is read by more people than may see the number.
         changes["citizen_id"] = ["…", "…"]
-    audit_record(actor=actor, action="members.person.updated", target=person, data=changes)
+    audit_record(
+        actor=actor, action="members.person.updated", target=person, data=changes, club_id=_home_club_id(person)
+    )
     return person
 
 
 @transaction.atomic
 def household_status_set(
-    *, actor: Actor, person: Person, status: str, valid_from: datetime.date, note: str = ""
+    *, actor: Actor, person: Person, status: str, valid_from: datetime.date, note: str = "", club: Club | None = None
 ) -> HouseholdStatus:
-    """Record the household's status from a date; the same date again replaces that entry."""
+    """Record the household's status from a date; the same date again replaces that entry.
+
+    `club`: the club the person is joining, when that is why (their audit entry's club, read from
+    their memberships otherwise: an import of many members saves the query for each)."""
     if valid_from > timezone.localdate():
         raise ValidationError({"valid_from": ERROR_IN_FUTURE})
     born = person.birth_date or datetime.date(person.birth_year, 1, 1)
@@ -196,6 +217,7 @@ def household_status_set(
         actor=actor,
         action="members.household_status.set",
         target=person,
+        club_id=club.pk if club is not None else _home_club_id(person),
         data={"status": [old_status, status], "valid_from": valid_from.isoformat()},
     )
     return entry
@@ -236,6 +258,7 @@ def membership_start(*, actor: Actor, person: Person, club: Club, joined_on: dat
         actor=actor,
         action="members.membership.started",
         target=person,
+        club_id=club.pk,
         data={"club": club.code, "joined_on": joined_on.isoformat()},
     )
     return membership
@@ -258,10 +281,12 @@ def member_join(
 
     `status_from`: from when the economic status holds (default: the joining date).
     """
-    person = person_create(actor=actor, full_name=full_name, sex=sex, birth_year=birth_year, **person_fields)
+    person = person_create(actor=actor, full_name=full_name, sex=sex, birth_year=birth_year, club=club, **person_fields)
     membership = membership_start(actor=actor, person=person, club=club, joined_on=joined_on)
     try:
-        household_status_set(actor=actor, person=person, status=economic_status, valid_from=status_from or joined_on)
+        household_status_set(
+            actor=actor, person=person, status=economic_status, valid_from=status_from or joined_on, club=club
+        )
     except ValidationError as exc:
         # Reported on the field the person filled in, not on the stored entry's.
         messages = exc.message_dict.get("valid_from", exc.messages)
@@ -293,6 +318,7 @@ def member_leave(
         actor=actor,
         action="members.membership.ended",
         target=membership.person,
+        club_id=membership.club_id,
         data={"club": membership.club.code, "left_on": left_on.isoformat(), "reason": reason},
     )
     return membership
@@ -344,7 +370,9 @@ def member_rejoin(
         )
         if in_force.get(pk=person.pk) != economic_status:
             try:
-                household_status_set(actor=actor, person=person, status=economic_status, valid_from=valid_from)
+                household_status_set(
+                    actor=actor, person=person, status=economic_status, valid_from=valid_from, club=club
+                )
             except ValidationError as exc:
                 messages = exc.message_dict.get("valid_from", exc.messages)
                 raise ValidationError({"status_from" if status_from else "joined_on": messages}) from None
@@ -357,4 +385,10 @@ def person_account_link(*, actor: Actor, person: Person, user: AuthUser) -> None
     per account (the database's one-to-one backs it up)."""
     person.user = user
     person.save(update_fields=["user", "updated_at"])
-    audit_record(actor=actor, action="members.person.account_linked", target=person, data={"username": user.username})
+    audit_record(
+        actor=actor,
+        action="members.person.account_linked",
+        target=person,
+        data={"username": user.username},
+        club_id=_home_club_id(person),
+    )

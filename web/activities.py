@@ -243,6 +243,7 @@ def report_detail(request, club_pk, year, month):
             "can_reopen": access.may_reopen_report(request.user, club, accepted=report.status == ReportStatus.ACCEPTED),
             "comment_form": CommentForm(),
             "reason_form": ReasonForm(),
+            "can_read_log": access.can_on_club(request.user, club, Cap.AUDIT_VIEW),
         },
     )
 

@@ -70,6 +70,7 @@ def club_detail(request, pk):
             "locations": history,
             "decision": selectors.club_location_decision(club=club, history=history),
             "can_decide_location": access.can_on_club(request.user, club, Cap.LOCATION_DECIDE),
+            "can_read_log": access.can_on_club(request.user, club, Cap.AUDIT_VIEW),
             "today": today,
             "history": AuditEntry.objects.filter(target_type="clubs.club", target_id=str(club.pk)).select_related(
                 "actor"

@@ -21,6 +21,7 @@ def navigation(request):
             "members": access.has_cap(user, Cap.MEMBER_VIEW),
             "areas": access.has_cap(user, Cap.AREA_VIEW),
             "reports": access.has_cap(user, Cap.REPORT_VIEW),
+            "audit": access.has_cap(user, Cap.AUDIT_VIEW),
             "admin": user.is_staff,
         }
     }

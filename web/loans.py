@@ -155,6 +155,7 @@ def loan_detail(request, club_pk, pk):
             "today": today,
             "fund_balance": selectors.income_fund(club).balance() if loan.status == LoanStatus.APPROVED else None,
             "can_manage": access.can_on_club(request.user, club, Cap.FUNDS_MANAGE),
+            "can_read_log": access.can_on_club(request.user, club, Cap.AUDIT_VIEW),
         },
     )
 

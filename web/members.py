@@ -86,6 +86,8 @@ def member_detail(request, pk):
             "economic_status": EconomicStatus(person.economic_status).label if person.economic_status else "",
             "statuses": person.household_statuses.order_by("-valid_from", "-pk"),
             "show_citizen_id": access.has_cap(request.user, Cap.CITIZEN_ID_VIEW),
+            # The log shows the person's entries of the clubs the user reads it for.
+            "can_read_log": access.has_cap(request.user, Cap.AUDIT_VIEW),
         },
     )
 

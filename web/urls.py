@@ -13,6 +13,7 @@ from web import (
     accounts,
     activities,
     areas,
+    audit,
     boards,
     clubs,
     exports,
@@ -189,6 +190,10 @@ TARGETS_ROUTES = [
     path("plans/<slug:code>/", target_plans.plan_edit, name="plan-edit"),
 ]
 
+AUDIT_ROUTES = [
+    path("", audit.audit_log, name="log"),
+]
+
 # Every export (spreadsheets.registry.EXPORTS) by its identifier and format: over the user's clubs, or
 # about the club of the URL (the cash books).
 EXPORTS_ROUTES = [
@@ -210,4 +215,5 @@ urlpatterns = [
     path("reports/", namespace("reports", REPORTS_ROUTES)),
     path("targets/", namespace("targets", TARGETS_ROUTES)),
     path("exports/", namespace("exports", EXPORTS_ROUTES)),
+    path("audit/", namespace("audit", AUDIT_ROUTES)),
 ]

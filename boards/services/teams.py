@@ -244,6 +244,7 @@ def team_member_add(
         actor=actor,
         action="clubs.team_membership.started",
         target=membership,
+        club_id=team.club_id,
         data={
             "club": team.club.code,
             "team": team.name,
@@ -272,7 +273,13 @@ def team_cared_for_add(
     if not team.is_home_care:
         raise refusal(ERROR_CARED_FOR_HOME_CARE_ONLY)
     person = person_create(
-        actor=actor, full_name=full_name, sex=sex, birth_year=birth_year, hamlet=hamlet, receives_home_care=True
+        actor=actor,
+        full_name=full_name,
+        sex=sex,
+        birth_year=birth_year,
+        club=team.club,
+        hamlet=hamlet,
+        receives_home_care=True,
     )
     return team_member_add(
         actor=actor, team=team, person=person, role=TeamMemberRole.CARED_FOR, started_on=started_on, note=note
@@ -303,5 +310,6 @@ def membership_close(*, actor: Actor, membership: TeamMembership, ended_on: date
         actor=actor,
         action="clubs.team_membership.ended",
         target=membership,
+        club_id=membership.team.club_id,
         data={"club": membership.team.club.code, "team": membership.team.name, "ended_on": ended_on.isoformat()},
     )
