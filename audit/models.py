@@ -35,6 +35,8 @@ ACTION_LABELS = {
     "clubs.team_membership.started": _("joined a team"),
     "clubs.team_membership.ended": _("left a team"),
     "funds.entry.recorded": _("cash-book entry recorded"),
+    "funds.contributions_sheet.recorded": _("meeting contributions sheet saved"),
+    "funds.fund.usual_contribution_set": _("usual monthly contribution set"),
     "funds.month.closed": _("month's books closed"),
     "funds.month.reopened": _("month's books reopened"),
     "loans.rules.recorded": _("loan rules recorded"),
