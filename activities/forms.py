@@ -10,10 +10,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from activities.fields import Field, fields_of
+from activities.fields import Field, FieldKind, fields_of
 from activities.models import MonthlyReport
 from clubs.models import ActivityArea
-from core.forms import DateField
+from core.forms import CountField, DateField, VNDField
 
 
 def _name(area: str, code: str) -> str:
@@ -36,12 +36,7 @@ class AreaCard:
 
 class ReportForm(forms.Form):
     meeting_date = DateField(label=_("Date of the monthly meeting"), required=False)
-    members_present = forms.IntegerField(
-        label=_("Members present"),
-        required=False,
-        min_value=0,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0}),
-    )
+    members_present = CountField(label=_("Members present"), required=False)
     meeting_topics = forms.CharField(
         label=_("Topics of the meeting"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -57,11 +52,8 @@ class ReportForm(forms.Form):
             self.fields[name].widget.attrs["class"] = "form-control"
         for area in ActivityArea:
             for field in fields_of(area):
-                self.fields[_name(area, field.code)] = forms.IntegerField(
-                    label=field.label,
-                    required=False,
-                    widget=forms.NumberInput(attrs={"inputmode": "numeric", "min": 0, "step": 1}),
-                )
+                figure = VNDField if field.kind == FieldKind.MONEY else CountField
+                self.fields[_name(area, field.code)] = figure(label=field.label, required=False)
             self.fields[_name(area, "no_activity")] = forms.BooleanField(
                 label=_("No activity this month"), required=False
             )

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from clubs.models import Club, ClubQuerySet
-from core.forms import NUMERIC_INPUT, DateField, DateInput
+from core.forms import NUMERIC_INPUT, DateField, DateInput, PlainNumberInput
 from members import services
 from members.models import AgeGroup, EconomicStatus, Ethnicity, LeaveReason, Membership, Person, Sex
 from members.selectors import MembershipState, PersonAlike, member_list
@@ -99,7 +99,7 @@ class PersonForm(forms.Form):
     birth_year = forms.IntegerField(
         label=_("Year of birth"),
         required=False,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": _("e.g. 1955")}),
+        widget=PlainNumberInput(attrs={"placeholder": _("e.g. 1955")}),
         help_text=_("Enough when the exact date is not known; filled in from the date of birth otherwise."),
     )
     ethnicity = forms.ModelChoiceField(label=_("Ethnicity"), queryset=Ethnicity.objects.all(), required=False)
