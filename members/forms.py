@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from clubs.models import Club, ClubQuerySet
-from core.forms import NUMERIC_INPUT, DateField, DateInput, PlainNumberInput
+from core.forms import NUMERIC_INPUT, DateField, PlainNumberInput
 from members import services
 from members.models import AgeGroup, EconomicStatus, Ethnicity, LeaveReason, Membership, Person, Sex
 from members.selectors import MembershipState, PersonAlike, member_list
@@ -25,15 +25,11 @@ ERROR_CHOOSE_ALIKE = _(
 ERROR_ALIKE_NOT_AVAILABLE = _("This person cannot be chosen: see the explanation next to their name.")
 
 
-class DateOrYearField(forms.DateField):
+class DateOrYearField(DateField):
     """A date typed dd/mm/yyyy, or only a year: 2024 means from 1 January 2024 (poverty lists are
     reviewed once a year, and often only the year is known)."""
 
-    widget = DateInput
     default_error_messages = {"invalid": ERROR_DATE_OR_YEAR}
-
-    def __init__(self, **kwargs):
-        super().__init__(input_formats=["%d/%m/%Y", "%Y-%m-%d"], **kwargs)
 
     def to_python(self, value):
         if isinstance(value, str) and re.fullmatch(r"\s*\d{4}\s*", value):

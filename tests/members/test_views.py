@@ -13,12 +13,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEntry
+from core.forms import ERROR_NO_SUCH_DAY
 from members import forms as member_forms
 from members import services
 from members.models import EconomicStatus, HouseholdStatus, LeaveReason, Membership, Person, Sex
 from tests import factories
 from tests.conftest import TODAY, login
-from tests.text import vi_html
+from tests.text import vi, vi_html
 
 D = datetime.date
 LIST_URL = reverse("members:member-list")
@@ -675,8 +676,13 @@ def test_record_economic_status_refuses_future_and_bad_dates(client, world, club
     client = login(client, club_chair)
     response = client.post(url("status", person), {"status": "poor", "valid_from": "01/01/2026"})
     assert response.context["form"].errors["valid_from"] == [str(services.ERROR_IN_FUTURE)]
-    response = client.post(url("status", person), {"status": "poor", "valid_from": "31/02/2024"})
+    response = client.post(url("status", person), {"status": "poor", "valid_from": "2024/02/01"})
     assert response.context["form"].errors["valid_from"] == [str(member_forms.ERROR_DATE_OR_YEAR)]
+    # A date the calendar lacks is told as such, here as on every date field.
+    response = client.post(url("status", person), {"status": "poor", "valid_from": "31/02/2024"})
+    assert response.context["form"].errors["valid_from"] == [
+        vi(ERROR_NO_SUCH_DAY, date="31/02/2024", month=2, year=2024, days=29)
+    ]
     assert not HouseholdStatus.objects.exists()
 
 
