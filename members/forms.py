@@ -110,12 +110,14 @@ class PersonForm(forms.Form):
         max_length=32,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+        validators=[services.validate_phone],
     )
     citizen_id = forms.CharField(
         label=_("Citizen ID number"),
         max_length=20,
         required=False,
         widget=forms.TextInput(attrs=NUMERIC_INPUT),
+        validators=[services.validate_citizen_id],
         help_text=_("12 digits (CCCD), if the person agrees."),
     )
     has_disability = forms.BooleanField(label=_("Person with disability"), required=False)
