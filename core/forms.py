@@ -1,7 +1,6 @@
 """Form fields shared by every app (money in đồng, dates typed dd/mm/yyyy), and how a form
 shows what a service refused."""
 
-import calendar
 import datetime
 import re
 from collections.abc import Callable, Iterable, Mapping
@@ -12,14 +11,14 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import no_such_day
 from core.money import parse_vnd
 from core.numbers import group_thousands, parse_count
 from core.text import split_lines
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
-_DAY_MONTH_YEAR = re.compile(r"([0-9]{1,2})/([0-9]{1,2})/([0-9]{4})")
-_ISO_DATE = re.compile(r"([0-9]{4})-([0-9]{1,2})-([0-9]{1,2})")
-ERROR_NO_SUCH_DAY = _("%(date)s is not a day of the calendar: month %(month)s of %(year)s has %(days)s days.")
+_DAY_MONTH_YEAR = re.compile(r"(?P<day>[0-9]{1,2})/(?P<month>[0-9]{1,2})/(?P<year>[0-9]{4})")
+_ISO_DATE = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})-(?P<day>[0-9]{1,2})")
 
 T = TypeVar("T")
 
@@ -111,10 +110,7 @@ class DateField(forms.DateField):
     a mistake in the slashes."""
 
     widget = DateInput
-    default_error_messages = {
-        "invalid": _("Enter a date as dd/mm/yyyy, for example 24/11/2022."),
-        "no_such_day": ERROR_NO_SUCH_DAY,
-    }
+    default_error_messages = {"invalid": _("Enter a date as dd/mm/yyyy, for example 24/11/2022.")}
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(input_formats=DATE_INPUT_FORMATS, **kwargs)
@@ -123,34 +119,14 @@ class DateField(forms.DateField):
         try:
             return super().to_python(value)
         except ValidationError as exc:
-            missing = _missing_day(value) if exc.code == "invalid" else None
+            text = str(value).strip()
+            match = _DAY_MONTH_YEAR.fullmatch(text) or _ISO_DATE.fullmatch(text)
+            if exc.code != "invalid" or match is None:
+                raise
+            missing = no_such_day(int(match["day"]), int(match["month"]), int(match["year"]))
             if missing is None:
                 raise
-            day, month, year = missing
-            raise ValidationError(
-                self.error_messages["no_such_day"],
-                code="no_such_day",
-                params={
-                    "date": f"{day:02}/{month:02}/{year:04}",
-                    "month": month,
-                    "year": year,
-                    "days": calendar.monthrange(year, month)[1],
-                },
-            ) from None
-
-
-def _missing_day(value: Any) -> tuple[int, int, int] | None:
-    """(day, month, year) of a dd/mm/yyyy or yyyy-mm-dd text whose day is past its month's end."""
-    text = str(value).strip()
-    if match := _DAY_MONTH_YEAR.fullmatch(text):
-        day, month, year = (int(part) for part in match.groups())
-    elif match := _ISO_DATE.fullmatch(text):
-        year, month, day = (int(part) for part in match.groups())
-    else:
-        return None
-    if year >= datetime.MINYEAR and 1 <= month <= 12 and calendar.monthrange(year, month)[1] < day <= 31:
-        return day, month, year
-    return None
+            raise missing from None
 
 
 class LinesField(forms.CharField):

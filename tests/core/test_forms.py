@@ -10,8 +10,9 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.utils import formats, translation
 
+from core.dates import ERROR_NO_SUCH_DAY
 from core.errors import refusal
-from core.forms import ERROR_NO_SUCH_DAY, DateField, DateInput, LinesField, write_through
+from core.forms import DateField, DateInput, LinesField, write_through
 from core.text import fold, split_lines
 from tests.text import vi
 

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEntry
-from core.forms import ERROR_NO_SUCH_DAY
+from core.dates import ERROR_NO_SUCH_DAY
 from members import forms as member_forms
 from members import services
 from members.models import EconomicStatus, HouseholdStatus, LeaveReason, Membership, Person, Sex

@@ -22,6 +22,7 @@ from django.utils.translation import gettext
 from areas.models import AdminUnit
 from audit.models import AuditEntry
 from clubs.services import register as club_services
+from core.dates import ERROR_NO_SUCH_DAY
 from members import services as member_services
 from members.models import EconomicStatus, Ethnicity, HouseholdStatus, LeaveReason, Membership, Person, Sex
 from spreadsheets import importing, member_import, parsers, services, template
@@ -33,6 +34,7 @@ from spreadsheets.workbook import FileRefused
 from tests import factories
 from tests.conftest import login
 from tests.spreadsheets.files import xlsx
+from tests.text import vi
 
 D = datetime.date
 
@@ -434,7 +436,7 @@ def test_cell_errors_and_rule_errors_of_a_row_are_all_reported(world, province_s
     row = member(world.club_a1, sex="X", birth_date="31/02/1950", joined_on="16/03/2025", ethnicity="Klingon")
     assert refused_errors(member_file([row]), province_staff) == [
         RowError(2, "Giới tính", str(parsers.ERROR_UNKNOWN_CODE % {"value": "X", "choices": "Nam, Nữ"})),
-        RowError(2, "Ngày sinh", str(parsers.ERROR_DATE)),
+        RowError(2, "Ngày sinh", vi(ERROR_NO_SUCH_DAY, date="31/02/1950", month=2, year=1950, days=28)),
         RowError(2, "Dân tộc", str(member_import.ERROR_UNKNOWN_ETHNICITY % {"value": "Klingon"})),
         RowError(2, "Ngày vào CLB", str(member_services.ERROR_IN_FUTURE)),
     ]
