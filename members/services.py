@@ -174,13 +174,23 @@ def _normalise(fields: PersonFields) -> dict[str, Any]:
 def person_create(
     *, actor: Actor, full_name: str, sex: str, birth_year: int | None = None, **fields: Unpack[PersonDetails]
 ) -> Person:
-    unknown = set(fields) - set(PERSON_FIELDS)
-    if unknown:
-        raise TypeError(f"person_create() got unexpected fields: {', '.join(sorted(unknown))}")
-    person = Person(**_normalise({"full_name": full_name, "sex": sex, "birth_year": birth_year, **fields}))
+    person = _new_person(full_name=full_name, sex=sex, birth_year=birth_year, **fields)
     refusals = Refusals()
     _check_person(person, refusals)
     refusals.raise_any()
+    return _person_insert(actor=actor, person=person)
+
+
+def _new_person(**fields: Unpack[PersonFields]) -> Person:
+    """An unsaved person of `fields`, normalised; a field a person lacks is a programming error."""
+    unknown = set(fields) - set(PERSON_FIELDS)
+    if unknown:
+        raise TypeError(f"unexpected person fields: {', '.join(sorted(unknown))}")
+    return Person(**_normalise(fields))
+
+
+def _person_insert(*, actor: Actor, person: Person) -> Person:
+    """Save a person whose rules were checked (_check_person)."""
     person.full_clean()
     person.save()
     audit_record(actor=actor, action="members.person.created", target=person)
@@ -258,6 +268,12 @@ def membership_start(*, actor: Actor, person: Person, club: Club, joined_on: dat
         )
     _check_joining(club=club, joined_on=joined_on, born=_born(person), refusals=refusals)
     refusals.raise_any()
+    return _membership_insert(actor=actor, person=person, club=club, joined_on=joined_on)
+
+
+def _membership_insert(*, actor: Actor, person: Person, club: Club, joined_on: datetime.date) -> Membership:
+    """Save a membership whose joining date was checked (_check_joining, and for a person already
+    recorded their other memberships)."""
     membership = Membership(person=person, club=club, joined_on=joined_on)
     membership.full_clean()
     membership.save()
@@ -288,7 +304,7 @@ def member_join(
     `status_from`: from when the economic status holds (default: the joining date). Every rule
     of the three is checked before anything is written, so all that is wrong is told at once.
     """
-    newcomer = Person(**_normalise({"full_name": full_name, "sex": sex, "birth_year": birth_year, **person_fields}))
+    newcomer = _new_person(full_name=full_name, sex=sex, birth_year=birth_year, **person_fields)
     refusals = Refusals()
     _check_person(newcomer, refusals)
     born = _born(newcomer)
@@ -296,8 +312,9 @@ def member_join(
     if status_from is not None:  # otherwise the joining date, checked above
         _check_status_from(valid_from=status_from, born=born, refusals=refusals, field="status_from")
     refusals.raise_any()
-    person = person_create(actor=actor, full_name=full_name, sex=sex, birth_year=birth_year, **person_fields)
-    membership = membership_start(actor=actor, person=person, club=club, joined_on=joined_on)
+    # A new person has no other membership to check against: what was checked above is all.
+    person = _person_insert(actor=actor, person=newcomer)
+    membership = _membership_insert(actor=actor, person=person, club=club, joined_on=joined_on)
     try:
         household_status_set(actor=actor, person=person, status=economic_status, valid_from=status_from or joined_on)
     except ValidationError as exc:

@@ -626,17 +626,17 @@ def test_preview_of_a_5000_row_file_has_constant_queries(world, province_staff, 
 
 
 # Each new member costs what member_join costs, row by row (members/services.py):
-# - person_create: the citizen ID's holder, the ethnicity's existence, the citizen ID's unique
-#   constraint, the birth-year check constraint, the insert, the audit entry: 6;
-# - membership_start: the person locked, their open membership, their last one, the club's status
-#   on the day, the person's and the club's existence, the one-open-membership constraint, the two
-#   check constraints, the insert, the audit entry: 11;
+# - the checks before any write: the citizen ID's holder, the club's status on the day: 2;
+# - the person: the ethnicity's existence, the citizen ID's unique constraint, the birth-year check
+#   constraint, the insert, the audit entry: 5;
+# - the membership: the person's and the club's existence, the one-open-membership constraint, the
+#   two check constraints, the insert, the audit entry: 7;
 # - household_status_set: get_or_create's select and insert, the person's existence, the unique
 #   constraint, the save again, the audit entry: 6.
-# Plus 20 SAVEPOINT / RELEASE statements (the atomic services, get_or_create, the constraint checks).
+# Plus 16 SAVEPOINT / RELEASE statements (the atomic services, get_or_create, the constraint checks).
 # The check before the save is 7 queries whatever the number of rows.
-QUERIES_PER_NEW_MEMBER = 23
-SAVEPOINT_STATEMENTS_PER_NEW_MEMBER = 20
+QUERIES_PER_NEW_MEMBER = 20
+SAVEPOINT_STATEMENTS_PER_NEW_MEMBER = 16
 
 
 def test_importing_500_rows_has_bounded_queries(world, province_staff):
