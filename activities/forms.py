@@ -24,7 +24,7 @@ from activities.fields import input_name as _name
 from activities.models import MonthlyReport
 from activities.services import Conflict, Typed
 from clubs.models import ActivityArea
-from core.forms import NUMERIC_INPUT, DateField, VNDField
+from core.forms import CountField, DateField, VNDField
 
 BASE_PREFIX = "base:"
 CONFLICT = _("Changed on another device at %(time)s by %(name)s: %(inputs)s.")
@@ -47,9 +47,7 @@ class AreaCard:
 
 class ReportForm(forms.Form):
     meeting_date = DateField(label=_("Date of the monthly meeting"), required=False)
-    members_present = forms.IntegerField(
-        label=_("Members present"), required=False, min_value=0, widget=forms.TextInput(attrs=NUMERIC_INPUT)
-    )
+    members_present = CountField(label=_("Members present"), required=False)
     meeting_topics = forms.CharField(
         label=_("Topics of the meeting"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
@@ -80,15 +78,10 @@ class ReportForm(forms.Form):
 
     @staticmethod
     def _figure_field(field: Field) -> forms.Field:
-        """A text box with the number pad: a number box drops the dots of "1.180.000"."""
-        attrs = {"class": "form-control", "data-testid": "figure", "data-field": field.code}
-        if field.kind == FieldKind.MONEY:
-            money = VNDField(label=field.label, required=False)
-            money.widget.attrs.update(attrs)
-            return money
-        return forms.IntegerField(
-            label=field.label, required=False, min_value=0, widget=forms.TextInput(attrs={**NUMERIC_INPUT, **attrs})
-        )
+        """The product's money or count box (a number box would drop the dots of "1.180.000")."""
+        figure = (VNDField if field.kind == FieldKind.MONEY else CountField)(label=field.label, required=False)
+        figure.widget.attrs.update({"class": "form-control", "data-testid": "figure", "data-field": field.code})
+        return figure
 
     @staticmethod
     def initial_of(report: MonthlyReport) -> dict:

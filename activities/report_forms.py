@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.dates import add_months, month_start
+from core.forms import PlainNumberInput
 
 MONTH_FORMATS = ["%m/%Y", "%Y-%m"]
 MAX_MONTHS = 60
@@ -67,7 +68,7 @@ class PeriodForm(forms.Form):
 
 
 class YearForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000)
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, widget=PlainNumberInput)
 
     def clean_year(self) -> int:
         year = self.cleaned_data["year"] or timezone.localdate().year

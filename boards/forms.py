@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.models import BoardTitle, User
 from boards.models import TeamMemberRole
 from clubs.models import ActivityArea
-from core.forms import DateField
+from core.forms import DateField, PlainNumberInput
 from members.models import Person, Sex
 
 
@@ -151,7 +151,7 @@ class CaredForPersonForm(forms.Form):
         label=_("Year of birth"),
         min_value=1880,
         max_value=2200,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        widget=PlainNumberInput,
     )
     hamlet = forms.CharField(label=_("Hamlet / residential group"), max_length=200, required=False)
     started_on = DateField(label=_("Cared for since"))

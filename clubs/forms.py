@@ -16,7 +16,7 @@ from areas.selectors import districts
 from clubs.models import Club, ClubQuerySet, ClubStatus, StatusChangeKind
 from clubs.selectors import club_list
 from core.dates import format_date
-from core.forms import DateField, LinesField
+from core.forms import DateField, LinesField, PlainNumberInput
 
 if TYPE_CHECKING:
     from clubs.models import ClubWithStatus
@@ -172,7 +172,7 @@ class ClubForm(forms.Form):
         min_value=1,
         max_value=31,
         required=False,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        widget=PlainNumberInput,
     )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 

@@ -3,6 +3,11 @@
 import calendar
 import datetime
 
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+ERROR_NO_SUCH_DAY = _("%(date)s is not a day of the calendar: month %(month)s of %(year)s has %(days)s days.")
+
 
 def month_start(day: datetime.date) -> datetime.date:
     return day.replace(day=1)
@@ -21,6 +26,22 @@ def day_in_month(month: datetime.date, day: int) -> datetime.date:
 
 def month_end(day: datetime.date) -> datetime.date:
     return day_in_month(day, 31)
+
+
+def no_such_day(day: int, month: int, year: int) -> ValidationError | None:
+    """The refusal of a day written right that the calendar lacks (31/02/1950, 29/02/2023): a date
+    form's or an import's format message would send the user looking for a mistake in the
+    slashes. None when the month has the day, or when it is no date at all (month 13, day 32)."""
+    if year < datetime.MINYEAR or not 1 <= month <= 12:
+        return None
+    days = calendar.monthrange(year, month)[1]
+    if not days < day <= 31:
+        return None
+    return ValidationError(
+        ERROR_NO_SUCH_DAY,
+        code="no_such_day",
+        params={"date": f"{day:02d}/{month:02d}/{year:04d}", "month": month, "year": year, "days": days},
+    )
 
 
 def format_date(day: datetime.date) -> str:

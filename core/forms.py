@@ -1,6 +1,8 @@
 """Form fields shared by every app (money in đồng, dates typed dd/mm/yyyy), the forms that write
 money once (core.once), and how a form shows what a service refused."""
 
+import datetime
+import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, TypeVar
@@ -11,37 +13,90 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import no_such_day
 from core.money import parse_vnd
+from core.numbers import group_thousands, parse_count
 from core.once import StaleVersion, Version, already_saved_message, write_once
 from core.text import split_lines
 
 DATE_INPUT_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
+_DAY_MONTH_YEAR = re.compile(r"(?P<day>[0-9]{1,2})/(?P<month>[0-9]{1,2})/(?P<year>[0-9]{4})")
+_ISO_DATE = re.compile(r"(?P<year>[0-9]{4})-(?P<month>[0-9]{1,2})-(?P<day>[0-9]{1,2})")
 
 T = TypeVar("T")
 
 
-# A text or number box for figures: the phone shows its number pad, the browser suggests nothing.
+# A text box for digits: the phone shows its number pad, the browser suggests nothing.
 NUMERIC_INPUT = {"inputmode": "numeric", "autocomplete": "off"}
 
 
-class VNDField(forms.IntegerField):
-    """Accepts 238.500.000, 238500000 or 238,500,000; rejects fractions and negatives."""
+class _GroupedInput(forms.TextInput):
+    """A text box for a whole number that static/js/number_input.js groups by thousands as it is
+    typed (1180000 shows 1.180.000), marked by its `data-input`. A text box, not type=number: the
+    browser would refuse "1.180.000" before the server could read it, and say why in its own words."""
+
+    kind: str
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs={**NUMERIC_INPUT, "data-input": self.kind, **(attrs or {})})
+
+
+class MoneyInput(_GroupedInput):
+    """The box every amount of money is typed in (VNDField's widget)."""
+
+    kind = "money"
+
+
+class CountInput(_GroupedInput):
+    """The box every count is typed in: people, sessions, days, months (CountField's widget)."""
+
+    kind = "count"
+
+
+class PlainNumberInput(forms.TextInput):
+    """A number that names something rather than counts it (a year, a day of the month): the number
+    pad, never grouped — 1955, not 1.955."""
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs={**NUMERIC_INPUT, **(attrs or {})})
+
+
+class _GroupedIntegerField(forms.IntegerField):
+    """A whole number typed 1.180.000, 1180000 or 1,180,000, shown grouped with "."; fractions and
+    negatives are refused with their own message (by `parse`)."""
 
     def __init__(self, *, min_value: int | None = 0, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", forms.TextInput(attrs=NUMERIC_INPUT))
         super().__init__(min_value=min_value, **kwargs)
 
+    @staticmethod
+    def parse(text: str) -> int:
+        raise NotImplementedError
+
     def to_python(self, value: Any) -> int | None:
-        if value in self.empty_values:
+        if value in self.empty_values or (isinstance(value, str) and not value.strip()):
             return None
-        if isinstance(value, int):
+        if isinstance(value, int) and not isinstance(value, bool):
             return value
-        return parse_vnd(value)
+        return self.parse(value)
 
     def prepare_value(self, value: Any) -> Any:
         if isinstance(value, int) and not isinstance(value, bool):
-            return f"{value:,}".replace(",", ".")
+            return group_thousands(value)
         return value
+
+
+class VNDField(_GroupedIntegerField):
+    """Money in whole đồng: 238.500.000, 238500000, 238,500,000 or 238.500.000 đ."""
+
+    widget = MoneyInput
+    parse = staticmethod(parse_vnd)
+
+
+class CountField(_GroupedIntegerField):
+    """A number of people, sessions, visits, days or months: 1.200 or 1200."""
+
+    widget = CountInput
+    parse = staticmethod(parse_count)
 
 
 class DateInput(forms.DateInput):
@@ -53,13 +108,28 @@ class DateInput(forms.DateInput):
 
 
 class DateField(forms.DateField):
-    """03/04/2025 is 3 April 2025, whatever the interface language."""
+    """03/04/2025 is 3 April 2025, whatever the interface language. A date typed right that the
+    calendar lacks (31/02/1950) is told as such: a format message would send the user looking for
+    a mistake in the slashes."""
 
     widget = DateInput
     default_error_messages = {"invalid": _("Enter a date as dd/mm/yyyy, for example 24/11/2022.")}
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(input_formats=DATE_INPUT_FORMATS, **kwargs)
+
+    def to_python(self, value: Any) -> datetime.date | None:
+        try:
+            return super().to_python(value)
+        except ValidationError as exc:
+            text = str(value).strip()
+            match = _DAY_MONTH_YEAR.fullmatch(text) or _ISO_DATE.fullmatch(text)
+            if exc.code != "invalid" or match is None:
+                raise
+            missing = no_such_day(int(match["day"]), int(match["month"]), int(match["year"]))
+            if missing is None:
+                raise
+            raise missing from None
 
 
 class LinesField(forms.CharField):

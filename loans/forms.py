@@ -7,7 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import NUMERIC_INPUT, DateField, DateInput, OnceForm, VersionedForm, VNDField
+from core.forms import CountField, DateField, DateInput, MoneyInput, OnceForm, VersionedForm, VNDField
 from loans.models import (
     MAX_GRACE_DAYS,
     MAX_MONTHLY_RATE_PERCENT,
@@ -41,9 +41,7 @@ class RateField(forms.DecimalField):
 
 
 def term_field(label):
-    return forms.IntegerField(
-        label=label, min_value=1, max_value=MAX_TERM_MONTHS, widget=forms.NumberInput(attrs=NUMERIC_INPUT)
-    )
+    return CountField(label=label, min_value=1, max_value=MAX_TERM_MONTHS)
 
 
 def reference_field(label, **kwargs):
@@ -61,12 +59,10 @@ class RulesForm(forms.Form):
     monthly_rate = RateField(label=_("Interest rate per month (%)"), help_text=_("For example 0,5. May be 0."))
     method = forms.ChoiceField(label=_("Interest method"), choices=InterestMethod.choices, widget=forms.RadioSelect)
     frequency = forms.ChoiceField(label=_("Repayment"), choices=RepaymentFrequency.choices, widget=forms.RadioSelect)
-    grace_days = forms.IntegerField(
+    grace_days = CountField(
         label=_("Grace period (days)"),
-        min_value=0,
         max_value=MAX_GRACE_DAYS,
         initial=0,
-        widget=forms.NumberInput(attrs=NUMERIC_INPUT),
         help_text=_(
             "Days after the due date before the board chases an unpaid instalment. The portfolio counts "
             "days overdue from the due date itself."
@@ -186,7 +182,7 @@ class CollectionSheetForm(VersionedForm):
                 label=row.loan.borrower.full_name,
                 required=False,
                 initial=row.prefill,
-                widget=forms.TextInput(attrs={**NUMERIC_INPUT, "class": "form-control form-control-lg text-end"}),
+                widget=MoneyInput(attrs={"class": "form-control form-control-lg text-end"}),
             )
         if read_only:
             for field in self.fields.values():

@@ -9,7 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from clubs.models import Club, ClubQuerySet
-from core.forms import NUMERIC_INPUT, DateField, DateInput
+from core.forms import NUMERIC_INPUT, DateField, PlainNumberInput
 from members import services
 from members.models import AgeGroup, EconomicStatus, Ethnicity, LeaveReason, Membership, Person, Sex
 from members.selectors import MembershipState, PersonAlike, member_list
@@ -25,15 +25,11 @@ ERROR_CHOOSE_ALIKE = _(
 ERROR_ALIKE_NOT_AVAILABLE = _("This person cannot be chosen: see the explanation next to their name.")
 
 
-class DateOrYearField(forms.DateField):
+class DateOrYearField(DateField):
     """A date typed dd/mm/yyyy, or only a year: 2024 means from 1 January 2024 (poverty lists are
     reviewed once a year, and often only the year is known)."""
 
-    widget = DateInput
     default_error_messages = {"invalid": ERROR_DATE_OR_YEAR}
-
-    def __init__(self, **kwargs):
-        super().__init__(input_formats=["%d/%m/%Y", "%Y-%m-%d"], **kwargs)
 
     def to_python(self, value):
         if isinstance(value, str) and re.fullmatch(r"\s*\d{4}\s*", value):
@@ -99,7 +95,7 @@ class PersonForm(forms.Form):
     birth_year = forms.IntegerField(
         label=_("Year of birth"),
         required=False,
-        widget=forms.NumberInput(attrs={"inputmode": "numeric", "placeholder": _("e.g. 1955")}),
+        widget=PlainNumberInput(attrs={"placeholder": _("e.g. 1955")}),
         help_text=_("Enough when the exact date is not known; filled in from the date of birth otherwise."),
     )
     ethnicity = forms.ModelChoiceField(label=_("Ethnicity"), queryset=Ethnicity.objects.all(), required=False)
@@ -114,12 +110,14 @@ class PersonForm(forms.Form):
         max_length=32,
         required=False,
         widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+        validators=[services.validate_phone],
     )
     citizen_id = forms.CharField(
         label=_("Citizen ID number"),
         max_length=20,
         required=False,
         widget=forms.TextInput(attrs=NUMERIC_INPUT),
+        validators=[services.validate_citizen_id],
         help_text=_("12 digits (CCCD), if the person agrees."),
     )
     has_disability = forms.BooleanField(label=_("Person with disability"), required=False)

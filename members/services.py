@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.services import audit_record, changed_fields
 from clubs.models import Club, ClubStatus
 from core.dates import format_date
+from core.errors import Refusals
 from core.text import fold, vietnamese_sort_key
 from core.types import Actor, AuthUser, Text
 from members.models import Ethnicity, HouseholdStatus, LeaveReason, Membership, Person
@@ -85,13 +86,24 @@ _PHONE = re.compile(r"^\+?[0-9 .]{8,16}$")
 _CITIZEN_ID = re.compile(r"^(\d{9}|\d{12})$")
 
 
-def _check_person(person: Person) -> None:
-    """Field rules of a person, collected so a form shows them all at once."""
-    errors: dict[str, list[ValidationError]] = {}
+def validate_phone(phone: str) -> None:
+    """A phone number as the service stores it; the person form checks it with the other fields."""
+    if phone and not _PHONE.match(" ".join(phone.split())):
+        raise ValidationError(ERROR_PHONE_FORMAT, code="phone")
+
+
+def validate_citizen_id(number: str) -> None:
+    """A citizen ID number (spaces ignored, as the service drops them); the form checks it too."""
+    if number and not _CITIZEN_ID.match("".join(number.split())):
+        raise ValidationError(ERROR_CITIZEN_ID_FORMAT, code="citizen_id")
+
+
+def _check_person(person: Person, refusals: Refusals) -> None:
+    """Field rules of a person, added to `refusals` so a form shows them all at once."""
     today = timezone.localdate()
 
     def add(field: str, message: Text, **params: object) -> None:
-        errors.setdefault(field, []).append(ValidationError(message, params=params or None))
+        refusals.add(message, field=field, **params)
 
     if person.birth_date is not None:
         if person.birth_date > today:
@@ -113,8 +125,35 @@ def _check_person(person: Person) -> None:
                 add("citizen_id", ERROR_CITIZEN_ID_TAKEN, name=holder.full_name)
     if person.phone and not _PHONE.match(person.phone):
         add("phone", ERROR_PHONE_FORMAT)
-    if errors:
-        raise ValidationError(errors)
+
+
+def _born(person: Person) -> datetime.date | None:
+    """The earliest day the person can have been born on; None while the birth is not known."""
+    if person.birth_date is not None:
+        return person.birth_date
+    return datetime.date(person.birth_year, 1, 1) if person.birth_year else None
+
+
+def _check_joining(*, club: Club, joined_on: datetime.date, born: datetime.date | None, refusals: Refusals) -> None:
+    """The rules of a joining date that hold for anyone joining `club`."""
+    if joined_on > timezone.localdate():
+        refusals.add(ERROR_IN_FUTURE, field="joined_on")
+    if born is not None and joined_on < born:
+        refusals.add(ERROR_JOIN_BEFORE_BIRTH, field="joined_on")
+    if club.decision_date and joined_on < club.decision_date:
+        refusals.add(ERROR_JOIN_BEFORE_DECISION, field="joined_on", date=format_date(club.decision_date))
+    if club.status_on(joined_on) == ClubStatus.DISSOLVED:
+        refusals.add(ERROR_CLUB_DISSOLVED, field="joined_on")
+
+
+def _check_status_from(
+    *, valid_from: datetime.date, born: datetime.date | None, refusals: Refusals, field: str = "valid_from"
+) -> None:
+    """The rules of the day a household status holds from, told on `field`."""
+    if valid_from > timezone.localdate():
+        refusals.add(ERROR_IN_FUTURE, field=field)
+    if born is not None and valid_from < born:
+        refusals.add(ERROR_STATUS_BEFORE_BIRTH, field=field)
 
 
 def _normalise(fields: PersonFields) -> dict[str, Any]:
@@ -149,11 +188,23 @@ def person_create(
 ) -> Person:
     """A person in the register; `club`: the club they are recorded for (joining it, cared for by
     its team), which their audit entry belongs to before any membership says so."""
+    person = _new_person(full_name=full_name, sex=sex, birth_year=birth_year, **fields)
+    refusals = Refusals()
+    _check_person(person, refusals)
+    refusals.raise_any()
+    return _person_insert(actor=actor, person=person, club=club)
+
+
+def _new_person(**fields: Unpack[PersonFields]) -> Person:
+    """An unsaved person of `fields`, normalised; a field a person lacks is a programming error."""
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
-        raise TypeError(f"person_create() got unexpected fields: {', '.join(sorted(unknown))}")
-    person = Person(**_normalise({"full_name": full_name, "sex": sex, "birth_year": birth_year, **fields}))
-    _check_person(person)
+        raise TypeError(f"unexpected person fields: {', '.join(sorted(unknown))}")
+    return Person(**_normalise(fields))
+
+
+def _person_insert(*, actor: Actor, person: Person, club: Club | None) -> Person:
+    """Save a person whose rules were checked (_check_person); `club`: see person_create."""
     person.full_clean()
     person.save()
     audit_record(
@@ -173,8 +224,10 @@ def person_update(*, actor: Actor, person: Person, **fields: Unpack[PersonFields
         return person
     for field, value in values.items():
         setattr(person, field, value)
+    refusals = Refusals()
+    _check_person(person, refusals)
     try:
-        _check_person(person)
+        refusals.raise_any()
         person.full_clean()
     except ValidationError:
         person.refresh_from_db()
@@ -199,11 +252,9 @@ def household_status_set(
 
     `club`: the club the person is joining, when that is why (their audit entry's club, read from
     their memberships otherwise: an import of many members saves the query for each)."""
-    if valid_from > timezone.localdate():
-        raise ValidationError({"valid_from": ERROR_IN_FUTURE})
-    born = person.birth_date or datetime.date(person.birth_year, 1, 1)
-    if valid_from < born:
-        raise ValidationError({"valid_from": ERROR_STATUS_BEFORE_BIRTH})
+    refusals = Refusals()
+    _check_status_from(valid_from=valid_from, born=_born(person), refusals=refusals)
+    refusals.raise_any()
     entry, created = HouseholdStatus.objects.get_or_create(
         person=person, valid_from=valid_from, defaults={"status": status, "note": note}
     )
@@ -228,29 +279,23 @@ def membership_start(*, actor: Actor, person: Person, club: Club, joined_on: dat
     """Make a person a member of a club from a date (a new member, or one re-joining)."""
     # Lock the person so two simultaneous joins cannot both pass the "one club at a time" check.
     person = Person.objects.select_for_update().get(pk=person.pk)
-    if joined_on > timezone.localdate():
-        raise ValidationError({"joined_on": ERROR_IN_FUTURE})
-    born = person.birth_date or datetime.date(person.birth_year, 1, 1)
-    if joined_on < born:
-        raise ValidationError({"joined_on": ERROR_JOIN_BEFORE_BIRTH})
+    refusals = Refusals()
     current = person.memberships.filter(left_on__isnull=True).select_related("club").first()
     if current is not None:
-        raise ValidationError(ERROR_ALREADY_MEMBER, params={"name": person.full_name, "club": current.club.name})
+        refusals.add(ERROR_ALREADY_MEMBER, name=person.full_name, club=current.club.name)
     last = person.memberships.order_by("-left_on").first()
     if last is not None and last.left_on is not None and joined_on < last.left_on:
-        raise ValidationError(
-            {
-                "joined_on": ValidationError(
-                    ERROR_JOIN_BEFORE_LAST_LEAVE, params={"name": person.full_name, "date": format_date(last.left_on)}
-                )
-            }
+        refusals.add(
+            ERROR_JOIN_BEFORE_LAST_LEAVE, field="joined_on", name=person.full_name, date=format_date(last.left_on)
         )
-    if club.decision_date and joined_on < club.decision_date:
-        raise ValidationError(
-            {"joined_on": ValidationError(ERROR_JOIN_BEFORE_DECISION, params={"date": format_date(club.decision_date)})}
-        )
-    if club.status_on(joined_on) == ClubStatus.DISSOLVED:
-        raise ValidationError({"joined_on": ERROR_CLUB_DISSOLVED})
+    _check_joining(club=club, joined_on=joined_on, born=_born(person), refusals=refusals)
+    refusals.raise_any()
+    return _membership_insert(actor=actor, person=person, club=club, joined_on=joined_on)
+
+
+def _membership_insert(*, actor: Actor, person: Person, club: Club, joined_on: datetime.date) -> Membership:
+    """Save a membership whose joining date was checked (_check_joining, and for a person already
+    recorded their other memberships)."""
     membership = Membership(person=person, club=club, joined_on=joined_on)
     membership.full_clean()
     membership.save()
@@ -279,10 +324,20 @@ def member_join(
 ) -> Membership:
     """A new person joins: the person, their household status and the membership, all or nothing.
 
-    `status_from`: from when the economic status holds (default: the joining date).
+    `status_from`: from when the economic status holds (default: the joining date). Every rule
+    of the three is checked before anything is written, so all that is wrong is told at once.
     """
-    person = person_create(actor=actor, full_name=full_name, sex=sex, birth_year=birth_year, club=club, **person_fields)
-    membership = membership_start(actor=actor, person=person, club=club, joined_on=joined_on)
+    newcomer = _new_person(full_name=full_name, sex=sex, birth_year=birth_year, **person_fields)
+    refusals = Refusals()
+    _check_person(newcomer, refusals)
+    born = _born(newcomer)
+    _check_joining(club=club, joined_on=joined_on, born=born, refusals=refusals)
+    if status_from is not None:  # otherwise the joining date, checked above
+        _check_status_from(valid_from=status_from, born=born, refusals=refusals, field="status_from")
+    refusals.raise_any()
+    # A new person has no other membership to check against: what was checked above is all.
+    person = _person_insert(actor=actor, person=newcomer, club=club)
+    membership = _membership_insert(actor=actor, person=person, club=club, joined_on=joined_on)
     try:
         household_status_set(
             actor=actor, person=person, status=economic_status, valid_from=status_from or joined_on, club=club

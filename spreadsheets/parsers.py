@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from core.dates import no_such_day
 from core.money import ERROR_FRACTION, parse_vnd
 from core.text import fold
 from core.types import Text as TextOrLazy
@@ -121,10 +122,11 @@ class Date(Parser):
         match = DAY_FIRST.fullmatch(text) or ISO_DATE.fullmatch(text)
         if match is None:
             raise ValidationError(ERROR_DATE)
+        day, month, year = int(match["day"]), int(match["month"]), int(match["year"])
         try:
-            return datetime.date(int(match["year"]), int(match["month"]), int(match["day"]))
-        except ValueError:  # 31/02/2024
-            raise ValidationError(ERROR_DATE) from None
+            return datetime.date(year, month, day)
+        except ValueError:  # 31/02/2024 is told as such, 01/13/2024 as a format error
+            raise no_such_day(day, month, year) or ValidationError(ERROR_DATE) from None
 
     def describe(self) -> str:
         return _("A date, dd/mm/yyyy (24/11/2022).")

@@ -11,7 +11,7 @@ from django.utils.formats import number_format
 from django.utils.translation import gettext_lazy as _
 
 from areas.models import AdminScheme, AdminUnit, Level
-from core.forms import NUMERIC_INPUT, DateField
+from core.forms import CountField, DateField
 from targets.models import TargetPlan, UnitCategory
 from targets.services import PLAN_FIELDS
 
@@ -92,12 +92,12 @@ class PlanForm(forms.ModelForm):
             "period_end": DateField,
             "province": ProvinceChoiceField,
             **dict.fromkeys(PERCENT_FIELDS, PercentField),
+            **dict.fromkeys(COUNT_FIELDS, CountField),
         }
         widgets = {
             "legal_basis": forms.Textarea(attrs={"rows": 3}),
             "new_club_date": forms.RadioSelect,
             "code": forms.TextInput(attrs={"autocapitalize": "none", "autocomplete": "off"}),
-            **{name: forms.NumberInput(attrs=NUMERIC_INPUT) for name in COUNT_FIELDS},
         }
         error_messages = {
             "name": {"unique": _("Another plan already has this name.")},

@@ -10,9 +10,11 @@ from django.template import Context, Template
 from django.test import RequestFactory
 from django.utils import formats, translation
 
+from core.dates import ERROR_NO_SUCH_DAY
 from core.errors import refusal
 from core.forms import DateField, DateInput, LinesField, write_through
 from core.text import fold, split_lines
+from tests.text import vi
 
 LANGUAGES = ["vi", "en"]
 
@@ -38,7 +40,7 @@ def test_date_field_accepts_iso(language):
         assert DateField().clean("2025-04-03") == datetime.date(2025, 4, 3)
 
 
-@pytest.mark.parametrize("text", ["2025/04/03", "31/02/2025", "04/13/2025", "3 April 2025", "abc"])
+@pytest.mark.parametrize("text", ["2025/04/03", "04/13/2025", "00/01/2025", "32/01/2025", "3 April 2025", "abc"])
 @pytest.mark.parametrize("language", LANGUAGES)
 def test_date_field_rejects(text, language):
     field = DateField()
@@ -55,11 +57,40 @@ def test_date_field_invalid_message_shows_the_format():
 
 
 def test_date_field_in_a_form():
-    form = EventForm(data={"day": "31/02/2025"})
+    form = EventForm(data={"day": "2025/02/01"})
 
     assert not form.is_valid()
     assert form.errors["day"] == [str(DateField().error_messages["invalid"])]
     assert EventForm(data={"day": "01/02/2025"}).is_valid()
+
+
+@pytest.mark.parametrize(
+    ("text", "date", "month", "year", "days"),
+    [
+        ("31/02/1950", "31/02/1950", 2, 1950, 28),
+        ("29/02/2023", "29/02/2023", 2, 2023, 28),
+        ("30/2/2024", "30/02/2024", 2, 2024, 29),
+        ("31/04/2025", "31/04/2025", 4, 2025, 30),
+        (" 2023-02-29 ", "29/02/2023", 2, 2023, 28),
+    ],
+)
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_date_field_says_the_calendar_has_no_such_day(text, date, month, year, days, language):
+    with translation.override(language), pytest.raises(ValidationError) as excinfo:
+        DateField().clean(text)
+
+    assert excinfo.value.code == "no_such_day"
+    with translation.override(language):
+        expected = str(ERROR_NO_SUCH_DAY) % {"date": date, "month": month, "year": year, "days": days}
+        assert excinfo.value.messages == [expected]
+
+
+def test_a_day_the_calendar_lacks_is_told_on_the_field_in_vietnamese():
+    form = EventForm(data={"day": "31/02/1950"})
+
+    assert not form.is_valid()
+    assert form.errors["day"] == [vi(ERROR_NO_SUCH_DAY, date="31/02/1950", month=2, year=1950, days=28)]
+    assert EventForm(data={"day": "29/02/2024"}).is_valid()  # a leap year has it
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

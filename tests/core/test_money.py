@@ -215,3 +215,4 @@ def test_vnd_field_shows_int_with_dots():
     assert field.prepare_value("1.5") == "1.5"
     assert 'value="238.500.000"' in str(AmountForm(initial={"amount": 238_500_000})["amount"])
     assert 'inputmode="numeric"' in str(AmountForm()["amount"])
+    assert 'data-input="money"' in str(AmountForm()["amount"])

@@ -35,7 +35,11 @@ def test_province_staff_decide_where_the_clubs_of_a_split_commune_are(
     # No reason: refused, and the choice made is kept.
     card.get_by_text("Phường An Phú").click()
     card.get_by_role("button", name=vi("Save the decision")).click()
-    expect(page.get_by_text(vi(ERROR_DECISION_REASON_REQUIRED))).to_be_visible()
+    # Beside the reason's box, and in the summary above the form with a link to the box.
+    expect(page.get_by_text(vi(ERROR_DECISION_REASON_REQUIRED), exact=True)).to_be_visible()
+    summary = page.get_by_test_id("form-errors")
+    expect(summary).to_contain_text(vi(ERROR_DECISION_REASON_REQUIRED))
+    expect(summary.get_by_role("link")).to_have_attribute("href", "#id_reason")
     expect(page.get_by_label("Phường An Phú")).to_be_checked()
 
     page.locator("textarea[name=reason]").fill("Thôn Liên Trì Tây thuộc phường An Phú")

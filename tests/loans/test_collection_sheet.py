@@ -82,6 +82,7 @@ def test_sheet_prefills_what_is_due_at_the_meeting_with_the_arrears_apart(client
     assert response.context["total_due"] == 6 * INSTALMENT
     assert response.context["total_arrears"] == 3 * INSTALMENT
     html = response.content.decode()
+    assert html.count('data-input="money"') == 3  # the one money box, one a loan
     assert 'inputmode="numeric"' in html
     assert 'value="3.090.000"' in html
     assert reverse("loans:collection-sheet", args=[club.pk, 2025, 2]) in html

@@ -43,6 +43,55 @@ def test_join_refused_saves_nothing(world, province_staff):
     assert AuditEntry.objects.count() == 0
 
 
+def test_join_tells_every_refusal_of_the_person_the_joining_and_the_status_at_once(world, province_staff):
+    factories.PersonFactory(full_name="Trần Thị Có", citizen_id="051123456789")
+    with pytest.raises(ValidationError) as excinfo:
+        join(
+            world.club_a1,
+            province_staff,
+            birth_date=D(1950, 7, 2),
+            birth_year=1950,
+            citizen_id="051123456789",
+            phone="abc",
+            joined_on=D(2020, 1, 1),  # before the club's decision of 01/03/2022
+            status_from=D(1949, 1, 1),  # before the birth
+        )
+    assert excinfo.value.message_dict == {
+        "citizen_id": [str(services.ERROR_CITIZEN_ID_TAKEN) % {"name": "Trần Thị Có"}],
+        "phone": [str(services.ERROR_PHONE_FORMAT)],
+        "joined_on": [str(services.ERROR_JOIN_BEFORE_DECISION) % {"date": "01/03/2022"}],
+        "status_from": [str(services.ERROR_STATUS_BEFORE_BIRTH)],
+    }
+    assert Person.objects.count() == 1
+
+
+def test_membership_start_tells_every_refusal_at_once(world, province_staff):
+    membership = join(world.club_a1, province_staff, birth_year=1950)
+    with pytest.raises(ValidationError) as excinfo:
+        services.membership_start(
+            actor=province_staff, person=membership.person, club=world.club_b1, joined_on=D(2030, 1, 1)
+        )
+    assert excinfo.value.message_dict == {
+        "__all__": [str(services.ERROR_ALREADY_MEMBER) % {"name": "Nguyễn Thị Đào", "club": world.club_a1.name}],
+        "joined_on": [str(services.ERROR_IN_FUTURE)],
+    }
+
+
+@pytest.mark.parametrize(
+    ("validate", "good", "bad"),
+    [
+        (services.validate_phone, ["", "0912 345 678", "+84 912.345.678", " 0912  345 678 "], ["abc", "0912-345"]),
+        (services.validate_citizen_id, ["", "051123456789", "0511 2345 6789", "123456789"], ["07950001234", "abc"]),
+    ],
+)
+def test_the_forms_checks_are_the_services(validate, good, bad):
+    for value in good:
+        validate(value)
+    for value in bad:
+        with pytest.raises(ValidationError):
+            validate(value)
+
+
 def test_one_club_at_a_time_then_move_keeps_one_person(world, province_staff):
     membership = join(world.club_a1, province_staff)
     with pytest.raises(ValidationError):

@@ -13,12 +13,13 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEntry
+from core.dates import ERROR_NO_SUCH_DAY
 from members import forms as member_forms
 from members import services
 from members.models import EconomicStatus, HouseholdStatus, LeaveReason, Membership, Person, Sex
 from tests import factories
 from tests.conftest import TODAY, login
-from tests.text import vi_html
+from tests.text import vi, vi_html
 
 D = datetime.date
 LIST_URL = reverse("members:member-list")
@@ -440,20 +441,43 @@ def test_add_refuses_mismatched_year_and_date(client, world, club_chair):
     assert Person.objects.count() == 0
 
 
-def test_add_shows_service_errors_on_the_fields(client, world, club_chair):
+def test_add_shows_every_format_error_in_one_round_summarised_at_the_top(client, world, club_chair):
+    # A tester's case: a day the calendar lacks, an 11-digit citizen ID and a phone "abc" took
+    # three submits to show; the form now checks every format together.
     response = login(client, club_chair).post(
-        create_url(world.club_a1), join_data(joined_on="01/01/2020", phone="abc", citizen_id="123")
+        create_url(world.club_a1),
+        join_data(birth_date="31/02/1950", birth_year="", citizen_id="07950001234", phone="abc"),
     )
     assert response.status_code == 200
-    errors = response.context["form"].errors
-    assert errors["phone"] == [str(services.ERROR_PHONE_FORMAT)]
-    assert errors["citizen_id"] == [str(services.ERROR_CITIZEN_ID_FORMAT)]
+    assert response.context["form"].errors == {
+        "birth_date": [vi(ERROR_NO_SUCH_DAY, date="31/02/1950", month=2, year=1950, days=28)],
+        "citizen_id": [str(services.ERROR_CITIZEN_ID_FORMAT)],
+        "phone": [str(services.ERROR_PHONE_FORMAT)],
+    }
     assert Person.objects.count() == 0
-    response = client.post(create_url(world.club_a1), join_data(joined_on="01/01/2020"))
-    assert response.context["form"].errors["joined_on"] == [
-        str(services.ERROR_JOIN_BEFORE_DECISION) % {"date": "01/03/2022"}
-    ]
-    assert Person.objects.count() == 0
+    html = response.content.decode()
+    summary = html.index('data-testid="form-errors"')
+    # Above the first box, one link to each box, then each message again next to its box.
+    assert summary < html.index('id="id_full_name"')
+    links = [f'href="#id_{name}"' for name in ("birth_date", "phone", "citizen_id")]
+    assert all(summary < html.index(link) < html.index('id="id_full_name"') for link in links)
+    assert html.count(vi_html(services.ERROR_PHONE_FORMAT)) == 2
+    assert vi_html(services.ERROR_CITIZEN_ID_FORMAT) in html
+
+
+def test_add_shows_every_refusal_of_the_service_in_one_round(client, world, club_chair):
+    member(world.club_b1, "Trần Thị Có", citizen_id="051123456789")
+    response = login(client, club_chair).post(
+        create_url(world.club_a1),
+        join_data(birth_year="1800", citizen_id="0511 2345 6789", phone="0912 345 678", joined_on="01/01/2020"),
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors == {
+        "birth_year": [str(services.ERROR_BIRTH_YEAR_RANGE) % {"first": 1905, "last": 2025}],
+        "citizen_id": [str(services.ERROR_CITIZEN_ID_TAKEN) % {"name": "Trần Thị Có"}],
+        "joined_on": [str(services.ERROR_JOIN_BEFORE_DECISION) % {"date": "01/03/2022"}],
+    }
+    assert Person.objects.count() == 1
 
 
 def test_add_page_suggests_the_clubs_hamlets_and_defaults_to_today(client, world, club_chair):
@@ -682,8 +706,13 @@ def test_record_economic_status_refuses_future_and_bad_dates(client, world, club
     client = login(client, club_chair)
     response = client.post(url("status", person), {"status": "poor", "valid_from": "01/01/2026"})
     assert response.context["form"].errors["valid_from"] == [str(services.ERROR_IN_FUTURE)]
-    response = client.post(url("status", person), {"status": "poor", "valid_from": "31/02/2024"})
+    response = client.post(url("status", person), {"status": "poor", "valid_from": "2024/02/01"})
     assert response.context["form"].errors["valid_from"] == [str(member_forms.ERROR_DATE_OR_YEAR)]
+    # A date the calendar lacks is told as such, here as on every date field.
+    response = client.post(url("status", person), {"status": "poor", "valid_from": "31/02/2024"})
+    assert response.context["form"].errors["valid_from"] == [
+        vi(ERROR_NO_SUCH_DAY, date="31/02/2024", month=2, year=2024, days=29)
+    ]
     assert not HouseholdStatus.objects.exists()
 
 

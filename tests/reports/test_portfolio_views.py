@@ -14,6 +14,7 @@ from django.utils import translation
 from django.utils.html import escape
 
 from accounts.services import user_language_set
+from core.dates import ERROR_NO_SUCH_DAY
 from core.money import format_vnd
 from loans import services
 from loans.portfolio import Bucket, Period
@@ -168,17 +169,18 @@ def test_period_follows_the_as_of_date(client, world, province_staff):
 
 
 @pytest.mark.parametrize(
-    ("query", "message"),
+    ("query", "message", "params"),
     [
-        ({"period_to": "16/03/2025"}, ERROR_FUTURE),
-        ({"period_from": "01/02/2025", "period_to": "01/01/2025"}, ERROR_PERIOD_ORDER),
-        ({"on": "31/02/2024"}, "Enter a date as dd/mm/yyyy, for example 24/11/2022."),
+        ({"period_to": "16/03/2025"}, ERROR_FUTURE, {}),
+        ({"period_from": "01/02/2025", "period_to": "01/01/2025"}, ERROR_PERIOD_ORDER, {}),
+        ({"on": "2024/02/01"}, "Enter a date as dd/mm/yyyy, for example 24/11/2022.", {}),
+        ({"on": "31/02/2024"}, ERROR_NO_SUCH_DAY, {"date": "31/02/2024", "month": 2, "year": 2024, "days": 29}),
     ],
 )
-def test_wrong_dates_are_explained_and_the_defaults_shown(client, world, province_staff, query, message):
+def test_wrong_dates_are_explained_and_the_defaults_shown(client, world, province_staff, query, message, params):
     response = login(client, province_staff).get(URL, query)
     assert response.status_code == 200
-    assert vi_html(message) in response.content.decode()
+    assert vi_html(message, **params) in response.content.decode()
     assert response.context["report"].period == Period.last_12_months(TODAY)
     # The export of a wrong form goes back to the page, which says what is wrong.
     export = client.get(EXPORT_URL, query)

@@ -11,6 +11,7 @@ from django.utils import translation
 from django.utils.html import escape
 
 from clubs.models import ActivityArea, Club
+from core.dates import ERROR_NO_SUCH_DAY
 from demo.scenario import CLUBS
 from reports import selectors
 from reports.forms import ERROR_FUTURE
@@ -107,13 +108,17 @@ def test_date_is_read_day_first(client, world, province_staff):
 
 
 @pytest.mark.parametrize(
-    ("typed", "message"),
-    [("31/02/2023", "Enter a date as dd/mm/yyyy, for example 24/11/2022."), ("16/03/2025", ERROR_FUTURE)],
+    ("typed", "message", "params"),
+    [
+        ("2023/02/01", "Enter a date as dd/mm/yyyy, for example 24/11/2022.", {}),
+        ("31/02/2023", ERROR_NO_SUCH_DAY, {"date": "31/02/2023", "month": 2, "year": 2023, "days": 28}),
+        ("16/03/2025", ERROR_FUTURE, {}),
+    ],
 )
-def test_a_wrong_date_is_explained_and_today_shown(client, world, province_staff, typed, message):
+def test_a_wrong_date_is_explained_and_today_shown(client, world, province_staff, typed, message, params):
     response = login(client, province_staff).get(URL, {"on": typed})
     assert response.status_code == 200
-    assert vi_html(message) in response.content.decode()
+    assert vi_html(message, **params) in response.content.decode()
     assert response.context["report"].on == TODAY
 
 

@@ -15,6 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from openpyxl.utils import quote_sheetname
 
+from core.dates import ERROR_NO_SUCH_DAY
 from spreadsheets import importing, parsers, workbook
 from spreadsheets import template as templates
 from spreadsheets.club_import import CLUB_IMPORT
@@ -22,6 +23,7 @@ from spreadsheets.importing import ImportColumn, RowByRowImport, RowError
 from spreadsheets.parsers import Codes, Date, Integer, Lines, Text
 from spreadsheets.workbook import FileRefused
 from tests.spreadsheets.files import CLUB_HEADERS, CLUB_KEYS, club_row, with_extra_member, xlsx
+from tests.text import vi
 
 D = datetime.date
 
@@ -200,7 +202,7 @@ def test_every_error_of_a_row_is_collected():
     errors = rows_of(content)[0].errors
     assert errors == [
         RowError(2, "Tên CLB", str(importing.ERROR_REQUIRED)),
-        RowError(2, "Ngày quyết định", str(parsers.ERROR_DATE)),
+        RowError(2, "Ngày quyết định", vi(ERROR_NO_SUCH_DAY, date="30/02/2024", month=2, year=2024, days=29)),
         RowError(2, "Ngày sinh hoạt", str(parsers.ERROR_NUMBER_RANGE) % {"min": 1, "max": 31}),
     ]
 
@@ -247,11 +249,21 @@ def test_date_parser_reads_date_cells_and_day_first_text(value, expected):
     assert Date().parse(value) == expected
 
 
-@pytest.mark.parametrize("value", ["31/02/2024", "24/11/22", "11/24/2022", "hôm nay", 44889, "01/01/0202"])
+@pytest.mark.parametrize("value", ["24/11/22", "11/24/2022", "32/01/2024", "hôm nay", 44889, "01/01/0202"])
 def test_date_parser_refuses_what_is_not_a_date(value):
     with pytest.raises(ValidationError) as exc:
         Date().parse(value)
     assert exc.value.messages == [str(parsers.ERROR_DATE)]
+
+
+@pytest.mark.parametrize(
+    ("value", "date", "days"), [("31/02/2024", "31/02/2024", 29), ("2023-02-29", "29/02/2023", 28)]
+)
+def test_date_parser_says_the_calendar_has_no_such_day(value, date, days):
+    with pytest.raises(ValidationError) as exc:
+        Date().parse(value)
+    day, month, year = date.split("/")
+    assert exc.value.messages == [vi(ERROR_NO_SUCH_DAY, date=date, month=int(month), year=int(year), days=days)]
 
 
 @pytest.mark.parametrize(("value", "expected"), [(15, 15), (15.0, 15), ("15", 15), (" 1 ", 1), (31, 31)])
