@@ -57,7 +57,7 @@ def test_the_chair_sees_this_month_of_her_club_each_thing_one_tap_away(client, w
     assert 'data-month="2025-02"' in unsent and reverse("activities:report-start", args=[club.pk, 2025, 2]) in unsent
     actions = part(html, "club-actions")
     assert reverse("loans:collection-sheet", args=[club.pk, 2025, 3]) in actions
-    assert reverse("funds:contribution-create", args=[club.pk]) in actions
+    assert reverse("funds:contributions-sheet", args=[club.pk, 2025, 3]) in actions
     assert reverse("members:member-create", args=[club.pk]) in actions
     follow_up = part(html, "follow-up")
     assert "Lê Thị Chậm" in follow_up and 'href="tel:0905333444"' in follow_up

@@ -737,7 +737,7 @@ def test_the_board_main_actions_are_at_the_top_of_the_club_page(client, world, c
         ("activities:club-reports", [club.pk]),
         ("members:member-create", [club.pk]),
         ("loans:collection-sheet", [club.pk, 2025, 3]),
-        ("funds:contribution-create", [club.pk]),
+        ("funds:contributions-sheet", [club.pk, 2025, 3]),
     ]:
         assert reverse(name, args=args) in actions
     assert html.index('data-testid="club-main-actions"') < html.index(vi_html("Commune"))
@@ -747,4 +747,4 @@ def test_staff_see_the_actions_they_may_take_at_the_top(client, world, area_staf
     html = login(client, area_staff).get(detail_url(world.club_a1)).content.decode()
     actions = html.split('data-testid="club-main-actions"')[1].split("</div>")[0]
     assert reverse("activities:club-reports", args=[world.club_a1.pk]) in actions
-    assert reverse("funds:contribution-create", args=[world.club_a1.pk]) not in actions  # the club keeps its books
+    assert reverse("funds:contributions-sheet", args=[world.club_a1.pk, 2025, 3]) not in actions  # the club keeps its books
