@@ -31,8 +31,9 @@ class CashBookFilterForm(forms.Form):
 
     @staticmethod
     def current_year() -> tuple[datetime.date, datetime.date]:
+        """This year up to today (funds.selectors.cash_book ends every period today at the latest)."""
         today = timezone.localdate()
-        return datetime.date(today.year, 1, 1), datetime.date(today.year, 12, 31)
+        return datetime.date(today.year, 1, 1), today
 
     def clean(self):
         data = super().clean()

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
 from django.db.models import Aggregate, Count, Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 
 from areas.models import UNDER_PROVINCE_DEPTH, AdminScheme, AdminUnit
 from clubs.models import Club, ClubQuerySet, MapGrouping
@@ -160,7 +161,9 @@ class CashBook:
 
 def cash_book(*, fund: Fund, start: datetime.date, end: datetime.date, entry_type: str = "") -> CashBook:
     """The book of `fund` from `start` to `end` (both included): one query for its four totals;
-    the entries are a queryset, to paginate."""
+    the entries are a queryset, to paginate. A period reaching past today ends today: a balance is
+    never dated in the future (no entry is), the book of this year shows today's balance."""
+    end = min(end, timezone.localdate())
     shown = Q(entry_date__gte=start, entry_date__lte=end)
     if entry_type:
         shown &= Q(entry_type=entry_type)

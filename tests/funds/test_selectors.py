@@ -181,6 +181,15 @@ def test_cash_book_totals_and_running_balance(world, book_entries):
     assert [(row.money_in, row.money_out) for row in rows][2] == (None, 400_000)
 
 
+def test_a_period_past_today_ends_today(world, book_entries):
+    """A balance is never dated in the future: the book asked to the end of the year ends today
+    (15/03/2025 in the tests), with today's balance."""
+    contribute(world.club_a1, 200_000, D(2025, 3, 15))
+    book = selectors.cash_book(fund=fund(world.club_a1), start=D(2025, 1, 1), end=D(2025, 12, 31))
+    assert (book.start, book.end) == (D(2025, 1, 1), D(2025, 3, 15))
+    assert (book.opening, book.money_in, book.closing) == (7_800_000, 200_000, 8_000_000)
+
+
 def test_a_later_page_starts_from_the_balance_before_it(world, book_entries):
     book = selectors.cash_book(fund=fund(world.club_a1), start=D(2024, 1, 1), end=D(2024, 12, 31))
     # The second entry is on the same day as the first: the balance before it counts the first.

@@ -137,9 +137,21 @@ def year_2024(world):
 def test_cash_book_defaults_to_the_current_year(client, world, club_chair, year_2024):
     response = login(client, club_chair).get(book_url(world.club_a1))
     book = response.context["book"]
-    assert (book.start, book.end) == (D(2025, 1, 1), D(2025, 12, 31))
+    # This year up to today (15/03/2025): the balance shown is today's, never one dated later.
+    assert (book.start, book.end) == (D(2025, 1, 1), D(2025, 3, 15))
     assert (book.opening, book.money_in, book.closing) == (7_900_000, 700_000, 8_600_000)
     assert len(response.context["rows"]) == 1
+    summary = html_of(response).split('data-testid="summary"')[1].split("</dl>")[0]
+    assert "15/03/2025" in summary and "31/12/2025" not in summary
+
+
+def test_cash_book_asked_past_today_shows_the_balance_of_today(client, world, club_chair, year_2024):
+    response = login(client, club_chair).get(book_url(world.club_a1), {"start": "01/01/2025", "end": "31/12/2026"})
+    assert response.context["book"].end == D(2025, 3, 15)
+    html = html_of(response)
+    assert "31/12/2026" not in html.split('data-testid="summary"')[1].split("</dl>")[0]
+    totals = html.split('data-testid="totals-row"')[1].split("</tr>")[0]
+    assert "15/03/2025" in totals and money(8_600_000) in totals
 
 
 def test_cash_book_of_a_period_with_running_balance_and_totals(client, world, club_chair, year_2024):

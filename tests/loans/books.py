@@ -41,6 +41,8 @@ def open_lending(
     """Capital in the club's income-generation fund and loan rules: `max_amount` (10 million) over
     12 months at most, 0.5 % a month flat, monthly repayments, `grace_days` (5) days' grace."""
     fund = club.funds.get(kind=FundKind.INCOME)
+    if club.loan_rules.filter(effective_from=rules_from).exists():
+        return fund  # opened already (tests/e2e/test_accessibility.py sets up every page on one database)
     contribution_record(actor=actor, fund=fund, amount=capital, entry_date=capital_on, source=CapitalSource.MEMBERS)
     services.rules_record(
         actor=actor,

@@ -122,9 +122,12 @@ def test_a_wrong_date_is_explained_and_today_shown(client, world, province_staff
     assert response.context["report"].on == TODAY
 
 
-def test_page_on_a_phone_keeps_tables_scrollable(client, world, province_staff):
+def test_page_on_a_phone_shows_each_row_as_a_card(client, world, province_staff):
+    """Districts, communes and clubs: tables whose rows are cards on a phone, never scrolled
+    sideways (tests/e2e/test_layouts.py measures them in a browser)."""
     html = login(client, province_staff).get(URL).content.decode()
-    assert html.count('class="table-responsive"') == 3  # districts, communes, clubs
+    assert html.count("table-cards") == 3
+    assert "table-responsive" not in html
     assert '<details class="mb-4" open data-testid="middle">' in html
 
 

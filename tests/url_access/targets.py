@@ -1,3 +1,4 @@
+from targets.models import TargetPlan
 from tests.targets.conftest import small_plan
 from tests.url_access import STAFF_ONLY
 
@@ -12,7 +13,9 @@ def with_plan(world):
 
 
 def plan_code(world):
-    return {"code": small_plan(world).code}
+    """The code of the personas' plan (made once: tests/e2e/test_accessibility.py walks every page on one database)."""
+    plan = TargetPlan.objects.filter(province=world.province).first() or small_plan(world)
+    return {"code": plan.code}
 
 
 PROTECTED = {
