@@ -171,6 +171,7 @@ ECONOMIC_STATUS_WORDS = Codes(
         EconomicStatus.OTHER: (
             "Khác",
             "other",
+            "neither poor nor near-poor",
             EconomicStatus.OTHER.label,
             # The label of earlier templates, still in the drop-downs of files downloaded then.
             "Khác (khá giả)",

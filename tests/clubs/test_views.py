@@ -747,4 +747,5 @@ def test_staff_see_the_actions_they_may_take_at_the_top(client, world, area_staf
     html = login(client, area_staff).get(detail_url(world.club_a1)).content.decode()
     actions = html.split('data-testid="club-main-actions"')[1].split("</div>")[0]
     assert reverse("activities:club-reports", args=[world.club_a1.pk]) in actions
-    assert reverse("funds:contributions-sheet", args=[world.club_a1.pk, 2025, 3]) not in actions  # the club keeps its books
+    # The club keeps its books.
+    assert reverse("funds:contributions-sheet", args=[world.club_a1.pk, 2025, 3]) not in actions

@@ -12,6 +12,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
+from django.utils.html import escape
+from django.utils.translation import ngettext
 
 from core import once
 from core.models import Submission
@@ -122,7 +125,11 @@ def test_the_same_sheet_posted_twice_is_saved_once_and_answered_the_same(client,
     time, date = once.local_time(receipt.created_at)
     html = second.content.decode()
     assert vi_html(once.ALREADY_SAVED, time=time, date=date) in html
-    assert vi_html("%(count)s contributions saved, %(total)s in all.", count=6, total=format_vnd(210_000)) in html
+    with translation.override("vi"):
+        saved = ngettext(
+            "%(count)s contribution saved, %(total)s in all.", "%(count)s contributions saved, %(total)s in all.", 6
+        )
+    assert escape(saved % {"count": 6, "total": format_vnd(210_000)}) in html
 
 
 def test_a_sheet_opened_before_another_device_saved_is_refused_and_keeps_what_was_typed(
