@@ -149,6 +149,8 @@ class LinesField(forms.CharField):
 
 
 ERROR_FORM_INCOMPLETE = _("The form is incomplete: open the page again.")
+# How many of the tokens saved lately the pages list (a phone keeps what was typed for a few forms).
+SAVED_TOKENS_SHOWN = 20
 
 
 class OnceForm(forms.Form):
@@ -218,6 +220,10 @@ def write_through(
         )
         if written.first_saved_at is not None:
             messages.info(request, already_saved_message(written.first_saved_at))
+        # The pages tell static/js/keep_typed.js which tokens were saved: what the phone kept
+        # under them is dropped instead of brought back.
+        saved = [*request.session.get("saved_tokens", []), str(form.cleaned_data["token"])]
+        request.session["saved_tokens"] = saved[-SAVED_TOKENS_SHOWN:]
         return written.result
     except StaleVersion as exc:
         if isinstance(form, VersionedForm):

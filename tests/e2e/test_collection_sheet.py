@@ -60,3 +60,59 @@ def test_treasurer_saves_the_meeting_sheet_with_a_partial_payment(
     expect(dao_row.get_by_test_id("row-due")).to_contain_text("560.000")
     expect(dao_row.get_by_test_id("row-paid")).to_be_visible()
     assert sorted(Repayment.objects.filter(paid_on=today).values_list("amount", flat=True)) == [1_030_000, 1_500_000]
+
+
+def test_what_was_typed_survives_a_lost_connection_and_is_never_saved_twice(
+    transactional_db, live_server, world, club_chair, phone_page, screenshot
+):
+    """The sheet is sent while the connection drops: the first time nothing reaches the server,
+    and the phone brings back what was typed; the second time the server saves it but the answer
+    is lost, and the phone, told by the server which sheets it saved, brings nothing back."""
+    page = phone_page
+    club = world.club_a1
+    today = timezone.localdate()
+    Club.objects.filter(pk=club.pk).update(meeting_day=today.day)
+    club.refresh_from_db()
+    books.open_lending(club, capital_on=day_in_month(add_months(today, -6), 1))
+    loan = books.disbursed_loan(
+        club,
+        borrower=books.borrower_of(club, "Trần Văn Bình"),
+        disbursed_on=day_in_month(add_months(today, -1), 1),
+    )
+    log_in(page, live_server, club_chair)
+    url = f"{live_server.url}/loans/club/{club.pk}/collection/{today.year}/{today.month}/"
+    amount = page.locator(f'[data-testid="sheet-row"][data-loan="{loan.pk}"] input')
+    send = page.locator('[data-testid="collection-sheet"] button[type="submit"]')
+    posts = re.compile(r"/loans/club/\d+/collection/")
+
+    page.goto(url)
+    amount.fill("700.000")
+    page.route(posts, lambda route: route.abort() if route.request.method == "POST" else route.continue_())
+    send.click()
+    page.wait_for_timeout(500)
+    page.unroute(posts)
+    page.goto(url)
+    expect(page.get_by_test_id("kept-typed")).to_be_visible()
+    expect(amount).to_have_value("700.000")
+    screenshot(page, "kept-on-the-phone")
+    assert not Repayment.objects.filter(loan=loan).exists()
+
+    # This time the server saves it, and the answer never comes back.
+    def saved_but_lost(route):
+        if route.request.method != "POST":
+            route.continue_()
+            return
+        route.fetch(max_redirects=0)
+        route.abort()
+
+    page.route(posts, saved_but_lost)
+    send.click()
+    page.wait_for_timeout(1000)
+    page.unroute(posts)
+    assert list(Repayment.objects.filter(loan=loan).values_list("amount", flat=True)) == [700_000]
+    # The server knows it saved that sheet: the phone drops what it kept and shows the books as
+    # they are now, the payment recorded; nothing is brought back to be sent twice.
+    page.goto(url)
+    expect(page.get_by_test_id("kept-typed")).to_have_count(0)
+    expect(page.locator(f'[data-testid="sheet-row"][data-loan="{loan.pk}"]').get_by_test_id("row-paid")).to_be_visible()
+    assert list(Repayment.objects.filter(loan=loan).values_list("amount", flat=True)) == [700_000]
