@@ -70,15 +70,7 @@ def test_what_was_typed_survives_a_lost_connection_and_is_never_saved_twice(
     is lost, and the phone, told by the server which sheets it saved, brings nothing back."""
     page = phone_page
     club = world.club_a1
-    today = timezone.localdate()
-    Club.objects.filter(pk=club.pk).update(meeting_day=today.day)
-    club.refresh_from_db()
-    books.open_lending(club, capital_on=day_in_month(add_months(today, -6), 1))
-    loan = books.disbursed_loan(
-        club,
-        borrower=books.borrower_of(club, "Trần Văn Bình"),
-        disbursed_on=day_in_month(add_months(today, -1), 1),
-    )
+    today, loan = books.meeting_today_with_a_loan(club)
     log_in(page, live_server, club_chair)
     url = f"{live_server.url}/loans/club/{club.pk}/collection/{today.year}/{today.month}/"
     amount = page.locator(f'[data-testid="sheet-row"][data-loan="{loan.pk}"] input')

@@ -6,11 +6,10 @@ accessibility check (tests/e2e/axe.py); screenshots go to artifacts/e2e."""
 import re
 
 from django.urls import reverse
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from activities.models import MonthlyReport, ReportStatus
-from clubs.models import ActivityArea, Club
+from clubs.models import ActivityArea
 from core.dates import add_months, day_in_month, month_start
 from funds.models import EntryType, FundEntry, FundKind
 from funds.services import usual_contributions_set
@@ -30,15 +29,7 @@ def test_the_chair_runs_her_meeting_day_from_her_home(
     page = phone_page
     club = world.club_a1
     # The live server runs on the real clock: the club meets today; Bình's loan falls due today.
-    today = timezone.localdate()
-    Club.objects.filter(pk=club.pk).update(meeting_day=today.day)
-    club.refresh_from_db()
-    books.open_lending(club, capital_on=day_in_month(add_months(today, -6), 1))
-    loan = books.disbursed_loan(
-        club,
-        borrower=books.borrower_of(club, "Trần Văn Bình"),
-        disbursed_on=day_in_month(add_months(today, -1), 1),
-    )
+    today, loan = books.meeting_today_with_a_loan(club)
     usual_contributions_set(actor=None, club=club, amounts={FundKind.INCOME: 20_000, FundKind.ACTIVITY: 10_000})
     log_in(page, live_server, club_chair)
 

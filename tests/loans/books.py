@@ -5,6 +5,10 @@ capital contributed, rules recorded, then each loan applied for, approved and di
 import datetime
 from decimal import Decimal
 
+from django.utils import timezone
+
+from clubs.models import Club
+from core.dates import add_months, day_in_month
 from funds.models import CapitalSource, FundKind
 from funds.services import contribution_record
 from loans import services
@@ -95,3 +99,17 @@ def disbursed_loan(club, *, disbursed_on=DISBURSED_ON, actor=None, **kwargs):
     kwargs.setdefault("applied_on", disbursed_on - datetime.timedelta(days=10))
     loan = approved_loan(club, actor=actor, **kwargs)
     return services.loan_disburse(actor=actor, loan=loan, disbursed_on=disbursed_on)
+
+
+def meeting_today_with_a_loan(club, borrower_name="Trần Văn Bình"):
+    """For browser tests, whose live server runs on the real clock: the club meets today, its
+    lending opened six months ago, and one loan disbursed last month falls due today for the first
+    time. Returns (today, the loan)."""
+    today = timezone.localdate()
+    Club.objects.filter(pk=club.pk).update(meeting_day=today.day)
+    club.refresh_from_db()
+    open_lending(club, capital_on=day_in_month(add_months(today, -6), 1))
+    loan = disbursed_loan(
+        club, borrower=borrower_of(club, borrower_name), disbursed_on=day_in_month(add_months(today, -1), 1)
+    )
+    return today, loan
