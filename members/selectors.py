@@ -14,7 +14,7 @@ from django.db.models import Exists, OuterRef, QuerySet, Subquery
 from clubs.models import Club, ClubQuerySet, ClubStatus
 from core.text import fold
 from core.types import Text
-from members.models import AgeGroup, EconomicStatus, Membership, Person
+from members.models import AgeGroup, EconomicStatus, MeetingAttendance, Membership, Person
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -240,3 +240,13 @@ def club_current_members(*, club: Club, on: datetime.date) -> QuerySet[Person]:
     return Person.objects.filter(
         memberships__club=club, memberships__left_on__isnull=True, memberships__joined_on__lte=on
     ).order_by("sort_key", "pk")
+
+
+def meeting_attendance(*, club: Club, on: datetime.date) -> list[MeetingAttendance]:
+    """The attendance recorded at the club's meeting of `on` (members.services.meeting_attendance_record),
+    with each member, in the register's order; empty when none was recorded. One query."""
+    return list(
+        MeetingAttendance.objects.filter(club=club, meeting_on=on)
+        .select_related("person")
+        .order_by("person__sort_key", "person__pk")
+    )
