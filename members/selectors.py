@@ -9,9 +9,10 @@ import datetime
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from clubs.models import Club, ClubQuerySet, ClubStatus
+from core.dates import month_end, month_start
 from core.text import fold
 from core.types import Text
 from members.models import AgeGroup, EconomicStatus, MeetingAttendance, Membership, Person
@@ -250,3 +251,12 @@ def meeting_attendance(*, club: Club, on: datetime.date) -> list[MeetingAttendan
         .select_related("person")
         .order_by("person__sort_key", "person__pk")
     )
+
+
+def members_present_in(*, club: Club, month: datetime.date) -> int | None:
+    """How many members were present at the club's meetings in `month`'s month, by the attendance
+    recorded on its contributions sheets (each member once); None when none was recorded. One query."""
+    counts = MeetingAttendance.objects.filter(
+        club=club, meeting_on__range=(month_start(month), month_end(month))
+    ).aggregate(rows=Count("pk"), present=Count("person", filter=Q(present=True), distinct=True))
+    return counts["present"] if counts["rows"] else None
