@@ -25,6 +25,7 @@ ACTION_LABELS = {
     "members.membership.started": _("joined the club"),
     "members.membership.ended": _("left the club"),
     "members.person.account_linked": _("user account linked"),
+    "members.attendance.recorded": _("meeting attendance recorded"),
     "accounts.user.created": _("user account created"),
     "clubs.board_position.started": _("board position started"),
     "clubs.board_position.ended": _("board position ended"),

@@ -174,6 +174,13 @@ class ClubForm(forms.Form):
         required=False,
         widget=PlainNumberInput,
     )
+    # Here with the meeting day rather than on the usual-contributions page: a rule of how the club
+    # meets, not of its money, edited (and audited, clubs.services.register.club_update) with it.
+    records_attendance = forms.BooleanField(
+        label=_("Records attendance at meetings"),
+        required=False,
+        help_text=_("The contributions sheet then asks who is present at each meeting."),
+    )
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
     # The decision first: its date says on which map the commune is chosen (static/js/map_units.js).

@@ -178,6 +178,11 @@ class Club(models.Model):
     meeting_day = models.PositiveSmallIntegerField(
         _("meeting day of the month"), null=True, blank=True, help_text=_("The day of each month the club meets, 1–31.")
     )
+    records_attendance = models.BooleanField(
+        _("records attendance at meetings"),
+        default=False,
+        help_text=_("The contributions sheet then asks who is present at each meeting."),
+    )
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)

@@ -161,13 +161,25 @@ class ContributionsSheetForm(VersionedForm):
         members: list[Person],
         funds: list[Fund],
         paid: dict[tuple[int, str], int],
+        attendance: dict[int, bool] | None = None,
         read_only: bool = False,
         **kwargs,
     ):
         """`members`: funds.selectors.sheet_members; `funds`: the club's funds in FundKind order;
-        `paid`: funds.selectors.sheet_paid, what each member already paid that day."""
+        `paid`: funds.selectors.sheet_paid, what each member already paid that day; `attendance`:
+        for a club that records it, {person id: present} as recorded that day (None: no box)."""
         super().__init__(*args, **kwargs)
         self.members, self.funds, self.paid = members, funds, paid
+        self.attendance = attendance
+        if attendance is not None:
+            for person in members:
+                # Unticked unless recorded present: a member is marked present, never assumed so.
+                self.fields[self.present_name(person.pk)] = forms.BooleanField(
+                    label=_("Present"),
+                    required=False,
+                    initial=attendance.get(person.pk, False),
+                    widget=forms.CheckboxInput(attrs={"class": "form-check-input attendance-box"}),
+                )
         for person in members:
             for fund in funds:
                 prefill = 0 if (person.pk, fund.kind) in paid else fund.usual_contribution
@@ -191,8 +203,13 @@ class ContributionsSheetForm(VersionedForm):
     def field_name(person_pk: int, kind: str) -> str:
         return f"member_{person_pk}_{kind}"
 
+    @staticmethod
+    def present_name(person_pk: int) -> str:
+        return f"member_{person_pk}_present"
+
     def rows(self):
-        """(member, [(fund, bound field, already paid)]) for the template, in the register's order."""
+        """(member, [(fund, bound field, already paid)], present box or None) for the template, in
+        the register's order."""
         return [
             (
                 person,
@@ -200,9 +217,16 @@ class ContributionsSheetForm(VersionedForm):
                     (fund, self[self.field_name(person.pk, fund.kind)], self.paid.get((person.pk, fund.kind), 0))
                     for fund in self.funds
                 ],
+                self[self.present_name(person.pk)] if self.attendance is not None else None,
             )
             for person in self.members
         ]
+
+    def present(self) -> set[int] | None:
+        """The person ids ticked present; None when the sheet asks no attendance."""
+        if self.attendance is None:
+            return None
+        return {person.pk for person in self.members if self.cleaned_data.get(self.present_name(person.pk))}
 
     def amounts(self) -> dict[tuple[int, str], int]:
         return {

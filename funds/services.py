@@ -43,6 +43,7 @@ from funds.models import (
 )
 from funds.selectors import books_version, sheet_members
 from members.models import Person
+from members.services import meeting_attendance_record
 
 ERROR_AMOUNT_NOT_WHOLE = _("Amounts are whole đồng.")
 ERROR_AMOUNT_NOT_POSITIVE = _("The amount must be more than 0 đồng.")
@@ -449,6 +450,7 @@ def contributions_sheet_record(
     amounts: dict[tuple[int, str], int],
     description: str = "",
     version: int | None = None,
+    present: set[int] | None = None,
 ) -> list[FundEntry]:
     """Record the members' contributions taken at a club meeting: all of them, or none.
 
@@ -458,6 +460,10 @@ def contributions_sheet_record(
     checked with both funds locked, so a sheet saved from two phones is recorded once. Every row
     is tried; when any is refused nothing is saved, and the ValidationError maps each refused
     (person id, fund kind) to its messages.
+
+    `present`: the person ids of the members present, for a club that records attendance
+    (Club.records_attendance; ignored otherwise): recorded for the meeting of `entry_date` with
+    the contributions (members.services.meeting_attendance_record).
     """
     funds = {fund.kind: fund for fund in lock_funds(*club.funds.order_by("pk"))}
     check_version(opened_at=version, current=books_version(club=club, loans=False))
@@ -490,6 +496,14 @@ def contributions_sheet_record(
             errors[person, kind] = exc.messages
     if errors:
         raise ValidationError(errors)  # type: ignore[arg-type]  # keys are rows, not field names
+    if club.records_attendance and present is not None:
+        meeting_attendance_record(
+            actor=actor,
+            club=club,
+            meeting_on=entry_date,
+            members=list(sheet_members(club=club, on=entry_date)),
+            present=present,
+        )
     audit_record(
         actor=actor,
         action="funds.contributions_sheet.recorded",

@@ -42,6 +42,8 @@ from loans.allocation import InstalmentState, payoff
 from loans.models import Allocation, Instalment, Loan, LoanStatus, Repayment, Rescheduling
 from loans.portfolio import portfolio_loans
 from loans.take_over import GoLiveBooks
+from members.models import MeetingAttendance
+from members.selectors import meeting_attendance
 
 
 def loan_of_club(*, club: Club, pk: int | str) -> Loan:
@@ -381,6 +383,12 @@ class MeetingSummary:
     repayments: list[Repayment]
     loans: list[Loan]  # paid out that day
     funds: list[MeetingFund]
+    # Who was present, one row per member on the sheet; empty when the club recorded none that day.
+    attendance: list[MeetingAttendance]
+
+    @property
+    def present(self) -> list[MeetingAttendance]:
+        return [row for row in self.attendance if row.present]
 
     @property
     def contributed(self) -> int:
@@ -396,7 +404,7 @@ class MeetingSummary:
 
 
 def meeting_summary(*, club: Club, on: datetime.date) -> MeetingSummary:
-    """The summary of the club's meeting of `on`: five queries, whatever the number of members,
+    """The summary of the club's meeting of `on`: six queries, whatever the number of members,
     entries and loans."""
     order = FundKind.values
     closing = {fund.pk: fund for fund in funds_with_balance(club.funds.all(), on)}
@@ -419,6 +427,7 @@ def meeting_summary(*, club: Club, on: datetime.date) -> MeetingSummary:
             (MeetingFund(fund, opening[pk], fund.balance_on) for pk, fund in closing.items()),
             key=lambda row: order.index(row.fund.kind),
         ),
+        attendance=meeting_attendance(club=club, on=on),
     )
 
 

@@ -295,3 +295,36 @@ class Membership(models.Model):
 
     def is_active_on(self, on: datetime.date) -> bool:
         return self.joined_on <= on and (self.left_on is None or self.left_on > on)
+
+
+class MeetingAttendance(models.Model):
+    """Whether a member was present at a club's meeting, for the clubs that record it
+    (Club.records_attendance): one row per member on the contributions sheet of that day.
+
+    Here, in the register, rather than with the money: the contributions sheet (funds) writes it,
+    and the meeting summary (loans) and the monthly report (activities) read it."""
+
+    club = models.ForeignKey(Club, on_delete=models.PROTECT, related_name="attendances", verbose_name=_("club"))
+    meeting_on = models.DateField(_("meeting date"))
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="attendances", verbose_name=_("person"))
+    present = models.BooleanField(_("present"), default=False)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("meeting attendance")
+        verbose_name_plural = _("meeting attendance")
+        ordering = ["club", "meeting_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["club", "meeting_on", "person"], name="attendance_one_per_member_meeting"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} — {self.club} {self.meeting_on}"

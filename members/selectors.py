@@ -9,12 +9,13 @@ import datetime
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
-from django.db.models import Exists, OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery
 
 from clubs.models import Club, ClubQuerySet, ClubStatus
+from core.dates import month_end, month_start
 from core.text import fold
 from core.types import Text
-from members.models import AgeGroup, EconomicStatus, Membership, Person
+from members.models import AgeGroup, EconomicStatus, MeetingAttendance, Membership, Person
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
@@ -240,3 +241,22 @@ def club_current_members(*, club: Club, on: datetime.date) -> QuerySet[Person]:
     return Person.objects.filter(
         memberships__club=club, memberships__left_on__isnull=True, memberships__joined_on__lte=on
     ).order_by("sort_key", "pk")
+
+
+def meeting_attendance(*, club: Club, on: datetime.date) -> list[MeetingAttendance]:
+    """The attendance recorded at the club's meeting of `on` (members.services.meeting_attendance_record),
+    with each member, in the register's order; empty when none was recorded. One query."""
+    return list(
+        MeetingAttendance.objects.filter(club=club, meeting_on=on)
+        .select_related("person")
+        .order_by("person__sort_key", "person__pk")
+    )
+
+
+def members_present_in(*, club: Club, month: datetime.date) -> int | None:
+    """How many members were present at the club's meetings in `month`'s month, by the attendance
+    recorded on its contributions sheets (each member once); None when none was recorded. One query."""
+    counts = MeetingAttendance.objects.filter(
+        club=club, meeting_on__range=(month_start(month), month_end(month))
+    ).aggregate(rows=Count("pk"), present=Count("person", filter=Q(present=True), distinct=True))
+    return counts["present"] if counts["rows"] else None

@@ -7,6 +7,7 @@ here; rules on one row are in the models and the database.
 
 import datetime
 import re
+from collections.abc import Sequence
 from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
@@ -14,13 +15,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from audit.services import audit_record, changed_fields
+from audit.services import acting_user, audit_record, changed_fields
 from clubs.models import Club, ClubStatus
 from core.dates import format_date
-from core.errors import Refusals
+from core.errors import Refusals, refusal
 from core.text import fold, vietnamese_sort_key
 from core.types import Actor, AuthUser, Text
-from members.models import Ethnicity, HouseholdStatus, LeaveReason, Membership, Person
+from members.models import Ethnicity, HouseholdStatus, LeaveReason, MeetingAttendance, Membership, Person
 from members.signals import membership_ended
 
 MAX_AGE = 120
@@ -37,6 +38,7 @@ ERROR_JOIN_BEFORE_BIRTH = _("The joining date is before the person was born.")
 ERROR_JOIN_BEFORE_LAST_LEAVE = _("%(name)s left a club on %(date)s: a new membership cannot start earlier.")
 ERROR_JOIN_BEFORE_DECISION = _("The club's decision of establishment is dated %(date)s: members cannot join earlier.")
 ERROR_CLUB_DISSOLVED = _("The club is dissolved on that date: it cannot take members.")
+ERROR_PRESENT_NOT_MEMBER = _("Only the club's members on the day of the meeting can be marked present.")
 ERROR_LEAVE_BEFORE_JOIN = _("The leaving date cannot be before the joining date (%(date)s).")
 ERROR_ALREADY_LEFT = _("This membership has already ended.")
 ERROR_SAME_CLUB = _("Choose another club: the member is already in this one.")
@@ -447,3 +449,41 @@ def person_account_link(*, actor: Actor, person: Person, user: AuthUser) -> None
         data={"username": user.username},
         club_id=_home_club_id(person),
     )
+
+
+def meeting_attendance_record(
+    *, actor: Actor, club: Club, meeting_on: datetime.date, members: Sequence[Person], present: set[int]
+) -> list[MeetingAttendance]:
+    """Record who of `members` (the club's members on the day, as its contributions sheet lists
+    them) was present at the club's meeting of `meeting_on`: `present` holds their person ids.
+
+    Called inside the contributions sheet's transaction (funds.services.contributions_sheet_record),
+    so attendance is saved with the money or not at all. A sheet saved again that day (a second
+    round of contributions) updates the rows, one per member and meeting: never a second row."""
+    if not present <= {person.pk for person in members}:
+        raise refusal(ERROR_PRESENT_NOT_MEMBER)
+    user = acting_user(actor)
+    recorded = {row.person_id: row for row in MeetingAttendance.objects.filter(club=club, meeting_on=meeting_on)}
+    rows, new, changed = [], [], []
+    for person in members:
+        row = recorded.get(person.pk)
+        if row is None:
+            row = MeetingAttendance(club=club, meeting_on=meeting_on, person=person, present=person.pk in present)
+            row.recorded_by = user
+            new.append(row)
+        elif row.present != (person.pk in present):
+            row.present, row.recorded_by = person.pk in present, user
+            changed.append(row)
+        rows.append(row)
+    MeetingAttendance.objects.bulk_create(new)
+    now = timezone.now()  # bulk_update leaves auto_now fields as they were
+    for row in changed:
+        row.recorded_at = now
+    MeetingAttendance.objects.bulk_update(changed, ["present", "recorded_by", "recorded_at"])
+    audit_record(
+        actor=actor,
+        action="members.attendance.recorded",
+        target=club,
+        data={"date": meeting_on.isoformat(), "present": sorted(present), "members": len(members)},
+    )
+    return rows

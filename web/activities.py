@@ -28,6 +28,7 @@ from clubs.models import ActivityArea, Club
 from core.dates import format_month, month_end
 from core.forms import write_through
 from loans.selectors import month_lending
+from members.selectors import members_present_in
 
 CLUB_WITH_UNIT = Club.objects.select_related("unit")
 
@@ -161,7 +162,11 @@ def report_edit(request, club_pk, year, month):
         form.is_valid()
         form.show_refusals(services.report_draft_problems(report))
     else:
-        form = ReportForm(report=report)
+        initial = ReportForm.initial_of(report)
+        if initial["members_present"] is None:
+            # Offered from the attendance taken on the month's contributions sheet, if the club takes it.
+            initial["members_present"] = members_present_in(club=club, month=report.month)
+        form = ReportForm(report=report, initial=initial)
     return render(
         request,
         "activities/report_form.html",

@@ -38,6 +38,7 @@ from funds.forms import (
 )
 from funds.models import ClosedMonth, FundEntry, FundKind
 from loans.selectors import collection_paid_on, go_live_books
+from members.selectors import meeting_attendance
 from reports.forms import AsOfForm
 from web.loans import CLUB_WITH_UNIT, sheet_month
 from web.paging import page_query
@@ -285,6 +286,11 @@ def contributions_sheet(request, club_pk, year, month):
         members=list(selectors.sheet_members(club=club, on=meeting_on)),
         funds=funds,
         paid=selectors.sheet_paid(club=club, on=meeting_on),
+        attendance=(
+            {row.person_id: row.present for row in meeting_attendance(club=club, on=meeting_on)}
+            if club.records_attendance
+            else None
+        ),
         read_only=not can_manage,
         initial={
             # The date the collection sheet gives its payments: the meeting's, once it has come.
@@ -302,6 +308,7 @@ def contributions_sheet(request, club_pk, year, month):
             amounts=form.amounts(),
             description=_("Meeting of %(date)s") % {"date": format_date(meeting_on)},
             version=data["version"],
+            present=form.present(),
         ),
         # The service names each refused row by (member id, fund kind).
         rename=lambda key: form.field_name(*key),

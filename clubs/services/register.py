@@ -78,6 +78,7 @@ class ClubFields(TypedDict, total=False):
     decision_issuer: str
     launch_date: datetime.date | None
     meeting_day: int | None
+    records_attendance: bool
     notes: str
 
 
@@ -179,6 +180,7 @@ def club_create(
     decision_issuer: str = "",
     launch_date: datetime.date | None = None,
     meeting_day: int | None = None,
+    records_attendance: bool = False,
     notes: str = "",
 ) -> Club:
     club = Club(
@@ -191,6 +193,7 @@ def club_create(
         decision_issuer=decision_issuer,
         launch_date=launch_date,
         meeting_day=meeting_day,
+        records_attendance=records_attendance,
         notes=notes,
     )
     club_validate(club=club, unit=unit)

@@ -18,6 +18,8 @@ from funds.services import contribution_record
 from loans import services as loan_services
 from loans.models import InterestMethod, RepaymentFrequency
 from loans.selectors import month_lending
+from members.selectors import club_current_members
+from members.services import meeting_attendance_record
 from tests import factories
 from tests.conftest import login
 from tests.text import vi
@@ -114,6 +116,20 @@ def test_starting_a_month_opens_its_form_and_a_second_start_is_refused(client, c
     assert "js/report_form.js" in html
     again = client.post(url("report-start", club, **FEBRUARY), follow=True)
     assert shown(services.ERROR_ALREADY_REPORTED, month="02/2025") in again.content.decode()
+
+
+def test_members_present_is_offered_from_the_attendance_of_the_months_meeting(client, club, club_chair, report):
+    client = login(client, club_chair)
+    assert client.get(url("report-edit", club, **FEBRUARY)).context["form"]["members_present"].value() is None
+    people = list(club_current_members(club=club, on=D(2025, 2, 15)))
+    meeting_attendance_record(
+        actor=None, club=club, meeting_on=D(2025, 2, 15), members=people, present={people[0].pk, people[2].pk}
+    )
+    assert client.get(url("report-edit", club, **FEBRUARY)).context["form"]["members_present"].value() == "2"
+    # What the chair saved stays as saved.
+    report.members_present = 3
+    report.save(update_fields=["members_present"])
+    assert client.get(url("report-edit", club, **FEBRUARY)).context["form"]["members_present"].value() == "3"
 
 
 def test_saving_a_draft_keeps_the_figures(client, club, club_chair, report):

@@ -524,6 +524,20 @@ def test_update_without_changes_writes_no_audit_entry(client, world, area_staff)
     assert not AuditEntry.objects.exists()
 
 
+def test_update_sets_whether_the_club_records_attendance(client, world, area_staff):
+    club = world.club_a1
+    client = login(client, area_staff)
+    assert client.post(update_url(club), form_data(club, records_attendance="on")).status_code == 302
+    club.refresh_from_db()
+    assert club.records_attendance
+    assert AuditEntry.objects.get(action="clubs.club.updated").data == {"records_attendance": [False, True]}
+    assert 'data-testid="records-attendance">' + vi_html("Yes") in client.get(detail_url(club)).content.decode()
+    # An unticked box turns it off again.
+    assert client.post(update_url(club), form_data(club)).status_code == 302
+    club.refresh_from_db()
+    assert not club.records_attendance
+
+
 def test_update_refuses_a_duplicate_name(client, world, area_staff):
     factories.ClubFactory(unit=world.commune_a1, name="CLB Đồng Tâm")
     response = login(client, area_staff).post(update_url(world.club_a1), form_data(world.club_a1, name="clb dong tam"))

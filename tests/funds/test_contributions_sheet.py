@@ -8,6 +8,7 @@ into the income-generation fund and 20.000 đ into the activity fund.
 import datetime
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -16,11 +17,13 @@ from django.utils import translation
 from django.utils.html import escape
 from django.utils.translation import ngettext
 
+from audit.models import AuditEntry
 from core import once
 from core.models import Submission
 from core.money import format_vnd
 from funds.models import EntryType, FundEntry, FundKind
-from funds.services import usual_contributions_set
+from funds.services import ERROR_SHEET_EMPTY, contributions_sheet_record, usual_contributions_set
+from members.models import MeetingAttendance, Person
 from tests import factories
 from tests.conftest import login
 from tests.once import as_shown
@@ -194,3 +197,135 @@ def test_usual_contributions_are_set_by_the_board_and_staff_of_the_club(
     assert login(client, area_staff).post(url, {"income": "40.000", "activity": "0"}).status_code == 302
     assert dict(club.funds.values_list("kind", "usual_contribution")) == {"income": 40_000, "activity": 0}
     assert login(client, other_area_staff).get(url).status_code == 404
+
+
+# --- attendance, for the clubs that record it (Club.records_attendance) --------------------------
+
+
+def attending(club):
+    """{member's name: present} as recorded at the meeting."""
+    return dict(
+        MeetingAttendance.objects.filter(club=club, meeting_on=MEETING).values_list("person__full_name", "present")
+    )
+
+
+def ticked(response, *people):
+    """The sheet's data with `people` ticked present."""
+    form = response.context["form"]
+    return sheet_data(response, **{form.present_name(person.pk): "on" for person in people})
+
+
+@pytest.fixture
+def records_attendance(club):
+    club.records_attendance = True
+    club.save(update_fields=["records_attendance"])
+    return club
+
+
+def test_a_club_that_does_not_record_attendance_gets_no_box_and_none_is_recorded(client, club, club_chair, members):
+    client = login(client, club_chair)
+    page = client.get(sheet_url(club))
+    assert all(cells_present is None for _person, _cells, cells_present in page.context["form"].rows())
+    assert "attendance-box" not in page.content.decode()
+    # A box sent anyway is not a field of the sheet: the contributions are saved, no attendance.
+    response = client.post(sheet_url(club), {**sheet_data(page), f"member_{members[0].pk}_present": "on"}, follow=True)
+    assert response.redirect_chain == [(summary_url(club), 302)]
+    assert not MeetingAttendance.objects.exists()
+    assert 'data-testid="summary-attendance"' not in response.content.decode()
+
+
+def test_attendance_is_asked_unticked_and_saved_with_the_contributions(
+    client, records_attendance, club, club_chair, members
+):
+    client = login(client, club_chair)
+    page = client.get(sheet_url(club))
+    html = page.content.decode()
+    assert html.count('class="form-check-input attendance-box"') == 3
+    assert "checked" not in html
+    an, binh, cuc = members
+    response = client.post(sheet_url(club), ticked(page, an, cuc), follow=True)
+    assert response.redirect_chain == [(summary_url(club), 302)]
+    assert len(contributions(club)) == 6
+    assert attending(club) == {"Nguyễn Thị An": True, "Trần Văn Bình": False, "Lê Thị Cúc": True}
+    entry = AuditEntry.objects.get(action="members.attendance.recorded")
+    assert entry.actor == club_chair and entry.data["present"] == sorted([an.pk, cuc.pk])
+    # The summary shows it: how many were present out of the members, and who.
+    summary = response.content.decode()
+    with translation.override("vi"):
+        count = ngettext(
+            "%(present)s present out of %(members)s member.", "%(present)s present out of %(members)s members.", 3
+        ) % {"present": 2, "members": 3}
+    assert escape(count) in summary
+    assert "Nguyễn Thị An, Lê Thị Cúc" in summary
+    # Back on the sheet, the boxes show what was recorded; saved again that day, the rows change.
+    again = client.get(sheet_url(club))
+    assert again.content.decode().count("checked") == 2
+    data = {**ticked(again, binh), f"member_{an.pk}_{FundKind.ACTIVITY}": "10.000"}
+    data = {
+        key: ("0" if key.endswith(("_income", "_activity")) and key != f"member_{an.pk}_activity" else value)
+        for key, value in data.items()
+    }
+    assert client.post(sheet_url(club), data).status_code == 302
+    assert attending(club) == {"Nguyễn Thị An": False, "Trần Văn Bình": True, "Lê Thị Cúc": False}
+    assert MeetingAttendance.objects.count() == 3
+
+
+def test_a_refused_sheet_records_no_attendance(client, records_attendance, club, club_chair, members):
+    client = login(client, club_chair)
+    page = client.get(sheet_url(club))
+    nothing = {
+        key: ("0" if key.endswith(("_income", "_activity")) else value) for key, value in ticked(page, *members).items()
+    }
+    response = client.post(sheet_url(club), nothing)
+    assert response.status_code == 200
+    assert vi_html(ERROR_SHEET_EMPTY) in response.content.decode()
+    assert not MeetingAttendance.objects.exists()
+    assert not AuditEntry.objects.filter(action="members.attendance.recorded").exists()
+
+
+def test_attendance_of_someone_not_a_member_that_day_refuses_the_whole_sheet(records_attendance, club, members):
+    left = Person.objects.get(full_name="Võ Văn Đi")
+    with pytest.raises(ValidationError):
+        contributions_sheet_record(
+            actor=None,
+            club=club,
+            entry_date=MEETING,
+            amounts={(members[0].pk, FundKind.INCOME): 50_000},
+            present={members[0].pk, left.pk},
+        )
+    assert not FundEntry.objects.exists() and not MeetingAttendance.objects.exists()
+
+
+def test_the_same_sheet_posted_twice_records_attendance_once(client, records_attendance, club, club_chair, members):
+    client = login(client, club_chair)
+    data = ticked(client.get(sheet_url(club)), members[1])
+    assert client.post(sheet_url(club), data).status_code == 302
+    assert client.post(sheet_url(club), data).status_code == 302
+    assert attending(club) == {"Nguyễn Thị An": False, "Trần Văn Bình": True, "Lê Thị Cúc": False}
+    assert MeetingAttendance.objects.count() == 3
+    assert AuditEntry.objects.filter(action="members.attendance.recorded").count() == 1
+
+
+def test_sheet_and_summary_query_counts_do_not_grow_with_members_present(
+    client, records_attendance, club, club_chair, members
+):
+    client = login(client, club_chair)
+
+    def count(url):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        return len(queries)
+
+    assert client.post(sheet_url(club), ticked(client.get(sheet_url(club)), *members)).status_code == 302
+    before = count(sheet_url(club)), count(summary_url(club))
+    more = [factories.MembershipFactory(club=club).person for _ in range(8)]
+    # The newcomers are present at a second round of contributions the same day.
+    page = client.get(sheet_url(club))
+    data = {
+        key: ("0" if key.endswith(("_income", "_activity")) else value)
+        for key, value in ticked(page, *members, *more).items()
+    }
+    data[page.context["form"].field_name(more[0].pk, FundKind.INCOME)] = "50.000"
+    assert client.post(sheet_url(club), data).status_code == 302
+    assert MeetingAttendance.objects.filter(present=True).count() == 11
+    assert (count(sheet_url(club)), count(summary_url(club))) == before
