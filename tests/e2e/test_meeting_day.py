@@ -1,5 +1,5 @@
-"""The chair's meeting day on a 360-px phone, from her home: the contributions sheet, the
-collection sheet, then last month's report typed with "1.180.000", a figure she mistypes, a
+"""The chair's meeting day on a 360-px phone, from her home: the contributions sheet with who is
+present, the collection sheet, then last month's report typed with "1.180.000", a figure she mistypes, a
 reload, the fix and the sending. Nothing typed is lost; every page she opens passes the
 accessibility check (tests/e2e/axe.py); screenshots go to artifacts/e2e."""
 
@@ -9,7 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from activities.models import MonthlyReport, ReportStatus
-from clubs.models import ActivityArea
+from clubs.models import ActivityArea, Club
 from core.dates import add_months, day_in_month, month_start
 from funds.models import EntryType, FundEntry, FundKind
 from funds.services import usual_contributions_set
@@ -31,6 +31,7 @@ def test_the_chair_runs_her_meeting_day_from_her_home(
     # The live server runs on the real clock: the club meets today; Bình's loan falls due today.
     today, loan = books.meeting_today_with_a_loan(club)
     usual_contributions_set(actor=None, club=club, amounts={FundKind.INCOME: 20_000, FundKind.ACTIVITY: 10_000})
+    Club.objects.filter(pk=club.pk).update(records_attendance=True)  # the club takes attendance
     log_in(page, live_server, club_chair)
 
     # Her home is this month, one tap to each part of the meeting.
@@ -44,8 +45,11 @@ def test_the_chair_runs_her_meeting_day_from_her_home(
     expect(sheet).to_be_visible()
     assert_accessible(page)
     screenshot(page, "2-contributions")
+    sheet.get_by_test_id("present").first.click()
     sheet.locator('button[type="submit"]').click()
     expect(page.get_by_test_id("meeting-summary")).to_be_visible()
+    expect(page.get_by_test_id("attendance-names")).to_be_visible()
+    assert_accessible(page)
     contributed = FundEntry.objects.filter(fund__club=club, entry_type=EntryType.CONTRIBUTION, entry_date=today)
     assert contributed.exists() and set(contributed.values_list("amount", flat=True)) <= {20_000, 10_000}
 
