@@ -51,6 +51,7 @@ class Cap(enum.StrEnum):
     LOCATION_DECIDE = "club.location"  # where a club sits on a new map when its unit was split
     AUDIT_VIEW = "audit.view"  # the audit log of the clubs in scope: who changed what, and when
     AUDIT_VIEW_ALL = "audit.view_all"  # also the entries no club holds: maps, target plans, accounts, imports
+    LOGIN_UNLOCK = "accounts.unlock"  # see the usernames and addresses locked out for wrong passwords, unlock them
 
 
 STAFF_CAPABILITIES = frozenset(
@@ -78,6 +79,8 @@ CAPABILITIES: dict[str, frozenset[Cap]] = {
     # map and its lineage: the choice moves the club into a unit of the new map, from the scope of
     # one area's staff into another's (area staff of an abolished district cover no unit of the
     # map of 1 Jul 2025), and a wrong one hides the club from the staff who should see it.
+    # Accounts are the province's too (AUDIT_VIEW_ALL reads their history): province staff unlock
+    # one locked out after wrong passwords, whoever's it is, once they have checked it is its owner.
     Role.PROVINCE_STAFF: STAFF_CAPABILITIES
     | {
         Cap.CITIZEN_ID_VIEW,
@@ -87,6 +90,7 @@ CAPABILITIES: dict[str, frozenset[Cap]] = {
         Cap.AREA_CLASSIFY,
         Cap.LOCATION_DECIDE,
         Cap.AUDIT_VIEW_ALL,
+        Cap.LOGIN_UNLOCK,
     },
     # Area staff read the funds and loans of their area's clubs; the clubs keep their own books.
     Role.AREA_STAFF: STAFF_CAPABILITIES,

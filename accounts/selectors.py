@@ -1,6 +1,12 @@
 """Reads of user accounts."""
 
-from django.db.models import Exists, OuterRef, QuerySet
+import dataclasses
+import datetime
+
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.db.models import Exists, Max, OuterRef, QuerySet, Sum
+from django.utils import timezone
 
 from accounts.models import RoleAssignment, User
 from clubs.models import Club
@@ -16,3 +22,47 @@ def linkable_accounts(*, club: Club) -> QuerySet[User]:
         .exclude(Exists(other_roles))
         .order_by("username")
     )
+
+
+@dataclasses.dataclass(frozen=True)
+class Lockout:
+    """A username or an address refused at login for wrong passwords, until `until`."""
+
+    username: str
+    ip_address: str
+    failures: int
+    until: datetime.datetime
+
+
+def lockouts() -> tuple[list[Lockout], list[Lockout]]:
+    """The usernames and the addresses locked out now, as django-axes counts them: at least
+    AXES_FAILURE_LIMIT wrong passwords within the cool-off, the lock lasting the cool-off from the
+    last one (two queries)."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    recent = AccessAttempt.objects.filter(attempt_time__gte=since)
+    found = []
+    for field in ("username", "ip_address"):
+        rows = (
+            recent.exclude(**{f"{field}__isnull": True})
+            .values(field)
+            .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+            .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+            .order_by(field)
+        )
+        found.append(
+            [
+                Lockout(
+                    username=row.get("username") or "",
+                    ip_address=row.get("ip_address") or "",
+                    failures=row["failures"],
+                    until=row["last"] + settings.AXES_COOLOFF_TIME,
+                )
+                for row in rows
+            ]
+        )
+    return found[0], found[1]
+
+
+def username_locked_out(username: str) -> bool:
+    """Whether the username itself is locked out (rather than the address it was tried from)."""
+    return any(lockout.username == username for lockout in lockouts()[0])

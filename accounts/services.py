@@ -4,9 +4,11 @@ and the club-board role a board seat gives (boards.services calls these, in its 
 import dataclasses
 import datetime
 
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.utils.crypto import get_random_string
 from django.utils.translation import gettext_lazy as _
 
@@ -114,3 +116,51 @@ def club_board_role_end(*, assignment: RoleAssignment, ended_on: datetime.date) 
     assignment.full_clean()
     assignment.save(update_fields=["valid_until"])
     return ended_on
+
+
+# --- logins locked out for wrong passwords (django-axes counts them) ---------------------------
+
+
+def _lockout_target(*, username: str, ip_address: str) -> models.Model | None:
+    """What a lockout's audit entry is about: the account when the username is one, else the
+    attempts' record of that username or address."""
+    if username:
+        user = User.objects.filter(username=username).first()
+        if user is not None:
+            return user
+    attempts = AccessAttempt.objects.filter(username=username) if username else AccessAttempt.objects.none()
+    if ip_address:
+        attempts = attempts | AccessAttempt.objects.filter(ip_address=ip_address)
+    attempt: models.Model | None = attempts.order_by("-attempt_time").first()
+    return attempt
+
+
+@transaction.atomic
+def login_lockout_record(*, username: str, ip_address: str) -> None:
+    """Audit a login refused for too many wrong passwords (by username or by address)."""
+    target = _lockout_target(username=username, ip_address=ip_address)
+    if target is not None:
+        audit_record(
+            actor=None,
+            action="accounts.login.locked_out",
+            target=target,
+            data={"username": username, "ip_address": ip_address},
+        )
+
+
+@transaction.atomic
+def login_unlock(*, actor: Actor, username: str = "", ip_address: str = "") -> int:
+    """Forget the wrong passwords of a username, or of an address, so it may log in again at
+    once (audited); returns how many attempts' records were removed, 0 when it was not locked."""
+    if bool(username) == bool(ip_address):
+        raise ValueError("Unlock a username or an address, one of them.")
+    target = _lockout_target(username=username, ip_address=ip_address)
+    removed: int = axes_reset(username=username or None, ip=ip_address or None)
+    if removed and target is not None:
+        audit_record(
+            actor=actor,
+            action="accounts.login.unlocked",
+            target=target,
+            data={"username": username, "ip_address": ip_address, "attempts": removed},
+        )
+    return removed

@@ -27,6 +27,8 @@ ACTION_LABELS = {
     "members.person.account_linked": _("user account linked"),
     "members.attendance.recorded": _("meeting attendance recorded"),
     "accounts.user.created": _("user account created"),
+    "accounts.login.locked_out": _("login locked out after wrong passwords"),
+    "accounts.login.unlocked": _("locked-out login unlocked"),
     "clubs.board_position.started": _("board position started"),
     "clubs.board_position.ended": _("board position ended"),
     "clubs.board_position.replaced": _("board position handed over"),

@@ -5,6 +5,7 @@ Everything that differs between a laptop and production comes from the environme
 running with a guess.
 """
 
+import datetime
 import os
 import zoneinfo
 from pathlib import Path
@@ -124,6 +125,7 @@ INSTALLED_APPS = [
     "targets",
     "spreadsheets",
     "demo",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -136,7 +138,11 @@ MIDDLEWARE = [
     "web.middleware.PreferredLanguageMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # After the messages: a session ended for idleness leaves its note for the login page.
+    "web.middleware.IdleSessionMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as axes asks: it turns a lockout found during the login into the login page's message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -183,6 +189,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+
+# Axes first: it refuses a locked-out username or address before the password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 LOGIN_URL = "login"
@@ -250,7 +262,8 @@ ACTIVITY_MONTHS_FOR_ALL_EIGHT = env_int("ACTIVITY_MONTHS_FOR_ALL_EIGHT", 1, mini
 ENTRIES_PER_PAGE = env_int("ENTRIES_PER_PAGE", 50, minimum=10, maximum=500)
 
 # Production hardening; `manage.py check --deploy` is clean with DEBUG off and HTTPS in front.
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env_bool("BEHIND_HTTPS_PROXY", False) else None
+BEHIND_HTTPS_PROXY = env_bool("BEHIND_HTTPS_PROXY", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_HTTPS_PROXY else None
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
@@ -259,6 +272,31 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_SECONDS > 0
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", SECURE_HSTS_SECONDS > 0)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+
+# Login throttling (django-axes), on the site's login and the admin's alike: after
+# LOGIN_FAILURE_LIMIT wrong passwords for one username, or from one address whatever the
+# usernames, that username or address is refused for LOGIN_LOCKOUT_MINUTES (counted again from
+# each further try), unless province staff unlock it (accounts:lockouts) or an admin does in the admin.
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=3, maximum=100)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 30, minimum=1, maximum=7 * 24 * 60)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# The login page itself says why (web.accounts.lockout_response), in the user's language.
+AXES_LOCKOUT_CALLABLE = "web.accounts.lockout_response"
+# The client's address: X-Forwarded-For is trusted only behind the proxy (BEHIND_HTTPS_PROXY),
+# which writes it; anyone else could send one to escape the limit or lock out someone else.
+AXES_CLIENT_IP_CALLABLE = "web.accounts.client_ip"
+# Passwords tried are never kept in the attempts' records.
+AXES_SENSITIVE_PARAMETERS = ["password"]
+
+# Sessions end after SESSION_IDLE_SECONDS without a request (a working day by default), sliding
+# with activity (web.middleware.IdleSessionMiddleware), and with the browser when
+# SESSION_EXPIRE_AT_BROWSER_CLOSE is on (shared computers). The cookie outlives the idle time by
+# a week so that a user coming back finds the login page telling why they were signed out.
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 8 * 60 * 60, minimum=5 * 60, maximum=30 * 24 * 60 * 60)
+SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS + 7 * 24 * 60 * 60
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env_bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", False)
 
 LOGGING = {
     "version": 1,

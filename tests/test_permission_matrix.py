@@ -10,6 +10,7 @@ import importlib
 import pkgutil
 
 import pytest
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
@@ -186,6 +187,10 @@ ADMIN_REFUSED = {
     "admin:areas_unitlink_delete",
     # Only answers the admin's own select widgets, which send the field to complete.
     "admin:autocomplete",
+    # django-axes records login attempts itself: its admin reads them, and unlocks by deleting one.
+    "admin:axes_accessattempt_add",
+    "admin:axes_accesslog_add",
+    "admin:axes_accessfailurelog_add",
 }
 
 
@@ -198,6 +203,10 @@ def audit_entry(world):
     factories.BoardPositionFactory(club=world.club_a1)
     factories.TeamMembershipFactory(team__club=world.club_a1)
     SpreadsheetImport.objects.create(kind="clubs", original_name="clb.xlsx", content=b"")
+    attempt = {"username": "doan", "ip_address": "10.0.0.1", "user_agent": "", "path_info": "/accounts/login/"}
+    AccessAttempt.objects.create(**attempt, get_data="", post_data="", failures_since_start=1)
+    AccessLog.objects.create(**attempt)
+    AccessFailureLog.objects.create(**attempt)
     contribution_record(
         actor=None,
         fund=world.club_a1.funds.get(kind=FundKind.INCOME),

@@ -22,6 +22,7 @@ def navigation(request):
             "areas": access.has_cap(user, Cap.AREA_VIEW),
             "reports": access.has_cap(user, Cap.REPORT_VIEW),
             "audit": access.has_cap(user, Cap.AUDIT_VIEW),
+            "lockouts": access.has_cap(user, Cap.LOGIN_UNLOCK),
             "admin": user.is_staff,
         }
     }

@@ -39,6 +39,7 @@ ACCOUNTS_ROUTES = [
     path("password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
     path("password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("language/", accounts.language_set, name="set_language"),
+    path("lockouts/", accounts.lockouts, name="lockouts"),
 ]
 
 AREAS_ROUTES = [
