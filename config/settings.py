@@ -281,7 +281,9 @@ AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=3, maximum=100)
 LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 30, minimum=1, maximum=7 * 24 * 60)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
-AXES_RESET_ON_SUCCESS = True
+# A successful login does not forget the failures (AXES_RESET_ON_SUCCESS stays off): it would
+# forget the address's too, and one valid account would then let its holder guess others' passwords
+# from that address without end, four at a time.
 # The login page itself says why (web.accounts.lockout_response), in the user's language.
 AXES_LOCKOUT_CALLABLE = "web.accounts.lockout_response"
 # The client's address: X-Forwarded-For is trusted only behind the proxy (BEHIND_HTTPS_PROXY),

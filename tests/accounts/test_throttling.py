@@ -84,6 +84,21 @@ def test_four_wrong_passwords_still_let_the_owner_in(client, db):
     assert response.status_code == 302
 
 
+def test_a_valid_login_does_not_reset_the_count_of_its_address(client, db):
+    factories.UserFactory(username="cuatoi")
+    factories.UserFactory(username="khac")
+    fail(client, LOGIN_URL, "doan1", 4)
+    assert (
+        client.post(LOGIN_URL, {"username": "cuatoi", "password": PASSWORD}, REMOTE_ADDR="10.0.0.1").status_code == 302
+    )
+    client.logout()
+    fail(client, LOGIN_URL, "doan2", 1)
+
+    response = client.post(LOGIN_URL, {"username": "khac", "password": PASSWORD}, REMOTE_ADDR="10.0.0.1")
+
+    assert response.status_code == 429
+
+
 def test_another_username_from_the_same_address_is_throttled_by_address(client, db):
     factories.UserFactory(username="khac")
     for number in range(5):
