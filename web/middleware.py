@@ -19,3 +19,16 @@ class PreferredLanguageMiddleware(LocaleMiddleware):
             language = user.language if user is not None and user.is_authenticated else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
+
+
+class PermissionsPolicyMiddleware:
+    """Send settings.PERMISSIONS_POLICY: the browser features (camera, location…) no page uses are off."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.policy = settings.PERMISSIONS_POLICY
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.policy)
+        return response
