@@ -1,14 +1,16 @@
 # Two commands set everything up on a fresh machine with Python ≥ 3.11:
 #   make run   — virtual environment, install, migrate, demo data and the maps of 2025, serve on http://127.0.0.1:8000
 #   make test  — the whole test suite (DATABASE_URL if set, else SQLite)
+# Production (README "Production"): make production — checks, migrates, collects the static files
+# and serves with gunicorn; make backup / make restore FILE=… — PostgreSQL dumps.
 
 PYTHON ?= python3
 VENV := .venv
-PY := $(VENV)/bin/python
+PY ?= $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv setup lint format messages bench clean
+.PHONY: run test venv setup lint format messages bench clean deploy-check static-manifest production backup restore
 
 venv: $(VENV)/.installed
 
@@ -59,6 +61,44 @@ bench: venv
 	$(PY) bench/club_pages.py
 	$(PY) bench/loans.py
 	$(PY) bench/targets.py
+
+# Production: refuse to go on when a check fails; the manifest (staticfiles.json) is what
+# WhiteNoise's storage looks every {% static %} up in, and without it every page is a 500.
+deploy-check:
+	$(PY) manage.py check --deploy --fail-level WARNING
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py collectstatic --noinput
+	$(MAKE) --no-print-directory static-manifest
+
+static-manifest:
+	@$(PY) -c 'import os, sys, django; os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings"); django.setup(); \
+	from django.conf import settings; manifest = settings.STATIC_ROOT / "staticfiles.json"; \
+	sys.exit(0 if manifest.is_file() else f"{manifest} is missing: run collectstatic (make deploy-check) before starting.")'
+
+production: deploy-check
+	$(dir $(PY))gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers 3 --timeout 120
+
+# PostgreSQL backups in pg_dump's custom format, from and to DATABASE_URL (the environment's, else
+# the one in .env). Owners and grants are left out, so a dump restores under another user.
+DATABASE_URL ?= $(shell sed -n 's/^DATABASE_URL=//p' .env 2>/dev/null)
+BACKUP ?= backups/clubs-$(shell date +%Y-%m-%d-%H%M%S).dump
+
+backup:
+	@test -n "$(DATABASE_URL)" || { echo "DATABASE_URL is not set (environment or .env)."; exit 2; }
+	@mkdir -p $(dir $(BACKUP))
+	pg_dump --format=custom --no-owner --no-privileges --file="$(BACKUP)" "$(DATABASE_URL)"
+	@echo "Backup written to $(BACKUP)."
+
+# Onto a fresh database (created if missing) or over an existing one (--clean drops what the dump
+# holds first); all or nothing.
+restore:
+	@test -n "$(FILE)" || { echo "Which backup? make restore FILE=backups/clubs-….dump"; exit 2; }
+	@test -f "$(FILE)" || { echo "$(FILE): no such file."; exit 2; }
+	@test -n "$(DATABASE_URL)" || { echo "DATABASE_URL is not set (environment or .env)."; exit 2; }
+	DATABASE_URL="$(DATABASE_URL)" $(PY) manage.py database_create
+	pg_restore --no-owner --no-privileges --clean --if-exists --single-transaction --exit-on-error \
+		--dbname="$(DATABASE_URL)" "$(FILE)"
+	@echo "Restored $(FILE)."
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache .mypy_cache

@@ -66,4 +66,4 @@ def record_seed_2022() -> list[Club]:
 
 def record_demo() -> None:
     """The demo data as `manage.py seed_demo` records it, through the services."""
-    call_command("seed_demo", stdout=io.StringIO())
+    call_command("seed_demo", "--force", stdout=io.StringIO())

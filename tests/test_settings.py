@@ -110,3 +110,17 @@ def test_production_settings_pass_check_deploy():
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+@pytest.mark.parametrize(("overrides", "preload"), [({}, "False"), ({"SECURE_HSTS_PRELOAD": "true"}, "True")])
+def test_hsts_preload_only_when_asked(overrides, preload):
+    """Production sends HSTS; asking the browsers to preload the site is the owner's choice, off by default."""
+    result = run(
+        ["-c", SCRIPT + "; print('HSTS', settings.SECURE_HSTS_SECONDS, settings.SECURE_HSTS_PRELOAD)"],
+        DEBUG="false",
+        SECRET_KEY="x",
+        **overrides,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert f"HSTS 31536000 {preload}" in result.stdout

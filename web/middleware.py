@@ -73,3 +73,16 @@ def idle_message(seconds: int) -> str:
         "You were signed out after %(count)d minutes without activity.",
         minutes,
     ) % {"count": minutes}
+
+
+class PermissionsPolicyMiddleware:
+    """Send settings.PERMISSIONS_POLICY: the browser features (camera, location…) no page uses are off."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.policy = settings.PERMISSIONS_POLICY
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.policy)
+        return response

@@ -15,6 +15,9 @@ def test_province_staff_see_the_charts_and_print_the_report(
     page = context.new_page()
     requests = []
     page.on("request", lambda request: requests.append(request.url))
+    # The Content-Security-Policy blocks what is inline; the browser says so on the console.
+    console = []
+    page.on("console", lambda message: console.append(message.text))
     log_in(page, live_server, province_staff)
 
     page.goto(f"{live_server.url}/targets/?plan={plan.code}")
@@ -40,6 +43,11 @@ def test_province_staff_see_the_charts_and_print_the_report(
         expect(page.get_by_test_id(testid).first).to_be_visible()
     expect(page.get_by_test_id("progress-bars").locator('[role="progressbar"]')).to_have_count(len(
         plan.coverage_targets.all()) + 6)  # fmt: skip
+    # The bars are sized by static/js/bar_widths.js (no style attributes under the policy).
+    assert page.evaluate(
+        "() => [...document.querySelectorAll('[data-bar-width]')]"
+        ".every(bar => bar.style.width === bar.dataset.barWidth + '%')"
+    )
 
     # Nothing is fetched from elsewhere: Chart.js comes from /static/.
     assert all(url.startswith(live_server.url) for url in requests), [
@@ -58,4 +66,5 @@ def test_province_staff_see_the_charts_and_print_the_report(
     expect(page.get_by_test_id("signatures")).to_be_visible()
     pdf = page.pdf(format="A4", print_background=False)
     assert pdf.startswith(b"%PDF-") and len(pdf) > 5_000
+    assert not [text for text in console if "Content Security Policy" in text], console
     context.close()

@@ -19,7 +19,7 @@ NO_DEMO = "The database already holds clubs: no demo data loaded."
 
 def seed(*args) -> str:
     out = io.StringIO()
-    call_command("seed_demo", *args, stdout=out)
+    call_command("seed_demo", "--force", *args, stdout=out)
     return out.getvalue()
 
 

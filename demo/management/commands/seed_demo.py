@@ -5,7 +5,8 @@
 24/11/2022 (docs/domain.md §7, demo/scenario.py). Idempotent: a second run adds nothing. With
 `--unless-data` (what `make run` uses) nothing but the administrative units is loaded into a
 database that already holds clubs. Passwords are random and printed only when a user is created
-(or with --reset-passwords).
+(or with --reset-passwords). Demo logins have no place on a live site: with DEBUG off the command
+refuses to run unless given --force.
 """
 
 import datetime
@@ -14,7 +15,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
@@ -78,8 +79,14 @@ class Command(BaseCommand):
             "--unless-data", action="store_true", help="load nothing but the units when the database has clubs"
         )
         parser.add_argument("--reset-passwords", action="store_true", help="give every demo user a new password")
+        parser.add_argument("--force", action="store_true", help="run even with DEBUG off (never on a live site)")
 
-    def handle(self, *args, scenario, unless_data, reset_passwords, **options):
+    def handle(self, *args, scenario, unless_data, reset_passwords, force, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "DEBUG is off: this looks like a live site, and the demo data brings logins with known "
+                "roles. Nothing was loaded. Use --force to load it anyway (a test or training server)."
+            )
         with UNITS_FILE.open(encoding="utf-8") as stream:
             unit_file = read_unit_file(stream)
         result = admin_units_load(
