@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.dates import add_months, month_start
+from core.dates import MAX_YEAR, add_months, month_start, within_years
 from core.forms import PlainNumberInput
 
 MONTH_FORMATS = ["%m/%Y", "%Y-%m"]
@@ -29,7 +29,7 @@ class MonthField(forms.DateField):
 
     def to_python(self, value):
         day = super().to_python(value)
-        return None if day is None else month_start(day)
+        return None if day is None else month_start(within_years(day))
 
 
 def default_period(today: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -68,7 +68,9 @@ class PeriodForm(forms.Form):
 
 
 class YearForm(forms.Form):
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=2000, widget=PlainNumberInput)
+    year = forms.IntegerField(
+        label=_("Year"), required=False, min_value=2000, max_value=MAX_YEAR, widget=PlainNumberInput
+    )
 
     def clean_year(self) -> int:
         year = self.cleaned_data["year"] or timezone.localdate().year

@@ -8,6 +8,27 @@ from django.utils.translation import gettext_lazy as _
 
 ERROR_NO_SUCH_DAY = _("%(date)s is not a day of the calendar: month %(month)s of %(year)s has %(days)s days.")
 
+# The years a date of this product falls in: the oldest members were born after 1900, and no club,
+# plan, loan or report runs past 2100. A date outside (01/01/0001, 31/12/9999, a year typed with a
+# digit too many) is a mistake or a crafted address, refused where it is read — the date fields, the
+# addresses of a month or a day — before calendar arithmetic (add_months, a period's start twelve
+# months back) runs off the range of datetime.date.
+MIN_YEAR = 1900
+MAX_YEAR = 2100
+ERROR_DATE_OUT_OF_RANGE = _("Enter a date between %(first)s and %(last)s.")
+
+
+def within_years(day: datetime.date) -> datetime.date:
+    """`day`, when it falls in the years the product knows (MIN_YEAR–MAX_YEAR); ValidationError
+    otherwise. Every date or month typed in a form or an address goes through it."""
+    if MIN_YEAR <= day.year <= MAX_YEAR:
+        return day
+    raise ValidationError(
+        ERROR_DATE_OUT_OF_RANGE,
+        code="out_of_range",
+        params={"first": f"01/01/{MIN_YEAR}", "last": f"31/12/{MAX_YEAR}"},
+    )
+
 
 def month_start(day: datetime.date) -> datetime.date:
     return day.replace(day=1)

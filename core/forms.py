@@ -13,7 +13,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, QueryDict
 from django.utils.translation import gettext_lazy as _
 
-from core.dates import no_such_day
+from core.dates import no_such_day, within_years
 from core.money import parse_vnd
 from core.numbers import group_thousands, parse_count
 from core.once import StaleVersion, Version, already_saved_message, write_once
@@ -110,7 +110,8 @@ class DateInput(forms.DateInput):
 class DateField(forms.DateField):
     """03/04/2025 is 3 April 2025, whatever the interface language. A date typed right that the
     calendar lacks (31/02/1950) is told as such: a format message would send the user looking for
-    a mistake in the slashes."""
+    a mistake in the slashes. A date outside the years the product knows (01/01/0001) is refused
+    (core.dates.within_years)."""
 
     widget = DateInput
     default_error_messages = {"invalid": _("Enter a date as dd/mm/yyyy, for example 24/11/2022.")}
@@ -120,7 +121,7 @@ class DateField(forms.DateField):
 
     def to_python(self, value: Any) -> datetime.date | None:
         try:
-            return super().to_python(value)
+            day = super().to_python(value)
         except ValidationError as exc:
             text = str(value).strip()
             match = _DAY_MONTH_YEAR.fullmatch(text) or _ISO_DATE.fullmatch(text)
@@ -130,6 +131,7 @@ class DateField(forms.DateField):
             if missing is None:
                 raise
             raise missing from None
+        return None if day is None else within_years(day)
 
 
 class LinesField(forms.CharField):

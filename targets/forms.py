@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.dates import MAX_YEAR, MIN_YEAR
 from reports.forms import AsOfForm
 from targets.models import TargetPlan
 from targets.report import MEASURE_LABELS, ClubMeasure
@@ -61,7 +62,7 @@ class DrillDownForm(TargetReportForm):
 
 
 class NewClubsForm(DrillDownForm):
-    year = forms.IntegerField(label=_("Year"), required=False, min_value=1900, max_value=2999)
+    year = forms.IntegerField(label=_("Year"), required=False, min_value=MIN_YEAR, max_value=MAX_YEAR)
     launched = _yes_no(_("Launched"))
 
 

@@ -38,10 +38,8 @@ def _club(request, club_pk, cap: Cap) -> Club:
 
 
 def _month(year, month) -> datetime.date:
-    try:
-        return datetime.date(year, month, 1)
-    except ValueError:
-        raise Http404("No such month.") from None
+    # The address's converters (web.converters) took only a month of the years the product knows.
+    return datetime.date(year, month, 1)
 
 
 def _report(club: Club, year, month) -> MonthlyReport:

@@ -333,11 +333,8 @@ def loan_reschedule(request, club_pk, pk):
 
 
 def sheet_month(year: int, month: int) -> datetime.date:
-    """The first day of a meeting sheet's month (the collection and contributions sheets); 404
-    for a month that does not exist."""
-    # Strictly inside the calendar's range, so that the previous and next months exist too.
-    if not datetime.MINYEAR < year < datetime.MAXYEAR or not 1 <= month <= 12:
-        raise Http404("No such month.")
+    """The first day of a meeting sheet's month (the collection and contributions sheets): the
+    address's converters (web.converters) took only a month of the years the product knows."""
     return datetime.date(year, month, 1)
 
 

@@ -3,7 +3,7 @@
 (tests/test_permission_matrix.py) name."""
 
 from django.contrib.auth import views as auth_views
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from spreadsheets.club_import import CLUB_IMPORT
 from spreadsheets.cutoff_import import CUTOFF_IMPORT
@@ -27,6 +27,11 @@ from web import (
     target_plans,
     targets,
 )
+from web.converters import DayConverter, MonthConverter, YearConverter
+
+register_converter(YearConverter, "year")
+register_converter(MonthConverter, "month")
+register_converter(DayConverter, "day")
 
 
 def namespace(name: str, routes: list) -> tuple:
@@ -94,7 +99,7 @@ FUNDS_ROUTES = [
     path("club/<int:club_pk>/opening-balance/new/", funds.opening_balance_create, name="opening-balance-create"),
     path("club/<int:club_pk>/entries/<int:entry_pk>/correct/", funds.entry_correct, name="entry-correct"),
     path(
-        "club/<int:club_pk>/contributions/<int:year>/<int:month>/",
+        "club/<int:club_pk>/contributions/<year:year>/<month:month>/",
         funds.contributions_sheet,
         name="contributions-sheet",
     ),
@@ -111,8 +116,10 @@ LOANS_ROUTES = [
     path("club/<int:club_pk>/new/", loans.loan_create, name="loan-create"),
     path("club/<int:club_pk>/rules/", loans.rules_list, name="rules"),
     path("club/<int:club_pk>/rules/new/", loans.rules_create, name="rules-create"),
-    path("club/<int:club_pk>/collection/<int:year>/<int:month>/", loans.collection_sheet, name="collection-sheet"),
-    path("club/<int:club_pk>/meeting/<int:year>/<int:month>/<int:day>/", loans.meeting_summary, name="meeting-summary"),
+    path("club/<int:club_pk>/collection/<year:year>/<month:month>/", loans.collection_sheet, name="collection-sheet"),
+    path(
+        "club/<int:club_pk>/meeting/<year:year>/<month:month>/<day:day>/", loans.meeting_summary, name="meeting-summary"
+    ),
     # /loans/club/<club_pk>/<pk>/: one loan and its actions
     path("club/<int:club_pk>/<int:pk>/", loans.loan_detail, name="loan-detail"),
     path("club/<int:club_pk>/<int:pk>/approve/", loans.loan_approve, name="loan-approve"),
@@ -128,7 +135,7 @@ LOANS_ROUTES = [
     path("club/<int:club_pk>/<int:pk>/reschedule/", loans.loan_reschedule, name="loan-reschedule"),
 ]
 
-MONTH = "club/<int:club_pk>/<int:year>/<int:month>/"
+MONTH = "club/<int:club_pk>/<year:year>/<month:month>/"
 ACTIVITIES_ROUTES = [
     path("club/<int:club_pk>/", activities.club_reports, name="club-reports"),
     path(MONTH, activities.report_edit, name="report-edit"),

@@ -7,8 +7,10 @@ from tests.url_access import STAFF_ONLY
 
 
 def with_plan(world):
-    """The pages and exports of an existing plan (the plan in force is the default one)."""
-    small_plan(world)
+    """The pages and exports of an existing plan (the plan in force is the default one), made once
+    for the tests that open several of them on one database."""
+    if not TargetPlan.objects.filter(province=world.province).exists():
+        small_plan(world)
     return None
 
 
