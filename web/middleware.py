@@ -7,6 +7,8 @@ from django.middleware.locale import LocaleMiddleware
 from django.utils import translation
 from django.utils.translation import ngettext
 
+from accounts.sessions import LAST_SEEN, mark_seen
+
 
 class PreferredLanguageMiddleware(LocaleMiddleware):
     """Vietnamese unless the person chose otherwise.
@@ -26,8 +28,6 @@ class PreferredLanguageMiddleware(LocaleMiddleware):
         request.LANGUAGE_CODE = translation.get_language()
 
 
-# The session key holding when the signed-in user last made a request (seconds since the epoch).
-LAST_SEEN = "last_seen"
 # How stale LAST_SEEN may get before a request writes it again: writing at every request would
 # save the session (a database write) on every page and every static file served by Django.
 LAST_SEEN_RESOLUTION = 60
@@ -55,7 +55,7 @@ class IdleSessionMiddleware:
                 logout(request)
                 messages.info(request, idle_message(idle))
             elif last_seen is None or now - last_seen >= LAST_SEEN_RESOLUTION:
-                request.session[LAST_SEEN] = now
+                mark_seen(request)
         return self.get_response(request)
 
 
