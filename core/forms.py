@@ -63,14 +63,11 @@ class PlainNumberInput(forms.TextInput):
 
 class _GroupedIntegerField(forms.IntegerField):
     """A whole number typed 1.180.000, 1180000 or 1,180,000, shown grouped with "."; fractions and
-    negatives are refused with their own message (by `parse`)."""
+    negatives are refused with their own message (by `parse`, which each kind of number gives)."""
 
-    def __init__(self, *, min_value: int | None = 0, **kwargs: Any) -> None:
+    def __init__(self, *, parse: Callable[[str], int], min_value: int | None = 0, **kwargs: Any) -> None:
+        self.parse = parse
         super().__init__(min_value=min_value, **kwargs)
-
-    @staticmethod
-    def parse(text: str) -> int:
-        raise NotImplementedError
 
     def to_python(self, value: Any) -> int | None:
         if value in self.empty_values or (isinstance(value, str) and not value.strip()):
@@ -89,14 +86,18 @@ class VNDField(_GroupedIntegerField):
     """Money in whole đồng: 238.500.000, 238500000, 238,500,000 or 238.500.000 đ."""
 
     widget = MoneyInput
-    parse = staticmethod(parse_vnd)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(parse=parse_vnd, **kwargs)
 
 
 class CountField(_GroupedIntegerField):
     """A number of people, sessions, visits, days or months: 1.200 or 1200."""
 
     widget = CountInput
-    parse = staticmethod(parse_count)
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(parse=parse_count, **kwargs)
 
 
 class DateInput(forms.DateInput):
