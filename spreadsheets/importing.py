@@ -3,7 +3,9 @@
 A file goes through these steps; nothing is written before the last one:
 
 1. `read_table(content)` refuses a file that is too large, is not a real .xlsx workbook, carries
-   macros or holds a formula on its first sheet (FileRefused, with messages for people);
+   macros, would take too long or too much memory to read (spreadsheets/workbook.py counts its
+   texts, rows and cells while streaming, before reading it) or holds a formula on its first sheet
+   (FileRefused, with messages for people);
 2. `match_headers(spec, table)` finds the header row (a title may sit above it) and each column
    by its Vietnamese or English header, ignoring case and accents; a missing required column
    refuses the file, an unknown one is reported and ignored;
