@@ -474,9 +474,20 @@ def test_add_shows_every_refusal_of_the_service_in_one_round(client, world, club
     assert response.status_code == 200
     assert response.context["form"].errors == {
         "birth_year": [str(services.ERROR_BIRTH_YEAR_RANGE) % {"first": 1905, "last": 2025}],
-        "citizen_id": [str(services.ERROR_CITIZEN_ID_TAKEN) % {"name": "Trần Thị Có"}],
+        # Trần Thị Có is a member of another club: the chair does not learn her name.
+        "citizen_id": [str(services.ERROR_CITIZEN_ID_TAKEN_UNSEEN)],
         "joined_on": [str(services.ERROR_JOIN_BEFORE_DECISION) % {"date": "01/03/2022"}],
     }
+    assert "Trần Thị Có" not in response.content.decode()
+    assert Person.objects.count() == 1
+
+
+def test_add_names_the_holder_of_a_citizen_id_the_user_sees(client, world, area_staff):
+    member(world.club_a2, "Trần Thị Có", citizen_id="051123456789")
+    response = login(client, area_staff).post(create_url(world.club_a1), join_data(citizen_id="051123456789"))
+    assert response.context["form"].errors["citizen_id"] == [
+        str(services.ERROR_CITIZEN_ID_TAKEN) % {"name": "Trần Thị Có"}
+    ]
     assert Person.objects.count() == 1
 
 
@@ -681,6 +692,26 @@ def test_edit_never_sends_the_citizen_id_to_those_who_may_not_read_it(client, wo
     person.save()
     client.force_login(province_staff)
     assert 'value="051123456789"' in client.get(url("update", person)).content.decode()
+
+
+def test_edit_to_a_citizen_id_recorded_in_another_club_does_not_name_its_holder(client, world, club_chair):
+    member(world.club_b1, "Trần Thị Có", citizen_id="051123456789")
+    person = member(world.club_a1, "Nguyễn Thị Đào").person
+    response = login(client, club_chair).post(url("update", person), edit_data(person, citizen_id="051123456789"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["citizen_id"] == [str(services.ERROR_CITIZEN_ID_TAKEN_UNSEEN)]
+    assert "Trần Thị Có" not in response.content.decode()
+    person.refresh_from_db()
+    assert person.citizen_id == ""
+
+
+def test_edit_names_the_holder_of_a_citizen_id_in_the_same_club(client, world, club_chair):
+    member(world.club_a1, "Trần Thị Có", citizen_id="051123456789")
+    person = member(world.club_a1, "Nguyễn Thị Đào").person
+    response = login(client, club_chair).post(url("update", person), edit_data(person, citizen_id="051123456789"))
+    assert response.context["form"].errors["citizen_id"] == [
+        str(services.ERROR_CITIZEN_ID_TAKEN) % {"name": "Trần Thị Có"}
+    ]
 
 
 # --- economic status ----------------------------------------------------------------------------
