@@ -97,7 +97,9 @@ def position_close(*, actor: Actor, position: BoardPosition, ended_on: datetime.
     data = {"club": position.club.code, "title": position.title, "ended_on": ended_on.isoformat()}
     assignment = position.role_assignment
     if assignment is not None:
-        data["role_valid_until"] = club_board_role_end(assignment=assignment, ended_on=ended_on).isoformat()
+        data["role_valid_until"] = club_board_role_end(
+            actor=actor, assignment=assignment, ended_on=ended_on
+        ).isoformat()
     audit_record(actor=actor, action=action, target=position, data=data)
 
 
@@ -163,7 +165,7 @@ def board_position_start(
     position = BoardPosition(club=club, holder=holder, title=title, started_on=started_on, note=note.strip())
     if holder.user is not None:
         position.role_assignment = club_board_role_grant(
-            user=holder.user, club=club, title=title, valid_from=started_on
+            actor=actor, user=holder.user, club=club, title=title, valid_from=started_on
         )
     position.full_clean()
     position.save()

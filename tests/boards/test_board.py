@@ -94,6 +94,24 @@ def test_start_gives_the_holders_account_the_club_board_role(world, actor, holde
     assert list(access.clubs_for(user, Cap.TEAM_MANAGE)) == [world.club_a1]
 
 
+def test_the_club_board_role_of_a_seat_is_audited_when_granted_and_ended(world, actor, holder):
+    holder.user = factories.UserFactory(username="chu")
+    holder.save()
+    position = appoint(actor, world.club_a1, holder, title=BoardTitle.TREASURER, started_on=D(2024, 1, 10))
+    granted = AuditEntry.objects.get(action="accounts.role.granted")
+    assert (granted.actor, granted.target_id, granted.club_id) == (
+        actor,
+        str(position.role_assignment.pk),
+        world.club_a1.pk,
+    )
+    assert granted.data["user"] == "chu" and granted.data["role"] == Role.CLUB_BOARD
+    assert granted.data["title"] == "treasurer" and granted.data["valid_from"] == "2024-01-10"
+    services.board_position_end(actor=actor, position=position, ended_on=D(2025, 1, 1))
+    ended = AuditEntry.objects.get(action="accounts.role.ended")
+    assert ended.actor == actor
+    assert ended.data["valid_until"] == [None, "2025-01-01"]
+
+
 def test_start_refuses_someone_who_is_not_a_member_of_the_club(world, actor):
     outsider = member_of(world.club_b1)
     with pytest.raises(ValidationError) as exc:
@@ -251,7 +269,12 @@ def test_start_can_create_the_holders_account(world, actor, holder):
     assert result.password not in user.password  # only the hash is stored
     assert position.role_assignment.user == user
     actions = list(AuditEntry.objects.order_by("pk").values_list("action", flat=True))
-    assert actions == ["accounts.user.created", "members.person.account_linked", "clubs.board_position.started"]
+    assert actions == [
+        "accounts.user.created",
+        "members.person.account_linked",
+        "accounts.role.granted",
+        "clubs.board_position.started",
+    ]
     assert all(entry.actor == actor for entry in AuditEntry.objects.all())
     assert "password" not in str(list(AuditEntry.objects.values_list("data", flat=True)))
 
