@@ -197,7 +197,7 @@ class PersonAlike:
     current: Membership | None  # their open membership, if they are in a club now
     last: Membership | None  # their latest membership (the one they left, when in no club now)
     join_action: str  # a JoinAction
-    club_seen: bool  # whether the user sees the club of `current` (else `last`): the page names it only then
+    club_seen: bool  # whether the user sees the club of `last` (`current` when open): the page names it only then
 
     @property
     def available(self) -> bool:
@@ -244,7 +244,8 @@ def people_alike_for_join(
         memberships = sorted(person.memberships.all(), key=lambda m: (m.joined_on, m.pk))
         current = next((m for m in memberships if m.left_on is None), None)
         people.append((person, current, memberships[-1] if memberships else None))
-    clubs = {(current or last).club_id for _, current, last in people if (current or last) is not None} - {club.pk}
+    # The latest membership is the open one, if any (one club at a time): the club the page speaks of.
+    clubs = {last.club_id for _, _, last in people if last is not None} - {club.pk}
 
     def among(scope: ClubQuerySet[Club]) -> set[int]:
         return set(scope.filter(pk__in=clubs).values_list("pk", flat=True)) if clubs else set()
@@ -253,8 +254,7 @@ def people_alike_for_join(
     found = []
     for person, current, last in people:
         action = _join_action(current, last, club, rejoinable=rejoinable_clubs, movable=movable_clubs)
-        about = current or last
-        club_seen = about is not None and (about.club_id == club.pk or about.club_id in seen_clubs)
+        club_seen = last is not None and (last.club_id == club.pk or last.club_id in seen_clubs)
         found.append(PersonAlike(person=person, current=current, last=last, join_action=action, club_seen=club_seen))
     return PeopleAlike(seen=found, unseen=unseen)
 
