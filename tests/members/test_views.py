@@ -980,3 +980,10 @@ def test_a_member_who_joined_before_2020_is_added_on_the_page(client, world, pro
     )
     assert response.status_code == 302
     assert Membership.objects.get(club=club).joined_on == datetime.date(2018, 1, 10)
+
+
+def test_province_staff_open_the_page_of_a_person_of_no_club(client, world, province_staff, area_staff):
+    cared_for = factories.PersonFactory(full_name="Nguyễn Thị Đào", birth_year=1950)
+    assert login(client, province_staff).get(detail_url(cared_for)).status_code == 200
+    client.force_login(area_staff)
+    assert client.get(detail_url(cared_for)).status_code == 404
