@@ -7,6 +7,8 @@ Every view, form choice list, report and export gets its clubs and units from he
   when they can see it but lack the capability (no information leaks across scopes);
 - `has_cap(user, cap)`: whether any of the user's roles grants a capability at all;
 - `audit_entries_for(user)`: the audit log entries the user may read;
+- `people_seen(user)`: the people the user may see, wherever a page names or lists them;
+- `accounts_to_link(user, club)`: the user accounts the user may give to a board member of a club;
 - `may_…(user, club, …)`: a capability together with the state of what it acts on (an entry of a
   closed month, a submitted report), for the pages that offer or refuse that action.
 
@@ -23,6 +25,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from accounts.models import Role, RoleAssignment, User
+from accounts.selectors import linkable_accounts
 from areas.models import AdminUnit, AdminUnitQuerySet
 from audit.models import AuditEntry
 from clubs.models import Club, ClubQuerySet
@@ -52,6 +55,8 @@ class Cap(enum.StrEnum):
     AUDIT_VIEW = "audit.view"  # the audit log of the clubs in scope: who changed what, and when
     AUDIT_VIEW_ALL = "audit.view_all"  # also the entries no club holds: maps, target plans, accounts, imports
     LOGIN_UNLOCK = "accounts.unlock"  # see the usernames and addresses locked out for wrong passwords, unlock them
+    PEOPLE_VIEW_ALL = "member.view_all"  # every person recorded, also those of no club (people cared for)
+    ACCOUNT_LINK_ANY = "accounts.link_any"  # give any free user account to a board member (accounts_to_link)
 
 
 STAFF_CAPABILITIES = frozenset(
@@ -80,7 +85,10 @@ CAPABILITIES: dict[str, frozenset[Cap]] = {
     # one area's staff into another's (area staff of an abolished district cover no unit of the
     # map of 1 Jul 2025), and a wrong one hides the club from the staff who should see it.
     # Accounts are the province's too (AUDIT_VIEW_ALL reads their history): province staff unlock
-    # one locked out after wrong passwords, whoever's it is, once they have checked it is its owner.
+    # one locked out after wrong passwords, whoever's it is, once they have checked it is its owner,
+    # and are the only ones to give a board member an account tied to no club (accounts_to_link).
+    # The register of the whole province is theirs: they see every person recorded, also those
+    # who are no club's member (people cared for by a home-care team), and take them into a club.
     Role.PROVINCE_STAFF: STAFF_CAPABILITIES
     | {
         Cap.CITIZEN_ID_VIEW,
@@ -91,6 +99,8 @@ CAPABILITIES: dict[str, frozenset[Cap]] = {
         Cap.LOCATION_DECIDE,
         Cap.AUDIT_VIEW_ALL,
         Cap.LOGIN_UNLOCK,
+        Cap.PEOPLE_VIEW_ALL,
+        Cap.ACCOUNT_LINK_ANY,
     },
     # Area staff read the funds and loans of their area's clubs; the clubs keep their own books.
     Role.AREA_STAFF: STAFF_CAPABILITIES,
@@ -216,13 +226,26 @@ def get_club(user: AnyUser, pk: int | str, cap: Cap, queryset: QuerySet[Club] | 
     return club
 
 
-def _person_seen(user: AnyUser, pk: int | str, queryset: QuerySet[Person] | None) -> Person:
-    """The person `pk` if they are, or ever were, a member of a club where the user holds
-    MEMBER_VIEW; 404 otherwise."""
-    visible = clubs_for(user, Cap.MEMBER_VIEW)
+def people_seen(user: AnyUser, queryset: QuerySet[Person] | None = None) -> QuerySet[Person]:
+    """The people the user may see: those who are, or ever were, a member of a club where the user
+    holds MEMBER_VIEW (a club board sees its own members and former members, nobody else); every
+    person recorded for PEOPLE_VIEW_ALL (province staff), also those who are no club's member.
+
+    Every page that names a person, lists people or tells something about them (the person's page,
+    the people alike when adding a member, the citizen ID already recorded) takes them from here:
+    a person outside is not named, nor is anything of theirs shown. `queryset` is narrowed, never
+    widened."""
     base = queryset if queryset is not None else Person.objects.all()
+    if has_cap(user, Cap.PEOPLE_VIEW_ALL):
+        return base
+    visible = clubs_for(user, Cap.MEMBER_VIEW)
+    return base.filter(Exists(Membership.objects.filter(person=OuterRef("pk"), club__in=visible)))
+
+
+def _person_seen(user: AnyUser, pk: int | str, queryset: QuerySet[Person] | None) -> Person:
+    """The person `pk` if the user sees them (people_seen); 404 otherwise."""
     try:
-        return base.filter(Exists(Membership.objects.filter(person=OuterRef("pk"), club__in=visible))).get(pk=pk)
+        return people_seen(user, queryset).get(pk=pk)
     except (Person.DoesNotExist, ValueError, TypeError):
         raise Http404("No person found.") from None
 
@@ -240,8 +263,7 @@ def get_person(
 ) -> Person:
     """The person `pk`, seen through their memberships.
 
-    404 unless the person is, or ever was, a member of a club where the user holds MEMBER_VIEW (a
-    club board sees its own members and former members, nobody else). For MEMBER_MANAGE, 403 unless
+    404 unless the user sees the person (people_seen). For MEMBER_MANAGE, 403 unless
     the user manages the person's current club, or the last club they were in when they are in none.
     """
     person = _person_seen(user, pk, queryset)
@@ -256,6 +278,13 @@ def get_person_to_move(user: AnyUser, pk: int | str) -> Person:
     person = _person_seen(user, pk, None)
     _require_home_club(person, clubs_to_move_members_from(user))
     return person
+
+
+def clubs_to_take_former_members_from(user: AnyUser) -> ClubQuerySet[Club]:
+    """The clubs whose former members the user may take into another club they keep the register
+    of: those whose register they keep (MEMBER_MANAGE). A former member of another club re-joins
+    through its staff or the province: the club they join would read all their history."""
+    return clubs_for(user, Cap.MEMBER_MANAGE)
 
 
 def clubs_to_move_members_from(user: AnyUser) -> ClubQuerySet[Club]:
@@ -383,3 +412,37 @@ def audit_entries_for(user: AnyUser) -> QuerySet[AuditEntry]:
     if not has_cap(user, Cap.AUDIT_VIEW):
         return AuditEntry.objects.none()
     return AuditEntry.objects.filter(club__in=clubs_for(user, Cap.AUDIT_VIEW).values("pk"))
+
+
+def accounts_to_link(user: AnyUser, club: Club) -> QuerySet[User]:
+    """The user accounts the user may give to a new board member of `club` (the board form's
+    choices, and boards.services refuses any other).
+
+    All of them are free (accounts.selectors.linkable_accounts: active, nobody's, no role beyond
+    this club's board). Among those:
+    - province staff and administrators (ACCOUNT_LINK_ANY) may link any: accounts are the
+      province's, which reads their history and unlocks them;
+    - whoever else appoints the club's board (BOARD_MANAGE: area staff of its area) only an
+      account that held a seat on this club's board before (a former board member's login, unlinked
+      from its person). An account tied to no club is tied to nobody's scope: linking it would hand
+      this club's register and books to whoever holds its password, whom area staff cannot know;
+      they create a new account for the board member instead (the board form offers it), whose
+      password they hand over themselves.
+    Nobody else links any account.
+    """
+    free = linkable_accounts(club=club)
+    if has_cap(user, Cap.ACCOUNT_LINK_ANY):
+        return free
+    # One query: the club's board is the user's to appoint (BOARD_MANAGE) inside the same filter.
+    held_here = RoleAssignment.objects.filter(
+        user=OuterRef("pk"), role=Role.CLUB_BOARD, club=club, club__in=clubs_for(user, Cap.BOARD_MANAGE)
+    )
+    return free.filter(Exists(held_here))
+
+
+def may_link_account(user: AnyUser, club: Club, account: User) -> bool:
+    """Whether the user may give `account` to a new board member of `club` (accounts_to_link).
+
+    ACCOUNT_LINK_ANY may try any account: accounts.services.club_board_account_check then tells them
+    why one cannot be linked. Anyone else learns nothing of an account outside their choices."""
+    return has_cap(user, Cap.ACCOUNT_LINK_ANY) or accounts_to_link(user, club).filter(pk=account.pk).exists()

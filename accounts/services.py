@@ -3,6 +3,7 @@ and the club-board role a board seat gives (boards.services calls these, in its 
 
 import dataclasses
 import datetime
+from typing import Any
 
 from axes.models import AccessAttempt
 from axes.utils import reset as axes_reset
@@ -95,27 +96,112 @@ def account_create(*, actor: Actor, username: str, full_name: str, phone: str = 
 # --- the club-board role of a board seat --------------------------------------------------------
 
 
-def club_board_role_grant(*, user: User, club: Club, title: str, valid_from: datetime.date) -> RoleAssignment:
+def club_board_role_grant(
+    *, actor: Actor, user: User, club: Club, title: str, valid_from: datetime.date
+) -> RoleAssignment:
     """The club-board role a board seat gives its holder's account from its first day, in the
-    caller's transaction (the seat's service audits both)."""
+    caller's transaction (audited: every role granted is, wherever it is granted)."""
     assignment = RoleAssignment(
         user=user, role=Role.CLUB_BOARD, club=club, title=BoardTitle(title), valid_from=valid_from
     )
     assignment.full_clean()
     assignment.save()
+    role_assignment_record(actor=actor, assignment=assignment, before=None)
     return assignment
 
 
-def club_board_role_end(*, assignment: RoleAssignment, ended_on: datetime.date) -> datetime.date:
+def club_board_role_end(*, actor: Actor, assignment: RoleAssignment, ended_on: datetime.date) -> datetime.date:
     """End the club-board role of a seat that ends on `ended_on`: the role ends the same day (neither
-    holds then), in the caller's transaction. A role already ending earlier keeps its end. Returns
-    the day the role ends."""
+    holds then), in the caller's transaction, audited. A role already ending earlier keeps its end.
+    Returns the day the role ends."""
     if assignment.valid_until is not None and assignment.valid_until <= ended_on:
         return assignment.valid_until
+    before = role_snapshot(assignment)
     assignment.valid_until = ended_on
     assignment.full_clean()
     assignment.save(update_fields=["valid_until"])
+    role_assignment_record(actor=actor, assignment=assignment, before=before)
     return ended_on
+
+
+# --- the audit of roles and administration rights, wherever they are written ---------------------
+#
+# Roles and rights decide what an account may see: every grant, change and end is audited, also
+# those made in the Django admin, whose saves bypass the services. The admin calls these from its
+# save_model / save_formset / delete_model (accounts/admin.py), where the request's user is known:
+# a model signal would not know who acted, and would record the writes of tests and commands twice.
+
+
+def role_snapshot(assignment: RoleAssignment) -> dict[str, Any]:
+    """A role assignment's fields as its audit entries record them."""
+    return {
+        "user": assignment.user.username,
+        "role": assignment.role,
+        "area": str(assignment.area) if assignment.area_id else None,
+        "club": str(assignment.club) if assignment.club_id else None,
+        "title": assignment.title,
+        "valid_from": assignment.valid_from.isoformat() if assignment.valid_from else None,
+        "valid_until": assignment.valid_until.isoformat() if assignment.valid_until else None,
+    }
+
+
+def role_assignment_record(*, actor: Actor, assignment: RoleAssignment, before: dict[str, Any] | None) -> None:
+    """Audit a role assignment just saved: granted (`before` None: it is new), ended (it had no end
+    and now has one) or changed, with {field: [before, after]} of what changed; nothing when nothing
+    did. `before`: role_snapshot of it as it was."""
+    after = role_snapshot(assignment)
+    if before is None:
+        audit_record(actor=actor, action="accounts.role.granted", target=assignment, data=after)
+        return
+    changes = {field: [before[field], value] for field, value in after.items() if before[field] != value}
+    if not changes:
+        return
+    data = {"user": after["user"], "role": after["role"], **changes}
+    if before["valid_until"] is None and after["valid_until"] is not None:
+        audit_record(actor=actor, action="accounts.role.ended", target=assignment, data=data)
+    else:
+        audit_record(actor=actor, action="accounts.role.changed", target=assignment, data=data)
+
+
+def role_assignment_delete_record(*, actor: Actor, assignment: RoleAssignment) -> None:
+    """Audit a role assignment about to be deleted (its fields as they were), in the deletion's
+    transaction."""
+    audit_record(actor=actor, action="accounts.role.deleted", target=assignment, data=role_snapshot(assignment))
+
+
+ADMIN_RIGHTS = ("is_staff", "is_superuser", "groups", "user_permissions")
+
+
+def admin_rights(user: User) -> dict[str, Any]:
+    """What an account may do beyond its roles, as stored: the Django admin's flags, groups and
+    permissions (names sorted, so two readings compare)."""
+    stored = User.objects.get(pk=user.pk)
+    return {
+        "is_staff": stored.is_staff,
+        "is_superuser": stored.is_superuser,
+        "groups": sorted(stored.groups.values_list("name", flat=True)),
+        "user_permissions": sorted(
+            f"{app}.{codename}"
+            for app, codename in stored.user_permissions.values_list("content_type__app_label", "codename")
+        ),
+    }
+
+
+NO_ADMIN_RIGHTS: dict[str, Any] = {
+    "is_staff": False,
+    "is_superuser": False,
+    "groups": [],
+    "user_permissions": [],
+}
+
+
+def admin_rights_record(*, actor: Actor, user: User, before: dict[str, Any]) -> None:
+    """Audit a change of the account's administration rights (admin_rights) since `before`, with
+    {right: [before, after]}; nothing when none changed."""
+    after = admin_rights(user)
+    changes = {right: [before[right], after[right]] for right in ADMIN_RIGHTS if before[right] != after[right]}
+    if changes:
+        audit_record(actor=actor, action="accounts.user.admin_rights_changed", target=user, data=changes)
 
 
 # --- logins locked out for wrong passwords (django-axes counts them) ---------------------------

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import BoardTitle, User
 from boards.models import TeamMemberRole
+from boards.services.board import ERROR_ACCOUNT_OUT_OF_SCOPE
 from clubs.models import ActivityArea
 from core.forms import DateField, PlainNumberInput
 from members.models import Person, Sex
@@ -25,6 +26,11 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 
 class AccountChoiceField(forms.ModelChoiceField):
+    default_error_messages = {
+        # Said of an account outside the user's choices (a crafted request): nothing about it.
+        "invalid_choice": ERROR_ACCOUNT_OUT_OF_SCOPE
+    }
+
     def label_from_instance(self, user):
         if user.full_name:
             return f"{user.username} — {user.full_name}"
@@ -64,7 +70,7 @@ class BoardPositionForm(forms.Form):
         label=_("Existing user account"),
         queryset=User.objects.none(),
         required=False,
-        help_text=_("Accounts that belong to nobody yet and have no other role."),
+        help_text=_("Accounts that belong to nobody yet and have no other role, among those you may link."),
     )
     new_username = forms.CharField(
         label=_("User name for the new account"),
@@ -75,7 +81,8 @@ class BoardPositionForm(forms.Form):
     )
 
     def __init__(self, *args, members, accounts, **kwargs):
-        """`members`: the club's current members; `accounts`: accounts that may be linked (selectors)."""
+        """`members`: the club's current members; `accounts`: the accounts the user may link
+        (accounts.access.accounts_to_link)."""
         super().__init__(*args, **kwargs)
         self.fields["holder"].queryset = members
         self.fields["user"].queryset = accounts

@@ -12,7 +12,7 @@ from clubs.models import Club, ClubQuerySet
 from core.forms import NUMERIC_INPUT, DateField, PlainNumberInput
 from members import services
 from members.models import AgeGroup, EconomicStatus, Ethnicity, LeaveReason, Membership, Person, Sex
-from members.selectors import MembershipState, PersonAlike, member_list
+from members.selectors import MembershipState, PeopleAlike, PersonAlike, member_list
 
 if TYPE_CHECKING:
     from members.selectors import MemberListRow
@@ -178,7 +178,8 @@ class MemberJoinForm(PersonForm):
 
     When people with the same name and birth year are already recorded in the province, the form
     asks whether this is one of them (re-join or move: one person for life) or a different person,
-    through `same_person`: "new" or the chosen person's id.
+    through `same_person`: "new" or the chosen person's id. Only the people the user sees can be
+    chosen; of the others the form knows only their number (PeopleAlike).
     """
 
     NEW = "new"
@@ -194,22 +195,24 @@ class MemberJoinForm(PersonForm):
 
     field_order = [*PersonForm.base_fields, "economic_status", "status_from", "joined_on"]
 
-    def __init__(self, *args, club: Club, alike_finder: Callable[[str, int], list[PersonAlike]], **kwargs) -> None:
-        """`alike_finder(full_name, birth_year)` → the people alike and what the user may do with
-        each (the caller decides whether the user may take the person into this club)."""
+    def __init__(self, *args, club: Club, alike_finder: Callable[[str, int], PeopleAlike], **kwargs) -> None:
+        """`alike_finder(full_name, birth_year)` → the people alike the user sees and what they may
+        do with each, and how many others there are (the caller scopes them with accounts.access)."""
         super().__init__(*args, **kwargs)
         self.club = club
         self.alike_finder = alike_finder
         self.alike: list[PersonAlike] = []
+        self.alike_elsewhere = 0  # people alike the user does not see
         self.existing_person: Person | None = None
 
     def clean(self):
         data = super().clean()
         if self.errors:
             return data
-        self.alike = self.alike_finder(data["full_name"], data["birth_year"])
+        found = self.alike_finder(data["full_name"], data["birth_year"])
+        self.alike, self.alike_elsewhere = found.seen, found.unseen
         choice = data.get("same_person") or ""
-        if not self.alike or choice == self.NEW:
+        if not (self.alike or self.alike_elsewhere) or choice == self.NEW:
             return data
         chosen = next((alike for alike in self.alike if str(alike.person.pk) == choice), None)
         if chosen is None:

@@ -182,20 +182,22 @@ def move_destinations(
 class JoinAction:
     """What adding a member can do with a person alike already recorded."""
 
-    REJOIN = "rejoin"  # in no club now: re-join them here
-    MOVE = "move"  # in another club the user manages: move them here
+    REJOIN = "rejoin"  # in no club now, last in one whose register the user keeps: re-join them here
+    MOVE = "move"  # in another club the user may move members from: move them here
     HERE = "here"  # already a member of this club
-    ELSEWHERE = "elsewhere"  # in a club the user cannot manage: its staff or the province records the move
+    ELSEWHERE = "elsewhere"  # in a club the user cannot move from: its staff or the province records the move
+    FORMER_ELSEWHERE = "former_elsewhere"  # in no club now, last in another's: its staff or the province re-join them
 
 
 @dataclasses.dataclass(frozen=True)
 class PersonAlike:
-    """A person alike on the add-member page, and what the user may do with them there."""
+    """A person alike the user sees, on the add-member page, and what the user may do with them there."""
 
     person: Person
     current: Membership | None  # their open membership, if they are in a club now
     last: Membership | None  # their latest membership (the one they left, when in no club now)
     join_action: str  # a JoinAction
+    club_seen: bool  # whether the user sees the club of `last` (`current` when open): the page names it only then
 
     @property
     def available(self) -> bool:
@@ -203,34 +205,76 @@ class PersonAlike:
         return self.join_action in (JoinAction.REJOIN, JoinAction.MOVE)
 
 
-def people_alike_for_join(
-    *, club: Club, full_name: str, birth_year: int, movable: ClubQuerySet[Club]
-) -> list[PersonAlike]:
-    """people_alike() for the add-member page, each with their `current` and `last` membership and
-    the `join_action` the user may take, in two queries at most.
+@dataclasses.dataclass(frozen=True)
+class PeopleAlike:
+    """The people alike on the add-member page: those the user sees, and how many others there are.
 
-    `movable`: the clubs whose members the user may move (accounts.access)."""
-    people = []
-    for person in people_alike(full_name=full_name, birth_year=birth_year):
+    Of the others the page says only that they exist and that province staff can take them into the
+    club: nothing of theirs (hamlet, birth date, club, id) reaches the page, nor can the form choose them.
+    """
+
+    seen: list[PersonAlike]
+    unseen: int
+
+
+def people_alike_for_join(
+    *,
+    club: Club,
+    full_name: str,
+    birth_year: int,
+    seen: QuerySet[Person],
+    visible: ClubQuerySet[Club],
+    rejoinable: ClubQuerySet[Club],
+    movable: ClubQuerySet[Club],
+) -> PeopleAlike:
+    """people_alike() for the add-member page, each person the user sees with their `current` and
+    `last` membership and the `join_action` the user may take, in four queries at most.
+
+    From accounts.access: `seen`, the people the user sees; `visible`, the clubs whose members they
+    see; `rejoinable`, the clubs whose former members they may take into another club; `movable`,
+    the clubs whose members they may move."""
+    alike = people_alike(full_name=full_name, birth_year=birth_year).annotate(
+        seen=Exists(seen.filter(pk=OuterRef("pk")))
+    )
+    people, unseen = [], 0
+    for person in alike:
+        if not person.seen:
+            unseen += 1
+            continue
         memberships = sorted(person.memberships.all(), key=lambda m: (m.joined_on, m.pk))
         current = next((m for m in memberships if m.left_on is None), None)
         people.append((person, current, memberships[-1] if memberships else None))
-    elsewhere = {current.club_id for _, current, _ in people if current is not None and current.club_id != club.pk}
-    manageable = set(movable.filter(pk__in=elsewhere).values_list("pk", flat=True)) if elsewhere else set()
-    return [
-        PersonAlike(person=person, current=current, last=last, join_action=_join_action(current, club, manageable))
-        for person, current, last in people
-    ]
+    # The latest membership is the open one, if any (one club at a time): the club the page speaks of.
+    clubs = {last.club_id for _, _, last in people if last is not None} - {club.pk}
+
+    def among(scope: ClubQuerySet[Club]) -> set[int]:
+        return set(scope.filter(pk__in=clubs).values_list("pk", flat=True)) if clubs else set()
+
+    seen_clubs, rejoinable_clubs, movable_clubs = among(visible), among(rejoinable), among(movable)
+    found = []
+    for person, current, last in people:
+        action = _join_action(current, last, club, rejoinable=rejoinable_clubs, movable=movable_clubs)
+        club_seen = last is not None and (last.club_id == club.pk or last.club_id in seen_clubs)
+        found.append(PersonAlike(person=person, current=current, last=last, join_action=action, club_seen=club_seen))
+    return PeopleAlike(seen=found, unseen=unseen)
 
 
-def _join_action(current: Membership | None, club: Club, manageable: set[int]) -> str:
+def _join_action(
+    current: Membership | None, last: Membership | None, club: Club, *, rejoinable: set[int], movable: set[int]
+) -> str:
     """What adding a member to `club` can do with a person alike whose open membership is `current`
-    (`manageable`: the other clubs whose members the user may move)."""
+    and latest one `last` (`rejoinable`, `movable`: the other clubs whose former members the user may
+    take, whose members they may move).
+
+    A former member of another club re-joins through that club's staff or the province: the club
+    they join reads all their history, which is the other club's to hand over."""
     if current is None:
-        return JoinAction.REJOIN
+        if last is None or last.club_id == club.pk or last.club_id in rejoinable:
+            return JoinAction.REJOIN
+        return JoinAction.FORMER_ELSEWHERE
     if current.club_id == club.pk:
         return JoinAction.HERE
-    if current.club_id in manageable:
+    if current.club_id in movable:
         return JoinAction.MOVE
     return JoinAction.ELSEWHERE
 

@@ -12,6 +12,7 @@ from typing import Any, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +33,9 @@ ERROR_BIRTH_YEAR_MISMATCH = _("The year of birth does not match the date of birt
 ERROR_BIRTH_MISSING = _("Give the date of birth or at least the year of birth.")
 ERROR_CITIZEN_ID_FORMAT = _("A citizen ID number has 12 digits (or 9 for an old identity card).")
 ERROR_CITIZEN_ID_TAKEN = _("This citizen ID number is already recorded for %(name)s.")
+ERROR_CITIZEN_ID_TAKEN_UNSEEN = _(
+    "This citizen ID number is already recorded for a person in another club. Province staff can help."
+)
 ERROR_PHONE_FORMAT = _("A phone number has digits only, for example 0912 345 678.")
 ERROR_ALREADY_MEMBER = _("%(name)s is already a member of %(club)s: record a move instead.")
 ERROR_JOIN_BEFORE_BIRTH = _("The joining date is before the person was born.")
@@ -100,8 +104,12 @@ def validate_citizen_id(number: str) -> None:
         raise ValidationError(ERROR_CITIZEN_ID_FORMAT, code="citizen_id")
 
 
-def _check_person(person: Person, refusals: Refusals) -> None:
-    """Field rules of a person, added to `refusals` so a form shows them all at once."""
+def _check_person(person: Person, refusals: Refusals, people_seen: QuerySet[Person] | None) -> None:
+    """Field rules of a person, added to `refusals` so a form shows them all at once.
+
+    `people_seen`: the people the actor may see (accounts.access.people_seen, which this layer
+    cannot import); the holder of a citizen ID number already recorded is named only when among
+    them, and never when it is None."""
     today = timezone.localdate()
 
     def add(field: str, message: Text, **params: object) -> None:
@@ -123,8 +131,10 @@ def _check_person(person: Person, refusals: Refusals) -> None:
             add("citizen_id", ERROR_CITIZEN_ID_FORMAT)
         else:
             holder = Person.objects.filter(citizen_id=person.citizen_id).exclude(pk=person.pk).first()
-            if holder is not None:
+            if holder is not None and people_seen is not None and people_seen.filter(pk=holder.pk).exists():
                 add("citizen_id", ERROR_CITIZEN_ID_TAKEN, name=holder.full_name)
+            elif holder is not None:
+                add("citizen_id", ERROR_CITIZEN_ID_TAKEN_UNSEEN)
     if person.phone and not _PHONE.match(person.phone):
         add("phone", ERROR_PHONE_FORMAT)
 
@@ -186,13 +196,15 @@ def person_create(
     sex: str,
     birth_year: int | None = None,
     club: Club | None = None,
+    people_seen: QuerySet[Person] | None = None,
     **fields: Unpack[PersonDetails],
 ) -> Person:
     """A person in the register; `club`: the club they are recorded for (joining it, cared for by
-    its team), which their audit entry belongs to before any membership says so."""
+    its team), which their audit entry belongs to before any membership says so; `people_seen`: see
+    _check_person."""
     person = _new_person(full_name=full_name, sex=sex, birth_year=birth_year, **fields)
     refusals = Refusals()
-    _check_person(person, refusals)
+    _check_person(person, refusals, people_seen)
     refusals.raise_any()
     return _person_insert(actor=actor, person=person, club=club)
 
@@ -216,7 +228,10 @@ def _person_insert(*, actor: Actor, person: Person, club: Club | None) -> Person
 
 
 @transaction.atomic
-def person_update(*, actor: Actor, person: Person, **fields: Unpack[PersonFields]) -> Person:
+def person_update(
+    *, actor: Actor, person: Person, people_seen: QuerySet[Person] | None = None, **fields: Unpack[PersonFields]
+) -> Person:
+    """Change a person's own data; `people_seen`: see _check_person."""
     unknown = set(fields) - set(PERSON_FIELDS)
     if unknown:
         raise TypeError(f"person_update() got unexpected fields: {', '.join(sorted(unknown))}")
@@ -227,7 +242,7 @@ def person_update(*, actor: Actor, person: Person, **fields: Unpack[PersonFields
     for field, value in values.items():
         setattr(person, field, value)
     refusals = Refusals()
-    _check_person(person, refusals)
+    _check_person(person, refusals, people_seen)
     try:
         refusals.raise_any()
         person.full_clean()
@@ -322,16 +337,18 @@ def member_join(
     full_name: str,
     sex: str,
     birth_year: int | None = None,
+    people_seen: QuerySet[Person] | None = None,
     **person_fields: Unpack[PersonDetails],
 ) -> Membership:
     """A new person joins: the person, their household status and the membership, all or nothing.
 
     `status_from`: from when the economic status holds (default: the joining date). Every rule
     of the three is checked before anything is written, so all that is wrong is told at once.
+    `people_seen`: see _check_person.
     """
     newcomer = _new_person(full_name=full_name, sex=sex, birth_year=birth_year, **person_fields)
     refusals = Refusals()
-    _check_person(newcomer, refusals)
+    _check_person(newcomer, refusals, people_seen)
     born = _born(newcomer)
     _check_joining(club=club, joined_on=joined_on, born=born, refusals=refusals)
     if status_from is not None:  # otherwise the joining date, checked above

@@ -9,7 +9,6 @@ from django.views.decorators.http import require_http_methods
 
 from accounts import access
 from accounts.access import Cap
-from accounts.selectors import linkable_accounts
 from boards import selectors, services
 from boards.forms import BoardPositionForm, CaredForPersonForm, EndForm, TeamForm, TeamMemberForm
 from core.dates import format_date
@@ -27,7 +26,7 @@ def board_position_create(request, pk):
         request.POST or None,
         initial={"started_on": today},
         members=club_current_members(club=club, on=today),
-        accounts=linkable_accounts(club=club),
+        accounts=access.accounts_to_link(request.user, club),
     )
     appointment = write_through(
         request, form, lambda data: services.board_position_start(club=club, actor=request.user, **data)

@@ -102,6 +102,9 @@ def member_create(request, club_pk):
             club=club,
             full_name=full_name,
             birth_year=birth_year,
+            seen=access.people_seen(request.user),
+            visible=access.clubs_for(request.user, Cap.MEMBER_VIEW),
+            rejoinable=access.clubs_to_take_former_members_from(request.user),
             movable=access.clubs_to_move_members_from(request.user),
         ),
         initial={"joined_on": timezone.localdate()},
@@ -120,7 +123,7 @@ def _join(actor, club, form: MemberJoinForm) -> Membership:
     """The membership the join form asks for: a person already recorded re-joins, anyone else is new."""
     values = form.join_values()
     if form.existing_person is None:
-        return services.member_join(actor=actor, club=club, **values)
+        return services.member_join(actor=actor, club=club, people_seen=access.people_seen(actor), **values)
     return services.member_rejoin(
         actor=actor,
         person=form.existing_person,
@@ -136,7 +139,11 @@ def member_update(request, pk):
         request.POST or None, person=person, show_citizen_id=access.has_cap(request.user, Cap.CITIZEN_ID_VIEW)
     )
     updated = write_through(
-        request, form, lambda _data: services.person_update(actor=request.user, person=person, **form.person_values())
+        request,
+        form,
+        lambda _data: services.person_update(
+            actor=request.user, person=person, people_seen=access.people_seen(request.user), **form.person_values()
+        ),
     )
     if updated is not None:
         messages.success(request, _("Changes to %(name)s saved.") % {"name": person.full_name})

@@ -19,6 +19,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
+from accounts import access
 from accounts.models import BoardTitle, User
 from accounts.services import account_create, club_board_account_check, club_board_role_end, club_board_role_grant
 from audit.services import audit_record
@@ -44,6 +45,10 @@ ERROR_REPLACE_NOT_AFTER = _("The current chair started on %(date)s: the new chai
 ERROR_CHAIR_OVERLAP = _("The previous chair's position ended on %(date)s: the new chair cannot start before that day.")
 ERROR_POSITION_ENDED = _("This position has already ended.")
 ERROR_HOLDER_HAS_ACCOUNT = _("%(name)s already has the user account %(username)s.")
+ERROR_ACCOUNT_OUT_OF_SCOPE = _(
+    "This user account cannot be linked by you: only province staff can link an account that has never "
+    "been used on this club's board. Create a new user account for the board member instead."
+)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -64,6 +69,9 @@ def _holder_login(*, actor: Actor, club: Club, holder: Person, user: User | None
         raise refusal(ERROR_HOLDER_HAS_ACCOUNT, field=field, name=holder.full_name, username=holder.user.username)
     password = ""
     if user is not None:
+        # A command (no actor) links what it was told to; a person only what access allows them.
+        if actor is not None and not access.may_link_account(actor, club, user):
+            raise refusal(ERROR_ACCOUNT_OUT_OF_SCOPE, field=field)
         user = club_board_account_check(user=user, club=club)
     else:
         try:
@@ -89,7 +97,9 @@ def position_close(*, actor: Actor, position: BoardPosition, ended_on: datetime.
     data = {"club": position.club.code, "title": position.title, "ended_on": ended_on.isoformat()}
     assignment = position.role_assignment
     if assignment is not None:
-        data["role_valid_until"] = club_board_role_end(assignment=assignment, ended_on=ended_on).isoformat()
+        data["role_valid_until"] = club_board_role_end(
+            actor=actor, assignment=assignment, ended_on=ended_on
+        ).isoformat()
     audit_record(actor=actor, action=action, target=position, data=data)
 
 
@@ -110,7 +120,8 @@ def board_position_start(
 
     `replace_current`: for a chair, end the current chair's position on `started_on`.
     `user` / `new_username`: link an existing account to the holder, or create one, so the
-    position can give it the club-board role. A created account's password is generated here and
+    position can give it the club-board role; the actor may link only the accounts
+    accounts.access.accounts_to_link gives them. A created account's password is generated here and
     returned once, in the result (never stored in clear).
     """
     if user is not None and new_username:
@@ -154,7 +165,7 @@ def board_position_start(
     position = BoardPosition(club=club, holder=holder, title=title, started_on=started_on, note=note.strip())
     if holder.user is not None:
         position.role_assignment = club_board_role_grant(
-            user=holder.user, club=club, title=title, valid_from=started_on
+            actor=actor, user=holder.user, club=club, title=title, valid_from=started_on
         )
     position.full_clean()
     position.save()

@@ -94,6 +94,24 @@ def test_start_gives_the_holders_account_the_club_board_role(world, actor, holde
     assert list(access.clubs_for(user, Cap.TEAM_MANAGE)) == [world.club_a1]
 
 
+def test_the_club_board_role_of_a_seat_is_audited_when_granted_and_ended(world, actor, holder):
+    holder.user = factories.UserFactory(username="chu")
+    holder.save()
+    position = appoint(actor, world.club_a1, holder, title=BoardTitle.TREASURER, started_on=D(2024, 1, 10))
+    granted = AuditEntry.objects.get(action="accounts.role.granted")
+    assert (granted.actor, granted.target_id, granted.club_id) == (
+        actor,
+        str(position.role_assignment.pk),
+        world.club_a1.pk,
+    )
+    assert granted.data["user"] == "chu" and granted.data["role"] == Role.CLUB_BOARD
+    assert granted.data["title"] == "treasurer" and granted.data["valid_from"] == "2024-01-10"
+    services.board_position_end(actor=actor, position=position, ended_on=D(2025, 1, 1))
+    ended = AuditEntry.objects.get(action="accounts.role.ended")
+    assert ended.actor == actor
+    assert ended.data["valid_until"] == [None, "2025-01-01"]
+
+
 def test_start_refuses_someone_who_is_not_a_member_of_the_club(world, actor):
     outsider = member_of(world.club_b1)
     with pytest.raises(ValidationError) as exc:
@@ -251,7 +269,12 @@ def test_start_can_create_the_holders_account(world, actor, holder):
     assert result.password not in user.password  # only the hash is stored
     assert position.role_assignment.user == user
     actions = list(AuditEntry.objects.order_by("pk").values_list("action", flat=True))
-    assert actions == ["accounts.user.created", "members.person.account_linked", "clubs.board_position.started"]
+    assert actions == [
+        "accounts.user.created",
+        "members.person.account_linked",
+        "accounts.role.granted",
+        "clubs.board_position.started",
+    ]
     assert all(entry.actor == actor for entry in AuditEntry.objects.all())
     assert "password" not in str(list(AuditEntry.objects.values_list("data", flat=True)))
 
@@ -289,9 +312,9 @@ def test_start_refuses_a_user_name_already_taken(world, actor, holder):
     assert holder.user is None
 
 
-def test_start_links_an_existing_account(world, actor, holder):
+def test_start_links_an_existing_account(world, province_staff, holder):
     user = factories.UserFactory(username="tai_khoan_san")
-    result = appointment(actor, world.club_a1, holder, user=user)
+    result = appointment(province_staff, world.club_a1, holder, user=user)
     holder.refresh_from_db()
     assert holder.user == user
     assert result.position.role_assignment.user == user
@@ -316,11 +339,11 @@ def test_an_account_of_this_clubs_board_can_be_linked(world, actor, holder):
         pytest.param(lambda world: factories.board_member(world.club_b1), id="other-clubs-board"),
     ],
 )
-def test_start_refuses_accounts_with_wider_or_other_roles(world, actor, holder, make_user):
+def test_start_refuses_accounts_with_wider_or_other_roles(world, province_staff, holder, make_user):
     user = make_user(world)
     audit_before = AuditEntry.objects.count()
     with pytest.raises(ValidationError) as exc:
-        appoint(actor, world.club_a1, holder, user=user)
+        appoint(province_staff, world.club_a1, holder, user=user)
     assert exc.value.message_dict["user"] == [str(accounts.ERROR_ACCOUNT_NOT_ALLOWED % {"username": user.username})]
     assert not BoardPosition.objects.exists()
     assert AuditEntry.objects.count() == audit_before
@@ -328,12 +351,12 @@ def test_start_refuses_accounts_with_wider_or_other_roles(world, actor, holder, 
     assert holder.user is None
 
 
-def test_start_refuses_an_account_that_belongs_to_someone_else(world, actor, holder):
+def test_start_refuses_an_account_that_belongs_to_someone_else(world, province_staff, holder):
     other = member_of(world.club_a1, name="Lê Văn Khác")
     other.user = factories.UserFactory(username="cua_nguoi_khac")
     other.save()
     with pytest.raises(ValidationError) as exc:
-        appoint(actor, world.club_a1, holder, user=other.user)
+        appoint(province_staff, world.club_a1, holder, user=other.user)
     assert exc.value.message_dict["user"] == [
         str(accounts.ERROR_ACCOUNT_TAKEN % {"username": "cua_nguoi_khac", "name": other.full_name})
     ]
@@ -352,10 +375,10 @@ def test_start_refuses_a_second_account_for_the_holder(world, actor, holder):
     assert nothing_written()
 
 
-def test_start_refuses_a_disabled_account(world, actor, holder):
+def test_start_refuses_a_disabled_account(world, province_staff, holder):
     user = factories.UserFactory(username="tat", is_active=False)
     with pytest.raises(ValidationError) as exc:
-        appoint(actor, world.club_a1, holder, user=user)
+        appoint(province_staff, world.club_a1, holder, user=user)
     assert exc.value.message_dict["user"] == [str(accounts.ERROR_ACCOUNT_INACTIVE % {"username": "tat"})]
 
 
@@ -600,13 +623,13 @@ def test_the_page_asks_for_the_user_name_when_creating_an_account(client, world,
     assert not BoardPosition.objects.exists()
 
 
-def test_the_page_links_an_existing_account(client, world, area_staff, holder):
+def test_the_page_links_an_existing_account(client, world, province_staff, holder):
     user = factories.UserFactory(username="san_co")
     staff_account = factories.RoleAssignmentFactory(role=Role.AREA_STAFF, area=world.district_b).user
-    client = login(client, area_staff)
+    client = login(client, province_staff)
     offered = set(client.get(appoint_url(world.club_a1)).context["form"].fields["user"].queryset)
     assert user in offered
-    assert staff_account not in offered and area_staff not in offered
+    assert staff_account not in offered and province_staff not in offered
     response = client.post(appoint_url(world.club_a1), form_data(holder, account="existing", user=user.pk))
     assert response.status_code == 302
     holder.refresh_from_db()
@@ -621,6 +644,90 @@ def test_a_crafted_post_cannot_link_a_staff_account(client, world, area_staff, h
     assert "user" in response.context["form"].errors
     holder.refresh_from_db()
     assert holder.user is None
+
+
+# --- which accounts a user may link (accounts.access.accounts_to_link) ----------------------------
+
+
+def former_board_login(club):
+    """The login of a former member of `club`'s board, unlinked from its person."""
+    return factories.RoleAssignmentFactory(
+        role=Role.CLUB_BOARD, club=club, title=BoardTitle.MEMBER, valid_until=D(2024, 1, 1)
+    ).user
+
+
+def test_area_staff_are_offered_only_accounts_already_used_on_the_clubs_board(client, world, area_staff, holder):
+    stray = factories.UserFactory(username="khong_ro_cua_ai")
+    former = former_board_login(world.club_a1)
+    former_elsewhere = former_board_login(world.club_a2)  # another club of their own area
+    assert set(access.accounts_to_link(area_staff, world.club_a1)) == {former}
+    offered = set(login(client, area_staff).get(appoint_url(world.club_a1)).context["form"].fields["user"].queryset)
+    assert offered == {former}
+    assert stray not in offered and former_elsewhere not in offered
+
+
+def test_province_staff_and_admins_may_link_any_free_account(world, province_staff, admin_user):
+    stray = factories.UserFactory(username="khong_ro_cua_ai")
+    former = former_board_login(world.club_a1)
+    for user in (province_staff, admin_user):
+        assert set(access.accounts_to_link(user, world.club_a1)) == {stray, former}
+
+
+def test_nobody_else_links_an_account(world, club_chair, other_area_staff):
+    former_board_login(world.club_a1)
+    factories.UserFactory()
+    assert not access.accounts_to_link(club_chair, world.club_a1).exists()
+    # Staff of another area do not appoint this club's board at all.
+    assert not access.accounts_to_link(other_area_staff, world.club_a1).exists()
+
+
+def test_area_staff_cannot_link_an_account_tied_to_no_club(world, area_staff, holder):
+    stray = factories.UserFactory(username="khong_ro_cua_ai")
+    with pytest.raises(ValidationError) as exc:
+        appoint(area_staff, world.club_a1, holder, user=stray)
+    assert exc.value.message_dict["user"] == [str(board.ERROR_ACCOUNT_OUT_OF_SCOPE)]
+    assert nothing_written()
+    holder.refresh_from_db()
+    assert holder.user is None
+
+
+def test_area_staff_are_told_nothing_of_someone_elses_account(world, area_staff, holder):
+    """The refusal of an account outside the choices names neither the account's person nor its roles."""
+    other = member_of(world.club_b1, name="Lê Văn Bí Mật")
+    other.user = factories.UserFactory(username="cua_nguoi_khac")
+    other.save()
+    with pytest.raises(ValidationError) as exc:
+        appoint(area_staff, world.club_a1, holder, user=other.user)
+    assert exc.value.message_dict["user"] == [str(board.ERROR_ACCOUNT_OUT_OF_SCOPE)]
+    assert nothing_written()
+
+
+def test_area_staff_link_a_former_board_login_of_the_club(world, area_staff, holder):
+    former = former_board_login(world.club_a1)
+    position = appoint(area_staff, world.club_a1, holder, user=former)
+    assert position.role_assignment.user == former
+
+
+def test_a_crafted_post_of_an_account_out_of_scope_is_refused_and_saves_nothing(client, world, area_staff, holder):
+    stray = factories.UserFactory(username="khong_ro_cua_ai")
+    response = login(client, area_staff).post(
+        appoint_url(world.club_a1), form_data(holder, account="existing", user=stray.pk)
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["user"] == [str(board.ERROR_ACCOUNT_OUT_OF_SCOPE)]
+    assert vi_html(str(board.ERROR_ACCOUNT_OUT_OF_SCOPE)) in response.content.decode()
+    assert nothing_written()
+    holder.refresh_from_db()
+    assert holder.user is None
+
+
+def test_area_staff_may_still_create_a_new_account(client, world, area_staff, holder):
+    response = login(client, area_staff).post(
+        appoint_url(world.club_a1), form_data(holder, account="new", new_username="chu_moi")
+    )
+    assert response.status_code == 302
+    holder.refresh_from_db()
+    assert holder.user.username == "chu_moi"
 
 
 def test_the_end_page_ends_the_position(client, world, area_staff, holder):
@@ -659,7 +766,10 @@ def test_appoint_page_query_count_does_not_grow(client, world, area_staff, djang
     def fill(count):
         for _number in range(count):
             member_of(world.club_a1)
-            factories.UserFactory()
+            # A former board member's login, unlinked from its person: area staff may link it again.
+            factories.RoleAssignmentFactory(
+                role=Role.CLUB_BOARD, club=world.club_a1, title=BoardTitle.MEMBER, valid_until=D(2024, 1, 1)
+            )
 
     client = login(client, area_staff)
     fill(2)

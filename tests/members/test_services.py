@@ -57,12 +57,34 @@ def test_join_tells_every_refusal_of_the_person_the_joining_and_the_status_at_on
             status_from=D(1949, 1, 1),  # before the birth
         )
     assert excinfo.value.message_dict == {
-        "citizen_id": [str(services.ERROR_CITIZEN_ID_TAKEN) % {"name": "Trần Thị Có"}],
+        # No people_seen given: the holder is named to nobody.
+        "citizen_id": [str(services.ERROR_CITIZEN_ID_TAKEN_UNSEEN)],
         "phone": [str(services.ERROR_PHONE_FORMAT)],
         "joined_on": [str(services.ERROR_JOIN_BEFORE_DECISION) % {"date": "01/03/2022"}],
         "status_from": [str(services.ERROR_STATUS_BEFORE_BIRTH)],
     }
     assert Person.objects.count() == 1
+
+
+def test_citizen_id_taken_names_the_holder_only_among_the_people_seen(world, province_staff):
+    holder = factories.MembershipFactory(
+        club=world.club_b1, person=factories.PersonFactory(full_name="Trần Thị Có", citizen_id="051123456789")
+    ).person
+    seen = Person.objects.filter(pk=holder.pk)
+    with pytest.raises(ValidationError) as excinfo:
+        join(world.club_a1, province_staff, citizen_id="051123456789", people_seen=seen)
+    assert excinfo.value.message_dict["citizen_id"] == [str(services.ERROR_CITIZEN_ID_TAKEN) % {"name": "Trần Thị Có"}]
+    with pytest.raises(ValidationError) as excinfo:
+        join(world.club_a1, province_staff, citizen_id="051123456789", people_seen=Person.objects.none())
+    assert excinfo.value.message_dict["citizen_id"] == [str(services.ERROR_CITIZEN_ID_TAKEN_UNSEEN)]
+    other = factories.PersonFactory(full_name="Lê Văn Khác")
+    with pytest.raises(ValidationError) as excinfo:
+        services.person_update(
+            actor=province_staff, person=other, citizen_id="051123456789", people_seen=Person.objects.none()
+        )
+    assert excinfo.value.message_dict["citizen_id"] == [str(services.ERROR_CITIZEN_ID_TAKEN_UNSEEN)]
+    other.refresh_from_db()
+    assert other.citizen_id == ""
 
 
 def test_membership_start_tells_every_refusal_at_once(world, province_staff):

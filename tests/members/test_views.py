@@ -474,9 +474,20 @@ def test_add_shows_every_refusal_of_the_service_in_one_round(client, world, club
     assert response.status_code == 200
     assert response.context["form"].errors == {
         "birth_year": [str(services.ERROR_BIRTH_YEAR_RANGE) % {"first": 1905, "last": 2025}],
-        "citizen_id": [str(services.ERROR_CITIZEN_ID_TAKEN) % {"name": "Trần Thị Có"}],
+        # Trần Thị Có is a member of another club: the chair does not learn her name.
+        "citizen_id": [str(services.ERROR_CITIZEN_ID_TAKEN_UNSEEN)],
         "joined_on": [str(services.ERROR_JOIN_BEFORE_DECISION) % {"date": "01/03/2022"}],
     }
+    assert "Trần Thị Có" not in response.content.decode()
+    assert Person.objects.count() == 1
+
+
+def test_add_names_the_holder_of_a_citizen_id_the_user_sees(client, world, area_staff):
+    member(world.club_a2, "Trần Thị Có", citizen_id="051123456789")
+    response = login(client, area_staff).post(create_url(world.club_a1), join_data(citizen_id="051123456789"))
+    assert response.context["form"].errors["citizen_id"] == [
+        str(services.ERROR_CITIZEN_ID_TAKEN) % {"name": "Trần Thị Có"}
+    ]
     assert Person.objects.count() == 1
 
 
@@ -490,20 +501,45 @@ def test_add_page_suggests_the_clubs_hamlets_and_defaults_to_today(client, world
     assert 'value="15/03/2025"' in html
 
 
-def test_add_warns_about_people_alike_then_creates_a_different_person(client, world, club_chair):
-    other = member(world.club_b1, "Nguyễn Thị Đào", birth_year=1950, hamlet="Thôn Ba Vì").person
-    client = login(client, club_chair)
+def test_add_warns_about_people_alike_then_creates_a_different_person(client, world, area_staff):
+    other = member(world.club_a2, "Nguyễn Thị Đào", birth_year=1950, hamlet="Thôn Cộng Hòa").person
+    client = login(client, area_staff)
     response = client.post(create_url(world.club_a1), join_data(full_name="nguyen thi dao"))
     assert response.status_code == 200
     assert Person.objects.count() == 1
     assert [alike.person.pk for alike in response.context["form"].alike] == [other.pk]
     html = response.content.decode()
     assert 'data-testid="alike"' in html
-    assert world.club_b1.name in html and "1950" in html
+    assert world.club_a2.name in html and "1950" in html and "Thôn Cộng Hòa" in html
     response = client.post(create_url(world.club_a1), join_data(full_name="nguyen thi dao", same_person="new"))
     assert response.status_code == 302
     assert Person.objects.count() == 2
     assert Person.objects.exclude(pk=other.pk).get().memberships.get().club == world.club_a1
+
+
+ELSEWHERE_ALIKE = (
+    "A person with this name and year of birth is also recorded elsewhere in the province. A person keeps one "
+    "record for life: if this is them, province staff can move them to this club, ask them. Otherwise confirm "
+    "that this is a different person."
+)
+
+
+def test_add_says_only_that_a_person_alike_out_of_scope_exists(client, world, club_chair):
+    other = member(
+        world.club_b1, "Nguyễn Thị Đào", birth_date=D(1950, 7, 2), birth_year=1950, hamlet="Thôn Ba Vì"
+    ).person
+    client = login(client, club_chair)
+    response = client.post(create_url(world.club_a1), join_data(full_name="nguyen thi dao"))
+    assert response.status_code == 200
+    form = response.context["form"]
+    assert (form.alike, form.alike_elsewhere) == ([], 1)
+    html = response.content.decode()
+    assert vi_html(ELSEWHERE_ALIKE) in html
+    for secret in (world.club_b1.name, "Thôn Ba Vì", "02/07/1950", f'name="same_person" value="{other.pk}"'):
+        assert secret not in html
+    response = client.post(create_url(world.club_a1), join_data(full_name="nguyen thi dao", same_person="new"))
+    assert response.status_code == 302
+    assert Person.objects.count() == 2
 
 
 def test_add_same_name_other_year_is_no_warning(client, world, club_chair):
@@ -558,27 +594,126 @@ def test_add_rejoin_error_keeps_the_choice_and_saves_nothing(client, world, club
     assert AuditEntry.objects.count() == audit_before
 
 
-def test_add_cannot_take_a_member_of_a_club_the_user_does_not_manage(client, world, club_chair):
+def test_add_cannot_take_a_member_of_a_club_the_user_does_not_see(client, world, club_chair):
     elsewhere = member(world.club_b1, "Nguyễn Thị Đào", birth_year=1950)
     client = login(client, club_chair)
-    response = client.post(create_url(world.club_a1), join_data())
-    alike = response.context["form"].alike
-    assert [(other.person.pk, other.available) for other in alike] == [(elsewhere.person.pk, False)]
+    response = client.post(create_url(world.club_a1), join_data(same_person=str(elsewhere.person.pk)))
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [str(member_forms.ERROR_CHOOSE_ALIKE)]
+    assert world.club_b1.name not in response.content.decode()
+    assert Membership.objects.get() == elsewhere
+    assert Membership.objects.get().left_on is None
+
+
+def test_a_chair_cannot_rejoin_a_former_member_of_another_club_by_a_crafted_post(client, world, club_chair):
+    former = member(world.club_b1, "Nguyễn Thị Đào", birth_year=1950, hamlet="Thôn Ba Vì")
+    former.left_on, former.leave_reason = D(2024, 1, 1), LeaveReason.WITHDREW
+    former.save()
+    factories.HouseholdStatusFactory(person=former.person, status=EconomicStatus.POOR, valid_from=D(2022, 1, 1))
+    audit_before = AuditEntry.objects.count()
+    client = login(client, club_chair)
+    response = client.post(create_url(world.club_a1), join_data(same_person=str(former.person.pk)))
+    assert response.status_code == 200
+    assert response.context["form"].non_field_errors() == [str(member_forms.ERROR_CHOOSE_ALIKE)]
     html = response.content.decode()
-    assert f'value="{elsewhere.person.pk}" disabled' in html
+    assert world.club_b1.name not in html and "Thôn Ba Vì" not in html
+    assert former.person.memberships.count() == 1
+    assert AuditEntry.objects.count() == audit_before
+    # Nor does the chair reach the person's page and their household's history.
+    assert client.get(detail_url(former.person)).status_code == 404
+
+
+def test_a_chair_sees_a_former_member_who_left_another_club_last_but_cannot_take_them(client, world, club_chair):
+    """Once in this club, last in another: the chair sees them, not their other club, and their re-joining
+    is the staff's."""
+    person = member(world.club_a1, "Nguyễn Thị Đào", birth_year=1950, joined_on=D(2021, 1, 1)).person
+    Membership.objects.filter(person=person).update(left_on=D(2022, 1, 1), leave_reason=LeaveReason.MOVED)
+    factories.MembershipFactory(
+        person=person,
+        club=world.club_b1,
+        joined_on=D(2022, 1, 1),
+        left_on=D(2024, 1, 1),
+        leave_reason=LeaveReason.WITHDREW,
+    )
+    client = login(client, club_chair)
+    response = client.post(create_url(world.club_a1), join_data())
+    [alike] = response.context["form"].alike
+    assert (alike.join_action, alike.available, alike.club_seen) == ("former_elsewhere", False, False)
+    html = response.content.decode()
+    assert world.club_b1.name not in html
     assert (
         vi_html(
-            "Member of %(club)s. A move to this club must be recorded by the staff of that club or of the province: "
-            "ask them.",
-            club=world.club_b1.name,
+            "Former member of another club. Their re-joining must be recorded by the staff of that club or of the "
+            "province: ask them."
         )
         in html
     )
-    response = client.post(create_url(world.club_a1), join_data(same_person=str(elsewhere.person.pk)))
-    assert response.status_code == 200
+    response = client.post(create_url(world.club_a1), join_data(same_person=str(person.pk)))
     assert response.context["form"].non_field_errors() == [str(member_forms.ERROR_ALIKE_NOT_AVAILABLE)]
-    assert Membership.objects.get() == elsewhere
-    assert Membership.objects.get().left_on is None
+    assert person.memberships.count() == 2
+
+
+def test_a_chair_sees_a_former_member_now_in_another_club_without_its_name(client, world, club_chair):
+    person = member(world.club_a1, "Nguyễn Thị Đào", birth_year=1950, joined_on=D(2021, 1, 1)).person
+    Membership.objects.filter(person=person).update(left_on=D(2022, 1, 1), leave_reason=LeaveReason.MOVED)
+    factories.MembershipFactory(person=person, club=world.club_b1, joined_on=D(2022, 1, 1))
+    response = login(client, club_chair).post(create_url(world.club_a1), join_data())
+    [alike] = response.context["form"].alike
+    assert (alike.join_action, alike.available, alike.club_seen) == ("elsewhere", False, False)
+    html = response.content.decode()
+    assert world.club_b1.name not in html
+    assert (
+        vi_html(
+            "Member of another club. A move to this club must be recorded by the staff of that club or of the "
+            "province: ask them."
+        )
+        in html
+    )
+
+
+def test_province_staff_rejoin_a_former_member_of_another_club(client, world, province_staff):
+    former = member(world.club_b1, "Nguyễn Thị Đào", birth_year=1950)
+    former.left_on, former.leave_reason = D(2024, 1, 1), LeaveReason.WITHDREW
+    former.save()
+    client = login(client, province_staff)
+    [alike] = client.post(create_url(world.club_a1), join_data()).context["form"].alike
+    assert (alike.join_action, alike.club_seen) == ("rejoin", True)
+    response = client.post(
+        create_url(world.club_a1), join_data(joined_on="01/02/2025", same_person=str(former.person.pk))
+    )
+    assert response.status_code == 302
+    assert former.person.memberships.get(left_on__isnull=True).club == world.club_a1
+
+
+def test_area_staff_rejoin_former_members_of_their_area_only(client, world, area_staff):
+    own = member(world.club_a2, "Nguyễn Thị Đào", birth_year=1950)
+    own.left_on, own.leave_reason = D(2024, 1, 1), LeaveReason.WITHDREW
+    own.save()
+    other = member(world.club_b1, "Nguyễn Thị Đào", birth_year=1950)
+    other.left_on, other.leave_reason = D(2024, 1, 1), LeaveReason.WITHDREW
+    other.save()
+    client = login(client, area_staff)
+    form = client.post(create_url(world.club_a1), join_data()).context["form"]
+    assert [(alike.person, alike.join_action) for alike in form.alike] == [(own.person, "rejoin")]
+    assert form.alike_elsewhere == 1
+    refused = client.post(create_url(world.club_a1), join_data(same_person=str(other.person.pk)))
+    assert refused.context["form"].non_field_errors() == [str(member_forms.ERROR_CHOOSE_ALIKE)]
+    response = client.post(create_url(world.club_a1), join_data(joined_on="01/02/2025", same_person=str(own.person.pk)))
+    assert response.status_code == 302
+    assert own.person.memberships.get(left_on__isnull=True).club == world.club_a1
+    assert other.person.memberships.get().left_on == D(2024, 1, 1)
+
+
+def test_province_staff_see_a_person_of_no_club_and_make_them_a_member(client, world, province_staff, club_chair):
+    cared_for = factories.PersonFactory(full_name="Nguyễn Thị Đào", birth_year=1950)
+    form = login(client, club_chair).post(create_url(world.club_a1), join_data()).context["form"]
+    assert (form.alike, form.alike_elsewhere) == ([], 1)
+    client.force_login(province_staff)
+    [alike] = client.post(create_url(world.club_a1), join_data()).context["form"].alike
+    assert (alike.person, alike.join_action) == (cared_for, "rejoin")
+    response = client.post(create_url(world.club_a1), join_data(same_person=str(cared_for.pk)))
+    assert response.status_code == 302
+    assert cared_for.memberships.get().club == world.club_a1
 
 
 def test_add_by_staff_moves_a_member_of_another_club_they_manage(client, world, area_staff):
@@ -681,6 +816,26 @@ def test_edit_never_sends_the_citizen_id_to_those_who_may_not_read_it(client, wo
     person.save()
     client.force_login(province_staff)
     assert 'value="051123456789"' in client.get(url("update", person)).content.decode()
+
+
+def test_edit_to_a_citizen_id_recorded_in_another_club_does_not_name_its_holder(client, world, club_chair):
+    member(world.club_b1, "Trần Thị Có", citizen_id="051123456789")
+    person = member(world.club_a1, "Nguyễn Thị Đào").person
+    response = login(client, club_chair).post(url("update", person), edit_data(person, citizen_id="051123456789"))
+    assert response.status_code == 200
+    assert response.context["form"].errors["citizen_id"] == [str(services.ERROR_CITIZEN_ID_TAKEN_UNSEEN)]
+    assert "Trần Thị Có" not in response.content.decode()
+    person.refresh_from_db()
+    assert person.citizen_id == ""
+
+
+def test_edit_names_the_holder_of_a_citizen_id_in_the_same_club(client, world, club_chair):
+    member(world.club_a1, "Trần Thị Có", citizen_id="051123456789")
+    person = member(world.club_a1, "Nguyễn Thị Đào").person
+    response = login(client, club_chair).post(url("update", person), edit_data(person, citizen_id="051123456789"))
+    assert response.context["form"].errors["citizen_id"] == [
+        str(services.ERROR_CITIZEN_ID_TAKEN) % {"name": "Trần Thị Có"}
+    ]
 
 
 # --- economic status ----------------------------------------------------------------------------
@@ -825,3 +980,10 @@ def test_a_member_who_joined_before_2020_is_added_on_the_page(client, world, pro
     )
     assert response.status_code == 302
     assert Membership.objects.get(club=club).joined_on == datetime.date(2018, 1, 10)
+
+
+def test_province_staff_open_the_page_of_a_person_of_no_club(client, world, province_staff, area_staff):
+    cared_for = factories.PersonFactory(full_name="Nguyễn Thị Đào", birth_year=1950)
+    assert login(client, province_staff).get(detail_url(cared_for)).status_code == 200
+    client.force_login(area_staff)
+    assert client.get(detail_url(cared_for)).status_code == 404
