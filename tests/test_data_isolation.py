@@ -1,0 +1,169 @@
+"""Data-level isolation between club A1 (district A) and club B1 (district B): every action
+refused out of scope changes nothing in the database, and every list and export shows only the
+user's own clubs and people. The tables: tests/isolation/."""
+
+import hashlib
+import inspect
+import uuid
+
+import pytest
+from django.apps import apps
+from django.contrib.sessions.models import Session
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.isolation.actions import ACTIONS, NAMES, NO_SCOPE
+from tests.isolation.forms import posted_form
+
+# The persona who does on club B1 what the actor does on club A1.
+COUNTERPART = {
+    "club_chair": "other_chair",
+    "area_staff": "other_area_staff",
+    "province_staff": "province_staff",
+}
+# Out of scope for club A1 and everything in it.
+OUTSIDERS = ("other_area_staff", "other_chair")
+
+
+def url_patterns(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from url_patterns(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}", entry.callback
+
+
+def accepted_methods(callback) -> set[str]:
+    """The methods a view answers: a class-based view's handlers, or the list given to
+    require_http_methods (require_POST included) found in the decorator's closure. A view that
+    says neither answers every method."""
+    view_class = getattr(callback, "view_class", None)
+    if view_class is not None:
+        return {method.upper() for method in view_class.http_method_names if hasattr(view_class, method)}
+    function = callback
+    while function is not None:
+        if function.__closure__:
+            methods = inspect.getclosurevars(function).nonlocals.get("request_method_list")
+            if methods is not None:
+                return set(methods)
+        function = getattr(function, "__wrapped__", None)
+    return {"GET", "POST"}
+
+
+def post_url_names() -> set[str]:
+    return {name for name, callback in url_patterns() if not name.startswith("admin:") and "POST" in accepted_methods(callback)}
+
+
+def test_every_post_url_has_an_isolation_decision():
+    posts = post_url_names()
+    undecided = sorted(posts - set(ACTIONS) - set(NO_SCOPE))
+    assert undecided == [], f"add these POST URLs to tests/isolation/actions.py: {undecided}"
+    assert not set(ACTIONS) & set(NO_SCOPE)
+    assert sorted((set(ACTIONS) | set(NO_SCOPE)) - posts) == []
+
+
+# --- the database's fingerprint ----------------------------------------------------------------
+
+
+def fingerprint() -> dict[str, tuple[int, str]]:
+    """Every table's row count and a hash of all its rows, ordered by primary key. Sessions are
+    left out: each request may refresh its own."""
+    prints = {}
+    for model in apps.get_models(include_auto_created=True):
+        if model is Session:
+            continue
+        rows = list(model._base_manager.order_by("pk").values_list())
+        prints[model._meta.label] = (len(rows), hashlib.sha256(repr(rows).encode()).hexdigest())
+    return prints
+
+
+def changed(before, after) -> list[str]:
+    return sorted(label for label in before if before[label] != after[label])
+
+
+# --- posting -------------------------------------------------------------------------------------
+
+
+def fresh(body: dict) -> dict:
+    """The body with a new one-time token, as a form shown again sends it."""
+    return {**body, "token": [str(uuid.uuid4())]} if "token" in body else dict(body)
+
+
+def body_for(client, url, action, world, club) -> dict[str, list[str]]:
+    body = {}
+    if action.shown:
+        response = client.get(url)
+        assert response.status_code == 200, (url, response.status_code)
+        body = posted_form(response.content.decode(), url)
+    for name, value in action.fields(world, club).items():
+        body[name] = [value]
+    return body
+
+
+def mixed(own: dict, other: dict, foreign: tuple[str, ...]) -> dict:
+    """`own` with the fields that point at rows taken from `other` (another club's rows)."""
+    body = dict(own)
+    for field in foreign:
+        if field.endswith("*"):
+            prefix = field[:-1]
+            body = {name: value for name, value in body.items() if not name.startswith(prefix)}
+            body |= {name: value for name, value in other.items() if name.startswith(prefix)}
+        else:
+            body[field] = other[field]
+    return body
+
+
+def assert_refused(client, url, body, *, others: list[str]):
+    before = fingerprint()
+    response = client.post(url, fresh(body))
+    after = fingerprint()
+    assert changed(before, after) == [], f"a refused POST to {url} changed these tables"
+    assert response.status_code in {200, 403, 404}, (url, response.status_code)
+    if response.status_code == 200:
+        page = response.content.decode()
+        assert response.context and any(
+            getattr(form, "errors", None) for form in response.context.get("form", None) and [response.context["form"]] or []
+        ), f"{url} answered 200 without a form error"
+        for name in others:
+            assert name not in page, f"{url} names {name}"
+    return response
+
+
+def assert_done(client, url, body):
+    before = fingerprint()
+    response = client.post(url, fresh(body))
+    after = fingerprint()
+    assert changed(before, after), f"the valid POST to {url} changed nothing ({response.status_code})"
+    return response
+
+
+@pytest.fixture
+def clients(request, world):
+    """A signed-in client for each persona, signed in before any fingerprint is taken."""
+    signed_in = {}
+    for persona in ("province_staff", "area_staff", "other_area_staff", "club_chair", "other_chair"):
+        client = Client()
+        client.force_login(request.getfixturevalue(persona))
+        signed_in[persona] = client
+    return signed_in
+
+
+@pytest.mark.parametrize("name", sorted(ACTIONS))
+def test_action_is_refused_out_of_scope(name, world, clients):
+    action = ACTIONS[name]
+    actor, counterpart = clients[action.actor], clients[COUNTERPART[action.actor]]
+    own_url = reverse(name, kwargs=action.url(world, world.club_a1) or None)
+    other_url = reverse(name, kwargs=action.url(world, world.club_b1) or None)
+    own_body = body_for(actor, own_url, action, world, world.club_a1)
+    other_body = body_for(counterpart, other_url, action, world, world.club_b1)
+
+    for outsider in OUTSIDERS:
+        response = assert_refused(clients[outsider], own_url, own_body, others=[NAMES["a1"], world.club_a1.name])
+        assert response.status_code in {403, 404}, (outsider, response.status_code)
+    if action.foreign:
+        assert_refused(actor, own_url, mixed(own_body, other_body, action.foreign), others=[NAMES["b1"]])
+        assert_refused(counterpart, other_url, mixed(other_body, own_body, action.foreign), others=[NAMES["a1"]])
+        assert_done(counterpart, other_url, other_body)
+    assert_done(actor, own_url, own_body)
