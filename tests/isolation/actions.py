@@ -14,11 +14,14 @@ import datetime
 from collections.abc import Callable
 
 from activities import services as activities
+from areas.models import AdminUnit
+from areas.signals import lineage_loaded
 from activities.models import MonthlyReport, ReportStatus
-from clubs.models import ActivityArea, ClubLocation, LocationSource
+from clubs.models import ActivityArea, Club, ClubLocation, LocationSource
 from funds.models import CapitalSource, FundKind
 from funds.services import contribution_record, month_close
 from loans import services as loans
+from members.models import Person
 from tests import factories
 from tests.loans import books
 
@@ -104,6 +107,21 @@ def contributions_kwargs(world, club):
     return {"club_pk": club.pk, "year": 2025, "month": 3}
 
 
+def contributor(world, club):
+    return Person.objects.get(memberships__club=club, full_name__contains="Góp")
+
+
+def second_club(world, club):
+    """Another club of the club's commune, the one members move to."""
+    name = f"CLB {_tag(world, club)} 2"
+    return Club.objects.filter(name=name).first() or factories.ClubFactory(unit=club.unit, name=name)
+
+
+def move_kwargs(world, club):
+    second_club(world, club)
+    return member_kwargs(world, club)
+
+
 def open_entry_kwargs(world, club):
     entry = contribution_record(
         actor=None,
@@ -144,11 +162,12 @@ def commune_kwargs(world, club):
 
 
 def split_kwargs(world, club):
-    """The club's commune split on the map of July 2025: the club waits for where it sits."""
+    """The maps of 2025 (tests/clubs/maps.py): A1's commune splits in July, A1 waits for where it sits."""
     from tests.clubs.maps import build_maps
 
-    maps = build_maps(world)
-    ClubLocation.objects.create(club=club, scheme=maps.january, unit=maps.binh_hiep, source=LocationSource.LINEAGE)
+    if not AdminUnit.objects.filter(scheme__code="vn-2025-07").exists():
+        build_maps(world)
+        lineage_loaded.send(sender=AdminUnit, actor=None)
     return {"pk": club.pk}
 
 
@@ -173,7 +192,7 @@ ACTIONS = {
     "areas:unit-detail": Action(
         "province_staff",
         commune_kwargs,
-        lambda world, club: {"area_type": "mountain", "valid_from": "01/03/2025", "reason": "QĐ 12/QĐ-UBND"},
+        lambda world, club: {"area_type": "mountain", "valid_from": "01/06/2024", "reason": "QĐ 12/QĐ-UBND"},
     ),
     "clubs:club-create": Action(
         "area_staff",
@@ -181,10 +200,10 @@ ACTIONS = {
         lambda world, club: {
             "name": f"CLB {_tag(world, club)} mới",
             "decision_number": "9/QĐ-UBND",
-            "decision_date": "01/03/2025",
+            "decision_date": "01/03/2024",
             "decision_issuer": "UBND xã",
             "unit": unit_pk(world, club),
-            "launch_date": "10/03/2025",
+            "launch_date": "10/03/2024",
             "meeting_day": "10",
         },
         foreign=("unit",),
@@ -195,7 +214,14 @@ ACTIONS = {
     "clubs:club-status-change": Action(
         "area_staff", club_pk_kwargs, lambda world, club: {"effective_on": "01/03/2025", "reason": "Tạm nghỉ"}
     ),
-    "clubs:location-decide": Action("province_staff", split_kwargs, lambda world, club: {"reason": "Thôn ở phía đông"}),
+    "clubs:location-decide": Action(
+        "province_staff",
+        split_kwargs,
+        lambda world, club: {
+            "unit": str(AdminUnit.objects.get(scheme__code="vn-2025-07", code="21001").pk),
+            "reason": "Thôn phía đông",
+        },
+    ),
     "boards:board-position-create": Action(
         "area_staff",
         club_pk_kwargs,
@@ -235,12 +261,12 @@ ACTIONS = {
     ),
     "members:member-update": Action("club_chair", member_kwargs, lambda world, club: {"phone": "0905123456"}),
     "members:member-status": Action("club_chair", member_kwargs, lambda world, club: {"valid_from": "01/03/2025"}),
-    "members:member-leave": Action("club_chair", member_kwargs, lambda world, club: {"reason": "moved_away"}),
+    "members:member-leave": Action("club_chair", member_kwargs, lambda world, club: {"reason": "moved"}),
     # District A's staff move a member of A1 into another club of district A.
     "members:member-move": Action(
         "area_staff",
-        member_kwargs,
-        lambda world, club: {"to_club": str(factories.ClubFactory(unit=club.unit, name=f"CLB {_tag(world, club)} 2").pk)},
+        move_kwargs,
+        lambda world, club: {"to_club": str(second_club(world, club).pk)},
         foreign=("to_club",),
     ),
     "funds:contribution-create": Action("club_chair", club_kwargs, lambda world, club: {"amount": "500.000"}),
@@ -252,18 +278,27 @@ ACTIONS = {
     "funds:transfer-create": Action("club_chair", lending_kwargs, lambda world, club: {"amount": "100.000"}),
     "funds:opening-balance-create": Action("club_chair", club_kwargs, lambda world, club: {"amount": "100.000"}),
     "funds:entry-correct": Action("club_chair", open_entry_kwargs, lambda world, club: {"reason": "Ghi nhầm"}),
-    "funds:contributions-sheet": Action("club_chair", contributions_kwargs, lambda world, club: {}),
+    "funds:contributions-sheet": Action(
+        "club_chair",
+        contributions_kwargs,
+        lambda world, club: {f"member_{contributor(world, club).pk}_income": "20.000"},
+        foreign=("member_*",),
+    ),
     "funds:usual-contributions": Action(
         "club_chair", club_kwargs, lambda world, club: {"income": "20.000", "activity": "10.000"}
     ),
-    "funds:month-close": Action(
-        "club_chair", club_kwargs, lambda world, club: {"month": "02/2025"}, shown=False
-    ),
+    "funds:month-close": Action("club_chair", club_kwargs, lambda world, club: {"month": "2025-02-01"}, shown=False),
     "funds:month-reopen": Action("province_staff", closed_month_kwargs, lambda world, club: {"reason": "Sửa sổ"}),
     "loans:rules-create": Action(
         "club_chair",
         club_kwargs,
-        lambda world, club: {"max_amount": "5.000.000", "max_term_months": "12", "monthly_rate": "0,5"},
+        lambda world, club: {
+            "max_amount": "5.000.000",
+            "max_term_months": "12",
+            "monthly_rate": "0,5",
+            "method": "flat",
+            "frequency": "monthly",
+        },
     ),
     "loans:loan-create": Action(
         "club_chair",
@@ -272,12 +307,14 @@ ACTIONS = {
         foreign=("borrower",),
     ),
     "loans:loan-approve": Action(
-        "club_chair", loan_kwargs(books.applied_loan), lambda world, club: {"decision_reference": "BB 1"}
+        "club_chair",
+        loan_kwargs(books.applied_loan),
+        lambda world, club: {"decision_body": "board", "decision_reference": "BB 1"},
     ),
     "loans:loan-reject": Action(
         "club_chair",
         loan_kwargs(books.applied_loan),
-        lambda world, club: {"decision_reference": "BB 1", "reason": "Chưa đủ điều kiện"},
+        lambda world, club: {"decision_body": "board", "decision_reference": "BB 1", "reason": "Chưa đủ"},
     ),
     "loans:loan-disburse": Action("club_chair", loan_kwargs(books.approved_loan)),
     "loans:repayment-create": Action("club_chair", loan_kwargs(books.disbursed_loan)),

@@ -83,10 +83,12 @@ class _FormReader(HTMLParser):
 
 
 def posted_form(html: str, action: str) -> dict[str, list[str]]:
-    """The fields of the page's POST form that is sent to `action` (or to the page itself)."""
+    """The fields of the page's POST form that is sent to `action` (with any query, or to the page itself)."""
     reader = _FormReader()
     reader.feed(html)
-    candidates = [form for form in reader.forms if form["method"] == "post" and form["action"] in {"", action}]
+    candidates = [
+        form for form in reader.forms if form["method"] == "post" and form["action"].partition("?")[0] in {"", action}
+    ]
     assert candidates, f"no POST form to {action} on the page"
     fields: dict[str, list[str]] = {}
     for name, value in max(candidates, key=lambda form: len(form["fields"]))["fields"]:
