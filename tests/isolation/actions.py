@@ -13,17 +13,20 @@ import dataclasses
 import datetime
 from collections.abc import Callable
 
+from accounts.models import User
 from activities import services as activities
+from activities.models import MonthlyReport, ReportStatus
 from areas.models import AdminUnit
 from areas.signals import lineage_loaded
-from activities.models import MonthlyReport, ReportStatus
-from clubs.models import ActivityArea, Club, ClubLocation, LocationSource
+from clubs.models import ActivityArea, Club
 from funds.models import CapitalSource, FundKind
 from funds.services import contribution_record, month_close
 from loans import services as loans
 from members.models import Person
+from spreadsheets.models import SpreadsheetImport
 from tests import factories
 from tests.loans import books
+from tests.spreadsheets.files import club_row, cutoff_balance, cutoff_xlsx, xlsx
 
 D = datetime.date
 FEBRUARY = D(2025, 2, 1)
@@ -177,6 +180,21 @@ def person_pk(world, club):
 
 def unit_pk(world, club):
     return str(club.unit_id)
+
+
+def upload_of(kind, username, content):
+    """An upload of the persona named `username` waiting for its confirmation."""
+
+    def kwargs(world, club):
+        upload = SpreadsheetImport.objects.create(
+            kind=kind,
+            created_by=User.objects.get(username=username),
+            original_name=f"{kind}.xlsx",
+            content=content(world, club),
+        )
+        return {"pk": upload.pk}
+
+    return kwargs
 
 
 @dataclasses.dataclass(frozen=True)
@@ -341,6 +359,27 @@ ACTIONS = {
     "activities:report-reopen": Action(
         "area_staff", report_in(ReportStatus.ACCEPTED), lambda world, club: {"reason": "Sửa số liệu"}
     ),
+    # An upload is confirmed by its uploader only.
+    "spreadsheets:club-import-confirm": Action(
+        "province_staff", upload_of("clubs", "tinh", lambda world, club: xlsx([club_row()])), shown=False
+    ),
+    "spreadsheets:member-import-confirm": Action(
+        "club_chair",
+        upload_of(
+            "members",
+            "chunhiem_a1",
+            lambda world, club: xlsx(
+                [[club.code, f"{_tag(world, club)} Nhập", "Nữ", 1950, "Nghèo", "10/01/2023"]],
+                headers=["Mã CLB", "Họ và tên", "Giới tính", "Năm sinh", "Hoàn cảnh kinh tế", "Ngày vào CLB"],
+            ),
+        ),
+        shown=False,
+    ),
+    "spreadsheets:cutoff-import-confirm": Action(
+        "club_chair",
+        upload_of("cutoff", "chunhiem_a1", lambda world, club: cutoff_xlsx([cutoff_balance(club)])),
+        shown=False,
+    ),
 }
 
 # POST URLs without a club or area to be out of: what they act on is the user's own, or the
@@ -350,6 +389,11 @@ NO_SCOPE = {
     "logout": "ends the user's own session",
     "password_change": "changes the user's own password",
     "set_language": "sets the user's own language",
+    # An upload only stores the user's own file; what it would write is checked when its uploader
+    # confirms it (the -confirm rows above, and tests/spreadsheets for rows of clubs out of scope).
+    "spreadsheets:club-import": "stores the user's own upload; writing is the confirm's",
+    "spreadsheets:member-import": "stores the user's own upload; writing is the confirm's",
+    "spreadsheets:cutoff-import": "stores the user's own upload; writing is the confirm's",
     "lockouts": "login lockouts are the province's as a whole (province staff only: the permission matrix)",
     "targets:plan-create": "target plans are the province's as a whole (province staff only: the permission matrix)",
     "targets:plan-edit": "target plans are the province's as a whole (province staff only: the permission matrix)",
