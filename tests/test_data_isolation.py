@@ -4,6 +4,7 @@ user's own clubs and people. The tables: tests/isolation/."""
 
 import hashlib
 import inspect
+import io
 import uuid
 
 import pytest
@@ -11,9 +12,17 @@ from django.apps import apps
 from django.contrib.sessions.models import Session
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
-from tests.isolation.actions import ACTIONS, NAMES, NO_SCOPE
+from activities.models import ReportStatus
+from spreadsheets.registry import EXPORTS
+from tests import factories
+from tests.isolation.actions import ACTIONS, NAMES, NO_SCOPE, report_in
 from tests.isolation.forms import posted_form
+from tests.isolation.lists import LISTS, SHOWS_NO_NAMES
+from tests.loans import books
+from tests.url_access.targets import with_plan
 
 # The persona who does on club B1 what the actor does on club A1.
 COUNTERPART = {
@@ -184,3 +193,74 @@ def test_action_is_refused_out_of_scope(name, world, clients):
         assert_refused(counterpart, other_url, mixed(other_body, own_body, action.foreign), others=[NAMES["a1"]])
         assert_done(counterpart, other_url, other_body)
     assert_done(actor, own_url, own_body)
+
+
+# --- lists and exports ---------------------------------------------------------------------------
+
+OWN_PERSON = {"full_name": "Alpha Insider Trần", "citizen_id": "051111111111"}
+FOREIGN_PERSON = {"full_name": "Zeta Outsider Nguyễn", "citizen_id": "051999999999"}
+
+
+def marked(world, club, person):
+    """A member of `club` who borrowed, whose club's report of February waits for review: on every
+    list (people, loans, overdue, reports, the audit log of the services called)."""
+    borrower = factories.MembershipFactory(club=club, person=factories.PersonFactory(**person)).person
+    books.open_lending(club)
+    books.disbursed_loan(club, borrower=borrower)
+    activities_kwargs = report_in(ReportStatus.SUBMITTED)(world, club)
+    return activities_kwargs
+
+
+@pytest.fixture
+def two_scopes(world):
+    marked(world, world.club_a1, OWN_PERSON)
+    marked(world, world.club_b1, FOREIGN_PERSON)
+    with_plan(world)
+    return world
+
+
+def text_of(response) -> str:
+    """What a page or file shows, as text: HTML, CSV, every cell of a workbook, a PDF's text."""
+    content_type = response["Content-Type"]
+    if "spreadsheetml" in content_type:
+        book = load_workbook(io.BytesIO(response.content))
+        return " ".join(
+            str(value)
+            for sheet in book
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if value is not None
+        )
+    if "pdf" in content_type:
+        return " ".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    return response.content.decode()
+
+
+def list_cases():
+    for label, (kwargs, query) in LISTS.items():
+        url = reverse(label.partition("?")[0], kwargs=kwargs or None) + (f"?{query}" if query else "")
+        yield pytest.param(label, url, id=label)
+    for identifier, exporter in EXPORTS.items():
+        if exporter.per_club:
+            continue
+        for export_format in exporter.formats:
+            url = reverse("exports:download", kwargs={"identifier": identifier, "export_format": export_format})
+            yield pytest.param(identifier, url, id=f"{identifier}.{export_format}")
+
+
+@pytest.mark.parametrize("persona", ["area_staff", "club_chair"])
+@pytest.mark.parametrize(("label", "url"), list(list_cases()))
+def test_list_shows_only_own_scope(request, client, two_scopes, label, url, persona):
+    world = two_scopes
+    client.force_login(request.getfixturevalue(persona))
+    response = client.get(url)
+    if response.status_code == 403:  # a page for staff only (the permission matrix)
+        assert persona == "club_chair"
+        return
+    assert response.status_code == 200
+    text = text_of(response)
+    foreign = [world.club_b1.name, world.club_b1.code, world.commune_b1.name, *FOREIGN_PERSON.values()]
+    assert [marker for marker in foreign if marker in text] == []
+    own = [world.club_a1.name, world.club_a1.code, world.commune_a1.name, *OWN_PERSON.values()]
+    if label not in SHOWS_NO_NAMES:
+        assert any(marker in text for marker in own), "the page shows nothing of the user's own scope"
