@@ -264,3 +264,44 @@ def test_list_shows_only_own_scope(request, client, two_scopes, label, url, pers
     own = [world.club_a1.name, world.club_a1.code, world.commune_a1.name, *OWN_PERSON.values()]
     if label not in SHOWS_NO_NAMES:
         assert any(marker in text for marker in own), "the page shows nothing of the user's own scope"
+
+
+# --- messages --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        pytest.param(
+            {"citizen_id": FOREIGN_PERSON["citizen_id"]},
+            id="citizen-id",
+            marks=pytest.mark.xfail(
+                strict=True, reason="members.services.ERROR_CITIZEN_ID_TAKEN still names the person who holds the ID"
+            ),
+        ),
+        pytest.param(
+            {"full_name": FOREIGN_PERSON["full_name"]},
+            id="same-name-and-year",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="templates/members/_alike.html names the club of a person alike in a club out of scope",
+            ),
+        ),
+    ],
+)
+def test_adding_a_member_names_no_one_out_of_scope(world, clients, typed):
+    """A1's chair types the citizen ID, or the name and birth year, of a member of B1: whatever the
+    form answers, it does not tell who that is or where they are."""
+    factories.MembershipFactory(club=world.club_b1, person=factories.PersonFactory(**FOREIGN_PERSON))
+    url = reverse("members:member-create", kwargs={"club_pk": world.club_a1.pk})
+    body = body_for(clients["club_chair"], url, ACTIONS["members:member-create"], world, world.club_a1)
+    body |= {name: [value] for name, value in typed.items()} | {"birth_year": ["1955"]}
+    before = fingerprint()
+    response = clients["club_chair"].post(url, body)
+    page = response.content.decode()
+    if "full_name" not in typed:
+        assert changed(before, fingerprint()) == []
+    for marker in (world.club_b1.name, world.club_b1.code):
+        assert marker not in page
+    if "full_name" not in typed:
+        assert FOREIGN_PERSON["full_name"] not in page
