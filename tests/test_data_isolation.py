@@ -87,7 +87,11 @@ def fingerprint() -> dict[str, tuple[int, str]]:
     for model in apps.get_models(include_auto_created=True):
         if model is Session:
             continue
-        rows = list(model._base_manager.order_by("pk").values_list())
+        # PostgreSQL reads binary columns as memoryview, whose repr is its address: compare the bytes.
+        rows = [
+            tuple(bytes(value) if isinstance(value, memoryview) else value for value in row)
+            for row in model._base_manager.order_by("pk").values_list()
+        ]
         prints[model._meta.label] = (len(rows), hashlib.sha256(repr(rows).encode()).hexdigest())
     return prints
 
