@@ -276,21 +276,8 @@ def test_list_shows_only_own_scope(request, client, two_scopes, label, url, pers
 @pytest.mark.parametrize(
     "typed",
     [
-        pytest.param(
-            {"citizen_id": FOREIGN_PERSON["citizen_id"]},
-            id="citizen-id",
-            marks=pytest.mark.xfail(
-                strict=True, reason="members.services.ERROR_CITIZEN_ID_TAKEN still names the person who holds the ID"
-            ),
-        ),
-        pytest.param(
-            {"full_name": FOREIGN_PERSON["full_name"]},
-            id="same-name-and-year",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="templates/members/_alike.html names the club of a person alike in a club out of scope",
-            ),
-        ),
+        pytest.param({"citizen_id": FOREIGN_PERSON["citizen_id"]}, id="citizen-id"),
+        pytest.param({"full_name": FOREIGN_PERSON["full_name"]}, id="same-name-and-year"),
     ],
 )
 def test_adding_a_member_names_no_one_out_of_scope(world, clients, typed):
