@@ -42,7 +42,7 @@ from members.selectors import meeting_attendance
 from reports.forms import AsOfForm
 from spreadsheets.personal_data import personal_data_print_record, readable_filters
 from web.loans import CLUB_WITH_UNIT, sheet_month
-from web.paging import page_query
+from web.paging import page_number, page_query
 
 
 def _club_fund(club, kind):
@@ -108,7 +108,7 @@ def cash_book(request, club_pk, kind):
             actor=request.user, page=request.path, club=club, filters=readable_filters(filters), rows=len(rows)
         )
     else:
-        page = Paginator(book.entries, settings.ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+        page = Paginator(book.entries, settings.ENTRIES_PER_PAGE).get_page(page_number(request))
         rows = selectors.cash_book_rows(book, page.object_list)
     return render(
         request,
