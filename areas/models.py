@@ -21,10 +21,14 @@ if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
 
 
+# A map's short code: ?scheme= and ?map= read no longer one (core.bounded.clean_code).
+SCHEME_CODE_MAX_LENGTH = 32
+
+
 class AdminScheme(ValidityPeriod):
     """One version of the administrative map, e.g. `vn-2020` (1 Feb 2020 – 31 Dec 2024)."""
 
-    code = models.SlugField(_("code"), max_length=32, unique=True)
+    code = models.SlugField(_("code"), max_length=SCHEME_CODE_MAX_LENGTH, unique=True)
     name = models.CharField(_("name"), max_length=200)
     objects = ValidityQuerySet.as_manager()
 

@@ -80,8 +80,11 @@ KEY_LABELS = {
     "dropped": _("taken off"),
     "ended_on": _("ended on"),
     "entry": _("cash-book entry"),
+    "export": _("export"),
     "file": _("file"),
+    "filters": _("filters"),
     "for": _("for"),
+    "format": _("file format"),
     "go_live_on": _("taken over on"),
     "holder": _("holder"),
     "instalments": _("instalments"),
@@ -98,6 +101,7 @@ KEY_LABELS = {
     "outstanding": _("outstanding"),
     "overdue_amount": _("overdue amount"),
     "overdue_instalments": _("overdue instalments"),
+    "page": _("page"),
     "paid_on": _("paid on"),
     "person": _("person"),
     "principal": _("principal"),
@@ -107,6 +111,7 @@ KEY_LABELS = {
     "repayment": _("repayment"),
     "repayments": _("repayments"),
     "role_valid_until": _("role valid until"),
+    "rows": _("rows"),
     "starts_changed": _("start dates changed"),
     "team": _("team"),
     "term_months": _("term (months)"),
@@ -213,8 +218,9 @@ def format_value(key: str, value: object, field: "models.Field[Any, Any] | None"
     if isinstance(value, list):
         return ", ".join(format_value(key, item) for item in value) or EMPTY
     if isinstance(value, dict):
-        return "; ".join(
-            f"{KEY_LABELS.get(inner, inner)}: {format_value(inner, item)}" for inner, item in value.items()
+        return (
+            "; ".join(f"{KEY_LABELS.get(inner, inner)}: {format_value(inner, item)}" for inner, item in value.items())
+            or EMPTY
         )
     return str(value)
 

@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.models import ACTION_LABELS, AuditEntry
+from core.bounded import refuse_control_characters, search_field
 from core.forms import DateField
 from core.text import fold
 
@@ -27,7 +28,7 @@ def _day_start(day: datetime.date) -> datetime.datetime:
 
 
 class AuditFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = search_field(_("Search"))
     club: "forms.ModelChoiceField[Any]" = forms.ModelChoiceField(
         label=_("Club"), queryset=None, required=False, empty_label=_("All clubs")
     )
@@ -38,8 +39,12 @@ class AuditFilterForm(forms.Form):
     since = DateField(label=_("From"), required=False)
     until = DateField(label=_("To"), required=False)
     # One object's history (the links from its page): its type ("clubs.club") and id.
-    target_type = forms.CharField(required=False, widget=forms.HiddenInput)
-    target_id = forms.CharField(required=False, widget=forms.HiddenInput)
+    target_type = forms.CharField(
+        required=False, max_length=64, validators=[refuse_control_characters], widget=forms.HiddenInput
+    )
+    target_id = forms.CharField(
+        required=False, max_length=64, validators=[refuse_control_characters], widget=forms.HiddenInput
+    )
 
     def __init__(self, *args: Any, clubs: QuerySet[Any], actors: QuerySet[Any], **kwargs: Any) -> None:
         """`clubs`: the clubs the user reads the log of (accounts.access); `actors`: the users

@@ -67,6 +67,8 @@ ACTION_LABELS = {
     "spreadsheets.clubs.imported": _("clubs imported from a spreadsheet"),
     "spreadsheets.members.imported": _("members imported from a spreadsheet"),
     "spreadsheets.cutoff.imported": _("cut-off sheet imported"),
+    "exports.personal_data.exported": _("list of people exported"),
+    "exports.personal_data.printed": _("list of people shown for printing"),
     "targets.plan.created": _("target plan created"),
     "targets.plan.updated": _("target plan changed"),
 }

@@ -11,10 +11,11 @@ from django.utils import timezone
 from django.utils.choices import CallableChoiceIterator
 from django.utils.translation import gettext_lazy as _
 
-from areas.models import AdminScheme, AdminUnit, AdminUnitQuerySet, Level
+from areas.models import SCHEME_CODE_MAX_LENGTH, AdminScheme, AdminUnit, AdminUnitQuerySet, Level
 from areas.selectors import districts
 from clubs.models import Club, ClubQuerySet, ClubStatus, StatusChangeKind
 from clubs.selectors import club_list
+from core.bounded import search_field
 from core.dates import format_date
 from core.forms import DateField, LinesField, PlainNumberInput
 
@@ -195,10 +196,10 @@ class ClubForm(forms.Form):
 
 
 class ClubFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = search_field(_("Search"))
     # Which map's units the district and commune selects show (static/js/map_units.js): the units
     # themselves say their map, so the filter reads them alone.
-    map = forms.SlugField(label=_("Map"), required=False, widget=forms.Select)
+    map = forms.SlugField(label=_("Map"), required=False, max_length=SCHEME_CODE_MAX_LENGTH, widget=forms.Select)
     district = MapUnitChoiceField(label=_("District"), queryset=AdminUnit.objects.none(), required=False)
     commune = MapUnitChoiceField(label=_("Commune"), queryset=AdminUnit.objects.none(), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("All"))] + ClubStatus.choices, required=False)

@@ -7,6 +7,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.bounded import search_field
 from core.forms import CountField, DateField, DateInput, MoneyInput, OnceForm, VersionedForm, VNDField
 from loans.models import (
     MAX_GRACE_DAYS,
@@ -77,7 +78,7 @@ class RulesForm(forms.Form):
 
 
 class LoanFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search by borrower"), required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = search_field(_("Search by borrower"))
     status = forms.ChoiceField(label=_("Status"), choices=[("", _("All"))] + LoanStatus.choices, required=False)
 
     def rows(self, *, club):

@@ -391,6 +391,12 @@ class MeetingSummary:
         return [row for row in self.attendance if row.present]
 
     @property
+    def rows_listed(self) -> int:
+        """The rows of the printed summary that list people (those present, contributions,
+        repayments, new loans): what the audit entry of its print counts."""
+        return len(self.present) + len(self.contributions) + len(self.repayments) + len(self.loans)
+
+    @property
     def contributed(self) -> int:
         return sum(entry.amount for entry in self.contributions)
 

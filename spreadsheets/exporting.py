@@ -12,17 +12,19 @@ one view web/exports.py, which does the same for each:
    wrong date), back to the page with the same query, where the form says what is wrong;
 3. `build(scope, form)`: the report or the rows, from the app's selectors (None: nothing to
    export, back to the page too);
-4. `response(scope, report, format)`: the file named `filename(scope, report)` plus the format,
+4. `write(scope, report, format)`: the file named `filename(scope, report)` plus the format,
    written by core.spreadsheets from `sheets(scope, report)` (.xlsx; CSV holds the one sheet) or
-   from the bytes of `pdf(scope, report)`, inside translation.override of the user's language.
+   from the bytes of `pdf(scope, report)`, inside translation.override of the user's language;
+5. for an export of `personal_data`, one audit entry (spreadsheets/personal_data.py): who, which
+   export in which format, the filters of the query and how many rows the file holds.
 """
 
 import abc
 import dataclasses
 import datetime
 import enum
-from collections.abc import Sequence
-from typing import ClassVar, Generic, TypeVar
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import Any, ClassVar, Generic, TypeVar
 
 from django import forms
 from django.http import HttpResponse, QueryDict
@@ -69,6 +71,39 @@ class ExportScope:
         return [unit.name for unit in scope_units(units=self.units, scheme=scheme)]
 
 
+class CountedRows:
+    """A sheet's rows, counted as the file is written: the audit entry of a personal-data export says
+    how many rows left without a second query to count them."""
+
+    def __init__(self, rows: Iterable[Sequence[Any]]):
+        self.rows = rows
+        self.count = 0
+
+    def __iter__(self) -> Iterator[Sequence[Any]]:
+        for row in self.rows:
+            self.count += 1
+            yield row
+
+
+def counted(sheets: Sequence[Sheet]) -> list[tuple[Sheet, CountedRows]]:
+    """Each sheet with its rows counted as they are written."""
+    pairs = []
+    for sheet in sheets:
+        rows = CountedRows(sheet.rows)
+        pairs.append((dataclasses.replace(sheet, rows=rows), rows))
+    return pairs
+
+
+@dataclasses.dataclass
+class ExportFile:
+    """A written export: the response that carries it, its file name and its number of rows (counted
+    when asked: a PDF counts the rows of its sheets only for an audit entry)."""
+
+    response: HttpResponse
+    filename: str
+    count_rows: Callable[[], int]
+
+
 Report = TypeVar("Report")
 PageForm = TypeVar("PageForm", bound=forms.Form)
 
@@ -86,6 +121,9 @@ class Exporter(abc.ABC, Generic[Report, PageForm]):
     per_club: bool = False  # about the club of the URL (/exports/club/<pk>/…), not the user's clubs
     page: str  # the URL name of the page it is the file of: back to it when the query is wrong
     form_class: type[PageForm]  # the page's form
+    # Whether the file lists people (names with their details, loans or payments): producing it
+    # writes an audit entry. No default: every export says (tests/spreadsheets/test_personal_data.py).
+    personal_data: bool
 
     def form(self, scope: ExportScope, query: QueryDict) -> PageForm:
         """The page's form on the query string (unbound when it is empty, as on the page)."""
@@ -111,13 +149,17 @@ class Exporter(abc.ABC, Generic[Report, PageForm]):
     def sheets(self, scope: ExportScope, report: Report) -> Sequence[Sheet]:
         """The sheets of the .xlsx workbook; the CSV file is the one sheet of an export offering CSV."""
 
-    def response(self, scope: ExportScope, report: Report, export_format: ExportFormat) -> HttpResponse:
+    def write(self, scope: ExportScope, report: Report, export_format: ExportFormat) -> ExportFile:
         filename = f"{self.filename(scope, report)}.{export_format}"
-        sheets = self.sheets(scope, report)
+        sheets = counted(self.sheets(scope, report))
+
+        def count_rows() -> int:
+            return sum(rows.count for _sheet, rows in sheets)
+
         if export_format == ExportFormat.CSV:
-            (sheet,) = sheets
-            return csv_response(filename, sheet.columns, sheet.rows)
-        return xlsx_response(filename, sheets)
+            ((sheet, _rows),) = sheets
+            return ExportFile(csv_response(filename, sheet.columns, sheet.rows), filename, count_rows)
+        return ExportFile(xlsx_response(filename, [sheet for sheet, _rows in sheets]), filename, count_rows)
 
 
 class PdfExporter(Exporter[Report, PageForm]):
@@ -127,8 +169,15 @@ class PdfExporter(Exporter[Report, PageForm]):
     def pdf(self, scope: ExportScope, report: Report) -> bytes:
         """The PDF document's bytes."""
 
-    def response(self, scope: ExportScope, report: Report, export_format: ExportFormat) -> HttpResponse:
+    def write(self, scope: ExportScope, report: Report, export_format: ExportFormat) -> ExportFile:
         if export_format == ExportFormat.PDF:
             filename = f"{self.filename(scope, report)}.{export_format}"
-            return attachment_response(filename, self.pdf(scope, report), PDF_CONTENT_TYPE)
-        return super().response(scope, report, export_format)
+
+            def count_rows() -> int:
+                # The PDF holds the rows of the sheets.
+                return sum(1 for sheet in self.sheets(scope, report) for _row in sheet.rows)
+
+            return ExportFile(
+                attachment_response(filename, self.pdf(scope, report), PDF_CONTENT_TYPE), filename, count_rows
+            )
+        return super().write(scope, report, export_format)

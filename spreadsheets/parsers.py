@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from core.dates import no_such_day
+from core.dates import no_such_day, within_years
 from core.money import ERROR_FRACTION, parse_vnd
 from core.text import fold
 from core.types import Text as TextOrLazy
@@ -113,10 +113,9 @@ class Date(Parser):
             day = self._from_text(value.strip())
         else:
             raise ValidationError(ERROR_DATE)
-        # A typo such as 0202 for 2022 would otherwise pass as a real date.
-        if day.year < 1900:
-            raise ValidationError(ERROR_DATE)
-        return day
+        # A typo such as 0202 for 2022 would otherwise pass as a real date: the years the product
+        # knows, as in every date field.
+        return within_years(day)
 
     def _from_text(self, text: str) -> datetime.date:
         match = DAY_FIRST.fullmatch(text) or ISO_DATE.fullmatch(text)

@@ -17,7 +17,8 @@ How to add an export (the scorecard's, for example):
 - Describe it below with a subclass of Exporter[its report, the page's form]: `identifier`,
   `formats`, `capability` (who may download it, checked through accounts.access), `per_club`
   (about the club of the URL, else the user's clubs), `page` (the URL name of the page it is the
-  file of) and `form_class` (that page's form on the same query string); then `build(scope, form)`
+  file of), `form_class` (that page's form on the same query string) and `personal_data` (whether
+  the file lists people: then every download is audited with its filters and rows); then `build(scope, form)`
   from the app's selectors on `scope.clubs` or `scope.club_of_url`, `filename(scope, report)`
   without the extension, and `sheets(scope, report)` and/or `pdf(scope, report)`. Add it to EXPORTS.
 - Link the page to it: {% url 'exports:download' 'scorecard' 'xlsx' %}?<the page's query>.
@@ -78,6 +79,7 @@ class CashBookExport(Exporter[tuple[CashBook, list[BookRow]], CashBookFilterForm
     per_club = True
     page = "funds:cash-book"
     form_class = CashBookFilterForm
+    personal_data = True  # entries name the contributor or the borrower
 
     def __init__(self, kind: FundKind):
         self.kind = kind
@@ -104,6 +106,7 @@ class CapitalExport(Exporter[CapitalReport, AsOfForm]):
     clubs_capability = Cap.FUNDS_VIEW  # the clubs whose books the user reads
     page = "funds:capital"
     form_class = AsOfForm
+    personal_data = False  # sums per club and unit
 
     def build(self, scope: ExportScope, form: AsOfForm) -> CapitalReport:
         return capital_by_source(clubs=scope.clubs, on=form.as_of(), scheme=scheme_default(form.as_of()))
@@ -123,6 +126,7 @@ class ScorecardExport(Exporter[ScorecardReport, AsOfForm]):
     capability = Cap.REPORT_VIEW
     page = "reports:scorecard"
     form_class = AsOfForm
+    personal_data = False  # counts per club and unit
 
     def build(self, scope: ExportScope, form: AsOfForm) -> ScorecardReport:
         return scorecard_report(clubs=scope.clubs, on=form.as_of(), scheme=scheme_default(form.as_of()))
@@ -140,6 +144,7 @@ class PortfolioExport(Exporter[PortfolioReport, PortfolioForm]):
     clubs_capability = Cap.FUNDS_VIEW  # the clubs whose loan books the user reads
     page = "reports:portfolio"
     form_class = PortfolioForm
+    personal_data = True  # the written-off and rescheduled loans name their borrowers
 
     def build(self, scope: ExportScope, form: PortfolioForm) -> PortfolioReport:
         on = form.as_of()
@@ -160,6 +165,7 @@ class TargetsExport(PdfExporter[TargetReport, TargetReportForm]):
     capability = Cap.REPORT_VIEW
     page = "targets:dashboard"
     form_class = TargetReportForm
+    personal_data = False  # figures per club and unit
 
     def build(self, scope: ExportScope, form: TargetReportForm) -> TargetReport | None:
         plan = form.chosen_plan()
@@ -186,6 +192,7 @@ class ClubListExport(Exporter["QuerySet[ClubWithStatus]", ClubFilterForm]):
     capability = Cap.CLUB_VIEW
     page = "clubs:club-list"
     form_class = ClubFilterForm
+    personal_data = False  # clubs, not people
 
     def form(self, scope: ExportScope, query: QueryDict) -> ClubFilterForm:
         return ClubFilterForm(query or None, units=scope.units)
@@ -209,6 +216,7 @@ class MemberListExport(Exporter["QuerySet[MemberListRow]", MemberFilterForm]):
     capability = Cap.MEMBER_VIEW
     page = "members:member-list"
     form_class = MemberFilterForm
+    personal_data = True
 
     def form(self, scope: ExportScope, query: QueryDict) -> MemberFilterForm:
         # As the member list: the same clubs and the same filters give the same rows.

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.bounded import id_field
 from core.dates import MAX_YEAR, MIN_YEAR
 from reports.forms import AsOfForm
 from targets.models import TargetPlan
@@ -55,7 +56,7 @@ class DrillDownForm(TargetReportForm):
     """The plan, the date and the district of a list behind a figure; a wrong filter is shown
     and left out, like a wrong date."""
 
-    district = forms.IntegerField(label=_("District"), required=False)
+    district = id_field(_("District"))
 
     def value(self, name: str):
         return self._field_if_right(name)
@@ -78,5 +79,5 @@ class ClubsForm(DrillDownForm):
 
 
 class UnitsForm(DrillDownForm):
-    group = forms.IntegerField(label=_("Coverage group"), required=False)
+    group = id_field(_("Coverage group"))
     covered = _yes_no(_("Covered"))

@@ -1,7 +1,9 @@
 """The Makefile's production targets, run as an operator would: `make static-manifest` refuses to go
 on without collected static files, and `make backup` then `make restore FILE=…` bring a database's
-rows back on a fresh PostgreSQL database."""
+rows back on a fresh PostgreSQL database, and the targets report computed on the copy is the
+report computed on the original."""
 
+import json
 import os
 import subprocess
 import sys
@@ -11,10 +13,12 @@ import psycopg2
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.utils import timezone
 from psycopg2 import sql
 
 from clubs.models import Club
 from tests import factories
+from tests.targets.conftest import small_plan
 
 
 def make(*args: str, **env: str) -> subprocess.CompletedProcess:
@@ -75,10 +79,27 @@ def contents(url: str) -> dict[str, object]:
     return found
 
 
+def targets_report(url: str, plan: str) -> dict[str, object]:
+    """The targets report of `plan` as `report_targets` writes it in JSON from the database at `url`,
+    as of today (frozen for the tests, so given to the command, which runs on the real clock)."""
+    done = subprocess.run(
+        [sys.executable, "manage.py", "report_targets", "--plan", plan, "--as-of", timezone.localdate().isoformat()],
+        cwd=settings.BASE_DIR,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DATABASE_URL": url},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return json.loads(done.stdout)
+
+
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="pg_dump and pg_restore need PostgreSQL")
 def test_a_backup_restores_onto_a_fresh_database(transactional_db, world, tmp_path):
     for club in Club.objects.all():
         factories.MembershipFactory.create_batch(3, club=club)
+    plan = small_plan(world)
     source = database_url(connection.settings_dict["NAME"])
     fresh = f"{connection.settings_dict['NAME']}_restored"
     dump = tmp_path / "clubs.dump"
@@ -95,6 +116,12 @@ def test_a_backup_restores_onto_a_fresh_database(transactional_db, world, tmp_pa
         expected = contents(source)
         assert expected["clubs_club"] == 4 and expected["members_membership"] == 12
         assert contents(database_url(fresh)) == expected
+
+        # The copy answers as the original: the same targets report, figure for figure.
+        report = targets_report(source, plan.code)
+        assert report["plan"]["code"] == plan.code
+        assert report["members"]["members"]["count"] > 0 and report["coverage"]
+        assert targets_report(database_url(fresh), plan.code) == report
 
         # Again over the restored copy: what is there is replaced, not doubled.
         again = make("restore", f"FILE={dump}", DATABASE_URL=database_url(fresh))

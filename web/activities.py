@@ -25,6 +25,7 @@ from activities.models import AreaSection, MonthlyReport, ReportEvent, ReportSta
 from activities.report_forms import PeriodForm, YearForm
 from areas.selectors import scheme_default
 from clubs.models import ActivityArea, Club
+from core.bounded import MAX_ID, bounded_int
 from core.dates import format_month, month_end
 from core.forms import write_through
 from loans.selectors import month_lending
@@ -116,10 +117,7 @@ def _draft_save(request, form: ReportForm, report: MonthlyReport) -> services.Dr
 
 def _submit(request, club: Club, report: MonthlyReport):
     """The report sent after its check page: a second sending (a double tap) answers as the first."""
-    try:
-        version = int(request.POST.get("version", ""))
-    except ValueError:
-        version = None
+    version = bounded_int(request.POST.get("version"), 0, MAX_ID)
     try:
         services.report_submit(actor=request.user, report=report, version=version)
     except ValidationError as exc:

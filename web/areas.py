@@ -9,7 +9,9 @@ from accounts import access
 from accounts.access import Cap
 from areas import selectors, services
 from areas.forms import ClassificationForm
+from areas.models import SCHEME_CODE_MAX_LENGTH
 from clubs.selectors import club_counts_by_unit
+from core.bounded import clean_code
 from core.dates import format_date
 from core.forms import write_through
 
@@ -21,7 +23,8 @@ def unit_tree(request):
     today = timezone.localdate()
     schemes = selectors.map_schemes()
     if request.GET.get("scheme"):
-        scheme = next((option for option in schemes if option.code == request.GET["scheme"]), None)
+        code = clean_code(request.GET["scheme"], SCHEME_CODE_MAX_LENGTH)
+        scheme = next((option for option in schemes if option.code == code), None)
         if scheme is None:
             raise Http404("No such map.")
     else:

@@ -18,6 +18,7 @@ from clubs import selectors
 from clubs.forms import ClubFilterForm, ClubForm, ClubStatusChangeForm, LocationDecisionForm
 from clubs.models import Club
 from clubs.services import locations, register
+from core.bounded import MAX_ID, bounded_int
 from core.dates import format_date
 from core.forms import write_through
 from reports.selectors import club_scorecard
@@ -144,9 +145,9 @@ def location_decide(request, pk):
     for, or, with `?map=<id>`, the choice on that map (to change a decision made there). A club
     that waits for nothing (already decided: the form cannot save twice) says so."""
     club = access.get_club(request.user, pk, Cap.LOCATION_DECIDE)
-    map_id = request.GET.get("map", "")
-    if map_id:
-        scheme = get_object_or_404(AdminScheme, pk=int(map_id) if map_id.isdecimal() else 0)
+    if request.GET.get("map"):
+        # A map id that is no id (text, a number past any row) is no map either: 404.
+        scheme = get_object_or_404(AdminScheme, pk=bounded_int(request.GET["map"], 1, MAX_ID) or 0)
         decision = selectors.club_location_choice(club=club, scheme=scheme)
     else:
         decision = next(iter(selectors.location_decisions(clubs=Club.objects.filter(pk=club.pk))), None)

@@ -3,6 +3,7 @@ knows (core.dates.MIN_YEAR–MAX_YEAR), a month 1–12 and a day 1–31 match, s
 answers 404 before a view builds a date from it (<int:…> would take any number of digits and the
 view would fail on year 0 or on a number too large for a date)."""
 
+from core.bounded import bounded_int
 from core.dates import MAX_YEAR, MIN_YEAR
 
 
@@ -12,8 +13,8 @@ class _BoundedNumber:
     highest: int
 
     def to_python(self, value: str) -> int:
-        number = int(value)
-        if not self.lowest <= number <= self.highest:
+        number = bounded_int(value, self.lowest, self.highest)
+        if number is None:
             raise ValueError(value)  # the URL resolver reads a ValueError as "no match": 404
         return number
 

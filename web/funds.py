@@ -40,8 +40,9 @@ from funds.models import ClosedMonth, FundEntry, FundKind
 from loans.selectors import collection_paid_on, go_live_books
 from members.selectors import meeting_attendance
 from reports.forms import AsOfForm
+from spreadsheets.personal_data import personal_data_print_record, readable_filters
 from web.loans import CLUB_WITH_UNIT, sheet_month
-from web.paging import page_query
+from web.paging import page_number, page_query
 
 
 def _club_fund(club, kind):
@@ -102,8 +103,12 @@ def cash_book(request, club_pk, kind):
         # A paper book holds the whole period: the printable page is not cut into pages.
         rows = selectors.cash_book_rows(book, book.entries)
         page = None
+        # The printable book names contributors and borrowers: who printed it is audited.
+        personal_data_print_record(
+            actor=request.user, page=request.path, club=club, filters=readable_filters(filters), rows=len(rows)
+        )
     else:
-        page = Paginator(book.entries, settings.ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
+        page = Paginator(book.entries, settings.ENTRIES_PER_PAGE).get_page(page_number(request))
         rows = selectors.cash_book_rows(book, page.object_list)
     return render(
         request,

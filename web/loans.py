@@ -39,6 +39,7 @@ from loans.models import LoanRules, LoanStatus
 from loans.schedules import first_due_date
 from loans.services.checks import ERROR_WRONG_STATUS
 from members.selectors import club_current_members
+from spreadsheets.personal_data import personal_data_print_record
 from web.paging import paginate
 
 CLUB_WITH_UNIT = Club.objects.select_related("unit")
@@ -407,6 +408,9 @@ def meeting_summary(request, club_pk, year, month, day):
         on = datetime.date(year, month, day)
     except ValueError:
         raise Http404("No such day.") from None
-    return render(
-        request, "loans/meeting_summary.html", {"club": club, "summary": selectors.meeting_summary(club=club, on=on)}
+    summary = selectors.meeting_summary(club=club, on=on)
+    # A page made to be printed that names members: who printed it is audited.
+    personal_data_print_record(
+        actor=request.user, page=request.path, club=club, filters={"date": on.isoformat()}, rows=summary.rows_listed
     )
+    return render(request, "loans/meeting_summary.html", {"club": club, "summary": summary})

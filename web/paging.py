@@ -2,6 +2,8 @@
 
 from django.core.paginator import Page, Paginator
 
+from core.bounded import MAX_PAGE, bounded_int
+
 
 def page_query(request, *dropped: str) -> str:
     """The request's query string without ?page= (nor the keys `dropped`): what the links to the
@@ -12,7 +14,12 @@ def page_query(request, *dropped: str) -> str:
     return query.urlencode()
 
 
+def page_number(request) -> int:
+    """The page ?page= asks for: a number from 1 to core.bounded.MAX_PAGE, else the first."""
+    return bounded_int(request.GET.get("page"), 1, MAX_PAGE) or 1
+
+
 def paginate(request, rows, per_page: int) -> tuple[Page, str]:
-    """The page of `rows` that ?page= asks for (the last one past the end, the first for anything
-    else), and page_query for its links."""
-    return Paginator(rows, per_page).get_page(request.GET.get("page")), page_query(request)
+    """The page of `rows` that ?page= asks for (page_number; the last one past the end), and
+    page_query for its links."""
+    return Paginator(rows, per_page).get_page(page_number(request)), page_query(request)

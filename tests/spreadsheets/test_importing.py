@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 from openpyxl.utils import quote_sheetname
 
-from core.dates import ERROR_NO_SUCH_DAY
+from core.dates import ERROR_DATE_OUT_OF_RANGE, ERROR_NO_SUCH_DAY
 from spreadsheets import importing, parsers, workbook
 from spreadsheets import template as templates
 from spreadsheets.club_import import CLUB_IMPORT
@@ -249,11 +249,25 @@ def test_date_parser_reads_date_cells_and_day_first_text(value, expected):
     assert Date().parse(value) == expected
 
 
-@pytest.mark.parametrize("value", ["24/11/22", "11/24/2022", "32/01/2024", "hôm nay", 44889, "01/01/0202"])
+@pytest.mark.parametrize("value", ["24/11/22", "11/24/2022", "32/01/2024", "hôm nay", 44889])
 def test_date_parser_refuses_what_is_not_a_date(value):
     with pytest.raises(ValidationError) as exc:
         Date().parse(value)
     assert exc.value.messages == [str(parsers.ERROR_DATE)]
+
+
+@pytest.mark.parametrize("value", ["01/01/0202", "31/12/1899", "01/01/2101", "9999-12-31", D(1, 1, 1), D(2101, 1, 1)])
+def test_date_parser_refuses_a_date_outside_the_years_the_product_knows(value):
+    """The same rule as the date fields of the pages (core.dates.within_years), said in words."""
+    with pytest.raises(ValidationError) as exc:
+        Date().parse(value)
+    assert exc.value.code == "out_of_range"
+    assert exc.value.messages == [str(ERROR_DATE_OUT_OF_RANGE) % {"first": "01/01/1900", "last": "31/12/2100"}]
+
+
+@pytest.mark.parametrize(("value", "expected"), [("01/01/1900", D(1900, 1, 1)), ("2100-12-31", D(2100, 12, 31))])
+def test_date_parser_takes_the_first_and_last_days_of_the_years(value, expected):
+    assert Date().parse(value) == expected
 
 
 @pytest.mark.parametrize(
