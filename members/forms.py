@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from clubs.models import Club, ClubQuerySet
+from core.bounded import search_field
 from core.forms import NUMERIC_INPUT, DateField, PlainNumberInput
 from members import services
 from members.models import AgeGroup, EconomicStatus, Ethnicity, LeaveReason, Membership, Person, Sex
@@ -44,7 +45,7 @@ class DateOrYearField(DateField):
 
 
 class MemberFilterForm(forms.Form):
-    q = forms.CharField(label=_("Search by name"), required=False, widget=forms.TextInput(attrs={"type": "search"}))
+    q = search_field(_("Search by name"))
     club = forms.TypedChoiceField(label=_("Club"), coerce=int, required=False, empty_value=None)
     sex = forms.ChoiceField(label=_("Sex"), choices=[("", _("All"))] + Sex.choices, required=False)
     age_group = forms.ChoiceField(label=_("Age group"), choices=[("", _("All"))] + AgeGroup.choices, required=False)
