@@ -110,6 +110,10 @@ def import_progress(request, kind, pk):
     upload = selectors.confirmed_upload_find(user=request.user, kind=kind, pk=pk)
     if upload is None:
         return _upload_gone(request, spec)
+    # The page reloads itself: that is not the user at work, so it neither keeps the session
+    # alive (web.middleware.IdleSessionMiddleware) nor writes it — on SQLite the running import
+    # holds the only write lock, and the page would wait for the import to end.
+    request.session.modified = False
     finished = upload.job_state in (JobState.DONE, JobState.FAILED)
     context = {
         "spec": spec,
