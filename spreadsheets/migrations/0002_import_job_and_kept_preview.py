@@ -4,40 +4,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('spreadsheets', '0001_initial'),
+        ("spreadsheets", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='spreadsheetimport',
-            name='errors',
-            field=models.JSONField(blank=True, default=list, verbose_name='errors'),
+            model_name="spreadsheetimport",
+            name="errors",
+            field=models.JSONField(blank=True, default=list, verbose_name="errors"),
         ),
         migrations.AddField(
-            model_name='spreadsheetimport',
-            name='failed_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='failed at'),
+            model_name="spreadsheetimport",
+            name="failed_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="failed at"),
         ),
         migrations.AddField(
-            model_name='spreadsheetimport',
-            name='preview',
-            field=models.JSONField(blank=True, null=True, verbose_name='preview'),
+            model_name="spreadsheetimport",
+            name="preview",
+            field=models.JSONField(blank=True, null=True, verbose_name="preview"),
         ),
         migrations.AddField(
-            model_name='spreadsheetimport',
-            name='queued_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='queued at'),
+            model_name="spreadsheetimport",
+            name="queued_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="queued at"),
         ),
         migrations.AddField(
-            model_name='spreadsheetimport',
-            name='started_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='started at'),
+            model_name="spreadsheetimport",
+            name="started_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="started at"),
         ),
         migrations.AddField(
-            model_name='spreadsheetimport',
-            name='task_id',
-            field=models.CharField(blank=True, max_length=64, verbose_name='job'),
+            model_name="spreadsheetimport",
+            name="task_id",
+            field=models.CharField(blank=True, max_length=64, verbose_name="job"),
         ),
     ]

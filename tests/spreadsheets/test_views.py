@@ -96,11 +96,15 @@ def test_clean_file_goes_from_upload_to_preview_to_import(client, world, provinc
     assert AuditEntry.objects.get(action="spreadsheets.clubs.imported").actor == province_staff
     page = client.get(progress_url(upload)).content.decode()
     assert 'data-state="done"' in page
-    assert vi_html("%(new)s new, %(update)s updated, %(unchanged)s unchanged.") % {
-        "new": 2,
-        "update": 0,
-        "unchanged": 0,
-    } in page
+    assert (
+        vi_html("%(new)s new, %(update)s updated, %(unchanged)s unchanged.")
+        % {
+            "new": 2,
+            "update": 0,
+            "unchanged": 0,
+        }
+        in page
+    )
     assert f'href="{reverse("clubs:club-list")}"' in page
     assert "http-equiv" not in page  # finished: the page stops reloading
 
