@@ -1,5 +1,7 @@
 """An uploaded spreadsheet, kept between the preview and the confirmation, then as the record of the import."""
 
+import enum
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -12,13 +14,13 @@ class SpreadsheetImportQuerySet(models.QuerySet):
         return self.filter(imported_at__isnull=True)
 
 
-class JobState(models.TextChoices):
-    """Where a confirmed import is (SpreadsheetImport.job_state)."""
+class JobState(enum.StrEnum):
+    """Where a confirmed import is (SpreadsheetImport.job_state); the progress page words each."""
 
-    WAITING = "waiting", _("waiting")
-    RUNNING = "running", _("running")
-    DONE = "done", _("done")
-    FAILED = "failed", _("failed")
+    WAITING = "waiting"
+    RUNNING = "running"
+    DONE = "done"
+    FAILED = "failed"
 
 
 class SpreadsheetImport(models.Model):
