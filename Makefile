@@ -1,5 +1,6 @@
 # Two commands set everything up on a fresh machine with Python ≥ 3.11:
 #   make run   — virtual environment, install, migrate, demo data and the maps of 2025, serve on http://127.0.0.1:8000
+#                with the job worker beside the server
 #   make test  — the whole test suite (DATABASE_URL if set, else SQLite)
 # Production (README "Production"): make production — checks, migrates, collects the static files
 # and serves with gunicorn; make backup / make restore FILE=… — PostgreSQL dumps.
@@ -10,7 +11,7 @@ PY ?= $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test venv setup lint format messages bench clean deploy-check static-manifest production backup restore
+.PHONY: run worker test venv setup lint format messages bench clean deploy-check static-manifest production backup restore
 
 venv: $(VENV)/.installed
 
@@ -34,8 +35,15 @@ setup: venv .env
 	$(PY) manage.py load_lineage data/quang_ngai_lineage.csv
 	$(PY) manage.py seed_plans
 
+# The job worker (confirmed Excel imports) runs beside the server and stops with it.
 run: setup
+	$(PY) manage.py db_worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# The job worker alone (production: run it as a service; README "Background jobs").
+worker: venv .env
+	$(PY) manage.py db_worker
 
 # One pytest-xdist worker per CPU; PYTEST_ARGS='-n 0' runs the suite in one process.
 test: venv
@@ -75,6 +83,8 @@ static-manifest:
 	from django.conf import settings; manifest = settings.STATIC_ROOT / "staticfiles.json"; \
 	sys.exit(0 if manifest.is_file() else f"{manifest} is missing: run collectstatic (make deploy-check) before starting.")'
 
+# Serves the pages only: run the job worker (`manage.py db_worker`) as a service of its own beside
+# it (README "Background jobs"), or confirmed imports wait.
 production: deploy-check
 	$(dir $(PY))gunicorn config.wsgi:application --bind $(HOST):$(PORT) --workers 3 --timeout 120
 

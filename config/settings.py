@@ -111,6 +111,8 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
+    "django_tasks",
+    "django_tasks_db",
     # The product's apps, lowest layer first (README: code layout); web/ holds the pages.
     "core",
     "audit",
@@ -182,7 +184,39 @@ if _database_url:
         # machine code first, which takes seconds each time (bench/loans.py showed 2,5 s of 2,9 s).
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 else:
-    DATABASES = {"default": {"ENGINE": "django.db.backends.sqlite3", "NAME": str(BASE_DIR / "db.sqlite3")}}
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(BASE_DIR / "db.sqlite3"),
+            # The import worker (below) writes in one long transaction: with write-ahead logging
+            # the pages go on reading meanwhile, and a page that must write waits for it up to
+            # `timeout` seconds instead of failing at once. SQLite has one writer at a time all
+            # the same: PostgreSQL is for production.
+            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL;", "timeout": 20},
+        }
+    }
+
+# Background jobs (Django's Tasks API, README "Background jobs"): confirming an Excel import queues
+# it, and `manage.py db_worker` runs it outside the web request. The database backend needs no
+# other service; TASKS_BACKEND names another (an RQ backend) for a larger deployment.
+TASKS = {
+    "default": {
+        "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "QUEUES": ["default"],
+    }
+}
+
+# "progress": how far a running import is (spreadsheets/progress.py). The import writes inside one
+# transaction that no other connection sees until it ends, so its progress is kept out of the
+# database, in files any process on this machine reads: the web server's workers and the job
+# worker. Workers on several machines share a Redis or Memcached cache here instead.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "progress": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": env_str("PROGRESS_DIR") or str(BASE_DIR / "var" / "progress"),
+    },
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -1,6 +1,9 @@
 """Settings for the test suite: the real settings, with a fast password hasher and no HTTPS redirect."""
 
+import atexit
 import os
+import shutil
+import tempfile
 
 os.environ.setdefault("DEBUG", "false")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-used-anywhere-else-0123456789")
@@ -27,3 +30,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
     # Test databases are thrown away: a commit (migrations, browser and concurrency tests) need not
     # wait for the disk.
     DATABASES["default"]["OPTIONS"]["options"] += " -c synchronous_commit=off"  # noqa: F405
+# Each test process keeps the progress of its imports apart (pytest-xdist runs several at once).
+CACHES["progress"]["LOCATION"] = tempfile.mkdtemp(prefix="clubs-progress-")  # noqa: F405
+atexit.register(shutil.rmtree, CACHES["progress"]["LOCATION"], ignore_errors=True)  # noqa: F405

@@ -12,8 +12,20 @@ class SpreadsheetImportAdmin(admin.ModelAdmin):
     search_fields = ["original_name", "created_by__username"]
     list_select_related = ["created_by"]
     date_hierarchy = "created_at"
-    exclude = ["content"]
-    readonly_fields = ["kind", "original_name", "created_by", "created_at", "imported_at", "result"]
+    exclude = ["content", "preview"]
+    readonly_fields = [
+        "kind",
+        "original_name",
+        "created_by",
+        "created_at",
+        "task_id",
+        "queued_at",
+        "started_at",
+        "imported_at",
+        "failed_at",
+        "result",
+        "errors",
+    ]
 
     def has_add_permission(self, request):
         return False

@@ -344,6 +344,27 @@ class Preview:
         counts = self.counts
         return bool(counts[RowStatus.NEW] or counts[RowStatus.UPDATE])
 
+    def as_json(self) -> dict[str, Any]:
+        """What the preview page shows, kept on the upload (SpreadsheetImport.preview): the page
+        reads it instead of the file. Messages are kept as the uploader read them."""
+        return {
+            "counts": self.counts,
+            "unknown_headers": self.unknown_headers,
+            "is_clean": self.is_clean,
+            "has_changes": self.has_changes,
+            "errors": [str(error) for error in self.errors],
+            "rows": [
+                {
+                    "number": row.number,
+                    "status": row.status.value if row.status else "",
+                    "label": row.label,
+                    "changed_columns": row.changed_columns,
+                    "errors": [{"column": error.column, "message": error.message} for error in row.errors],
+                }
+                for row in self.rows
+            ],
+        }
+
 
 def check_file(spec: ImportSpec, content: bytes, progress: ProgressCallback | None = None) -> tuple[list[Row], Layout]:
     """Everything that needs no database: refuses the file, or returns its parsed rows."""

@@ -4,3 +4,11 @@ from spreadsheets.models import SpreadsheetImport
 def pending_upload_find(*, user, kind: str, pk) -> SpreadsheetImport | None:
     """The user's own upload waiting for confirmation; None for anyone else's, and once imported."""
     return SpreadsheetImport.objects.pending().filter(pk=pk, kind=kind, created_by=user).first()
+
+
+def confirmed_upload_find(*, user, kind: str, pk) -> SpreadsheetImport | None:
+    """The user's own confirmed upload, whatever became of its import; None for anyone else's.
+
+    Its uploader follows the import on its progress page, and comes back to it when it is over.
+    """
+    return SpreadsheetImport.objects.filter(pk=pk, kind=kind, created_by=user, queued_at__isnull=False).first()

@@ -1,13 +1,13 @@
-from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from accounts import access
 from core.spreadsheets import XLSX_CONTENT_TYPE, attachment_response
-from spreadsheets import importing, selectors, services, template, workbook
+from spreadsheets import selectors, services, template, workbook
 from spreadsheets.forms import SpreadsheetUploadForm
+from spreadsheets.models import JobState
+from spreadsheets.progress import progress_read
 from spreadsheets.registry import IMPORTS
 
 # The import views are shared by every import: the URL passes `kind` (see spreadsheets/urls.py).
@@ -71,17 +71,18 @@ def import_preview(request, kind, pk):
     spec = IMPORTS[kind]
     access.require_cap(request.user, spec.capability)
     upload = selectors.pending_upload_find(user=request.user, kind=kind, pk=pk)
-    if upload is None:
+    if upload is None or upload.preview is None:  # no preview: uploaded before previews were kept
         return _upload_gone(request, spec)
-    try:
-        preview, refused = importing.preview(spec, bytes(upload.content), actor=request.user), []
-    except workbook.ImportRefused as exc:  # the file passed at upload; a new version of the checks may differ
-        preview, refused = None, exc.messages
-    return render(
-        request,
-        "spreadsheets/import_preview.html",
-        {"spec": spec, "upload": upload, "preview": preview, "refused": refused, **_urls(spec, upload.pk)},
-    )
+    if upload.queued_at is not None:
+        return redirect(f"spreadsheets:{spec.url_prefix}-import-progress", upload.pk)
+    context = {
+        "spec": spec,
+        "upload": upload,
+        "preview": upload.preview,
+        "refused": upload.preview.get("refused", []),
+        **_urls(spec, upload.pk),
+    }
+    return render(request, "spreadsheets/import_preview.html", context)
 
 
 @require_http_methods(["POST"])
@@ -90,19 +91,45 @@ def import_confirm(request, kind, pk):
     access.require_cap(request.user, spec.capability)
     upload = selectors.pending_upload_find(user=request.user, kind=kind, pk=pk)
     if upload is None:
+        # Confirmed before and imported since: a second click follows the first import.
+        if selectors.confirmed_upload_find(user=request.user, kind=kind, pk=pk) is None:
+            return _upload_gone(request, spec)
+    else:
+        services.spreadsheet_import_queue(upload=upload, actor=request.user)
+    return redirect(f"spreadsheets:{spec.url_prefix}-import-progress", pk)
+
+
+# How often the progress page reloads itself while the import waits or runs.
+PROGRESS_REFRESH_SECONDS = 2
+
+
+@require_http_methods(["GET"])
+def import_progress(request, kind, pk):
+    spec = IMPORTS[kind]
+    access.require_cap(request.user, spec.capability)
+    upload = selectors.confirmed_upload_find(user=request.user, kind=kind, pk=pk)
+    if upload is None:
         return _upload_gone(request, spec)
-    try:
-        upload = services.spreadsheet_import_confirm(spec=spec, upload=upload, actor=request.user)
-    except workbook.ImportRefused as exc:
-        messages.error(request, _("The file no longer passes the checks, so nothing was saved."))
-        context = {"spec": spec, "upload": upload, "preview": None, "refused": exc.messages, **_urls(spec, pk)}
-        return render(request, "spreadsheets/import_preview.html", context)
-    messages.success(
-        request,
-        _("%(file)s imported: %(new)s new, %(update)s updated, %(unchanged)s unchanged.")
-        % {"file": upload.original_name, **upload.result},
-    )
-    return redirect(spec.list_url_name)
+    # The page reloads itself: that is not the user at work, so it neither keeps the session
+    # alive (web.middleware.IdleSessionMiddleware) nor writes it — on SQLite the running import
+    # holds the only write lock, and the page would wait for the import to end.
+    request.session.modified = False
+    finished = upload.job_state in (JobState.DONE, JobState.FAILED)
+    context = {
+        "spec": spec,
+        "upload": upload,
+        "state": upload.job_state,
+        "progress": None if finished else progress_read(upload),
+        "to_save": _rows_to_save(upload),
+        "refresh_seconds": None if finished else PROGRESS_REFRESH_SECONDS,
+        **_urls(spec),
+    }
+    return render(request, "spreadsheets/import_progress.html", context)
+
+
+def _rows_to_save(upload) -> int:
+    counts = (upload.preview or {}).get("counts", {})
+    return counts.get("new", 0) + counts.get("update", 0)
 
 
 def _urls(spec, pk=None) -> dict[str, str]:

@@ -157,7 +157,7 @@ ACTIVITIES_ROUTES = [
 
 
 def import_routes(spec: ImportSpec) -> list:
-    """The upload, template, preview and confirm pages of one import, named <url_prefix>-import…
+    """The upload, template, preview, confirm and progress pages of one import, named <url_prefix>-import…
 
     One set of names per import, so that tests/url_access decides who may open each one.
     """
@@ -169,6 +169,12 @@ def import_routes(spec: ImportSpec) -> list:
         path(f"{spec.kind}/import/<int:pk>/", spreadsheets.import_preview, kind, name=f"{prefix}-import-preview"),
         path(
             f"{spec.kind}/import/<int:pk>/confirm/", spreadsheets.import_confirm, kind, name=f"{prefix}-import-confirm"
+        ),
+        path(
+            f"{spec.kind}/import/<int:pk>/progress/",
+            spreadsheets.import_progress,
+            kind,
+            name=f"{prefix}-import-progress",
         ),
     ]
 

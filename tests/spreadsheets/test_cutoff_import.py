@@ -40,6 +40,7 @@ from spreadsheets.models import SpreadsheetImport
 from spreadsheets.workbook import FileRefused
 from tests import factories
 from tests.conftest import login
+from tests.jobs import run_jobs
 from tests.spreadsheets.files import CUTOFF_HEADERS, CUTOFF_KEYS, cutoff_balance, cutoff_loan, cutoff_xlsx
 
 D = datetime.date
@@ -745,15 +746,16 @@ def test_chair_uploads_sees_row_errors_fixes_imports_and_reimports(client, world
     upload_file(client, cutoff_xlsx(club_sheet(world.club_a1, dao, binh)))
     upload = SpreadsheetImport.objects.pending().get()
     response = client.get(preview_url(upload))
-    assert response.context["preview"].counts == {"new": 4, "update": 0, "unchanged": 0}
+    assert response.context["preview"]["counts"] == {"new": 4, "update": 0, "unchanged": 0}
     assert escape(f"{dao.full_name} ({dao.code})") in response.content.decode()
     response = client.post(confirm_url(upload))
-    assert response["Location"] == reverse("clubs:club-list")
+    assert response["Location"] == reverse("spreadsheets:cutoff-import-progress", args=[upload.pk])
+    assert run_jobs() == 1
     assert Loan.objects.filter(club=world.club_a1).count() == 2
 
     upload_file(client, cutoff_xlsx(club_sheet(world.club_a1, dao, binh)))
     response = client.get(preview_url(SpreadsheetImport.objects.pending().get()))
-    assert response.context["preview"].counts == {"new": 0, "update": 0, "unchanged": 4}
+    assert response.context["preview"]["counts"] == {"new": 0, "update": 0, "unchanged": 4}
     page = response.content.decode()
     assert escape(gettext("Nothing to import: every row is already registered as it is.")) in page
 

@@ -22,6 +22,7 @@ from spreadsheets import club_import, importing, parsers, workbook
 from spreadsheets.models import SpreadsheetImport
 from tests import factories
 from tests.conftest import login
+from tests.jobs import run_jobs
 from tests.spreadsheets.files import club_row, xlsx
 from tests.text import vi_html
 
@@ -36,6 +37,10 @@ def preview_url(upload):
 
 def confirm_url(upload):
     return reverse("spreadsheets:club-import-confirm", args=[upload.pk])
+
+
+def progress_url(upload):
+    return reverse("spreadsheets:club-import-progress", args=[upload.pk])
 
 
 def upload_file(client, content, name="clubs.xlsx"):
@@ -69,21 +74,39 @@ def test_clean_file_goes_from_upload_to_preview_to_import(client, world, provinc
 
     response = client.get(preview_url(upload))
     page = response.content.decode()
-    assert response.context["preview"].counts == {"new": 2, "update": 0, "unchanged": 0}
+    assert response.context["preview"]["counts"] == {"new": 2, "update": 0, "unchanged": 0}
     assert "CLB Một — Xã Bình Hiệp" in page
     assert confirm_url(upload) in page
     assert not Club.objects.filter(name="CLB Một").exists()
 
+    # Confirming queues the import: the page that follows it waits for the worker.
     response = client.post(confirm_url(upload))
     assert response.status_code == 302
-    assert response["Location"] == reverse("clubs:club-list")
+    assert response["Location"] == progress_url(upload)
+    assert not Club.objects.filter(name="CLB Một").exists()
+    page = client.get(progress_url(upload)).content.decode()
+    assert 'data-state="waiting"' in page
+    assert '<meta http-equiv="refresh" content="2">' in page
+
+    assert run_jobs() == 1
     assert set(Club.objects.filter(code__startswith="QNG-").values_list("name", flat=True)) == {"CLB Một", "CLB Hai"}
     upload.refresh_from_db()
     assert upload.imported_at is not None
     assert bytes(upload.content) == b""
     assert AuditEntry.objects.get(action="spreadsheets.clubs.imported").actor == province_staff
-    message = client.get(reverse("clubs:club-list")).content.decode()
-    assert "clubs.xlsx" in message
+    page = client.get(progress_url(upload)).content.decode()
+    assert 'data-state="done"' in page
+    assert (
+        vi_html("%(new)s new, %(update)s updated, %(unchanged)s unchanged.")
+        % {
+            "new": 2,
+            "update": 0,
+            "unchanged": 0,
+        }
+        in page
+    )
+    assert f'href="{reverse("clubs:club-list")}"' in page
+    assert "http-equiv" not in page  # finished: the page stops reloading
 
 
 def test_preview_lists_every_error_and_offers_no_import(client, world, province_staff):
@@ -109,13 +132,17 @@ def test_confirming_a_file_with_errors_saves_nothing(client, world, province_sta
     upload_file(client, xlsx([club_row(name="CLB Một"), club_row(name="CLB Hai", unit="99999")]))
     upload = SpreadsheetImport.objects.get()
 
-    response = client.post(confirm_url(upload))
+    client.post(confirm_url(upload))
+    run_jobs()
 
-    assert response.status_code == 200
-    assert shown(club_import.ERROR_UNKNOWN_UNIT, code="99999") in response.content.decode()
+    page = client.get(progress_url(upload)).content.decode()
+    assert 'data-state="failed"' in page
+    assert vi_html("The import failed. Nothing was saved.") in page
+    assert shown(club_import.ERROR_UNKNOWN_UNIT, code="99999") in page
     assert not Club.objects.filter(name="CLB Một").exists()
     upload.refresh_from_db()
     assert upload.imported_at is None
+    assert bytes(upload.content) == b""
 
 
 def test_confirm_checks_the_file_again(client, world, province_staff):
@@ -127,9 +154,11 @@ def test_confirm_checks_the_file_again(client, world, province_staff):
         actor=province_staff, name="CLB Hai", unit=world.commune_a1, decision_date=datetime.date(2024, 5, 2)
     )
 
-    response = client.post(confirm_url(upload))
+    client.post(confirm_url(upload))
+    run_jobs()
 
-    assert shown(club_import.ERROR_NAME_EXISTS, unit="Xã Bình Hiệp", code=club.code) in response.content.decode()
+    page = client.get(progress_url(upload)).content.decode()
+    assert shown(club_import.ERROR_NAME_EXISTS, unit="Xã Bình Hiệp", code=club.code) in page
     assert not Club.objects.filter(name="CLB Một").exists()
 
 
@@ -152,7 +181,7 @@ def test_unknown_headers_are_shown_on_the_preview(client, world, province_staff)
     client = login(client, province_staff)
     upload_file(client, xlsx([[1, "CLB Một", "90101"]], headers=["STT", "Tên CLB", "Mã đơn vị hành chính"]))
     response = client.get(preview_url(SpreadsheetImport.objects.get()))
-    assert response.context["preview"].unknown_headers == ["STT"]
+    assert response.context["preview"]["unknown_headers"] == ["STT"]
     assert "STT" in response.content.decode()
 
 
@@ -161,12 +190,13 @@ def test_reimport_preview_shows_nothing_to_import(client, world, province_staff)
     content = xlsx([club_row(name="CLB Một")])
     upload_file(client, content)
     client.post(confirm_url(SpreadsheetImport.objects.get()))
+    run_jobs()
     upload_file(client, content)
 
     upload = SpreadsheetImport.objects.pending().get()
     response = client.get(preview_url(upload))
 
-    assert response.context["preview"].counts == {"new": 0, "update": 0, "unchanged": 1}
+    assert response.context["preview"]["counts"] == {"new": 0, "update": 0, "unchanged": 1}
     assert confirm_url(upload) not in response.content.decode()
 
 
@@ -177,17 +207,24 @@ def test_another_user_cannot_preview_or_confirm_your_upload(client, world, provi
 
     assert client.get(preview_url(upload)).status_code == 404
     assert client.post(confirm_url(upload)).status_code == 404
+    assert run_jobs() == 0
     assert not Club.objects.filter(name="CLB Liên thế hệ thôn Mới").exists()
     upload.refresh_from_db()
     assert upload.imported_at is None
 
 
-def test_an_imported_upload_cannot_be_confirmed_again(client, world, province_staff):
+def test_an_upload_confirmed_twice_is_imported_once(client, world, province_staff):
+    """A double click, or Confirm again after the Back button, before or after the import: the
+    first import goes on, the second click leads to it."""
     client = login(client, province_staff)
     upload_file(client, xlsx([club_row()]))
     upload = SpreadsheetImport.objects.get()
     client.post(confirm_url(upload))
-    assert client.post(confirm_url(upload)).status_code == 404
+    assert client.post(confirm_url(upload))["Location"] == progress_url(upload)
+    assert client.get(preview_url(upload))["Location"] == progress_url(upload)
+    assert run_jobs() == 1
+    assert client.post(confirm_url(upload))["Location"] == progress_url(upload)
+    assert run_jobs() == 0
     assert Club.objects.filter(name="CLB Liên thế hệ thôn Mới").count() == 1
 
 
@@ -196,6 +233,7 @@ def test_a_preview_link_that_expired_says_so_and_offers_to_upload_again(client, 
     upload_file(client, xlsx([club_row()]))
     imported = SpreadsheetImport.objects.get()
     client.post(confirm_url(imported))
+    run_jobs()
     forgotten = SpreadsheetImport.objects.create(
         kind="clubs",
         created_by=province_staff,
@@ -205,7 +243,6 @@ def test_a_preview_link_that_expired_says_so_and_offers_to_upload_again(client, 
     upload_file(client, xlsx([club_row(name="CLB Khác")]))  # drops the forgotten upload
     responses = [
         client.get(preview_url(imported)),
-        client.post(confirm_url(imported)),
         client.get(preview_url(forgotten)),
     ]
     for response in responses:
@@ -242,20 +279,19 @@ def test_area_staff_file_outside_their_area_is_shown_as_errors(client, world, ar
     assert shown(club_import.ERROR_UNIT_OUT_OF_SCOPE, unit="Xã Ba Vì", code="90201") in response.content.decode()
 
 
-def test_preview_queries_do_not_grow_with_rows(client, world, province_staff, django_assert_num_queries):
+def test_preview_is_kept_at_upload_and_not_read_again(client, world, province_staff, django_assert_num_queries):
     client = login(client, province_staff)
     upload_file(client, xlsx([club_row(name=f"CLB {n}") for n in range(2)]))
     small = SpreadsheetImport.objects.get()
     client.get(preview_url(small))
-    # session, user, role assignments, the upload; then the club import's check: units by code,
-    # their children, units in scope, clubs by name (no club code in these files: no club query)
-    with django_assert_num_queries(8):
+    # session, user, role assignments, the upload with its preview: the file is not read again
+    with django_assert_num_queries(4):
         client.get(preview_url(small))
     upload_file(client, xlsx([club_row(name=f"CLB {n}", unit=("90101", "90102")[n % 2]) for n in range(20)]))
     large = SpreadsheetImport.objects.get()
-    with django_assert_num_queries(8):
+    with django_assert_num_queries(4):
         response = client.get(preview_url(large))
-    assert len(response.context["preview"].rows) == 20
+    assert len(response.context["preview"]["rows"]) == 20
 
 
 def test_template_download(client, world, province_staff):

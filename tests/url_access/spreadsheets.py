@@ -1,7 +1,29 @@
+from django.utils import timezone
+
+from spreadsheets import importing
 from spreadsheets.models import SpreadsheetImport
+from spreadsheets.registry import IMPORTS
 from tests import factories
 from tests.spreadsheets.files import club_row, cutoff_balance, cutoff_xlsx, xlsx
 from tests.url_access import ALL_SIGNED_IN_200, PERSONAS, STAFF_ONLY
+
+
+def upload(kind, **fields):
+    """An upload with its preview as the upload page keeps it."""
+    preview = importing.preview(IMPORTS[kind], fields["content"], actor=None).as_json()
+    return SpreadsheetImport.objects.create(kind=kind, preview=preview, **fields)
+
+
+def confirmed(pending):
+    """The same upload, confirmed: its import waits for the worker (only its uploader follows it)."""
+
+    def fixture(world):
+        pk = pending(world)["pk"]
+        SpreadsheetImport.objects.filter(pk=pk).update(queued_at=timezone.now(), task_id="queued")
+        return {"pk": pk}
+
+    fixture.__doc__ = pending.__doc__
+    return fixture
 
 
 def pending_club_import(world):
@@ -9,13 +31,13 @@ def pending_club_import(world):
 
     Only its uploader may preview it: everyone else who may import gets 404, as for a club out of scope.
     """
-    upload = SpreadsheetImport.objects.create(
-        kind="clubs",
+    pending = upload(
+        "clubs",
         created_by=factories.UserFactory(username="tinh"),
         original_name="clubs.xlsx",
         content=xlsx([club_row()]),
     )
-    return {"pk": upload.pk}
+    return {"pk": pending.pk}
 
 
 def pending_member_import(world):
@@ -23,8 +45,8 @@ def pending_member_import(world):
 
     Every persona may import members (into their own clubs), so everyone but the uploader gets 404.
     """
-    upload = SpreadsheetImport.objects.create(
-        kind="members",
+    pending = upload(
+        "members",
         created_by=factories.UserFactory(username="chunhiem_a1"),
         original_name="thanh-vien.xlsx",
         content=xlsx(
@@ -32,18 +54,18 @@ def pending_member_import(world):
             headers=["Mã CLB", "Họ và tên", "Giới tính", "Năm sinh", "Hoàn cảnh kinh tế", "Ngày vào CLB"],
         ),
     )
-    return {"pk": upload.pk}
+    return {"pk": pending.pk}
 
 
 def pending_cutoff_import(world):
     """An upload of club A1's chair ("chunhiem_a1"): only they may preview it."""
-    upload = SpreadsheetImport.objects.create(
-        kind="cutoff",
+    pending = upload(
+        "cutoff",
         created_by=factories.UserFactory(username="chunhiem_a1"),
         original_name="chot-so-lieu.xlsx",
         content=cutoff_xlsx([cutoff_balance(world.club_a1)]),
     )
-    return {"pk": upload.pk}
+    return {"pk": pending.pk}
 
 
 # Province staff and club boards take running clubs live (Cap.FUNDS_GO_LIVE); area staff only read the books.
@@ -71,6 +93,7 @@ PROTECTED = {
     "spreadsheets:club-import-preview": ("get", pending_club_import, OWN_UPLOAD),
     # POST-only: a GET is refused before anything else.
     "spreadsheets:club-import-confirm": ("get", pending_club_import, dict.fromkeys(PERSONAS[1:], 405)),
+    "spreadsheets:club-import-progress": ("get", confirmed(pending_club_import), OWN_UPLOAD),
     # Club boards import members into their own club: every persona keeps some register.
     "spreadsheets:member-import": ("get", None, ALL_SIGNED_IN_200),
     "spreadsheets:member-import-template": ("get", None, ALL_SIGNED_IN_200),
@@ -80,6 +103,11 @@ PROTECTED = {
         {**dict.fromkeys(PERSONAS[1:], 404), "club_chair": 200},
     ),
     "spreadsheets:member-import-confirm": ("get", pending_member_import, dict.fromkeys(PERSONAS[1:], 405)),
+    "spreadsheets:member-import-progress": (
+        "get",
+        confirmed(pending_member_import),
+        {**dict.fromkeys(PERSONAS[1:], 404), "club_chair": 200},
+    ),
     "spreadsheets:cutoff-import": ("get", None, GO_LIVE),
     "spreadsheets:cutoff-import-template": ("get", None, GO_LIVE),
     "spreadsheets:cutoff-import-preview": (
@@ -88,4 +116,9 @@ PROTECTED = {
         {**dict.fromkeys(PERSONAS[1:], 404), "area_staff": 403, "other_area_staff": 403, "club_chair": 200},
     ),
     "spreadsheets:cutoff-import-confirm": ("get", pending_cutoff_import, dict.fromkeys(PERSONAS[1:], 405)),
+    "spreadsheets:cutoff-import-progress": (
+        "get",
+        confirmed(pending_cutoff_import),
+        {**dict.fromkeys(PERSONAS[1:], 404), "area_staff": 403, "other_area_staff": 403, "club_chair": 200},
+    ),
 }
