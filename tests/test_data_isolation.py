@@ -241,33 +241,64 @@ def text_of(response) -> str:
 
 
 def list_cases():
+    """(label, url of the world) of every list page and every export, each format: the exports of
+    one club (`per_club`) for club A1."""
     for label, (kwargs, query) in LISTS.items():
         url = reverse(label.partition("?")[0], kwargs=kwargs or None) + (f"?{query}" if query else "")
-        yield pytest.param(label, url, id=label)
+        yield pytest.param(label, lambda world, url=url: url, id=label)
     for identifier, exporter in EXPORTS.items():
-        if exporter.per_club:
-            continue
         for export_format in exporter.formats:
+            if exporter.per_club:
+                yield pytest.param(
+                    identifier, club_export_url(identifier, export_format), id=f"{identifier}.{export_format}"
+                )
+                continue
             url = reverse("exports:download", kwargs={"identifier": identifier, "export_format": export_format})
-            yield pytest.param(identifier, url, id=f"{identifier}.{export_format}")
+            yield pytest.param(identifier, lambda world, url=url: url, id=f"{identifier}.{export_format}")
+
+
+def club_export_url(identifier, export_format, club="club_a1"):
+    def url(world):
+        kwargs = {"club_pk": getattr(world, club).pk, "identifier": identifier, "export_format": export_format}
+        return reverse("exports:club-download", kwargs=kwargs)
+
+    return url
 
 
 @pytest.mark.parametrize("persona", ["area_staff", "club_chair"])
-@pytest.mark.parametrize(("label", "url"), list(list_cases()))
-def test_list_shows_only_own_scope(request, client, two_scopes, label, url, persona):
+@pytest.mark.parametrize(("label", "url_of"), list(list_cases()))
+def test_list_shows_only_own_scope(request, client, two_scopes, label, url_of, persona):
     world = two_scopes
     client.force_login(request.getfixturevalue(persona))
-    response = client.get(url)
+    response = client.get(url_of(world))
     if response.status_code == 403:  # a page for staff only (the permission matrix)
         assert persona == "club_chair"
         return
     assert response.status_code == 200
-    text = text_of(response)
+    assert_shows_only_own(world, text_of(response), names_own=label not in SHOWS_NO_NAMES)
+
+
+def assert_shows_only_own(world, text, *, names_own=True):
     foreign = [world.club_b1.name, world.club_b1.code, world.commune_b1.name, *FOREIGN_PERSON.values()]
     assert [marker for marker in foreign if marker in text] == []
     own = [world.club_a1.name, world.club_a1.code, world.commune_a1.name, *OWN_PERSON.values()]
-    if label not in SHOWS_NO_NAMES:
+    if names_own:
         assert any(marker in text for marker in own), "the page shows nothing of the user's own scope"
+
+
+def club_exports():
+    for identifier, exporter in EXPORTS.items():
+        if exporter.per_club:
+            for export_format in exporter.formats:
+                yield pytest.param(identifier, export_format, id=f"{identifier}.{export_format}")
+
+
+@pytest.mark.parametrize("persona", OUTSIDERS)
+@pytest.mark.parametrize(("identifier", "export_format"), list(club_exports()))
+def test_club_export_is_refused_out_of_scope(request, client, two_scopes, identifier, export_format, persona):
+    client.force_login(request.getfixturevalue(persona))
+    response = client.get(club_export_url(identifier, export_format)(two_scopes))
+    assert response.status_code in {403, 404}
 
 
 # --- messages --------------------------------------------------------------------------------------
