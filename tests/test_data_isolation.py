@@ -203,6 +203,9 @@ def test_action_is_refused_out_of_scope(name, world, clients):
         assert_refused(actor, own_url, mixed(own_body, other_body, action.foreign), others=[NAMES["b1"]])
         assert_refused(counterpart, other_url, mixed(other_body, own_body, action.foreign), others=[NAMES["a1"]])
         assert_done(counterpart, other_url, other_body)
+    for values in action.not_offered(world):
+        body = own_body | {name: [value] for name, value in values.items()}
+        assert_refused(actor, own_url, body, others=[NAMES["b1"], world.club_b1.name])
     assert_done(actor, own_url, own_body)
 
 
