@@ -16,12 +16,19 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from activities.models import ReportStatus
+from spreadsheets import importing
+from spreadsheets.cutoff_import import CUTOFF_IMPORT
+from spreadsheets.importing import ImportRefused
+from spreadsheets.member_import import MEMBER_IMPORT
 from spreadsheets.registry import EXPORTS
+from spreadsheets.services import spreadsheet_import_confirm, spreadsheet_upload_keep
 from tests import factories
 from tests.isolation.actions import ACTIONS, NAMES, NO_SCOPE, report_in
+from tests.isolation.details import DETAILS, MOVER_LOAN_IN_B1_SHOWN, add_mover
 from tests.isolation.forms import posted_form
 from tests.isolation.lists import LISTS, SHOWS_NO_NAMES
 from tests.loans import books
+from tests.spreadsheets.files import cutoff_balance, cutoff_loan, cutoff_xlsx, xlsx
 from tests.url_access.targets import with_plan
 
 # The persona who does on club B1 what the actor does on club A1.
@@ -196,6 +203,9 @@ def test_action_is_refused_out_of_scope(name, world, clients):
         assert_refused(actor, own_url, mixed(own_body, other_body, action.foreign), others=[NAMES["b1"]])
         assert_refused(counterpart, other_url, mixed(other_body, own_body, action.foreign), others=[NAMES["a1"]])
         assert_done(counterpart, other_url, other_body)
+    for values in action.not_offered(world):
+        body = own_body | {name: [value] for name, value in values.items()}
+        assert_refused(actor, own_url, body, others=[NAMES["b1"], world.club_b1.name])
     assert_done(actor, own_url, own_body)
 
 
@@ -241,33 +251,196 @@ def text_of(response) -> str:
 
 
 def list_cases():
+    """(label, url of the world) of every list page and every export, each format: the exports of
+    one club (`per_club`) for club A1."""
     for label, (kwargs, query) in LISTS.items():
         url = reverse(label.partition("?")[0], kwargs=kwargs or None) + (f"?{query}" if query else "")
-        yield pytest.param(label, url, id=label)
+        yield pytest.param(label, lambda world, url=url: url, id=label)
     for identifier, exporter in EXPORTS.items():
-        if exporter.per_club:
-            continue
         for export_format in exporter.formats:
+            if exporter.per_club:
+                yield pytest.param(
+                    identifier, club_export_url(identifier, export_format), id=f"{identifier}.{export_format}"
+                )
+                continue
             url = reverse("exports:download", kwargs={"identifier": identifier, "export_format": export_format})
-            yield pytest.param(identifier, url, id=f"{identifier}.{export_format}")
+            yield pytest.param(identifier, lambda world, url=url: url, id=f"{identifier}.{export_format}")
+
+
+def club_export_url(identifier, export_format, club="club_a1"):
+    def url(world):
+        kwargs = {"club_pk": getattr(world, club).pk, "identifier": identifier, "export_format": export_format}
+        # From 2024: the club's loans were paid out then (a cash book names the borrowers).
+        return reverse("exports:club-download", kwargs=kwargs) + "?start=01/01/2024"
+
+    return url
 
 
 @pytest.mark.parametrize("persona", ["area_staff", "club_chair"])
-@pytest.mark.parametrize(("label", "url"), list(list_cases()))
-def test_list_shows_only_own_scope(request, client, two_scopes, label, url, persona):
+@pytest.mark.parametrize(("label", "url_of"), list(list_cases()))
+def test_list_shows_only_own_scope(request, client, two_scopes, label, url_of, persona):
     world = two_scopes
     client.force_login(request.getfixturevalue(persona))
-    response = client.get(url)
+    response = client.get(url_of(world))
     if response.status_code == 403:  # a page for staff only (the permission matrix)
         assert persona == "club_chair"
         return
     assert response.status_code == 200
-    text = text_of(response)
+    assert_shows_only_own(world, text_of(response), names_own=label not in SHOWS_NO_NAMES)
+
+
+def assert_shows_only_own(world, text, *, names_own=True):
     foreign = [world.club_b1.name, world.club_b1.code, world.commune_b1.name, *FOREIGN_PERSON.values()]
     assert [marker for marker in foreign if marker in text] == []
     own = [world.club_a1.name, world.club_a1.code, world.commune_a1.name, *OWN_PERSON.values()]
-    if label not in SHOWS_NO_NAMES:
+    if names_own:
         assert any(marker in text for marker in own), "the page shows nothing of the user's own scope"
+
+
+def club_exports():
+    for identifier, exporter in EXPORTS.items():
+        if exporter.per_club:
+            for export_format in exporter.formats:
+                yield pytest.param(identifier, export_format, id=f"{identifier}.{export_format}")
+
+
+@pytest.mark.parametrize("persona", OUTSIDERS)
+@pytest.mark.parametrize(("identifier", "export_format"), list(club_exports()))
+def test_club_export_is_refused_out_of_scope(request, client, two_scopes, identifier, export_format, persona):
+    client.force_login(request.getfixturevalue(persona))
+    response = client.get(club_export_url(identifier, export_format)(two_scopes))
+    assert response.status_code in {403, 404}
+
+
+# --- the pages of one club, person, loan, meeting or report -------------------------------------------
+
+
+@pytest.fixture
+def with_mover(two_scopes):
+    add_mover(two_scopes)
+    return two_scopes
+
+
+def detail_url(label, world, club) -> tuple[str, bool]:
+    """The page's URL for `club`, and whether it is a list filtered on the club."""
+    kwargs, query = DETAILS[label](world, club)
+    return reverse(label.partition("?")[0], kwargs=kwargs or None) + (f"?{query}" if query else ""), bool(query)
+
+
+@pytest.mark.parametrize("persona", ["area_staff", "club_chair"])
+@pytest.mark.parametrize("label", sorted(DETAILS))
+def test_page_of_one_thing_shows_only_own_scope(request, client, with_mover, label, persona):
+    world = with_mover
+    client.force_login(request.getfixturevalue(persona))
+    (own, _filtered), (other, filtered) = (
+        detail_url(label, world, world.club_a1),
+        detail_url(label, world, world.club_b1),
+    )
+    response = client.get(own)
+    assert response.status_code == 200, own
+    text = text_of(response)
+    assert_shows_only_own(world, text)
+    assert MOVER_LOAN_IN_B1_SHOWN not in text, "the page tells of the mover's loan in B1"
+    response = client.get(other)
+    if filtered and response.status_code == 200:
+        # A filter on B1 is not among the choices offered: the list leaves it out.
+        assert_shows_only_own(world, text_of(response))
+    else:
+        assert response.status_code in {403, 404}, other
+
+
+# --- imports naming clubs out of scope ----------------------------------------------------------------
+
+MEMBER_COLUMNS = {
+    "club_code": "Mã CLB",
+    "unit_code": "Mã đơn vị hành chính",
+    "club_name": "Tên CLB",
+    "full_name": "Họ và tên",
+    "sex": "Giới tính",
+    "birth_year": "Năm sinh",
+    "economic_status": "Hoàn cảnh kinh tế",
+    "joined_on": "Ngày vào CLB",
+    "citizen_id": "Số CCCD",
+}
+
+
+def member_row(club=None, **values):
+    """A new member for `club` (by its code), or for the club `values` name otherwise."""
+    return {
+        "club_code": club.code if club is not None else None,
+        "full_name": "Alpha Nhập Mới",
+        "sex": "Nữ",
+        "birth_year": 1950,
+        "economic_status": "Nghèo",
+        "joined_on": "10/01/2023",
+        **values,
+    }
+
+
+MEMBER_FILES = {
+    "b1-code": lambda world, person: [member_row(world.club_b1, full_name="Zeta Nhập")],
+    "a1-and-b1": lambda world, person: [member_row(world.club_a1), member_row(world.club_b1, full_name="Zeta Nhập")],
+    "b1-unit-and-name": lambda world, person: [
+        member_row(world.club_a1),
+        member_row(unit_code=world.commune_b1.code, club_name=world.club_b1.name, full_name="Zeta Nhập"),
+    ],
+    # B1's member's name and birth year, then citizen ID, typed for someone joining A1: refused
+    # without naming where they are, or who holds the ID.
+    "namesake-in-b1": lambda world, person: [
+        member_row(world.club_a1, full_name=person.full_name, birth_year=person.birth_year)
+    ],
+    "citizen-id-of-b1": lambda world, person: [member_row(world.club_a1, citizen_id=FOREIGN_PERSON["citizen_id"])],
+}
+CUTOFF_FILES = {
+    "b1-balance": lambda world, person: [cutoff_balance(world.club_b1)],
+    "a1-and-b1": lambda world, person: [cutoff_balance(world.club_a1), cutoff_balance(world.club_b1)],
+    # A loan of A1 to B1's member, by their member code, then by their name and birth year.
+    "borrower-of-b1": lambda world, person: [cutoff_balance(world.club_a1), cutoff_loan(world.club_a1, person)],
+    "borrower-named-in-b1": lambda world, person: [
+        cutoff_balance(world.club_a1),
+        cutoff_loan(world.club_a1, full_name=person.full_name, birth_year=person.birth_year),
+    ],
+}
+
+
+def assert_import_refused(world, spec, content, rows, actor):
+    """The preview refuses the file naming nothing of B1 that the file does not, and confirming it
+    saves nothing."""
+    refused = importing.preview(spec, content, actor=actor)
+    assert not refused.is_clean
+    messages = " ".join(error.message for error in refused.errors)
+    typed = " ".join(str(value) for row in rows for value in row.values() if value is not None)
+    foreign = [world.club_b1.name, world.club_b1.code, world.commune_b1.name, *FOREIGN_PERSON.values()]
+    assert [marker for marker in foreign if marker in messages and marker not in typed] == []
+    upload = spreadsheet_upload_keep(spec=spec, actor=actor, name="file.xlsx", content=content)
+    before = fingerprint()
+    with pytest.raises(ImportRefused):
+        spreadsheet_import_confirm(spec=spec, upload=upload, actor=actor)
+    assert changed(before, fingerprint()) == []
+    return refused
+
+
+@pytest.fixture
+def foreign_member(world):
+    return factories.MembershipFactory(club=world.club_b1, person=factories.PersonFactory(**FOREIGN_PERSON)).person
+
+
+@pytest.mark.parametrize("persona", ["area_staff", "club_chair"])
+@pytest.mark.parametrize("file", sorted(MEMBER_FILES))
+def test_member_import_refuses_rows_out_of_scope(request, world, foreign_member, file, persona):
+    rows = MEMBER_FILES[file](world, foreign_member)
+    content = xlsx([[row.get(key) for key in MEMBER_COLUMNS] for row in rows], headers=list(MEMBER_COLUMNS.values()))
+    refused = assert_import_refused(world, MEMBER_IMPORT, content, rows, request.getfixturevalue(persona))
+    # Every row naming B1 is refused (the first row of the file is row 2).
+    assert {number for number, row in enumerate(rows, start=2) if world.club_a1.code != row["club_code"]} <= {
+        error.row for error in refused.errors
+    }
+
+
+@pytest.mark.parametrize("file", sorted(CUTOFF_FILES))
+def test_cutoff_import_refuses_rows_out_of_scope(world, club_chair, foreign_member, file):
+    rows = CUTOFF_FILES[file](world, foreign_member)
+    assert_import_refused(world, CUTOFF_IMPORT, cutoff_xlsx(rows), rows, club_chair)
 
 
 # --- messages --------------------------------------------------------------------------------------

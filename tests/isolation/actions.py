@@ -6,7 +6,8 @@ arguments; `fields(world, club)` is what a user types or picks on top of the for
 it (its tokens and versions included), or the whole body for a POST-only URL (`shown=False`).
 `foreign` names the fields that point at one of the club's own rows (a member, a team, a unit, a
 club): the test posts them with the other club's rows instead. A field ending in "*" is a prefix
-(the collection sheet's one field per loan).
+(the collection sheet's one field per loan). `not_offered(world)` gives fields with values the page
+does not offer (where B1 has no such page to take them from): each is posted in place of the valid one.
 """
 
 import dataclasses
@@ -204,6 +205,8 @@ class Action:
     fields: Callable = lambda world, club: {}
     foreign: tuple[str, ...] = ()
     shown: bool = True
+    # Values the page does not offer for a field, each posted in place of the valid one.
+    not_offered: Callable = lambda world: []
 
 
 ACTIONS = {
@@ -239,6 +242,12 @@ ACTIONS = {
             "unit": str(AdminUnit.objects.get(scheme__code="vn-2025-07", code="21001").pk),
             "reason": "Thôn phía đông",
         },
+        # B1's commune merged (nothing to decide there): its unit on the new map, and the unit
+        # of B1 on the map before, are no place A1 was split into.
+        not_offered=lambda world: [
+            {"unit": str(AdminUnit.objects.get(scheme__code="vn-2025-07", code="21003").pk)},
+            {"unit": str(world.commune_b1.pk)},
+        ],
     ),
     "boards:board-position-create": Action(
         "area_staff",

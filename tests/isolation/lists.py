@@ -1,6 +1,7 @@
 """Every page that lists clubs or people, and every export (spreadsheets.registry.EXPORTS, every
-format): tests/test_data_isolation.py opens each as district A's staff and as A1's chair, with a
-marked person in A1 and in B1, and looks for B1's names and numbers in what it answers.
+format; an export of one club, club A1's): tests/test_data_isolation.py opens each as district A's
+staff and as A1's chair, with a marked person in A1 and in B1, and looks for B1's names and numbers
+in what it answers.
 
 {URL name (with "?…" to tell apart two queries of one page): (URL arguments, query string)}.
 SHOWS_NO_NAMES: the pages that name no club or person of the fixture even in scope, so only the
