@@ -24,7 +24,10 @@ from typing import TYPE_CHECKING, Any
 from xml.parsers import expat
 
 from django.utils.translation import gettext_lazy
-from openpyxl.reader.excel import ExcelReader, _find_workbook_part
+
+# openpyxl's own way to find the workbook part, so that the part checked is the part it reads;
+# types-openpyxl leaves the private helper out.
+from openpyxl.reader.excel import ExcelReader, _find_workbook_part  # type: ignore[attr-defined]
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.xml.constants import (
     ARC_CONTENT_TYPES,
@@ -200,7 +203,7 @@ def _check_parts(reader: ExcelReader) -> None:
             _refuse_large_part(archive, name)
     reader.read_workbook()
     text = _TextBudget()
-    strings = reader.package.find(SHARED_STRINGS)
+    strings = reader.package.find(SHARED_STRINGS)  # type: ignore[no-untyped-call]  # untyped in the stubs
     if strings is not None:
         _scan(archive, strings.PartName[1:], _SharedStringsCounter(text))
     # The first sheet as openpyxl finds it: the first sheet of the workbook that is no chart.
