@@ -11,7 +11,7 @@ import pytest
 from django.apps import apps
 from django.contrib.sessions.models import Session
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
@@ -29,6 +29,7 @@ from tests.isolation.forms import posted_form
 from tests.isolation.lists import LISTS, SHOWS_NO_NAMES
 from tests.loans import books
 from tests.spreadsheets.files import cutoff_balance, cutoff_loan, cutoff_xlsx, xlsx
+from tests.url_access import url_patterns
 from tests.url_access.targets import with_plan
 
 # The persona who does on club B1 what the actor does on club A1.
@@ -39,16 +40,6 @@ COUNTERPART = {
 }
 # Out of scope for club A1 and everything in it.
 OUTSIDERS = ("other_area_staff", "other_chair")
-
-
-def url_patterns(resolver=None, namespace=""):
-    resolver = resolver or get_resolver()
-    for entry in resolver.url_patterns:
-        if isinstance(entry, URLResolver):
-            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from url_patterns(entry, inner)
-        elif isinstance(entry, URLPattern) and entry.name:
-            yield f"{namespace}{entry.name}", entry.callback
 
 
 def accepted_methods(callback) -> set[str]:

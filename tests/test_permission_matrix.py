@@ -14,7 +14,7 @@ from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.apps import apps
 from django.contrib.auth.models import Group
 from django.contrib.contenttypes.models import ContentType
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from activities.services import report_start
 from areas.models import AdminScheme, Change, UnitLink
@@ -26,7 +26,7 @@ from spreadsheets.tasks import import_upload
 from tests import factories, url_access
 from tests.loans import books as loan_books
 from tests.targets.conftest import small_plan
-from tests.url_access import PERSONAS
+from tests.url_access import PERSONAS, url_names
 
 
 def collect_tables():
@@ -42,16 +42,6 @@ def collect_tables():
 
 
 PUBLIC, PROTECTED = collect_tables()
-
-
-def url_names(resolver=None, namespace=""):
-    resolver = resolver or get_resolver()
-    for entry in resolver.url_patterns:
-        if isinstance(entry, URLResolver):
-            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
-            yield from url_names(entry, inner)
-        elif isinstance(entry, URLPattern) and entry.name:
-            yield f"{namespace}{entry.name}"
 
 
 def is_admin(name):

@@ -5,6 +5,8 @@ Anonymous visitors get a redirect to the login page unless the entry says otherw
 collects every module here and fails on any URL that none of them decides.
 """
 
+from django.urls import URLPattern, URLResolver, get_resolver
+
 PERSONAS = ["anonymous", "province_staff", "area_staff", "other_area_staff", "club_chair", "other_chair", "admin_user"]
 
 ALL_SIGNED_IN_200 = dict.fromkeys(PERSONAS[1:], 200)
@@ -33,3 +35,18 @@ WORK_IN_CLUB_A1 = VIEW_CLUB_A1
 
 def club_a1(world):
     return {"pk": world.club_a1.pk}
+
+
+def url_patterns(resolver=None, namespace=""):
+    """(name with its namespaces, view) of every named URL of the product, the admin's included."""
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}{entry.namespace}:" if entry.namespace else namespace
+            yield from url_patterns(entry, inner)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield f"{namespace}{entry.name}", entry.callback
+
+
+def url_names():
+    return (name for name, _view in url_patterns())
