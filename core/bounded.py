@@ -54,6 +54,12 @@ def has_control_characters(text: str) -> bool:
     return any(unicodedata.category(char) == "Cc" for char in text)
 
 
+def without_control_characters(text: str) -> str:
+    """`text` as a record may keep it (an audit entry's "what was typed"): each control character
+    shown as the replacement character �, since PostgreSQL stores no NUL in a text or JSON value."""
+    return "".join("\ufffd" if unicodedata.category(char) == "Cc" else char for char in text)
+
+
 def clean_code(value: object, max_length: int) -> str | None:
     """`value` without the spaces around it, when it is a code as the product writes them (a map's
     short code, a plan's): a text of 1 to `max_length` characters without control characters; None

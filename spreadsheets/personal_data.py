@@ -16,6 +16,7 @@ from django import forms
 from audit.models import AuditEntry
 from audit.services import audit_record
 from clubs.models import Club
+from core.bounded import without_control_characters
 from core.types import AuthUser
 
 
@@ -62,7 +63,10 @@ def readable_filters(form: forms.Form) -> dict[str, Any]:
     if not form.is_bound:
         return {}
     if not form.is_valid():
-        typed = {str(field.label or name): str(form.data.get(name, ""))[:100] for name, field in form.fields.items()}
+        typed = {
+            str(field.label or name): without_control_characters(str(form.data.get(name, ""))[:100])
+            for name, field in form.fields.items()
+        }
         return {label: value for label, value in typed.items() if value}
     readable: dict[str, Any] = {}
     for name, field in form.fields.items():

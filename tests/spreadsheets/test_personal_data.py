@@ -155,6 +155,14 @@ def test_a_filter_that_does_not_hold_is_recorded_as_typed(client, world, provinc
     assert entry.data["filters"][vi("Club")] == str(world.club_a1.pk)
 
 
+def test_control_characters_typed_in_a_filter_are_recorded_as_such(client, world, province_staff):
+    """PostgreSQL keeps no NUL in a JSON value: the entry shows each control character as �."""
+    join(world.club_a1, province_staff, citizen_id="")
+    login(client, province_staff).get(members_url(), {"q": "Lan\x00\x07"})
+    (entry,) = audited()
+    assert entry.data["filters"][vi("Search by name")] == "Lan\ufffd\ufffd"
+
+
 @pytest.mark.parametrize("persona", ["area_staff", "club_chair"])
 def test_area_staff_and_club_boards_exports_are_audited(request, client, world, province_staff, persona):
     join(world.club_a1, province_staff, citizen_id="")
