@@ -125,5 +125,8 @@ def test_the_worker_command_runs_the_queued_import(client, world, club_chair):
 
     call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
 
-    assert Membership.objects.count() == members_before + 3
+    # How each job ended, and the upload's own record, said when the import did not happen.
+    jobs = list(DBTaskResult.objects.values_list("status", "exception_class_path", "traceback"))
+    upload.refresh_from_db()
+    assert Membership.objects.count() == members_before + 3, (jobs, upload.job_state, upload.errors)
     assert 'data-state="done"' in client.get(progress_url).content.decode()
