@@ -9,11 +9,11 @@ blank text, or NULL; the timestamps Django fills in itself (auto_now, auto_now_a
 time `at` given with the row, else the writer's `now`: nothing depends on the wall clock.
 """
 
+import csv
 import datetime
 import io
 import json
 from collections import Counter
-from decimal import Decimal
 from typing import Any
 
 from django.core.management.color import no_style
@@ -23,6 +23,7 @@ from django.db.models import Max
 Row = dict[str, Any]
 _NO_DEFAULT = object()
 _STAMP = object()  # filled with the row's time
+_NULL = "\\N"  # NULL in COPY's CSV format as written here
 
 
 class _Table:
@@ -36,6 +37,16 @@ class _Table:
         self.defaults = [_default(field) for field in fields]
         # A foreign key may be given by its field name (club) or its attribute (club_id).
         self.aliases = {field.name: field.attname for field in fields if field.name != field.attname}
+        self.pairs = list(zip(self.names, self.defaults, strict=True))
+        # Dates and decimals are written by str() as both databases read them; the rest is converted.
+        self.special = [
+            index
+            for index, (kind, default) in enumerate(zip(self.kinds, self.defaults, strict=True))
+            if kind in ("datetime", "json")
+            or (kind == "date" and connection.vendor != "postgresql")
+            or default is _STAMP
+            or default is _NO_DEFAULT
+        ]
 
 
 def _kind(field: models.Field) -> str:
@@ -73,7 +84,7 @@ class RowWriter:
         self.postgres = connection.vendor == "postgresql"
         self.now = now
         self.tables = {model: _Table(model) for model in tables}
-        self.pending: dict[type[models.Model], list[tuple[object, ...]]] = {model: [] for model in tables}
+        self.pending: dict[type[models.Model], list[list[object]]] = {model: [] for model in tables}
         self.written: Counter[str] = Counter()
         self.next_ids = {
             model: (model.objects.aggregate(top=Max("pk"))["top"] or 0) + 1  # type: ignore[attr-defined]
@@ -96,21 +107,23 @@ class RowWriter:
         unknown = set(values) - set(table.names)
         if unknown:
             raise ValueError(f"{model.__name__} has no field {sorted(unknown)}")
-        stamp = at or self.now
-        row = []
-        for name, kind, default in zip(table.names, table.kinds, table.defaults, strict=True):
-            value = values.get(name, default)
+        row = [values.get(name, default) for name, default in table.pairs]
+        # Only the values str() would not write as the database reads them need converting.
+        for index in table.special:
+            value = row[index]
             if value is _STAMP:
-                value = stamp
+                value = at or self.now
             elif value is _NO_DEFAULT:
-                raise ValueError(f"{model.__name__}.{name} needs a value")
-            row.append(self._db_value(value, kind))
-        self.pending[model].append(tuple(row))
+                raise ValueError(f"{model.__name__}.{table.names[index]} needs a value")
+            row[index] = self._db_value(value, table.kinds[index])
+        if self.postgres:
+            row = [_NULL if value is None else value for value in row]
+        self.pending[model].append(row)
         return int(values["id"])
 
     def _db_value(self, value: object, kind: str) -> object:
-        if value is None:
-            return None
+        if value is None or value is _NO_DEFAULT:
+            return value
         if kind == "datetime":
             assert isinstance(value, datetime.datetime)
             utc = value.astimezone(datetime.UTC)
@@ -120,8 +133,6 @@ class RowWriter:
             return value.isoformat()
         if kind == "json":
             return json.dumps(value, ensure_ascii=False)
-        if kind == "decimal":
-            return str(Decimal(str(value)))
         return value
 
     def held(self) -> int:
@@ -147,14 +158,14 @@ class RowWriter:
                 rows.clear()
         return count
 
-    def _copy(self, cursor: Any, table: _Table, rows: list[tuple[object, ...]]) -> None:
+    def _copy(self, cursor: Any, table: _Table, rows: list[list[object]]) -> None:
         buffer = io.StringIO()
-        for row in rows:
-            buffer.write("\t".join(_copy_text(value) for value in row))
-            buffer.write("\n")
+        csv.writer(buffer).writerows(rows)
         buffer.seek(0)
         # psycopg2's own cursor: COPY is not part of Django's cursor.
-        cursor.cursor.copy_expert(f'COPY "{table.name}" ({_quoted(table.columns)}) FROM STDIN', buffer)
+        cursor.cursor.copy_expert(
+            f"COPY \"{table.name}\" ({_quoted(table.columns)}) FROM STDIN WITH (FORMAT csv, NULL '{_NULL}')", buffer
+        )
 
     def finish(self) -> None:
         """Move PostgreSQL's id sequences past the ids written here, and refresh the planner's statistics."""
@@ -169,17 +180,3 @@ class RowWriter:
 
 def _quoted(columns: list[str]) -> str:
     return ", ".join(f'"{column}"' for column in columns)
-
-
-def _copy_text(value: object) -> str:
-    """A value in COPY's text format."""
-    if value is None:
-        return "\\N"
-    if value is True:
-        return "t"
-    if value is False:
-        return "f"
-    text = str(value)
-    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
-        text = text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
-    return text
