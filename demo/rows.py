@@ -14,7 +14,7 @@ import datetime
 import io
 import json
 from collections import Counter
-from typing import Any
+from typing import Any, cast
 
 from django.core.management.color import no_style
 from django.db import connection, models
@@ -151,7 +151,8 @@ class RowWriter:
                 else:
                     placeholders = ", ".join(["%s"] * len(table.columns))
                     cursor.executemany(
-                        f'INSERT INTO "{table.name}" ({_quoted(table.columns)}) VALUES ({placeholders})', rows
+                        f'INSERT INTO "{table.name}" ({_quoted(table.columns)}) VALUES ({placeholders})',
+                        cast(Any, rows),
                     )
                 self.written[table.name] += len(rows)
                 count += len(rows)

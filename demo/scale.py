@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterator
 from decimal import Decimal
 from typing import Any, cast
 
-from django.db import transaction
+from django.db import models, transaction
 
 from accounts.models import BoardTitle
 from activities.fields import AREA_FIELDS, FieldKind, field_codes
@@ -227,7 +227,7 @@ class ClubBuilder:
         self.w, self.today, self.number = writer, options.today, number
         self.rng = rng = random.Random(f"{options.seed}-{number}")
         self.full_audit = number % 10 == 0
-        self.balance = {FundKind.INCOME: 0, FundKind.ACTIVITY: 0}
+        self.balance: dict[str, int] = {FundKind.INCOME: 0, FundKind.ACTIVITY: 0}
         self.ordinary: list[tuple[int, str, int, int, D]] = []  # entries a correction may reverse
         self.repaid: dict[int, list[int]] = {}  # the repayments of each loan
         self.stopped: list[tuple[D, D | None]] = []  # suspended from, resumed on
@@ -244,7 +244,7 @@ class ClubBuilder:
 
     # --- the audit log ---------------------------------------------------------------------
 
-    def audit(self, action: str, target: type, pk: int, text: str, day: D, data: dict[str, Any]) -> None:
+    def audit(self, action: str, target: type[models.Model], pk: int, text: str, day: D, data: dict[str, Any]) -> None:
         self.w.add(
             AuditEntry,
             {
@@ -283,7 +283,7 @@ class ClubBuilder:
         )
         self.audit("clubs.club.created", Club, self.club_id, name, decided, {"code": self.code})
         self._locate(lineage, decided)
-        self.funds = {
+        self.funds: dict[str, int] = {
             kind: self.w.add(
                 Fund, {"club_id": self.club_id, "kind": kind, "usual_contribution": usual}, at=_moment(decided)
             )
@@ -330,9 +330,8 @@ class ClubBuilder:
         if self.rng.random() >= 0.05 or (self.today - self.launch).days < 240:
             return
         suspended = self.launch + datetime.timedelta(days=self.rng.randint(120, (self.today - self.launch).days - 30))
-        resumed = suspended + datetime.timedelta(days=self.rng.randint(60, 240))
-        if resumed > self.today or self.rng.random() < 0.5:
-            resumed = None
+        back = suspended + datetime.timedelta(days=self.rng.randint(60, 240))
+        resumed = None if back > self.today or self.rng.random() < 0.5 else back
         self.stopped.append((suspended, resumed))
         for kind, day in ((StatusChangeKind.SUSPENDED, suspended), (StatusChangeKind.RESUMED, resumed)):
             if day is None:
@@ -946,12 +945,12 @@ class ClubBuilder:
             return
         started = meeting
         late = rng.random() < 0.12
-        submitted = (
+        submitted: D | None = (
             deadline + datetime.timedelta(days=rng.randint(1, 25))
             if late
             else max(meeting, deadline - datetime.timedelta(days=rng.randint(0, 9)))
         )
-        if status == ReportStatus.DRAFT or submitted > today:
+        if status == ReportStatus.DRAFT or (submitted is not None and submitted > today):
             status, submitted = ReportStatus.DRAFT, None
         present = [member for member in self.members if member.active_on(month_end(month))]
         report_id = self.w.reserve(MonthlyReport)
