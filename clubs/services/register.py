@@ -156,7 +156,13 @@ def club_validate(*, club: Club, unit: AdminUnit, placing: bool = True) -> None:
         raise ValidationError(errors)
 
 
-def _next_code() -> str:
+def club_code(number: int) -> str:
+    """The code of the province's club numbered `number`: the prefix and at least four digits (QNG-0001)."""
+    return f"{settings.CLUB_CODE_PREFIX}-{number:04d}"
+
+
+def next_club_number() -> int:
+    """The number the next club's code takes: one after the highest so far."""
     prefix = f"{settings.CLUB_CODE_PREFIX}-"
     last = (
         Club.objects.filter(code__startswith=prefix)
@@ -164,8 +170,11 @@ def _next_code() -> str:
         .values_list("code", flat=True)
         .first()
     )
-    number = int(last.removeprefix(prefix)) + 1 if last else 1
-    return f"{prefix}{number:04d}"
+    return int(last.removeprefix(prefix)) + 1 if last else 1
+
+
+def _next_code() -> str:
+    return club_code(next_club_number())
 
 
 @transaction.atomic
