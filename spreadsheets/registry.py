@@ -44,7 +44,7 @@ from funds.exporters import capital_sheets, cash_book_sheet
 from funds.forms import CashBookFilterForm
 from funds.models import FundKind
 from funds.selectors import BookRow, CapitalReport, CashBook, capital_by_source, cash_book_rows
-from loans.portfolio import PortfolioReport, portfolio_report
+from loans.portfolio import PortfolioReport, portfolio_report, portfolio_rows_count
 from members.forms import MemberFilterForm
 from reports.exporters import portfolio_sheets, scorecard_sheets
 from reports.forms import AsOfForm, PortfolioForm
@@ -88,9 +88,15 @@ class CashBookExport(Exporter[tuple[CashBook, list[BookRow]], CashBookFilterForm
     def page_args(self, scope: ExportScope) -> list[int | str]:
         return [scope.club_of_url.pk, self.kind]
 
+    def rows_estimate(self, scope: ExportScope, form: CashBookFilterForm) -> int:
+        return self._book(scope, form).entries.count()
+
     def build(self, scope: ExportScope, form: CashBookFilterForm) -> tuple[CashBook, list[BookRow]]:
-        book = form.book(scope.club_of_url.funds.select_related("club").get(kind=self.kind))
+        book = self._book(scope, form)
         return book, cash_book_rows(book, book.entries)
+
+    def _book(self, scope: ExportScope, form: CashBookFilterForm) -> CashBook:
+        return form.book(scope.club_of_url.funds.select_related("club").get(kind=self.kind))
 
     def filename(self, scope: ExportScope, report: tuple[CashBook, list[BookRow]]) -> str:
         book, _rows = report
@@ -146,6 +152,9 @@ class PortfolioExport(Exporter[PortfolioReport, PortfolioForm]):
     form_class = PortfolioForm
     personal_data = True  # the written-off and rescheduled loans name their borrowers
 
+    def rows_estimate(self, scope: ExportScope, form: PortfolioForm) -> int:
+        return portfolio_rows_count(clubs=scope.clubs, on=form.as_of(), period=form.period())
+
     def build(self, scope: ExportScope, form: PortfolioForm) -> PortfolioReport:
         on = form.as_of()
         return portfolio_report(clubs=scope.clubs, on=on, period=form.period(), scheme=scheme_default(on))
@@ -193,6 +202,7 @@ class ClubListExport(Exporter["QuerySet[ClubWithStatus]", ClubFilterForm]):
     page = "clubs:club-list"
     form_class = ClubFilterForm
     personal_data = False  # clubs, not people
+    # No rows_estimate: a row per club, as many as the scorecard's, always written in the request.
 
     def form(self, scope: ExportScope, query: QueryDict) -> ClubFilterForm:
         return ClubFilterForm(query or None, units=scope.units)
@@ -224,6 +234,9 @@ class MemberListExport(Exporter["QuerySet[MemberListRow]", MemberFilterForm]):
 
     def accepts(self, form: MemberFilterForm) -> bool:
         return True  # as on the page, a filter that does not hold is left out
+
+    def rows_estimate(self, scope: ExportScope, form: MemberFilterForm) -> int:
+        return form.rows(clubs=scope.clubs, on=scope.today).count()
 
     def build(self, scope: ExportScope, form: MemberFilterForm) -> "QuerySet[MemberListRow]":
         return form.rows(clubs=scope.clubs, on=scope.today)
