@@ -89,7 +89,7 @@ class CashBookExport(Exporter[tuple[CashBook, list[BookRow]], CashBookFilterForm
         return [scope.club_of_url.pk, self.kind]
 
     def rows_estimate(self, scope: ExportScope, form: CashBookFilterForm) -> int:
-        return self._book(scope, form).entries.count()
+        return self._book(scope, form).entries.count() + 2  # with the opening and the closing lines
 
     def build(self, scope: ExportScope, form: CashBookFilterForm) -> tuple[CashBook, list[BookRow]]:
         book = self._book(scope, form)
