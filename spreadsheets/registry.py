@@ -20,7 +20,10 @@ How to add an export (the scorecard's, for example):
   file of), `form_class` (that page's form on the same query string) and `personal_data` (whether
   the file lists people: then every download is audited with its filters and rows); then `build(scope, form)`
   from the app's selectors on `scope.clubs` or `scope.club_of_url`, `filename(scope, report)`
-  without the extension, and `sheets(scope, report)` and/or `pdf(scope, report)`. Add it to EXPORTS.
+  without the extension, and `sheets(scope, report)` and/or `pdf(scope, report)`. An export whose
+  rows grow with the register or the books (people, entries, loans) also gives `rows_estimate(scope,
+  form)`, one count through the app's selectors: over settings.EXPORT_IN_REQUEST_MAX_ROWS it is
+  written by a background job (spreadsheets.services.export_job_queue). Add it to EXPORTS.
 - Link the page to it: {% url 'exports:download' 'scorecard' 'xlsx' %}?<the page's query>.
 - Decide who gets what in tests/url_access/exports.py, one row per format: the permission matrix
   fetches each for every persona. tests/spreadsheets/test_export_registry.py checks that every
