@@ -9,6 +9,7 @@ import io
 
 import openpyxl
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
@@ -68,8 +69,8 @@ def queue(client, url):
 def downloaded(client, job):
     response = client.get(reverse("exports:job-file", args=[job.pk]))
     assert response.status_code == 200
+    # Read to its end, the test client closes the response (and the file) as a WSGI server does.
     content = b"".join(response.streaming_content)
-    response.close()
     return response, content
 
 
@@ -307,3 +308,18 @@ def test_the_rows_written_are_reported_every_few_hundred():
     )
     assert sum(1 for sheet in sheets for _row in sheet.rows) == 1100
     assert (tally.count, reported) == (1100, [PROGRESS_EVERY, 2 * PROGRESS_EVERY])
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_command_writes_the_queued_export(client, world, province_staff):
+    """`manage.py db_worker --batch`, as the worker runs beside the server, the job in its own
+    transactions and the member list read through a cursor outside any (a database that commits)."""
+    people(world.club_a1, province_staff, LIMIT + 1)
+    job = queue(login(client, province_staff), members_url())
+
+    call_command("db_worker", "--batch", "--no-startup-delay", "--no-reload", verbosity=0)
+
+    job.refresh_from_db()
+    assert job.job_state == JobState.DONE
+    _response, content = downloaded(client, job)
+    assert len(file_rows(content, "xlsx")) == 1 + job.rows_written
