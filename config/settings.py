@@ -206,7 +206,7 @@ TASKS = {
     }
 }
 
-# "progress": how far a running import is (spreadsheets/progress.py). The import writes inside one
+# "progress": how far a running import or export job is (spreadsheets/progress.py). The import writes inside one
 # transaction that no other connection sees until it ends, so its progress is kept out of the
 # database, in files any process on this machine reads: the web server's workers and the job
 # worker. Workers on several machines share a Redis or Memcached cache here instead.
@@ -217,6 +217,13 @@ CACHES = {
         "LOCATION": env_str("PROGRESS_DIR") or str(BASE_DIR / "var" / "progress"),
     },
 }
+
+# An export whose file would hold more rows than this (spreadsheets.exporting.Exporter.rows_estimate)
+# is written by a background job rather than in the web request, and downloaded from its progress page.
+EXPORT_IN_REQUEST_MAX_ROWS = env_int("EXPORT_IN_REQUEST_MAX_ROWS", 5000, minimum=100, maximum=1_000_000)
+# Where those jobs write their files until they expire (a day): private, never served as static or
+# media files. Only the requester downloads a file, through web/exports.py, which checks who asks.
+EXPORTS_DIR = Path(env_str("EXPORTS_DIR") or BASE_DIR / "var" / "exports")
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

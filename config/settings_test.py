@@ -33,3 +33,6 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":  # noqa: F
 # Each test process keeps the progress of its imports apart (pytest-xdist runs several at once).
 CACHES["progress"]["LOCATION"] = tempfile.mkdtemp(prefix="clubs-progress-")  # noqa: F405
 atexit.register(shutil.rmtree, CACHES["progress"]["LOCATION"], ignore_errors=True)  # noqa: F405
+# And the files of its export jobs.
+EXPORTS_DIR = Path(tempfile.mkdtemp(prefix="clubs-exports-"))  # noqa: F405
+atexit.register(shutil.rmtree, EXPORTS_DIR, ignore_errors=True)

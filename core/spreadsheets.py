@@ -9,7 +9,8 @@ import dataclasses
 import datetime
 import io
 from collections.abc import Iterable, Sequence
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from defusedcsv import csv
 from django.http import HttpResponse
@@ -19,7 +20,11 @@ from openpyxl.cell.cell import Cell
 from openpyxl.styles import Font
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 MONEY_FORMAT = "#,##0"
 DATE_FORMAT = "dd/mm/yyyy"
 
@@ -56,6 +61,14 @@ def _cell(sheet: WriteOnlyWorksheet, value: Any, column: Column) -> Cell:
 
 
 def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
+    buffer = io.BytesIO()
+    xlsx_write(sheets, buffer)
+    return buffer.getvalue()
+
+
+def xlsx_write(sheets: Sequence[Sheet], target: str | Path | BinaryIO) -> None:
+    """Write the workbook to a file path or a binary stream. Write-only: each row goes to a
+    temporary file as it is appended, so a large list never sits in memory as cells."""
     workbook = Workbook(write_only=True)
     bold = Font(bold=True)
     for spec in sheets:
@@ -72,9 +85,7 @@ def xlsx_bytes(sheets: Sequence[Sheet]) -> bytes:
         sheet.append(headers)
         for row in spec.rows:
             sheet.append([_cell(sheet, value, column) for value, column in zip(row, spec.columns, strict=True)])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    workbook.save(target)
 
 
 def _column_letter(index: int) -> str:
@@ -98,10 +109,16 @@ def xlsx_response(filename: str, sheets: Sequence[Sheet]) -> HttpResponse:
 
 
 def csv_response(filename: str, columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> HttpResponse:
-    """UTF-8 with a byte-order mark, so Excel in Vietnam opens the accents right."""
-    response = attachment_response(filename, "\ufeff".encode(), "text/csv; charset=utf-8")
-    writer = csv.writer(response)
+    response = attachment_response(filename, b"", CSV_CONTENT_TYPE)
+    csv_write(response, columns, rows)
+    return response
+
+
+def csv_write(stream: "SupportsWrite[str]", columns: Sequence[Column], rows: Iterable[Sequence[Any]]) -> None:
+    """Write the table row by row to a text stream (a response, a file opened with newline=""):
+    UTF-8 with a byte-order mark, so Excel in Vietnam opens the accents right."""
+    stream.write("\ufeff")
+    writer = csv.writer(stream)
     writer.writerow([column.header for column in columns])
     for row in rows:
         writer.writerow([value.strftime("%d/%m/%Y") if isinstance(value, datetime.date) else value for value in row])
-    return response

@@ -583,26 +583,35 @@ def _riskiest_first(row: ClubPortfolio) -> tuple[bool, Decimal | int, int, str, 
     return (par is None, -(par or 0), -row.figures.outstanding, row.club.name, row.club.pk)
 
 
+def _written_off_in(clubs: ClubQuerySet[Club], period: Period) -> QuerySet[Loan]:
+    return Loan.objects.filter(
+        club__in=clubs, status=LoanStatus.WRITTEN_OFF, closed_on__gte=period.start, closed_on__lte=period.end
+    )
+
+
+def _rescheduled_in(clubs: ClubQuerySet[Club], period: Period) -> QuerySet[Rescheduling]:
+    return Rescheduling.objects.filter(
+        loan__club__in=clubs, rescheduled_on__gte=period.start, rescheduled_on__lte=period.end
+    )
+
+
 def written_off_loans(*, clubs: ClubQuerySet[Club], period: Period) -> list[Loan]:
     """Loans written off in the period, latest first: one query."""
-    return list(
-        Loan.objects.filter(
-            club__in=clubs, status=LoanStatus.WRITTEN_OFF, closed_on__gte=period.start, closed_on__lte=period.end
-        )
-        .select_related("club", "borrower")
-        .order_by("-closed_on", "-pk")
-    )
+    return list(_written_off_in(clubs, period).select_related("club", "borrower").order_by("-closed_on", "-pk"))
 
 
 def rescheduled_loans(*, clubs: ClubQuerySet[Club], period: Period) -> list[Rescheduling]:
     """Reschedulings decided in the period, latest first: one query."""
     return list(
-        Rescheduling.objects.filter(
-            loan__club__in=clubs, rescheduled_on__gte=period.start, rescheduled_on__lte=period.end
-        )
-        .select_related("loan__club", "loan__borrower")
-        .order_by("-rescheduled_on", "-pk")
+        _rescheduled_in(clubs, period).select_related("loan__club", "loan__borrower").order_by("-rescheduled_on", "-pk")
     )
+
+
+def portfolio_rows_count(*, clubs: ClubQuerySet[Club], on: datetime.date, period: Period) -> int:
+    """The rows of portfolio_report's lists, without building it (how large its export is): the
+    clubs it covers, the loans written off and those rescheduled in the period. Three counts."""
+    covered = report_clubs(clubs, on)
+    return covered.count() + _written_off_in(covered, period).count() + _rescheduled_in(covered, period).count()
 
 
 # The overdue loans' filter for PAR30's loans overdue (more than PAR_DAYS): the two buckets past it.

@@ -1,6 +1,8 @@
-"""An uploaded spreadsheet, kept between the preview and the confirmation, then as the record of the import."""
+"""An uploaded spreadsheet, kept between the preview and the confirmation, then as the record of the
+import; a large export written by a background job."""
 
 import enum
+from pathlib import Path
 
 from django.conf import settings
 from django.db import models
@@ -15,7 +17,8 @@ class SpreadsheetImportQuerySet(models.QuerySet):
 
 
 class JobState(enum.StrEnum):
-    """Where a confirmed import is (SpreadsheetImport.job_state); the progress page words each."""
+    """Where a confirmed import or an export job is (SpreadsheetImport.job_state,
+    ExportJob.job_state); the progress pages word each."""
 
     WAITING = "waiting"
     RUNNING = "running"
@@ -80,3 +83,56 @@ class SpreadsheetImport(models.Model):
         if self.queued_at is not None:
             return JobState.WAITING
         return None
+
+
+class ExportJob(models.Model):
+    """A large export, written by a background job (spreadsheets/tasks.py) rather than in the web
+    request: what was asked (the export, its format and the page's query string), by whom, how far
+    the job went, and the file it wrote under settings.EXPORTS_DIR (`path`), which only the
+    requester downloads. Jobs and their files go after a day (services.EXPORT_LIFETIME)."""
+
+    # The export it is for: a key of spreadsheets.registry.EXPORTS ("members").
+    identifier = models.CharField(_("export"), max_length=64)
+    export_format = models.CharField(_("format"), max_length=8)
+    query = models.TextField(_("filters"), blank=True)  # the page's query string, as asked
+    # The club of a per-club export (a cash book), else none: the requester's clubs.
+    club = models.ForeignKey(
+        "clubs.Club", on_delete=models.CASCADE, null=True, blank=True, related_name="+", verbose_name=_("club")
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("requested by")
+    )
+    language = models.CharField(_("language"), max_length=16)  # the file's headers are in it
+    rows_estimate = models.PositiveIntegerField(_("rows expected"))
+    task_id = models.CharField(_("job"), max_length=64, blank=True)
+    queued_at = models.DateTimeField(_("queued at"), default=timezone.now, db_index=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
+    rows_written = models.PositiveIntegerField(_("rows written"), null=True, blank=True)
+    file_name = models.CharField(_("file name"), max_length=255, blank=True)  # as downloaded
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("export job")
+        verbose_name_plural = _("export jobs")
+        ordering = ["-queued_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.identifier}.{self.export_format}"
+
+    @property
+    def job_state(self) -> JobState:
+        if self.finished_at is not None:
+            return JobState.DONE
+        if self.failed_at is not None:
+            return JobState.FAILED
+        if self.started_at is not None:
+            return JobState.RUNNING
+        return JobState.WAITING
+
+    @property
+    def path(self) -> Path:
+        """Where the job writes its file: named by the job and its task, so that no other job's file
+        (one of a database set up again, say) is ever taken for it."""
+        return Path(settings.EXPORTS_DIR) / f"{self.pk}-{self.task_id}.{self.export_format}"

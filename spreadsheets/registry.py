@@ -20,7 +20,10 @@ How to add an export (the scorecard's, for example):
   file of), `form_class` (that page's form on the same query string) and `personal_data` (whether
   the file lists people: then every download is audited with its filters and rows); then `build(scope, form)`
   from the app's selectors on `scope.clubs` or `scope.club_of_url`, `filename(scope, report)`
-  without the extension, and `sheets(scope, report)` and/or `pdf(scope, report)`. Add it to EXPORTS.
+  without the extension, and `sheets(scope, report)` and/or `pdf(scope, report)`. An export whose
+  rows grow with the register or the books (people, entries, loans) also gives `rows_estimate(scope,
+  form)`, one count through the app's selectors: over settings.EXPORT_IN_REQUEST_MAX_ROWS it is
+  written by a background job (spreadsheets.services.export_job_queue). Add it to EXPORTS.
 - Link the page to it: {% url 'exports:download' 'scorecard' 'xlsx' %}?<the page's query>.
 - Decide who gets what in tests/url_access/exports.py, one row per format: the permission matrix
   fetches each for every persona. tests/spreadsheets/test_export_registry.py checks that every
@@ -44,7 +47,7 @@ from funds.exporters import capital_sheets, cash_book_sheet
 from funds.forms import CashBookFilterForm
 from funds.models import FundKind
 from funds.selectors import BookRow, CapitalReport, CashBook, capital_by_source, cash_book_rows
-from loans.portfolio import PortfolioReport, portfolio_report
+from loans.portfolio import PortfolioReport, portfolio_report, portfolio_rows_count
 from members.forms import MemberFilterForm
 from reports.exporters import portfolio_sheets, scorecard_sheets
 from reports.forms import AsOfForm, PortfolioForm
@@ -88,9 +91,15 @@ class CashBookExport(Exporter[tuple[CashBook, list[BookRow]], CashBookFilterForm
     def page_args(self, scope: ExportScope) -> list[int | str]:
         return [scope.club_of_url.pk, self.kind]
 
+    def rows_estimate(self, scope: ExportScope, form: CashBookFilterForm) -> int:
+        return self._book(scope, form).entries.count() + 2  # with the opening and the closing lines
+
     def build(self, scope: ExportScope, form: CashBookFilterForm) -> tuple[CashBook, list[BookRow]]:
-        book = form.book(scope.club_of_url.funds.select_related("club").get(kind=self.kind))
+        book = self._book(scope, form)
         return book, cash_book_rows(book, book.entries)
+
+    def _book(self, scope: ExportScope, form: CashBookFilterForm) -> CashBook:
+        return form.book(scope.club_of_url.funds.select_related("club").get(kind=self.kind))
 
     def filename(self, scope: ExportScope, report: tuple[CashBook, list[BookRow]]) -> str:
         book, _rows = report
@@ -146,6 +155,9 @@ class PortfolioExport(Exporter[PortfolioReport, PortfolioForm]):
     form_class = PortfolioForm
     personal_data = True  # the written-off and rescheduled loans name their borrowers
 
+    def rows_estimate(self, scope: ExportScope, form: PortfolioForm) -> int:
+        return portfolio_rows_count(clubs=scope.clubs, on=form.as_of(), period=form.period())
+
     def build(self, scope: ExportScope, form: PortfolioForm) -> PortfolioReport:
         on = form.as_of()
         return portfolio_report(clubs=scope.clubs, on=on, period=form.period(), scheme=scheme_default(on))
@@ -193,6 +205,7 @@ class ClubListExport(Exporter["QuerySet[ClubWithStatus]", ClubFilterForm]):
     page = "clubs:club-list"
     form_class = ClubFilterForm
     personal_data = False  # clubs, not people
+    # No rows_estimate: a row per club, as many as the scorecard's, always written in the request.
 
     def form(self, scope: ExportScope, query: QueryDict) -> ClubFilterForm:
         return ClubFilterForm(query or None, units=scope.units)
@@ -224,6 +237,9 @@ class MemberListExport(Exporter["QuerySet[MemberListRow]", MemberFilterForm]):
 
     def accepts(self, form: MemberFilterForm) -> bool:
         return True  # as on the page, a filter that does not hold is left out
+
+    def rows_estimate(self, scope: ExportScope, form: MemberFilterForm) -> int:
+        return form.rows(clubs=scope.clubs, on=scope.today).count()
 
     def build(self, scope: ExportScope, form: MemberFilterForm) -> "QuerySet[MemberListRow]":
         return form.rows(clubs=scope.clubs, on=scope.today)

@@ -1,29 +1,52 @@
-"""Writes of the spreadsheets app: keeping an uploaded file until it is confirmed, and importing.
+"""Writes of the spreadsheets app: keeping an uploaded file until it is confirmed, importing, and
+the large exports written by a background job.
 
 An import is all or nothing: the file is checked again inside the transaction that saves it, each
 row is written through the app's own service (club_create…), and if any row fails nothing stays.
 On the web, confirming queues the import as a background job (spreadsheets/tasks.py), which the
 worker runs once: spreadsheet_import_run.
+
+An export too large to write in the web request (spreadsheets.exporting.too_large_for_request) is
+queued the same way (export_job_queue) and written to a file by the worker (export_job_run), which
+asks accounts.access again as the requester; only they download it, for a day (EXPORT_LIFETIME).
 """
 
 import datetime
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
 
+from django import forms
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q
+from django.http import Http404, QueryDict
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
 
 from audit.services import audit_record
+from clubs.models import Club
 from spreadsheets import importing, tasks
+from spreadsheets.exporting import Exporter, ExportFormat, export_scope
 from spreadsheets.importing import ImportSpec, RowsRefused
-from spreadsheets.models import JobState, SpreadsheetImport
-from spreadsheets.progress import progress_recorder
+from spreadsheets.models import ExportJob, JobState, SpreadsheetImport
+from spreadsheets.personal_data import personal_data_export_record, readable_filters
+from spreadsheets.progress import export_progress_recorder, progress_recorder
+from spreadsheets.registry import EXPORTS
 from spreadsheets.workbook import ImportRefused, ProgressCallback
 
 # An upload nobody confirmed within a day is dropped at the next upload: it may hold personal data.
 PENDING_LIFETIME = datetime.timedelta(days=1)
 
 ERROR_JOB_BROKE = gettext_lazy("The import stopped on an unexpected error.")
+
+# An export job and its file go a day after it was queued, at the next export queued: the file may
+# hold personal data, and its requester has had the time to download it.
+EXPORT_LIFETIME = datetime.timedelta(days=1)
+
+ERROR_EXPORT_BROKE = gettext_lazy("The export stopped on an unexpected error.")
+ERROR_EXPORT_NOT_ALLOWED = gettext_lazy("You may no longer take this export: your access has changed since you asked.")
+ERROR_EXPORT_NOTHING = gettext_lazy("There is nothing to export for these filters now. Open the page to see why.")
 
 
 def spreadsheet_upload_keep(*, spec: ImportSpec, actor, name: str, content: bytes) -> SpreadsheetImport:
@@ -162,3 +185,140 @@ def _audit(upload: SpreadsheetImport, *, actor) -> None:
         target=upload,
         data={"file": upload.original_name, **upload.result},
     )
+
+
+# --- large exports, written by a background job -------------------------------------------------
+
+
+@transaction.atomic
+def export_job_queue(
+    *,
+    actor,
+    identifier: str,
+    export_format: str,
+    query: str,
+    club: Club | None,
+    rows_estimate: int,
+) -> ExportJob:
+    """Queue the export `identifier` in `export_format` of the page's `query` (of `club` for a
+    per-club export) as a job, written in the current language by the worker; the jobs older than
+    EXPORT_LIFETIME go, with their files."""
+    _export_jobs_expire()
+    job = ExportJob(
+        identifier=identifier,
+        export_format=export_format,
+        query=query,
+        club=club,
+        requested_by=actor,
+        language=translation.get_language(),
+        rows_estimate=rows_estimate,
+    )
+    job.full_clean()
+    job.save()
+    # The database backend writes the task in this transaction: queued if and only if the job is.
+    task = tasks.export_build.enqueue(job_pk=job.pk)
+    job.task_id = str(task.id)
+    job.save(update_fields=["task_id"])
+    return job
+
+
+def _export_jobs_expire() -> None:
+    expired = ExportJob.objects.filter(queued_at__lt=timezone.now() - EXPORT_LIFETIME)
+    paths = [job.path for job in expired.only("pk", "task_id", "export_format")]
+    expired.delete()
+    # The files go once the rows are gone for good.
+    transaction.on_commit(lambda: _files_delete(paths))
+
+
+def _files_delete(paths: Iterable[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
+
+
+class _NothingToExport(Exception):
+    """The query no longer gives anything to export (the export view would go back to the page)."""
+
+
+def export_job_run(*, job_pk: int) -> int | None:
+    """The job of a large export: write its file as its requester, in their language, recording the
+    rows written where the progress page reads them (spreadsheets.progress), then how it ended, with
+    the personal-data audit entry when the file lists people. Run again, it writes nothing more.
+    The rows the file holds; None when the job is gone (expired) or failed."""
+    job = _export_job_start(job_pk)
+    if job is None or job.job_state != JobState.RUNNING:
+        return job.rows_written if job is not None else None
+    exporter = EXPORTS[job.identifier]
+    with translation.override(job.language):
+        try:
+            form, club, file_name, rows = _export_write(job, exporter)
+        except (PermissionDenied, Http404):
+            # The requester's role ended, or the club left their scope, since they asked.
+            _export_job_fail(job, str(ERROR_EXPORT_NOT_ALLOWED))
+            return None
+        except _NothingToExport:
+            _export_job_fail(job, str(ERROR_EXPORT_NOTHING))
+            return None
+        except Exception:
+            # The page says so; the task's own record keeps the traceback.
+            _export_job_fail(job, str(ERROR_EXPORT_BROKE))
+            raise
+        _export_job_finish(job, exporter, form=form, club=club, file_name=file_name, rows=rows)
+    return rows
+
+
+@transaction.atomic
+def _export_job_start(job_pk: int) -> ExportJob | None:
+    """Mark the job as running, in a transaction of its own so that the page sees it at once."""
+    job = ExportJob.objects.select_for_update().select_related("requested_by").filter(pk=job_pk).first()
+    if job is not None and job.job_state in (JobState.WAITING, JobState.RUNNING):
+        # RUNNING again: a job that a stopped worker left half way, written anew.
+        job.started_at = timezone.now()
+        job.save(update_fields=["started_at"])
+    return job
+
+
+def _export_write(job: ExportJob, exporter: Exporter[Any, Any]) -> tuple[forms.Form, Club | None, str, int]:
+    """Build the export as the export view does, for the requester as accounts.access sees them
+    now, and write its file: first beside its place, then moved there whole, so that the file at
+    job.path is always a finished one."""
+    scope = export_scope(job.requested_by, exporter, job.club_id)
+    form = exporter.form(scope, QueryDict(job.query))
+    report = exporter.build(scope, form) if exporter.accepts(form) else None
+    if report is None:
+        raise _NothingToExport
+    export_format = ExportFormat(job.export_format)
+    job.path.parent.mkdir(parents=True, exist_ok=True)
+    unfinished = job.path.with_name(f"{job.path.name}.part")
+    try:
+        rows = exporter.write_file(scope, report, export_format, unfinished, export_progress_recorder(job))
+        unfinished.replace(job.path)
+    finally:
+        unfinished.unlink(missing_ok=True)
+    return form, scope.club, exporter.file_name(scope, report, export_format), rows
+
+
+@transaction.atomic
+def _export_job_finish(
+    job: ExportJob, exporter: Exporter[Any, Any], *, form: forms.Form, club: Club | None, file_name: str, rows: int
+) -> None:
+    finished = ExportJob.objects.filter(pk=job.pk).update(
+        finished_at=timezone.now(), rows_written=rows, file_name=file_name[:255]
+    )
+    if not finished:  # expired while it ran: nobody will download it
+        transaction.on_commit(lambda: _files_delete([job.path]))
+        return
+    if exporter.personal_data:
+        personal_data_export_record(
+            actor=job.requested_by,
+            export=job.identifier,
+            export_format=job.export_format,
+            file=file_name,
+            club=club,
+            filters=readable_filters(form),
+            rows=rows,
+        )
+
+
+@transaction.atomic
+def _export_job_fail(job: ExportJob, error: str) -> None:
+    ExportJob.objects.filter(pk=job.pk).update(failed_at=timezone.now(), error=error)

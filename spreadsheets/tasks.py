@@ -14,3 +14,9 @@ def import_upload(*, kind: str, upload_pk: int, language: str) -> dict[str, int]
     row errors in the language the user confirmed in."""
     with translation.override(language):
         return services.spreadsheet_import_run(spec=IMPORTS[kind], upload_pk=upload_pk)
+
+
+@task()
+def export_build(*, job_pk: int) -> int | None:
+    """Write the file of a large export (services.export_job_run); the rows it holds."""
+    return services.export_job_run(job_pk=job_pk)

@@ -213,6 +213,9 @@ AUDIT_ROUTES = [
 EXPORTS_ROUTES = [
     path("<slug:identifier>.<slug:export_format>", exports.download, name="download"),
     path("club/<int:club_pk>/<slug:identifier>.<slug:export_format>", exports.download, name="club-download"),
+    # An export too large for the web request, written by a background job: its progress, then its file.
+    path("jobs/<int:pk>/", exports.job_progress, name="job"),
+    path("jobs/<int:pk>/file", exports.job_file, name="job-file"),
 ]
 
 urlpatterns = [

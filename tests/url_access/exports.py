@@ -6,9 +6,15 @@ Reports over many clubs (capital, scorecard, portfolio, targets) are for associa
 within their area (Cap.REPORT_VIEW); a club's board sees its own figures on its club's pages. The
 lists are for everyone, each of their own clubs, as the list pages show them. A cash book is read
 by whoever sees the club's funds; outsiders never learn that club A1 exists (404).
+
+A large export's job (its progress page and its file) is its requester's only: 404 for everyone else.
 """
 
-from tests.url_access import ALL_SIGNED_IN_200, STAFF_ONLY, VIEW_CLUB_A1
+from django.utils import timezone
+
+from spreadsheets.models import ExportJob
+from tests import factories
+from tests.url_access import ALL_SIGNED_IN_200, PERSONAS, STAFF_ONLY, VIEW_CLUB_A1
 from tests.url_access.targets import with_plan
 
 
@@ -32,6 +38,28 @@ def club_a1_download(identifier, export_format, expected):
     return f"{identifier}.{export_format}", ("get", kwargs, expected)
 
 
+def finished_member_export(world):
+    """A large member export of club A1's chair ("chunhiem_a1", found by name by the club_chair
+    fixture), written: its page offers the file, which the download asks accounts.access for again."""
+    job = ExportJob.objects.create(
+        identifier="members",
+        export_format="xlsx",
+        requested_by=factories.UserFactory(username="chunhiem_a1"),
+        language="vi",
+        rows_estimate=6000,
+        task_id="written",
+        started_at=timezone.now(),
+        finished_at=timezone.now(),
+        rows_written=6000,
+        file_name="members-2025-03-15.xlsx",
+    )
+    job.path.parent.mkdir(parents=True, exist_ok=True)
+    job.path.write_bytes(b"PK")
+    return {"pk": job.pk}
+
+
+OWN_JOB = {**dict.fromkeys(PERSONAS[1:], 404), "club_chair": 200}
+
 PROTECTED = {
     "exports:download": dict(
         [
@@ -52,4 +80,6 @@ PROTECTED = {
             club_a1_download("cash-book-activity", "xlsx", VIEW_CLUB_A1),
         ]
     ),
+    "exports:job": ("get", finished_member_export, OWN_JOB),
+    "exports:job-file": ("get", finished_member_export, OWN_JOB),
 }
