@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from spreadsheets.models import SpreadsheetImport
+from spreadsheets.models import ExportJob, SpreadsheetImport
 
 
 @admin.register(SpreadsheetImport)
@@ -26,6 +26,25 @@ class SpreadsheetImportAdmin(admin.ModelAdmin):
         "result",
         "errors",
     ]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ExportJob)
+class ExportJobAdmin(admin.ModelAdmin):
+    """Who asked for which large export, and how it went: read-only (the export pages queue them;
+    personal-data exports are in the audit log too)."""
+
+    list_display = ["queued_at", "identifier", "export_format", "requested_by", "club", "finished_at", "failed_at"]
+    list_filter = ["identifier", "export_format"]
+    search_fields = ["identifier", "requested_by__username", "file_name"]
+    list_select_related = ["requested_by", "club"]
+    date_hierarchy = "queued_at"
+    readonly_fields = [field.name for field in ExportJob._meta.fields]
 
     def has_add_permission(self, request):
         return False

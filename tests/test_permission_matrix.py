@@ -21,7 +21,7 @@ from areas.models import AdminScheme, Change, UnitLink
 from funds.models import CapitalSource, FundKind
 from funds.services import contribution_record, month_close
 from loans.services import loan_reschedule, repayment_record
-from spreadsheets.models import SpreadsheetImport
+from spreadsheets.models import ExportJob, SpreadsheetImport
 from spreadsheets.tasks import import_upload
 from tests import factories, url_access
 from tests.loans import books as loan_books
@@ -151,6 +151,7 @@ ADMIN_REFUSED = {
     "admin:boards_teammembership_add",
     "admin:boards_teammembership_delete",
     "admin:spreadsheets_spreadsheetimport_add",
+    "admin:spreadsheets_exportjob_add",
     # Money moves on the funds pages, whose services check balances and dates and audit each entry.
     "admin:funds_fund_add",
     "admin:funds_fund_delete",
@@ -198,6 +199,13 @@ def audit_entry(world):
     factories.TeamMembershipFactory(team__club=world.club_a1)
     upload = SpreadsheetImport.objects.create(kind="clubs", original_name="clb.xlsx", content=b"")
     import_upload.enqueue(kind="clubs", upload_pk=upload.pk, language="vi")
+    ExportJob.objects.create(
+        identifier="members",
+        export_format="xlsx",
+        requested_by=factories.UserFactory(),
+        language="vi",
+        rows_estimate=6000,
+    )
     attempt = {"username": "doan", "ip_address": "10.0.0.1", "user_agent": "", "path_info": "/accounts/login/"}
     AccessAttempt.objects.create(**attempt, get_data="", post_data="", failures_since_start=1)
     AccessLog.objects.create(**attempt)
