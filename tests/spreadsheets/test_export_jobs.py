@@ -310,12 +310,12 @@ def test_the_rows_written_are_reported_every_few_hundred():
     assert (tally.count, reported) == (1100, [PROGRESS_EVERY, 2 * PROGRESS_EVERY])
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_worker_command_writes_the_queued_export(client, world, province_staff):
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_command_writes_the_queued_export(ethnicities, client, world, province_staff):
     """`manage.py db_worker --batch`, as the worker runs beside the server, the job in its own
     transactions and the member list read through a cursor outside any (a database that commits).
-    The rows the migrations put in (the ethnicities) are restored first: a test that commits
-    empties the database after it."""
+    The ethnic groups the members need are put back first (the `ethnicities` fixture): a test that
+    commits empties the database after it."""
     people(world.club_a1, province_staff, LIMIT + 1)
     job = queue(login(client, province_staff), members_url())
 

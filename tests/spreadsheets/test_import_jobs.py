@@ -115,11 +115,11 @@ def test_a_job_run_twice_imports_once(client, world, club_chair):
     assert results == {str({"new": 3, "update": 0, "unchanged": 0})}
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_the_worker_command_runs_the_queued_import(client, world, club_chair):
+@pytest.mark.django_db(transaction=True)
+def test_the_worker_command_runs_the_queued_import(ethnicities, client, world, club_chair):
     """`manage.py db_worker --batch`, as the worker runs beside the server, each job in its own
-    transaction (a database that commits). The rows the migrations put in (the ethnicities the file
-    names) are restored first: a test that commits empties the database after it."""
+    transaction (a database that commits). The ethnic groups the file names are put back first
+    (the `ethnicities` fixture): a test that commits empties the database after it."""
     client = login(client, club_chair)
     members_before = Membership.objects.count()
     upload, progress_url = upload_and_confirm(client, people(world.club_a1, 3))
