@@ -325,29 +325,52 @@ def club_capital(*, clubs: ClubQuerySet[Club], on: datetime.date) -> dict[int, C
     return {club_id: _capital(row) for club_id, row in rows.items()}
 
 
-def capital_rollup(*, clubs: ClubQuerySet[Club], on: datetime.date, by_area: MapGrouping) -> list[CapitalRollup]:
-    """The capital of the clubs by area (clubs.models.MapGrouping), in the order of the map: two queries."""
-    rows = grouped(by_area.rows(_capital_entries(clubs, on), "fund__club__"), by_area.key(), _capital_aggregates())
-    units = AdminUnit.objects.select_related("parent").in_bulk([group for group in rows if group is not None])
-    rollups = [CapitalRollup(unit=units[group], capital=_capital(row)) for group, row in rows.items() if group in units]
+def capital_added_up(capitals: Iterable[Capital]) -> Capital:
+    """The capital of several clubs together: every figure is a sum over the clubs (a club with
+    capital counts once in clubs_with_capital), so the clubs' figures add up to it exactly."""
+    total = NO_CAPITAL
+    for capital in capitals:
+        total = Capital(
+            by_source={source: total.by_source[source] + capital.by_source[source] for source in CapitalSource.values},
+            opening=total.opening + capital.opening,
+            interest=total.interest + capital.interest,
+            clubs_with_capital=total.clubs_with_capital + capital.clubs_with_capital,
+        )
+    return total
+
+
+def capital_rollup(
+    *, clubs: ClubQuerySet[Club], per_club: dict[int, Capital], by_area: MapGrouping
+) -> list[CapitalRollup]:
+    """The capital of the clubs by area (clubs.models.MapGrouping), in the order of the map: the
+    clubs' capital (club_capital) added up by the area of each club, two queries. Grouping the
+    entries themselves by area found the area of each of the hundreds of thousands of entries,
+    and sorted them all by it; the clubs are a few thousand."""
+    areas = dict(by_area.rows(clubs).annotate(group=by_area.key()).values_list("pk", "group").order_by())
+    per_area: dict[int, list[Capital]] = {}
+    for club_id, capital in per_club.items():
+        group = areas.get(club_id)
+        if group is not None:
+            per_area.setdefault(group, []).append(capital)
+    units = AdminUnit.objects.select_related("parent").in_bulk(list(per_area))
+    rollups = [
+        CapitalRollup(unit=units[group], capital=capital_added_up(capitals))
+        for group, capitals in per_area.items()
+        if group in units
+    ]
     return sorted(rollups, key=lambda rollup: rollup.unit.path)
-
-
-def capital_total(*, clubs: ClubQuerySet[Club], on: datetime.date) -> Capital:
-    """The capital of all the clubs together: one query."""
-    return _capital(grouped(_capital_entries(clubs, on), None, _capital_aggregates())[None])
 
 
 def capital_by_source(*, clubs: ClubQuerySet[Club], on: datetime.date, scheme: AdminScheme | None) -> CapitalReport:
     """The capital page and its export, for clubs already scoped by accounts.access, by district of
-    the map `scheme`: five queries (per club, the clubs, per district and its units, the whole
-    scope), whatever the number of clubs and entries."""
+    the map `scheme`: four queries (per club, the clubs, their districts and the districts'
+    units), whatever the number of clubs and entries."""
     per_club = club_capital(clubs=clubs, on=on)
     return CapitalReport(
         on=on,
         scheme=scheme,
-        total=capital_total(clubs=clubs, on=on),
-        districts=capital_rollup(clubs=clubs, on=on, by_area=MapGrouping(scheme, UNDER_PROVINCE_DEPTH)),
+        total=capital_added_up(per_club.values()),
+        districts=capital_rollup(clubs=clubs, per_club=per_club, by_area=MapGrouping(scheme, UNDER_PROVINCE_DEPTH)),
         clubs=[
             ClubCapital(club=club, capital=per_club.get(club.pk, NO_CAPITAL))
             for club in clubs.select_related("unit__parent").order_by("unit__path", "name", "pk")

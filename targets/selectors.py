@@ -51,7 +51,7 @@ from clubs.models import Club, ClubQuerySet, MapGrouping
 from clubs.selectors import club_counts_by_status
 from core.dates import add_months, month_start
 from core.queries import grouped
-from funds.selectors import capital_rollup, capital_total, fund_balances
+from funds.selectors import capital_added_up, capital_rollup, club_capital, fund_balances
 from loans.portfolio import AtRisk, Period, at_risk_by_club, had_a_loan_out
 from members.models import Membership
 from reports.selectors import scorecard_total
@@ -348,6 +348,7 @@ def target_report(
     rows = club_rows(plan, clubs, on, districts)
     club_total, club_districts = _club_rollups(rows)
     active = counted.active_on(on)
+    capital = club_capital(clubs=active, on=on)
     period = window(plan, on)
     return TargetReport(
         plan=plan,
@@ -364,8 +365,10 @@ def target_report(
         status_counts=club_counts_by_status(
             clubs=counted.filter(Q(decision_date__lte=on) | Q(launch_date__lte=on)), on=on
         ),
-        capital=capital_total(clubs=active, on=on),
-        capital_districts=capital_rollup(clubs=active, on=on, by_area=on_plan_map(plan, UNDER_PROVINCE_DEPTH)),
+        capital=capital_added_up(capital.values()),
+        capital_districts=capital_rollup(
+            clubs=active, per_club=capital, by_area=on_plan_map(plan, UNDER_PROVINCE_DEPTH)
+        ),
         portfolio=portfolio_at_risk(counted, on, districts, on_plan_map(plan)),
     )
 

@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from areas.models import AdminUnit, Kind, Level, district_path
-from areas.selectors import district_key, districts
+from areas.selectors import district_key, districts, unit_group_key
 from clubs.models import Club
 from tests import factories
 
@@ -90,3 +90,18 @@ def test_the_forms_of_a_units_district_agree(django_assert_num_queries, shapes, 
             pk for pk, district in expected_ids.items() if district == pk
         }
         transaction.set_rollback(True)
+
+
+@pytest.mark.django_db
+def test_the_ancestor_at_a_depth_reaches_below_the_joined_parents():
+    """The group key reads the unit and its first ANCESTOR_JOINS parents through joins and looks
+    deeper units up on the path: on a chain deeper than the joins, every unit at every depth gets
+    the ancestor the path names."""
+    scheme = factories.AdminSchemeFactory(code="deep", valid_from=datetime.date(2020, 1, 1))
+    chain = [factories.province(scheme=scheme, code="51")]
+    for code in ["52", "522", "5221", "52211", "522111"]:
+        chain.append(factories.AdminUnitFactory(scheme=scheme, parent=chain[-1], code=code, kind=Kind.COMMUNE))
+    clubs = Club.objects.filter(pk__in=[factories.ClubFactory(unit=unit).pk for unit in chain])
+    for depth in range(1, len(chain) + 1):
+        expected = {unit.pk: chain[depth - 1].pk if level >= depth else None for level, unit in enumerate(chain, 1)}
+        assert dict(clubs.annotate(group=unit_group_key(depth, "unit")).values_list("unit", "group")) == expected
