@@ -190,6 +190,7 @@ class Setting:
 def setting(today: datetime.date) -> Setting:
     """The target plans (seed_plans, unless there), a province staff user, and a chair of the club
     with the most loans (the longest cash book and collection sheet)."""
+    from django.conf import settings
     from django.db.models import Count
 
     from accounts.models import Role
@@ -202,7 +203,7 @@ def setting(today: datetime.date) -> Setting:
     call_command("seed_plans", stdout=io.StringIO())
     plan = current_plan(today)
     scheme = scheme_in_force(today)
-    province = AdminUnit.objects.get(scheme_id=scheme.pk, level=Level.PROVINCE)
+    province = AdminUnit.objects.get(scheme_id=scheme.pk, level=Level.PROVINCE, code=settings.PROVINCE_CODE)
     staff_user = factories.UserFactory(username="bench-province-staff")
     factories.RoleAssignmentFactory(user=staff_user, role=Role.PROVINCE_STAFF, area=province)
     club = Club.objects.annotate(loan_count=Count("loans")).order_by("-loan_count", "pk").first()
