@@ -124,6 +124,7 @@ class Result:
     p95: float = 0.0
     runs: int = 0
     queries: int = 0
+    sql: float = 0.0  # seconds in the database, of one run
     peak_mb: float | None = None
     bare_sql: float | None = None
     goal: str = ""
@@ -426,11 +427,8 @@ def run_one(name: str, what: str, call: Callable[[], object], options: dict, rep
         result.error = traceback.format_exc()
         return result
     result.median, result.worst, result.p95, result.runs = timing.median, timing.worst, timing.p95, len(timing.times)
-    result.queries, result.slowest_sql, result.slowest_ms = (
-        timing.queries,
-        timing.slowest_sql,
-        timing.slowest_seconds * 1000,
-    )
+    result.queries, result.sql = timing.queries, timing.sql_seconds
+    result.slowest_sql, result.slowest_ms = timing.slowest_sql, timing.slowest_seconds * 1000
     if goal:
         figure = result.p95 if goal.of == "p95" else result.median
         result.met = figure < goal.seconds
@@ -485,7 +483,7 @@ def bench(
             if smoke:
                 result.met = None
         bare_result = Result("bare SQL of the targets figures", "hand-written", bare.median, bare.worst, bare.p95)
-        bare_result.runs, bare_result.queries = len(bare.times), bare.queries
+        bare_result.runs, bare_result.queries, bare_result.sql = len(bare.times), bare.queries, bare.sql_seconds
         results.append(bare_result)
         explained = explain_misses(results, plans) if plans else []
         transaction.set_rollback(True)
@@ -497,7 +495,7 @@ def bench(
 
 def table(results: list[Result]) -> str:
     lines = [
-        f"{'':4} {'measure':<32} {'median':>9} {'worst':>9} {'p95':>9} {'runs':>4} {'queries':>7} "
+        f"{'':4} {'measure':<32} {'median':>9} {'worst':>9} {'p95':>9} {'runs':>4} {'queries':>7} {'in SQL':>9} "
         f"{'peak MB':>8} {'÷ SQL':>6}  goal"
     ]
     for result in results:
@@ -509,13 +507,16 @@ def table(results: list[Result]) -> str:
         ratio = f"{result.ratio:.1f}×" if result.ratio else ""
         lines.append(
             f"{mark:<4} {result.name:<32} {result.median * 1000:>7.0f}ms {result.worst * 1000:>7.0f}ms "
-            f"{result.p95 * 1000:>7.0f}ms {result.runs:>4} {result.queries:>7} {peak:>8} {ratio:>6}  {result.goal}"
+            f"{result.p95 * 1000:>7.0f}ms {result.runs:>4} {result.queries:>7} {result.sql * 1000:>7.0f}ms "
+            f"{peak:>8} {ratio:>6}  {result.goal}"
         )
     return "\n".join(lines)
 
 
 def explain_misses(results: list[Result], folder: Path) -> list[Path]:
     """EXPLAIN (ANALYZE, BUFFERS) of the slowest query of each missed goal, one file each."""
+    from core.text import fold
+
     if connection.vendor != "postgresql":
         return []
     written = []
@@ -527,7 +528,7 @@ def explain_misses(results: list[Result], folder: Path) -> list[Path]:
             plan = "\n".join(row[0] for row in cursor.fetchall())
             transaction.set_rollback(True)
         folder.mkdir(parents=True, exist_ok=True)
-        path = folder / (re.sub(r"\W+", "-", result.name.replace("“", "").replace("”", "")).strip("-").lower() + ".txt")
+        path = folder / (re.sub(r"[^a-z0-9]+", "-", fold(result.name)).strip("-") + ".txt")
         path.write_text(
             f"-- {result.name}: {result.median * 1000:.0f} ms, {result.queries} queries; the slowest "
             f"({result.slowest_ms:.0f} ms):\n{result.slowest_sql}\n\n{plan}\n"
