@@ -11,7 +11,7 @@ PY ?= $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run worker test venv setup lint format messages bench clean deploy-check static-manifest production backup restore
+.PHONY: run worker test venv setup lint format messages bench bench-smoke clean deploy-check static-manifest production backup restore
 
 venv: $(VENV)/.installed
 
@@ -64,11 +64,15 @@ messages: venv .env
 	$(PY) manage.py makemessages --locale vi --no-location --no-obsolete --ignore '.venv/*' --ignore 'staticfiles/*'
 	$(PY) manage.py compilemessages --locale vi --ignore '.venv/*'
 
-# Speed goals as ratios and query counts (see the docstring of each bench/ script).
+# The province's pages, reports and exports timed against their goals on generated data (README
+# "Speed"): CLUBS clubs in a throw-away database (DATABASE_URL's server, else SQLite); BENCH_ARGS
+# e.g. '--reuse --strict'. bench-smoke: three clubs on SQLite, once each (CI).
+CLUBS ?= 200
 bench: venv
-	$(PY) bench/club_pages.py
-	$(PY) bench/loans.py
-	$(PY) bench/targets.py
+	$(PY) bench/run.py --clubs $(CLUBS) $(BENCH_ARGS)
+
+bench-smoke: venv
+	$(PY) bench/run.py --smoke
 
 # Production: refuse to go on when a check fails; the manifest (staticfiles.json) is what
 # WhiteNoise's storage looks every {% static %} up in, and without it every page is a 500.

@@ -2,6 +2,8 @@
 timing with query counts. `import harness` first in a script (it sets Django up)."""
 
 import contextlib
+import dataclasses
+import math
 import os
 import statistics
 import sys
@@ -42,19 +44,54 @@ def analyze() -> None:
             cursor.execute("ANALYZE")
 
 
-def timed(call, repeat: int = 5) -> tuple[float, int]:
-    """(median seconds, queries) of `call` run `repeat` times after a warm-up."""
-    call()
+@dataclasses.dataclass
+class Timing:
+    """What one measured call took: each timed run's seconds, and the queries of one run, their
+    time, and the slowest of them (the one to EXPLAIN when a goal is missed)."""
+
+    times: list[float]
+    queries: int
+    sql_seconds: float = 0.0  # of the run with its queries captured: the rest of its time is Python
+    slowest_sql: str = ""
+    slowest_seconds: float = 0.0
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    @property
+    def worst(self) -> float:
+        return max(self.times)
+
+    @property
+    def p95(self) -> float:
+        ordered = sorted(self.times)
+        return ordered[min(len(ordered) - 1, math.ceil(0.95 * len(ordered)) - 1)]
+
+
+def measure(call, repeat: int = 5, warm_up: bool = True) -> Timing:
+    """`call` run once (a warm-up, unless told not to) with its queries captured, then `repeat`
+    times on the clock."""
+    if warm_up:
+        call()
     with CaptureQueriesContext(connection) as queries:
         call()
-    # Count now: the captured list is read from the connection's log, which later calls reset.
-    query_count = len(queries)
+    # Read now: the captured list is read from the connection's log, which later calls reset.
+    captured = list(queries)
+    slowest = max(captured, key=lambda query: float(query["time"]), default={"sql": "", "time": "0"})
     times = []
     for _ in range(repeat):
         started = time.perf_counter()
         call()
         times.append(time.perf_counter() - started)
-    return statistics.median(times), query_count
+    sql_seconds = sum(float(query["time"]) for query in captured)
+    return Timing(times, len(captured), sql_seconds, slowest["sql"], float(slowest["time"]))
+
+
+def timed(call, repeat: int = 5) -> tuple[float, int]:
+    """(median seconds, queries) of `call` run `repeat` times after a warm-up."""
+    timing = measure(call, repeat)
+    return timing.median, timing.queries
 
 
 def page(client, url: str):

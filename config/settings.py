@@ -181,7 +181,7 @@ if _database_url:
     if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         # The report queries (sums over loans and instalments in correlated subqueries) run in a
         # few hundred milliseconds, but their estimated cost makes PostgreSQL compile them to
-        # machine code first, which takes seconds each time (bench/loans.py showed 2,5 s of 2,9 s).
+        # machine code first, which takes seconds each time (2,5 s of the portfolio page's 2,9 s, measured).
         DATABASES["default"].setdefault("OPTIONS", {}).setdefault("options", "-c jit=off")
 else:
     DATABASES = {
