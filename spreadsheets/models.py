@@ -25,6 +25,18 @@ class JobState(enum.StrEnum):
     DONE = "done"
     FAILED = "failed"
 
+    @classmethod
+    def of(cls, *, finished_at, failed_at, started_at) -> "JobState":
+        """The state of a queued job from the times it records: it ends done or failed, and has
+        started or still waits."""
+        if finished_at is not None:
+            return cls.DONE
+        if failed_at is not None:
+            return cls.FAILED
+        if started_at is not None:
+            return cls.RUNNING
+        return cls.WAITING
+
 
 class SpreadsheetImport(models.Model):
     """One file imported, or waiting for its uploader to confirm it.
@@ -74,15 +86,9 @@ class SpreadsheetImport(models.Model):
     @property
     def job_state(self) -> JobState | None:
         """Where the import is once confirmed; None before."""
-        if self.imported_at is not None:
-            return JobState.DONE
-        if self.failed_at is not None:
-            return JobState.FAILED
-        if self.started_at is not None:
-            return JobState.RUNNING
-        if self.queued_at is not None:
-            return JobState.WAITING
-        return None
+        if self.queued_at is None and self.imported_at is None:
+            return None
+        return JobState.of(finished_at=self.imported_at, failed_at=self.failed_at, started_at=self.started_at)
 
 
 class ExportJob(models.Model):
@@ -123,13 +129,7 @@ class ExportJob(models.Model):
 
     @property
     def job_state(self) -> JobState:
-        if self.finished_at is not None:
-            return JobState.DONE
-        if self.failed_at is not None:
-            return JobState.FAILED
-        if self.started_at is not None:
-            return JobState.RUNNING
-        return JobState.WAITING
+        return JobState.of(finished_at=self.finished_at, failed_at=self.failed_at, started_at=self.started_at)
 
     @property
     def path(self) -> Path:
