@@ -424,33 +424,21 @@ def _figures_above_zero(area: str) -> Q:
     return Q(area=area, no_activity=False) & any_figure
 
 
-class SectionId(TypedDict):
-    pk: int
+def active_section() -> Q:
+    """The condition, on AreaSection, of a section that counts as activity in its area (the rule
+    of the module's docstring): the one definition, for the all-eight page and the targets report.
 
-
-def active_sections(reports: QuerySet[MonthlyReport]) -> QuerySet[AreaSection, SectionId]:
-    """The ids of the sections of `reports` that count as activity in their area (the rule of the
-    module's docstring): the one definition, for the all-eight page and the targets report.
-
-    Three parts joined by UNION, not one condition joined by OR: the loan book's parts are
-    subqueries correlated with the report's club and month, which the database runs as hash
-    semi-joins on (club, month) when each stands alone in its WHERE; under an OR it would run
-    them once per report.
+    A condition rather than a queryset of ids, so that callers filter the sections they join and
+    group, instead of wrapping them in `id IN (…)` over a second scan of the sections. The loan
+    book's parts are subqueries correlated with the report's club and month; after the OR they
+    run only for the income sections without an advice session.
     """
-    sections = AreaSection.objects.filter(report__in=reports).order_by()
     typed = Q()
     for area in ActivityArea:
         typed |= _figures_above_zero(area)
-    income = sections.filter(area=ActivityArea.INCOME)
     club, month = OuterRef("report__club"), OuterRef("report__month")
-    return (
-        sections.filter(typed)
-        .values("pk")
-        .union(
-            income.filter(Exists(loans_disbursed_in(club=club, month=month))).values("pk"),
-            income.filter(Exists(repayments_in(club=club, month=month))).values("pk"),
-        )
-    )
+    lending = Exists(loans_disbursed_in(club=club, month=month)) | Exists(repayments_in(club=club, month=month))
+    return typed | Q(Q(area=ActivityArea.INCOME) & lending)
 
 
 def area_months(reports: QuerySet[MonthlyReport]) -> dict[int, dict[str, int]]:
@@ -458,10 +446,13 @@ def area_months(reports: QuerySet[MonthlyReport]) -> dict[int, dict[str, int]]:
     callers choose): one grouped query."""
     months_by_area: dict[int, dict[str, int]] = {}
     rows = (
-        AreaSection.objects.filter(pk__in=active_sections(reports))
+        AreaSection.objects.filter(active_section(), report__in=reports)
         .order_by()
         .values("report__club_id", "area")
-        .annotate(months=Count("report__month", distinct=True))
+        # The sections counted, not the distinct months: a report has one section per area and a
+        # club one report per month (their unique constraints), so each is a month of its own;
+        # COUNT(DISTINCT) would make PostgreSQL sort the rows instead of hashing them.
+        .annotate(months=Count("pk"))
         .values_list("report__club_id", "area", "months")
     )
     for club_id, area, months in rows:

@@ -1,6 +1,6 @@
-"""activities.selectors.area_months — the months of activity per club and area, from the union of
-the reports' figures and the loan book (active_sections) — against the rule of the module's
-docstring read from the rows in Python, on random reports and loan books of two clubs.
+"""activities.selectors.area_months — the months of activity per club and area, from the reports'
+figures and the loan book (active_section) — against the rule of the module's docstring read from
+the rows in Python, on random reports and loan books of two clubs; and the form of its query.
 
 Each example writes its rows straight to the tables (the services would refuse most random dates;
 the rule is about rows, not about how they came): loans disbursed on any day around the months
@@ -13,7 +13,8 @@ the report page's month_lending reads them). Every example is rolled back.
 import datetime
 from decimal import Decimal
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -135,3 +136,14 @@ def test_area_months_is_the_rule_on_random_reports_and_loan_books(world):
             transaction.set_rollback(True)
 
     check()
+
+
+def test_area_months_reads_the_sections_once_and_counts_them_without_distinct(world):
+    """The rule is a condition on the sections joined and grouped: not `id IN (…)` over a second
+    scan of them, nor COUNT(DISTINCT), either of which made PostgreSQL sort every active section
+    of the province's clubs before grouping them."""
+    with CaptureQueriesContext(connection) as queries:
+        area_months(MonthlyReport.objects.filter(status=ReportStatus.ACCEPTED))
+    [query] = queries.captured_queries
+    assert query["sql"].count('FROM "activities_areasection"') == 1
+    assert "DISTINCT" not in query["sql"]
