@@ -430,8 +430,9 @@ def active_section() -> Q:
 
     A condition rather than a queryset of ids, so that callers filter the sections they join and
     group, instead of wrapping them in `id IN (…)` over a second scan of the sections. The loan
-    book's parts are subqueries correlated with the report's club and month; after the OR they
-    run only for the income sections without an advice session.
+    book's parts are subqueries correlated with the report's club and month; placed after the
+    figures in the OR and behind the income area, they run only for the income sections without
+    an advice session.
     """
     typed = Q()
     for area in ActivityArea:
