@@ -1070,20 +1070,21 @@ def generate(options: ScaleOptions, *, progress: Callable[[str], None] | None = 
     names = _club_names(existing)
     started = time.monotonic()
     rows = 0
-    for chunk in _chunks(range(first, first + options.clubs), CHUNK_CLUBS):
-        with transaction.atomic():
-            for number in chunk:
-                builder = ClubBuilder(writer, options, number)
-                scheme, unit_id = area_map.unit_for(builder.decided)
-                name, hamlet = names(builder.rng, unit_id)
-                builder.build(scheme=scheme, unit_id=unit_id, name=name, hamlet=hamlet, lineage=area_map.lineage)
-            rows += writer.flush()
-        if progress:
-            done = chunk[-1] - first + 1
-            elapsed = time.monotonic() - started
-            rate = rows / elapsed if elapsed else 0.0
-            eta = elapsed / done * (options.clubs - done)
-            progress(f"{done}/{options.clubs} clubs, {rows} rows, {rate:,.0f} rows/s, ETA {eta:,.0f} s")
+    with writer.bulk_load(fresh=not existing):
+        for chunk in _chunks(range(first, first + options.clubs), CHUNK_CLUBS):
+            with transaction.atomic():
+                for number in chunk:
+                    builder = ClubBuilder(writer, options, number)
+                    scheme, unit_id = area_map.unit_for(builder.decided)
+                    name, hamlet = names(builder.rng, unit_id)
+                    builder.build(scheme=scheme, unit_id=unit_id, name=name, hamlet=hamlet, lineage=area_map.lineage)
+                rows += writer.flush()
+            if progress:
+                done = chunk[-1] - first + 1
+                elapsed = time.monotonic() - started
+                rate = rows / elapsed if elapsed else 0.0
+                eta = elapsed / done * (options.clubs - done)
+                progress(f"{done}/{options.clubs} clubs, {rows} rows, {rate:,.0f} rows/s, ETA {eta:,.0f} s")
     writer.finish()
     return writer.written
 

@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
 from django.db.models import Count, F, Max, Sum
 
 from audit.models import AuditEntry
@@ -90,6 +91,21 @@ def test_refuses_a_database_with_clubs_and_appends_when_asked(province):
     codes = set(Club.objects.values_list("code", flat=True))
     generate("--append", "--seed", "9")
     assert len(set(Club.objects.values_list("code", flat=True)) - codes) == CLUBS
+
+
+def constraints_and_indexes() -> dict[str, dict]:
+    with connection.cursor() as cursor:
+        return {
+            model._meta.db_table: connection.introspection.get_constraints(cursor, model._meta.db_table)
+            for model in TABLES
+        }
+
+
+def test_the_keys_and_indexes_set_aside_for_the_load_come_back(maps_with_lineage, settings):
+    settings.DEBUG = True
+    before = constraints_and_indexes()
+    generate()
+    assert constraints_and_indexes() == before
 
 
 def test_refuses_with_debug_off(maps_with_lineage, settings):
