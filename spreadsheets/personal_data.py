@@ -9,6 +9,7 @@ or print it records is a read, with nothing to keep together with the entry (and
 budgets grow by the one insert, not by a savepoint around it)."""
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 
 from django import forms
@@ -39,6 +40,33 @@ def personal_data_export_record(
         action="exports.personal_data.exported",
         target=club if club is not None else actor,
         data={"export": export, "format": export_format, "file": file, "filters": filters, "rows": rows},
+    )
+
+
+def export_taken_record(
+    *,
+    personal_data: bool,
+    actor: AuthUser,
+    export: str,
+    export_format: str,
+    file: str,
+    club: Club | None,
+    form: forms.Form,
+    count_rows: Callable[[], int],
+) -> AuditEntry | None:
+    """An export was taken, in the request or by its background job: recorded when it lists people
+    (Exporter.personal_data), with the filters of its page's `form` as people read them and the rows
+    the file holds (`count_rows`, asked only then: a PDF counts them again)."""
+    if not personal_data:
+        return None
+    return personal_data_export_record(
+        actor=actor,
+        export=export,
+        export_format=export_format,
+        file=file,
+        club=club,
+        filters=readable_filters(form),
+        rows=count_rows(),
     )
 
 

@@ -30,7 +30,7 @@ from spreadsheets import importing, tasks
 from spreadsheets.exporting import Exporter, ExportFormat, export_scope
 from spreadsheets.importing import ImportSpec, RowsRefused
 from spreadsheets.models import ExportJob, JobState, SpreadsheetImport
-from spreadsheets.personal_data import personal_data_export_record, readable_filters
+from spreadsheets.personal_data import export_taken_record
 from spreadsheets.progress import export_progress_recorder, progress_recorder
 from spreadsheets.registry import EXPORTS
 from spreadsheets.workbook import ImportRefused, ProgressCallback
@@ -307,16 +307,16 @@ def _export_job_finish(
     if not finished:  # expired while it ran: nobody will download it
         transaction.on_commit(lambda: _files_delete([job.path]))
         return
-    if exporter.personal_data:
-        personal_data_export_record(
-            actor=job.requested_by,
-            export=job.identifier,
-            export_format=job.export_format,
-            file=file_name,
-            club=club,
-            filters=readable_filters(form),
-            rows=rows,
-        )
+    export_taken_record(
+        personal_data=exporter.personal_data,
+        actor=job.requested_by,
+        export=job.identifier,
+        export_format=job.export_format,
+        file=file_name,
+        club=club,
+        form=form,
+        count_rows=lambda: rows,
+    )
 
 
 @transaction.atomic

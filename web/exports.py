@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods
 from spreadsheets import selectors, services
 from spreadsheets.exporting import ExportFormat, ExportScope, export_scope, too_large_for_request
 from spreadsheets.models import JobState
-from spreadsheets.personal_data import personal_data_export_record, readable_filters
+from spreadsheets.personal_data import export_taken_record
 from spreadsheets.progress import export_progress_read
 from spreadsheets.registry import EXPORTS
 
@@ -46,16 +46,16 @@ def download(request, identifier, export_format, club_pk=None):
             report = exporter.build(scope, form)
         if report is not None:
             written = exporter.write(scope, report, ExportFormat(export_format))
-            if exporter.personal_data:
-                personal_data_export_record(
-                    actor=request.user,
-                    export=identifier,
-                    export_format=export_format,
-                    file=written.filename,
-                    club=scope.club,
-                    filters=readable_filters(form),
-                    rows=written.count_rows(),
-                )
+            export_taken_record(
+                personal_data=exporter.personal_data,
+                actor=request.user,
+                export=identifier,
+                export_format=export_format,
+                file=written.filename,
+                club=scope.club,
+                form=form,
+                count_rows=written.count_rows,
+            )
             return written.response
     # The page says what is wrong with the query, or that there is nothing to export yet.
     return redirect(_page_url(exporter, scope, request.GET.urlencode()))
