@@ -1,7 +1,7 @@
 """The audit log's filters: club, user, kind of change, dates, one object, and a search."""
 
 import datetime
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.db.models import Q, QuerySet
@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit.models import ACTION_LABELS, AuditEntry
 from core.bounded import refuse_control_characters, search_field
-from core.forms import DateField
+from core.forms import DateField, ScopeChoiceField
 from core.text import fold
 
 ERROR_DATES_REVERSED = _("The end date is before the start date.")
@@ -29,12 +29,8 @@ def _day_start(day: datetime.date) -> datetime.datetime:
 
 class AuditFilterForm(forms.Form):
     q = search_field(_("Search"))
-    club: "forms.ModelChoiceField[Any]" = forms.ModelChoiceField(
-        label=_("Club"), queryset=None, required=False, empty_label=_("All clubs")
-    )
-    actor: "forms.ModelChoiceField[Any]" = forms.ModelChoiceField(
-        label=_("User"), queryset=None, required=False, empty_label=_("All users")
-    )
+    club = ScopeChoiceField(label=_("Club"), queryset=None, required=False, empty_label=_("All clubs"))
+    actor = ScopeChoiceField(label=_("User"), queryset=None, required=False, empty_label=_("All users"))
     action = forms.ChoiceField(label=_("Kind of change"), required=False)
     since = DateField(label=_("From"), required=False)
     until = DateField(label=_("To"), required=False)
@@ -50,8 +46,8 @@ class AuditFilterForm(forms.Form):
         """`clubs`: the clubs the user reads the log of (accounts.access); `actors`: the users
         offered (those who wrote the entries the user may read)."""
         super().__init__(*args, **kwargs)
-        self.fields["club"].queryset = clubs  # type: ignore[attr-defined]  # a ModelChoiceField
-        self.fields["actor"].queryset = actors  # type: ignore[attr-defined]  # a ModelChoiceField
+        cast(ScopeChoiceField, self.fields["club"]).scope(clubs)
+        cast(ScopeChoiceField, self.fields["actor"]).scope(actors)
         self.fields["action"].choices = _action_choices()  # type: ignore[attr-defined]  # a ChoiceField
 
     def clean(self) -> dict[str, Any]:

@@ -56,6 +56,9 @@ def arguments() -> argparse.ArgumentParser:
     parser.add_argument("--plans", type=Path, default=Path(__file__).parent / "plans", help="where EXPLAINs go")
     parser.add_argument("--strict", action="store_true", help="exit non-zero when a goal is missed")
     parser.add_argument("--smoke", action="store_true", help="3 clubs on SQLite, one run each: that it runs")
+    parser.add_argument(
+        "--only", default="", help="measure only those whose name holds one of these comma-separated words"
+    )
     return parser
 
 
@@ -484,7 +487,7 @@ def headline_figures(plan, on: datetime.date) -> dict[str, object]:
 
 
 def bench(
-    today: datetime.date, repeat: int, smoke: bool = False, plans: Path | None = None
+    today: datetime.date, repeat: int, smoke: bool = False, plans: Path | None = None, only: str = ""
 ) -> tuple[dict[str, object], list[Result], list[Path]]:
     """Measure everything on the current database, inside a transaction rolled back at the end;
     with `plans`, explain the slowest query of each missed goal there (in the transaction: the
@@ -494,7 +497,9 @@ def bench(
         shape: dict[str, object] = {"rows": data_shape()}
         at = setting(today)
         shape["figures"] = headline_figures(at.plan, today)
-        results = [run_one(*measured, repeat, smoke) for measured in measures(at)]
+        words = [word.strip().lower() for word in only.split(",") if word.strip()]
+        chosen = [measured for measured in measures(at) if not words or any(w in measured[0].lower() for w in words)]
+        results = [run_one(*measured, repeat, smoke) for measured in chosen]
         bare = harness.measure(bare_targets_sql(at.plan, today), repeat=1 if smoke else repeat, warm_up=not smoke)
         for result in results:
             goal = GOALS.get(result.name)
@@ -565,14 +570,14 @@ def main(asked: argparse.Namespace) -> int:
     started = time.perf_counter()
     plans = None if asked.smoke else asked.plans
     if asked.reuse:
-        shape, results, explained = bench(today, asked.repeat, plans=plans)
+        shape, results, explained = bench(today, asked.repeat, plans=plans, only=asked.only)
     else:
         clubs, repeat = (SMOKE_CLUBS, 1) if asked.smoke else (asked.clubs, asked.repeat)
         with harness.throwaway_database():
             load_maps()
             generate(clubs, asked.months, asked.seed, today, quiet=asked.smoke)
             harness.analyze()
-            shape, results, explained = bench(today, repeat, smoke=asked.smoke, plans=plans)
+            shape, results, explained = bench(today, repeat, smoke=asked.smoke, plans=plans, only=asked.only)
     rows = cast("dict[str, int]", shape["rows"])
     print(", ".join(f"{count:,} {what}".replace(",", ".") for what, count in rows.items()) + f" ({connection.vendor})")
     for source, figures in cast("dict[str, dict]", shape["figures"]).items():

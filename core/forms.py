@@ -30,6 +30,58 @@ T = TypeVar("T")
 NUMERIC_INPUT = {"inputmode": "numeric", "autocomplete": "off"}
 
 
+# A filter offers its choices in a list up to this many; past it (a province's or the country's
+# clubs) the list would make every page showing the form slow to build and long to scroll.
+LISTED_CHOICES_MAX = 300
+
+
+class ScopeChoiceField(forms.ModelChoiceField):  # type: ignore[type-arg]
+    """A filter's choice among the rows of the user's scope (its clubs, the users of its log).
+
+    `scope(queryset)` sets the rows. Up to LISTED_CHOICES_MAX of them it is a list to pick from;
+    past that it is a hidden field, set by the links of other pages (a club's page links to its
+    members), and the page names the choice with a link to take it off (`listed` tells which).
+    Either way a value is checked against the scope in one query, so a forged one selects nothing.
+    """
+
+    listed = True
+    first_rows: list[Any] = []  # the first two rows of the scope: is there only one?
+    chosen: Any = None  # the row chosen, once the form is cleaned (the page names it)
+
+    def scope(self, queryset: Any) -> None:
+        """One query: at most one row more than the limit, never the whole scope however large."""
+        self.queryset = queryset
+        rows = list(queryset[: LISTED_CHOICES_MAX + 1])
+        self.first_rows = rows[:2]
+        self.listed = len(rows) <= LISTED_CHOICES_MAX
+        if self.listed:
+            self.choices = [("", self.empty_label), *((row.pk, self.label_from_instance(row)) for row in rows)]
+            self._listed_rows = {str(row.pk): row for row in rows}
+        else:
+            self.widget = forms.HiddenInput()
+
+    def to_python(self, value: Any) -> Any:
+        self.chosen = self._row(value)
+        return self.chosen
+
+    def _row(self, value: Any) -> Any:
+        """A listed choice is one of the rows already read: no second query to check it."""
+        if not self.listed or value in self.empty_values:
+            return super().to_python(value)
+        try:
+            return self._listed_rows[str(value)]
+        except KeyError:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from None
+
+
+def query_without(query: QueryDict, *dropped: str) -> str:
+    """The query string without the keys `dropped`: a list's links that keep its other filters."""
+    kept = query.copy()
+    for key in dropped:
+        kept.pop(key, None)
+    return kept.urlencode()
+
+
 class _GroupedInput(forms.TextInput):
     """A text box for a whole number that static/js/number_input.js groups by thousands as it is
     typed (1180000 shows 1.180.000), marked by its `data-input`. A text box, not type=number: the

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clubs.models import Club, ClubQuerySet
 from core.bounded import search_field
-from core.forms import NUMERIC_INPUT, DateField, PlainNumberInput
+from core.forms import NUMERIC_INPUT, DateField, PlainNumberInput, ScopeChoiceField
 from members import services
 from members.models import AgeGroup, EconomicStatus, Ethnicity, LeaveReason, Membership, Person, Sex
 from members.selectors import MembershipState, PeopleAlike, PersonAlike, member_list
@@ -46,7 +46,7 @@ class DateOrYearField(DateField):
 
 class MemberFilterForm(forms.Form):
     q = search_field(_("Search by name"))
-    club = forms.TypedChoiceField(label=_("Club"), coerce=int, required=False, empty_value=None)
+    club = ScopeChoiceField(label=_("Club"), queryset=Club.objects.none(), required=False, empty_label=_("All clubs"))
     sex = forms.ChoiceField(label=_("Sex"), choices=[("", _("All"))] + Sex.choices, required=False)
     age_group = forms.ChoiceField(label=_("Age group"), choices=[("", _("All"))] + AgeGroup.choices, required=False)
     economic_status = forms.ChoiceField(
@@ -62,10 +62,10 @@ class MemberFilterForm(forms.Form):
         required=False,
     )
 
-    def __init__(self, *args, clubs: list, **kwargs):
-        """`clubs`: (pk, name) of the clubs in the user's scope, from accounts.access."""
+    def __init__(self, *args, clubs: ClubQuerySet[Club], **kwargs):
+        """`clubs`: the clubs in the user's scope, from accounts.access."""
         super().__init__(*args, **kwargs)
-        cast(forms.TypedChoiceField, self.fields["club"]).choices = [("", _("All clubs"))] + list(clubs)
+        cast(ScopeChoiceField, self.fields["club"]).scope(clubs.order_by("name", "pk"))
 
     def clean_state(self):
         return self.cleaned_data["state"] or MembershipState.CURRENT

@@ -233,7 +233,7 @@ class MemberListExport(Exporter["QuerySet[MemberListRow]", MemberFilterForm]):
 
     def form(self, scope: ExportScope, query: QueryDict) -> MemberFilterForm:
         # As the member list: the same clubs and the same filters give the same rows.
-        return MemberFilterForm(query or None, clubs=list(scope.clubs.order_by("name", "pk").values_list("pk", "name")))
+        return MemberFilterForm(query or None, clubs=scope.clubs)
 
     def accepts(self, form: MemberFilterForm) -> bool:
         return True  # as on the page, a filter that does not hold is left out

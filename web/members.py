@@ -37,12 +37,13 @@ def member_list(request):
     access.require_cap(request.user, Cap.MEMBER_VIEW)
     today = timezone.localdate()
     clubs = access.clubs_for(request.user, Cap.MEMBER_VIEW)
-    choices = list(clubs.order_by("name", "pk").values_list("pk", "name"))
-    filters = MemberFilterForm(request.GET or None, clubs=choices)
+    filters = MemberFilterForm(request.GET or None, clubs=clubs)
     criteria = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
     page, query = paginate(request, filters.rows(clubs=clubs, on=today), settings.MEMBERS_PER_PAGE)
+    chosen = criteria.get("club")
+    only_club = filters.fields["club"].first_rows if chosen is None else [chosen]
     # The club new members are added to: the one chosen, or the user's only club, if they keep its register.
-    club_pk = criteria.get("club") or (choices[0][0] if len(choices) == 1 else None)
+    club_pk = only_club[0].pk if len(only_club) == 1 else None
     if club_pk and not access.may_on_club_pk(request.user, club_pk, Cap.MEMBER_MANAGE):
         club_pk = None
     return render(
@@ -53,7 +54,7 @@ def member_list(request):
             "page": page,
             "rows": selectors.member_rows(page.object_list, today),
             "query": query,
-            "show_club": len(choices) > 1 and not criteria.get("club"),
+            "show_club": chosen is None and len(only_club) > 1,
             "show_left": criteria.get("state") in (MembershipState.FORMER, MembershipState.ALL),
             "add_to_club": club_pk,
             "can_import": access.has_cap(request.user, Cap.MEMBER_MANAGE),

@@ -3,15 +3,13 @@
 from django.core.paginator import Page, Paginator
 
 from core.bounded import MAX_PAGE, bounded_int
+from core.forms import query_without
 
 
 def page_query(request, *dropped: str) -> str:
     """The request's query string without ?page= (nor the keys `dropped`): what the links to the
     list's other pages keep, so that its filters stay as they are."""
-    query = request.GET.copy()
-    for key in ("page", *dropped):
-        query.pop(key, None)
-    return query.urlencode()
+    return query_without(request.GET, "page", *dropped)
 
 
 def page_number(request) -> int:

@@ -8,6 +8,7 @@ from django.utils.text import capfirst
 
 from accounts import access
 from audit.models import AuditEntry
+from core import forms as core_forms
 from tests import factories
 from tests.text import vi, vi_html
 
@@ -122,6 +123,27 @@ def test_filters_by_club_user_kind_and_dates(client, world, entries, province_st
     assert pks(since="14/03/2025", until="14/03/2025") == {entries["a1"].pk}
     assert pks(since="15/03/2025", until="15/03/2025") == {entries["b1"].pk, entries["map"].pk}
     assert pks(target_type="clubs.club", target_id=world.club_b1.pk) == {entries["b1"].pk}
+
+
+def test_past_the_listed_limit_clubs_and_users_are_chosen_by_links_still_within_scope(
+    client, world, entries, province_staff, area_staff, monkeypatch
+):
+    """With more clubs or users than core.forms.LISTED_CHOICES_MAX the filters list none of them:
+    the log's user names and a club's page link to the log filtered on them."""
+    monkeypatch.setattr(core_forms, "LISTED_CHOICES_MAX", 0)
+    client.force_login(province_staff)
+    html = client.get(URL).content.decode()
+    assert '<select name="club"' not in html and '<select name="actor"' not in html
+    assert f'href="?actor={province_staff.pk}"' in html
+    response = client.get(URL, {"actor": province_staff.pk, "club": world.club_a1.pk})
+    assert shown(response) == {entries["a1"].pk}
+    html = response.content.decode()
+    assert f"<strong>{province_staff}</strong>" in html and f"<strong>{world.club_a1}</strong>" in html
+    assert f'href="?club={world.club_a1.pk}"' in html  # all users again, the club kept
+    client.force_login(area_staff)
+    response = client.get(URL, {"club": world.club_b1.pk})
+    assert "club" in response.context["filters"].errors
+    assert shown(response) == set()
 
 
 def test_reversed_dates_are_refused(client, entries, province_staff):

@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEntry
+from core import forms as core_forms
 from core.dates import ERROR_NO_SUCH_DAY
 from members import forms as member_forms
 from members import services
@@ -127,6 +128,50 @@ def test_list_filter_by_club(client, world, province_staff):
     assert names_listed(response) == ["Lê Văn Ba"]
     assert response.context["show_club"] is False
     assert response.context["add_to_club"] == world.club_b1.pk
+
+
+def test_list_with_more_clubs_than_listed_keeps_the_club_filter_without_listing_them(
+    client, world, province_staff, monkeypatch
+):
+    """Past core.forms.LISTED_CHOICES_MAX clubs (the country's thousands) the club filter is not a
+    list of every club: it is set by a club page's link, named with a link back to all clubs, and a
+    club out of the scope still selects nobody."""
+    monkeypatch.setattr(core_forms, "LISTED_CHOICES_MAX", 2)
+    member(world.club_a1, "Nguyễn Văn Một")
+    member(world.club_b1, "Lê Văn Ba")
+    client = login(client, province_staff)
+    html = client.get(LIST_URL).content.decode()
+    assert '<select name="club"' not in html
+    assert f'<option value="{world.club_b1.pk}"' not in html
+    assert vi("To see one club's members, open the club from the club list.") in html
+
+    response = client.get(LIST_URL, {"club": world.club_b1.pk, "q": "le"})
+    assert names_listed(response) == ["Lê Văn Ba"]
+    html = response.content.decode()
+    assert f'<input type="hidden" name="club" value="{world.club_b1.pk}"' in html
+    assert f"<strong>{world.club_b1.name}</strong>" in html
+    assert 'href="?q=le"' in html  # all clubs again, the search kept
+
+    response = client.get(LIST_URL, {"club": world.club_b1.pk + 1000})
+    assert names_listed(response) == []
+    assert "club" in response.context["filters"].errors
+
+
+def test_list_club_filter_reads_at_most_one_club_past_the_limit(client, world, province_staff, monkeypatch):
+    monkeypatch.setattr(core_forms, "LISTED_CHOICES_MAX", 2)
+    client = login(client, province_staff)
+    for _ in range(3):
+        factories.ClubFactory(unit=world.club_a1.unit)
+    with CaptureQueriesContext(connection) as few:
+        client.get(LIST_URL)
+    for _ in range(20):
+        factories.ClubFactory(unit=world.club_a1.unit)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(LIST_URL)
+    assert len(many) == len(few)
+    assert response.context["filters"].fields["club"].listed is False
+    clubs_read = [q["sql"] for q in many.captured_queries if 'FROM "clubs_club"' in q["sql"] and "LIMIT 3" in q["sql"]]
+    assert len(clubs_read) == 1, "the club filter reads at most LISTED_CHOICES_MAX + 1 clubs"
 
 
 # --- list: search, sort, filters, pages ---------------------------------------------------------
