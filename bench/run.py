@@ -443,7 +443,7 @@ def run_one(name: str, what: str, call: Callable[[], object], options: dict, rep
                 started = time.perf_counter()
                 call()  # the warm-up, timed to know how often to run it
                 slow = time.perf_counter() - started > SLOW_SECONDS
-                times = options.get("repeat", SLOW_REPEAT if slow else repeat)
+                times = options.get("repeat", min(SLOW_REPEAT, repeat) if slow else repeat)
                 timing = harness.measure(call, repeat=times, warm_up=False)
             if options.get("memory"):
                 result.peak_mb = peak_memory(call)

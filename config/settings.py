@@ -290,6 +290,9 @@ if not CLUB_CODE_PREFIX.isalnum():
 
 CLUBS_PER_PAGE = env_int("CLUBS_PER_PAGE", 25, minimum=5, maximum=500)
 MEMBERS_PER_PAGE = env_int("MEMBERS_PER_PAGE", 30, minimum=5, maximum=500)
+# The club rows of a report over many clubs (scorecard, portfolio, capital, completeness): the
+# totals and the areas count every club; the table shows this many a page.
+REPORT_CLUBS_PER_PAGE = env_int("REPORT_CLUBS_PER_PAGE", 100, minimum=10, maximum=5000)
 # Age from which a member counts as an older person (Law on Older Persons 2009: 60; some
 # localities use 55). Age groups are computed with it, never stored.
 OLDER_PERSON_AGE = env_int("OLDER_PERSON_AGE", 60, minimum=50, maximum=80)

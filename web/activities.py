@@ -30,6 +30,7 @@ from core.dates import format_month, month_end
 from core.forms import write_through
 from loans.selectors import month_lending
 from members.selectors import members_present_in
+from web.paging import report_clubs_page
 
 CLUB_WITH_UNIT = Club.objects.select_related("unit")
 
@@ -341,7 +342,11 @@ def completeness(request):
     # Districts as they were at the end of the period (today at the latest).
     scheme = scheme_default(min(month_end(end), today))
     report = selectors.completeness(clubs, start, end, today, scheme=scheme)
-    return render(request, "activities/completeness.html", {"form": form, "report": report})
+    return render(
+        request,
+        "activities/completeness.html",
+        {"form": form, "report": report, **report_clubs_page(request, report.clubs)},
+    )
 
 
 @require_http_methods(["GET"])
@@ -352,4 +357,8 @@ def all_eight(request):
     year = form.the_year()
     scheme = scheme_default(min(datetime.date(year, 12, 31), timezone.localdate()))
     report = selectors.all_eight_activities(clubs, year, scheme=scheme)
-    return render(request, "activities/completeness_all_eight.html", {"form": form, "report": report})
+    return render(
+        request,
+        "activities/completeness_all_eight.html",
+        {"form": form, "report": report, **report_clubs_page(request, report.clubs)},
+    )

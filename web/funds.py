@@ -42,7 +42,7 @@ from members.selectors import meeting_attendance
 from reports.forms import AsOfForm
 from spreadsheets.personal_data import personal_data_print_record, readable_filters
 from web.loans import CLUB_WITH_UNIT, sheet_month
-from web.paging import page_number, page_query
+from web.paging import page_number, page_query, report_clubs_page
 
 
 def _club_fund(club, kind):
@@ -424,5 +424,5 @@ def capital(request):
     return render(
         request,
         "funds/capital.html",
-        {"form": form, "report": report, "scope": scope},
+        {"form": form, "report": report, "scope": scope, **report_clubs_page(request, report.clubs)},
     )

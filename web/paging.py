@@ -1,5 +1,6 @@
 """Lists cut into pages: the page a query string asks for, and the query its page links keep."""
 
+from django.conf import settings
 from django.core.paginator import Page, Paginator
 
 from core.bounded import MAX_PAGE, bounded_int
@@ -15,6 +16,13 @@ def page_query(request, *dropped: str) -> str:
 def page_number(request) -> int:
     """The page ?page= asks for: a number from 1 to core.bounded.MAX_PAGE, else the first."""
     return bounded_int(request.GET.get("page"), 1, MAX_PAGE) or 1
+
+
+def report_clubs_page(request, clubs: list) -> dict:
+    """The page of a report's club rows (settings.REPORT_CLUBS_PER_PAGE) and its links' query, for
+    the template: `clubs_page`, `query`. The report itself counts every club."""
+    page, query = paginate(request, clubs, settings.REPORT_CLUBS_PER_PAGE)
+    return {"clubs_page": page, "query": query}
 
 
 def paginate(request, rows, per_page: int) -> tuple[Page, str]:

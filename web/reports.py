@@ -7,7 +7,7 @@ from areas.selectors import scheme_default, scope_units
 from loans import portfolio as loan_portfolio
 from reports import selectors
 from reports.forms import AsOfForm, OverdueFilterForm, PortfolioForm
-from web.paging import paginate
+from web.paging import paginate, report_clubs_page
 
 OVERDUE_PER_PAGE = 50
 
@@ -21,7 +21,11 @@ def scorecard(request):
     clubs = access.clubs_for(request.user, Cap.REPORT_VIEW)
     scope = scope_units(units=access.units_for(request.user, Cap.REPORT_VIEW), scheme=scheme)
     report = selectors.scorecard_report(clubs=clubs, on=on, scheme=scheme)
-    return render(request, "reports/scorecard.html", {"form": form, "report": report, "scope": scope})
+    return render(
+        request,
+        "reports/scorecard.html",
+        {"form": form, "report": report, "scope": scope, **report_clubs_page(request, report.clubs)},
+    )
 
 
 # --- the loan portfolio: staff only; a club's board sees its own figures on its loan pages -------
@@ -41,7 +45,11 @@ def portfolio(request):
     form = PortfolioForm(request.GET or None)
     clubs, scheme, scope = _portfolio_scope(request.user, form.as_of())
     report = loan_portfolio.portfolio_report(clubs=clubs, on=form.as_of(), period=form.period(), scheme=scheme)
-    return render(request, "reports/portfolio.html", {"form": form, "report": report, "scope": scope})
+    return render(
+        request,
+        "reports/portfolio.html",
+        {"form": form, "report": report, "scope": scope, **report_clubs_page(request, report.clubs)},
+    )
 
 
 @require_http_methods(["GET"])

@@ -181,3 +181,31 @@ def test_chair_can_be_shown_the_club_scorecard_in_three_queries(world, club_chai
     with django_assert_num_queries(3):
         score = selectors.club_scorecard(club=club, on=TODAY, status=club.status)
     assert (score.figures.members.count, score.is_active) == (5, True)
+
+
+@pytest.mark.parametrize(
+    "url_name, query",
+    [
+        ("reports:scorecard", {"on": "24/11/2022"}),
+        ("reports:portfolio", {"on": "24/11/2022"}),
+        ("funds:capital", {"on": "24/11/2022"}),
+        ("activities:completeness", {}),
+        ("activities:all-eight", {}),
+    ],
+)
+def test_reports_over_many_clubs_show_their_club_rows_a_page_at_a_time(
+    client, settings, seed_staff, seed_2022, url_name, query
+):
+    """Every club counts in the report; its table shows settings.REPORT_CLUBS_PER_PAGE rows a page,
+    so a page over the country's thousands of clubs stays quick to build and to read."""
+    settings.REPORT_CLUBS_PER_PAGE = 3
+    client = login(client, seed_staff[0])
+    first = client.get(reverse(url_name), query)
+    clubs = first.context["report"].clubs
+    assert len(clubs) > 3, "the seed gives more clubs than a page holds"
+    assert list(first.context["clubs_page"]) == clubs[:3]
+    pages = first.context["clubs_page"].paginator.num_pages
+    last = client.get(reverse(url_name), {**query, "page": pages})
+    assert list(last.context["clubs_page"]) == clubs[(pages - 1) * 3 :]
+    assert last.context["report"].clubs == clubs  # the same report, the same order
+    assert vi_html("Page %(number)s of %(total)s", number=pages, total=pages) in last.content.decode()
