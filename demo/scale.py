@@ -27,7 +27,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, NamedTuple, cast
 
 from django.db import models, transaction
 
@@ -44,7 +44,8 @@ from clubs.services.register import club_code, next_club_number
 from core.dates import add_months, day_in_month, month_end, month_start
 from core.text import fold, vietnamese_sort_key
 from demo.rows import RowWriter
-from funds.models import MONEY_IN, CapitalSource, EntryType, Fund, FundEntry, FundKind
+from funds import months
+from funds.models import MONEY_IN, CapitalSource, EntryType, Fund, FundEntry, FundKind, FundMonth
 from loans.allocation import InstalmentState, allocate, outstanding_principal, payoff
 from loans.models import (
     Allocation,
@@ -86,6 +87,7 @@ TABLES = [
     Allocation,
     Rescheduling,
     FundEntry,
+    FundMonth,
     MonthlyReport,
     AreaSection,
     ReportEvent,
@@ -220,6 +222,17 @@ class Map:
         return scheme, unit
 
 
+class EntryRow(NamedTuple):
+    """What the funds' month totals read of an entry written (funds.months.EntryFacts)."""
+
+    fund_id: int
+    entry_type: str
+    source: str
+    amount: int
+    direction: int
+    entry_date: D
+
+
 class ClubBuilder:
     """One club's rows, from its own random draws; money in date order so the funds never go below 0."""
 
@@ -229,6 +242,8 @@ class ClubBuilder:
         self.full_audit = number % 10 == 0
         self.balance: dict[str, int] = {FundKind.INCOME: 0, FundKind.ACTIVITY: 0}
         self.ordinary: list[tuple[int, str, int, int, D]] = []  # entries a correction may reverse
+        self.entries: dict[int, EntryRow] = {}  # what the month totals read of each entry written
+        self.month_totals: months.Totals = {}  # the funds' months (funds.models.FundMonth)
         self.repaid: dict[int, list[int]] = {}  # the repayments of each loan
         self.stopped: list[tuple[D, D | None]] = []  # suspended from, resumed on
         self.members: list[Member] = []
@@ -298,7 +313,13 @@ class ClubBuilder:
         self._members()
         self._board_and_teams()
         self._money()
+        self._month_totals()
         self._reports()
+
+    def _month_totals(self) -> None:
+        """The funds' month totals of the entries written, by funds.months' rule."""
+        for (fund_id, month), amounts in self.month_totals.items():
+            self.w.add(FundMonth, {"fund_id": fund_id, "month": month, **amounts})
 
     def _locate(self, lineage: Lineage, decided: D) -> None:
         placement = locating.place(
@@ -516,6 +537,10 @@ class ClubBuilder:
             at=_moment(day, 11),
         )
         self.balance[kind] += direction * amount
+        row = EntryRow(self.funds[kind], entry_type, fields.get("source", ""), amount, direction, day)
+        self.entries[pk] = row
+        corrected = self.entries[fields["corrects_id"]] if "corrects_id" in fields else None
+        months.add_entry(self.month_totals, row, corrected)
         if self.full_audit:
             self.audit(
                 "funds.entry.recorded",

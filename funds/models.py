@@ -49,6 +49,8 @@ MONEY_OUT = frozenset({EntryType.DISBURSEMENT, EntryType.SPENDING, EntryType.TRA
 # Entries that belong to a loan: they are written and reversed by the loan services only, so
 # that the loan book and the cash book never disagree.
 LOAN_ENTRY_TYPES = frozenset({EntryType.DISBURSEMENT, EntryType.PRINCIPAL, EntryType.INTEREST})
+# Capital: what a club has raised (funds.selectors).
+CAPITAL_TYPES = (EntryType.CONTRIBUTION, EntryType.OPENING, EntryType.INTEREST)
 
 
 class CapitalSource(models.TextChoices):
@@ -194,7 +196,11 @@ class FundEntry(models.Model):
                 name="fund_entry_loan_money_names_loan",
             ),
         ]
-        indexes = [models.Index(fields=["fund", "entry_date"], name="fund_entry_fund_date_idx")]
+        indexes = [
+            models.Index(fields=["fund", "entry_date"], name="fund_entry_fund_date_idx"),
+            # The entries of the days since the last month's totals, over every club (funds.months).
+            models.Index(fields=["entry_date"], name="fund_entry_date_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_entry_type_display()} {self.amount} — {self.entry_date:%d/%m/%Y}"
@@ -232,3 +238,50 @@ class ClosedMonth(models.Model):
 
     def __str__(self) -> str:
         return f"{self.club} — {self.month:%m/%Y}"
+
+
+def capital_column(entry_type: str, source: str) -> str:
+    """The FundMonth column a capital entry (CAPITAL_TYPES) is added up in."""
+    return f"contribution_{source}" if entry_type == EntryType.CONTRIBUTION else entry_type
+
+
+class FundMonth(models.Model):
+    """What a month's entries did to a fund, added up: kept by funds.services.write_entry as each
+    entry is written (funds/months.py has the rules and the rebuild). Reports over thousands of
+    clubs read a row per fund and month instead of every entry of every month (funds.selectors).
+
+    `net` is the signed sum of the entries dated in the month, corrections included: a balance at
+    the end of a month is the sum of the nets up to it. The capital columns (one per source of
+    contributions, opening and interest: `capital_column`) add up to the capital standing at the
+    end of a month, as funds.selectors defines it.
+    """
+
+    fund = models.ForeignKey(Fund, on_delete=models.CASCADE, related_name="months", verbose_name=_("fund"))
+    month = models.DateField(_("month"))  # its first day
+    net = models.BigIntegerField(_("money in less money out"), default=0)
+    contribution_members = models.BigIntegerField(default=0)
+    contribution_care_fund = models.BigIntegerField(default=0)
+    contribution_local_budget = models.BigIntegerField(default=0)
+    contribution_donor = models.BigIntegerField(default=0)
+    contribution_fundraising = models.BigIntegerField(default=0)
+    contribution_collective_income = models.BigIntegerField(default=0)
+    contribution_other = models.BigIntegerField(default=0)
+    opening = models.BigIntegerField(default=0)
+    interest = models.BigIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("month of a fund")
+        verbose_name_plural = _("months of the funds")
+        constraints = [
+            models.UniqueConstraint(fields=["fund", "month"], name="fund_month_once"),
+            models.CheckConstraint(condition=Q(month__day=1), name="fund_month_first_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.fund} — {self.month:%m/%Y}"
+
+
+CAPITAL_COLUMNS = tuple(
+    [capital_column(EntryType.CONTRIBUTION, source) for source in CapitalSource]
+    + [capital_column(EntryType.OPENING, ""), capital_column(EntryType.INTEREST, "")]
+)

@@ -5,14 +5,18 @@ clubs or entries. A balance on a day is the sum of the signed entries dated up t
 (corrections included: they reverse what they correct). Capital counts what a club has raised
 and still stands on the day: contributions, opening balances taken over from the paper books and
 loan interest, each left out once a correction dated by then has reversed it.
+
+Over many clubs (the targets report, the capital page) both are read from the funds' month
+totals for the months ended before the day, and from the entries only for the days since
+(funds/months.py): what the reports read grows with the clubs and the months, not the entries.
 """
 
 import dataclasses
 import datetime
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any, TypeAlias, TypedDict
+from typing import TYPE_CHECKING, TypeAlias, TypedDict
 
-from django.db.models import Aggregate, Count, Exists, F, OuterRef, Q, QuerySet, Sum
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Sum
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -21,15 +25,24 @@ from areas.models import UNDER_PROVINCE_DEPTH, AdminScheme, AdminUnit
 from clubs.models import Club, ClubQuerySet, MapGrouping
 from core.dates import add_months, month_start
 from core.once import Version
-from core.queries import grouped
 from core.types import Text
-from funds.models import LOAN_ENTRY_TYPES, CapitalSource, ClosedMonth, EntryType, Fund, FundEntry, FundKind
+from funds.models import (
+    CAPITAL_COLUMNS,
+    CAPITAL_TYPES,
+    LOAN_ENTRY_TYPES,
+    CapitalSource,
+    ClosedMonth,
+    EntryType,
+    Fund,
+    FundEntry,
+    FundKind,
+    FundMonth,
+    capital_column,
+)
 from members.models import MembershipQuerySet, Person
 
 if TYPE_CHECKING:
     from django_stubs_ext import WithAnnotations
-
-CAPITAL_TYPES = (EntryType.CONTRIBUTION, EntryType.OPENING, EntryType.INTEREST)
 
 
 def _total(expression: Combinable, condition: Q | None = None) -> Coalesce:
@@ -66,11 +79,18 @@ def funds_with_balance(funds: QuerySet[Fund], on: datetime.date) -> "QuerySet[Fu
 
 
 def fund_balances(*, clubs: ClubQuerySet[Club], on: datetime.date) -> dict[int, dict[str, int]]:
-    """{club id: {fund kind: balance at the end of `on`}} for the clubs' funds: one query."""
+    """{club id: {fund kind: balance at the end of `on`}} for the clubs' funds: three queries,
+    whatever the number of entries. The months ended before `on`'s are read from their totals
+    (FundMonth, funds/months.py), the days since from the entries."""
+    this_month = month_start(on)
     balances: dict[int, dict[str, int]] = {}
-    rows = funds_with_balance(Fund.objects.filter(club__in=clubs), on).values_list("club_id", "kind", "balance_on")
-    for club_id, kind, balance in rows:
-        balances.setdefault(club_id, {})[kind] = balance
+    for club_id, kind in Fund.objects.filter(club__in=clubs).values_list("club_id", "kind"):
+        balances.setdefault(club_id, {})[kind] = 0
+    months_ended = FundMonth.objects.filter(fund__club__in=clubs, month__lt=this_month).annotate(total=F("net"))
+    days_since = FundEntry.objects.filter(fund__club__in=clubs, entry_date__gte=this_month, entry_date__lte=on)
+    for rows in (months_ended, days_since.annotate(total=_signed())):
+        for row in rows.values(club=F("fund__club_id"), kind=F("fund__kind")).annotate(sum=Sum("total")).order_by():
+            balances[row["club"]][row["kind"]] += row["sum"]
     return balances
 
 
@@ -290,39 +310,47 @@ class CapitalReport:
     clubs: list[ClubCapital]  # every club of the scope, with or without capital
 
 
-def _capital_entries(clubs: ClubQuerySet[Club], on: datetime.date) -> QuerySet[FundEntry]:
-    """The capital entries of the clubs' funds standing at the end of `on`: dated by then and
-    not reversed by a correction dated by then."""
-    return FundEntry.objects.not_reversed(on).filter(
-        fund__club__in=clubs,
-        entry_type__in=CAPITAL_TYPES,
-        entry_date__lte=on,
-    )
-
-
-def _capital_aggregates() -> dict[str, Aggregate | Combinable]:
-    contribution = Q(entry_type=EntryType.CONTRIBUTION)
-    return {
-        **{f"source_{source}": _total(F("amount"), contribution & Q(source=source)) for source in CapitalSource},
-        "opening": _total(F("amount"), Q(entry_type=EntryType.OPENING)),
-        "interest": _total(F("amount"), Q(entry_type=EntryType.INTEREST)),
-        "clubs_with_capital": Count("fund__club", distinct=True),
-    }
-
-
-def _capital(row: dict[str, Any]) -> Capital:
+def _capital(columns: dict[str, int]) -> Capital:
+    """A club's capital from its FundMonth capital columns added up."""
     return Capital(
-        by_source={source: row[f"source_{source}"] for source in CapitalSource.values},
-        opening=row["opening"],
-        interest=row["interest"],
-        clubs_with_capital=row["clubs_with_capital"],
+        by_source={source: columns[capital_column(EntryType.CONTRIBUTION, source)] for source in CapitalSource.values},
+        opening=columns[capital_column(EntryType.OPENING, "")],
+        interest=columns[capital_column(EntryType.INTEREST, "")],
+        clubs_with_capital=1,
     )
 
 
 def club_capital(*, clubs: ClubQuerySet[Club], on: datetime.date) -> dict[int, Capital]:
-    """{club id: its capital at the end of `on`} for the clubs with any: one query."""
-    rows = grouped(_capital_entries(clubs, on), F("fund__club_id"), _capital_aggregates())
-    return {club_id: _capital(row) for club_id, row in rows.items()}
+    """{club id: its capital at the end of `on`} for the clubs with any: three grouped queries,
+    whatever the number of entries.
+
+    The months ended before `on`'s are read from their totals (FundMonth, funds/months.py); the
+    days since from the entries: the capital entries dated in them that stand at the end of `on`,
+    less those of earlier months that a correction dated in them has reversed. Capital amounts
+    are positive, so a club has capital standing exactly when its total is above zero.
+    """
+    this_month = month_start(on)
+    totals: dict[int, dict[str, int]] = {}
+
+    def add(club_id: int, column: str, amount: int) -> None:
+        columns = totals.setdefault(club_id, dict.fromkeys(CAPITAL_COLUMNS, 0))
+        columns[column] += amount
+
+    months_ended = FundMonth.objects.filter(fund__club__in=clubs, month__lt=this_month)
+    sums = months_ended.values(club=F("fund__club_id")).annotate(**{c: Sum(c) for c in CAPITAL_COLUMNS}).order_by()
+    for row in sums:
+        for column in CAPITAL_COLUMNS:
+            add(row["club"], column, row[column])
+    capital = FundEntry.objects.filter(fund__club__in=clubs, entry_type__in=CAPITAL_TYPES)
+    standing = capital.not_reversed(on).filter(entry_date__gte=this_month, entry_date__lte=on)
+    reversed_since = capital.filter(
+        entry_date__lt=this_month, correction__entry_date__gte=this_month, correction__entry_date__lte=on
+    )
+    for rows, sign in ((standing, 1), (reversed_since, -1)):
+        grouped_rows = rows.values("entry_type", "source", club=F("fund__club_id")).annotate(total=Sum("amount"))
+        for row in grouped_rows.order_by():
+            add(row["club"], capital_column(row["entry_type"], row["source"]), sign * row["total"])
+    return {club_id: _capital(columns) for club_id, columns in totals.items() if sum(columns.values()) > 0}
 
 
 def capital_added_up(capitals: Iterable[Capital]) -> Capital:

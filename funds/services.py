@@ -31,6 +31,7 @@ from core.errors import refusal
 from core.money import format_vnd
 from core.once import check_version
 from core.types import Actor
+from funds import months
 from funds.models import (
     LOAN_ENTRY_TYPES,
     MONEY_IN,
@@ -232,6 +233,7 @@ def write_entry(
     )
     entry.full_clean(exclude=["counterpart", "corrects", "loan", "repayment", "created_by", "member"])
     entry.save()
+    months.record(entry)
     audit_record(
         actor=actor,
         action="funds.entry.recorded",

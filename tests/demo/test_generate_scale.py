@@ -5,6 +5,7 @@ the rows have the shape real clubs write (members, loans with the product's sche
 allocations, funds that never go below zero, corrections in their own fund), and the product's
 reports read them without error."""
 
+import datetime
 import hashlib
 import io
 import json
@@ -20,14 +21,16 @@ from clubs.models import Club
 from core.dates import add_months
 from demo.plans import QUANG_NGAI_2022_2025, seed_plan
 from demo.scale import TABLES
-from funds.models import EntryType, Fund, FundEntry, FundKind
-from funds.selectors import cash_book
+from funds import months
+from funds.models import EntryType, Fund, FundEntry, FundKind, FundMonth
+from funds.selectors import cash_book, club_capital, fund_balances
 from loans.models import Allocation, Instalment, Loan, LoanStatus, Repayment
 from loans.portfolio import Period, portfolio_report
 from loans.schedules import build_schedule, first_due_date
 from loans.selectors import loan_book_totals
 from members.models import Membership
 from tests.conftest import TODAY
+from tests.funds.capital_rule import balances_by_rule, capital_by_rule, columns_of
 
 CLUBS, MONTHS = 4, 13
 
@@ -191,6 +194,20 @@ def test_funds_never_go_below_zero_and_corrections_stay_in_their_fund(province):
         assert correction.direction == -correction.corrects.direction
         assert correction.entry_date >= correction.corrects.entry_date
     assert FundEntry.objects.values("fund__kind").annotate(n=Count("pk")).count() == 2
+
+
+def test_the_funds_month_totals_are_those_of_the_entries(province):
+    """The month totals written beside the entries (funds.months.add_entry, as the services do) are
+    those worked out from the entries, and give the rules' capital and balances."""
+    assert FundMonth.objects.count() > 0
+    assert months.differences(entries=FundEntry.objects.all(), months=FundMonth.objects.all()) == []
+    clubs = Club.objects.all()
+    for on in (TODAY, add_months(TODAY, -7) - datetime.timedelta(days=11)):
+        capital = {club: columns_of(figure) for club, figure in club_capital(clubs=clubs, on=on).items()}
+        assert capital == capital_by_rule(clubs=clubs, on=on)
+        balances = fund_balances(clubs=clubs, on=on)
+        for club, kinds in balances_by_rule(clubs=clubs, on=on).items():
+            assert {kind: balances[club][kind] for kind in kinds} == kinds
 
 
 def test_the_product_reads_it(province):

@@ -10,7 +10,9 @@ every step, recomputed in Python from the rows:
   loan, that is the amount written off);
 - each loan's principal and interest entries in the cash book, net of their corrections, add up
   to its repayments not reversed; a disbursed loan has its disbursement entry;
-- no instalment is paid more than it was due.
+- no instalment is paid more than it was due;
+- the funds' month totals are those worked out from the entries, and the capital and balances
+  read from them are those of the rules on any day.
 
 The club, its members and its loan rules are made once; each example runs in a transaction
 rolled back at its end.
@@ -26,14 +28,18 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
+from clubs.models import Club
+from funds import months
+from funds import selectors as fund_selectors
 from funds import services as funds
-from funds.models import LOAN_ENTRY_TYPES, CapitalSource, EntryType, FundEntry, FundKind
+from funds.models import LOAN_ENTRY_TYPES, CapitalSource, EntryType, FundEntry, FundKind, FundMonth
 from loans import selectors
 from loans import services as loans
 from loans.allocation import payoff
 from loans.models import Allocation, InterestMethod, Loan, LoanPurpose, LoanStatus, Repayment, RepaymentFrequency
 from tests import factories
 from tests.conftest import TODAY
+from tests.funds.capital_rule import balances_by_rule, capital_by_rule, columns_of
 
 D = datetime.date
 FIRST_DAY = D(2024, 1, 1)
@@ -339,6 +345,27 @@ class MoneyBooks(RuleBasedStateMachine):
             row[0] += allocation.principal
             row[1] += allocation.interest
         return [(pk, *row) for pk, row in paid.items()]
+
+    @invariant()
+    def month_totals_agree_with_the_entries(self):
+        """The month totals kept as entries are written are those worked out from the entries, and
+        the capital and balances read from them are those of the rules, on any day: a month's
+        first and last day, mid-month, and each day a correction is dated."""
+        clubs = Club.objects.filter(pk=self.club.pk)
+        assert months.differences(entries=FundEntry.objects.all(), months=FundMonth.objects.all()) == []
+        corrected_on = set(FundEntry.objects.filter(corrects__isnull=False).values_list("entry_date", flat=True))
+        for on in {FIRST_DAY, D(2024, 6, 15), D(2024, 6, 30), TODAY, *corrected_on}:
+            capital = {
+                club: columns_of(figure) for club, figure in fund_selectors.club_capital(clubs=clubs, on=on).items()
+            }
+            expected = {
+                club: columns for club, columns in capital_by_rule(clubs=clubs, on=on).items() if any(columns.values())
+            }
+            assert capital == expected, on
+            balances = fund_selectors.fund_balances(clubs=clubs, on=on)[self.club.pk]
+            assert balances == {FundKind.INCOME: 0, FundKind.ACTIVITY: 0} | balances_by_rule(clubs=clubs, on=on).get(
+                self.club.pk, {}
+            ), on
 
     @invariant()
     def loan_entries_only_from_loans(self):

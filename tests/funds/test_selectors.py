@@ -4,6 +4,7 @@ source per club and rolled up, and query counts that do not grow with clubs or e
 Data is written through the services (tests/loans/test_loan_cycle.py shows the loan cycle)."""
 
 import datetime
+import re
 from decimal import Decimal
 
 import pytest
@@ -13,9 +14,8 @@ from django.test.utils import CaptureQueriesContext
 from areas.models import UNDER_PROVINCE_DEPTH
 from areas.selectors import scheme_default
 from clubs.models import Club, MapGrouping
-from core.queries import grouped
 from funds import selectors
-from funds.models import CapitalSource, ClosedMonth, EntryType, FundKind
+from funds.models import CAPITAL_COLUMNS, CapitalSource, ClosedMonth, EntryType, FundKind
 from funds.services import (
     contribution_record,
     entry_correct,
@@ -27,6 +27,7 @@ from funds.services import (
 from loans import services as loan_services
 from loans.models import InterestMethod, LoanPurpose, RepaymentFrequency
 from tests import factories
+from tests.funds.capital_rule import capital_by_rule, columns_of
 
 D = datetime.date
 
@@ -116,15 +117,35 @@ def test_a_correction_takes_the_money_back_from_its_date(world):
     assert selectors.fund_balances(clubs=clubs, on=D(2024, 5, 20))[world.club_a1.pk]["income"] == 0
 
 
-def test_fund_balances_is_one_query_whatever_the_number_of_clubs(world, django_assert_num_queries):
+def test_fund_balances_take_three_queries_whatever_the_number_of_clubs(world, django_assert_num_queries):
     for club in (world.club_a1, world.club_b1):
         contribute(club, 1_000_000, D(2024, 1, 10))
-    with django_assert_num_queries(1):
+    # 1 the funds, 2 their months ended before the day's, 3 the entries of the days since.
+    with django_assert_num_queries(3):
         assert len(selectors.fund_balances(clubs=Club.objects.all(), on=D(2025, 1, 1))) == 4
     for number in range(6):
         contribute(factories.ClubFactory(unit=world.commune_b1), 1_000_000 + number, D(2024, 1, 10))
-    with django_assert_num_queries(1):
+    with django_assert_num_queries(3):
         assert len(selectors.fund_balances(clubs=Club.objects.all(), on=D(2025, 1, 1))) == 10
+
+
+def test_reports_over_many_clubs_read_only_the_entries_of_the_days_since_the_last_month(world):
+    """Capital and balances read the months ended from their totals (funds.models.FundMonth): no
+    query reads an entry dated before the first day of the report's month, except those a
+    correction dated since reversed. What they read grows with the months, not the entries."""
+    contribute(world.club_a1, 1_000_000, D(2024, 1, 10))
+    on = D(2025, 3, 15)
+    with CaptureQueriesContext(connection) as queries:
+        selectors.club_capital(clubs=Club.objects.all(), on=on)
+        selectors.fund_balances(clubs=Club.objects.all(), on=on)
+    reading_entries = [q["sql"] for q in queries.captured_queries if 'FROM "funds_fundentry"' in q["sql"]]
+    assert len(reading_entries) == 3
+    since = "'2025-03-01'"
+    for sql in reading_entries:
+        # The entries dated since the month began, or those its corrections dated since reversed.
+        assert f'"funds_fundentry"."entry_date" >= {since}' in sql or re.search(
+            rf'T\d+\."entry_date" >= {since}', sql
+        ), sql
 
 
 def test_club_funds_come_income_first_with_their_opening(world):
@@ -319,23 +340,29 @@ def test_capital_of_a_scope_leaves_other_clubs_out(capital_world):
 def test_capital_queries_do_not_grow_with_clubs(capital_world, django_assert_num_queries):
     world = capital_world
     scheme = scheme_default(D(2025, 3, 15))
-    # 1 per club, 2 the clubs' districts, 3 the districts' units, 4 the clubs.
-    with django_assert_num_queries(4):
+    # 1–3 per club (the months ended, the days since and what was corrected since), 4 the clubs'
+    # districts, 5 the districts' units, 6 the clubs.
+    with django_assert_num_queries(6):
         small = selectors.capital_by_source(clubs=Club.objects.all(), on=D(2025, 3, 15), scheme=scheme)
     for number in range(8):
         club = factories.ClubFactory(unit=world.commune_b1 if number % 2 else world.district_l)
         contribute(club, 1_000_000, D(2024, 1, 1), source=CapitalSource.FUNDRAISING)
         spend(club, 100_000, D(2024, 2, 1), kind=FundKind.INCOME)  # spending is no capital
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(6):
         large = selectors.capital_by_source(clubs=Club.objects.all(), on=D(2025, 3, 15), scheme=scheme)
     assert len(large.clubs) == len(small.clubs) + 8
     assert large.total.by_source[CapitalSource.FUNDRAISING] == 8_000_000
     assert large.total.clubs_with_capital == 10
-    # The districts added up from the clubs are what grouping the entries by district gives.
+    # The districts added up from the clubs are the rule's capital of their clubs added up.
+    by_rule = capital_by_rule(clubs=Club.objects.all(), on=D(2025, 3, 15))
     by_district = MapGrouping(scheme, UNDER_PROVINCE_DEPTH)
-    entries = selectors._capital_entries(Club.objects.all(), D(2025, 3, 15))
-    rows = grouped(by_district.rows(entries, "fund__club__"), by_district.key(), selectors._capital_aggregates())
-    assert {rollup.unit.pk: rollup.capital for rollup in large.districts} == {
-        group: selectors._capital(row) for group, row in rows.items()
-    }
-    assert large.total == selectors._capital(grouped(entries, None, selectors._capital_aggregates())[None])
+    district_of = dict(
+        by_district.rows(Club.objects.all()).annotate(group=by_district.key()).values_list("pk", "group")
+    )
+    expected: dict[int, dict[str, int]] = {}
+    for club_id, columns in by_rule.items():
+        added = expected.setdefault(district_of[club_id], dict.fromkeys(columns, 0))
+        for column, amount in columns.items():
+            added[column] += amount
+    assert {rollup.unit.pk: columns_of(rollup.capital) for rollup in large.districts} == expected
+    assert columns_of(large.total) == {column: sum(c[column] for c in by_rule.values()) for column in CAPITAL_COLUMNS}

@@ -612,15 +612,15 @@ def test_capital_page_as_of_a_date_and_within_the_area(client, world, area_staff
 def test_capital_page_queries_do_not_grow_with_clubs(client, world, province_staff, django_assert_num_queries):
     client = login(client, province_staff)
     contribute(world.club_a1, 1_000_000, D(2024, 1, 10))
-    # 1 session, 2 user, 3 role assignments, 4 the scope's top units, 5–8 the report (per club,
-    # the clubs, their districts and the districts' units).
-    # One more since the map the report groups on is the one in force on its date.
-    with django_assert_num_queries(9):
+    # 1 session, 2 user, 3 role assignments, 4 the scope's top units, 5 the map in force on the
+    # report's date, 6–11 the report (per club: the months ended, the days since and what was
+    # corrected since; the clubs, their districts and the districts' units).
+    with django_assert_num_queries(11):
         client.get(reverse("funds:capital"))
     for number in range(10):
         club = factories.ClubFactory(unit=world.commune_a2 if number % 2 else world.commune_b1)
         contribute(club, 1_000_000 + number, D(2024, 2, 1), source=CapitalSource.DONOR)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(11):
         response = client.get(reverse("funds:capital"))
     assert len(response.context["report"].clubs) == 14
 

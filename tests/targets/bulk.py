@@ -13,7 +13,8 @@ from areas.models import AdminUnit
 from clubs.models import ActivityArea, Club, ClubLocation, ClubStatusChange, LocationSource, StatusChangeKind
 from core.dates import add_months, day_in_month
 from core.text import fold, vietnamese_sort_key
-from funds.models import CapitalSource, EntryType, Fund, FundEntry, FundKind
+from funds import months
+from funds.models import CapitalSource, EntryType, Fund, FundEntry, FundKind, FundMonth
 from loans.models import Instalment, InterestMethod, Loan, LoanPurpose, LoanStatus, RepaymentFrequency
 from loans.schedules import build_schedule
 from members.models import EconomicStatus, HouseholdStatus, Membership, Person, Sex
@@ -98,6 +99,8 @@ def add_clubs(
         for kind, amount in ((FundKind.INCOME, 20_000_000), (FundKind.ACTIVITY, 1_000_000))
         if kind == FundKind.INCOME or number % 3
     )
+    # Written past funds.services: their month totals are rebuilt, as after any bulk load.
+    months.rebuild(entries=FundEntry.objects.filter(fund__in=funds), months=FundMonth.objects.filter(fund__in=funds))
     people = Person.objects.bulk_create(
         Person(
             full_name=(full_name := f"Nguyễn Văn {club.pk}-{number}"),
