@@ -59,6 +59,7 @@ def add_loan_books(clubs, today: datetime.date) -> None:
         Rescheduling,
     )
     from loans.schedules import build_schedule
+    from loans.services.checks import settle
     from members.models import Membership, Person
 
     def schedule_of(amount, first_due_on, first_number=1):
@@ -183,6 +184,8 @@ def add_loan_books(clubs, today: datetime.date) -> None:
         Allocation(repayment=repayment, instalment=instalment, principal=principal, interest=instalment.interest_due)
         for repayment, (instalment, _paid_on, principal, _wrong) in zip(repayments, payments, strict=True)
     )
+    # Written past the repayment services: the instalments paid in full are worked out as they do.
+    settle(Instalment.objects.filter(loan__club__in=clubs))
 
 
 def build(loans: int, today: datetime.date) -> None:

@@ -46,7 +46,7 @@ from core.text import fold, vietnamese_sort_key
 from demo.rows import RowWriter
 from funds import months
 from funds.models import MONEY_IN, CapitalSource, EntryType, Fund, FundEntry, FundKind, FundMonth
-from loans.allocation import InstalmentState, allocate, outstanding_principal, payoff
+from loans.allocation import InstalmentState, allocate, outstanding_principal, payoff, settled_on
 from loans.models import (
     Allocation,
     DecisionBody,
@@ -149,7 +149,17 @@ class Member:
 class ScheduledPart:
     """An instalment while the club is simulated: what loans.allocation reads of an Instalment."""
 
-    __slots__ = ("id", "number", "due_on", "late_after", "principal_due", "interest_due", "cancelled_on", "paid")
+    __slots__ = (
+        "id",
+        "number",
+        "due_on",
+        "late_after",
+        "principal_due",
+        "interest_due",
+        "cancelled_on",
+        "paid",
+        "payments",
+    )
 
     def __init__(self, pk: int, number: int, due_on: D, grace: int, principal: int, interest: int) -> None:
         self.id, self.number, self.due_on = pk, number, due_on
@@ -157,6 +167,7 @@ class ScheduledPart:
         self.principal_due, self.interest_due = principal, interest
         self.cancelled_on: D | None = None
         self.paid = [0, 0]  # principal, interest
+        self.payments: list[tuple[D, int]] = []  # (day, principal and interest) of each repayment, in order
 
 
 @dataclasses.dataclass
@@ -799,6 +810,7 @@ class ClubBuilder:
             part = cast(ScheduledPart, instalment)
             part.paid[0] += parts[0]
             part.paid[1] += parts[1]
+            part.payments.append((day, parts[0] + parts[1]))
             self.w.add(
                 Allocation,
                 {"repayment_id": repayment, "instalment_id": part.id, "principal": parts[0], "interest": parts[1]},
@@ -939,6 +951,9 @@ class ClubBuilder:
                     "principal_due": part.principal_due,
                     "interest_due": part.interest_due,
                     "cancelled_on": part.cancelled_on,
+                    "settled_on": settled_on(
+                        due=part.principal_due + part.interest_due, due_on=part.due_on, payments=part.payments
+                    ),
                 },
             )
 

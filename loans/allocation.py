@@ -10,6 +10,7 @@ The instalments as they stand come from loans.selectors.instalment_states.
 """
 
 import datetime
+from collections.abc import Iterable
 
 from django.utils.translation import gettext_lazy as _
 
@@ -32,6 +33,23 @@ class InstalmentState:
     @property
     def left(self) -> int:
         return self.principal_left + self.interest_left
+
+
+def settled_on(
+    *, due: int, due_on: datetime.date, payments: Iterable[tuple[datetime.date, int]]
+) -> datetime.date | None:
+    """When an instalment was paid in full (Instalment.settled_on): the day `payments` (the date and
+    the principal and interest of each repayment not reversed that paid it, in the order they
+    were made) first add up to what is `due`; its due date when nothing is due (it is never
+    late); None while they fall short."""
+    if due <= 0:
+        return due_on
+    paid = 0
+    for day, amount in payments:
+        paid += amount
+        if paid >= due:
+            return day
+    return None
 
 
 def outstanding_principal(states: list[InstalmentState]) -> int:

@@ -302,6 +302,11 @@ class Instalment(models.Model):
         blank=True,
         help_text=_("Replaced by a new schedule, or not owed after the loan closed early."),
     )
+    # The day the repayments not reversed first paid all that is due on it (loans.allocation.
+    # settled_on): it is late on a day after its due date and before this one, or while None.
+    # Kept by the repayment services, so that the portfolio and PAR30 over thousands of clubs
+    # need not add up each instalment's payments to know which are late.
+    settled_on = models.DateField(_("paid in full on"), null=True, blank=True, editable=False)
 
     objects = InstalmentQuerySet.as_manager()
 

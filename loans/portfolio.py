@@ -278,16 +278,17 @@ def _outstanding(on: datetime.date) -> CombinedExpression:
 
 
 def _late_instalments(on: datetime.date) -> QuerySet[Instalment]:
-    """The loan's (outer row) instalments late (past due) on `on`, each with `unpaid`: not fully
-    paid by `on`, and due before it."""
+    """The loan's (outer row) instalments late (past due) on `on`: due before it and not paid in
+    full by then (Instalment.settled_on, kept by the repayment services), each with `unpaid`,
+    what is still owed on it on `on` (worked out only where it is asked for)."""
     paid = _subquery_sum(
         _counted_allocations(instalment=OuterRef("pk"), repayment__paid_on__lte=on), F("principal") + F("interest")
     )
     return (
         Instalment.objects.live_on(on)
         .filter(loan=OuterRef("pk"), due_on__lt=on)
+        .filter(Q(settled_on__isnull=True) | Q(settled_on__gt=on))
         .alias(unpaid=F("principal_due") + F("interest_due") - paid)
-        .filter(unpaid__gt=0)
     )
 
 

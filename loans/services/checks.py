@@ -2,8 +2,10 @@
 its instalments. The checks raise ValidationError (core.errors.refusal) on the field they are about."""
 
 import datetime
+from collections import defaultdict
 from collections.abc import Iterable
 
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -12,7 +14,8 @@ from core.dates import format_date
 from core.errors import refusal
 from core.types import Text
 from funds.services import ERROR_DATE_IN_FUTURE
-from loans.models import Instalment, Loan, LoanStatus
+from loans.allocation import settled_on
+from loans.models import Allocation, Instalment, Loan, LoanStatus
 from loans.schedules import ScheduledInstalment
 from members.models import Membership, Person
 
@@ -100,6 +103,27 @@ def create_instalments(loan: Loan, schedule: Iterable[ScheduledInstalment]) -> l
             late_after=part.due_on + grace,
             principal_due=part.principal,
             interest_due=part.interest,
+            settled_on=settled_on(due=part.principal + part.interest, due_on=part.due_on, payments=()),
         )
         for part in schedule
     )
+
+
+def settle(instalments: QuerySet[Instalment]) -> None:
+    """Work `instalments`' settled_on out again from their allocations of repayments not reversed
+    (loans.allocation.settled_on), after a repayment was recorded or reversed: two queries, and a
+    third to save those that changed."""
+    rows = list(instalments.only("pk", "due_on", "principal_due", "interest_due", "settled_on"))
+    payments: dict[int, list[tuple[datetime.date, int]]] = defaultdict(list)
+    counted = Allocation.objects.filter(instalment__in=instalments.values("pk"), repayment__reversed_on__isnull=True)
+    for instalment_id, day, principal, interest in counted.order_by("repayment__paid_on", "repayment_id").values_list(
+        "instalment_id", "repayment__paid_on", "principal", "interest"
+    ):
+        payments[instalment_id].append((day, principal + interest))
+    changed = []
+    for row in rows:
+        day = settled_on(due=row.amount_due, due_on=row.due_on, payments=payments[row.pk])
+        if day != row.settled_on:
+            row.settled_on = day
+            changed.append(row)
+    Instalment.objects.bulk_update(changed, ["settled_on"], batch_size=1000)

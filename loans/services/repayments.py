@@ -26,7 +26,7 @@ from funds.services import check_amount, check_club_date, lock_funds, reverse_en
 from loans.allocation import allocate
 from loans.models import Allocation, Instalment, InstalmentQuerySet, Loan, LoanStatus, Repayment
 from loans.selectors import income_fund, instalment_states, last_repayment_date
-from loans.services.checks import locked, require_not_before, require_reason, require_status
+from loans.services.checks import locked, require_not_before, require_reason, require_status, settle
 
 ERROR_OTHER_CLUB = _("This loan belongs to another club.")
 ERROR_BEFORE_LAST_REPAYMENT = _("The loan's last repayment is dated %(date)s: a new one cannot be earlier.")
@@ -78,6 +78,7 @@ def repayment_record(
         Allocation(repayment=repayment, instalment=instalment, principal=parts[0], interest=parts[1])
         for instalment, parts in split.items()
     )
+    settle(Instalment.objects.filter(pk__in=[instalment.pk for instalment in split]))
     (fund,) = lock_funds(income_fund(loan.club))
     for entry_type, part in ((EntryType.PRINCIPAL, principal), (EntryType.INTEREST, interest)):
         if part:
@@ -167,6 +168,7 @@ def repayment_reverse(
     )
     repayment.reversed_on, repayment.reversal_reason = reversed_on, reason
     repayment.save(update_fields=["reversed_on", "reversal_reason"])
+    settle(Instalment.objects.filter(allocations__repayment=repayment))
     closed_early.update(cancelled_on=None)
     if loan.status == LoanStatus.REPAID:
         loan.status, loan.closed_on = LoanStatus.DISBURSED, None

@@ -24,6 +24,7 @@ from demo.scale import TABLES
 from funds import months
 from funds.models import EntryType, Fund, FundEntry, FundKind, FundMonth
 from funds.selectors import cash_book, club_capital, fund_balances
+from loans.allocation import settled_on
 from loans.models import Allocation, Instalment, Loan, LoanStatus, Repayment
 from loans.portfolio import Period, portfolio_report
 from loans.schedules import build_schedule, first_due_date
@@ -194,6 +195,23 @@ def test_funds_never_go_below_zero_and_corrections_stay_in_their_fund(province):
         assert correction.direction == -correction.corrects.direction
         assert correction.entry_date >= correction.corrects.entry_date
     assert FundEntry.objects.values("fund__kind").annotate(n=Count("pk")).count() == 2
+
+
+def test_instalments_are_paid_in_full_when_their_repayments_say(province):
+    payments = defaultdict(list)
+    allocations = Allocation.objects.filter(repayment__reversed_on__isnull=True).order_by(
+        "repayment__paid_on", "repayment_id"
+    )
+    for instalment_id, day, principal, interest in allocations.values_list(
+        "instalment_id", "repayment__paid_on", "principal", "interest"
+    ):
+        payments[instalment_id].append((day, principal + interest))
+    instalments = list(Instalment.objects.all())
+    assert any(instalment.settled_on for instalment in instalments)
+    assert any(instalment.settled_on is None for instalment in instalments)
+    for instalment in instalments:
+        expected = settled_on(due=instalment.amount_due, due_on=instalment.due_on, payments=payments[instalment.pk])
+        assert instalment.settled_on == expected, instalment
 
 
 def test_the_funds_month_totals_are_those_of_the_entries(province):

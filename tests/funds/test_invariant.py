@@ -10,7 +10,8 @@ every step, recomputed in Python from the rows:
   loan, that is the amount written off);
 - each loan's principal and interest entries in the cash book, net of their corrections, add up
   to its repayments not reversed; a disbursed loan has its disbursement entry;
-- no instalment is paid more than it was due;
+- no instalment is paid more than it was due, and each is paid in full (settled_on) on the day
+  its repayments not reversed first add up to what is due;
 - the funds' month totals are those worked out from the entries, and the capital and balances
   read from them are those of the rules on any day.
 
@@ -35,8 +36,17 @@ from funds import services as funds
 from funds.models import LOAN_ENTRY_TYPES, CapitalSource, EntryType, FundEntry, FundKind, FundMonth
 from loans import selectors
 from loans import services as loans
-from loans.allocation import payoff
-from loans.models import Allocation, InterestMethod, Loan, LoanPurpose, LoanStatus, Repayment, RepaymentFrequency
+from loans.allocation import payoff, settled_on
+from loans.models import (
+    Allocation,
+    Instalment,
+    InterestMethod,
+    Loan,
+    LoanPurpose,
+    LoanStatus,
+    Repayment,
+    RepaymentFrequency,
+)
 from tests import factories
 from tests.conftest import TODAY
 from tests.funds.capital_rule import balances_by_rule, capital_by_rule, columns_of
@@ -366,6 +376,20 @@ class MoneyBooks(RuleBasedStateMachine):
             assert balances == {FundKind.INCOME: 0, FundKind.ACTIVITY: 0} | balances_by_rule(clubs=clubs, on=on).get(
                 self.club.pk, {}
             ), on
+
+    @invariant()
+    def instalments_paid_in_full_when_their_repayments_say(self):
+        """Instalment.settled_on, kept by the repayment services, is the rule's
+        (loans.allocation.settled_on) on the allocations of the repayments not reversed."""
+        for instalment in Instalment.objects.filter(loan__club=self.club):
+            payments = [
+                (allocation.repayment.paid_on, allocation.principal + allocation.interest)
+                for allocation in instalment.allocations.filter(repayment__reversed_on__isnull=True)
+                .select_related("repayment")
+                .order_by("repayment__paid_on", "repayment_id")
+            ]
+            expected = settled_on(due=instalment.amount_due, due_on=instalment.due_on, payments=payments)
+            assert instalment.settled_on == expected, instalment
 
     @invariant()
     def loan_entries_only_from_loans(self):

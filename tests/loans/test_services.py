@@ -7,11 +7,14 @@ from 15/10/2024 to 15/03/2025. Today is 15/03/2025.
 """
 
 import datetime
+import importlib
+import types
 from decimal import Decimal
 
 import pytest
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db import connection
 
 from audit.models import AuditEntry
 from core.money import format_vnd
@@ -21,6 +24,7 @@ from loans import allocation, selectors, services
 from loans import take_over as take_over_rules
 from loans.models import (
     Allocation,
+    Instalment,
     InterestMethod,
     LoanPurpose,
     LoanRules,
@@ -643,6 +647,35 @@ def test_reversal_only_the_latest_and_cash_corrected(club, treasurer, rules, fun
     assert funded.balance() == 44_000_000 and outstanding(loan) == 6_000_000
     audit = last_audit("loans.repayment.reversed")
     assert audit.data == {"repayment": first.pk, "amount": 1_030_000, "reason": "nhầm", "status": "disbursed"}
+
+
+def test_an_instalment_is_paid_in_full_on_the_day_its_repayments_reach_what_is_due(
+    club, treasurer, rules, funded, member
+):
+    """Instalment.settled_on, which the portfolio and PAR30 read to know what is late: set by the
+    repayment that completes an instalment, undone by its reversal."""
+    loan = disbursed(club, treasurer, member)
+
+    def settled():
+        return dict(loan.instalments.order_by("number").values_list("number", "settled_on")[:3])
+
+    assert settled() == {1: None, 2: None, 3: None}
+    repay(loan, treasurer, 530_000, D(2024, 10, 15))  # half of the first instalment
+    assert settled() == {1: None, 2: None, 3: None}
+    completing = repay(loan, treasurer, 1_530_000, D(2024, 11, 12))  # the rest, and the second whole
+    assert settled() == {1: D(2024, 11, 12), 2: D(2024, 11, 12), 3: None}
+    services.repayment_reverse(actor=treasurer, repayment=completing, reason="nhầm", reversed_on=D(2024, 11, 20))
+    assert settled() == {1: None, 2: None, 3: None}
+    repay(loan, treasurer, 3_090_000, D(2024, 12, 15))  # the first three instalments
+    kept = list(Instalment.objects.order_by("pk").values_list("pk", "settled_on"))
+    assert kept[2][1] == D(2024, 12, 15) and kept[3][1] is None
+
+    # The migration that brought the field in works it out the same for the rows already written.
+    migration = importlib.import_module("loans.migrations.0003_instalment_settled_on")
+    Instalment.objects.update(settled_on=None)
+    with connection.cursor() as cursor:
+        migration.paid_in_full(None, types.SimpleNamespace(execute=cursor.execute))
+    assert list(Instalment.objects.order_by("pk").values_list("pk", "settled_on")) == kept
 
 
 def test_reversing_an_early_payoff_restores_the_schedule(club, treasurer, rules, funded, member):
