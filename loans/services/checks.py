@@ -122,8 +122,8 @@ def settle(instalments: QuerySet[Instalment]) -> None:
         payments[instalment_id].append((day, principal + interest))
     changed = []
     for row in rows:
-        day = settled_on(due=row.amount_due, due_on=row.due_on, payments=payments[row.pk])
-        if day != row.settled_on:
-            row.settled_on = day
+        paid_in_full = settled_on(due=row.amount_due, due_on=row.due_on, payments=payments[row.pk])
+        if paid_in_full != row.settled_on:
+            row.settled_on = paid_in_full
             changed.append(row)
     Instalment.objects.bulk_update(changed, ["settled_on"], batch_size=1000)
