@@ -85,7 +85,7 @@ from core.dates import add_months, day_in_month
 from core.queries import grouped
 from core.shares import share
 from core.types import Text
-from loans.models import Allocation, Instalment, Loan, LoanStatus, Rescheduling
+from loans.models import Allocation, Instalment, Loan, LoanStatus, Repayment, Rescheduling
 from members.models import Membership
 
 if TYPE_CHECKING:
@@ -269,11 +269,15 @@ def _counted_allocations(**lookups: object) -> QuerySet[Allocation]:
     return Allocation.objects.filter(repayment__reversed_on__isnull=True, **lookups)
 
 
+def _counted_repayments(on: datetime.date, **lookups: object) -> QuerySet[Repayment]:
+    """Repayments paid by `on` and not reversed. A repayment's `principal` is what its allocations
+    put on principal (loans.services.repayments): reading it spares joining the allocations."""
+    return Repayment.objects.filter(reversed_on__isnull=True, paid_on__lte=on, **lookups)
+
+
 def _outstanding(on: datetime.date) -> CombinedExpression:
     """The loan's (outer row) principal still owed on `on`."""
-    repaid = _subquery_sum(
-        _counted_allocations(instalment__loan=OuterRef("pk"), repayment__paid_on__lte=on), F("principal")
-    )
+    repaid = _subquery_sum(_counted_repayments(on, loan=OuterRef("pk")), F("principal"))
     return F("amount") - F("repaid_before_go_live") - repaid
 
 
@@ -730,7 +734,7 @@ def at_risk_by_club(*, clubs: ClubQuerySet[Club], on: datetime.date) -> dict[int
       reschedulings) that are not (checked per rescheduled loan). Not an anti-join for the
       latter: the planner cannot tell how many loans pass "not overdue", guesses one, and then
       loops over every club for each of them;
-    - per club, the principal of the allocations counted by `on` on all the loans out.
+    - per club, the principal of the repayments counted by `on` on all the loans out.
     """
     loans = Loan.objects.out_on(on).filter(club__in=clubs)
     over = _over_days(on, PAR_DAYS)
@@ -745,9 +749,9 @@ def at_risk_by_club(*, clubs: ClubQuerySet[Club], on: datetime.date) -> dict[int
     )
     repaid = {
         row["club"]: row["repaid"]
-        for row in _counted_allocations(repayment__paid_on__lte=on)
-        .filter(Exists(loans.filter(pk=OuterRef("instalment__loan"))))
-        .values(club=F("instalment__loan__club"))
+        for row in _counted_repayments(on)
+        .filter(Exists(loans.filter(pk=OuterRef("loan"))))
+        .values(club=F("loan__club"))
         .annotate(repaid=Sum("principal"))
         .order_by()
     }
