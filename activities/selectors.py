@@ -303,6 +303,13 @@ def completeness(
     }
     chairs = chairs_of(clubs, on)
     districts = AdminUnit.objects.in_bulk({club.district for club in club_rows if club.district is not None})
+    # Per month, once: sent before the first moment after its deadline day (in Vietnam) is on time.
+    on_time_before = {
+        month: timezone.make_aware(datetime.datetime.combine(report_deadline(month), datetime.time.min))
+        + datetime.timedelta(days=1)
+        for month in months
+    }
+    overdue = {month: deadline_passed(month, on) for month in months}
 
     per_club = []
     for club in club_rows:
@@ -314,12 +321,12 @@ def completeness(
             sent = submitted_at.get((club.pk, month))
             if sent is not None:
                 counts.submitted += 1
-                if timezone.localdate(sent) <= report_deadline(month):
+                if sent < on_time_before[month]:
                     counts.on_time += 1
                 else:
                     counts.late += 1
                     late.append(month)
-            elif deadline_passed(month, on):
+            elif overdue[month]:
                 counts.missing += 1
                 missing.append(month)
             else:

@@ -2,6 +2,7 @@
 
 import calendar
 import datetime
+import functools
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
@@ -45,6 +46,8 @@ def day_in_month(month: datetime.date, day: int) -> datetime.date:
     return month.replace(day=min(day, calendar.monthrange(month.year, month.month)[1]))
 
 
+# Cached: reports over thousands of clubs ask it for the same few months of every club.
+@functools.lru_cache(maxsize=4096)
 def month_end(day: datetime.date) -> datetime.date:
     return day_in_month(day, 31)
 

@@ -6,6 +6,7 @@ Every write goes through activities.services."""
 
 import datetime
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch
@@ -342,10 +343,20 @@ def completeness(request):
     # Districts as they were at the end of the period (today at the latest).
     scheme = scheme_default(min(month_end(end), today))
     report = selectors.completeness(clubs, start, end, today, scheme=scheme)
+    # The clubs to call, most missing first: as many as a page of clubs; the rest are in the
+    # list of missing reports (paginated), which the page links to.
+    follow_up = report.follow_up
+    shown = follow_up[: settings.REPORT_CLUBS_PER_PAGE]
     return render(
         request,
         "activities/completeness.html",
-        {"form": form, "report": report, **report_clubs_page(request, report.clubs)},
+        {
+            "form": form,
+            "report": report,
+            "follow_up": shown,
+            "follow_up_more": len(follow_up) - len(shown),
+            **report_clubs_page(request, report.clubs),
+        },
     )
 
 

@@ -209,3 +209,7 @@ def test_reports_over_many_clubs_show_their_club_rows_a_page_at_a_time(
     assert list(last.context["clubs_page"]) == clubs[(pages - 1) * 3 :]
     assert last.context["report"].clubs == clubs  # the same report, the same order
     assert vi_html("Page %(number)s of %(total)s", number=pages, total=pages) in last.content.decode()
+    if url_name == "activities:completeness":  # the clubs to call: as many, and a link to the rest
+        follow_up = first.context["report"].follow_up
+        assert first.context["follow_up"] == follow_up[:3]
+        assert first.context["follow_up_more"] == max(len(follow_up) - 3, 0)
