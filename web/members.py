@@ -39,7 +39,9 @@ def member_list(request):
     clubs = access.clubs_for(request.user, Cap.MEMBER_VIEW)
     filters = MemberFilterForm(request.GET or None, clubs=clubs)
     criteria = filters.cleaned_data if filters.is_bound and filters.is_valid() else {}
-    page, query = paginate(request, filters.rows(clubs=clubs, on=today), settings.MEMBERS_PER_PAGE)
+    searching = bool(criteria.get("q", "").strip())
+    counted = selectors.search_page_order if searching else None
+    page, query = paginate(request, filters.rows(clubs=clubs, on=today), settings.MEMBERS_PER_PAGE, counted=counted)
     chosen = criteria.get("club")
     only_club = filters.fields["club"].first_rows if chosen is None else [chosen]
     # The club new members are added to: the one chosen, or the user's only club, if they keep its register.

@@ -25,7 +25,11 @@ def report_clubs_page(request, clubs: list) -> dict:
     return {"clubs_page": page, "query": query}
 
 
-def paginate(request, rows, per_page: int) -> tuple[Page, str]:
+def paginate(request, rows, per_page: int, *, counted=None) -> tuple[Page, str]:
     """The page of `rows` that ?page= asks for (page_number; the last one past the end), and
-    page_query for its links."""
-    return Paginator(rows, per_page).get_page(page_number(request)), page_query(request)
+    page_query for its links. `counted(rows, count)`, when given, puts the rows in the order the
+    page is read in once their number is known (members.selectors.search_page_order)."""
+    paginator = Paginator(rows, per_page)
+    if counted is not None:
+        paginator.object_list = counted(rows, paginator.count)  # the count, cached, is the same rows'
+    return paginator.get_page(page_number(request)), page_query(request)

@@ -9,14 +9,16 @@ from urllib.parse import urlencode
 
 import pytest
 from django.db import connection
+from django.db.models.functions import Concat
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import AuditEntry
+from clubs.models import Club
 from core import forms as core_forms
 from core.dates import ERROR_NO_SUCH_DAY
 from members import forms as member_forms
-from members import services
+from members import selectors, services
 from members.models import EconomicStatus, HouseholdStatus, LeaveReason, Membership, Person, Sex
 from tests import factories
 from tests.conftest import TODAY, login
@@ -203,6 +205,22 @@ def test_list_sorted_by_given_name(client, world, province_staff):
     response = login(client, province_staff).get(LIST_URL)
     # Given name first (An, Bình, Cường, Đào = dao), then the full name.
     assert names_listed(response) == ["Bùi Văn An", "Trần Văn An", "Nguyễn Thị Bình", "Anh Văn Cường", "Lê Thị Đào"]
+
+
+def test_a_search_page_is_in_name_order_whichever_way_the_database_reads_it(client, world, province_staff):
+    """A search with few matches is sorted after it is found (members.selectors.search_page_order):
+    the same rows in the same order as read along the name index, which many matches still are."""
+    for name in ["Trần Thị Lan", "Nguyễn Văn Lâm", "Lê Thị Lan", "Phạm Thị Hoa", "Đỗ Lan Anh"]:
+        member(world.club_a1, name)
+    rows = member_forms.MemberFilterForm({"q": "lan"}, clubs=Club.objects.all()).rows(
+        clubs=Club.objects.all(), on=TODAY
+    )
+    sorted_after = selectors.search_page_order(rows, 3)
+    assert isinstance(sorted_after.query.order_by[0], Concat)  # no index gives this order: sorted after
+    assert [row.pk for row in sorted_after] == [row.pk for row in rows]
+    assert selectors.search_page_order(rows, selectors.SORTED_AFTER_SEARCH_UP_TO + 1) is rows
+    response = login(client, province_staff).get(LIST_URL, {"q": "lan"})
+    assert names_listed(response) == ["Đỗ Lan Anh", "Lê Thị Lan", "Trần Thị Lan"]
 
 
 def test_list_filter_by_sex(client, world, province_staff):
