@@ -233,15 +233,17 @@ def page(client: Client, url: str) -> Callable[[], bytes]:
     return get
 
 
-def export(client: Client, url: str) -> Callable[[], bytes]:
-    """A call that asks for the export at `url` and reads its file: at once when the export is
-    small, else (a redirect to its job's page) through the job the worker would run, here in this
-    process so that its time and memory are measured, then from the job's download."""
+def export(client: Client, url: str) -> Callable[[], int]:
+    """A call that asks for the export at `url` and reads its file (its size in bytes): at once
+    when the export is small, else (a redirect to its job's page) through the job the worker would
+    run, here in this process so that its time and memory are measured, then from the job's
+    download, read a piece at a time as a browser would (held whole, the file itself would be
+    the peak memory measured)."""
     from django.urls import resolve, reverse
 
     from spreadsheets.services import export_job_run
 
-    def get() -> bytes:
+    def get() -> int:
         response = client.get(url)
         if response.status_code == 302:
             job_pk = resolve(response["Location"]).kwargs["pk"]
@@ -249,7 +251,9 @@ def export(client: Client, url: str) -> Callable[[], bytes]:
             response = client.get(reverse("exports:job-file", args=[job_pk]))
         if response.status_code != 200:
             raise AssertionError(f"{url} answered {response.status_code}")
-        return b"".join(response.streaming_content) if response.streaming else response.content
+        if response.streaming:
+            return sum(len(piece) for piece in response.streaming_content)
+        return len(response.content)
 
     return get
 
