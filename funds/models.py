@@ -109,7 +109,10 @@ class FundEntryQuerySet(models.QuerySet["FundEntry"]):
         OR correction dated after on` is estimated at a handful of rows, and PostgreSQL then loops
         over every fund for every capital entry of a province.
         """
-        corrections = FundEntry.objects.filter(corrects=OuterRef("pk"))
+        # "corrects IS NOT NULL" adds nothing to the match but tells the planner the corrections
+        # are a few rows, not the whole table: it then hashes them, rather than walk every entry
+        # of the province in id order to merge them (2,5 s → 0,7 s over 12 million entries).
+        corrections = FundEntry.objects.filter(corrects__isnull=False, corrects=OuterRef("pk"))
         if on is not None:
             corrections = corrections.filter(entry_date__lte=on)
         return self.filter(~Exists(corrections))
