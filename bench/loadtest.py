@@ -29,9 +29,11 @@ contribution a treasurer saw saved is there exactly once and nothing else was wr
 books; each repayment's allocations and cash-book entries add up to its amount; each fund's
 balance is the sum of its entries and moved by exactly what was saved; no request had an answer
 other than the one expected and the server logged no error. The runner prints the throughput (the
-submissions a second, sustained) and p50/p95/p99 per request; the exit code is non-zero when a
-check fails, and with --strict also when the goal (GOAL_SUBMISSIONS a second sustained, p95 under
-GOAL_P95 s for the chairs' and treasurers' requests) is missed.
+submissions a second, sustained), p50/p95/p99 per request and the CPU seconds gunicorn, the
+PostgreSQL processes serving it and Locust used a submission (Linux: /proc), with how much of the
+machine other work took meanwhile; the exit code is non-zero when a check fails, and with --strict
+also when the goal (GOAL_SUBMISSIONS a second sustained, p95 under GOAL_P95 s for the chairs' and
+treasurers' requests) is missed.
 """
 
 import argparse
@@ -335,6 +337,7 @@ def prepare(asked: argparse.Namespace, today: datetime.date, rng: random.Random)
     from core.dates import month_start
     from funds.models import FundEntry
     from loans.models import Loan, LoanStatus, Repayment
+    from loans.selectors import collection_paid_on
     from tests import factories
 
     call_command("seed_plans", stdout=io.StringIO())  # the dashboard shows the plan in force
@@ -381,6 +384,11 @@ def prepare(asked: argparse.Namespace, today: datetime.date, rng: random.Random)
     def sheet(name: str, club_pk: int) -> str:
         return reverse(name, kwargs={"club_pk": club_pk, "year": month.year, "month": month.month})
 
+    def summary(club: Club) -> str:
+        """Where the saved contributions sheet leads: the summary of the day its payments are dated."""
+        day = collection_paid_on(meeting_on=club.meeting_in(month), today=today)
+        return reverse("loans:meeting-summary", args=[club.pk, day.year, day.month, day.day])
+
     treasurer_weight = round(100 * asked.treasurers) if treasurers else 0
     plan = {
         "today": today.isoformat(),
@@ -410,7 +418,9 @@ def prepare(asked: argparse.Namespace, today: datetime.date, rng: random.Random)
                 "session": sessions.get(user.pk, ""),
                 "club": seat.club_id,
                 "collection": sheet("loans:collection-sheet", seat.club_id),
+                "collection saved": sheet("loans:collection-sheet", seat.club_id),
                 "contributions": sheet("funds:contributions-sheet", seat.club_id),
+                "contributions saved": summary(seat.club),
             }
             for seat, user in zip(treasurers, treasurer_users, strict=True)
         ],

@@ -101,10 +101,20 @@ def fields(page: str) -> dict[str, str]:
     return found
 
 
+def redirect(response) -> str:
+    """The path an answer redirects to ("" when it does not)."""
+    return urlsplit((response.headers or {}).get("Location", "")).path
+
+
 def amount(text: str) -> int:
     """An amount as the sheets show it ("1.234.000")."""
     digits = re.sub(r"\D", "", text)
     return int(digits) if digits else 0
+
+
+def saved(response) -> str:
+    """What is wrong with an autosave's answer ("" when it saved)."""
+    return "" if json.loads(response.text or "{}").get("saved") else f"not saved: {(response.text or '')[:300]}"
 
 
 class Failed(Exception):
@@ -125,7 +135,9 @@ class Member(FastHttpUser):
         during a request: what the user saw saved is then all that was saved."""
         self.wait()
 
-    def _send(self, method: str, url: str, name: str, expect: int, data: dict[str, str] | None = None):
+    def _send(self, method: str, url: str, name: str, expect: int, data=None, verify=None):
+        """The request, failed (and the round ended) unless it answers `expect` and `verify(answer)`
+        finds nothing wrong."""
         headers = {"Referer": self.host + url}
         body = None
         if data is not None:
@@ -135,8 +147,11 @@ class Member(FastHttpUser):
             method, url, name=name, data=body, headers=headers, allow_redirects=False, catch_response=True
         ) as response:
             if response.status_code != expect:
-                where = response.headers.get("Location", "") if response.headers else ""
-                response.failure(f"{response.status_code} instead of {expect} {where}".strip())
+                problem = f"{response.status_code} instead of {expect} {redirect(response)}".strip()
+            else:
+                problem = verify(response) if verify else ""
+            if problem:
+                response.failure(problem)
                 raise Failed(name)
             text = response.text or ""
             if expect == 200 and "csrfmiddlewaretoken" in text:
@@ -146,11 +161,14 @@ class Member(FastHttpUser):
     def page(self, url: str, name: str) -> str:
         return self._send("GET", url, name, 200).text or ""
 
-    def post(self, url: str, data: dict[str, str], name: str, expect: int = 302) -> tuple[str, str]:
-        """(the answer's page or JSON, the address it redirects to)."""
-        response = self._send("POST", url, name, expect, data)
-        location = response.headers.get("Location", "") if expect == 302 else ""
-        return response.text or "", urlsplit(location).path if location else ""
+    def post(self, url: str, data: dict[str, str], name: str, to: str) -> str:
+        """A form that redirects to `to` when it was saved (its page again when refused); returns `to`."""
+
+        def there(response) -> str:
+            return "" if redirect(response) == to else f"led to {redirect(response) or 'no redirect'} instead of {to}"
+
+        self._send("POST", url, name, 302, data, there)
+        return to
 
     def sign_in(self, account: dict) -> None:
         """Through the login form (its password checked as production hashes it), or with the
@@ -158,38 +176,34 @@ class Member(FastHttpUser):
         self.client.cookiejar.clear()
         self.csrf = ""
         if account["session"]:
-            host = urlsplit(self.host).hostname or ""
-            self.client.cookiejar.set_cookie(
-                Cookie(
-                    0,
-                    "sessionid",
-                    account["session"],
-                    None,
-                    False,
-                    host,
-                    False,
-                    False,
-                    "/",
-                    True,
-                    False,
-                    None,
-                    True,
-                    None,
-                    None,
-                    {},
-                )  # fmt: skip
+            session = Cookie(
+                version=0,
+                name="sessionid",
+                value=account["session"],
+                port=None,
+                port_specified=False,
+                domain=urlsplit(self.host).hostname or "",
+                domain_specified=False,
+                domain_initial_dot=False,
+                path="/",
+                path_specified=True,
+                secure=False,
+                expires=None,
+                discard=True,
+                comment=None,
+                comment_url=None,
+                rest={},
             )
+            self.client.cookiejar.set_cookie(session)
         else:
             self.page(PLAN["login"], "login page")
             self.pause()
             credentials = {"username": account["username"], "password": PLAN["password"]}
-            _text, home = self.post(PLAN["login"], credentials, "login")
-            if home != PLAN["home"]:
-                raise Failed(f"login led to {home}")
+            self.post(PLAN["login"], credentials, "login", to=PLAN["home"])
         self.page(PLAN["home"], "home")
 
     def sign_out(self) -> None:
-        self.post(PLAN["logout"], {}, "logout")
+        self.post(PLAN["logout"], {}, "logout", to=PLAN["login"])
 
     def next_account(self, kind: str) -> dict | None:
         account = next(_pools[kind], None)
@@ -226,9 +240,7 @@ class Chair(Member):
     def _report(self, account: dict, started: float) -> None:
         edit = account["edit"]
         if account["start"]:
-            _text, opened = self.post(account["start"], {}, "report start")
-            if opened != edit:
-                raise Failed(f"report start led to {opened}")
+            self.post(account["start"], {}, "report start", to=edit)
         values = fields(self.page(edit, "report form"))
         version = values["version"]
         device = f"load-{account['club']}-{random.randrange(10**9)}"
@@ -237,24 +249,19 @@ class Chair(Member):
             data = {"autosave": "1", "partial": "1", "version": version, "device": device}
             for name, typed in names.items():
                 data[name], data["base:" + name] = typed, values.get(name, "")
-            answer, _location = self.post(edit, data, "report autosave", expect=200)
-            saved = json.loads(answer)
-            if not saved.get("saved"):
-                raise Failed(f"autosave not saved: {answer[:300]}")
-            version = str(saved["version"])
+            answer = self._send("POST", edit, "report autosave", 200, data, saved)
+            version = str(json.loads(answer.text)["version"])
             values.update(names)
         self.pause()
         inputs = {name: value for name, value in values.items() if name not in ("csrfmiddlewaretoken", "version")}
         check = {**inputs, "version": version, "device": device, "action": "review"}
         check |= {"base:" + name: value for name, value in inputs.items() if name != "device"}
-        confirm, _location = self.post(edit, check, "report check", expect=200)
-        version = fields(confirm).get("version", "")
+        confirm = self._send("POST", edit, "report check", 200, check).text or ""
         self.pause()
-        _text, detail = self.post(edit, {"action": "submit", "version": version}, "report submit")
-        if detail != account["detail"]:
-            raise Failed(f"report submit led to {detail}")
+        sent = {"action": "submit", "version": fields(confirm).get("version", "")}
+        self.post(edit, sent, "report submit", to=account["detail"])
         record("submitted", club=account["club"], month=account["month"], started=started)
-        self.page(detail, "report page")
+        self.page(account["detail"], "report page")
 
     @staticmethod
     def _typing(values: dict[str, str]) -> list[dict[str, str]]:
@@ -307,7 +314,7 @@ class Treasurer(Member):
             return
         self.pause()
         data = {name: value for name, value in shown.items() if name != "csrfmiddlewaretoken"}
-        _text, after = self.post(url, data, f"{sheet} sheet save")
+        after = self.post(url, data, f"{sheet} sheet save", to=account[f"{sheet} saved"])
         record(what, club=account["club"], amounts=amounts)
         self.page(after, f"{sheet} sheet saved")
 
