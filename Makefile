@@ -11,7 +11,7 @@ PY ?= $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run worker test venv setup lint format messages bench bench-smoke clean deploy-check static-manifest production backup restore
+.PHONY: run worker test venv setup lint format messages bench bench-smoke loadtest loadtest-smoke clean deploy-check static-manifest production backup restore
 
 venv: $(VENV)/.installed
 
@@ -73,6 +73,17 @@ bench: venv
 
 bench-smoke: venv
 	$(PY) bench/run.py --smoke
+
+# The month-end load test (README "Month-end load"): gunicorn with the production settings and
+# Locust's chairs, treasurers and staff on loopback, then the database checked. LOADTEST_ARGS e.g.
+# '--database-url postgres://…/clubs_scale' (a copy of it is used), '--users 300 --run-time 180',
+# '--login-share 0', '--strict'. loadtest-smoke: a few clubs, users and seconds (CI).
+LOADTEST_ARGS ?= --clubs 2000
+loadtest: venv
+	$(PY) bench/loadtest.py $(LOADTEST_ARGS)
+
+loadtest-smoke: venv
+	$(PY) bench/loadtest.py --smoke
 
 # Production: refuse to go on when a check fails; the manifest (staticfiles.json) is what
 # WhiteNoise's storage looks every {% static %} up in, and without it every page is a 500.

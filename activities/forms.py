@@ -60,7 +60,10 @@ class ReportForm(forms.Form):
     MEETING = MEETING_FIELDS
 
     def __init__(self, *args, report: MonthlyReport, **kwargs):
-        kwargs.setdefault("initial", self.initial_of(report))
+        # A posted form shows and reads what was posted: the report's values (a read of its
+        # sections) are its initial values only when nothing was, and none were given.
+        if "initial" not in kwargs and (args[0] if args else kwargs.get("data")) is None:
+            kwargs["initial"] = self.initial_of(report)
         super().__init__(*args, **kwargs)
         self.report = report
         for name in self.MEETING:

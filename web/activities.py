@@ -85,7 +85,9 @@ def _autosave_answer(form: ReportForm, saved: services.DraftSaved | None) -> Jso
     values other devices saved since the page's version."""
     if saved is None:  # no longer a draft
         return JsonResponse({"saved": False, "errors": form.error_summary()}, status=409)
-    now = ReportForm(report=saved.report).texts()
+    # The inputs as saved now, for those another device changed: most autosaves have none, and
+    # then no second form is built (a form reads the report's sections and makes ~40 fields).
+    now = ReportForm(report=saved.report).texts() if saved.conflicts or saved.changed_elsewhere else {}
     conflicts = [
         {"name": conflict.name, "label": form.label_of(conflict.name), "theirs": now[conflict.name]}
         for conflict in saved.conflicts
