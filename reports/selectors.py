@@ -1,7 +1,8 @@
 """The club scorecard against the Decision 1336 standards, per club and rolled up by area.
 
-Every figure is counted in the database, in grouped queries (a fixed number per table: clubs,
-communes, districts, the whole scope) whatever the number of clubs or members. Shares and
+Every figure is counted in the database per club, in grouped queries (one per table, whatever the
+number of clubs or members); a commune's, a district's and the scope's figures are their clubs'
+added up (ClubTally). Shares and
 averages are worked out from those counts (core.shares: tenths of a percent rounded half up in
 integer arithmetic, so 64,9 % everywhere and never above 100 %); Python turns the grouped rows
 into dataclasses and compares the figures shown with the standards (reports/standards.py).
@@ -20,7 +21,7 @@ What is counted on a date `on`:
 import dataclasses
 import datetime
 from decimal import Decimal
-from typing import Any, TypedDict
+from typing import TypedDict
 
 from django.db.models import (
     Aggregate,
@@ -146,44 +147,22 @@ class PersonId(TypedDict):
     person: int
 
 
-def _clubs_with_all_areas(on: datetime.date) -> QuerySet[Team, dict[str, Any]]:
-    """The ids of the clubs with a team working in each of the eight areas on `on`.
-
-    Not correlated with the outer query: the database works it out once and checks each row
-    against it, rather than once per club × member row."""
-    return (
-        Team.objects.held_on(on)
-        .order_by()
-        .values("club")
-        .annotate(areas=Count("activity_area", distinct=True))
-        .filter(areas=ALL_AREAS)
-        .values("club")
-    )
-
-
 def poor_people(on: datetime.date) -> QuerySet[HouseholdStatus, PersonId]:
     """The ids of the people whose household status on `on` is poor or near-poor
-    (HouseholdStatusQuerySet.in_force: not correlated, for the same reason as above)."""
+    (HouseholdStatusQuerySet.in_force: not correlated, so the database works it out once and checks
+    each membership against it)."""
     return HouseholdStatus.objects.in_force(on).filter(status__in=POOR_OR_NEAR_POOR).values("person")
 
 
-def _member_aggregates(on: datetime.date, *, groups: bool) -> dict[str, Aggregate | Combinable]:
-    """Counts over the club's active memberships ("active"), then shares and averages from them.
-
-    With `groups`, rows are several clubs: add the number of clubs, the averages per club and
-    the clubs with teams in all eight areas.
-    """
+def _member_aggregates(on: datetime.date) -> dict[str, Aggregate | Combinable]:
+    """Counts over a club's active memberships ("active")."""
     person = "active__person__"
-    members = Count("active")
-    older = Count("active", filter=older_condition(on, person))
-    women = Count("active", filter=Q(**{f"{person}sex": Sex.FEMALE}))
-    poor = Count("active", filter=Q(active__person__in=poor_people(on)))
-    result: dict[str, Aggregate | Combinable] = {"members": members, "older": older, "women": women, "poor": poor}
-    if groups:
-        # Rows are club × member, hence DISTINCT when counting clubs.
-        result["clubs"] = Count("pk", distinct=True)
-        result["clubs_all_areas"] = Count("pk", distinct=True, filter=Q(pk__in=_clubs_with_all_areas(on)))
-    return result
+    return {
+        "members": Count("active"),
+        "older": Count("active", filter=older_condition(on, person)),
+        "women": Count("active", filter=Q(**{f"{person}sex": Sex.FEMALE})),
+        "poor": Count("active", filter=Q(active__person__in=poor_people(on))),
+    }
 
 
 def _with_members(clubs: ClubQuerySet[Club], on: datetime.date) -> ClubQuerySet[Club]:
@@ -194,20 +173,55 @@ def _with_members(clubs: ClubQuerySet[Club], on: datetime.date) -> ClubQuerySet[
     )
 
 
-def _board_and_teams(
-    clubs: ClubQuerySet[Club], on: datetime.date, by_area: MapGrouping | None
-) -> tuple[dict[Any, dict[str, Any]], dict[Any, dict[str, Any]]]:
-    """People on the boards and teams (with the areas they cover) per area of `by_area`, or all
-    together (None): two queries."""
-    positions: QuerySet[BoardPosition] = BoardPosition.objects.held_on(on).filter(club__in=clubs)
-    teams: QuerySet[Team] = Team.objects.held_on(on).filter(club__in=clubs)
-    if by_area is not None:
-        positions, teams = by_area.rows(positions, "club__"), by_area.rows(teams, "club__")
-    key = by_area.key() if by_area is not None else None
-    return (
-        grouped(positions, key, {"board_members": Count("holder", distinct=True)}),
-        grouped(teams, key, {"teams": Count("pk"), "areas": Count("activity_area", distinct=True)}),
-    )
+@dataclasses.dataclass(frozen=True)
+class ClubTally:
+    """What a club counts on a date, and what its area's figures add up from: its members by kind,
+    the people on its board and its teams by activity area."""
+
+    members: int
+    older: int
+    women: int
+    poor: int
+    holders: frozenset[int]  # the people holding a board position
+    teams: dict[str, int]  # ActivityArea code → teams working in it
+
+    @property
+    def areas(self) -> frozenset[str]:
+        return frozenset(self.teams)
+
+
+def _tallies(clubs: ClubQuerySet[Club], on: datetime.date) -> dict[int, ClubTally]:
+    """{club id: ClubTally} of each club of `clubs`: three queries, one scan of the memberships.
+
+    Every figure of an area is its clubs' added up (the people of its boards and the areas of its
+    teams as sets, someone on two boards of a commune counting once), so the scorecard scans the
+    memberships once for the clubs, the areas and the total, not once for each."""
+    figures = grouped(_with_members(clubs, on), F("pk"), _member_aggregates(on))
+    holders: dict[int, set[int]] = {}
+    for club_id, holder_id in (
+        BoardPosition.objects.held_on(on).filter(club__in=clubs).values_list("club_id", "holder_id")
+    ):
+        holders.setdefault(club_id, set()).add(holder_id)
+    teams: dict[int, dict[str, int]] = {}
+    for row in (
+        Team.objects.held_on(on)
+        .filter(club__in=clubs)
+        .values("club_id", "activity_area")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        teams.setdefault(row["club_id"], {})[row["activity_area"]] = row["n"]
+    return {
+        club_id: ClubTally(
+            members=row["members"],
+            older=row["older"],
+            women=row["women"],
+            poor=row["poor"],
+            holders=frozenset(holders.get(club_id, ())),
+            teams=teams.get(club_id, {}),
+        )
+        for club_id, row in figures.items()
+    }
 
 
 def _per_club(people: int, clubs: int) -> int | None:
@@ -215,15 +229,70 @@ def _per_club(people: int, clubs: int) -> int | None:
     return (2 * people + clubs) // (2 * clubs) if clubs else None
 
 
-def _figures(row: dict[str, Any], standards: ClubStandards) -> Figures:
-    members, older = row["members"], row["older"]
+def _figures(members: int, older: int, women: int, poor: int, standards: ClubStandards) -> Figures:
     return Figures(
         members=Figure(members, standard=standards.members),
         older=Figure(older, share(older, members), standards.older),
         younger=Figure(members - older, share(members - older, members), standards.younger),
-        women=Figure(row["women"], share(row["women"], members), standards.women),
-        poor=Figure(row["poor"], share(row["poor"], members)),
+        women=Figure(women, share(women, members), standards.women),
+        poor=Figure(poor, share(poor, members)),
     )
+
+
+def _rollup(unit: AdminUnit | None, on: datetime.date, tallies: list[ClubTally], standards: ClubStandards) -> Rollup:
+    """The figures of the active clubs `tallies` together."""
+    members, older = sum(t.members for t in tallies), sum(t.older for t in tallies)
+    clubs = len(tallies)
+    return Rollup(
+        unit=unit,
+        on=on,
+        clubs=clubs,
+        figures=_figures(members, older, sum(t.women for t in tallies), sum(t.poor for t in tallies), standards),
+        members_per_club=_per_club(members, clubs),
+        older_per_club=_per_club(older, clubs),
+        board_members=len(frozenset().union(*(t.holders for t in tallies))),
+        teams=sum(sum(t.teams.values()) for t in tallies),
+        areas=len(frozenset().union(*(t.areas for t in tallies))),
+        clubs_all_areas=sum(1 for t in tallies if len(t.areas) == ALL_AREAS),
+        standards=standards,
+    )
+
+
+def _club_score(club: Club, on: datetime.date, status: str, tally: ClubTally, standards: ClubStandards) -> ClubScore:
+    return ClubScore(
+        club=club,
+        on=on,
+        status=status,
+        figures=_figures(tally.members, tally.older, tally.women, tally.poor, standards),
+        board_size=len(tally.holders),
+        teams=sum(tally.teams.values()),
+        areas=tally.areas,
+        standards=standards,
+    )
+
+
+def _by_area(
+    active: ClubQuerySet[Club],
+    on: datetime.date,
+    tallies: dict[int, ClubTally],
+    by_area: MapGrouping,
+    standards: ClubStandards,
+) -> list[Rollup]:
+    """The clubs `tallies` (those of `active`) added up by area of `by_area`, in the order of the
+    map: two queries (each club's area, the areas' units)."""
+    areas = dict(by_area.rows(active).annotate(group=by_area.key()).values_list("pk", "group").order_by())
+    per_area: dict[int, list[ClubTally]] = {}
+    for club_id, tally in tallies.items():
+        group = areas.get(club_id)
+        if group is not None:
+            per_area.setdefault(group, []).append(tally)
+    units = AdminUnit.objects.select_related("parent").in_bulk(list(per_area))
+    rollups = [
+        _rollup(units[group], on, group_tallies, standards)
+        for group, group_tallies in per_area.items()
+        if group in units
+    ]
+    return sorted(rollups, key=lambda rollup: rollup.unit.path if rollup.unit else "")
 
 
 # --- selectors ------------------------------------------------------------------------------
@@ -234,9 +303,14 @@ def club_scorecards(
 ) -> list[ClubScore]:
     """The score of each club of `clubs` active on `on`, by name: four queries."""
     active = clubs.active_on(on)
-    parts = _club_parts(active, on)
+    return _club_scores(active, on, _tallies(active, on), standards)
+
+
+def _club_scores(
+    active: ClubQuerySet[Club], on: datetime.date, tallies: dict[int, ClubTally], standards: ClubStandards
+) -> list[ClubScore]:
     clubs_by_name = active.select_related("unit__parent").order_by("name", "pk")
-    return [_club_score(club, on, ClubStatus.ACTIVE, parts, standards) for club in clubs_by_name]
+    return [_club_score(club, on, ClubStatus.ACTIVE, tallies[club.pk], standards) for club in clubs_by_name]
 
 
 def club_scorecard(
@@ -248,56 +322,14 @@ def club_scorecard(
     one = Club.objects.filter(pk=club.pk)
     if status is None:
         status = one.with_status(on).values_list("status", flat=True).get()
-    return _club_score(club, on, status, _club_parts(one, on), standards)
-
-
-# Per club id: member figures, board, and {activity area: teams} (_club_parts).
-ClubParts = tuple[dict[Any, dict[str, Any]], dict[Any, dict[str, Any]], dict[int, dict[str, int]]]
-
-
-def _club_parts(clubs: ClubQuerySet[Club], on: datetime.date) -> ClubParts:
-    """Per club id: member figures, board, and {activity area: teams}: three queries."""
-    figures = grouped(_with_members(clubs, on), F("pk"), _member_aggregates(on, groups=False))
-    board = grouped(
-        BoardPosition.objects.held_on(on).filter(club__in=clubs),
-        F("club_id"),
-        {"board_members": Count("holder", distinct=True)},
-    )
-    teams: dict[int, dict[str, int]] = {}
-    for row in (
-        Team.objects.held_on(on)
-        .filter(club__in=clubs)
-        .values("club_id", "activity_area")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        teams.setdefault(row["club_id"], {})[row["activity_area"]] = row["n"]
-    return figures, board, teams
-
-
-def _club_score(club: Club, on: datetime.date, status: str, parts: ClubParts, standards: ClubStandards) -> ClubScore:
-    figures, board, teams = parts
-    by_area = teams.get(club.pk, {})
-    return ClubScore(
-        club=club,
-        on=on,
-        status=status,
-        figures=_figures(figures[club.pk], standards),
-        board_size=board.get(club.pk, {}).get("board_members", 0),
-        teams=sum(by_area.values()),
-        areas=frozenset(by_area),
-        standards=standards,
-    )
+    return _club_score(club, on, status, _tallies(one, on)[club.pk], standards)
 
 
 def scorecard_total(
     *, clubs: ClubQuerySet[Club], on: datetime.date, standards: ClubStandards = DECISION_1336
 ) -> Rollup:
     """All clubs of `clubs` active on `on`, together: three queries."""
-    active = clubs.active_on(on)
-    figures = grouped(_with_members(active, on), None, _member_aggregates(on, groups=True))
-    board, teams = _board_and_teams(active, on, None)
-    return _rollup(None, on, figures[None], board.get(None, {}), teams.get(None, {}), standards)
+    return _rollup(None, on, list(_tallies(clubs.active_on(on), on).values()), standards)
 
 
 def scorecard_rollup(
@@ -307,7 +339,7 @@ def scorecard_rollup(
     by_area: MapGrouping,
     standards: ClubStandards = DECISION_1336,
 ) -> list[Rollup]:
-    """The clubs of `clubs` active on `on`, grouped by area, in the order of the map: four queries.
+    """The clubs of `clubs` active on `on`, grouped by area, in the order of the map: five queries.
 
     `by_area` (clubs.models.MapGrouping) with depth None groups by the unit each club sits in on
     the map (a commune, or a district without communes such as Lý Sơn, which counts as one:
@@ -316,38 +348,7 @@ def scorecard_rollup(
     are in no group.
     """
     active = clubs.active_on(on)
-    figures = grouped(by_area.rows(_with_members(active, on)), by_area.key(), _member_aggregates(on, groups=True))
-    board, teams = _board_and_teams(active, on, by_area)
-    units = AdminUnit.objects.select_related("parent").in_bulk([group for group in figures if group is not None])
-    rollups = [
-        _rollup(units[group], on, row, board.get(group, {}), teams.get(group, {}), standards)
-        for group, row in figures.items()
-        if group in units
-    ]
-    return sorted(rollups, key=lambda rollup: rollup.unit.path if rollup.unit else "")
-
-
-def _rollup(
-    unit: AdminUnit | None,
-    on: datetime.date,
-    row: dict[str, Any],
-    board: dict[str, Any],
-    teams: dict[str, Any],
-    standards: ClubStandards,
-) -> Rollup:
-    return Rollup(
-        unit=unit,
-        on=on,
-        clubs=row["clubs"],
-        figures=_figures(row, standards),
-        members_per_club=_per_club(row["members"], row["clubs"]),
-        older_per_club=_per_club(row["older"], row["clubs"]),
-        board_members=board.get("board_members") or 0,
-        teams=teams.get("teams") or 0,
-        areas=teams.get("areas") or 0,
-        clubs_all_areas=row["clubs_all_areas"],
-        standards=standards,
-    )
+    return _by_area(active, on, _tallies(active, on), by_area, standards)
 
 
 def scorecard_report(
@@ -360,19 +361,19 @@ def scorecard_report(
     """The page and the export, for clubs already scoped by accounts.access, by area of the map
     `scheme`: a fixed number of queries (listed in tests/reports/test_views.py), whatever the
     number of clubs and members."""
-    hosts = scorecard_rollup(clubs=clubs, on=on, by_area=MapGrouping(scheme), standards=standards)
-    middle = scorecard_rollup(
-        clubs=clubs, on=on, by_area=MapGrouping(scheme, UNDER_PROVINCE_DEPTH), standards=standards
-    )
+    active = clubs.active_on(on)
+    tallies = _tallies(active, on)
+    hosts = _by_area(active, on, tallies, MapGrouping(scheme), standards)
+    middle = _by_area(active, on, tallies, MapGrouping(scheme, UNDER_PROVINCE_DEPTH), standards)
     if [rollup.unit for rollup in middle] == [rollup.unit for rollup in hosts]:
         middle = []
     return ScorecardReport(
         on=on,
         scheme=scheme,
-        total=scorecard_total(clubs=clubs, on=on, standards=standards),
+        total=_rollup(None, on, list(tallies.values()), standards),
         middle=middle,
         hosts=hosts,
-        clubs=club_scorecards(clubs=clubs, on=on, standards=standards),
+        clubs=_club_scores(active, on, tallies, standards),
         status_counts=club_counts_by_status(clubs=clubs, on=on),
         standards=standards,
     )

@@ -277,6 +277,29 @@ def test_board_and_teams_on_the_date(world):
     assert (district_b.board_members, district_b.teams, district_b.areas) == (0, 1, 1)
 
 
+def test_an_area_adds_up_its_clubs_with_someone_on_two_boards_once(world):
+    """An area's figures are its clubs' added up; the people of its boards and the areas of its
+    teams as sets: someone on the boards of two clubs of a district is one board member there."""
+    other = factories.ClubFactory(unit=world.club_a1.unit)
+    both = add_members(world.club_a1, 2)[0].person
+    add_members(other, 3)
+    factories.BoardPositionFactory(club=world.club_a1, holder=both, started_on=D(2023, 1, 1))
+    factories.BoardPositionFactory(club=other, holder=both, started_on=D(2023, 1, 1))
+    factories.BoardPositionFactory(club=other, started_on=D(2023, 1, 1))
+    factories.TeamFactory(club=world.club_a1, activity_area=ActivityArea.HEALTH, started_on=D(2023, 1, 1))
+    factories.TeamFactory(club=other, activity_area=ActivityArea.HEALTH, started_on=D(2023, 1, 1))
+    [district_a] = selectors.scorecard_rollup(
+        clubs=Club.objects.filter(pk__in=[world.club_a1.pk, other.pk]),
+        on=ON,
+        by_area=MapGrouping(world.province.scheme, UNDER_PROVINCE_DEPTH),
+    )
+    scores = selectors.club_scorecards(clubs=Club.objects.filter(pk__in=[world.club_a1.pk, other.pk]), on=ON)
+    assert sorted(score.board_size for score in scores) == [1, 2]
+    assert district_a.clubs == 2
+    assert district_a.figures.members.count == sum(score.figures.members.count for score in scores)
+    assert (district_a.board_members, district_a.teams, district_a.areas) == (2, 2, 1)
+
+
 def test_clubs_with_a_team_in_all_eight_areas(world):
     for area in ActivityArea:
         factories.TeamFactory(club=world.club_a1, activity_area=area)
@@ -304,11 +327,10 @@ def make_clubs(world, count):
 def test_the_report_takes_the_same_queries_for_2_or_20_clubs(world, django_assert_num_queries, count):
     make_clubs(world, count)
     clubs = Club.objects.all()
-    # Per roll-up table (communes, districts): members, board, teams, their units (4 × 2);
-    # the whole scope: members, board, teams (3); clubs: members, board, teams, the clubs (4);
-    # clubs by status (1).
+    # The clubs' members, board and teams, which every table adds up (3); per roll-up table
+    # (communes, districts): each club's unit and the units (2 × 2); the clubs (1); clubs by status (1).
     scheme = scheme_default(ON)
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(9):
         report = selectors.scorecard_report(clubs=clubs, on=ON, scheme=scheme)
     assert len(report.clubs) == count + 3  # and A1, B1, L of the personas' map
 

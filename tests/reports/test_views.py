@@ -136,9 +136,9 @@ def test_page_queries_do_not_grow_with_clubs(client, world, province_staff, djan
     make_clubs(world, count)
     login(client, province_staff)
     client.get(URL)  # the session and the user's roles are then cached per request as in production
-    # session, user, roles (3); scope units (1); the report (16, see test_selectors); nothing per club.
-    # One more since the map the report groups on is the one in force on its date.
-    with django_assert_num_queries(21):
+    # session, user, roles (3); scope units (1); the map in force on the report's date (1); the
+    # report (9, see test_selectors); nothing per club.
+    with django_assert_num_queries(14):
         response = client.get(URL)
     assert len(response.context["report"].clubs) == count + 3
 
