@@ -8,7 +8,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from funds import months
-from funds.models import CAPITAL_COLUMNS, CapitalSource, FundEntry, FundKind, FundMonth
+from funds.models import CAPITAL_COLUMNS, CapitalSource, EntryType, FundEntry, FundKind, FundMonth, capital_column
 from funds.services import contribution_record, entry_correct, spending_record
 
 D = datetime.date
@@ -70,3 +70,11 @@ def test_the_command_finds_totals_that_disagree_and_rebuilds_them(books):
     assert f"fund {income.pk}, 01/2025, contribution_donor: kept 1, the entries give 5000000" in out.getvalue()
     call_command("fund_months", "--rebuild", stdout=io.StringIO())
     assert months.differences(entries=FundEntry.objects.all(), months=FundMonth.objects.all()) == []
+
+
+def test_every_source_of_capital_has_its_month_column():
+    """A source added to CapitalSource needs its FundMonth column (and a migration): without one,
+    the first contribution from it could not be added to its month."""
+    columns = {field.name for field in FundMonth._meta.get_fields()}
+    assert set(CAPITAL_COLUMNS) <= columns
+    assert {capital_column(EntryType.CONTRIBUTION, source) for source in CapitalSource} <= columns
